@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// Runs every suite (type check, mocha, LWC jest) and ends with one plain "N passed, N failed" line,
+// because CI reads neither mocha's nor jest's closing lines. Each suite still prints its own report.
+import { spawn } from 'node:child_process';
+
+const only = process.argv.slice(2);
+const suites = [
+  { name: 'typecheck', cmd: 'npx', args: ['tsc', '-p', 'tsconfig.json'], parse: (_out, code) => ({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 }) },
+  { name: 'mocha', cmd: 'npx', args: ['mocha'], parse: parseMocha },
+  { name: 'lwc', cmd: 'npm', args: ['test', '-w', 'lwc', '--silent'], parse: parseJest },
+].filter((s) => only.length === 0 || only.includes(s.name));
+
+function parseMocha(out, code) {
+  const passed = Number(/(\d+) passing/.exec(out)?.[1] ?? 0);
+  const failed = Number(/(\d+) failing/.exec(out)?.[1] ?? 0);
+  const pending = Number(/(\d+) pending/.exec(out)?.[1] ?? 0);
+  // A crash before mocha reports anything is a failure, not an empty success.
+  return { passed, failed: failed || (code !== 0 && passed === 0 ? 1 : 0), skipped: pending };
+}
+
+function parseJest(out, code) {
+  const line = /Tests:\s+([^\n]*)/.exec(out)?.[1] ?? '';
+  const passed = Number(/(\d+) passed/.exec(line)?.[1] ?? 0);
+  const failed = Number(/(\d+) failed/.exec(line)?.[1] ?? 0);
+  const skipped = Number(/(\d+) skipped/.exec(line)?.[1] ?? 0);
+  return { passed, failed: failed || (code !== 0 && failed === 0 ? 1 : 0), skipped };
+}
+
+function run(suite) {
+  return new Promise((resolve) => {
+    const child = spawn(suite.cmd, suite.args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
+    child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });
+    child.on('close', (code) => resolve(suite.parse(out.replace(/\x1b\[[0-9;]*m/g, ''), code ?? 1)));
+  });
+}
+
+let passed = 0, failed = 0, skipped = 0;
+for (const suite of suites) {
+  console.log(`\n=== ${suite.name} ===`);
+  const r = await run(suite);
+  console.log(`=== ${suite.name}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''} ===`);
+  passed += r.passed; failed += r.failed; skipped += r.skipped ?? 0;
+}
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 ? 1 : 0);
