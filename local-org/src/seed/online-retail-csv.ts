@@ -1,0 +1,123 @@
+// Reads files in the UCI Online Retail column layout (plain or gzip). Both the seeder and the offline
+// evaluator read this layout; one reader keeps their notion of a valid row identical.
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { parse } from 'csv-parse';
+
+export const ONLINE_RETAIL_COLUMNS = [
+  'InvoiceNo',
+  'StockCode',
+  'Description',
+  'Quantity',
+  'InvoiceDate',
+  'UnitPrice',
+  'CustomerID',
+  'Country',
+] as const;
+
+export type OnlineRetailRow = {
+  line: number; // 1-based line number in the file, header = 1
+  invoiceNo: string;
+  stockCode: string;
+  description: string | null;
+  quantity: number;
+  invoiceDate: string; // ISO "YYYY-MM-DDTHH:MM:SS" (local shop time, no zone, as in the source)
+  unitPrice: number;
+  customerId: string | null;
+  country: string | null;
+};
+
+export type RejectedRow = { line: number; reason: string; raw: string[] };
+
+export class OnlineRetailFormatError extends Error {
+  public constructor(
+    public readonly file: string,
+    message: string,
+  ) {
+    super(`${file}: ${message}`);
+    this.name = 'OnlineRetailFormatError';
+  }
+}
+
+const DATE_RE = /^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/;
+const DMY_RE = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?$/; // the original UCI export
+const pad = (s: string): string => s.padStart(2, '0');
+
+function parseDate(value: string): string | null {
+  const iso = DATE_RE.exec(value.trim());
+  if (iso) return `${iso[1]}T${pad(iso[2])}:${iso[3]}:${iso[4] ?? '00'}`;
+  const dmy = DMY_RE.exec(value.trim());
+  if (dmy) return `${dmy[3]}-${pad(dmy[2])}-${pad(dmy[1])}T${pad(dmy[4])}:${dmy[5]}:${dmy[6] ?? '00'}`;
+  return null;
+}
+
+/** Validates one raw record; returns the typed row or the reason it was rejected. */
+export function toRow(raw: string[], line: number): OnlineRetailRow | RejectedRow {
+  if (raw.length !== ONLINE_RETAIL_COLUMNS.length) {
+    return { line, raw, reason: `expected ${ONLINE_RETAIL_COLUMNS.length} columns, found ${raw.length}` };
+  }
+  const [invoiceNo, stockCode, description, quantity, invoiceDate, unitPrice, customerId, country] = raw;
+  if (!invoiceNo.trim()) return { line, raw, reason: 'InvoiceNo is empty' };
+  if (!stockCode.trim()) return { line, raw, reason: 'StockCode is empty' };
+  const qty = Number(quantity);
+  if (quantity.trim() === '' || !Number.isFinite(qty)) return { line, raw, reason: `Quantity "${quantity}" is not a number` };
+  const price = Number(unitPrice);
+  if (unitPrice.trim() === '' || !Number.isFinite(price)) return { line, raw, reason: `UnitPrice "${unitPrice}" is not a number` };
+  const date = parseDate(invoiceDate);
+  if (!date) return { line, raw, reason: `InvoiceDate "${invoiceDate}" is not a date (YYYY-MM-DD HH:MM:SS)` };
+  // Some re-publishers write the id as a float ("17850.0"); the value is the integer.
+  const cust = customerId.trim().replace(/\.0+$/, '');
+  return {
+    line,
+    invoiceNo: invoiceNo.trim(),
+    stockCode: stockCode.trim(),
+    description: description.trim() === '' ? null : description,
+    quantity: qty,
+    invoiceDate: date,
+    unitPrice: price,
+    customerId: cust === '' ? null : cust,
+    country: country.trim() === '' ? null : country.trim(),
+  };
+}
+
+export function isRejected(r: OnlineRetailRow | RejectedRow): r is RejectedRow {
+  return 'reason' in r;
+}
+
+/**
+ * Streams the rows of a file. Rows that fail validation go to onReject (with their line number) instead of
+ * stopping the read; a missing or misnamed header is fatal because every later row would be misread.
+ */
+export async function* readOnlineRetail(
+  file: string,
+  onReject: (r: RejectedRow) => void = () => undefined,
+): AsyncGenerator<OnlineRetailRow> {
+  const input = createReadStream(file);
+  const source = file.endsWith('.gz') ? input.pipe(createGunzip()) : input;
+  const parser = source.pipe(parse({ relax_column_count: true, bom: true, skip_empty_lines: true }));
+  let line = 0;
+  try {
+    for await (const raw of parser as AsyncIterable<string[]>) {
+      line += 1;
+      if (line === 1) {
+        const header = raw.map((h) => h.trim());
+        const missing = ONLINE_RETAIL_COLUMNS.filter((c, i) => header[i] !== c);
+        if (missing.length > 0) {
+          throw new OnlineRetailFormatError(
+            file,
+            `line 1: header must be ${ONLINE_RETAIL_COLUMNS.join(',')}; found ${header.join(',')}`,
+          );
+        }
+        continue;
+      }
+      const row = toRow(raw, line);
+      if (isRejected(row)) onReject(row);
+      else yield row;
+    }
+  } catch (err) {
+    if (err instanceof OnlineRetailFormatError) throw err;
+    const e = err as Error & { code?: string; lines?: number };
+    if (e.code === 'ENOENT') throw new OnlineRetailFormatError(file, 'file not found');
+    throw new OnlineRetailFormatError(file, `line ${e.lines ?? line + 1}: ${e.message}`);
+  }
+}
