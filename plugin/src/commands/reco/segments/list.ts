@@ -1,0 +1,41 @@
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Messages } from '@salesforce/core';
+import { queryReco } from '../../../shared/reco-query.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@reco/plugin-reco', 'reco.segments.list');
+
+export type SegmentRow = { key: string; name: string; accounts: number; description: string | null };
+export type RecoSegmentsListResult = { segments: SegmentRow[] };
+
+type SegmentRecord = { Name: string; Key__c: string; Account_Count__c: number | null; Description__c: string | null };
+
+export default class RecoSegmentsList extends SfCommand<RecoSegmentsListResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+  };
+
+  public async run(): Promise<RecoSegmentsListResult> {
+    const { flags } = await this.parse(RecoSegmentsList);
+    const conn = flags['target-org'].getConnection(flags['api-version']);
+    const records = await queryReco<SegmentRecord>(
+      conn,
+      'SELECT Name, Key__c, Account_Count__c, Description__c FROM Customer_Segment__c ORDER BY Account_Count__c DESC NULLS LAST',
+      'Customer_Segment__c',
+    );
+    const segments = records.map((r) => ({
+      key: r.Key__c,
+      name: r.Name,
+      accounts: r.Account_Count__c ?? 0,
+      description: r.Description__c,
+    }));
+    if (segments.length === 0) this.log(messages.getMessage('info.NoSegments'));
+    else this.table({ data: segments.map((s) => ({ Segment: s.name, Accounts: s.accounts, Description: s.description ?? '' })) });
+    return { segments };
+  }
+}

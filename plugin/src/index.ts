@@ -1,0 +1,2 @@
+// sf plugins expose commands, not a programmatic API.
+export default {};

@@ -1,0 +1,111 @@
+import { expect } from 'chai';
+import { MockTestOrgData, TestContext } from '@salesforce/core/testSetup';
+import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
+import RecoRecommendShow from '../../plugin/src/commands/reco/recommend/show.js';
+import RecoSegmentsList from '../../plugin/src/commands/reco/segments/list.js';
+import RecoStatus from '../../plugin/src/commands/reco/status.js';
+
+type FakeRequest = { url?: string; method?: string };
+const envelope = (records: object[]) => ({ totalSize: records.length, done: true, records });
+const soqlOf = (req: FakeRequest): string => decodeURIComponent(new URL(req.url ?? '', 'http://x').searchParams.get('q') ?? '');
+
+describe('sf reco recommend show / segments list / status (unit)', () => {
+  const $$ = new TestContext();
+  const testOrg = new MockTestOrgData();
+  let ux: ReturnType<typeof stubSfCommandUx>;
+  let queries: string[];
+
+  beforeEach(async () => {
+    await $$.stubAuths(testOrg);
+    ux = stubSfCommandUx($$.SANDBOX);
+    queries = [];
+  });
+  afterEach(() => $$.restore());
+
+  it('resolves an account by name and returns its open recommendations in rank order', async () => {
+    $$.fakeConnectionRequest = (request) => {
+      const soql = soqlOf(request as FakeRequest);
+      queries.push(soql);
+      if (soql.startsWith('SELECT Id, Name FROM Account')) return Promise.resolve(envelope([{ Id: '001000000000001AAA', Name: "O'Brien Ltd" }]));
+      if (soql.includes('FROM Product_Recommendation__c')) {
+        return Promise.resolve(
+          envelope([
+            { Id: 'a03000000000001AAA', Kind__c: 'Buy again', Rank__c: 1, Product__c: '01t000000000001AAA', Product__r: { Name: 'Lantern' }, Score__c: 0.91, Confidence__c: 'High', Expected_Revenue__c: 120.5, Status__c: 'New', Reason__c: 'ordered 6 times, about every 45 days' },
+          ]),
+        );
+      }
+      return Promise.reject(new Error(`unexpected request ${request.url}`));
+    };
+    const result = await RecoRecommendShow.run(['--target-org', testOrg.username, '--account', "O'Brien Ltd", '--kind', 'buy-again']);
+    expect(result.account).to.deep.equal({ id: '001000000000001AAA', name: "O'Brien Ltd" });
+    expect(result.recommendations).to.have.length(1);
+    expect(result.recommendations[0]).to.include({ product: 'Lantern', kind: 'Buy again', rank: 1, confidence: 'High' });
+    // the name is escaped, the kind filter and the open-status filter are applied
+    const byName = queries.find((q) => q.startsWith('SELECT Id, Name FROM Account'));
+    const recs = queries.find((q) => q.includes('FROM Product_Recommendation__c'));
+    expect(byName).to.include("Name = 'O\\'Brien Ltd'");
+    expect(recs).to.include("Kind__c = 'Buy again'").and.include("Status__c IN ('New', 'Accepted')");
+    expect(ux.table.firstCall.args[0].data[0]).to.include({ Product: 'Lantern', Score: '0.91' });
+  });
+
+  it('fails with an actionable error when the account name is ambiguous', async () => {
+    $$.fakeConnectionRequest = () =>
+      Promise.resolve(envelope([{ Id: '001000000000001AAA', Name: 'Acme' }, { Id: '001000000000002AAA', Name: 'Acme' }]));
+    try {
+      await RecoRecommendShow.run(['--target-org', testOrg.username, '--account', 'Acme']);
+      expect.fail('should have thrown');
+    } catch (err) {
+      const e = err as Error & { actions?: string[] };
+      expect(e.name).to.equal('AccountAmbiguousError');
+      expect(e.message).to.include('001000000000001AAA').and.include('001000000000002AAA');
+      expect(e.actions?.join(' ')).to.include('--account');
+    }
+  });
+
+  it('fails with an actionable error when the account does not exist', async () => {
+    $$.fakeConnectionRequest = () => Promise.resolve(envelope([]));
+    try {
+      await RecoRecommendShow.run(['--target-org', testOrg.username, '--account', '001000000000009AAA']);
+      expect.fail('should have thrown');
+    } catch (err) {
+      expect((err as Error).name).to.equal('AccountNotFoundError');
+      expect((err as Error).message).to.include('001000000000009AAA');
+    }
+  });
+
+  it('turns a missing Reco object into an error that says what to deploy', async () => {
+    $$.fakeConnectionRequest = () => {
+      const e = new Error("sObject type 'Customer_Segment__c' is not supported.") as Error & { errorCode: string };
+      e.errorCode = 'INVALID_TYPE';
+      e.name = 'INVALID_TYPE';
+      return Promise.reject(e);
+    };
+    try {
+      await RecoSegmentsList.run(['--target-org', testOrg.username]);
+      expect.fail('should have thrown');
+    } catch (err) {
+      const e = err as Error & { actions?: string[] };
+      expect(e.name).to.equal('RecoObjectsMissingError');
+      expect(e.actions?.join('\n')).to.include('sf project deploy start');
+    }
+  });
+
+  it('lists segments largest first and runs newest first', async () => {
+    $$.fakeConnectionRequest = (request) => {
+      const soql = soqlOf(request as FakeRequest);
+      queries.push(soql);
+      if (soql.includes('FROM Customer_Segment__c')) {
+        return Promise.resolve(envelope([{ Name: 'Champions', Key__c: 'champions', Account_Count__c: 412, Description__c: 'ordered 9 times in 90 days' }]));
+      }
+      return Promise.resolve(
+        envelope([{ Name: 'RUN-000002', Kind__c: 'Incremental', Status__c: 'Partial', Started_At__c: '2026-11-23T10:00:00.000+0000', Finished_At__c: null, Records_Read__c: 10, Records_Written__c: 8, Records_Failed__c: 2, Api_Calls__c: 5, Error__c: null }]),
+      );
+    };
+    const seg = await RecoSegmentsList.run(['--target-org', testOrg.username]);
+    expect(seg.segments).to.deep.equal([{ key: 'champions', name: 'Champions', accounts: 412, description: 'ordered 9 times in 90 days' }]);
+    const status = await RecoStatus.run(['--target-org', testOrg.username, '--limit', '5']);
+    expect(status.source).to.equal('org');
+    expect(status.runs[0]).to.include({ name: 'RUN-000002', status: 'Partial', recordsFailed: 2 });
+    expect(queries.find((q) => q.includes('FROM Reco_Run__c'))).to.match(/ORDER BY Started_At__c DESC NULLS LAST LIMIT 5$/);
+  });
+});
