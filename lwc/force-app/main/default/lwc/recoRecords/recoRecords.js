@@ -1,0 +1,62 @@
+// What the Reco components read, in one place, so the wires, the jest fixtures and the preview server agree.
+const rec = (field) => `Product_Recommendation__c.${field}`;
+const ins = (field) => `Account_Insight__c.${field}`;
+
+export const RECOMMENDATIONS_LIST = 'Product_Recommendations__r';
+export const INSIGHTS_LIST = 'Account_Insights__r';
+export const KIND = { CROSS_SELL: 'Cross-sell', BUY_AGAIN: 'Buy again' };
+export const STATUS = { NEW: 'New', ACCEPTED: 'Accepted', DISMISSED: 'Dismissed' };
+export const OPEN_STATUSES = [STATUS.NEW, STATUS.ACCEPTED];
+// The values of the restricted picklist Dismiss_Reason__c; a jest test compares them with the field's metadata.
+export const DISMISS_REASONS = ['Not relevant', 'Already owns it', 'Bought elsewhere', 'Too expensive', 'Bad timing', 'Other'];
+
+export const RECOMMENDATION_FIELDS = [
+    'Product__c', 'Product__r.Name', 'Kind__c', 'Rank__c', 'Score__c', 'Confidence__c',
+    'Reason__c', 'Evidence__c', 'Status__c', 'Expected_Revenue__c'
+].map(rec);
+export const RECOMMENDATION_SORT = [rec('Rank__c')];
+// getRelatedListRecords takes its filter in GraphQL syntax.
+export const OPEN_FILTER = `{ Status__c: { in: ["${OPEN_STATUSES.join('", "')}"] } }`;
+
+export const HOLDOUT_FIELD = ins('Holdout__c');
+export const INSIGHT_FIELDS = [
+    'Segment__r.Name', 'Segment__r.Description__c', 'Previous_Segment__r.Name', 'Segment_Changed_On__c',
+    'Lifecycle_Stage__c', 'Recency_Days__c', 'Frequency__c', 'Monetary__c', 'Average_Order_Value__c',
+    'Engagement_Score__c', 'Churn_Risk__c', 'Holdout__c'
+].map(ins);
+
+/** Value of a (possibly spanning) field of a UI API record: valueOf(record, 'Product__r.Name'). */
+export function valueOf(record, path) {
+    let current = record;
+    for (const name of path.split('.')) {
+        const field = current && current.fields ? current.fields[name] : undefined;
+        if (!field) {
+            return undefined;
+        }
+        current = field.value;
+    }
+    return current === null ? undefined : current;
+}
+
+/** The plain view of one Product_Recommendation__c record that c-reco-row renders. */
+export function toRecommendation(record, statusOverride) {
+    const status = statusOverride || valueOf(record, 'Status__c') || STATUS.NEW;
+    return {
+        id: record.id,
+        productName: valueOf(record, 'Product__r.Name') || 'Unnamed product',
+        kind: valueOf(record, 'Kind__c'),
+        rank: valueOf(record, 'Rank__c'),
+        score: Number(valueOf(record, 'Score__c') || 0),
+        confidence: valueOf(record, 'Confidence__c'),
+        reason: valueOf(record, 'Reason__c'),
+        evidence: valueOf(record, 'Evidence__c'),
+        expectedRevenue: valueOf(record, 'Expected_Revenue__c'),
+        status,
+        accepted: status === STATUS.ACCEPTED
+    };
+}
+
+/** True when the account's insight puts it in the holdout group. */
+export function isHoldout(insightRecords) {
+    return (insightRecords || []).some((record) => valueOf(record, 'Holdout__c') === true);
+}
