@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '@reco/sync-server/config/load-config.js';
+import { createLogger } from '@reco/sync-server/logging/logger.js';
+
+describe('service configuration', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'reco-config-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('applies defaults: incremental every 15 minutes, full nightly, loopback', () => {
+    const config = loadConfig({ env: { RECO_API_TOKEN: 'x'.repeat(20) } });
+    expect(config.schedule.incremental).to.equal('*/15 * * * *');
+    expect(config.schedule.full).to.equal('7 2 * * *');
+    expect(config.server).to.deep.equal({ host: '127.0.0.1', port: 3000 });
+  });
+
+  it('reads a file and lets the environment win over it', () => {
+    const file = path.join(dir, 'reco.json');
+    writeFileSync(file, JSON.stringify({ auth: { token: 'f'.repeat(20) }, server: { port: 4000 }, schedule: { full: '0 3 * * *' } }));
+    const config = loadConfig({ file, env: { RECO_PORT: '4100', RECO_SCHEDULE_ENABLED: 'false' } });
+    expect(config.server.port).to.equal(4100);
+    expect(config.schedule.full).to.equal('0 3 * * *');
+    expect(config.schedule.enabled).to.equal(false);
+  });
+
+  it('names every bad setting with its variable, and never echoes values', () => {
+    let error: unknown;
+    try {
+      loadConfig({ env: { RECO_API_TOKEN: 'short-secret', RECO_SCHEDULE_INCREMENTAL: 'every minute', RECO_PORT: '99999' } });
+    } catch (e) { error = e; }
+    expect(error).to.be.instanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).to.contain('auth.token (RECO_API_TOKEN): must be at least 16 characters');
+    expect(message).to.contain('schedule.incremental (RECO_SCHEDULE_INCREMENTAL): not a valid cron expression');
+    expect(message).to.contain('server.port (RECO_PORT)');
+    expect(message).not.to.contain('short-secret');
+  });
+
+  it('reports a missing token and an unreadable file clearly', () => {
+    expect(() => loadConfig({ env: {} })).to.throw(ConfigError, 'auth.token (RECO_API_TOKEN): is required');
+    expect(() => loadConfig({ env: {}, file: path.join(dir, 'missing.json') })).to.throw(ConfigError, /missing\.json: cannot be read \(ENOENT\)/);
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, '{ nope');
+    expect(() => loadConfig({ env: {}, file: bad })).to.throw(ConfigError, /bad\.json: not a JSON object/);
+  });
+});
+
+describe('service logger', () => {
+  it('writes JSON lines with the run id and redacts secrets at any of the first levels', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info' }, new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } }));
+    logger.child({ runId: 'run-7' }).info({ config: { auth: { token: 'tok-SECRET-1' }, org: { password: 'pw-SECRET-2', clientSecret: 'cs-SECRET-3' } }, headers: { authorization: 'Bearer SECRET-4' }, accessToken: 'SECRET-5' }, 'started');
+    const text = lines.join('');
+    expect(text).not.to.match(/SECRET/);
+    const entry = JSON.parse(lines[0]);
+    expect(entry).to.include({ runId: 'run-7', msg: 'started', level: 'info' });
+    expect(entry.config.auth.token).to.equal('[redacted]');
+  });
+});
