@@ -95,6 +95,9 @@ export async function* readOnlineRetail(
   const input = createReadStream(file);
   const source = file.endsWith('.gz') ? input.pipe(createGunzip()) : input;
   const parser = source.pipe(parse({ relax_column_count: true, bom: true, skip_empty_lines: true }));
+  // pipe() does not forward errors: a missing file or a corrupt gzip must reach the loop below.
+  input.on('error', (e) => parser.destroy(e));
+  if (source !== input) source.on('error', (e: Error) => parser.destroy(e));
   let line = 0;
   try {
     for await (const raw of parser as AsyncIterable<string[]>) {
