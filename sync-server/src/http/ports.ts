@@ -1,0 +1,41 @@
+// What the HTTP API reads, as an interface over the mirror's persisted results (adapted in the composition
+// root; replaced by an in-memory double in tests). Synchronous because node:sqlite is.
+import type { AccountInsight, Recommendation, Segment } from '../domain/types.js';
+import type { RunKind, StageProgress } from '../schedule/ports.js';
+
+export type RunView = {
+  id: string;
+  kind: RunKind;
+  status: string;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  stages: StageProgress[];
+  counts: Record<string, number>;
+  dataQuality: unknown;
+  error: string | null;
+};
+
+export type RecommendationView = Recommendation & { productName?: string | null };
+
+/** Evaluation against baselines: task (crossSell, buyAgain) -> model (reco, popularity, ...) -> metric -> value. */
+export type EvaluationReport = {
+  generatedAt?: string | null;
+  source?: string | null;
+  tasks: Record<string, Record<string, Record<string, number>>>;
+};
+
+export type ResultsStore = {
+  isOpen(): boolean;
+  listRuns(limit: number): RunView[];
+  getRun(id: string): RunView | undefined;
+  /** Every current recommendation; the API serves them from a cache rebuilt after each run. */
+  allRecommendations(): RecommendationView[];
+  getInsight(accountId: string): AccountInsight | undefined;
+  listInsights(): AccountInsight[];
+  listSegments(): Segment[];
+  evaluation(): EvaluationReport | null;
+};
+
+/** Liveness of the org for /ready: resolves when reachable, rejects with the reason otherwise. */
+export type OrgProbe = () => Promise<void>;

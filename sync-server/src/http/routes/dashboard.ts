@@ -1,0 +1,30 @@
+// The admin dashboard: static files from src/dashboard plus chart.js from node_modules. The page calls the
+// JSON API with a bearer token; for the demo the server can write the token into the page, but only for
+// clients on loopback.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { Router } from 'express';
+
+const dashboardDir = fileURLToPath(new URL('../../dashboard/', import.meta.url));
+const chartJs = path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
+
+const escapeAttribute = (value: string): string => value.replace(/[&"<>']/g, (c) => `&#${c.charCodeAt(0)};`);
+const isLoopback = (address: string | undefined): boolean => !!address && /^(127\.|::1$|::ffff:127\.)/.test(address);
+
+export function dashboardRouter(options: { token: string; injectToken: boolean }): Router {
+  const router = Router();
+  const page = readFileSync(path.join(dashboardDir, 'index.html'), 'utf8');
+  const withToken = page.replace('<meta name="reco-token" content="">', `<meta name="reco-token" content="${escapeAttribute(options.token)}">`);
+  router.get('/', (_req, res) => { res.redirect(302, '/dashboard/'); });
+  router.get('/dashboard', (_req, res) => { res.redirect(301, '/dashboard/'); });
+  router.get(['/dashboard/', '/dashboard/index.html'], (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'");
+    res.type('html').send(options.injectToken && isLoopback(req.socket.remoteAddress) ? withToken : page);
+  });
+  router.get('/dashboard/vendor/chart.umd.js', (_req, res) => { res.sendFile(chartJs); });
+  router.use('/dashboard', express.static(dashboardDir, { index: false, fallthrough: true }));
+  return router;
+}

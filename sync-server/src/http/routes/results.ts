@@ -1,0 +1,21 @@
+import { Router } from 'express';
+import type { ResultsStore } from '../ports.js';
+import { getAccountInsight, getAccountRecommendations } from '../use-cases/account-results.js';
+import type { RecommendationCache } from '../use-cases/recommendation-cache.js';
+import type { Projection } from '../use-cases/segment-projection.js';
+import { accountIdParam, parseInput, recommendationsQuery } from '../validation.js';
+
+export function resultsRouter(deps: { store: ResultsStore; cache: RecommendationCache; projection: () => Projection }): Router {
+  const router = Router();
+  router.get('/accounts/:id/recommendations', (req, res) => {
+    const accountId = parseInput(accountIdParam, req.params.id, 'id');
+    res.json(getAccountRecommendations(deps.cache, accountId, parseInput(recommendationsQuery, req.query, 'query')));
+  });
+  router.get('/accounts/:id/insight', (req, res) => {
+    res.json(getAccountInsight(deps.store, parseInput(accountIdParam, req.params.id, 'id')));
+  });
+  router.get('/segments', (_req, res) => { res.json({ segments: deps.store.listSegments() }); });
+  router.get('/segments/projection', (_req, res) => { res.json(deps.projection()); });
+  router.get('/evaluation', (_req, res) => { res.json({ evaluation: deps.store.evaluation() }); });
+  return router;
+}

@@ -1,0 +1,23 @@
+import { Router } from 'express';
+import type { ResultsStore } from '../ports.js';
+import type { RunCoordinator } from '../../schedule/run-coordinator.js';
+import { getRun, listRuns, triggerRun } from '../use-cases/runs.js';
+import { parseInput, runIdParam, runsQuery, triggerBody } from '../validation.js';
+
+export function runsRouter(deps: { store: ResultsStore; coordinator: RunCoordinator }): Router {
+  const router = Router();
+  router.get('/runs', (req, res) => {
+    const { limit } = parseInput(runsQuery, req.query, 'query');
+    res.json(listRuns(deps.store, deps.coordinator, limit ?? 20));
+  });
+  router.get('/runs/:id', (req, res) => {
+    res.json(getRun(deps.store, deps.coordinator, parseInput(runIdParam, req.params.id, 'id')));
+  });
+  router.post('/runs', async (req, res) => {
+    const { kind } = parseInput(triggerBody, req.body ?? {}, 'body');
+    const result = await triggerRun(deps.store, deps.coordinator, kind);
+    if (result.run.id) res.location(`/runs/${encodeURIComponent(result.run.id)}`);
+    res.status(202).json(result);
+  });
+  return router;
+}

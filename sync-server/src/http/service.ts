@@ -1,0 +1,92 @@
+// Composes the running service from its ports: the coordinator (one run at a time), the cron schedules, the
+// in-memory caches refreshed after each run, and the HTTP server. The composition root (server.ts) passes
+// the real pipeline and mirror; tests pass in-process doubles.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { RequestHandler } from 'express';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../logging/logger.js';
+import { createMetrics, type Metrics } from '../logging/metrics.js';
+import type { LastRunProbe, Pipeline } from '../schedule/ports.js';
+import { RunCoordinator } from '../schedule/run-coordinator.js';
+import { startSchedules, type Schedules } from '../schedule/scheduler.js';
+import { createApp } from './app.js';
+import type { OrgProbe, ResultsStore } from './ports.js';
+import { RecommendationCache } from './use-cases/recommendation-cache.js';
+import { projectAccounts, type Projection } from './use-cases/segment-projection.js';
+
+export type ServiceDeps = {
+  pipeline: Pipeline;
+  store: ResultsStore;
+  orgProbe: OrgProbe;
+  lastRun?: LastRunProbe;
+  publicRouters?: Array<[string, RequestHandler]>;
+  /** Released after the HTTP server and the run have stopped (e.g. closing the mirror database). */
+  onClose?: () => void | Promise<void>;
+};
+
+export type Service = {
+  url: string;
+  coordinator: RunCoordinator;
+  metrics: Metrics;
+  cache: RecommendationCache;
+  /** Graceful stop: schedules off, no new connections, the active run checkpoints, then resources close. */
+  close(): Promise<void>;
+};
+
+export async function startService(config: Config, logger: Logger, deps: ServiceDeps): Promise<Service> {
+  const metrics = createMetrics();
+  const cache = new RecommendationCache();
+  let projection: Projection | null = null;
+  const refresh = (): void => {
+    const count = cache.refresh(deps.store);
+    projection = null; // recomputed lazily from the new insights
+    logger.info({ recommendations: count }, 'results cache refreshed');
+  };
+  const coordinator = new RunCoordinator({ pipeline: deps.pipeline, logger, metrics, onRunFinished: refresh });
+  refresh();
+
+  const app = createApp({
+    token: config.auth.token, injectToken: config.dashboard.injectToken, logger, metrics, store: deps.store, cache,
+    projection: () => (projection ??= projectAccounts(deps.store.listInsights())), coordinator, orgProbe: deps.orgProbe,
+    publicRouters: deps.publicRouters,
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.server.port, config.server.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+  });
+  server.keepAliveTimeout = 65_000;
+  const { port } = server.address() as AddressInfo;
+  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+  const url = `http://${host}:${port}`;
+  logger.info({ url }, 'http server listening');
+
+  const schedules: Schedules | null = config.schedule.enabled ? startSchedules(coordinator, config.schedule, logger) : null;
+  resumeInterruptedRun(config, logger, coordinator, deps.lastRun);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url, coordinator, metrics, cache,
+    close: () => (closing ??= (async () => {
+      logger.info('shutting down');
+      // First, synchronously: refuse new runs and ask the active one to checkpoint.
+      const stopped = coordinator.shutdown(config.shutdown.graceMs);
+      await schedules?.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const outcome = await stopped;
+      server.closeAllConnections();
+      await closed;
+      await deps.onClose?.();
+      logger.info({ run: outcome }, 'shut down');
+    })()),
+  };
+}
+
+/** A run the last process did not finish (aborted at shutdown, or still "running" after a crash) is resumed now. */
+function resumeInterruptedRun(config: Config, logger: Logger, coordinator: RunCoordinator, lastRun?: LastRunProbe): void {
+  if (!config.schedule.resumeOnStart || !lastRun) return;
+  const last = lastRun();
+  if (!last || !/^(running|aborted|interrupted|cancelled|canceled)$/i.test(last.status)) return;
+  logger.info({ runId: last.id, kind: last.kind, status: last.status }, 'resuming the interrupted run');
+  coordinator.trigger(last.kind, 'resume');
+}

@@ -1,0 +1,46 @@
+// Input schemas for every route, and one way to apply them: a 400 whose message names the offending input.
+import { z } from 'zod';
+import { badRequest } from './app-error.js';
+import { checkSalesforceId } from './salesforce-id.js';
+
+export const ACCOUNT_PREFIX = '001';
+export const MAX_RECOMMENDATIONS = 50;
+export const MAX_RUNS = 200;
+
+export const accountIdParam = z.string().transform((value, ctx) => {
+  const check = checkSalesforceId(value, ACCOUNT_PREFIX);
+  if (check.ok) return check.id18;
+  ctx.addIssue({ code: 'custom', message: `account id '${value.slice(0, 40)}' ${check.problem}` });
+  return z.NEVER;
+});
+
+export const recommendationKind = z.enum(['Cross-sell', 'Buy again'], { error: "must be 'Cross-sell' or 'Buy again'" });
+export const runKind = z.enum(['Full', 'Incremental'], { error: "must be 'Full' or 'Incremental'" });
+
+const intInRange = (min: number, max: number) =>
+  z.string({ error: `must be an integer from ${min} to ${max}` }).regex(/^\d+$/, { error: `must be an integer from ${min} to ${max}` })
+    .transform(Number)
+    .pipe(z.number().int().min(min, { error: `must be an integer from ${min} to ${max}` }).max(max, { error: `must be an integer from ${min} to ${max}` }));
+
+export const recommendationsQuery = z.strictObject({
+  kind: recommendationKind.optional(),
+  limit: intInRange(1, MAX_RECOMMENDATIONS).optional(),
+}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}` : undefined) });
+
+export const runsQuery = z.strictObject({
+  limit: intInRange(1, MAX_RUNS).optional(),
+}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}` : undefined) });
+
+export const runIdParam = z.string().regex(/^[A-Za-z0-9_.:-]{1,80}$/, { error: 'run id must be 1-80 letters, digits or _.:-' });
+
+export const triggerBody = z.strictObject({ kind: runKind.default('Incremental') },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : issue.code === 'invalid_type' ? 'must be a JSON object' : undefined) });
+
+/** Parses one part of a request; `where` is 'query', 'body' or a parameter name. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = [where, ...issue.path.map(String)].join('.');
+  throw badRequest(`${path}: ${issue.message}`);
+}

@@ -1,0 +1,29 @@
+// Cron schedules for the two run kinds. A tick that finds a run in progress is skipped (the coordinator logs
+// and counts it); runs never queue up behind each other.
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from '../logging/logger.js';
+import type { RunKind } from './ports.js';
+import { RunInProgressError, ShuttingDownError, type RunCoordinator } from './run-coordinator.js';
+
+export type ScheduleSettings = { incremental: string; full: string; timezone: string };
+
+export type Schedules = { stop(): Promise<void> };
+
+export function startSchedules(coordinator: RunCoordinator, settings: ScheduleSettings, logger: Logger): Schedules {
+  const tasks: ScheduledTask[] = (['Incremental', 'Full'] as const).map((kind: RunKind) => {
+    const expression = kind === 'Full' ? settings.full : settings.incremental;
+    logger.info({ kind, expression, timezone: settings.timezone }, 'schedule registered');
+    return cron.schedule(expression, () => {
+      try {
+        coordinator.trigger(kind, 'schedule');
+      } catch (error) {
+        if (!(error instanceof RunInProgressError || error instanceof ShuttingDownError)) throw error;
+      }
+    }, { name: `reco-${kind.toLowerCase()}`, timezone: settings.timezone });
+  });
+  return {
+    async stop() {
+      for (const task of tasks) await task.destroy();
+    },
+  };
+}
