@@ -1,0 +1,177 @@
+// Pulls the source objects into the mirror with as few API calls as the data allows: COUNT() first, then
+// Bulk API 2.0 above a threshold or REST pages of 2,000 below it. Later runs read only what changed since the
+// watermark (minus a small overlap, because SystemModstamp is committed with transaction-time skew) through
+// queryAll, so deletions arrive as IsDeleted rows and leave the mirror too.
+import type { Connection } from 'jsforce';
+import type { DatabaseSync } from 'node:sqlite';
+import type { ApiBudget } from '../connect/api-budget.js';
+import { applyPage, deleteMeta, getMeta, getWatermark, setMeta, setWatermark, sweepObject } from '../mirror/records.js';
+import { OPTIONAL_FIELDS, SOURCE_OBJECTS, type SourceObject } from './objects.js';
+
+export type ExtractMode = 'rest' | 'bulk';
+
+export type ExtractProgress = {
+  object: string;
+  phase: 'start' | 'page' | 'done';
+  mode?: ExtractMode;
+  expected?: number;
+  fetched: number;
+  incremental: boolean;
+};
+
+export type ObjectStats = { object: string; mode: ExtractMode; incremental: boolean; expected: number; fetched: number; upserted: number; deleted: number; swept: number; calls: number };
+
+export type ExtractOptions = {
+  runId: string;
+  /** Records above which an object is read with Bulk API 2.0 (default 20,000). */
+  bulkThreshold?: number;
+  /** How far before the watermark incremental reads start (default 5 minutes). */
+  overlapMs?: number;
+  objects?: SourceObject[];
+  budget?: ApiBudget;
+  signal?: AbortSignal;
+  onProgress?: (e: ExtractProgress) => void;
+  /** Bulk 2.0 polling (jsforce defaults: 1 s interval, 30 s timeout, too short for large orgs). */
+  bulkPollInterval?: number;
+  bulkPollTimeout?: number;
+};
+
+type FieldTypes = Record<string, string>;
+const FIELD_CACHE_MS = 24 * 3600 * 1000;
+
+/** The fields of `src` this org has (optional ones may be absent), with their types; cached for a day. */
+async function resolveFields(conn: Connection, db: DatabaseSync, src: SourceObject): Promise<FieldTypes> {
+  const key = `fields:${src.name}`;
+  const cached = getMeta<FieldTypes>(db, key, FIELD_CACHE_MS);
+  if (cached) return cached;
+  const d = await conn.describe(src.name);
+  const types = new Map(d.fields.map((f) => [f.name.toLowerCase(), { name: f.name, type: f.type as string }]));
+  const out: FieldTypes = {};
+  for (const f of src.fields) {
+    const t = types.get(f.toLowerCase());
+    if (t) out[t.name] = t.type;
+    else if (!OPTIONAL_FIELDS.has(f)) throw new Error(`${src.name}.${f} is missing or not readable in this org; run the org check for what to fix`);
+  }
+  setMeta(db, key, out);
+  return out;
+}
+
+const soqlDateTime = (iso: string): string => new Date(iso).toISOString();
+
+/** Bulk results are CSV strings; give them the REST JSON types so the mirror holds one shape. */
+function coerce(rec: Record<string, unknown>, types: FieldTypes): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, type] of Object.entries(types)) {
+    const v = rec[name];
+    if (v === undefined || v === null || v === '') out[name] = type === 'boolean' ? false : null;
+    else if (typeof v !== 'string') out[name] = v;
+    else if (type === 'boolean') out[name] = v === 'true';
+    else if (['int', 'double', 'currency', 'percent'].includes(type)) out[name] = Number(v);
+    else if (type === 'datetime') out[name] = new Date(v).toISOString().replace('Z', '+0000');
+    else out[name] = v;
+  }
+  return out;
+}
+
+function checkAbort(signal?: AbortSignal): void {
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError');
+}
+
+export async function extractObject(conn: Connection, db: DatabaseSync, src: SourceObject, opts: ExtractOptions): Promise<ObjectStats> {
+  const callsBefore = opts.budget?.calls ?? 0;
+  const overlap = opts.overlapMs ?? 5 * 60 * 1000;
+  let types: FieldTypes;
+  try {
+    types = await resolveFields(conn, db, src);
+  } catch (err) {
+    deleteMeta(db, `fields:${src.name}`);
+    throw err;
+  }
+  const wm = getWatermark(db, src.name);
+  const incremental = Boolean(wm);
+  const conditions: string[] = [];
+  if (src.where) conditions.push(`(${src.where})`);
+  if (wm) conditions.push(`SystemModstamp >= ${soqlDateTime(new Date(Date.parse(wm.modstamp) - overlap).toISOString())}`);
+  const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
+  const fieldList = Object.keys(types).join(', ');
+
+  opts.budget?.check(`reading ${src.name}`);
+  const expected = (await conn.query(`SELECT COUNT() FROM ${src.name}${where}`, { scanAll: true })).totalSize;
+  const mode: ExtractMode = expected > (opts.bulkThreshold ?? 20_000) ? 'bulk' : 'rest';
+  opts.onProgress?.({ object: src.name, phase: 'start', mode, expected, fetched: 0, incremental });
+
+  let fetched = 0;
+  let upserted = 0;
+  let deleted = 0;
+  const fullKey = `fullload:${src.name}`;
+  if (!wm) setMeta(db, fullKey, opts.runId);
+  const finishFull = !wm || !wm.fullDone;
+  if (expected === 0) {
+    // nothing to read: skip the query call
+  } else if (mode === 'rest') {
+    // Ordered by SystemModstamp so every committed page can advance the watermark: a run that dies resumes
+    // after the last page it stored instead of from the start.
+    let res = await conn.query<Record<string, unknown>>(`SELECT ${fieldList} FROM ${src.name}${where} ORDER BY SystemModstamp, Id`, { scanAll: true, autoFetch: false });
+    for (;;) {
+      const recs = res.records;
+      fetched += recs.length;
+      const last = recs.at(-1)?.SystemModstamp;
+      const r = applyPage(db, src.name, recs, opts.runId, last ? { modstamp: String(last) } : undefined);
+      upserted += r.upserted;
+      deleted += r.deleted;
+      opts.onProgress?.({ object: src.name, phase: 'page', mode, expected, fetched, incremental });
+      if (res.done || !res.nextRecordsUrl) break;
+      checkAbort(opts.signal);
+      opts.budget?.check(`reading more ${src.name}`);
+      res = await conn.queryMore<Record<string, unknown>>(res.nextRecordsUrl);
+    }
+  } else {
+    conn.bulk2.pollInterval = opts.bulkPollInterval ?? conn.bulk2.pollInterval;
+    conn.bulk2.pollTimeout = opts.bulkPollTimeout ?? Math.max(conn.bulk2.pollTimeout, 15 * 60 * 1000);
+    // Bulk results are unordered: store in chunks, move the watermark once the whole result is in.
+    const stream = await conn.bulk2.query(`SELECT ${fieldList} FROM ${src.name}${where}`, { scanAll: true });
+    let chunk: Array<Record<string, unknown>> = [];
+    let maxStamp = '';
+    const flush = (): void => {
+      const r = applyPage(db, src.name, chunk, opts.runId);
+      upserted += r.upserted;
+      deleted += r.deleted;
+      chunk = [];
+      opts.onProgress?.({ object: src.name, phase: 'page', mode, expected, fetched, incremental });
+    };
+    for await (const raw of stream as AsyncIterable<Record<string, unknown>>) {
+      const rec = coerce(raw, types);
+      const stamp = String(rec.SystemModstamp);
+      if (stamp > maxStamp) maxStamp = stamp;
+      chunk.push(rec);
+      fetched += 1;
+      if (chunk.length >= 10_000) {
+        flush();
+        checkAbort(opts.signal);
+      }
+    }
+    flush();
+    if (maxStamp) setWatermark(db, src.name, maxStamp);
+  }
+
+  let swept = 0;
+  if (finishFull) {
+    // The load that started from nothing is complete: whatever it did not see is gone from the org. Only the
+    // run that started the load can tell (records carry the run that last stored them).
+    if (getMeta<string>(db, fullKey, Infinity) === opts.runId) swept = sweepObject(db, src.name, opts.runId);
+    setWatermark(db, src.name, getWatermark(db, src.name)?.modstamp ?? '1970-01-01T00:00:00.000Z', true);
+  }
+  const stats = { object: src.name, mode, incremental, expected, fetched, upserted, deleted, swept, calls: (opts.budget?.calls ?? 0) - callsBefore };
+  opts.onProgress?.({ object: src.name, phase: 'done', mode, expected, fetched, incremental });
+  return stats;
+}
+
+/** Extracts every source object in order; the watermarks make a rerun after a crash continue, not restart. */
+export async function extractAll(conn: Connection, db: DatabaseSync, opts: ExtractOptions): Promise<ObjectStats[]> {
+  const stats: ObjectStats[] = [];
+  for (const src of opts.objects ?? SOURCE_OBJECTS) {
+    checkAbort(opts.signal);
+    stats.push(await extractObject(conn, db, src, opts));
+  }
+  return stats;
+}

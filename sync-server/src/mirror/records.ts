@@ -1,0 +1,91 @@
+// Mirrored org records (stored as the JSON the API returned, minus `attributes`) and per-object watermarks.
+// A page of records and its watermark are committed together, so a crash never leaves the watermark ahead of
+// the data.
+import type { DatabaseSync } from 'node:sqlite';
+import { transaction } from './db.js';
+
+export type MirrorRecord = Record<string, unknown> & { Id: string; SystemModstamp: string };
+export type Watermark = { object: string; modstamp: string; fullDone: boolean };
+
+/** Upserts live records and removes deleted ones, then advances the watermark, all in one transaction. */
+export function applyPage(
+  db: DatabaseSync,
+  object: string,
+  records: Array<Record<string, unknown>>,
+  runId: string,
+  watermark?: { modstamp: string; fullDone?: boolean },
+): { upserted: number; deleted: number } {
+  const put = db.prepare('INSERT INTO records (object, id, modstamp, data, run_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT (object, id) DO UPDATE SET modstamp = excluded.modstamp, data = excluded.data, run_id = excluded.run_id');
+  const del = db.prepare('DELETE FROM records WHERE object = ? AND id = ?');
+  let upserted = 0;
+  let deleted = 0;
+  transaction(db, () => {
+    for (const r of records) {
+      const { attributes: _attributes, ...data } = r;
+      const id = String(data.Id);
+      if (data.IsDeleted === true || data.IsDeleted === 'true') {
+        deleted += Number(del.run(object, id).changes);
+      } else {
+        put.run(object, id, String(data.SystemModstamp ?? ''), JSON.stringify(data), runId);
+        upserted += 1;
+      }
+    }
+    if (watermark) setWatermark(db, object, watermark.modstamp, watermark.fullDone);
+  });
+  return { upserted, deleted };
+}
+
+export function setWatermark(db: DatabaseSync, object: string, modstamp: string, fullDone?: boolean): void {
+  db.prepare(
+    `INSERT INTO watermarks (object, modstamp, full_done, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (object) DO UPDATE SET modstamp = MAX(watermarks.modstamp, excluded.modstamp),
+       full_done = MAX(watermarks.full_done, excluded.full_done), updated_at = excluded.updated_at`,
+  ).run(object, modstamp, fullDone ? 1 : 0, new Date().toISOString());
+}
+
+export function getWatermark(db: DatabaseSync, object: string): Watermark | undefined {
+  const row = db.prepare('SELECT object, modstamp, full_done FROM watermarks WHERE object = ?').get(object) as
+    | { object: string; modstamp: string; full_done: number }
+    | undefined;
+  return row ? { object: row.object, modstamp: row.modstamp, fullDone: row.full_done === 1 } : undefined;
+}
+
+/**
+ * After a full load of an object by run `runId`, drops what that load did not see: records the org deleted
+ * (and purged) while the mirror was not looking. Returns how many were dropped.
+ */
+export function sweepObject(db: DatabaseSync, object: string, runId: string): number {
+  return Number(db.prepare('DELETE FROM records WHERE object = ? AND run_id <> ?').run(object, runId).changes);
+}
+
+/** Forgets an object's watermark so the next extraction is a full load (records stay until swept). */
+export function resetWatermark(db: DatabaseSync, object: string): void {
+  db.prepare('DELETE FROM watermarks WHERE object = ?').run(object);
+}
+
+export function readRecords<T = MirrorRecord>(db: DatabaseSync, object: string): T[] {
+  const rows = db.prepare('SELECT data FROM records WHERE object = ?').all(object) as Array<{ data: string }>;
+  return rows.map((r) => JSON.parse(r.data) as T);
+}
+
+export function countRecords(db: DatabaseSync, object?: string): number {
+  const row = (object
+    ? db.prepare('SELECT COUNT(*) AS n FROM records WHERE object = ?').get(object)
+    : db.prepare('SELECT COUNT(*) AS n FROM records').get()) as { n: number };
+  return row.n;
+}
+
+/** Small cached values (e.g. the resolved field list per object), with the time they were stored. */
+export function getMeta<T>(db: DatabaseSync, key: string, maxAgeMs: number): T | undefined {
+  const row = db.prepare('SELECT value, updated_at FROM meta WHERE key = ?').get(key) as { value: string; updated_at: string } | undefined;
+  if (!row || Date.now() - Date.parse(row.updated_at) > maxAgeMs) return undefined;
+  return JSON.parse(row.value) as T;
+}
+
+export function setMeta(db: DatabaseSync, key: string, value: unknown): void {
+  db.prepare('INSERT OR REPLACE INTO meta (key, value, updated_at) VALUES (?, ?, ?)').run(key, JSON.stringify(value), new Date().toISOString());
+}
+
+export function deleteMeta(db: DatabaseSync, key: string): void {
+  db.prepare('DELETE FROM meta WHERE key = ?').run(key);
+}
