@@ -1,0 +1,263 @@
+// Compiles parsed SOQL into SQL plans: row queries (ordered rowid snapshot + page fetch), child sub-queries,
+// aggregate queries and COUNT(). The plan also carries the output shape used to build Salesforce records.
+import type {
+  FieldType as ParsedField, GroupByClause, OrderByClause, Query, Subquery,
+} from '@jetstreamapp/soql-parser-js';
+import type { FieldType, ObjectDef, Schema } from '../types.js';
+import { badChildRelationship, malformed, positionOf, soqlError, unsupportedType } from './errors.js';
+import { compileFunction, isAggregateName, type FunctionLike } from './functions.js';
+import { q, Scope, STRINGISH, type AliasSeq } from './resolve.js';
+import { compileCondition, liveFilter, type Ctx } from './where.js';
+
+export type FieldNode = { kind: 'field'; key: string; col: number; type: FieldType };
+export type RelNode = { kind: 'rel'; key: string; path: string; idCol: number; types: string[]; nodes: ShapeNode[] };
+export type ChildNode = { kind: 'child'; key: string; plan: ChildPlan };
+export type ShapeNode = FieldNode | RelNode | ChildNode;
+
+export type ChildPlan = {
+  object: ObjectDef;
+  /** Param: JSON array of parent ids. Columns: the shape's, then the parent id. Ordered by parent, then SOQL order. */
+  sql: string;
+  cols: number;
+  shape: ShapeNode[];
+};
+
+export type RowPlan = {
+  kind: 'rows';
+  object: ObjectDef;
+  /** Ordered rowids of every result row (LIMIT/OFFSET applied). */
+  idsSql: string;
+  /** Param: JSON array of rowids; returns shape columns in that order (column 0 = Id). */
+  pageSql: string;
+  /** All result rows in one statement, for Bulk API exports. */
+  flatSql: string;
+  shape: ShapeNode[];
+  children: ChildNode[];
+};
+
+export type AggItem = { key: string; col: number; type: FieldType };
+export type AggregatePlan = { kind: 'aggregate'; sql: string; items: AggItem[] };
+export type CountPlan = { kind: 'count'; sql: string };
+export type Plan = RowPlan | AggregatePlan | CountPlan;
+
+const MAX_OFFSET = 2000;
+const FIELDS_LIMIT = 200;
+
+const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+type Cols = string[];
+
+function orderTerm(sql: string, type: FieldType, o: { order?: string; nulls?: string }): string {
+  const dir = (o.order ?? 'ASC').toUpperCase();
+  // Salesforce default: nulls first ascending, last descending.
+  const nulls = (o.nulls ?? (dir === 'ASC' ? 'FIRST' : 'LAST')).toUpperCase();
+  return `${sql}${STRINGISH.has(type) ? ' COLLATE NOCASE' : ''} ${dir} NULLS ${nulls}`;
+}
+
+function orderBy(scope: Scope, clauses: OrderByClause[]): string[] {
+  return clauses.map((o) => {
+    if ('field' in o) {
+      const r = scope.field(o.field);
+      return orderTerm(r.sql, r.field.type, o);
+    }
+    const r = compileFunction(scope, o.fn);
+    return orderTerm(r.sql, r.type, o);
+  });
+}
+
+function limitOffset(soql: string, query: Query | Subquery): string {
+  let out = '';
+  if (query.limit !== undefined) out += ` LIMIT ${Number(query.limit)}`;
+  if (query.offset !== undefined) {
+    const offset = Number(query.offset);
+    if (offset > MAX_OFFSET) {
+      throw soqlError('NUMBER_OUTSIDE_VALID_RANGE', soql, positionOf(soql, 'OFFSET'), `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
+    }
+    out += `${query.limit === undefined ? ' LIMIT -1' : ''} OFFSET ${offset}`;
+  }
+  return out;
+}
+
+function expandFields(soql: string, object: ObjectDef, query: Query | Subquery, fields: ParsedField[]): ParsedField[] {
+  return fields.flatMap((f): ParsedField[] => {
+    if (f.type !== 'FieldFunctionExpression' || f.functionName.toUpperCase() !== 'FIELDS') return [f];
+    const kind = String(f.parameters[0] ?? '').toUpperCase();
+    if (kind !== 'STANDARD' && (query.limit === undefined || Number(query.limit) > FIELDS_LIMIT)) {
+      throw malformed(soql, positionOf(soql, 'FIELDS'), `The SOQL FIELDS function must have a LIMIT of at most ${FIELDS_LIMIT}`);
+    }
+    return object.fields
+      .filter((d) => kind === 'ALL' || (kind === 'CUSTOM') === d.custom)
+      .map((d) => ({ type: 'Field', field: d.name }));
+  });
+}
+
+export class Planner {
+  public constructor(
+    private readonly schema: Schema,
+    private readonly soql: string,
+    private readonly ctx: Ctx,
+  ) {}
+
+  public plan(query: Query): Plan {
+    const object = this.object(query.sObject ?? '');
+    const scope = new Scope(this.soql, this.schema, object, { n: 0 }, query.sObjectAlias);
+    const fields = expandFields(this.soql, object, query, query.fields ?? []);
+    const isCount =
+      fields.length === 1 && fields[0].type === 'FieldFunctionExpression' &&
+      fields[0].functionName.toUpperCase() === 'COUNT' && fields[0].parameters.length === 0;
+    if (isCount) return this.count(scope, query);
+    const aggregate =
+      query.groupBy !== undefined ||
+      fields.some((f) => f.type === 'FieldFunctionExpression' && isAggregateName(f.functionName));
+    return aggregate ? this.aggregate(scope, query, fields) : this.rows(scope, query, fields);
+  }
+
+  private object(name: string): ObjectDef {
+    const object = this.schema.get(name);
+    if (!object || !object.queryable) throw unsupportedType(this.soql, positionOf(this.soql, name, positionOf(this.soql, 'FROM')), name);
+    return object;
+  }
+
+  private filter(scope: Scope, query: Query | Subquery, extra: string[] = []): string {
+    const conds = [...extra, ...liveFilter(scope, this.ctx)];
+    if (query.where) conds.push(compileCondition(scope, this.ctx, query.where));
+    return conds.length ? ` WHERE ${conds.join(' AND ')}` : '';
+  }
+
+  private count(scope: Scope, query: Query): CountPlan {
+    if (query.orderBy) throw malformed(this.soql, positionOf(this.soql, 'ORDER BY'), "unexpected token: 'ORDER'");
+    const where = this.filter(scope, query);
+    return { kind: 'count', sql: `SELECT COUNT(*) FROM (SELECT 1 FROM ${scope.fromClause()}${where}${limitOffset(this.soql, query)})` };
+  }
+
+  /** Output shape of plain (non-aggregate) fields: nested parent objects keyed by relationship name. */
+  private shape(scope: Scope, fields: ParsedField[], cols: Cols, allowChildren: boolean): { shape: ShapeNode[]; children: ChildNode[] } {
+    const shape: ShapeNode[] = [];
+    const children: ChildNode[] = [];
+    for (const f of fields) {
+      if (f.type === 'FieldSubquery') {
+        if (!allowChildren) throw malformed(this.soql, positionOf(this.soql, f.subquery.relationshipName), "unexpected token: '('");
+        const node: ChildNode = { kind: 'child', key: '', plan: undefined as unknown as ChildPlan };
+        const { key, plan } = this.child(scope, f.subquery);
+        node.key = key;
+        node.plan = plan;
+        shape.push(node);
+        children.push(node);
+        continue;
+      }
+      if (f.type === 'FieldTypeof') throw malformed(this.soql, positionOf(this.soql, 'TYPEOF'), "unexpected token: 'TYPEOF'");
+      let path: string;
+      let sql: string;
+      let type: FieldType;
+      let name: string;
+      let hops: ReturnType<Scope['field']>['path'];
+      if (f.type === 'FieldFunctionExpression') {
+        const param = f.parameters[0];
+        if (typeof param !== 'string') throw malformed(this.soql, positionOf(this.soql, f.functionName), `unexpected token: '${f.functionName}'`);
+        const r = compileFunction(scope, f as FunctionLike);
+        const resolved = scope.field(param);
+        ({ sql, type } = r);
+        name = f.alias ?? resolved.field.name;
+        hops = resolved.path;
+        path = param;
+      } else {
+        path = f.type === 'Field' ? f.field : (f.rawValue ?? [...f.relationships, f.field].join('.'));
+        const r = scope.field(path);
+        ({ sql } = r);
+        type = r.field.type;
+        name = r.field.name;
+        hops = r.path;
+      }
+      let level = shape;
+      for (const hop of hops) {
+        let rel = level.find((n): n is RelNode => n.kind === 'rel' && n.path === hop.key);
+        if (!rel) {
+          rel = { kind: 'rel', key: hop.relationshipName, path: hop.key, idCol: cols.push(hop.idSql) - 1, types: hop.targets.map((t) => t.object.name), nodes: [] };
+          level.push(rel);
+        }
+        level = rel.nodes;
+      }
+      if (level.some((n) => n.kind === 'field' && n.key === name)) continue;
+      level.push({ kind: 'field', key: name, col: cols.push(sql) - 1, type });
+    }
+    return { shape, children };
+  }
+
+  private rows(scope: Scope, query: Query, fields: ParsedField[]): RowPlan {
+    const cols: Cols = [`${scope.alias}."Id"`];
+    const { shape, children } = this.shape(scope, fields, cols, true);
+    const where = this.filter(scope, query);
+    const order = [...orderBy(scope, asArray(query.orderBy)), `${scope.alias}.rowid`].join(', ');
+    const tail = `${where} ORDER BY ${order}${limitOffset(this.soql, query)}`;
+    return {
+      kind: 'rows',
+      object: scope.root,
+      idsSql: `SELECT ${scope.alias}.rowid FROM ${scope.fromClause()}${tail}`,
+      pageSql:
+        `SELECT ${cols.join(', ')} FROM json_each(?) AS k JOIN ${q(scope.root.name)} AS ${scope.alias} ` +
+        `ON ${scope.alias}.rowid = k.value ${scope.joinClause} ORDER BY k.key`,
+      flatSql: `SELECT ${cols.join(', ')} FROM ${scope.fromClause()}${tail}`,
+      shape,
+      children,
+    };
+  }
+
+  private child(parent: Scope, sub: Subquery): { key: string; plan: ChildPlan } {
+    const relName = sub.relationshipName;
+    const rel = parent.root.childRelationships.find((r) => r.relationshipName?.toLowerCase() === relName.toLowerCase());
+    const object = rel ? this.schema.get(rel.childSObject) : undefined;
+    if (!rel || !rel.relationshipName || !object) throw badChildRelationship(this.soql, positionOf(this.soql, relName), relName);
+    const scope = new Scope(this.soql, this.schema, object, { n: 0 }, sub.sObjectAlias);
+    const fields = expandFields(this.soql, object, sub, sub.fields ?? []);
+    if (fields.some((f) => f.type === 'FieldFunctionExpression' && isAggregateName(f.functionName))) {
+      throw malformed(this.soql, positionOf(this.soql, relName), 'Aggregate functions are not supported in a subquery');
+    }
+    const cols: Cols = [`${scope.alias}."Id"`];
+    const { shape } = this.shape(scope, fields, cols, false);
+    const link = `${scope.alias}."${rel.field}"`;
+    const where = this.filter(scope, sub, [`${link} IN (SELECT value FROM json_each(?))`]);
+    const order = [...orderBy(scope, asArray(sub.orderBy)), `${scope.alias}.rowid`].join(', ');
+    const n = cols.length;
+    const inner = `SELECT ${cols.map((c, i) => `${c} AS c${i}`).join(', ')}, ${link} AS p, ROW_NUMBER() OVER (PARTITION BY ${link} ORDER BY ${order}) AS rn FROM ${scope.fromClause()}${where}`;
+    const limit = sub.limit !== undefined ? ` WHERE rn <= ${Number(sub.limit)}` : '';
+    const sql = `SELECT ${cols.map((_c, i) => `c${i}`).join(', ')}, p FROM (${inner})${limit} ORDER BY p, rn`;
+    return { key: rel.relationshipName, plan: { object, sql, cols: n, shape } };
+  }
+
+  private aggregate(scope: Scope, query: Query, fields: ParsedField[]): AggregatePlan {
+    const groups = asArray<GroupByClause>(query.groupBy).map((g) =>
+      'field' in g ? scope.field(g.field).sql : compileFunction(scope, g.fn).sql,
+    );
+    const cols: string[] = [];
+    const items: AggItem[] = [];
+    let expr = 0;
+    for (const f of fields) {
+      if (f.type === 'FieldSubquery' || f.type === 'FieldTypeof') {
+        throw malformed(this.soql, positionOf(this.soql, 'SELECT'), 'Aggregate query does not support sub-queries');
+      }
+      if (f.type === 'FieldFunctionExpression') {
+        const r = compileFunction(scope, f as FunctionLike);
+        if (!r.aggregate && !groups.includes(r.sql)) {
+          throw malformed(this.soql, positionOf(this.soql, f.functionName), `Field must be grouped or aggregated: ${r.fieldName}`);
+        }
+        const key = f.alias ?? `expr${expr++}`;
+        items.push({ key, col: cols.push(r.sql) - 1, type: r.type });
+        continue;
+      }
+      const path = f.type === 'Field' ? f.field : (f.rawValue ?? [...f.relationships, f.field].join('.'));
+      const r = scope.field(path);
+      if (!groups.includes(r.sql)) {
+        throw malformed(this.soql, positionOf(this.soql, path), `Field must be grouped or aggregated: ${r.field.name}`);
+      }
+      items.push({ key: ('alias' in f && f.alias) || r.field.name, col: cols.push(r.sql) - 1, type: r.field.type });
+    }
+    const where = this.filter(scope, query);
+    const group = groups.length ? ` GROUP BY ${groups.join(', ')}` : '';
+    const having = query.having ? ` HAVING ${compileCondition(scope, this.ctx, query.having)}` : '';
+    const order = query.orderBy ? ` ORDER BY ${orderBy(scope, asArray(query.orderBy)).join(', ')}` : '';
+    const sql = `SELECT ${cols.join(', ')} FROM ${scope.fromClause()}${where}${group}${having}${order}${limitOffset(this.soql, query)}`;
+    return { kind: 'aggregate', sql, items };
+  }
+}
+
+export type { AliasSeq };
