@@ -18,7 +18,6 @@ export function dashboardRouter(options: { token: string; injectToken: boolean }
   const page = readFileSync(path.join(dashboardDir, 'index.html'), 'utf8');
   const withToken = page.replace('<meta name="reco-token" content="">', `<meta name="reco-token" content="${escapeAttribute(options.token)}">`);
   router.get('/', (_req, res) => { res.redirect(302, '/dashboard/'); });
-  router.get('/dashboard', (_req, res) => { res.redirect(301, '/dashboard/'); });
   router.get(['/dashboard/', '/dashboard/index.html'], (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'");
