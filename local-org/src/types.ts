@@ -41,6 +41,9 @@ export type FieldDef = {
   sortable: boolean;
   groupable: boolean;
   aggregatable: boolean;
+  /** References only: the name parents list this field under in childRelationships (Opportunities, Tasks,
+   * Product_Recommendations__r); absent or null when the relationship is not queryable as a sub-query. */
+  childRelationshipName?: string | null;
 };
 
 export type ChildRelationship = {
@@ -99,7 +102,25 @@ export class SfApiError extends Error {
 
 export type SaveResult = { id: string | null; success: boolean; errors: SfErrorItem[]; created?: boolean };
 
-export type DmlOptions = { allOrNone?: boolean };
+/** An upsert key matched several records (REST answers 300 with the matching record URLs). */
+export class SfMultipleChoicesError extends SfApiError {
+  public constructor(
+    message: string,
+    public readonly ids: string[],
+  ) {
+    super(300, [{ errorCode: 'MULTIPLE_CHOICES', message }]);
+  }
+}
+
+export type DmlOptions = {
+  allOrNone?: boolean;
+  /** Insert/upsert may set CreatedDate, CreatedById, LastModifiedDate, LastModifiedById, as an org allows with
+   * the "Set Audit Fields upon Record Creation" permission (the seeder loads history this way). */
+  setAuditFields?: boolean;
+  /** Upsert: report several matches as a per-record DUPLICATE_EXTERNAL_ID error (sObject Collections)
+   * even for a single record, instead of throwing SfMultipleChoicesError (single-record REST upsert). */
+  collection?: boolean;
+};
 
 /** Records and the DML rules of a real org (validation, derived fields, roll-ups, cascades, unique keys). */
 export type OrgStore = {

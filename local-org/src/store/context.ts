@@ -1,0 +1,32 @@
+// What object rules (rules.ts) may use while a DML call runs: cached row reads, SQL, the call's clock
+// reading and user, and the set of opportunities whose roll-ups must be recomputed before it ends.
+import type { Schema } from '../types.js';
+import type { Stored } from './values.js';
+
+export type Row = Record<string, Stored>;
+
+export type DmlContext = {
+  readonly schema: Schema;
+  /** The call's timestamp (one clock reading per DML call, as in one org transaction). */
+  readonly now: string;
+  readonly userId: string;
+  readonly standardPricebookId: string;
+  /** A live (not deleted) row, read once per call and cached. */
+  row(object: string, id: string): Row | undefined;
+  /** Replace the cached copy after a write (null: the row is gone, e.g. deleted). */
+  remember(object: string, id: string, row: Row | null): void;
+  all(sql: string, ...params: Stored[]): Row[];
+  get(sql: string, ...params: Stored[]): Row | undefined;
+  run(sql: string, ...params: Stored[]): void;
+  readonly dirtyOpportunities: Set<string>;
+};
+
+/** Per-object rules; before* hooks validate (throwing SfApiError) and derive, after* hooks cause side effects. */
+export type ObjectRules = {
+  beforeInsert?(ctx: DmlContext, vals: Row): void;
+  afterInsert?(ctx: DmlContext, vals: Row): void;
+  /** `changes` holds only the fields being written; rules may add derived ones or drop ignored ones. */
+  beforeUpdate?(ctx: DmlContext, old: Row, changes: Row): void;
+  afterUpdate?(ctx: DmlContext, old: Row, changes: Row): void;
+  afterDelete?(ctx: DmlContext, old: Row): void;
+};

@@ -1,0 +1,65 @@
+// Salesforce record ids: 15 case-sensitive base-62 chars (key prefix + pod + counter) plus a 3-char
+// checksum that makes the 18-char form case-insensitive (facts sheet §8.6).
+import { SfApiError } from '../types.js';
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const CHECKSUM_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+const ID_CHARS = /^[0-9A-Za-z]+$/;
+
+/** The "pod" characters 4-5 of every id this emulator issues. */
+export const POD = '5g';
+const COUNTER_WIDTH = 10;
+
+export function idChecksum(id15: string): string {
+  let out = '';
+  for (let chunk = 0; chunk < 3; chunk++) {
+    let bits = 0;
+    for (let i = 0; i < 5; i++) {
+      const c = id15.charCodeAt(chunk * 5 + i);
+      if (c >= 65 && c <= 90) bits |= 1 << i;
+    }
+    out += CHECKSUM_CHARS[bits];
+  }
+  return out;
+}
+
+/**
+ * The canonical 18-char form of a 15- or 18-char id, or undefined when `value` is not an id (wrong
+ * length, non-alphanumeric characters, or an 18-char id whose checksum does not match its first 15).
+ */
+export function to18(value: string): string | undefined {
+  if ((value.length !== 15 && value.length !== 18) || !ID_CHARS.test(value)) return undefined;
+  const id15 = value.slice(0, 15);
+  const sum = idChecksum(id15);
+  if (value.length === 18 && value.slice(15).toUpperCase() !== sum) return undefined;
+  return id15 + sum;
+}
+
+/** to18, throwing MALFORMED_ID the way the REST API reports an unparseable id. */
+export function normaliseId(value: unknown, what = 'Id'): string {
+  const id = typeof value === 'string' ? to18(value) : undefined;
+  if (id === undefined) throw new SfApiError(400, [{ errorCode: 'MALFORMED_ID', message: `${what}: id value of incorrect type: ${String(value)}`, fields: [] }]);
+  return id;
+}
+
+export function keyPrefixOf(id: string): string {
+  return id.slice(0, 3);
+}
+
+export function encodeBase62(n: number, width: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`cannot encode ${n} as an id counter`);
+  let out = '';
+  let rest = n;
+  do {
+    out = BASE62[rest % 62] + out;
+    rest = Math.floor(rest / 62);
+  } while (rest > 0);
+  if (out.length > width) throw new Error(`id counter ${n} overflows ${width} base-62 digits`);
+  return out.padStart(width, '0');
+}
+
+/** Id number `n` of the object with `keyPrefix`, in 18-char form. */
+export function makeId(keyPrefix: string, n: number): string {
+  const id15 = keyPrefix + POD + encodeBase62(n, COUNTER_WIDTH);
+  return id15 + idChecksum(id15);
+}
