@@ -1,0 +1,75 @@
+// Simple baselines run beside Reco in every evaluation, so a figure never stands without its comparison.
+import { TopK } from '../recommend/top-k.js';
+import { itemSimilarity } from '../recommend/item-similarity.js';
+import { transpose, type UserItems } from '../recommend/purchase-log.js';
+
+export type Ranker = (u: number, k: number) => number[];
+
+function itemBuyers(ui: UserItems): Float64Array {
+  const c = new Float64Array(ui.nItems);
+  for (let e = 0; e < ui.items.length; e++) c[ui.items[e]]++;
+  return c;
+}
+
+/** Most-bought products (by distinct accounts); cross-sell skips what the account owns. */
+export function popularityCrossSell(ui: UserItems): Ranker {
+  const c = itemBuyers(ui);
+  const order = Array.from({ length: ui.nItems }, (_, i) => i).filter((i) => c[i] > 0);
+  order.sort((a, b) => c[b] - c[a] || a - b);
+  return (u, k) => {
+    const own = new Set(ui.items.subarray(ui.ptr[u], ui.ptr[u + 1]));
+    const out: number[] = [];
+    for (const i of order) {
+      if (out.length >= k) break;
+      if (!own.has(i)) out.push(i);
+    }
+    return out;
+  };
+}
+
+/** The account's own products ordered by overall popularity. */
+export function popularityBuyAgain(ui: UserItems): Ranker {
+  const c = itemBuyers(ui);
+  return (u, k) => rankEntries(ui, u, k, (e) => c[ui.items[e]]);
+}
+
+/** The account's own products ranked by how many orders held them (ties: most recent first). */
+export function ownHistoryBuyAgain(ui: UserItems): Ranker {
+  return (u, k) => rankEntries(ui, u, k, (e) => ui.orders[e] + ui.lastDay[e] / 1e7);
+}
+
+/** Item-kNN: cosine similarity over buyers, top-100 neighbours, binary profile. */
+export function itemKnn(ui: UserItems, k = 100): { crossSell: Ranker; buyAgain: Ranker } {
+  const nb = itemSimilarity(ui, transpose(ui), { kind: 'cosine', k, shrink: 0 });
+  const acc = new Float64Array(ui.nItems);
+  const scores = (u: number): void => {
+    for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) {
+      const i = ui.items[e];
+      for (let p = nb.ptr[i]; p < nb.ptr[i + 1]; p++) acc[nb.ids[p]] += nb.sims[p];
+    }
+  };
+  return {
+    crossSell: (u, n) => {
+      scores(u);
+      for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) acc[ui.items[e]] = 0;
+      const heap = new TopK(n);
+      for (let j = 0; j < ui.nItems; j++) {
+        if (acc[j] > 0) heap.push(j, acc[j]);
+        acc[j] = 0;
+      }
+      return heap.sorted().ids;
+    },
+    buyAgain: (u, n) => {
+      scores(u);
+      const out = rankEntries(ui, u, n, (e) => acc[ui.items[e]]);
+      acc.fill(0);
+      return out;
+    },
+  };
+}
+
+function rankEntries(ui: UserItems, u: number, k: number, score: (e: number) => number): number[] {
+  const heap = new TopK(k);
+  for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) heap.push(ui.items[e], score(e));
+  return heap.sorted().ids;
+}

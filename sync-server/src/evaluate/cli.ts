@@ -1,0 +1,46 @@
+// `npm run evaluate -- --csv PATH [--json]`: the offline protocol on a file in the Online Retail layout.
+import { parseArgs } from 'node:util';
+import { loadRetail } from './protocol.js';
+import { evaluate, type EvaluationReport } from './run-evaluation.js';
+import { evaluateInsights } from './insights-eval.js';
+
+const USAGE = 'usage: npm run evaluate -- --csv PATH [--json]';
+
+function table(r: EvaluationReport & { segments: unknown; churn: unknown }): string {
+  const cols = ['precision@10', 'recall@10', 'ndcg@10', 'hitRate@10', 'coverage@10', 'users'] as const;
+  const lines: string[] = [];
+  lines.push(`windows: train ${r.windows.trainFrom}.. | validation ${r.windows.validationFrom}.. | test ${r.windows.testFrom}..${r.windows.testTo}`);
+  for (const list of ['crossSell', 'buyAgain'] as const) {
+    lines.push('', `${list === 'crossSell' ? 'Cross-sell' : 'Buy again'}`);
+    lines.push(['method'.padEnd(14), ...cols.map((c) => c.padStart(13))].join(''));
+    const rows = { reco: r[list].reco, ...r[list].baselines };
+    for (const [name, m] of Object.entries(rows)) {
+      lines.push([name.padEnd(14), ...cols.map((c) => (c === 'users' ? String(m[c]) : m[c].toFixed(4)).padStart(13))].join(''));
+    }
+  }
+  lines.push('', `segments: ${JSON.stringify(r.segments)}`, `churn: ${JSON.stringify(r.churn)}`);
+  lines.push(`tuned settings: ${JSON.stringify(r.tuning.params)}`, `timings (ms): ${JSON.stringify(r.timings)}`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  let values: { csv?: string; json?: boolean };
+  try {
+    ({ values } = parseArgs({ options: { csv: { type: 'string' }, json: { type: 'boolean' } }, strict: true }));
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${USAGE}`);
+  }
+  if (!values.csv) throw new Error(`--csv is required\n${USAGE}`);
+  const started = performance.now();
+  const data = await loadRetail(values.csv);
+  const loadMs = Math.round(performance.now() - started);
+  const reco = evaluate(data);
+  const insights = evaluateInsights(data);
+  const out = { ...reco, ...insights, timings: { load: loadMs, ...reco.timings, ...insights.timings } };
+  process.stdout.write(values.json ? `${JSON.stringify(out)}\n` : `${table(out)}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`evaluate: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,77 @@
+// Buy-again scoring from the account's own rhythm: recency-weighted frequency, a "due" term from its own
+// interval between orders of the product, the product's repurchase propensity across all accounts, and the
+// product's current momentum (seasonal lines come back together). The mix is tuned on the validation window.
+import { TopK } from './top-k.js';
+import type { UserItems } from './purchase-log.js';
+
+export type BuyAgainParams = { tau: number; dueWeight: number; repeatWeight: number; trendWeight: number };
+
+export type BuyAgainStats = { repeatRate: Float64Array; trend: Float64Array };
+
+export type Rhythm = { orders: number; intervalDays: number | null; daysSinceLast: number; due: number };
+
+/** Item-level signals shared by every account. `trendDays` is the momentum window before asOf. */
+export function buyAgainStats(ui: UserItems, asOfDay: number, trendDays = 30): BuyAgainStats {
+  const buyers = new Float64Array(ui.nItems);
+  const repeaters = new Float64Array(ui.nItems);
+  const recent = new Float64Array(ui.nItems);
+  for (let e = 0; e < ui.items.length; e++) {
+    const i = ui.items[e];
+    buyers[i]++;
+    if (ui.orders[e] >= 2) repeaters[i]++;
+    if (ui.lastDay[e] >= asOfDay - trendDays) recent[i]++;
+  }
+  const repeatRate = new Float64Array(ui.nItems);
+  const trend = new Float64Array(ui.nItems);
+  let maxRecent = 0;
+  for (let i = 0; i < ui.nItems; i++) maxRecent = Math.max(maxRecent, Math.log1p(recent[i]));
+  for (let i = 0; i < ui.nItems; i++) {
+    repeatRate[i] = (repeaters[i] + 1) / (buyers[i] + 4); // shrunk so one-buyer items do not look certain
+    trend[i] = maxRecent > 0 ? Math.log1p(recent[i]) / maxRecent : 0;
+  }
+  return { repeatRate, trend };
+}
+
+export function rhythm(ui: UserItems, e: number, asOfDay: number): Rhythm {
+  const orders = ui.orders[e];
+  const daysSinceLast = asOfDay - ui.lastDay[e];
+  if (orders < 2) return { orders, intervalDays: null, daysSinceLast, due: 0 };
+  const intervalDays = Math.max(1, (ui.lastDay[e] - ui.firstDay[e]) / (orders - 1));
+  const z = (daysSinceLast - intervalDays) / Math.max(intervalDays, 14);
+  return { orders, intervalDays, daysSinceLast, due: Math.exp(-0.5 * z * z) };
+}
+
+export type BuyAgainItem = { item: number; entry: number; score: number; rhythm: Rhythm };
+
+export function scoreBuyAgain(
+  ui: UserItems,
+  stats: BuyAgainStats,
+  params: BuyAgainParams,
+  asOfDay: number,
+  u: number,
+  limit: number,
+  allowed?: (item: number) => boolean,
+): BuyAgainItem[] {
+  const heap = new TopK(limit);
+  for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) {
+    const i = ui.items[e];
+    if (allowed && !allowed(i)) continue;
+    heap.push(e, entryScore(ui, stats, params, asOfDay, e));
+  }
+  const best = heap.sorted();
+  return best.ids.map((e, r) => ({ item: ui.items[e], entry: e, score: best.scores[r], rhythm: rhythm(ui, e, asOfDay) }));
+}
+
+export function entryScore(ui: UserItems, stats: BuyAgainStats, params: BuyAgainParams, asOfDay: number, e: number): number {
+  let f = 0;
+  for (let p = ui.dayPtr[e]; p < ui.dayPtr[e + 1]; p++) {
+    f += Number.isFinite(params.tau) ? Math.exp(-(asOfDay - ui.days[p]) / params.tau) : 1;
+  }
+  const i = ui.items[e];
+  return (
+    Math.log1p(f) +
+    params.dueWeight * rhythm(ui, e, asOfDay).due +
+    params.repeatWeight * stats.repeatRate[i] +
+    params.trendWeight * stats.trend[i]
+  );
+}
