@@ -17,16 +17,9 @@ export const configSchema = z.object({
     // Long enough that guessing is hopeless; the demo generates one.
     token: z.string({ error: 'is required' }).min(16, { error: 'must be at least 16 characters' }),
   })),
-  org: z.object({
-    instanceUrl: z.url().optional(),
-    loginUrl: z.url().optional(),
-    accessToken: z.string().min(1).optional(),
-    refreshToken: z.string().min(1).optional(),
-    username: z.string().min(1).optional(),
-    password: z.string().min(1).optional(),
-    clientId: z.string().min(1).optional(),
-    clientSecret: z.string().min(1).optional(),
-  }).prefault({}),
+  // Org connection settings in the sync engine's format (connect/config.ts: flow, loginUrl, clientId, ...),
+  // validated by it at start. Usually absent from the file: the SF_* variables then apply.
+  org: z.record(z.string(), z.unknown()).optional(),
   store: z.object({
     path: z.string().min(1).default('.reco/mirror.db'),
   }).prefault({}),
@@ -44,6 +37,10 @@ export const configSchema = z.object({
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   }).prefault({}),
+  evaluation: z.object({
+    // JSON written by `npm run evaluate -- --json`, shown on the dashboard when present.
+    file: z.string().min(1).optional(),
+  }).prefault({}),
   dashboard: z.object({
     // Demo convenience: put the token into the page, only for loopback clients.
     injectToken: booleanish.default(false),
@@ -57,14 +54,6 @@ export const envVars: Record<string, string> = {
   'server.host': 'RECO_HOST',
   'server.port': 'RECO_PORT',
   'auth.token': 'RECO_API_TOKEN',
-  'org.instanceUrl': 'RECO_ORG_INSTANCE_URL',
-  'org.loginUrl': 'RECO_ORG_LOGIN_URL',
-  'org.accessToken': 'RECO_ORG_ACCESS_TOKEN',
-  'org.refreshToken': 'RECO_ORG_REFRESH_TOKEN',
-  'org.username': 'RECO_ORG_USERNAME',
-  'org.password': 'RECO_ORG_PASSWORD',
-  'org.clientId': 'RECO_ORG_CLIENT_ID',
-  'org.clientSecret': 'RECO_ORG_CLIENT_SECRET',
   'store.path': 'RECO_STORE_PATH',
   'schedule.enabled': 'RECO_SCHEDULE_ENABLED',
   'schedule.incremental': 'RECO_SCHEDULE_INCREMENTAL',
@@ -73,5 +62,6 @@ export const envVars: Record<string, string> = {
   'schedule.resumeOnStart': 'RECO_SCHEDULE_RESUME_ON_START',
   'shutdown.graceMs': 'RECO_SHUTDOWN_GRACE_MS',
   'log.level': 'RECO_LOG_LEVEL',
+  'evaluation.file': 'RECO_EVALUATION_FILE',
   'dashboard.injectToken': 'RECO_DASHBOARD_INJECT_TOKEN',
 };

@@ -1,0 +1,110 @@
+// The results port over the sync engine's mirror (node:sqlite): run history with per-stage progress, the
+// last model output, and product names from the mirrored Product2 records. The evaluation comes from the
+// JSON that `npm run evaluate -- --json` writes, re-read when the file changes.
+import { readFileSync, statSync } from 'node:fs';
+import type { DatabaseSync } from 'node:sqlite';
+import type { AccountInsight, Recommendation } from '../domain/types.js';
+import { getInsight, listSegments } from '../mirror/results.js';
+import { getRun, listRuns, type RunRecord, type Stage } from '../mirror/runs.js';
+import type { EvaluationReport, RecommendationView, ResultsStore, RunView } from './ports.js';
+
+const STAGE_ORDER: Stage[] = ['connect', 'extract', 'clean', 'models', 'writeback', 'finish'];
+
+export function mirrorResultsStore(db: DatabaseSync, options: { evaluationFile?: string } = {}): ResultsStore {
+  const readEvaluation = evaluationFileReader(options.evaluationFile);
+  return {
+    isOpen: () => db.isOpen,
+    listRuns: (limit) => listRuns(db, limit).map(toRunView),
+    getRun: (id) => {
+      const run = getRun(db, id);
+      return run ? toRunView(run) : undefined;
+    },
+    allRecommendations: () => allRecommendations(db),
+    getInsight: (accountId) => getInsight(db, accountId),
+    listInsights: () => (db.prepare('SELECT data FROM result_insights ORDER BY account_id').all() as Array<{ data: string }>).map((r) => JSON.parse(r.data) as AccountInsight),
+    listSegments: () => listSegments(db).sort((a, b) => b.accountCount - a.accountCount),
+    evaluation: readEvaluation,
+  };
+}
+
+export function toRunView(run: RunRecord): RunView {
+  const stages = STAGE_ORDER.filter((s) => run.progress[s]).map((stage) => {
+    const p = run.progress[stage]!;
+    const records = p.detail && typeof p.detail.records === 'number' ? p.detail.records : null;
+    return { stage, status: p.state, startedAt: p.startedAt ?? null, finishedAt: p.finishedAt ?? null, records, detail: p.detail };
+  });
+  return {
+    id: run.id, kind: run.kind, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt,
+    durationMs: run.finishedAt ? Date.parse(run.finishedAt) - Date.parse(run.startedAt) : null,
+    stages, counts: numericLeaves(run.summary), dataQuality: run.quality, error: run.error,
+  };
+}
+
+/** Flattens a run summary to { "path.to.count": n } for the counts field. */
+function numericLeaves(value: unknown, prefix = '', out: Record<string, number> = {}): Record<string, number> {
+  if (typeof value === 'number' && prefix) out[prefix] = value;
+  else if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) numericLeaves(v, prefix ? `${prefix}.${k}` : k, out);
+  }
+  return out;
+}
+
+type Row = {
+  account_id: string; product_id: string; kind: Recommendation['kind']; rank: number; score: number; confidence: Recommendation['confidence'];
+  reason: string; evidence: string; expected_revenue: number | null; opportunity_id: string | null; product_name: string | null;
+};
+
+function allRecommendations(db: DatabaseSync): RecommendationView[] {
+  const rows = db.prepare(
+    `SELECT r.account_id, r.product_id, r.kind, r.rank, r.score, r.confidence, r.reason, r.evidence, r.expected_revenue, r.opportunity_id,
+            json_extract(p.data, '$.Name') AS product_name
+       FROM result_recommendations r LEFT JOIN records p ON p.object = 'Product2' AND p.id = r.product_id
+      ORDER BY r.account_id, r.kind, r.rank`,
+  ).all() as Row[];
+  return rows.map((r) => ({
+    accountId: r.account_id, productId: r.product_id, productName: r.product_name, kind: r.kind, rank: r.rank, score: r.score,
+    confidence: r.confidence, reason: r.reason, evidence: JSON.parse(r.evidence) as Record<string, unknown>,
+    expectedRevenue: r.expected_revenue, opportunityId: r.opportunity_id,
+  }));
+}
+
+type TopN = Record<string, number>;
+type EvaluateOutput = { crossSell?: { reco: TopN; baselines: Record<string, TopN> }; buyAgain?: { reco: TopN; baselines: Record<string, TopN> }; windows?: { testFrom: string; testTo: string } };
+
+/** Reads the evaluation CLI's JSON into task -> model -> metric, dropping counts (users) that are not rates. */
+export function evaluationFromCli(output: EvaluateOutput, generatedAt: string | null): EvaluationReport {
+  const tasks: EvaluationReport['tasks'] = {};
+  for (const task of ['crossSell', 'buyAgain'] as const) {
+    const list = output[task];
+    if (!list) continue;
+    tasks[task] = {};
+    for (const [model, metrics] of Object.entries({ reco: list.reco, ...list.baselines })) {
+      tasks[task][model] = Object.fromEntries(Object.entries(metrics).filter(([name, v]) => name !== 'users' && typeof v === 'number'));
+    }
+  }
+  const window = output.windows ? `test window ${output.windows.testFrom} to ${output.windows.testTo}` : null;
+  return { generatedAt, source: window, tasks };
+}
+
+function evaluationFileReader(file: string | undefined): () => EvaluationReport | null {
+  let cached: { mtimeMs: number; report: EvaluationReport | null } | null = null;
+  return () => {
+    if (!file) return null;
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(file).mtimeMs;
+    } catch {
+      return null; // not produced yet
+    }
+    if (cached?.mtimeMs !== mtimeMs) {
+      let report: EvaluationReport | null = null;
+      try {
+        report = evaluationFromCli(JSON.parse(readFileSync(file, 'utf8')) as EvaluateOutput, new Date(mtimeMs).toISOString());
+      } catch {
+        report = null; // half-written or not the CLI's format: show nothing rather than fail the page
+      }
+      cached = { mtimeMs, report };
+    }
+    return cached.report;
+  };
+}

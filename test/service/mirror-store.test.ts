@@ -1,0 +1,72 @@
+// The results port over a real (in-memory) mirror: runs with stage progress, recommendations with product
+// names, insights, segments, and the evaluation file.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { openMirror, type Mirror } from '@reco/sync-server/mirror/db.js';
+import { applyPage } from '@reco/sync-server/mirror/records.js';
+import { saveModelOutput } from '@reco/sync-server/mirror/results.js';
+import { createRun, setStage, updateRun } from '@reco/sync-server/mirror/runs.js';
+import { mirrorResultsStore } from '@reco/sync-server/http/mirror-store.js';
+import { accountId, seedResults, MemoryStore } from './doubles.js';
+
+describe('mirror results store', () => {
+  let mirror: Mirror;
+  let dir: string;
+  beforeEach(() => {
+    mirror = openMirror(':memory:');
+    dir = mkdtempSync(path.join(os.tmpdir(), 'reco-mirror-store-'));
+  });
+  afterEach(() => {
+    if (mirror.db.isOpen) mirror.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('maps runs with ordered stage progress, duration, counts and the quality report', () => {
+    createRun(mirror.db, 'r1', 'Full', '2026-11-23T10:00:00.000Z');
+    setStage(mirror.db, 'r1', 'clean', { state: 'running', startedAt: '2026-11-23T10:00:05.000Z' });
+    setStage(mirror.db, 'r1', 'extract', { state: 'done', detail: { records: 1200 }, startedAt: '2026-11-23T10:00:00.000Z', finishedAt: '2026-11-23T10:00:05.000Z' });
+    const store = mirrorResultsStore(mirror.db);
+    const running = store.getRun('r1')!;
+    expect(running.stages.map((s) => [s.stage, s.status, s.records])).to.deep.equal([['extract', 'done', 1200], ['clean', 'running', null]]);
+    expect(running.durationMs).to.equal(null);
+
+    updateRun(mirror.db, 'r1', { status: 'Succeeded', finishedAt: '2026-11-23T10:01:00.000Z', quality: { rejected: 3 }, summary: { extract: { Account: 10 }, note: 'x' } });
+    const done = store.listRuns(5)[0];
+    expect(done).to.include({ id: 'r1', status: 'Succeeded', durationMs: 60_000 });
+    expect(done.counts).to.deep.equal({ 'extract.Account': 10 });
+    expect(done.dataQuality).to.deep.equal({ rejected: 3 });
+    expect(store.getRun('nope')).to.equal(undefined);
+  });
+
+  it('serves the saved model output with product names from the mirrored products', () => {
+    const seeded = new MemoryStore();
+    seedResults(seeded, 6);
+    saveModelOutput(mirror.db, 'r1', { asOf: '2026-11-23T00:00:00.000Z', segments: seeded.segments, insights: seeded.insights, recommendations: seeded.recommendations.map(({ productName: _p, ...r }) => r), metrics: {} });
+    const productId = seeded.recommendations[0].productId;
+    applyPage(mirror.db, 'Product2', [{ Id: productId, Name: 'Regency cakestand', SystemModstamp: '2026-11-23T00:00:00.000Z' }], 'r1');
+    const store = mirrorResultsStore(mirror.db);
+    const recs = store.allRecommendations();
+    expect(recs).to.have.length(12);
+    expect(recs.find((r) => r.productId === productId)?.productName).to.equal('Regency cakestand');
+    expect(recs.find((r) => r.productId !== productId)?.productName).to.equal(null);
+    expect(store.getInsight(accountId(2))?.segmentKey).to.equal('loyal');
+    expect(store.listInsights()).to.have.length(6);
+    expect(store.listSegments().map((s) => s.accountCount)).to.deep.equal([2, 2, 2]);
+    expect(store.isOpen()).to.equal(true);
+    mirror.close();
+    expect(store.isOpen()).to.equal(false);
+  });
+
+  it('reads the evaluation CLI output, dropping counts, and follows file changes', () => {
+    const file = path.join(dir, 'evaluation.json');
+    const store = mirrorResultsStore(mirror.db, { evaluationFile: file });
+    expect(store.evaluation()).to.equal(null);
+    const topN = (p: number) => ({ 'precision@10': p, 'recall@10': p * 2, users: 300 });
+    writeFileSync(file, JSON.stringify({ windows: { testFrom: '2011-09-01', testTo: '2011-12-09' }, crossSell: { reco: topN(0.1), baselines: { popularity: topN(0.05) } }, buyAgain: { reco: topN(0.3), baselines: {} } }));
+    const report = store.evaluation()!;
+    expect(report.tasks.crossSell).to.deep.equal({ reco: { 'precision@10': 0.1, 'recall@10': 0.2 }, popularity: { 'precision@10': 0.05, 'recall@10': 0.1 } });
+    expect(report.source).to.equal('test window 2011-09-01 to 2011-12-09');
+  });
+});
