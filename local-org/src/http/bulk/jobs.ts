@@ -1,0 +1,86 @@
+// Bulk API 2.0 job records and the JobInfo JSON both job kinds answer with. Jobs live in memory: like the
+// 7-day retention of a real org, they are not meant to outlive the process.
+import { SfApiError } from '../../types.js';
+import { newId } from '../ids.js';
+
+export const DELIMITERS: Readonly<Record<string, string>> = {
+  COMMA: ',',
+  BACKQUOTE: '`',
+  CARET: '^',
+  PIPE: '|',
+  SEMICOLON: ';',
+  TAB: '\t',
+};
+
+export type JobState = 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
+
+export type JobBase = {
+  id: string;
+  object: string;
+  operation: string;
+  state: JobState;
+  createdById: string;
+  createdDate: string;
+  systemModstamp: string;
+  apiVersion: string;
+  columnDelimiter: string;
+  lineEnding: 'LF' | 'CRLF';
+  errorMessage?: string;
+  numberRecordsProcessed: number;
+  totalProcessingTime: number;
+};
+
+export const sfTime = (d: Date): string => d.toISOString().replace('Z', '+0000');
+
+export function newJobBase(
+  body: Record<string, unknown>,
+  object: string,
+  operation: string,
+  createdById: string,
+  now: Date,
+  apiVersion: string,
+): JobBase {
+  const delimiter = typeof body.columnDelimiter === 'string' ? body.columnDelimiter : 'COMMA';
+  if (!(delimiter in DELIMITERS)) {
+    throw new SfApiError(400, [{ errorCode: 'INVALIDJOB', message: `InvalidJob : Invalid column delimiter: ${delimiter}` }]);
+  }
+  const lineEnding = body.lineEnding === undefined ? 'LF' : body.lineEnding;
+  if (lineEnding !== 'LF' && lineEnding !== 'CRLF') {
+    throw new SfApiError(400, [{ errorCode: 'INVALIDJOB', message: `InvalidJob : Invalid line ending: ${String(lineEnding)}` }]);
+  }
+  if (body.contentType !== undefined && body.contentType !== 'CSV') {
+    throw new SfApiError(400, [{ errorCode: 'INVALIDJOB', message: `InvalidJob : Unsupported content type: ${String(body.contentType)}` }]);
+  }
+  return {
+    id: newId('750'),
+    object,
+    operation,
+    state: 'Open',
+    createdById,
+    createdDate: sfTime(now),
+    systemModstamp: sfTime(now),
+    apiVersion,
+    columnDelimiter: delimiter,
+    lineEnding,
+    numberRecordsProcessed: 0,
+    totalProcessingTime: 0,
+  };
+}
+
+export function jobNotFound(): SfApiError {
+  return new SfApiError(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+}
+
+export function isTerminal(state: JobState): boolean {
+  return state === 'JobComplete' || state === 'Failed' || state === 'Aborted';
+}
+
+export function bodyObject(text: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(text);
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch (e) {
+    throw new SfApiError(400, [{ errorCode: 'JSON_PARSER_ERROR', message: (e as Error).message }]);
+  }
+  throw new SfApiError(400, [{ errorCode: 'JSON_PARSER_ERROR', message: 'Expected a JSON object as the request body.' }]);
+}

@@ -1,0 +1,66 @@
+// Assembles the express app: auth endpoints at the origin root (jsforce builds URLs from instance_url with
+// a leading slash), the version list, and every versioned API route behind the gate.
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import { SfApiError } from '../types.js';
+import { identityHandler, userinfoHandler } from './auth/identity.js';
+import { revokeHandler, tokenHandler } from './auth/oauth.js';
+import { soapHandler } from './auth/soap-route.js';
+import { apiGate, api, errorId, type Gate } from './pipeline.js';
+import { sendErrors, sendJson, sendNotFound } from './respond.js';
+import { versionList, versionResources } from './versions.js';
+import { identityUrl, originOf } from './auth/context.js';
+
+export type ServerParts = Gate & {
+  /** Handles every versioned API call that passed the gate. */
+  api: RequestHandler;
+  /** Extra unauthenticated-at-the-gate routes at the origin root (e.g. /_local). */
+  local?: Router;
+};
+
+export function createServer(parts: ServerParts): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  const form = express.urlencoded({ extended: false, limit: '1mb' });
+  app.post('/services/oauth2/token', form, tokenHandler(parts.auth));
+  app.post('/services/oauth2/revoke', form, revokeHandler(parts.auth));
+  app.get('/services/oauth2/userinfo', userinfoHandler(parts.auth));
+  app.get('/id/:org/:user', identityHandler(parts.auth));
+  app.post('/services/Soap/u/:version{/:org}', express.text({ type: () => true, limit: '1mb' }), soapHandler(parts.auth));
+
+  app.get(['/services/data', '/services/data/'], (_req, res) => sendJson(res, 200, versionList()));
+  if (parts.local) app.use('/_local', express.json({ limit: '1mb' }), parts.local);
+
+  const v = express.Router({ mergeParams: true });
+  v.use(express.text({ type: () => true, limit: '200mb' }));
+  v.use(apiGate(parts));
+  v.get('/', (req, res) => {
+    const { session, version } = api(res);
+    sendJson(res, 200, versionResources(version, identityUrl(originOf(req), parts.auth, session.user)));
+  });
+  v.use(parts.api);
+  app.use('/services/data/:version', v);
+
+  app.use((_req: Request, res: Response) => sendNotFound(res));
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (err instanceof SfApiError) {
+      sendErrors(res, err.status, err.errors);
+      return;
+    }
+    const status = (err as { status?: number; type?: string }).status;
+    if (status === 413) {
+      sendErrors(res, 413, [{ errorCode: 'REQUEST_ENTITY_TOO_LARGE', message: 'The request body is too large.' }]);
+      return;
+    }
+    const id = errorId();
+    // Bearer tokens never reach the log: only the method, path and error.
+    console.error(`local-org: ${req.method} ${req.path} failed (ErrorId ${id}):`, err instanceof Error ? err.stack : err);
+    sendErrors(res, 500, [{ errorCode: 'UNKNOWN_EXCEPTION', message: `An unexpected error occurred. Please include this ErrorId if you contact support: ${id}` }]);
+  });
+  return app;
+}
