@@ -2,7 +2,7 @@
 // write-back ledger and the last model output. Schema changes are numbered migrations applied in order and
 // recorded in schema_version, so an old data directory upgrades itself on open.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
 export type Mirror = { db: DatabaseSync; path: string; close(): void };
@@ -47,6 +47,8 @@ export function openMirror(location: string): Mirror {
   if (location !== ':memory:' && !/\.(db|sqlite3?)$/.test(location)) {
     mkdirSync(location, { recursive: true });
     path = join(location, 'reco-mirror.db');
+  } else if (location !== ':memory:') {
+    mkdirSync(dirname(location), { recursive: true });
   }
   const db = new DatabaseSync(path);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');

@@ -1,0 +1,169 @@
+// Puts a ModelOutput into the org: segments first (insights point at them by Id), then insights, then
+// recommendations, each as upserts by external id of only what changed since the last successful write.
+//
+// Recommendations that no longer apply are set to Expired rather than deleted: the record keeps its history
+// (reports on how many suggestions were accepted, converted or ignored, and the evidence shown to the rep)
+// and, if the model suggests the same product again, the same record comes back as New instead of a
+// duplicate. A rep's decision (Accepted, Dismissed, Converted) is never overwritten: Status__c is sent only
+// on creation, to expire a New one, or to revive one Reco itself expired.
+import type { Connection } from 'jsforce';
+import type { DatabaseSync } from 'node:sqlite';
+import type { ModelOutput } from '../domain/types.js';
+import { extractObject } from '../extract/extract.js';
+import { SOURCE_OBJECTS } from '../extract/objects.js';
+import { readRecords } from '../mirror/records.js';
+import { payloadHash, readLedger, recordWritten } from './ledger.js';
+import { insightPayload, recommendationPayload, segmentPayload } from './payloads.js';
+import { upsertRecords, type RecordOutcome, type UpsertOptions } from './upsert.js';
+
+export type WriteFailure = { object: string; externalId: string; code: string; message: string };
+export type WriteStats = { object: string; considered: number; unchanged: number; created: number; updated: number; expired: number; failed: number };
+export type WritebackResult = { stats: WriteStats[]; failures: WriteFailure[]; written: number; failed: number };
+export type WritebackProgress = { object: string; written: number; total: number };
+
+export type WritebackOptions = UpsertOptions & {
+  runId: string;
+  /** Reco_Run__c Id, stamped on every record this run writes. */
+  runSfId?: string | null;
+  onProgress?: (p: WritebackProgress) => void;
+};
+
+type Planned = { externalId: string; payload: Record<string, unknown>; hash: string; expire?: boolean };
+
+async function writeObject(
+  conn: Connection,
+  db: DatabaseSync,
+  object: string,
+  extField: string,
+  planned: Planned[],
+  opts: WritebackOptions,
+  /** Alternative payload when Salesforce rejects the first one with this code (create-only field mismatch). */
+  fallback?: (p: Planned, code: string) => Record<string, unknown> | null,
+): Promise<{ stats: WriteStats; failures: WriteFailure[]; ids: Map<string, string> }> {
+  const stats: WriteStats = { object, considered: planned.length, unchanged: 0, created: 0, updated: 0, expired: 0, failed: 0 };
+  const ledger = readLedger(db, object);
+  const ids = new Map<string, string>();
+  const todo: Planned[] = [];
+  for (const p of planned) {
+    const known = ledger.get(p.externalId.toLowerCase());
+    if (known?.sfId) ids.set(p.externalId, known.sfId);
+    if (known && known.hash === p.hash) stats.unchanged += 1;
+    else todo.push(p);
+  }
+  const failures: WriteFailure[] = [];
+  const byExt = new Map(todo.map((p) => [p.externalId.toLowerCase(), p]));
+  let written = 0;
+  const commit = (outcomes: RecordOutcome[]): void => {
+    const entries = outcomes.flatMap((o) => {
+      const p = byExt.get(o.externalId.toLowerCase());
+      return p ? [{ externalId: p.externalId, hash: p.hash, sfId: o.id ?? null }] : [];
+    });
+    recordWritten(db, object, opts.runId, entries);
+    written += entries.length;
+    opts.onProgress?.({ object, written, total: todo.length });
+  };
+  const send = (ps: Planned[]): Promise<RecordOutcome[]> =>
+    upsertRecords(conn, object, extField, ps.map((p) => (opts.runSfId ? { ...p.payload, Run__c: opts.runSfId } : p.payload)), { ...opts, onChunk: commit });
+
+  let outcomes = await send(todo);
+  if (fallback) {
+    const again: Planned[] = [];
+    outcomes.forEach((o, i) => {
+      if (o.ok) return;
+      const alt = fallback(todo[i], o.code ?? '');
+      if (alt) again.push({ ...todo[i], payload: alt });
+    });
+    if (again.length) {
+      const second = new Map((await send(again)).map((o) => [o.externalId.toLowerCase(), o]));
+      outcomes = outcomes.map((o) => second.get(o.externalId.toLowerCase()) ?? o);
+    }
+  }
+  outcomes.forEach((o, i) => {
+    const p = todo[i];
+    if (o.ok) {
+      if (o.id) ids.set(p.externalId, o.id);
+      if (p.expire) stats.expired += 1;
+      else if (o.created) stats.created += 1;
+      else stats.updated += 1;
+    } else {
+      stats.failed += 1;
+      failures.push({ object, externalId: p.externalId, code: o.code ?? 'UNKNOWN', message: o.message ?? '' });
+    }
+  });
+  return { stats, failures, ids };
+}
+
+const plan = (externalId: string, payload: Record<string, unknown>, expire = false): Planned => ({ externalId, payload, hash: payloadHash(payload), expire });
+
+/** Adds or drops the create-only master-detail field depending on what the org said. */
+function accountFallback(accountOf: Map<string, string>) {
+  return (p: Planned, code: string): Record<string, unknown> | null => {
+    const { Account__c: had, ...rest } = p.payload;
+    if (had !== undefined && code === 'INVALID_FIELD_FOR_INSERT_UPDATE') return rest; // exists already
+    if (had === undefined && code === 'REQUIRED_FIELD_MISSING') {
+      const acc = accountOf.get(p.externalId);
+      return acc ? { ...p.payload, Account__c: acc } : null; // was deleted in the org: create it again
+    }
+    return null;
+  };
+}
+
+export async function writeBack(conn: Connection, db: DatabaseSync, output: ModelOutput, opts: WritebackOptions): Promise<WritebackResult> {
+  // Reps may have acted since extraction: read their latest decisions right before deciding what to send.
+  const recoSource = SOURCE_OBJECTS.find((o) => o.name === 'Product_Recommendation__c');
+  if (recoSource) await extractObject(conn, db, recoSource, { runId: opts.runId, budget: opts.budget, signal: opts.signal });
+
+  const all: Awaited<ReturnType<typeof writeObject>>[] = [];
+
+  const segs = await writeObject(conn, db, 'Customer_Segment__c', 'Key__c', output.segments.map((s) => plan(s.key, segmentPayload(s))), opts);
+  all.push(segs);
+
+  // Insights: Account__c is master-detail (not reparentable), so it is sent only for records not yet known.
+  const insightLedger = readLedger(db, 'Account_Insight__c');
+  const insightAccount = new Map<string, string>();
+  const insights = output.insights.map((i) => {
+    const base = insightPayload(i, segs.ids);
+    const ext = String(base.External_Id__c);
+    insightAccount.set(ext, i.accountId);
+    return plan(ext, insightLedger.get(ext.toLowerCase())?.sfId ? base : { ...base, Account__c: i.accountId });
+  });
+  all.push(await writeObject(conn, db, 'Account_Insight__c', 'External_Id__c', insights, opts, accountFallback(insightAccount)));
+
+  // Recommendations, against what the org holds now (mirror refreshed above).
+  type OrgRec = { Id: string; External_Id__c: string | null; Status__c: string | null };
+  const inOrg = new Map<string, OrgRec>();
+  for (const r of readRecords<OrgRec>(db, 'Product_Recommendation__c')) if (r.External_Id__c) inOrg.set(r.External_Id__c.toLowerCase(), r);
+  const recAccount = new Map<string, string>();
+  const planned: Planned[] = [];
+  const wanted = new Set<string>();
+  for (const r of output.recommendations) {
+    const base = recommendationPayload(r);
+    const ext = String(base.External_Id__c);
+    if (wanted.has(ext.toLowerCase())) continue; // the same (account, product, kind) twice: keep the first
+    wanted.add(ext.toLowerCase());
+    recAccount.set(ext, r.accountId);
+    const existing = inOrg.get(ext.toLowerCase());
+    let payload: Record<string, unknown>;
+    if (!existing) payload = { ...base, Account__c: r.accountId, Status__c: 'New' };
+    else if (existing.Status__c === 'Expired') payload = { ...base, Status__c: 'New' };
+    else payload = base;
+    planned.push(plan(ext, payload));
+  }
+  for (const [ext, r] of inOrg) {
+    if (!wanted.has(ext) && r.Status__c === 'New') planned.push(plan(r.External_Id__c as string, { External_Id__c: r.External_Id__c, Status__c: 'Expired' }, true));
+  }
+  // A record the ledger remembers but the org no longer has must be written again, whatever its hash.
+  const recLedger = readLedger(db, 'Product_Recommendation__c');
+  const gone = planned.filter((p) => !inOrg.has(p.externalId.toLowerCase()) && recLedger.has(p.externalId.toLowerCase()));
+  if (gone.length) db.prepare(`DELETE FROM written WHERE object = 'Product_Recommendation__c' AND external_id IN (${gone.map(() => '?').join(',')})`).run(...gone.map((p) => p.externalId.toLowerCase()));
+  all.push(await writeObject(conn, db, 'Product_Recommendation__c', 'External_Id__c', planned, opts, accountFallback(recAccount)));
+
+  const stats = all.map((a) => a.stats);
+  const failures = all.flatMap((a) => a.failures);
+  return {
+    stats,
+    failures,
+    written: stats.reduce((n, s) => n + s.created + s.updated + s.expired, 0),
+    failed: failures.length,
+  };
+}
