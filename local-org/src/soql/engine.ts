@@ -47,8 +47,9 @@ function parse(soql: string): Query {
   }
 }
 
+/** Bulk 2.0 refuses these at job creation; the sub-query message is the one orgs send. */
 function bulkUnsupported(message: string): SfApiError {
-  return new SfApiError(400, [{ errorCode: 'API_ERROR', message }]);
+  return new SfApiError(400, [{ errorCode: 'FEATURENOTENABLED', message }]);
 }
 
 export function createQueryEngine(store: OrgStore, options: EngineOptions = {}): QueryEngine {
@@ -141,10 +142,10 @@ export function createQueryEngine(store: OrgStore, options: EngineOptions = {}):
 
     rows(soql, opts) {
       const parsed = parse(soql);
-      if (parsed.offset !== undefined) throw bulkUnsupported('OFFSET clause is not supported in Bulk API query');
+      if (parsed.offset !== undefined) throw bulkUnsupported('OFFSET not supported in Bulk V2 Query');
       const p = plan(soql, opts.scanAll);
-      if (p.kind !== 'rows') throw bulkUnsupported('Aggregate queries are not supported in Bulk API query');
-      if (p.children.length) throw bulkUnsupported('Aggregate Relationships not supported in Bulk Query');
+      if (p.kind !== 'rows') throw bulkUnsupported('Aggregate Functions and GROUP BY not supported in Bulk V2 Query');
+      if (p.children.length) throw bulkUnsupported('Aggregate Relationships not supported in Bulk V2 Query with CSV content type');
       const cols = flatColumns((p as RowPlan).shape);
       // Not from the cache: a caller may hold this iterator open while other queries run.
       const st = store.db.prepare(p.flatSql);
