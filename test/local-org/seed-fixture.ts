@@ -10,7 +10,7 @@ export const FIXTURE_ROWS = [
   '536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER ,6,2011-11-01 08:26:00,2.55,17850,United Kingdom', // 2
   '536365,22086,PAPER CHAIN KIT 50\'S CHRISTMAS ,12,2011-11-01 08:26:00,2.95,17850,United Kingdom', // 3
   '536365,POST,POSTAGE,1,2011-11-01 08:26:00,18.00,17850,United Kingdom', // 4
-  '536366,85123A,WHITE HANGING HEART T-LIGHT HOLDER,100,2011-11-03 10:00:00,2.55,12583,France', // 5
+  '536366,85123A,WHITE HANGING HEART T-LIGHT HOLDER,400,2011-11-03 10:00:00,2.55,12583,France', // 5
   '536366,22386,JUMBO BAG PINK POLKADOT,10,2011-11-03 10:00:00,1.95,12583,France', // 6
   '536367,22386,JUMBO BAG PINK POLKADOT,-5,2011-11-04 11:00:00,1.95,12583,France', // 7  non-positive quantity
   '536368,22423,REGENCY CAKESTAND 3 TIER,2,2011-11-05 12:00:00,12.75,,United Kingdom', // 8  no customer
@@ -42,4 +42,14 @@ export function tempDir(prefix: string): TempDir {
 
 export function fixtureCsv(rows: string[] = FIXTURE_ROWS): string {
   return `${[FIXTURE_HEADER, ...rows].join('\n')}\n`;
+}
+
+/** The error a promise rejects with (fails the test if it resolves). */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected the promise to reject');
 }

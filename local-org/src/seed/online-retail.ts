@@ -3,7 +3,9 @@
 // SYNTHETIC Tasks/Events (see activities.ts). Dates move forward by whole weeks so the newest invoice is
 // recent (see dates.ts). With asOf, later invoices wait in private pending tables for replay.ts.
 //
-// Everything is written in one transaction: a failed seed leaves the org as it was.
+// Everything is written in one transaction: a failed seed leaves the org as it was. Records are backdated
+// with CreatedDate only (the store sets LastModifiedDate to it); SystemModstamp is the seed time, and
+// opportunities get LastModifiedDate = seed time from the Amount roll-up, as a real org would stamp them.
 import type { OrgStore, SfRecord } from '../types.js';
 import { loadRetailData, type CustomerAgg, type Invoice, type Skipped } from './dataset.js';
 import { accountName, accountRecord, lineItemRecord, listPrice, opportunityRecord, productRecord } from './records.js';
@@ -39,7 +41,8 @@ export type SeedReport = {
   notes: string[];
 };
 
-const INVOICE_BATCH = 1000;
+// Large DML calls: the store caches the rows it reads (price book entries) and rolls up once per call.
+const INVOICE_BATCH = 4000;
 const RECORD_BATCH = 5000;
 
 function chunks<T>(items: T[], size: number): T[][] {
@@ -49,7 +52,7 @@ function chunks<T>(items: T[], size: number): T[][] {
 }
 
 function withoutAudit(rec: SfRecord): SfRecord {
-  const { CreatedDate: _c, LastModifiedDate: _l, ...rest } = rec;
+  const { CreatedDate: _c, ...rest } = rec;
   return rest;
 }
 
@@ -97,8 +100,8 @@ export async function seedOnlineRetail(store: OrgStore, opts: SeedOptions): Prom
     const products = [...data.products.values()];
     const entryByCode = new Map<string, string>();
     for (const batch of chunks(products, RECORD_BATCH)) {
-      const productIds = insertAll(store, 'Product2', batch.map((p) => ({ ...productRecord(p), CreatedDate: catalogueAt, LastModifiedDate: catalogueAt })), BACKDATED, (i) => `stock code ${batch[i].code}`);
-      const entries = batch.map((p, i) => ({ Pricebook2Id: pricebookId, Product2Id: productIds[i], UnitPrice: listPrice(p), IsActive: true, CreatedDate: catalogueAt, LastModifiedDate: catalogueAt }));
+      const productIds = insertAll(store, 'Product2', batch.map((p) => ({ ...productRecord(p), CreatedDate: catalogueAt })), BACKDATED, (i) => `stock code ${batch[i].code}`);
+      const entries = batch.map((p, i) => ({ Pricebook2Id: pricebookId, Product2Id: productIds[i], UnitPrice: listPrice(p), IsActive: true, CreatedDate: catalogueAt }));
       const entryIds = insertAll(store, 'PricebookEntry', entries, BACKDATED, (i) => `price of stock code ${batch[i].code}`);
       batch.forEach((p, i) => entryByCode.set(p.code, entryIds[i]));
       report.products += batch.length;
@@ -160,9 +163,7 @@ export async function seedOnlineRetail(store: OrgStore, opts: SeedOptions): Prom
           itemLines.push(l.line);
         }
       });
-      for (let i = 0; i < items.length; i += RECORD_BATCH) {
-        insertAll(store, 'OpportunityLineItem', items.slice(i, i + RECORD_BATCH), BACKDATED, (j) => `CSV line ${itemLines[i + j]}`);
-      }
+      insertAll(store, 'OpportunityLineItem', items, BACKDATED, (j) => `CSV line ${itemLines[j]}`);
       report.lineItems += items.length;
       done += batch.length;
       progress({ stage: 'invoices', done, total: data.invoices.length });

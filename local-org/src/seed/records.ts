@@ -81,7 +81,6 @@ export function accountRecord(customer: CustomerAgg, name: string, weeks: number
       ? 'Wholesale reseller (Online Retail customer)'
       : 'Occasional buyer (Online Retail customer)',
     CreatedDate: created,
-    LastModifiedDate: created,
   };
 }
 
@@ -114,7 +113,6 @@ export function opportunityRecord(inv: Invoice, accountId: string, pricebookId: 
   };
   if (withAuditFields) {
     rec.CreatedDate = toSfDateTime(at);
-    rec.LastModifiedDate = toSfDateTime(at);
   }
   return rec;
 }
@@ -128,7 +126,6 @@ export function lineItemRecord(line: InvoiceLine, opportunityId: string, pricebo
   };
   if (createdAt) {
     rec.CreatedDate = createdAt;
-    rec.LastModifiedDate = createdAt;
   }
   return rec;
 }

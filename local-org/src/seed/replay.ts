@@ -8,7 +8,7 @@
 import type { OrgStore, SfRecord } from '../types.js';
 import { hasPendingTables } from './pending.js';
 import { parseDayOption, toSfDateTime } from './dates.js';
-import { LIVE, accountIdByNumber, entriesByProductCode, insertAll, standardPricebookId } from './write.js';
+import { LIVE, accountsByNumber, entriesByProductCode, insertAll, standardPricebookId } from './write.js';
 
 export type ReplayOptions = {
   /** YYYY-MM-DD (shifted calendar), exclusive: replay everything dated before this day. */
@@ -62,7 +62,7 @@ export function replayInvoices(store: OrgStore, opts: ReplayOptions = {}): Repla
 
     const pricebookId = standardPricebookId(db);
     const entries = entriesByProductCode(db, pricebookId);
-    const accountId = accountIdByNumber(db);
+    const accounts = accountsByNumber(db);
     const linesOf = db.prepare(`SELECT * FROM _pending_invoice_lines WHERE invoice_no = ? ORDER BY seq`);
     const pendingAccount = db.prepare(`SELECT fields FROM _pending_accounts WHERE customer_id = ?`);
     const dropLines = db.prepare(`DELETE FROM _pending_invoice_lines WHERE invoice_no = ?`);
@@ -71,12 +71,13 @@ export function replayInvoices(store: OrgStore, opts: ReplayOptions = {}): Repla
     const oppByName = db.prepare(`SELECT Id FROM Opportunity WHERE Name = ? AND IsDeleted = 0 LIMIT 1`);
 
     const ensureAccount = (customerId: string, why: string): string => {
-      const existing = accountId(customerId);
+      const existing = accounts.get(customerId);
       if (existing) return existing;
       const row = pendingAccount.get(customerId) as { fields: string } | undefined;
       if (!row) throw new Error(`replay: no account for customer ${customerId} (${why})`);
       const [id] = insertAll(store, 'Account', [JSON.parse(row.fields) as SfRecord], LIVE, () => `customer ${customerId}`);
       dropAccount.run(customerId);
+      accounts.set(customerId, id);
       report.accounts += 1;
       return id;
     };

@@ -3,8 +3,8 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { DmlOptions, OrgStore, SfRecord } from '../types.js';
 
-/** Insert options that let the seeder backdate CreatedDate/LastModifiedDate ("Set Audit Fields upon Record Creation"). */
-export const BACKDATED: DmlOptions = { allOrNone: true, setAuditFields: true } as DmlOptions;
+/** Insert options that let the seeder backdate CreatedDate (LastModifiedDate follows it) ("Set Audit Fields upon Record Creation"). */
+export const BACKDATED: DmlOptions = { allOrNone: true, setAuditFields: true };
 export const LIVE: DmlOptions = { allOrNone: true };
 
 /** Inserts and returns the new ids in order; throws naming the object and the record's origin on failure. */
@@ -43,7 +43,10 @@ export function entriesByProductCode(db: DatabaseSync, pricebookId: string): Map
   return new Map(rows.map((r) => [r.code, r.id]));
 }
 
-export function accountIdByNumber(db: DatabaseSync): (customerId: string) => string | undefined {
-  const stmt = db.prepare(`SELECT Id FROM Account WHERE AccountNumber = ? AND IsDeleted = 0 LIMIT 1`);
-  return (customerId) => (stmt.get(customerId) as { Id: string } | undefined)?.Id;
+/** Account id per AccountNumber (the customer number), read once: AccountNumber has no index. */
+export function accountsByNumber(db: DatabaseSync): Map<string, string> {
+  const rows = db.prepare(`SELECT Id AS id, AccountNumber AS num FROM Account WHERE AccountNumber IS NOT NULL AND IsDeleted = 0 ORDER BY rowid`).all() as Array<{ id: string; num: string }>;
+  const out = new Map<string, string>();
+  for (const r of rows) if (!out.has(r.num)) out.set(r.num, r.id);
+  return out;
 }
