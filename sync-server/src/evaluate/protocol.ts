@@ -2,14 +2,9 @@
 // products are indexed, and where the train / validation / test windows fall.
 import { readOnlineRetail } from '../../../local-org/src/seed/online-retail-csv.js';
 import { dayNumber, type PurchaseLog } from '../recommend/purchase-log.js';
+import { isNonProductCode } from '../recommend/non-product.js';
 
-const NON_PRODUCT = new Set(['POST', 'DOT', 'C2', 'D', 'M', 'S', 'B', 'CRUK', 'PADS', 'AMAZONFEE', 'BANK CHARGES']);
-
-/** Fees, postage, vouchers and manual lines are not products anyone should be recommended. */
-export function isNonProductCode(code: string): boolean {
-  const c = code.trim().toUpperCase();
-  return NON_PRODUCT.has(c) || c.startsWith('ADJUST') || c.startsWith('TEST00') || c.startsWith('GIFT_');
-}
+export { isNonProductCode };
 
 export type RetailData = {
   log: PurchaseLog;

@@ -98,10 +98,10 @@ export function tuneReco(
   };
   for (let pass = 0; pass < (opts.passes ?? 2); pass++) {
     for (const [key, values] of Object.entries(SIM_GRID) as [keyof RecoParams['sim'], number[]][]) {
-      for (const v of values) tryParam((p) => ((p.sim as Record<string, number>)[key] = v));
+      for (const v of values) tryParam((p) => ((p.sim as unknown as Record<string, number>)[key] = v));
     }
     for (const [key, values] of Object.entries(CROSS_GRID) as [keyof RecoParams['cross'], number[]][]) {
-      for (const v of values) tryParam((p) => ((p.cross as Record<string, number>)[key] = v));
+      for (const v of values) tryParam((p) => ((p.cross as unknown as Record<string, number>)[key] = v));
     }
     for (const v of POP_TAU) tryParam((p) => (p.popTau = v));
   }

@@ -1,0 +1,109 @@
+// Everything the lists need, fitted once per run: indices, features, segments, the tuned recommender and the
+// business-rule state. runModels and explainRecommendation both start here, so an explanation always
+// describes the model that produced the list.
+import type { Dataset } from '../domain/types.js';
+import { indexDataset, type IndexedDataset } from './dataset-index.js';
+import { resolveOptions, type ModelOptions, type ResolvedOptions } from './options.js';
+import { orderTable } from '../features/orders.js';
+import { crmFeatures, purchaseFeatures, type CrmFeatures, type PurchaseFeatures } from '../features/features.js';
+import { segmentAccounts, type Segmentation } from '../segments/segment.js';
+import { buildUserItems, dayNumber, transpose, type ItemUsers, type UserItems } from '../recommend/purchase-log.js';
+import { fitReco, DEFAULT_PARAMS, type FittedReco } from '../recommend/fit.js';
+import { tuneReco, type TuneResult } from '../recommend/tune.js';
+import { productRule, type AccountBlocks, type RuleName } from '../recommend/business-rules.js';
+import { fitChurn, type ChurnModel, type ChurnReport } from '../churn/churn.js';
+
+export type ModelContext = {
+  ds: Dataset;
+  opts: ResolvedOptions;
+  ix: IndexedDataset;
+  ui: UserItems;
+  iu: ItemUsers;
+  features: PurchaseFeatures;
+  crm: CrmFeatures;
+  breadth: Float64Array;
+  seg: Segmentation;
+  fit: FittedReco;
+  tuning: TuneResult | null;
+  productBlock: (RuleName | null)[];
+  blocks: AccountBlocks;
+  churn: { model: ChurnModel | null; report: ChurnReport };
+  timings: Record<string, number>;
+  newProductsByFamily: Map<string, number[]>;
+};
+
+export function prepare(ds: Dataset, options?: ModelOptions): ModelContext {
+  const opts = resolveOptions(options);
+  const timings: Record<string, number> = {};
+  const time = <T>(name: string, f: () => T): T => {
+    const s = performance.now();
+    const out = f();
+    timings[name] = Math.round(performance.now() - s);
+    return out;
+  };
+  const ix = time('index', () => indexDataset(ds));
+  const { asOfDay } = ix;
+  const nUsers = ds.accounts.length;
+  const ui = time('userItems', () => buildUserItems(ix.log));
+  const iu = transpose(ui);
+  const orders = orderTable(ix.log);
+  const features = time('features', () => purchaseFeatures(orders, nUsers, asOfDay));
+  const crm = time('crmFeatures', () =>
+    crmFeatures(
+      nUsers,
+      asOfDay,
+      ds.opportunities.map((o) => ({
+        user: ix.accountIx.get(o.accountId) ?? -1,
+        isClosed: o.isClosed,
+        isWon: o.isWon,
+        amount: o.amount,
+        day: dayNumber(o.closeDate),
+      })),
+      ds.activities.map((a) => ({ user: ix.accountIx.get(a.accountId) ?? -1, kind: a.kind, day: dayNumber(a.date) })),
+    ),
+  );
+  const breadth = new Float64Array(nUsers);
+  for (let u = 0; u < nUsers; u++) breadth[u] = ui.ptr[u + 1] - ui.ptr[u];
+  const seg = time('segments', () =>
+    segmentAccounts(features, breadth, nUsers, {
+      seed: opts.seed,
+      currencySymbol: opts.currencySymbol,
+      minK: opts.segmentK.min,
+      maxK: opts.segmentK.max,
+    }),
+  );
+  const groups = { of: seg.of, count: seg.segments.length };
+  const tuning = time('tune', () =>
+    opts.tune === 'off'
+      ? null
+      : tuneReco(ix.log, asOfDay, {
+          groups,
+          start: opts.params,
+          maxUsers: opts.tune === 'full' ? 5000 : 300,
+          passes: opts.tune === 'full' ? 2 : 1,
+        }),
+  );
+  const params = tuning?.params ?? opts.params ?? DEFAULT_PARAMS;
+  const fit = time('fit', () => fitReco(ui, asOfDay, params, groups));
+  const productBlock = ds.products.map((p) => productRule(p, opts));
+  const blocks: AccountBlocks = { openOpportunity: new Map(), dismissed: new Map() };
+  const add = (m: Map<number, Set<number>>, u: number | undefined, i: number | undefined): void => {
+    if (u === undefined || i === undefined) return;
+    let s = m.get(u);
+    if (!s) m.set(u, (s = new Set()));
+    s.add(i);
+  };
+  for (const l of ix.openLines) add(blocks.openOpportunity, l.user, l.item);
+  for (const f of ds.feedback) {
+    if (f.status === 'Dismissed') add(blocks.dismissed, ix.accountIx.get(f.accountId), ix.productIx.get(f.productId));
+  }
+  const newProductsByFamily = new Map<string, number[]>();
+  ds.products.forEach((p, i) => {
+    if (!p.family || iu.ptr[i + 1] > iu.ptr[i] || productBlock[i] !== null) return;
+    const list = newProductsByFamily.get(p.family) ?? [];
+    list.push(i);
+    newProductsByFamily.set(p.family, list);
+  });
+  const churn = time('churn', () => fitChurn(orders, nUsers, asOfDay));
+  return { newProductsByFamily, ds, opts, ix, ui, iu, features, crm, breadth, seg, fit, tuning, productBlock, blocks, churn, timings };
+}

@@ -1,0 +1,60 @@
+// Turns a Dataset into dense indices and the purchase log the models read (won lines only).
+import type { Dataset } from '../domain/types.js';
+import { dayNumber, type PurchaseLog } from '../recommend/purchase-log.js';
+
+export type IndexedDataset = {
+  asOfDay: number;
+  accountIx: Map<string, number>;
+  productIx: Map<string, number>;
+  log: PurchaseLog;
+  openLines: { user: number; item: number }[];
+};
+
+export function indexDataset(ds: Dataset): IndexedDataset {
+  const asOfDay = dayNumber(ds.asOf);
+  const accountIx = new Map<string, number>();
+  ds.accounts.forEach((a, i) => accountIx.set(a.id, i));
+  const productIx = new Map<string, number>();
+  ds.products.forEach((p, i) => productIx.set(p.id, i));
+  const orderIx = new Map<string, number>();
+  const dayCache = new Map<string, number>();
+  let n = 0;
+  for (const l of ds.lines) if (l.isWon) n++;
+  const log: PurchaseLog = {
+    nUsers: ds.accounts.length,
+    nItems: ds.products.length,
+    user: new Int32Array(n),
+    item: new Int32Array(n),
+    day: new Int32Array(n),
+    order: new Int32Array(n),
+    revenue: new Float64Array(n),
+  };
+  const openLines: { user: number; item: number }[] = [];
+  let k = 0;
+  for (const l of ds.lines) {
+    const u = accountIx.get(l.accountId);
+    const i = productIx.get(l.productId);
+    if (u === undefined || i === undefined) continue; // lines of unknown accounts/products carry no signal
+    if (!l.isClosed) openLines.push({ user: u, item: i });
+    if (!l.isWon) continue;
+    let d = dayCache.get(l.closeDate);
+    if (d === undefined) dayCache.set(l.closeDate, (d = dayNumber(l.closeDate)));
+    if (d > asOfDay) continue; // never learn from the future
+    let o = orderIx.get(l.opportunityId);
+    if (o === undefined) orderIx.set(l.opportunityId, (o = orderIx.size));
+    log.user[k] = u;
+    log.item[k] = i;
+    log.day[k] = d;
+    log.order[k] = o;
+    log.revenue[k] = l.totalPrice;
+    k++;
+  }
+  if (k < n) {
+    log.user = log.user.slice(0, k);
+    log.item = log.item.slice(0, k);
+    log.day = log.day.slice(0, k);
+    log.order = log.order.slice(0, k);
+    log.revenue = log.revenue.slice(0, k);
+  }
+  return { asOfDay, accountIx, productIx, log, openLines };
+}

@@ -1,0 +1,130 @@
+// The model step's entry point: Dataset in, ModelOutput out. Synchronous and deterministic for a given
+// dataset, options and seed (k-means seeds, holdout draw and the tuning grid are all fixed).
+import type { AccountInsight, Dataset, ModelOutput, Recommendation } from '../domain/types.js';
+import { engagementScore } from '../features/features.js';
+import { lifecycleStage } from '../features/lifecycle.js';
+import { predict } from '../churn/churn.js';
+import { dayNumber, dayToIso } from '../recommend/purchase-log.js';
+import { accountRule, type RuleName } from '../recommend/business-rules.js';
+import { entryOf, anchorFor, buyAgainList, crossSellList } from './lists.js';
+import { prepare } from './context.js';
+import { holdoutDraw, type ModelOptions } from './options.js';
+import { entryScore, rhythm } from '../recommend/buy-again.js';
+
+export type { ModelOptions };
+export type PreviousInsights = { insights: Map<string, { segmentKey: string | null; segmentChangedOn: string | null }> };
+
+const nanToNull = (v: number): number | null => (Number.isNaN(v) ? null : Math.round(v * 100) / 100);
+
+export function runModels(dataset: Dataset, options?: ModelOptions, previous?: PreviousInsights): ModelOutput {
+  const started = performance.now();
+  const ctx = prepare(dataset, options);
+  const { features: f, crm, seg, opts } = ctx;
+  const asOfDay = ctx.ix.asOfDay;
+  const today = dayToIso(asOfDay);
+  const insights: AccountInsight[] = [];
+  const recommendations: Recommendation[] = [];
+  const listsStart = performance.now();
+  dataset.accounts.forEach((a, u) => {
+    const g = seg.of[u];
+    const segmentKey = g >= 0 ? seg.segments[g].key : null;
+    const prev = previous?.insights.get(a.id);
+    const moved = prev !== undefined && prev.segmentKey !== segmentKey;
+    const holdout = opts.holdoutShare > 0 && holdoutDraw(a.id, opts.seed) < opts.holdoutShare;
+    const ageDays = asOfDay - dayNumber(a.createdDate);
+    insights.push({
+      accountId: a.id,
+      segmentKey,
+      previousSegmentKey: moved ? prev.segmentKey : null,
+      segmentChangedOn: moved ? today : (prev?.segmentChangedOn ?? null),
+      lifecycleStage: lifecycleStage(f.recencyDays[u], f.tenureDays[u], f.gapBeforeLastDays[u], ageDays),
+      recencyDays: nanToNull(f.recencyDays[u]),
+      frequency: f.frequency[u],
+      monetary: Math.round(f.monetary[u] * 100) / 100,
+      averageOrderValue: nanToNull(f.averageOrderValue[u]),
+      engagementScore: engagementScore(crm, u),
+      churnRisk: ctx.churn.model && !Number.isNaN(f.recencyDays[u]) ? Math.round(predict(ctx.churn.model, f, u) * 1e4) / 1e4 : null,
+      holdout,
+      signals: {
+        tenureDays: nanToNull(f.tenureDays[u]),
+        productBreadth: ctx.breadth[u],
+        orders90: f.orders90[u],
+        revenue90: Math.round(f.revenue90[u] * 100) / 100,
+        winRate: nanToNull(crm.winRate[u]),
+        openPipeline: crm.openPipeline[u],
+        touches30: crm.touches30[u],
+        touches90: crm.touches90[u],
+        daysSinceLastTouch: nanToNull(crm.daysSinceLastTouch[u]),
+        calls90: crm.calls90[u],
+        emails90: crm.emails90[u],
+        meetings90: crm.meetings90[u],
+      },
+    });
+    if (holdout) return;
+    for (const r of crossSellList(ctx, u)) recommendations.push(r);
+    for (const r of buyAgainList(ctx, u)) recommendations.push(r);
+  });
+  const timings = { ...ctx.timings, lists: Math.round(performance.now() - listsStart), total: Math.round(performance.now() - started) };
+  return {
+    asOf: dataset.asOf,
+    segments: seg.segments,
+    insights,
+    recommendations,
+    metrics: {
+      segments: seg.metrics,
+      churn: ctx.churn.report,
+      tuning: ctx.tuning ? { params: ctx.tuning.params, validation: ctx.tuning.validation, evaluations: ctx.tuning.evaluations } : null,
+      timings,
+    },
+  };
+}
+
+export type Explanation = {
+  accountId: string;
+  productId: string;
+  kind: 'Cross-sell' | 'Buy again';
+  parts: Record<string, number>;
+  removedBy: RuleName | 'already-bought' | 'holdout' | null;
+  recommended: Recommendation | null;
+};
+
+/** Score parts of one (account, product) and the business rule that removed it, if one did. */
+export function explainRecommendation(dataset: Dataset, accountId: string, productId: string, options?: ModelOptions): Explanation {
+  const ctx = prepare(dataset, options);
+  const u = ctx.ix.accountIx.get(accountId);
+  if (u === undefined) throw new Error(`explain: account "${accountId}" is not in the dataset`);
+  const i = ctx.ix.productIx.get(productId);
+  if (i === undefined) throw new Error(`explain: product "${productId}" is not in the dataset`);
+  const e = entryOf(ctx, u, i);
+  const kind = e >= 0 ? 'Buy again' : 'Cross-sell';
+  const { fit } = ctx;
+  let parts: Record<string, number>;
+  if (e >= 0) {
+    const r = rhythm(ctx.ui, e, fit.asOfDay);
+    parts = {
+      total: entryScore(ctx.ui, fit.buyAgain, fit.params.buyAgain, fit.asOfDay, e),
+      due: r.due * fit.params.buyAgain.dueWeight,
+      repeatRate: fit.buyAgain.repeatRate[i] * fit.params.buyAgain.repeatWeight,
+      trend: fit.buyAgain.trend[i] * fit.params.buyAgain.trendWeight,
+      orders: r.orders,
+    };
+  } else {
+    const anchor = anchorFor(ctx, u, i);
+    const g = ctx.seg.of[u];
+    const pop = g >= 0 && g < fit.pop.byGroup.length ? fit.pop.byGroup[g][i] : fit.pop.global[i];
+    parts = { neighbourhood: anchor?.contribution ?? 0, popularity: pop * fit.params.cross.popWeight };
+  }
+  const holdout = ctx.opts.holdoutShare > 0 && holdoutDraw(accountId, ctx.opts.seed) < ctx.opts.holdoutShare;
+  const list = holdout ? [] : kind === 'Buy again' ? buyAgainList(ctx, u) : crossSellList(ctx, u);
+  const recommended = list.find((r) => r.productId === productId) ?? null;
+  const removedBy = ctx.productBlock[i] ?? accountRule(ctx.blocks, u, i) ?? (holdout ? 'holdout' : null);
+  const capped = !recommended && removedBy === null && list.length > 0 && familyFull(ctx.ds, list, productId, ctx.opts.maxPerFamily);
+  return { accountId, productId, kind, parts, removedBy: capped ? 'family-cap' : removedBy, recommended };
+}
+
+function familyFull(ds: Dataset, list: Recommendation[], productId: string, max: number): boolean {
+  const fam = ds.products.find((p) => p.id === productId)?.family;
+  if (!fam) return false;
+  const byId = new Map(ds.products.map((p) => [p.id, p.family]));
+  return list.filter((r) => byId.get(r.productId) === fam).length >= max;
+}

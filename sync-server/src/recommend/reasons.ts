@@ -1,0 +1,63 @@
+// Reasons a rep can check in the org, with their evidence as JSON, and the confidence from the support
+// behind each recommendation.
+import type { Confidence } from '../domain/types.js';
+import type { Rhythm } from './buy-again.js';
+import type { ItemUsers } from './purchase-log.js';
+
+export function coBuyers(iu: ItemUsers, a: number, b: number): number {
+  let p = iu.ptr[a];
+  let q = iu.ptr[b];
+  let n = 0;
+  while (p < iu.ptr[a + 1] && q < iu.ptr[b + 1]) {
+    const x = iu.users[p];
+    const y = iu.users[q];
+    if (x === y) {
+      n++;
+      p++;
+      q++;
+    } else if (x < y) p++;
+    else q++;
+  }
+  return n;
+}
+
+export const cut = (s: string): string => (s.length <= 255 ? s : `${s.slice(0, 252)}...`);
+
+export function crossSellReason(
+  anchorName: string | null,
+  support: { both: number; anchorBuyers: number } | null,
+  popular: { segment: string | null; buyers: number },
+): { reason: string; evidence: Record<string, unknown>; confidence: Confidence } {
+  if (anchorName && support && support.both > 0) {
+    const confidence: Confidence = support.both >= 10 ? 'High' : support.both >= 3 ? 'Medium' : 'Low';
+    return {
+      reason: cut(`bought by ${support.both} of ${support.anchorBuyers} accounts that also buy ${anchorName}`),
+      evidence: { kind: 'co-purchase', anchor: anchorName, accountsBuyingBoth: support.both, accountsBuyingAnchor: support.anchorBuyers },
+      confidence,
+    };
+  }
+  const where = popular.segment ? `${popular.segment} accounts` : 'accounts like this one';
+  return {
+    reason: cut(`popular with ${where}: bought by ${popular.buyers} accounts recently`),
+    evidence: { kind: 'popularity', segment: popular.segment, buyers: popular.buyers },
+    confidence: 'Low',
+  };
+}
+
+export function contentReason(anchorName: string, family: string, everyDays: number | null): { reason: string; evidence: Record<string, unknown> } {
+  const rhythmText = everyDays === null ? 'which you have ordered' : `which you order about every ${Math.round(everyDays)} days`;
+  return {
+    reason: cut(`new in ${family}: same family as ${anchorName}, ${rhythmText}`),
+    evidence: { kind: 'content', family, anchor: anchorName, anchorIntervalDays: everyDays },
+  };
+}
+
+export function buyAgainReason(r: Rhythm): { reason: string; evidence: Record<string, unknown>; confidence: Confidence } {
+  const every = r.intervalDays === null ? '' : `, about every ${Math.round(r.intervalDays)} days`;
+  const times = r.orders === 1 ? 'ordered once' : `ordered ${r.orders} times`;
+  return {
+    reason: cut(`${times}${every}; last order ${r.daysSinceLast} days ago`),
+    evidence: { kind: 'rhythm', orders: r.orders, intervalDays: r.intervalDays, daysSinceLast: r.daysSinceLast, due: Math.round(r.due * 1000) / 1000 },
+    confidence: r.orders >= 4 ? 'High' : r.orders >= 2 ? 'Medium' : 'Low',
+  };
+}
