@@ -15,6 +15,8 @@ export type DmlContext = {
   row(object: string, id: string): Row | undefined;
   /** Replace the cached copy after a write (null: the row is gone, e.g. deleted). */
   remember(object: string, id: string, row: Row | null): void;
+  /** Drop every cached row (after writes that touch rows without reading them). */
+  forgetAll(): void;
   all(sql: string, ...params: Stored[]): Row[];
   get(sql: string, ...params: Stored[]): Row | undefined;
   run(sql: string, ...params: Stored[]): void;

@@ -51,7 +51,11 @@ type ObjectInfo = {
   selectAny: StatementSync;
   defaults: [string, Stored][];
   required: FieldDef[];
+  /** References a caller may set (audit user ids excepted), checked against live targets. */
+  references: FieldDef[];
   unique: FieldDef[];
+  /** Input key (any casing) -> field; the same keys repeat on every record of a load. */
+  keys: Map<string, FieldDef | null>;
   autoNumbers: FieldDef[];
   textName: boolean; // custom Text name field: defaults to the record id
   hasOwner: boolean;
@@ -78,6 +82,12 @@ class SqliteOrgStore implements LocalOrgStore {
   private readonly dirtyCounters = new Set<string>();
   private depth = 0;
   private actingUser: string | undefined;
+  /**
+   * Live rows by id (null: absent or deleted), kept across calls because a load references the same
+   * parents (opportunities, price book entries, products) again and again. Every write path updates or
+   * drops entries, and any rollback clears it.
+   */
+  private readonly rows = new Map<string, Row | null>();
 
   public constructor(
     public readonly schema: Schema,
@@ -125,7 +135,9 @@ class SqliteOrgStore implements LocalOrgStore {
           .filter((f) => f.createable && (f.type === 'boolean' || (f.defaultValue !== null && f.defaultValue !== undefined)))
           .map((f) => [f.name, f.type === 'boolean' ? (f.defaultValue === true ? 1 : 0) : (f.defaultValue as Stored)]),
         required: obj.fields.filter((f) => f.createable && !f.nillable && !f.defaultedOnCreate && f.type !== 'boolean'),
+        references: obj.fields.filter((f) => f.type === 'reference' && !AUDIT_FIELDS.has(f.name.toLowerCase())),
         unique: obj.fields.filter((f) => f.unique && f.type !== 'id'),
+        keys: new Map(),
         autoNumbers: obj.fields.filter((f) => f.autoNumber && f.autoNumberFormat),
         textName: obj.custom && obj.fields.some((f) => f.nameField && !f.autoNumber),
         hasOwner: obj.fieldMap.has('ownerid'),
@@ -156,12 +168,16 @@ class SqliteOrgStore implements LocalOrgStore {
     this.depth++;
     try {
       const { value, rollback } = fn();
-      if (rollback) this.db.exec(`ROLLBACK TO ${name}`);
+      if (rollback) {
+        this.db.exec(`ROLLBACK TO ${name}`);
+        this.rows.clear();
+      }
       this.db.exec(`RELEASE ${name}`);
       return value;
     } catch (err) {
       this.db.exec(`ROLLBACK TO ${name}`);
       this.db.exec(`RELEASE ${name}`);
+      this.rows.clear();
       throw err;
     } finally {
       this.depth--;
@@ -169,7 +185,7 @@ class SqliteOrgStore implements LocalOrgStore {
   }
 
   private context(): DmlContext {
-    const cache = new Map<string, Row | null>();
+    const cache = this.rows;
     const store = this;
     return {
       schema: this.schema,
@@ -180,12 +196,16 @@ class SqliteOrgStore implements LocalOrgStore {
         let r = cache.get(id);
         if (r === undefined) {
           r = (store.info(object).selectLive.get(id) as Row | undefined) ?? null;
+          if (cache.size >= 200_000) cache.clear();
           cache.set(id, r);
         }
         return r ?? undefined;
       },
       remember(_object, id, row) {
         cache.set(id, row);
+      },
+      forgetAll() {
+        cache.clear();
       },
       all: (sql, ...params) => this.stmt(sql).all(...params) as Row[],
       get: (sql, ...params) => this.stmt(sql).get(...params) as Row | undefined,
@@ -245,7 +265,11 @@ class SqliteOrgStore implements LocalOrgStore {
     const readOnly: string[] = [];
     for (const key of Object.keys(rec)) {
       if (key === 'attributes') continue;
-      const f = info.obj.fieldMap.get(key.toLowerCase());
+      let f = info.keys.get(key);
+      if (f === undefined) {
+        f = info.obj.fieldMap.get(key.toLowerCase()) ?? null;
+        info.keys.set(key, f);
+      }
       if (!f) fail('INVALID_FIELD', `No such column '${key}' on sobject of type ${info.obj.name}`, []);
       const raw = rec[key];
       if (f.name === 'Id' && mode !== 'system') {
@@ -276,14 +300,15 @@ class SqliteOrgStore implements LocalOrgStore {
     for (const [name, value] of info.defaults) if (vals[name] === undefined) vals[name] = value;
     if (info.hasOwner && vals.OwnerId == null) vals.OwnerId = ctx.userId;
     if (!system) {
-      for (const name of Object.keys(vals)) {
-        const f = obj.fieldMap.get(name.toLowerCase())!;
-        if (f.type === 'reference' && vals[name] !== null && !AUDIT_FIELDS.has(name.toLowerCase())) this.checkReference(ctx, f, vals[name] as string);
+      for (const f of info.references) {
+        const v = vals[f.name];
+        if (v !== null && v !== undefined) this.checkReference(ctx, f, v as string);
       }
     }
     info.rules.beforeInsert?.(ctx, vals);
-    const missing = info.required.filter((f) => vals[f.name] === null || vals[f.name] === undefined).map((f) => f.name);
-    if (missing.length > 0) fail('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
+    let missing: string[] | undefined;
+    for (const f of info.required) if (vals[f.name] === null || vals[f.name] === undefined) (missing ??= []).push(f.name);
+    if (missing) fail('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
     this.checkUnique(info, vals, null);
     for (const f of info.autoNumbers) vals[f.name] = formatAutoNumber(f.autoNumberFormat!, this.next(`auto:${obj.name}.${f.name}`));
     const id = (vals.Id as string | undefined) ?? makeId(obj.keyPrefix, this.next(obj.keyPrefix));
@@ -299,7 +324,7 @@ class SqliteOrgStore implements LocalOrgStore {
     const params = new Array<Stored>(cols.length);
     for (let i = 0; i < cols.length; i++) params[i] = vals[cols[i]] ?? null;
     info.insert.run(...params);
-    ctx.remember(obj.name, id, vals);
+    this.rows.delete(id); // not cached: most inserted rows (line items) are never looked up again
     info.rules.afterInsert?.(ctx, vals);
     return { id };
   }
@@ -372,6 +397,7 @@ class SqliteOrgStore implements LocalOrgStore {
       this.stmt(`UPDATE ${info.table} SET "IsDeleted" = 1, "LastModifiedDate" = ?, "LastModifiedById" = ?, "SystemModstamp" = ? WHERE "Id" = ?`).run(ctx.now, ctx.userId, ctx.now, row.Id);
       ctx.remember(o.name, String(row.Id), null);
     }
+    ctx.forgetAll(); // SetNull below rewrites children without reading them
     for (const { obj: o, row } of doomed.values()) {
       this.info(o.name).rules.afterDelete?.(ctx, row);
       for (const rel of o.childRelationships) {

@@ -178,6 +178,7 @@ const product2: ObjectRules = {
     if (!has(changes, 'Name') && !has(changes, 'ProductCode')) return;
     const merged = { ...old, ...changes };
     ctx.run('UPDATE "PricebookEntry" SET "Name" = ?, "ProductCode" = ?, "SystemModstamp" = ? WHERE "Product2Id" = ?', merged.Name, merged.ProductCode ?? null, ctx.now, old.Id);
+    ctx.forgetAll();
   },
 };
 
