@@ -27,7 +27,7 @@ describe('local-org HTTP: Bulk API 2.0 (jsforce bulk2)', () => {
         { Name: 'Bulk "C", Ltd', Industry: null, NumberOfEmployees: 12 },
       ],
     });
-    expect(res.successfulResults.map((r) => r.Name)).to.deep.equal(['Bulk A', 'Bulk "C", Ltd']);
+    expect(res.successfulResults.map((r) => (r as Row).Name)).to.deep.equal(['Bulk A', 'Bulk "C", Ltd']);
     expect(res.successfulResults.every((r) => r.sf__Created === 'true' && /^001/.test(String(r.sf__Id)))).to.equal(true);
     expect(res.failedResults).to.have.length(1);
     expect(res.failedResults[0].sf__Error).to.match(/^REQUIRED_FIELD_MISSING:Required fields are missing: \[Name\]:Name --$/);
@@ -56,8 +56,8 @@ describe('local-org HTTP: Bulk API 2.0 (jsforce bulk2)', () => {
       `R-2,${acc.id},P-NONE,0.7`,
     ].join('\n');
     const ups = await conn.bulk2.loadAndWaitForResults({ object: 'Product_Recommendation__c', operation: 'upsert', externalIdFieldName: 'External_Id__c', input: csv });
-    expect(ups.successfulResults.map((r) => [r.External_Id__c, r.sf__Created])).to.deep.equal([['R-1', 'true']]);
-    expect(ups.failedResults.map((r) => r.External_Id__c)).to.deep.equal(['R-2']);
+    expect(ups.successfulResults.map((r) => [(r as Row).External_Id__c, r.sf__Created])).to.deep.equal([['R-1', 'true']]);
+    expect(ups.failedResults.map((r) => (r as Row).External_Id__c)).to.deep.equal(['R-2']);
     expect(String(ups.failedResults[0].sf__Error)).to.contain('P-NONE');
     const again = await conn.bulk2.loadAndWaitForResults({
       object: 'Product_Recommendation__c',

@@ -61,7 +61,8 @@ export function apiGate(gate: Gate) {
       if (f.delayMs > 0) await new Promise((r) => setTimeout(r, f.delayMs));
       switch (f.fail) {
         case 'drop':
-          req.socket.destroy();
+          // A reset (RST), as a load balancer dropping the connection does: clients see ECONNRESET.
+          req.socket.resetAndDestroy();
           return;
         case '503':
           sendError(res, 503, 'SERVER_UNAVAILABLE', 'Server is temporarily unavailable, please retry shortly.');
