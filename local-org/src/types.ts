@@ -117,9 +117,10 @@ export type DmlOptions = {
   /** Insert/upsert may set CreatedDate, CreatedById, LastModifiedDate, LastModifiedById, as an org allows with
    * the "Set Audit Fields upon Record Creation" permission (the seeder loads history this way). */
   setAuditFields?: boolean;
-  /** Upsert: report several matches as a per-record DUPLICATE_EXTERNAL_ID error (sObject Collections)
-   * even for a single record, instead of throwing SfMultipleChoicesError (single-record REST upsert). */
-  collection?: boolean;
+  /** Upsert of a single record (REST PATCH /sobjects/T/field/value): several matches throw
+   * SfMultipleChoicesError (HTTP 300) instead of the per-record DUPLICATE_EXTERNAL_ID error that
+   * sObject Collections and Bulk report. */
+  throwOnMultipleMatches?: boolean;
 };
 
 /** Records and the DML rules of a real org (validation, derived fields, roll-ups, cascades, unique keys). */

@@ -368,14 +368,14 @@ describe('local-org store', () => {
     it('reports several matches: 300 for one record, DUPLICATE_EXTERNAL_ID in collections', () => {
       const ids = ok(store.insert('Product2', [{ Name: 'A', ExternalId: 'SKU-1' }, { Name: 'B', ExternalId: 'sku-1' }]));
       try {
-        store.upsert('Product2', 'ExternalId', [{ ExternalId: 'SKU-1', Name: 'C' }]);
+        store.upsert('Product2', 'ExternalId', [{ ExternalId: 'SKU-1', Name: 'C' }], { throwOnMultipleMatches: true });
         expect.fail('expected a 300');
       } catch (err) {
         expect(err).to.be.instanceOf(SfMultipleChoicesError);
         expect((err as SfMultipleChoicesError).status).to.equal(300);
         expect((err as SfMultipleChoicesError).ids).to.deep.equal(ids);
       }
-      const r = store.upsert('Product2', 'ExternalId', [{ ExternalId: 'SKU-1', Name: 'C' }], { collection: true });
+      const r = store.upsert('Product2', 'ExternalId', [{ ExternalId: 'SKU-1', Name: 'C' }]);
       expect(r[0].errors[0].errorCode).to.equal('DUPLICATE_EXTERNAL_ID');
     });
 

@@ -434,7 +434,7 @@ class SqliteOrgStore implements LocalOrgStore {
     if (!byId && !f.externalId) {
       throw new SfApiError(400, [{ errorCode: 'INVALID_FIELD', message: `Field name provided, ${f.name} is not an External ID or indexed field for ${info.obj.name}`, fields: [f.name] }]);
     }
-    const single = records.length === 1 && opts.collection !== true;
+    const single = records.length === 1 && opts.throwOnMultipleMatches === true;
     const seen = new Set<string>();
     return this.batch(records, opts, (ctx, rec) => {
       let key: string | undefined;
