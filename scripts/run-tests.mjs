@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 const only = process.argv.slice(2);
 const suites = [
   { name: 'typecheck', cmd: 'npx', args: ['tsc', '-p', 'tsconfig.json'], parse: (_out, code) => ({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 }) },
-  { name: 'mocha', cmd: 'npx', args: ['mocha'], parse: parseMocha },
+  { name: 'mocha', cmd: 'npx', args: ['mocha', 'test/**/*.test.ts'], parse: parseMocha },
   { name: 'lwc', cmd: 'npm', args: ['test', '-w', 'lwc', '--silent'], parse: parseJest },
 ].filter((s) => only.length === 0 || only.includes(s.name));
 
