@@ -85,6 +85,8 @@ describe('soql engine: date and datetime literals', () => {
     expect(span('CloseDate != TODAY')[2]).to.equal(total - 1);
     expect(span('CreatedDate > YESTERDAY AND CreatedDate < TOMORROW')).to.deep.equal(['2024-05-15', '2024-05-15', 1]);
     expect(span('CloseDate IN (YESTERDAY, TOMORROW)')).to.deep.equal(['2024-05-14', '2024-05-16', 2]);
+    expect(span('CloseDate IN (2022-12-01, TODAY, N_DAYS_AGO:1)')).to.deep.equal(['2022-12-01', '2024-05-15', 3]);
+    expect(span('CloseDate NOT IN (TODAY, THIS_YEAR)')[2]).to.equal(total - 366);
   });
 
   it('takes unquoted date and datetime literals, datetimes with offsets in UTC', () => {

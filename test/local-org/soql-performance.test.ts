@@ -25,7 +25,13 @@ describe('soql engine: performance over a 400k-row table', function () {
 
   it('pages SELECT Id, Quantity, Opportunity.CloseDate FROM OpportunityLineItem fully in a few seconds', () => {
     const engine = createQueryEngine(org);
+    // CPU time is the budget that matters (wall time also counts other processes on a loaded CI box).
+    const cpu = (): number => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    };
     const started = performance.now();
+    const cpuStarted = cpu();
     let page = engine.query('SELECT Id, Quantity, Opportunity.CloseDate FROM OpportunityLineItem', { scanAll: false, apiVersion: V });
     let rows = page.records.length;
     let pages = 1;
@@ -37,13 +43,14 @@ describe('soql engine: performance over a 400k-row table', function () {
       for (const r of page.records) quantity += (r as { Quantity: number }).Quantity;
     }
     const ms = performance.now() - started;
-    console.log(`      paged ${rows} rows in ${pages} pages: ${Math.round(ms)} ms`);
+    const cpuMs = cpu() - cpuStarted;
+    console.log(`      paged ${rows} rows in ${pages} pages: ${Math.round(ms)} ms wall, ${Math.round(cpuMs)} ms CPU`);
     expect(rows).to.equal(ROWS);
     expect(pages).to.equal(ROWS / 2000);
     expect(page.totalSize).to.equal(ROWS);
     expect(quantity).to.be.greaterThan(0);
     const last = page.records[page.records.length - 1] as { Id: string; Opportunity: { CloseDate: string } };
     expect(last.Opportunity.CloseDate).to.match(/^2024-\d\d-15$/);
-    expect(ms).to.be.lessThan(15_000);
+    expect(cpuMs).to.be.lessThan(8_000);
   });
 });

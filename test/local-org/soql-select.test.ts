@@ -143,6 +143,9 @@ describe('soql engine: SELECT, relationships, filters, order', () => {
       },
       { attributes: attrs('Task', ids.task2), Subject: 'Mail', What: { attributes: attrs('Account', ids.acme), Name: 'Acme' }, Who: null },
     ]);
+    expect(q("SELECT Subject, What.Type FROM Task WHERE What.Type = 'opportunity'").records).to.deep.equal([
+      { attributes: attrs('Task', ids.task1), Subject: 'Call', What: { attributes: attrs('Opportunity', ids.big), Type: 'Opportunity' } },
+    ]);
     expect(q("SELECT Subject FROM Task WHERE What.Name = 'acme'").records.map((r) => (r as { Subject: string }).Subject)).to.deep.equal(['Mail']);
   });
 
@@ -165,6 +168,8 @@ describe('soql engine: SELECT, relationships, filters, order', () => {
     expect(names("SELECT Name FROM Account WHERE (Industry = 'Tech' OR Industry = 'Retail') AND NOT (Name LIKE 'O%') ")).to.deep.equal(['Acme']);
     expect(names("SELECT Name FROM Account WHERE Parent.Name = 'Acme'")).to.deep.equal(["O'Brien & Co"]);
     expect(names('SELECT Name FROM Account WHERE NumberOfEmployees > 10')).to.deep.equal(['beta']);
+    expect(names("SELECT Account.Name FROM Account WHERE Account.Name = 'beta'")).to.deep.equal(['beta']);
+    expect(names("SELECT a.Name FROM Account a WHERE a.Industry = 'Retail'")).to.deep.equal(["O'Brien & Co"]);
   });
 
   it('compares ids in 15- or 18-char form, case-insensitively for 18', () => {
@@ -243,6 +248,11 @@ describe('soql engine: SELECT, relationships, filters, order', () => {
     expect(child.message).to.match(/Didn't understand relationship 'Nothings' in FROM part of query call/);
     expect(sfError(() => q('SELECT Account.Foo FROM Opportunity')).errors[0].message).to.match(/No such column 'Foo' on entity 'Account'/);
     expect(sfError(() => q("SELECT Id FROM Account WHERE Name = 'a' AND Name = 'b' OR Name = 'c'")).errors[0].message).to.match(/unexpected token: 'OR'$/);
+    expect(sfError(() => q('SELECT Id, Name, id FROM Account')).errors).to.deep.equal([{
+      errorCode: 'MALFORMED_QUERY', message: '\nSELECT Id, Name, id FROM Account\n                 ^\nERROR at Row:1:Column:18\nduplicate field selected: Id',
+    }]);
+    expect(Object.keys(q('SELECT Id, Name, FIELDS(STANDARD) FROM Account LIMIT 1').records[0]).filter((k) => k === 'Name')).to.have.length(1);
+    expect(Object.keys(q('SELECT FIELDS(STANDARD), Name FROM Account LIMIT 1').records[0]).filter((k) => k === 'Name')).to.have.length(1);
     expect(sfError(() => q('SELECT Id FROM Account OFFSET 2001')).errors[0]).to.deep.include({ errorCode: 'NUMBER_OUTSIDE_VALID_RANGE' });
     expect(sfError(() => q("SELECT Id FROM Opportunity WHERE Amount = '5'")).errors[0].message).to.match(
       /value of filter criterion for field 'Amount' must be of type double and should not be enclosed in quotes$/,

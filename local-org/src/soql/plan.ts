@@ -78,6 +78,9 @@ function limitOffset(soql: string, query: Query | Subquery): string {
   return out;
 }
 
+/** Fields that FIELDS() added: overlapping an explicit field is not a duplicate-field error. */
+const expanded = new WeakSet<ParsedField>();
+
 function expandFields(soql: string, object: ObjectDef, query: Query | Subquery, fields: ParsedField[]): ParsedField[] {
   return fields.flatMap((f): ParsedField[] => {
     if (f.type !== 'FieldFunctionExpression' || f.functionName.toUpperCase() !== 'FIELDS') return [f];
@@ -87,7 +90,11 @@ function expandFields(soql: string, object: ObjectDef, query: Query | Subquery, 
     }
     return object.fields
       .filter((d) => kind === 'ALL' || (kind === 'CUSTOM') === d.custom)
-      .map((d) => ({ type: 'Field', field: d.name }));
+      .map((d) => {
+        const item: ParsedField = { type: 'Field', field: d.name };
+        expanded.add(item);
+        return item;
+      });
   });
 }
 
@@ -134,6 +141,7 @@ export class Planner {
   private shape(scope: Scope, fields: ParsedField[], cols: Cols, allowChildren: boolean): { shape: ShapeNode[]; children: ChildNode[] } {
     const shape: ShapeNode[] = [];
     const children: ChildNode[] = [];
+    const explicit = new Set<string>();
     for (const f of fields) {
       if (f.type === 'FieldSubquery') {
         if (!allowChildren) throw malformed(this.soql, positionOf(this.soql, f.subquery.relationshipName), "unexpected token: '('");
@@ -177,7 +185,12 @@ export class Planner {
         }
         level = rel.nodes;
       }
-      if (level.some((n) => n.kind === 'field' && n.key === name)) continue;
+      const fullKey = [...hops.map((h) => h.key), name.toLowerCase()].join('.');
+      if (level.some((n) => n.kind === 'field' && n.key === name)) {
+        if (expanded.has(f) || !explicit.has(fullKey)) continue;
+        throw malformed(this.soql, positionOf(this.soql, path, positionOf(this.soql, path) + 1), `duplicate field selected: ${path.includes('.') ? path : name}`);
+      }
+      if (!expanded.has(f)) explicit.add(fullKey);
       level.push({ kind: 'field', key: name, col: cols.push(sql) - 1, type });
     }
     return { shape, children };
@@ -186,17 +199,22 @@ export class Planner {
   private rows(scope: Scope, query: Query, fields: ParsedField[]): RowPlan {
     const cols: Cols = [`${scope.alias}."Id"`];
     const { shape, children } = this.shape(scope, fields, cols, true);
-    const where = this.filter(scope, query);
-    const order = [...orderBy(scope, asArray(query.orderBy)), `${scope.alias}.rowid`].join(', ');
-    const tail = `${where} ORDER BY ${order}${limitOffset(this.soql, query)}`;
+    const tail = (s: Scope): string => {
+      const order = [...orderBy(s, asArray(query.orderBy)), `${s.alias}.rowid`].join(', ');
+      return `${this.filter(s, query)} ORDER BY ${order}${limitOffset(this.soql, query)}`;
+    };
+    // The rowid snapshot joins only what WHERE and ORDER BY read; pages join only what SELECT reads.
+    const filterScope = new Scope(this.soql, this.schema, scope.root, { n: 0 }, query.sObjectAlias);
+    const idsTail = tail(filterScope);
+    const flatTail = tail(scope);
     return {
       kind: 'rows',
       object: scope.root,
-      idsSql: `SELECT ${scope.alias}.rowid FROM ${scope.fromClause()}${tail}`,
+      idsSql: `SELECT ${filterScope.alias}.rowid FROM ${filterScope.fromClause()}${idsTail}`,
       pageSql:
         `SELECT ${cols.join(', ')} FROM json_each(?) AS k JOIN ${q(scope.root.name)} AS ${scope.alias} ` +
         `ON ${scope.alias}.rowid = k.value ${scope.joinClause} ORDER BY k.key`,
-      flatSql: `SELECT ${cols.join(', ')} FROM ${scope.fromClause()}${tail}`,
+      flatSql: `SELECT ${cols.join(', ')} FROM ${scope.fromClause()}${flatTail}`,
       shape,
       children,
     };

@@ -48,6 +48,8 @@ export class Scope {
     if (parts.length > 1) {
       const head = parts[0].toLowerCase();
       if (head === this.objectAlias?.toLowerCase()) return parts.slice(1);
+      const isRelationship = this.root.fields.some((f) => f.relationshipName?.toLowerCase() === head);
+      if (!isRelationship && head === this.root.name.toLowerCase()) return parts.slice(1);
     }
     return parts;
   }
@@ -96,8 +98,13 @@ export class Scope {
     const found = holders
       .map((h) => ({ h, f: h.object.fieldMap.get(name.toLowerCase()) }))
       .filter((x): x is { h: (typeof holders)[number]; f: FieldDef } => x.f !== undefined);
-    // Polymorphic parents expose the fields of the "Name" pseudo-object.
+    // Polymorphic parents expose the fields of the "Name" pseudo-object, whose Type is the record's object.
     const owner = holders.length > 1 ? 'Name' : holders[0].object.name;
+    if (holders.length > 1 && name.toLowerCase() === 'type') {
+      const cases = holders.map((h) => `WHEN ${h.alias}."Id" IS NOT NULL THEN '${h.object.name}'`).join(' ');
+      const idField = holders[0].object.fieldMap.get('id');
+      if (idField) return { sql: `(CASE ${cases} END)`, field: { ...idField, name: 'Type', type: 'picklist' }, path: hops, owner };
+    }
     if (found.length === 0) throw noSuchColumn(this.soql, positionOf(this.soql, path), name, owner);
     const sql =
       found.length === 1

@@ -90,7 +90,7 @@ const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 export function unquote(raw: string): string {
   const body = raw.slice(1, -1);
   return body.replace(/\\(.)/gs, (_m, c: string) => {
-    switch (c) {
+    switch (/[nrtbf]/i.test(c) ? c.toLowerCase() : c) {
       case 'n': return '\n';
       case 'r': return '\r';
       case 't': return '\t';
@@ -268,7 +268,7 @@ function atom(scope: Scope, ctx: Ctx, c: Cond): string {
   const types = asArray(c.literalType);
   const ns = asArray(c.dateLiteralVariable);
   const typeAt = (k: number): string => types[Math.min(k, types.length - 1)] ?? 'STRING';
-  const ops = raws.map((raw, k) => ({ raw, type: typeAt(k), n: ns[k] as number | undefined }));
+  const ops = raws.map((raw, k) => ({ raw, type: typeAt(k), n: (ns[k] ?? undefined) as number | undefined }));
   switch (op) {
     case 'LIKE': {
       const [v] = ops;
