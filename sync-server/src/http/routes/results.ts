@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { ResultsStore } from '../ports.js';
-import { getAccountInsight, getAccountRecommendations } from '../use-cases/account-results.js';
+import { getAccountInsight, getAccountRecommendationsJson } from '../use-cases/account-results.js';
 import type { RecommendationCache } from '../use-cases/recommendation-cache.js';
 import type { Projection } from '../use-cases/segment-projection.js';
 import { accountIdParam, parseInput, recommendationsQuery } from '../validation.js';
@@ -9,7 +9,7 @@ export function resultsRouter(deps: { store: ResultsStore; cache: Recommendation
   const router = Router();
   router.get('/accounts/:id/recommendations', (req, res) => {
     const accountId = parseInput(accountIdParam, req.params.id, 'id');
-    res.json(getAccountRecommendations(deps.cache, accountId, parseInput(recommendationsQuery, req.query, 'query')));
+    res.type('application/json').send(getAccountRecommendationsJson(deps.cache, accountId, parseInput(recommendationsQuery, req.query, 'query')));
   });
   router.get('/accounts/:id/insight', (req, res) => {
     res.json(getAccountInsight(deps.store, parseInput(accountIdParam, req.params.id, 'id')));

@@ -3,8 +3,13 @@
 import type { RecommendationKind } from '../../domain/types.js';
 import type { RecommendationView, ResultsStore } from '../ports.js';
 
+const MEMO_LIMIT = 10;
+
 export class RecommendationCache {
   private byAccount = new Map<string, RecommendationView[]>();
+  // Serialised responses for the common queries, so the hot path skips JSON.stringify. Keyed by
+  // account|kind|limit and only for limits up to MEMO_LIMIT, which bounds it at a few entries per account.
+  private bodies = new Map<string, string>();
   private loadedAt: string | null = null;
 
   public refresh(store: Pick<ResultsStore, 'allRecommendations'>): number {
@@ -18,6 +23,7 @@ export class RecommendationCache {
     }
     for (const list of next.values()) list.sort((a, b) => b.score - a.score || a.rank - b.rank);
     this.byAccount = next;
+    this.bodies = new Map();
     this.loadedAt = new Date().toISOString();
     return count;
   }
@@ -26,8 +32,28 @@ export class RecommendationCache {
     return this.loadedAt;
   }
 
+  /** An account with the most recommendations, to show a new user where to look. */
+  public sampleAccount(): string | null {
+    let best: string | null = null;
+    let most = 0;
+    for (const [id, list] of this.byAccount) if (list.length > most) [best, most] = [id, list.length];
+    return best;
+  }
+
   public has(accountId: string): boolean {
     return this.byAccount.has(accountId);
+  }
+
+  /** The response body for a query, rendered once per run for the common limits. */
+  public body(accountId: string, options: { kind?: RecommendationKind; limit: number }, render: (recs: RecommendationView[]) => string): string {
+    if (options.limit > MEMO_LIMIT) return render(this.get(accountId, options));
+    const key = `${accountId}|${options.kind ?? ''}|${options.limit}`;
+    let body = this.bodies.get(key);
+    if (body === undefined) {
+      body = render(this.get(accountId, options));
+      if (this.byAccount.has(accountId)) this.bodies.set(key, body); // unknown ids are not memoised: unbounded
+    }
+    return body;
   }
 
   /** Highest score first, across kinds unless one is asked for. */
