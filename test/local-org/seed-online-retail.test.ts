@@ -126,6 +126,15 @@ describe('seedOnlineRetail', function () {
     expect((await rejection(seedOnlineRetail(open(), { file: csv, asOf: '6 Dec' }))).message).to.equal('asOf must be a date as YYYY-MM-DD, got "6 Dec"');
   });
 
+  it('skips a row with a bad number and names its file and line in the report', async () => {
+    const rowsWithBadNumber = fixtureCsv().replace('536372,22386,JUMBO BAG PINK POLKADOT,20,', '536372,22386,JUMBO BAG PINK POLKADOT,2O,');
+    const file = tmp.write('bad-number.csv', rowsWithBadNumber);
+    const report = await seedOnlineRetail(open(), { file });
+    expect(report.skipped['malformed-row']).to.deep.equal({ rows: 1, examples: [14] });
+    expect(report.notes).to.include(`skipped malformed row: ${file}: line 14: Quantity "2O" is not a number`);
+    expect(report.opportunities.won).to.equal(7);
+  });
+
   it('names the file and line of a bad header and leaves the org empty', async () => {
     const store = open(path.join(tmp.dir, 'org.db'));
     const bad = tmp.write('bad.csv', 'InvoiceNo;StockCode\n1;2\n');

@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS _pending_invoice_lines (
   source_line INTEGER NOT NULL   -- CSV line, for error messages
 );
 CREATE INDEX IF NOT EXISTS _pending_invoice_lines_at ON _pending_invoice_lines (at, invoice_no);
+CREATE INDEX IF NOT EXISTS _pending_invoice_lines_no ON _pending_invoice_lines (invoice_no);
 CREATE TABLE IF NOT EXISTS _pending_accounts (
   customer_id TEXT PRIMARY KEY,
   fields TEXT NOT NULL           -- JSON Account fields without audit fields

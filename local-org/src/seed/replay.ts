@@ -6,7 +6,7 @@
 // replayed invoice go in too. Each call is one transaction that also removes what it played from the
 // pending tables, so a replay is never applied twice, even from another process on the same --db file.
 import type { OrgStore, SfRecord } from '../types.js';
-import { hasPendingTables } from './pending.js';
+import { ensurePendingTables, hasPendingTables } from './pending.js';
 import { parseDayOption, toSfDateTime } from './dates.js';
 import { LIVE, accountsByNumber, entriesByProductCode, insertAll, standardPricebookId } from './write.js';
 
@@ -40,6 +40,7 @@ export function replayInvoices(store: OrgStore, opts: ReplayOptions = {}): Repla
   if (opts.until !== undefined) report.until = opts.until;
   const db = store.db;
   if (!hasPendingTables(db)) return report; // nothing was ever held back
+  ensurePendingTables(db); // adds indexes a file seeded by an older version may lack
 
   return store.transaction(() => {
     // Which invoices: date order, then invoice number; optionally before `until`, at most `count`.
@@ -69,6 +70,7 @@ export function replayInvoices(store: OrgStore, opts: ReplayOptions = {}): Repla
     const dropAccount = db.prepare(`DELETE FROM _pending_accounts WHERE customer_id = ?`);
     const dropActivity = db.prepare(`DELETE FROM _pending_activities WHERE seq = ?`);
     const oppByName = db.prepare(`SELECT Id FROM Opportunity WHERE Name = ? AND IsDeleted = 0 LIMIT 1`);
+    const replayedOpps = new Map<string, string>(); // Opportunity.Name has no index; most follow-ups are for these
 
     const ensureAccount = (customerId: string, why: string): string => {
       const existing = accounts.get(customerId);
@@ -101,6 +103,7 @@ export function replayInvoices(store: OrgStore, opts: ReplayOptions = {}): Repla
         return { OpportunityId: oppId, PricebookEntryId: entry, Quantity: l.quantity, UnitPrice: l.unit_price };
       });
       insertAll(store, 'OpportunityLineItem', items, LIVE, (i) => `CSV line ${lines[i].source_line}`);
+      replayedOpps.set(invoiceNo, oppId);
       dropLines.run(invoiceNo);
       report.invoices += 1;
       report.opportunities += 1;
@@ -108,7 +111,9 @@ export function replayInvoices(store: OrgStore, opts: ReplayOptions = {}): Repla
     };
 
     const playActivity = (a: ActivityRow): void => {
-      const opp = a.invoice_no ? (oppByName.get(`Invoice ${a.invoice_no}`) as { Id: string } | undefined)?.Id : undefined;
+      const opp = a.invoice_no
+        ? (replayedOpps.get(a.invoice_no) ?? (oppByName.get(`Invoice ${a.invoice_no}`) as { Id: string } | undefined)?.Id)
+        : undefined;
       const whatId = opp ?? ensureAccount(a.customer_id, `synthetic ${a.object}`);
       insertAll(store, a.object, [{ ...(JSON.parse(a.fields) as SfRecord), WhatId: whatId }], LIVE, () => `synthetic ${a.object} ${a.seq}`);
       dropActivity.run(a.seq);
