@@ -22,7 +22,9 @@ describe('local-org ids', () => {
 
   it('accepts a checksum in any case and rejects malformed ids', () => {
     expect(to18('001M000000qfPySiau')).to.equal('001M000000qfPySIAU');
-    expect(to18('001M000000qfPySAAA')).to.equal(undefined);
+    expect(to18('001m000000QFpYsiau')).to.equal('001M000000qfPySIAU'); // 18-char ids ignore case
+    expect(to18('001M000000qfPySAAA')).to.equal('001m000000qfpysAAA'); // the suffix decides the case
+    expect(to18('001M000000qfPySBAA')).to.equal(undefined); // suffix marks the digit '0' as upper case
     expect(to18('001M000000qfPy')).to.equal(undefined);
     expect(to18('001M000000qfPy!')).to.equal(undefined);
     expect(() => normaliseId('INVALID_OWNER', 'Owner ID')).to.throw(SfApiError, /MALFORMED_ID: Owner ID: id value of incorrect type: INVALID_OWNER/);

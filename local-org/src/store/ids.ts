@@ -24,15 +24,25 @@ export function idChecksum(id15: string): string {
 }
 
 /**
- * The canonical 18-char form of a 15- or 18-char id, or undefined when `value` is not an id (wrong
- * length, non-alphanumeric characters, or an 18-char id whose checksum does not match its first 15).
+ * The canonical 18-char form of a 15- or 18-char id, or undefined when `value` is not an id. An 18-char
+ * id is case-insensitive: its suffix says which of the first 15 characters are upper case, so
+ * "001m000000qfpysiau" is read as 001M000000qfPySIAU; a suffix that contradicts the characters is invalid.
  */
 export function to18(value: string): string | undefined {
   if ((value.length !== 15 && value.length !== 18) || !ID_CHARS.test(value)) return undefined;
-  const id15 = value.slice(0, 15);
-  const sum = idChecksum(id15);
-  if (value.length === 18 && value.slice(15).toUpperCase() !== sum) return undefined;
-  return id15 + sum;
+  if (value.length === 15) return value + idChecksum(value);
+  const suffix = value.slice(15).toUpperCase();
+  let head = '';
+  for (let chunk = 0; chunk < 3; chunk++) {
+    const bits = CHECKSUM_CHARS.indexOf(suffix[chunk]);
+    if (bits < 0) return undefined;
+    for (let i = 0; i < 5; i++) {
+      const ch = value[chunk * 5 + i];
+      head += bits & (1 << i) ? ch.toUpperCase() : ch.toLowerCase();
+    }
+  }
+  // Digits have no case, so a suffix marking a digit as upper case is not a valid id.
+  return idChecksum(head) === suffix ? head + suffix : undefined;
 }
 
 /** to18, throwing MALFORMED_ID the way the REST API reports an unparseable id. */
