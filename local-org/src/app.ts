@@ -16,7 +16,7 @@ import { INVALID_SESSION } from './http/pipeline.js';
 import { sendError, sendJson } from './http/respond.js';
 import { createServer } from './http/server.js';
 import { createSchema } from './schema/registry.js';
-import { seedOnlineRetail, type SeedReport } from './seed/online-retail.js';
+import { seedOnlineRetail, type SeedProgress, type SeedReport } from './seed/online-retail.js';
 import { replayInvoices, type ReplayOptions, type ReplayReport } from './seed/replay.js';
 import { createQueryEngine } from './soql/engine.js';
 import { ADMIN_USERNAME, openOrgStore, type LocalOrgStore } from './store/org-store.js';
@@ -29,7 +29,7 @@ export type LocalOrgOptions = {
   /** SQLite file; in memory when omitted. */
   db?: string;
   /** Load the UCI Online Retail file into a fresh org before serving. */
-  seed?: { onlineRetail: string };
+  seed?: { onlineRetail: string; onProgress?: (p: SeedProgress) => void };
   /** YYYY-MM-DD: seed only history before this day (the rest is left pending for replay). */
   asOf?: string;
   /** Fault spec (see docs/local-org.md, "Faults"). */
@@ -98,7 +98,9 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
   const store = openOrgStore({ file: opts.db, schema: createSchema(), clock });
   try {
     let seedReport: SeedReport | undefined;
-    if (opts.seed) seedReport = await seedOnlineRetail(store, { file: opts.seed.onlineRetail, asOf: opts.asOf });
+    if (opts.seed) {
+      seedReport = await seedOnlineRetail(store, { file: opts.seed.onlineRetail, asOf: opts.asOf, onProgress: opts.seed.onProgress });
+    }
 
     const adminRecord = userRecord(store, 'Id = ?', store.identity.adminUserId);
     if (!adminRecord) throw new Error('the org has no active admin user record');
