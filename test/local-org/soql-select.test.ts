@@ -167,6 +167,10 @@ describe('soql engine: SELECT, relationships, filters, order', () => {
     expect(names('SELECT Name FROM Opportunity WHERE IsWon = false')).to.deep.equal(['Big']);
     expect(names("SELECT Name FROM Account WHERE (Industry = 'Tech' OR Industry = 'Retail') AND NOT (Name LIKE 'O%') ")).to.deep.equal(['Acme']);
     expect(names("SELECT Name FROM Account WHERE Parent.Name = 'Acme'")).to.deep.equal(["O'Brien & Co"]);
+    expect(names("SELECT Name FROM Account WHERE (NOT Name = 'Acme') AND Industry != null")).to.deep.equal(["O'Brien & Co"]);
+    expect(names("SELECT Name FROM Account WHERE Name = 'Acme' OR NOT (Industry = 'Tech' OR Industry = null)")).to.deep.equal(['Acme', "O'Brien & Co"]);
+    expect(names("SELECT Name FROM Account WHERE ((Name = 'Acme') OR (Name = 'beta')) AND Industry = null")).to.deep.equal(['beta']);
+    expect(names("SELECT Name FROM Account WHERE NOT (NOT Industry = 'Tech')")).to.deep.equal(['Acme']);
     expect(names('SELECT Name FROM Account WHERE NumberOfEmployees > 10')).to.deep.equal(['beta']);
     expect(names("SELECT Account.Name FROM Account WHERE Account.Name = 'beta'")).to.deep.equal(['beta']);
     expect(names("SELECT a.Name FROM Account a WHERE a.Industry = 'Retail'")).to.deep.equal(["O'Brien & Co"]);
@@ -238,6 +242,9 @@ describe('soql engine: SELECT, relationships, filters, order', () => {
     expect(sfError(() => q('SELECT Id, FROM Account')).errors).to.deep.equal([{
       errorCode: 'MALFORMED_QUERY', message: "\nSELECT Id, FROM Account\n           ^\nERROR at Row:1:Column:12\nunexpected token: 'FROM'",
     }]);
+    expect(sfError(() => q('SELECT Id\nFROM Account\nWHERE Bogus__c = 1')).errors[0].message).to.equal(
+      "\nWHERE Bogus__c = 1\n      ^\nERROR at Row:3:Column:7\nNo such column 'Bogus__c' on entity 'Account'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.",
+    );
     expect(sfError(() => q('SELECT Id FROM Account WHERE')).errors[0]).to.deep.include({ errorCode: 'MALFORMED_QUERY' });
     expect(sfError(() => q('SELECT Id FROM Account WHERE')).errors[0].message).to.match(/unexpected token: <EOF>$/);
     const rel = sfError(() => q('SELECT Foo.Name FROM Opportunity')).errors[0];

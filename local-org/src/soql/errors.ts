@@ -6,13 +6,16 @@ import { SfApiError } from '../types.js';
 /** Zero-based character offset into the SOQL text, or -1 when the position is unknown. */
 export type Position = number;
 
+/** The echoed text is the row holding the error (the whole query when it is one line). */
 export function caretMessage(soql: string, pos: Position, message: string): string {
   const at = pos < 0 ? 0 : Math.min(pos, soql.length);
   const before = soql.slice(0, at);
   const row = before.split('\n').length;
   const lineStart = before.lastIndexOf('\n') + 1;
+  const lineEnd = soql.indexOf('\n', at);
+  const line = soql.slice(lineStart, lineEnd < 0 ? soql.length : lineEnd);
   const column = at - lineStart + 1;
-  return `\n${soql}\n${' '.repeat(column - 1)}^\nERROR at Row:${row}:Column:${column}\n${message}`;
+  return `\n${line}\n${' '.repeat(column - 1)}^\nERROR at Row:${row}:Column:${column}\n${message}`;
 }
 
 export function soqlError(code: string, soql: string, pos: Position, message: string): SfApiError {

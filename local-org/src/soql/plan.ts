@@ -65,6 +65,15 @@ function orderBy(scope: Scope, clauses: OrderByClause[]): string[] {
   });
 }
 
+/**
+ * Insertion order breaks ties (and is the whole order without ORDER BY), so pages are deterministic; it
+ * follows the direction of the last sort term so an index on that field can still deliver the order.
+ */
+function withTieBreak(scope: Scope, terms: string[]): string {
+  const desc = terms.length > 0 && / DESC NULLS /.test(terms[terms.length - 1]);
+  return [...terms, `${scope.alias}.rowid${desc ? ' DESC' : ''}`].join(', ');
+}
+
 function limitOffset(soql: string, query: Query | Subquery): string {
   let out = '';
   if (query.limit !== undefined) out += ` LIMIT ${Number(query.limit)}`;
@@ -200,7 +209,7 @@ export class Planner {
     const cols: Cols = [`${scope.alias}."Id"`];
     const { shape, children } = this.shape(scope, fields, cols, true);
     const tail = (s: Scope): string => {
-      const order = [...orderBy(s, asArray(query.orderBy)), `${s.alias}.rowid`].join(', ');
+      const order = withTieBreak(s, orderBy(s, asArray(query.orderBy)));
       return `${this.filter(s, query)} ORDER BY ${order}${limitOffset(this.soql, query)}`;
     };
     // The rowid snapshot joins only what WHERE and ORDER BY read; pages join only what SELECT reads.
@@ -234,7 +243,7 @@ export class Planner {
     const { shape } = this.shape(scope, fields, cols, false);
     const link = `${scope.alias}."${rel.field}"`;
     const where = this.filter(scope, sub, [`${link} IN (SELECT value FROM json_each(?))`]);
-    const order = [...orderBy(scope, asArray(sub.orderBy)), `${scope.alias}.rowid`].join(', ');
+    const order = withTieBreak(scope, orderBy(scope, asArray(sub.orderBy)));
     const n = cols.length;
     const inner = `SELECT ${cols.map((c, i) => `${c} AS c${i}`).join(', ')}, ${link} AS p, ROW_NUMBER() OVER (PARTITION BY ${link} ORDER BY ${order}) AS rn FROM ${scope.fromClause()}${where}`;
     const limit = sub.limit !== undefined ? ` WHERE rn <= ${Number(sub.limit)}` : '';
