@@ -54,23 +54,26 @@ describe('replayInvoices', function () {
     const acct = rows(replaying, `SELECT Id, CreatedDate, BillingCountry FROM Account WHERE AccountNumber = '14000'`)[0];
     expect(acct).to.include({ Id: opp.AccountId, CreatedDate: later.toISOString(), BillingCountry: 'Germany' });
     // What an incremental sync would ask: everything modified since the seed.
-    const changed = rows(replaying, `SELECT Name FROM Opportunity WHERE SystemModstamp > ? ORDER BY Name`, before);
-    expect(changed).to.deep.equal([{ Name: 'Invoice 536374' }]);
+    // Housekeeping deleted the oldest cancellation, with its line item, as a user would.
+    expect(first.deleted).to.deep.equal(['Invoice C536369']);
+    const changed = rows(replaying, `SELECT Name, IsDeleted FROM Opportunity WHERE SystemModstamp > ? ORDER BY Name`, before);
+    expect(changed).to.deep.equal([{ Name: 'Invoice 536374', IsDeleted: 0 }, { Name: 'Invoice C536369', IsDeleted: 1 }]);
+    expect(rows(replaying, `SELECT IsDeleted FROM OpportunityLineItem WHERE OpportunityId = (SELECT Id FROM Opportunity WHERE Name = 'Invoice C536369')`)).to.deep.equal([{ IsDeleted: 1 }]);
 
     const rest = replayInvoices(replaying, { until: '2026-11-21' });
-    expect(rest).to.deep.include({ invoices: 1, accounts: 0, remaining: 0, until: '2026-11-21' });
+    expect(rest).to.deep.include({ invoices: 1, accounts: 0, remaining: 0, until: '2026-11-21', deleted: [] }); // no cancellation left
     const last = rows(replaying, `SELECT o.Amount, a.AccountNumber FROM Opportunity o JOIN Account a ON a.Id = o.AccountId WHERE o.Name = 'Invoice 536375'`)[0];
     expect(last).to.deep.equal({ Amount: 19.5, AccountNumber: '17850' });
     expect(replayInvoices(replaying)).to.deep.include({ invoices: 0, remaining: 0 });
-    expect(rows(replaying, `SELECT COUNT(*) AS n FROM Opportunity`)[0].n).to.equal(9);
+    expect(rows(replaying, `SELECT COUNT(*) AS n FROM Opportunity WHERE IsDeleted = 0`)[0].n).to.equal(8);
   });
 
   it('replays nothing past until and leaves the rest pending', async () => {
     const store = open(SATURDAY);
     await seedOnlineRetail(store, { file: tmp.write('fixture.csv', fixtureCsv()), asOf: '2026-11-01' });
-    const r = replayInvoices(store, { until: '2026-11-19' });
+    const r = replayInvoices(store, { until: '2026-11-19', housekeeping: false });
     // Pending from 2026-11-01: the shifted 2011-12-02, -05 and -07 invoices are before the 19th; -09 is not.
-    expect(r).to.deep.include({ invoices: 3, remaining: 1 });
+    expect(r).to.deep.include({ invoices: 3, remaining: 1, deleted: [] });
     expect(rows(store, `SELECT COUNT(*) AS n FROM Opportunity WHERE Name = 'Invoice 536375'`)[0].n).to.equal(0);
     expect(() => replayInvoices(store, { count: -1 })).to.throw(/count must be a non-negative integer/);
     expect(() => replayInvoices(store, { until: '19/11/2026' })).to.throw(/until must be a date as YYYY-MM-DD/);
@@ -78,6 +81,6 @@ describe('replayInvoices', function () {
 
   it('does nothing on an org that was never seeded with asOf', async () => {
     const store = open(SATURDAY);
-    expect(replayInvoices(store)).to.deep.equal({ invoices: 0, opportunities: 0, lineItems: 0, accounts: 0, tasks: 0, events: 0, remaining: 0 });
+    expect(replayInvoices(store)).to.deep.equal({ invoices: 0, opportunities: 0, lineItems: 0, accounts: 0, tasks: 0, events: 0, deleted: [], remaining: 0 });
   });
 });

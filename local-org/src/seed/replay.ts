@@ -5,6 +5,11 @@
 // Accounts whose first invoice is replayed are created then; synthetic activities dated up to the last
 // replayed invoice go in too. Each call is one transaction that also removes what it played from the
 // pending tables, so a replay is never applied twice, even from another process on the same --db file.
+//
+// Housekeeping (on by default, `housekeeping: false` turns it off): a replay that plays at least one invoice
+// also deletes the oldest Closed Lost opportunity (a cancellation) that the seed loaded, as a user tidying
+// up would. Its line items go with it. That gives an incremental sync a real deletion to pick up
+// (IsDeleted / queryAll / getDeleted), next to the inserts. The source data is not changed by it.
 import type { OrgStore, SfRecord } from '../types.js';
 import { ensurePendingTables, hasPendingTables } from './pending.js';
 import { parseDayOption, toSfDateTime } from './dates.js';
@@ -15,6 +20,8 @@ export type ReplayOptions = {
   until?: string;
   /** Replay at most this many invoices. Without until and count, everything pending is replayed. */
   count?: number;
+  /** Also delete one old cancelled opportunity per replay (default true); see the note above. */
+  housekeeping?: boolean;
 };
 
 export type ReplayReport = {
@@ -24,6 +31,7 @@ export type ReplayReport = {
   accounts: number;
   tasks: number;
   events: number;
+  deleted: string[]; // names of opportunities housekeeping deleted
   remaining: number; // invoices still pending
   until?: string;
 };
@@ -36,7 +44,7 @@ export function replayInvoices(store: OrgStore, opts: ReplayOptions = {}): Repla
     throw new RangeError(`count must be a non-negative integer, got ${opts.count}`);
   }
   const untilText = opts.until === undefined ? undefined : toSfDateTime(parseDayOption('until', opts.until));
-  const report: ReplayReport = { invoices: 0, opportunities: 0, lineItems: 0, accounts: 0, tasks: 0, events: 0, remaining: 0 };
+  const report: ReplayReport = { invoices: 0, opportunities: 0, lineItems: 0, accounts: 0, tasks: 0, events: 0, deleted: [], remaining: 0 };
   if (opts.until !== undefined) report.until = opts.until;
   const db = store.db;
   if (!hasPendingTables(db)) return report; // nothing was ever held back
@@ -128,6 +136,18 @@ export function replayInvoices(store: OrgStore, opts: ReplayOptions = {}): Repla
       playInvoice(inv.invoice_no);
     }
     while (ai < activities.length) playActivity(activities[ai++]);
+
+    if (report.invoices > 0 && opts.housekeeping !== false) {
+      // Seeded records were backdated; replayed ones carry the store's now, so CreatedDate tells them apart.
+      const stale = db
+        .prepare(`SELECT Id, Name FROM Opportunity WHERE StageName = 'Closed Lost' AND IsDeleted = 0 ORDER BY CreatedDate, Id LIMIT 1`)
+        .get() as { Id: string; Name: string } | undefined;
+      if (stale) {
+        const [result] = store.delete([stale.Id], LIVE);
+        if (!result.success) throw new Error(`replay housekeeping: delete ${stale.Name} failed: ${result.errors.map((e) => e.message).join('; ')}`);
+        report.deleted.push(stale.Name);
+      }
+    }
 
     report.remaining = totalPending - report.invoices;
     return report;
