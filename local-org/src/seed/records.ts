@@ -30,10 +30,12 @@ export function accountName(customerId: string, taken?: Set<string>): string {
   const n = Number.parseInt(customerId, 10);
   let name: string;
   if (Number.isSafeInteger(n) && n >= 0) {
-    const i = (n * 7919) % NAME_SPACE; // 7919 is prime and coprime to 8,000, so this permutes residues
-    const a = FIRST[i % FIRST.length];
-    const b = SECOND[Math.floor(i / FIRST.length) % SECOND.length];
-    const c = TRADE[Math.floor(i / (FIRST.length * SECOND.length))];
+    // 4973 is prime and coprime to 8,000, so this permutes residues; its size spreads neighbouring numbers
+    // across all three word lists.
+    const i = (n * 4973) % NAME_SPACE;
+    const c = TRADE[i % TRADE.length];
+    const a = FIRST[Math.floor(i / TRADE.length) % FIRST.length];
+    const b = SECOND[Math.floor(i / (TRADE.length * FIRST.length))];
     name = `${a} ${b} ${c}`;
   } else {
     name = `Customer ${customerId}`;
