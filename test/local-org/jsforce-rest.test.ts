@@ -117,6 +117,11 @@ describe('local-org HTTP: sObject REST, query and collections (jsforce)', () => 
       'ExternalId',
     );
     expect(ups.map((r) => [r.success, r.created])).to.deep.equal([[true, true], [true, false]]);
+    const dup = (await conn.sobject('Product2').upsert([{ Name: 'Dup', ExternalId: 'SKU-2' }], 'ExternalId')) as unknown as {
+      success: boolean;
+      errors: { statusCode: string }[];
+    }[];
+    expect(dup.map((r) => [r.success, r.errors[0]?.statusCode])).to.deep.equal([[false, 'DUPLICATE_EXTERNAL_ID']]);
     const del = await acc.destroy([...ids, '001000000000000AAA']);
     expect(del.map((r) => r.success)).to.deep.equal([true, true, false]);
 

@@ -1,7 +1,7 @@
 // /sobjects: describeGlobal, describe, basic info, single-record CRUD, upsert and retrieve by external id,
 // getUpdated/getDeleted.
-import type { FieldDef, ObjectDef, SfRecord } from '../types.js';
-import { SfApiError } from '../types.js';
+import type { FieldDef, ObjectDef, SaveResult, SfRecord } from '../types.js';
+import { SfApiError, SfMultipleChoicesError } from '../types.js';
 import { notFound, objectOr404, writeRecords, type OrgContext } from './context.js';
 import { apiRecord, recordUrl } from './records.js';
 import type { ApiRequest, ApiResponse, Params, RouteTable } from './router.js';
@@ -59,7 +59,7 @@ function externalIdField(obj: ObjectDef, name: string, forRead: boolean): FieldD
   return f;
 }
 
-function single(ctx: OrgContext, req: ApiRequest, op: () => import('../types.js').SaveResult) {
+function single(ctx: OrgContext, req: ApiRequest, op: () => SaveResult): SaveResult {
   const [r] = writeRecords(ctx, 1, req.locks(1), false, () => [op()]);
   if (!r.success) throw new SfApiError(r.errors.some((e) => e.errorCode === 'NOT_FOUND') ? 404 : 400, r.errors);
   return r;
@@ -92,6 +92,9 @@ function replicationWindow(ctx: OrgContext, req: ApiRequest, maxDays: number): {
 
 export function addSObjectRoutes(t: RouteTable, ctx: OrgContext): void {
   const json = (status: number, body: unknown, headers?: Record<string, string>): ApiResponse => ({ status, json: body, headers });
+
+  // Recently viewed records: a local org has no UI, so nothing is ever recently viewed.
+  t.add('GET', '/recent', () => json(200, []));
 
   t.add('GET', '/sobjects', (req) => json(200, describeGlobal(ctx.store.schema, req.version)));
 
@@ -211,7 +214,13 @@ export function addSObjectRoutes(t: RouteTable, ctx: OrgContext): void {
       throw new SfApiError(400, [{ errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', message: 'Id in the body does not match the record found by the external id', fields: ['Id'] }]);
     }
     const { Id: _id, ...rest } = fields;
-    const r = single(ctx, req, () => ctx.store.upsert(obj.name, f.name, [{ ...rest, [f.name]: p.value }])[0]);
+    let r: SaveResult;
+    try {
+      r = single(ctx, req, () => ctx.store.upsert(obj.name, f.name, [{ ...rest, [f.name]: p.value }], { throwOnMultipleMatches: true })[0]);
+    } catch (e) {
+      if (e instanceof SfMultipleChoicesError) return multiple(req, obj, e.ids);
+      throw e;
+    }
     const created = r.created ?? ids.length === 0;
     if (created) return json(201, { id: r.id, success: true, errors: [], ...(req.versionNumber >= 46 ? { created: true } : {}) });
     return req.versionNumber >= 46 ? json(200, { id: r.id, success: true, errors: [], created: false }) : { status: 204 };
