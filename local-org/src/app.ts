@@ -157,6 +157,10 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
       local,
     });
     const server: Server = createHttpServer(app);
+    // Salesforce's edge keeps idle connections open for minutes. Node's 5 s default would close a pooled socket
+    // while a client computes between calls, and the client's next POST/PATCH (never retried) would fail.
+    server.keepAliveTimeout = 120_000;
+    server.headersTimeout = 125_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(opts.port ?? 0, host, () => resolve());
