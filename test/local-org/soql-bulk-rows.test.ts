@@ -35,7 +35,7 @@ describe('soql engine: flat rows for Bulk 2.0 query jobs', () => {
     expect([...engine.rows("SELECT Name FROM Account WHERE Name = 'Gone'", { scanAll: false }).rows]).to.deep.equal([]);
   });
 
-  it('rejects aggregates, GROUP BY, OFFSET and sub-queries like Bulk 2.0', () => {
+  it('rejects aggregates, GROUP BY, OFFSET, sub-queries and TYPEOF like Bulk 2.0', () => {
     const engine = createQueryEngine(org);
     for (const soql of [
       'SELECT COUNT() FROM Account',
@@ -43,6 +43,7 @@ describe('soql engine: flat rows for Bulk 2.0 query jobs', () => {
       'SELECT Name FROM Account GROUP BY Name',
       'SELECT Name FROM Account LIMIT 5 OFFSET 1',
       'SELECT Name, (SELECT Name FROM Opportunities) FROM Account',
+      'SELECT TYPEOF Owner WHEN User THEN Name END FROM Account',
     ]) {
       try {
         engine.rows(soql, { scanAll: false });

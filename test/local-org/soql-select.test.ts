@@ -149,6 +149,18 @@ describe('soql engine: SELECT, relationships, filters, order', () => {
     expect(q("SELECT Subject FROM Task WHERE What.Name = 'acme'").records.map((r) => (r as { Subject: string }).Subject)).to.deep.equal(['Mail']);
   });
 
+  it('shapes TYPEOF per concrete type of a polymorphic parent, ELSE for the rest', () => {
+    expect(q('SELECT Subject, TYPEOF What WHEN Opportunity THEN Amount, CloseDate ELSE Name END FROM Task ORDER BY Subject').records).to.deep.equal([
+      { attributes: attrs('Task', ids.task1), Subject: 'Call', What: { attributes: attrs('Opportunity', ids.big), Amount: 1300, CloseDate: '2024-05-01' } },
+      { attributes: attrs('Task', ids.task2), Subject: 'Mail', What: { attributes: attrs('Account', ids.acme), Name: 'Acme' } },
+    ]);
+    expect(q('SELECT TYPEOF What WHEN Account THEN Industry END FROM Task ORDER BY Subject').records).to.deep.equal([
+      { attributes: attrs('Task', ids.task1), What: { attributes: attrs('Opportunity', ids.big) } },
+      { attributes: attrs('Task', ids.task2), What: { attributes: attrs('Account', ids.acme), Industry: 'Tech' } },
+    ]);
+    expect(sfError(() => q('SELECT TYPEOF What WHEN Account THEN Nope__c END FROM Task')).errors[0].message).to.match(/No such column 'Nope__c' on entity 'Account'/);
+  });
+
   const names = (soql: string, scanAll = false): string[] => q(soql, scanAll).records.map((r) => (r as { Name: string }).Name);
 
   it('filters with comparison operators, LIKE, IN/NOT IN, null checks and boolean logic', () => {

@@ -146,6 +146,7 @@ export function createQueryEngine(store: OrgStore, options: EngineOptions = {}):
       const p = plan(soql, opts.scanAll);
       if (p.kind !== 'rows') throw bulkUnsupported('Aggregate Functions and GROUP BY not supported in Bulk V2 Query');
       if (p.children.length) throw bulkUnsupported('Aggregate Relationships not supported in Bulk V2 Query with CSV content type');
+      if (p.shape.some((n) => n.kind === 'rel' && n.branches)) throw bulkUnsupported('TYPEOF not supported in Bulk V2 Query');
       const cols = flatColumns((p as RowPlan).shape);
       // Not from the cache: a caller may hold this iterator open while other queries run.
       const st = store.db.prepare(p.flatSql);

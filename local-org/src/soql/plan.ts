@@ -1,16 +1,26 @@
 // Compiles parsed SOQL into SQL plans: row queries (ordered rowid snapshot + page fetch), child sub-queries,
 // aggregate queries and COUNT(). The plan also carries the output shape used to build Salesforce records.
 import type {
-  FieldType as ParsedField, GroupByClause, OrderByClause, Query, Subquery,
+  FieldType as ParsedField, FieldTypeOf, GroupByClause, OrderByClause, Query, Subquery,
 } from '@jetstreamapp/soql-parser-js';
 import type { FieldType, ObjectDef, Schema } from '../types.js';
-import { badChildRelationship, malformed, positionOf, soqlError, unsupportedType } from './errors.js';
+import { badChildRelationship, malformed, noSuchColumn, positionOf, soqlError, unsupportedType } from './errors.js';
 import { compileFunction, isAggregateName, type FunctionLike } from './functions.js';
 import { q, Scope, STRINGISH, type AliasSeq } from './resolve.js';
 import { compileCondition, liveFilter, type Ctx } from './where.js';
 
 export type FieldNode = { kind: 'field'; key: string; col: number; type: FieldType };
-export type RelNode = { kind: 'rel'; key: string; path: string; idCol: number; types: string[]; nodes: ShapeNode[] };
+export type RelNode = {
+  kind: 'rel';
+  key: string;
+  path: string;
+  idCol: number;
+  types: string[];
+  nodes: ShapeNode[];
+  /** TYPEOF: fields per concrete object type (lower-cased name), else `otherwise`, instead of `nodes`. */
+  branches?: Map<string, FieldNode[]>;
+  otherwise?: FieldNode[];
+};
 export type ChildNode = { kind: 'child'; key: string; plan: ChildPlan };
 export type ShapeNode = FieldNode | RelNode | ChildNode;
 
@@ -162,7 +172,10 @@ export class Planner {
         children.push(node);
         continue;
       }
-      if (f.type === 'FieldTypeof') throw malformed(this.soql, positionOf(this.soql, 'TYPEOF'), "unexpected token: 'TYPEOF'");
+      if (f.type === 'FieldTypeof') {
+        shape.push(this.typeOf(scope, f, cols));
+        continue;
+      }
       let path: string;
       let sql: string;
       let type: FieldType;
@@ -203,6 +216,34 @@ export class Planner {
       level.push({ kind: 'field', key: name, col: cols.push(sql) - 1, type });
     }
     return { shape, children };
+  }
+
+  /** TYPEOF What WHEN Account THEN ... ELSE ... END: one parent object whose fields depend on its type. */
+  private typeOf(scope: Scope, f: FieldTypeOf, cols: Cols): RelNode {
+    const [hop] = scope.relationships([f.field], f.field);
+    const node: RelNode = {
+      kind: 'rel', key: hop.relationshipName, path: `${hop.key}#typeof`, idCol: cols.push(hop.idSql) - 1,
+      types: hop.targets.map((t) => t.object.name), nodes: [], branches: new Map(),
+    };
+    for (const c of f.conditions) {
+      if (c.type === 'ELSE') {
+        node.otherwise = c.fieldList.map((name) => {
+          const r = scope.field(`${f.field}.${name}`);
+          return { kind: 'field', key: r.field.name, col: cols.push(r.sql) - 1, type: r.field.type };
+        });
+        continue;
+      }
+      const target = hop.targets.find((t) => t.object.name.toLowerCase() === (c.objectType ?? '').toLowerCase());
+      if (!target) {
+        throw malformed(this.soql, positionOf(this.soql, c.objectType ?? 'WHEN'), `${c.objectType} is not a valid type for ${hop.relationshipName}`);
+      }
+      node.branches!.set(target.object.name.toLowerCase(), c.fieldList.map((name) => {
+        const fd = target.object.fieldMap.get(name.toLowerCase());
+        if (!fd) throw noSuchColumn(this.soql, positionOf(this.soql, name, positionOf(this.soql, 'TYPEOF')), name, target.object.name);
+        return { kind: 'field', key: fd.name, col: cols.push(`${target.alias}.${q(fd.name)}`) - 1, type: fd.type };
+      }));
+    }
+    return node;
   }
 
   private rows(scope: Scope, query: Query, fields: ParsedField[]): RowPlan {

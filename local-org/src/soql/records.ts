@@ -70,8 +70,10 @@ function fill(ctx: RecordContext, rec: Record<string, unknown>, row: Row, nodes:
         rec[n.key] = null;
         continue;
       }
-      const parent: Record<string, unknown> = { attributes: attributes(ctx, parentType(ctx, n.types, String(pid)), String(pid)) };
-      fill(ctx, parent, row, n.nodes, String(pid));
+      const type = parentType(ctx, n.types, String(pid));
+      const parent: Record<string, unknown> = { attributes: attributes(ctx, type, String(pid)) };
+      const nodes = n.branches ? (n.branches.get(type.toLowerCase()) ?? n.otherwise ?? []) : n.nodes;
+      fill(ctx, parent, row, nodes, String(pid));
       rec[n.key] = parent;
     } else {
       const list = children?.get(n.key)?.get(id);
@@ -90,7 +92,10 @@ export function aggregateRecord(row: Row, items: AggItem[]): Record<string, unkn
 export function flatColumns(shape: ShapeNode[], prefix = ''): { name: string; col: number; type: FieldType }[] {
   return shape.flatMap((n) => {
     if (n.kind === 'field') return [{ name: prefix + n.key, col: n.col, type: n.type }];
-    if (n.kind === 'rel') return flatColumns(n.nodes, `${prefix}${n.key}.`);
+    if (n.kind === 'rel') {
+      if (n.branches) throw new TypeError('TYPEOF has no flat columns');
+      return flatColumns(n.nodes, `${prefix}${n.key}.`);
+    }
     return [];
   });
 }
