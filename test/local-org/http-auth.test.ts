@@ -102,6 +102,25 @@ describe('local-org HTTP: authentication, versions and limits (jsforce)', () => 
     expect(ui.id).to.equal(org.store.identity.integrationUserId);
   });
 
+  it('runs the web-server flow: authorize redirects with a code, the code grant returns a refresh token', async () => {
+    const conn = new Connection({
+      oauth2: { clientId: org.credentials.clientId, clientSecret: CLIENT_SECRET, loginUrl: org.url, redirectUri: 'http://localhost:1717/callback' },
+      version: '62.0',
+    });
+    const authUrl = conn.oauth2.getAuthorizationUrl({ state: 'xyz' });
+    const res = await fetch(authUrl, { redirect: 'manual' });
+    expect(res.status).to.equal(302);
+    const back = new URL(res.headers.get('location') as string);
+    expect(back.origin + back.pathname).to.equal('http://localhost:1717/callback');
+    expect(back.searchParams.get('state')).to.equal('xyz');
+    const code = back.searchParams.get('code') as string;
+    await conn.authorize(code);
+    expect(conn.refreshToken).to.match(/^5Aep861/);
+    expect((await conn.query('SELECT Id FROM Organization')).totalSize).to.equal(1);
+    const reused = await rejection(() => conn.authorize(code));
+    expect(reused.name).to.equal('invalid_grant');
+  });
+
   it('issues tokens for the client credentials grant', async () => {
     const conn = oauthConn();
     const ui = await conn.authorize({ grant_type: 'client_credentials' });

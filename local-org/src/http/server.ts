@@ -3,7 +3,7 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { SfApiError } from '../types.js';
 import { identityHandler, userinfoHandler } from './auth/identity.js';
-import { revokeHandler, tokenHandler } from './auth/oauth.js';
+import { authorizeHandler, revokeHandler, tokenHandler } from './auth/oauth.js';
 import { soapHandler } from './auth/soap-route.js';
 import { apiGate, api, errorId, type Gate } from './pipeline.js';
 import { sendErrors, sendJson, sendNotFound } from './respond.js';
@@ -25,6 +25,7 @@ export function createServer(parts: ServerParts): express.Express {
   const form = express.urlencoded({ extended: false, limit: '1mb' });
   app.post('/services/oauth2/token', form, tokenHandler(parts.auth));
   app.post('/services/oauth2/revoke', form, revokeHandler(parts.auth));
+  app.get('/services/oauth2/authorize', authorizeHandler(parts.auth));
   app.get('/services/oauth2/userinfo', userinfoHandler(parts.auth));
   app.get('/id/:org/:user', identityHandler(parts.auth));
   app.post('/services/Soap/u/:version{/:org}', express.text({ type: () => true, limit: '1mb' }), soapHandler(parts.auth));

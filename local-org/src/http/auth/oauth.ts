@@ -1,7 +1,7 @@
 // POST /services/oauth2/token and /services/oauth2/revoke: the grants jsforce and @salesforce/core use.
 // Responses carry the full field set (access_token, instance_url, id, token_type, issued_at, signature,
 // scope) because jsforce parses `id` on every grant; errors are 400 {error, error_description}.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { sendJson } from '../respond.js';
 import { identityUrl, originOf, type AuthContext } from './context.js';
@@ -69,6 +69,34 @@ export function tokenResponse(
   };
 }
 
+type PendingCode = { user: OrgUser; clientId: string; redirectUri: string; challenge?: string; method?: string; expires: number };
+
+/** Authorization codes handed out by /authorize, redeemable once within 15 minutes. */
+const CODE_TTL_MS = 15 * 60 * 1000;
+const codes = new WeakMap<AuthContext, Map<string, PendingCode>>();
+const codesOf = (ctx: AuthContext): Map<string, PendingCode> => {
+  let m = codes.get(ctx);
+  if (!m) codes.set(ctx, (m = new Map()));
+  return m;
+};
+
+function redeemCode(ctx: AuthContext, body: Record<string, unknown>, client: { id?: string; secret?: string }): OrgUser {
+  const code = field(body, 'code') ?? '';
+  const pending = codesOf(ctx).get(code);
+  codesOf(ctx).delete(code);
+  if (!pending || pending.expires < ctx.clock().getTime()) throw new OAuthError('invalid_grant', 'invalid authorization code');
+  if (client.id !== pending.clientId) throw new OAuthError('invalid_client_id', 'client identifier invalid');
+  if (field(body, 'redirect_uri') !== pending.redirectUri) throw new OAuthError('redirect_uri_mismatch', 'redirect_uri must match configuration');
+  if (pending.challenge) {
+    const verifier = field(body, 'code_verifier') ?? '';
+    const computed = pending.method === 'plain' ? verifier : createHash('sha256').update(verifier).digest('base64url');
+    if (computed !== pending.challenge) throw new OAuthError('invalid_grant', 'invalid code verifier');
+  } else {
+    checkClient(ctx, client, true);
+  }
+  return pending.user;
+}
+
 function grant(ctx: AuthContext, req: Request, body: Record<string, unknown>): { user: OrgUser; refresh?: boolean } {
   const grantType = field(body, 'grant_type');
   const client = clientOf(req, body);
@@ -107,6 +135,8 @@ function grant(ctx: AuthContext, req: Request, body: Record<string, unknown>): {
       if (!user) throw new OAuthError('invalid_grant', 'user hasn\'t approved this consumer');
       return { user };
     }
+    case 'authorization_code':
+      return { user: redeemCode(ctx, body, client), refresh: true };
     case undefined:
       throw new OAuthError('invalid_request', 'grant_type parameter is missing');
     default:
@@ -118,10 +148,11 @@ export function tokenHandler(ctx: AuthContext) {
   return (req: Request, res: Response): void => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      const { user } = grant(ctx, req, body);
+      const { user, refresh } = grant(ctx, req, body);
       const session = ctx.sessions.issue(user, 'oauth');
-      // Salesforce hands out refresh tokens only to interactive flows; the refresh grant returns none.
-      sendJson(res, 200, tokenResponse(ctx, originOf(req), session));
+      // Salesforce hands out refresh tokens only to interactive flows (here: the authorization code).
+      const extra = refresh ? { refreshToken: ctx.sessions.refreshTokenFor(user) } : {};
+      sendJson(res, 200, tokenResponse(ctx, originOf(req), session, extra));
     } catch (e) {
       if (!(e instanceof OAuthError)) throw e;
       sendJson(res, e.status, { error: e.error, error_description: e.message });
@@ -142,5 +173,39 @@ export function revokeHandler(ctx: AuthContext) {
       return;
     }
     sendJson(res, 400, { error: 'unsupported_token_type', error_description: 'this token type is not supported' });
+  };
+}
+
+/**
+ * GET /services/oauth2/authorize (web-server flow): a local org has no login page, so the admin approves
+ * every request at once and the browser is sent straight back to redirect_uri with a code.
+ */
+export function authorizeHandler(ctx: AuthContext) {
+  return (req: Request, res: Response): void => {
+    const q = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
+    const redirectUri = q('redirect_uri');
+    if (q('client_id') !== ctx.clientId || !redirectUri) {
+      sendJson(res, 400, { error: 'invalid_client_id', error_description: 'client identifier invalid' });
+      return;
+    }
+    const target = new URL(redirectUri);
+    const state = q('state');
+    if (q('response_type') !== 'code') {
+      target.searchParams.set('error', 'unsupported_response_type');
+      target.searchParams.set('error_description', 'response type not supported');
+    } else {
+      const code = `aPrx${randomBytes(32).toString('base64url')}`;
+      codesOf(ctx).set(code, {
+        user: ctx.admin,
+        clientId: ctx.clientId,
+        redirectUri,
+        challenge: q('code_challenge'),
+        method: q('code_challenge_method'),
+        expires: ctx.clock().getTime() + CODE_TTL_MS,
+      });
+      target.searchParams.set('code', code);
+    }
+    if (state !== undefined) target.searchParams.set('state', state);
+    res.redirect(302, target.toString());
   };
 }
