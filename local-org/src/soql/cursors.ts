@@ -3,14 +3,13 @@
 // re-running the query; the oldest cursors are dropped past a count cap and a memory budget, like an org
 // discarding open locators, and a cursor closes once its last page is served.
 import { SfApiError } from '../types.js';
+import { encodeBase62, POD } from '../store/ids.js';
 import { withChecksum } from './ids.js';
 import type { RowPlan } from './plan.js';
 
 export type Cursor =
   | { kind: 'rows'; plan: RowPlan; rowids: Float64Array; batchSize: number }
   | { kind: 'records'; records: object[]; batchSize: number };
-
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 export class CursorStore {
   private readonly open = new Map<string, Cursor>();
@@ -28,13 +27,7 @@ export class CursorStore {
   }
 
   public add(cursor: Cursor): string {
-    let n = ++this.counter;
-    let body = '';
-    for (let i = 0; i < 10; i++) {
-      body = BASE62[n % 62] + body;
-      n = Math.floor(n / 62);
-    }
-    const id = withChecksum(`01g5g${body}`);
+    const id = withChecksum(`01g${POD}${encodeBase62(++this.counter, 10)}`);
     this.open.set(id, cursor);
     this.retained += CursorStore.size(cursor);
     while (this.open.size > 1 && (this.open.size > this.cap || this.retained > this.rowBudget)) {
