@@ -16,15 +16,19 @@ function must(results: { id: string | null; success: boolean; errors: unknown[] 
   return results.map((r) => r.id!);
 }
 
+/** Wall and CPU time: on a shared machine CPU time is the figure that does not depend on the neighbours. */
 function timed<T>(label: string, fn: () => T): T {
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const out = fn();
-  console.log(`${label}: ${((performance.now() - t) / 1000).toFixed(2)} s`);
+  const used = process.cpuUsage(cpu);
+  console.log(`${label}: ${((performance.now() - t) / 1000).toFixed(2)} s wall, ${((used.user + used.system) / 1e6).toFixed(2)} s cpu`);
   return out;
 }
 
 const store = openOrgStore({ file, schema: createSchema() });
 const total = performance.now();
+const totalCpu = process.cpuUsage();
 const accounts = timed('4,400 accounts', () => must(store.insert('Account', Array.from({ length: 4400 }, (_, i): SfRecord => ({ Name: `Customer ${i}`, BillingCountry: 'United Kingdom' })))));
 const products = timed('3,900 products', () => must(store.insert('Product2', Array.from({ length: 3900 }, (_, i): SfRecord => ({ Name: `Product ${i}`, ProductCode: `P${i}`, IsActive: true })))));
 const entries = timed('3,900 price book entries', () =>
@@ -38,12 +42,13 @@ timed(`${lineItems.toLocaleString()} line items in batches of ${BATCH.toLocaleSt
   for (let start = 0; start < lineItems; start += BATCH) {
     const batch: SfRecord[] = [];
     for (let i = start; i < Math.min(start + BATCH, lineItems); i++) {
-      batch.push({ OpportunityId: opps[Math.floor(i / perOpp)], PricebookEntryId: entries[(i * 7919) % entries.length], Quantity: 1 + (i % 12), UnitPrice: 2.5 });
+      batch.push({ OpportunityId: opps[Math.floor(i / perOpp)], PricebookEntryId: entries[(i * 7919) % entries.length], Quantity: 1 + (i % 12), UnitPrice: 2.5, CreatedDate: '2011-05-01T10:00:00.000Z' });
     }
-    must(store.insert('OpportunityLineItem', batch, { allOrNone: true }));
+    must(store.insert('OpportunityLineItem', batch, { allOrNone: true, setAuditFields: true }));
   }
 });
-console.log(`total: ${((performance.now() - total) / 1000).toFixed(2)} s`);
+const cpu = process.cpuUsage(totalCpu);
+console.log(`total: ${((performance.now() - total) / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s cpu`);
 const check = store.db.prepare('SELECT COUNT(*) AS n, SUM("Amount") AS amount FROM "Opportunity" WHERE "HasOpportunityLineItem" = 1').get();
 console.log('opportunities with lines / total amount:', check);
 store.close();

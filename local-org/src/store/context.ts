@@ -11,7 +11,8 @@ export type DmlContext = {
   readonly now: string;
   readonly userId: string;
   readonly standardPricebookId: string;
-  /** A live (not deleted) row, read once per call and cached. */
+  /** A live (not deleted) row, cached across calls; the object is the cache's own (rules that write the
+   * row's table update it in place or call remember). */
   row(object: string, id: string): Row | undefined;
   /** Replace the cached copy after a write (null: the row is gone, e.g. deleted). */
   remember(object: string, id: string, row: Row | null): void;

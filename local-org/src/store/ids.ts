@@ -32,6 +32,7 @@ export function to18(value: string): string | undefined {
   if ((value.length !== 15 && value.length !== 18) || !ID_CHARS.test(value)) return undefined;
   if (value.length === 15) return value + idChecksum(value);
   const suffix = value.slice(15).toUpperCase();
+  if (idChecksum(value) === suffix) return value.slice(0, 15) + suffix; // already in canonical case
   let head = '';
   for (let chunk = 0; chunk < 3; chunk++) {
     const bits = CHECKSUM_CHARS.indexOf(suffix[chunk]);

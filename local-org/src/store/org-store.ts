@@ -96,7 +96,9 @@ class SqliteOrgStore implements LocalOrgStore {
   ) {
     this.clock = clock;
     this.db = new DatabaseSync(file);
-    if (file !== ':memory:') this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL');
+    // A seeded org is a few hundred MB of rows and indexes; SQLite's default 2 MB page cache would make
+    // every index insert of a bulk load re-read pages from the file.
+    if (file !== ':memory:') this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144');
     ensureTables(this.db, schema);
     for (const r of this.db.prepare('SELECT key, value FROM _reco_meta').all() as { key: string; value: string }[]) {
       if (r.key.startsWith('counter:')) this.counters.set(r.key.slice(8), Number(r.value));
@@ -193,13 +195,16 @@ class SqliteOrgStore implements LocalOrgStore {
       userId: this.actingUser ?? this.identity?.adminUserId ?? '',
       standardPricebookId: this.identity?.standardPricebookId ?? '',
       row(object, id) {
-        let r = cache.get(id);
-        if (r === undefined) {
-          r = (store.info(object).selectLive.get(id) as Row | undefined) ?? null;
-          if (cache.size >= 200_000) cache.clear();
-          cache.set(id, r);
-        }
-        return r ?? undefined;
+        const hit = cache.get(id);
+        if (hit !== undefined) return hit ?? undefined;
+        const raw = store.info(object).selectLive.get(id) as Row | undefined;
+        if (!raw) return undefined; // misses are not cached: the id may be inserted later
+        // node:sqlite rows are null-prototype dictionaries; a plain copy makes the many reads of a
+        // cached parent fast.
+        const r: Row = Object.assign({}, raw);
+        if (cache.size >= 200_000) cache.clear();
+        cache.set(id, r);
+        return r;
       },
       remember(_object, id, row) {
         cache.set(id, row);
@@ -323,8 +328,7 @@ class SqliteOrgStore implements LocalOrgStore {
     const cols = info.columns;
     const params = new Array<Stored>(cols.length);
     for (let i = 0; i < cols.length; i++) params[i] = vals[cols[i]] ?? null;
-    info.insert.run(...params);
-    this.rows.delete(id); // not cached: most inserted rows (line items) are never looked up again
+    info.insert.run(...params); // not cached: most inserted rows (line items) are never looked up again
     info.rules.afterInsert?.(ctx, vals);
     return { id };
   }

@@ -71,7 +71,8 @@ export function rollUpOpportunities(ctx: DmlContext): void {
       'UPDATE "Opportunity" SET "Amount" = ?, "TotalOpportunityQuantity" = ?, "HasOpportunityLineItem" = ?, "ExpectedRevenue" = ?, "LastModifiedDate" = ?, "LastModifiedById" = ?, "SystemModstamp" = ? WHERE "Id" = ?',
       amount, qty, n > 0 ? 1 : 0, expected, ctx.now, ctx.userId, ctx.now, id,
     );
-    ctx.remember('Opportunity', id, { ...opp, Amount: amount, TotalOpportunityQuantity: qty, HasOpportunityLineItem: n > 0 ? 1 : 0, ExpectedRevenue: expected, LastModifiedDate: ctx.now, SystemModstamp: ctx.now });
+    // The cached row is the store's own copy: update it in place rather than copying it per roll-up.
+    Object.assign(opp, { Amount: amount, TotalOpportunityQuantity: qty, HasOpportunityLineItem: n > 0 ? 1 : 0, ExpectedRevenue: expected, LastModifiedDate: ctx.now, LastModifiedById: ctx.userId, SystemModstamp: ctx.now });
   }
   ctx.dirtyOpportunities.clear();
 }
@@ -121,7 +122,7 @@ const lineItem: ObjectRules = {
     if (opp.Pricebook2Id == null) {
       const book = ctx.row('PricebookEntry', String(vals.PricebookEntryId))!.Pricebook2Id;
       ctx.run('UPDATE "Opportunity" SET "Pricebook2Id" = ? WHERE "Id" = ?', book, oppId);
-      ctx.remember('Opportunity', oppId, { ...opp, Pricebook2Id: book });
+      opp.Pricebook2Id = book; // the cached row, kept in step with the table
     }
     ctx.dirtyOpportunities.add(oppId);
   },

@@ -31,8 +31,21 @@ export function parseDate(raw: string): string | undefined {
   return `${m[1]}-${m[2]}-${m[3]}`;
 }
 
+// Bulk loads repeat the same timestamps (every line of an invoice carries its CreatedDate).
+const dateTimeMemo = new Map<string, string | undefined>();
+
 /** ISO-8601 with Z, an offset (+01:00 / +0100) or no zone (taken as UTC) -> YYYY-MM-DDTHH:MM:SS.sssZ. */
 export function parseDateTime(raw: string): string | undefined {
+  let out = dateTimeMemo.get(raw);
+  if (out === undefined && !dateTimeMemo.has(raw)) {
+    out = parseDateTimeUncached(raw);
+    if (dateTimeMemo.size >= 10_000) dateTimeMemo.clear();
+    dateTimeMemo.set(raw, out);
+  }
+  return out;
+}
+
+function parseDateTimeUncached(raw: string): string | undefined {
   const m = DATETIME_RE.exec(raw);
   if (!m) return undefined;
   const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone = 'Z'] = m;
