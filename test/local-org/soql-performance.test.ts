@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createQueryEngine } from '../../local-org/src/soql/engine.js';
-import { withChecksum } from '../../local-org/src/soql/ids.js';
+import { canonicalId } from '../../local-org/src/soql/ids.js';
 import { testOrg, type TestOrg } from './soql-fixture.js';
 
 const ROWS = 400_000;
@@ -13,13 +13,15 @@ describe('soql engine: performance over a 400k-row table', function () {
 
   before(() => {
     org = testOrg();
-    const id = (prefix: string, n: number): string => withChecksum(`${prefix}5g${n.toString(36).toUpperCase().padStart(10, '0')}`);
-    org.db.exec('BEGIN');
-    const opp = org.db.prepare('INSERT INTO "Opportunity" ("Id", "Name", "CloseDate", "IsDeleted") VALUES (?, ?, ?, 0)');
-    for (let i = 0; i < OPPS; i++) opp.run(id('006', i), `Opp ${i}`, `2024-${String((i % 12) + 1).padStart(2, '0')}-15`);
-    const oli = org.db.prepare('INSERT INTO "OpportunityLineItem" ("Id", "OpportunityId", "Quantity", "IsDeleted") VALUES (?, ?, ?, 0)');
-    for (let i = 0; i < ROWS; i++) oli.run(id('00k', i), id('006', (i * 7919) % OPPS), (i % 13) + 1);
-    org.db.exec('COMMIT');
+    // Generated in SQL to keep setup short. Digits-only bodies after the lower-case prefix have no upper-case
+    // characters, so 'AAA' is their correct 18-char checksum.
+    org.db.exec(`
+      INSERT INTO "Opportunity" ("Id", "Name", "CloseDate", "IsDeleted")
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${OPPS - 1})
+      SELECT printf('0065g%010dAAA', i), 'Opp ' || i, printf('2024-%02d-15', i % 12 + 1), 0 FROM n;
+      INSERT INTO "OpportunityLineItem" ("Id", "OpportunityId", "Quantity", "IsDeleted")
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${ROWS - 1})
+      SELECT printf('00k5g%010dAAA', i), printf('0065g%010dAAA', (i * 7919) % ${OPPS}), i % 13 + 1, 0 FROM n;`);
   });
   after(() => org.close());
 
@@ -51,6 +53,7 @@ describe('soql engine: performance over a 400k-row table', function () {
     expect(quantity).to.be.greaterThan(0);
     const last = page.records[page.records.length - 1] as { Id: string; Opportunity: { CloseDate: string } };
     expect(last.Opportunity.CloseDate).to.match(/^2024-\d\d-15$/);
+    expect(canonicalId(last.Id)).to.equal(last.Id);
     expect(cpuMs).to.be.lessThan(8_000);
   });
 });
