@@ -207,6 +207,15 @@ describe('LWC preview (headless Chromium)', function () {
     expect(await page.content()).to.not.contain('Must never be shown');
   });
 
+  it('links the accounts that have recommendations from its front page', async () => {
+    await page.goto(`${base}/`);
+    const links = page.locator('main li a');
+    expect(await links.allTextContents()).to.deep.equal(['Holdout Traders', 'Retrospot Gifts Ltd']);
+    await links.filter({ hasText: 'Retrospot Gifts Ltd' }).click();
+    await rows('cross-sell').first().waitFor({ timeout: 30_000 });
+    expect(page.url()).to.equal(`${base}/accounts/${ids.account}`);
+  });
+
   it('answers bad requests with UI API errors', async () => {
     const bad = await fetch(`${base}/api/records/not-an-id?fields=Account.Name`);
     expect(bad.status).to.equal(400);
@@ -227,5 +236,14 @@ describe('LWC preview (headless Chromium)', function () {
     const body = (await rejected.json()) as { output: { fieldErrors: Record<string, unknown[]>; errors: unknown[] } };
     expect([...Object.values(body.output.fieldErrors).flat(), ...body.output.errors]).to.have.length.greaterThan(0);
     expect((await recordOf(ids.recs.bird)).Dismiss_Reason__c).to.equal(null);
+    // No token guards the preview, so it writes only what a rep may: not other fields, not other objects.
+    for (const [id, fields] of [[ids.recs.bird, { Score__c: 1 }], [ids.account, { Name: 'Renamed' }]] as const) {
+      const denied = await fetch(`${base}/api/records/${id}`, {
+        method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fields }),
+      });
+      expect(denied.status).to.equal(403);
+      expect(((await denied.json()) as { errorCode: string }[])[0].errorCode).to.equal('INSUFFICIENT_ACCESS');
+    }
+    expect((await conn.sobject('Account').retrieve(ids.account)).Name).to.equal('Retrospot Gifts Ltd');
   });
 });

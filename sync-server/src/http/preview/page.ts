@@ -37,6 +37,22 @@ export function renderPage({ base, recordId, objectApiName, appBuilder }: PageOp
 `;
 }
 
+/** The preview's front page: links to the accounts that have recommendations. */
+export function renderIndex(base: string, accounts: { id: string; name: string }[]): string {
+  const items = accounts
+    .map((a) => `<li class="slds-item"><a href="${escapeHtml(base)}/accounts/${escapeHtml(a.id)}">${escapeHtml(a.name)}</a></li>`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Reco preview</title>
+<link rel="stylesheet" href="${escapeHtml(base)}/assets/slds/styles/salesforce-lightning-design-system.min.css"></head>
+<body class="slds-scope"><main class="slds-var-p-around_medium">
+<h1 class="slds-text-heading_medium slds-var-m-bottom_small">Reco preview: accounts with recommendations</h1>
+${accounts.length ? `<ul class="slds-has-dividers_bottom-space">${items}</ul>` : '<p>No recommendations in the org yet. Run a sync first.</p>'}
+</main></body></html>
+`;
+}
+
 /** App Builder properties from the query string (?rowsPerList=3&showBuyAgain=false), checked. */
 export function appBuilderProperties(query: Record<string, unknown>): Record<string, string | number | boolean> {
   const props: Record<string, string | number | boolean> = {};

@@ -2,6 +2,7 @@
 // build:preview -w lwc`), served with SLDS and backed by the org through a small UI API stand-in, so a
 // person can see and click what a rep sees without a Salesforce org. Mount it at /preview:
 //   app.use('/preview', createPreviewRouter({ connection }))
+// GET  /preview/                                                  links to accounts with recommendations
 // GET  /preview/accounts/:id, /preview/opportunities/:id          the record page (App Builder props in the query)
 // GET  /preview/dist/*, /preview/assets/slds/*                     the bundle and SLDS
 // POST /preview/api/related-list-records/:parentId/:relatedListId  getRelatedListRecords
@@ -12,7 +13,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import express, { type ErrorRequestHandler, type Request, type Router } from 'express';
 import type { Connection } from 'jsforce';
-import { appBuilderProperties, renderPage } from './page.js';
+import { appBuilderProperties, renderIndex, renderPage } from './page.js';
 import { PreviewData, UiApiError } from './ui-api.js';
 
 export type PreviewRouterOptions = {
@@ -60,6 +61,9 @@ export function createPreviewRouter(opts: PreviewRouterOptions): Router {
     }
     res.type('html').send(renderPage({ base: req.baseUrl, recordId: req.params.recordId, objectApiName, appBuilder }));
   };
+  router.get('/', async (req, res) => {
+    res.type('html').send(renderIndex(req.baseUrl, await data.accountsWithRecommendations()));
+  });
   router.get('/accounts/:recordId', page('Account'));
   router.get('/opportunities/:recordId', page('Opportunity'));
 

@@ -39,6 +39,12 @@ const RECORD_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 const FIELD_PATH = /^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*$/;
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
+// The preview is reachable without the service's token, so it may do no more than the components do: read
+// the records a rep's page shows, and write what the Reco Sales Rep permission set lets a rep edit.
+const READABLE = new Set(['Account', 'Opportunity', 'Product2', 'Product_Recommendation__c', 'Account_Insight__c', 'Customer_Segment__c']);
+const WRITABLE: Record<string, Set<string>> = { Product_Recommendation__c: new Set(['Status__c', 'Dismiss_Reason__c']) };
+
+const forbidden = (message: string) => new UiApiError(403, [{ errorCode: 'INSUFFICIENT_ACCESS', message }], message);
 const badRequest = (message: string, errorCode = 'INVALID_INPUT') => new UiApiError(400, [{ errorCode, message }], message);
 const notFound = (message: string) => new UiApiError(404, [{ errorCode: 'NOT_FOUND', message }], message);
 
@@ -54,6 +60,7 @@ export class PreviewData {
     const relationship = (await this.describe(parentType)).childRelationships.find((r) => r.relationshipName === relatedListId);
     if (!relationship) throw notFound(`${relatedListId} is not a related list of ${parentType}`);
     const child = relationship.childSObject;
+    if (!READABLE.has(child)) throw forbidden(`The preview does not show ${child} records`);
     const childDescribe = await this.describe(child);
     const available = new Set(childDescribe.fields.flatMap((f) => [f.name, f.relationshipName ?? '']).filter(Boolean));
     const paths = unique([
@@ -104,6 +111,9 @@ export class PreviewData {
     const names = Object.keys(fields).filter((name) => name !== 'Id');
     if (names.length === 0) throw badRequest('No fields to update');
     for (const name of names) if (!FIELD_NAME.test(name)) throw badRequest(`${name} is not a field name`);
+    const writable = WRITABLE[type];
+    const denied = names.filter((name) => !writable?.has(name));
+    if (denied.length > 0) throw forbidden(`The preview may not change ${denied.map((n) => `${type}.${n}`).join(', ')}`);
     const conn = await this.connection();
     const values = Object.fromEntries(names.map((n) => [n, fields[n]]));
     let result: { success: boolean; errors?: unknown[] };
@@ -114,6 +124,17 @@ export class PreviewData {
     }
     if (!result.success) throw updateFailed(result.errors ?? []);
     return this.getRecord(id, names.map((n) => `${type}.${n}`));
+  }
+
+  /** Accounts that have recommendations, by name, so a person can pick one to preview. */
+  public async accountsWithRecommendations(limit = 50): Promise<{ id: string; name: string }[]> {
+    const rows = await this.query('SELECT Account__c, Account__r.Name FROM Product_Recommendation__c LIMIT 2000');
+    const byId = new Map<string, string>();
+    for (const row of rows) {
+      const account = row.Account__r as { Name?: string } | null;
+      if (typeof row.Account__c === 'string') byId.set(row.Account__c, account?.Name ?? row.Account__c);
+    }
+    return [...byId].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)).slice(0, limit);
   }
 
   private async query(soql: string): Promise<SoqlRecord[]> {
@@ -133,6 +154,7 @@ export class PreviewData {
     try {
       const type = (await this.prefixes).get(id.slice(0, 3));
       if (!type) throw notFound(`No object has records with id ${id}`);
+      if (!READABLE.has(type)) throw forbidden(`The preview does not show ${type} records`);
       return type;
     } catch (error) {
       if (!(error instanceof UiApiError)) this.prefixes = undefined; // retry describeGlobal next time

@@ -10,6 +10,10 @@ import {
 
 const OPPORTUNITY_ACCOUNT = 'Opportunity.AccountId';
 const isOn = (value) => value !== false && value !== 'false';
+const LISTS = [
+    { kind: KIND.CROSS_SELL, cssClass: 'cross-sell', emptyMessage: 'No cross-sell recommendations for this account right now.' },
+    { kind: KIND.BUY_AGAIN, cssClass: 'buy-again', emptyMessage: 'Nothing is due for a repeat order right now.' }
+];
 
 export default class RecoRecommendations extends LightningElement {
     @api recordId;
@@ -105,17 +109,14 @@ export default class RecoRecommendations extends LightningElement {
             .filter((row) => OPEN_STATUSES.includes(row.status));
     }
 
-    get crossSell() {
-        return this.firstRows(KIND.CROSS_SELL);
-    }
-
-    get buyAgain() {
-        return this.firstRows(KIND.BUY_AGAIN);
-    }
-
-    firstRows(kind) {
+    // The lists App Builder switched on, each with its first rowsPerList rows.
+    get lists() {
         const limit = Math.max(1, Number(this.rowsPerList) || 5);
-        return this.rows.filter((row) => row.kind === kind).slice(0, limit);
+        const rows = this.rows;
+        return LISTS.filter((list) => (list.kind === KIND.CROSS_SELL ? this.crossSellOn : this.buyAgainOn)).map((list) => ({
+            ...list,
+            rows: rows.filter((row) => row.kind === list.kind).slice(0, limit)
+        }));
     }
 
     handleAccept(event) {

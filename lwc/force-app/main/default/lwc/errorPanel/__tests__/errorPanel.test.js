@@ -1,21 +1,12 @@
-import { createElement } from '@lwc/engine-dom';
 import ErrorPanel from 'c/errorPanel';
+import { flushPromises, mount as mountComponent, resetDom } from '../../../../../test/jest-utils';
 
-const flushPromises = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-async function mount(props) {
-    const element = createElement('c-error-panel', { is: ErrorPanel });
-    Object.assign(element, props);
-    document.body.appendChild(element);
-    await flushPromises();
-    return element;
-}
+const mount = (props) => mountComponent('c-error-panel', ErrorPanel, props);
 
 describe('c-error-panel', () => {
     afterEach(() => {
-        while (document.body.firstChild) {
-            document.body.removeChild(document.body.firstChild);
-        }
+        resetDom();
     });
 
     it('shows the friendly message and reveals the details on demand', async () => {

@@ -1,26 +1,17 @@
-import { createElement } from '@lwc/engine-dom';
 import RecoAccountInsight from 'c/recoAccountInsight';
 import { getRelatedListRecords } from 'lightning/uiRelatedListApi';
+import { flushPromises, mount as mountComponent, resetDom } from '../../../../../test/jest-utils';
 
 const INSIGHT = require('./data/insight.json');
 
-const flushPromises = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-async function mount() {
-    const element = createElement('c-reco-account-insight', { is: RecoAccountInsight });
-    element.recordId = '001AA000000001AAAA';
-    document.body.appendChild(element);
-    await flushPromises();
-    return element;
-}
+const mount = () => mountComponent('c-reco-account-insight', RecoAccountInsight, { recordId: '001AA000000001AAAA' });
 
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 
 describe('c-reco-account-insight', () => {
     afterEach(() => {
-        while (document.body.firstChild) {
-            document.body.removeChild(document.body.firstChild);
-        }
+        resetDom();
     });
 
     it("reads the account's insight with its segment through the related list", async () => {

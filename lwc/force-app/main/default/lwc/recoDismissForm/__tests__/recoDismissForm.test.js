@@ -1,29 +1,20 @@
-import { createElement } from '@lwc/engine-dom';
 import RecoDismissForm from 'c/recoDismissForm';
+import { flushPromises, mount as mountComponent, resetDom } from '../../../../../test/jest-utils';
 
 const fs = require('fs');
 const path = require('path');
 
-const flushPromises = () => new Promise((resolve) => setTimeout(resolve, 0));
 const FIELD_XML = path.resolve(
     __dirname, '../../../objects/Product_Recommendation__c/fields/Dismiss_Reason__c.field-meta.xml'
 );
 
-async function mount() {
-    const element = createElement('c-reco-dismiss-form', { is: RecoDismissForm });
-    element.productName = 'Party Bunting';
-    document.body.appendChild(element);
-    await flushPromises();
-    return element;
-}
+const mount = () => mountComponent('c-reco-dismiss-form', RecoDismissForm, { productName: 'Party Bunting' });
 
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 
 describe('c-reco-dismiss-form', () => {
     afterEach(() => {
-        while (document.body.firstChild) {
-            document.body.removeChild(document.body.firstChild);
-        }
+        resetDom();
     });
 
     it('offers exactly the Dismiss_Reason__c picklist values', async () => {

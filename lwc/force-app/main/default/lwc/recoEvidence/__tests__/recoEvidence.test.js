@@ -1,15 +1,8 @@
-import { createElement } from '@lwc/engine-dom';
 import RecoEvidence from 'c/recoEvidence';
+import { flushPromises, mount as mountComponent, resetDom } from '../../../../../test/jest-utils';
 
-const flushPromises = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-async function mount(evidence) {
-    const element = createElement('c-reco-evidence', { is: RecoEvidence });
-    element.evidence = evidence;
-    document.body.appendChild(element);
-    await flushPromises();
-    return element;
-}
+const mount = (evidence) => mountComponent('c-reco-evidence', RecoEvidence, { evidence });
 
 const pairs = (element) => {
     const terms = element.shadowRoot.querySelectorAll('dt');
@@ -19,9 +12,7 @@ const pairs = (element) => {
 
 describe('c-reco-evidence', () => {
     afterEach(() => {
-        while (document.body.firstChild) {
-            document.body.removeChild(document.body.firstChild);
-        }
+        resetDom();
     });
 
     it('lists each figure of the evidence JSON under a readable label', async () => {

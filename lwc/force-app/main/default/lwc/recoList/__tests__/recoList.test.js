@@ -1,24 +1,16 @@
-import { createElement } from '@lwc/engine-dom';
 import RecoList from 'c/recoList';
+import { flushPromises, mount as mountComponent, resetDom } from '../../../../../test/jest-utils';
 
-const flushPromises = () => new Promise((resolve) => setTimeout(resolve, 0));
 const row = (id, productName) => ({
     id, productName, score: 0.5, confidence: 'Medium', reason: `Because of ${productName}`, status: 'New', accepted: false
 });
 
-async function mount(rows) {
-    const element = createElement('c-reco-list', { is: RecoList });
-    Object.assign(element, { heading: 'Cross-sell', emptyMessage: 'Nothing to cross-sell.', rows });
-    document.body.appendChild(element);
-    await flushPromises();
-    return element;
-}
+const mount = (rows) =>
+    mountComponent('c-reco-list', RecoList, { heading: 'Cross-sell', emptyMessage: 'Nothing to cross-sell.', rows });
 
 describe('c-reco-list', () => {
     afterEach(() => {
-        while (document.body.firstChild) {
-            document.body.removeChild(document.body.firstChild);
-        }
+        resetDom();
     });
 
     it('renders a heading and one row per recommendation in order', async () => {

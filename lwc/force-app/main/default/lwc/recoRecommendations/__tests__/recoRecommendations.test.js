@@ -1,26 +1,19 @@
-import { createElement } from '@lwc/engine-dom';
 import RecoRecommendations from 'c/recoRecommendations';
 import { getRecord, updateRecord, notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
 import { getRelatedListRecords } from 'lightning/uiRelatedListApi';
+import { flushPromises, mount as mountComponent, resetDom } from '../../../../../test/jest-utils';
 
 const RECOMMENDATIONS = require('./data/recommendations.json');
 const INSIGHT = require('./data/insight.json');
 const HOLDOUT_INSIGHT = require('./data/holdoutInsight.json');
 const ACCOUNT_ID = '001AA000000001AAAA';
 
-const flushPromises = () => new Promise((resolve) => setTimeout(resolve, 0));
 const forList = (relatedListId) => (config) => config.relatedListId === relatedListId;
 const emitRecommendations = (data) => getRelatedListRecords.emit(data, forList('Product_Recommendations__r'));
 const emitInsight = (data) => getRelatedListRecords.emit(data, forList('Account_Insights__r'));
 
-// Wire configs are delivered a microtask after connect; emitting by config before that reaches nobody.
-async function mount(props = {}) {
-    const element = createElement('c-reco-recommendations', { is: RecoRecommendations });
-    Object.assign(element, { recordId: ACCOUNT_ID, objectApiName: 'Account' }, props);
-    document.body.appendChild(element);
-    await flushPromises();
-    return element;
-}
+const mount = (props = {}) =>
+    mountComponent('c-reco-recommendations', RecoRecommendations, { recordId: ACCOUNT_ID, objectApiName: 'Account', ...props });
 
 async function mountWithData(props) {
     const element = await mount(props);
@@ -36,9 +29,7 @@ const productNames = (listElement) =>
 
 describe('c-reco-recommendations', () => {
     afterEach(() => {
-        while (document.body.firstChild) {
-            document.body.removeChild(document.body.firstChild);
-        }
+        resetDom();
         jest.clearAllMocks();
     });
 

@@ -1,7 +1,6 @@
-import { createElement } from '@lwc/engine-dom';
 import RecoRow from 'c/recoRow';
+import { flushPromises, mount as mountComponent, resetDom } from '../../../../../test/jest-utils';
 
-const flushPromises = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 const RECOMMENDATION = {
     id: 'a01AA0000000001AAA',
@@ -16,21 +15,13 @@ const RECOMMENDATION = {
     accepted: false
 };
 
-async function mount(recommendation = RECOMMENDATION) {
-    const element = createElement('c-reco-row', { is: RecoRow });
-    element.recommendation = recommendation;
-    document.body.appendChild(element);
-    await flushPromises();
-    return element;
-}
+const mount = (recommendation = RECOMMENDATION) => mountComponent('c-reco-row', RecoRow, { recommendation });
 
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 
 describe('c-reco-row', () => {
     afterEach(() => {
-        while (document.body.firstChild) {
-            document.body.removeChild(document.body.firstChild);
-        }
+        resetDom();
     });
 
     it('renders product, score bar, confidence, expected revenue and reason', async () => {
