@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { DEFAULT_METADATA_DIR as repoMetadata } from '../../local-org/src/schema/metadata.js';
 import { createSchema } from '../../local-org/src/schema/registry.js';
 import { openOrgStore, type LocalOrgStore } from '../../local-org/src/store/org-store.js';
 import { SfApiError, SfMultipleChoicesError, type SaveResult, type SfRecord } from '../../local-org/src/types.js';
@@ -75,6 +76,12 @@ describe('local-org store', () => {
         const second = one(b.insert('Account', [{ Name: 'Two' }]));
         expect(second > first).to.equal(true);
         b.close();
+        // A new custom object sorting first would shift a00..: the file must be refused, not misread.
+        const meta = path.join(dir, 'meta');
+        fs.mkdirSync(path.join(meta, 'objects/Aardvark__c'), { recursive: true });
+        fs.writeFileSync(path.join(meta, 'objects/Aardvark__c/Aardvark__c.object-meta.xml'), '<CustomObject><label>A</label><pluralLabel>As</pluralLabel><nameField><label>N</label><type>Text</type></nameField></CustomObject>');
+        for (const o of fs.readdirSync(path.join(repoMetadata, 'objects'))) fs.cpSync(path.join(repoMetadata, 'objects', o), path.join(meta, 'objects', o), { recursive: true });
+        expect(() => openOrgStore({ file, schema: createSchema({ metadataDir: meta }) })).to.throw(/key prefix a00/);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

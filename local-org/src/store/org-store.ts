@@ -98,17 +98,43 @@ class SqliteOrgStore implements LocalOrgStore {
     this.db = new DatabaseSync(file);
     // A seeded org is a few hundred MB of rows and indexes; SQLite's default 2 MB page cache would make
     // every index insert of a bulk load re-read pages from the file.
-    if (file !== ':memory:') this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144');
-    ensureTables(this.db, schema);
-    for (const r of this.db.prepare('SELECT key, value FROM _reco_meta').all() as { key: string; value: string }[]) {
-      if (r.key.startsWith('counter:')) this.counters.set(r.key.slice(8), Number(r.value));
+    try {
+      if (file !== ':memory:') this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144');
+      this.checkKeyPrefixes();
+      ensureTables(this.db, schema);
+      for (const r of this.db.prepare('SELECT key, value FROM _reco_meta').all() as { key: string; value: string }[]) {
+        if (r.key.startsWith('counter:')) this.counters.set(r.key.slice(8), Number(r.value));
+      }
+      const saved = this.db.prepare("SELECT value FROM _reco_meta WHERE key = 'identity'").get() as { value: string } | undefined;
+      if (saved) this.identity = JSON.parse(saved.value) as OrgIdentity;
+      else this.bootstrap();
+    } catch (err) {
+      this.db.close();
+      throw err;
     }
-    const saved = this.db.prepare("SELECT value FROM _reco_meta WHERE key = 'identity'").get() as { value: string } | undefined;
-    if (saved) this.identity = JSON.parse(saved.value) as OrgIdentity;
-    else this.bootstrap();
   }
 
   // ---- plumbing ------------------------------------------------------------------------------------
+
+  /**
+   * Custom key prefixes follow the sorted object names, so adding an object to the metadata can shift
+   * them; stored ids would then name the wrong object. Refuse such a file instead of misreading it.
+   */
+  private checkKeyPrefixes(): void {
+    this.db.exec('CREATE TABLE IF NOT EXISTS _reco_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    const row = this.db.prepare("SELECT value FROM _reco_meta WHERE key = 'keyPrefixes'").get() as { value: string } | undefined;
+    const stored = row ? (JSON.parse(row.value) as Record<string, string>) : {};
+    const owner = new Map(Object.entries(stored).map(([name, prefix]) => [prefix, name]));
+    for (const o of this.schema.objects()) {
+      const was = stored[o.name];
+      const holder = owner.get(o.keyPrefix);
+      if ((was !== undefined && was !== o.keyPrefix) || (holder !== undefined && holder !== o.name)) {
+        throw new Error(`this org file was created with ${holder ?? o.name} as key prefix ${was ?? o.keyPrefix}, but the metadata now gives ${o.name} the prefix ${o.keyPrefix}; the stored ids would name the wrong object. Start from a new org file (or restore the previous metadata).`);
+      }
+      stored[o.name] = o.keyPrefix;
+    }
+    this.db.prepare("INSERT INTO _reco_meta (key, value) VALUES ('keyPrefixes', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(JSON.stringify(stored));
+  }
 
   private stmt(sql: string): StatementSync {
     let s = this.statements.get(sql);
@@ -263,8 +289,10 @@ class SqliteOrgStore implements LocalOrgStore {
     }
   }
 
-  /** Coerces the writable fields of `rec`; unknown and read-only fields fail the record. */
-  /** `old` (updates): a create-only field may be sent again with its current value, as upserts do. */
+  /**
+   * Coerces the writable fields of `rec`; unknown and read-only fields fail the record. `old` (updates):
+   * a create-only field may be sent again with its current value, as upserts do.
+   */
   private readFields(info: ObjectInfo, rec: SfRecord, mode: 'insert' | 'update' | 'system', opts: DmlOptions, old?: Row): Row {
     const vals: Row = {};
     const readOnly: string[] = [];
