@@ -12,8 +12,10 @@
 // ':MS' is the delay of `slow` (default 1000 ms). '~PATH' limits the rule to API paths (the part after
 // /services/data/vXX.X) that start with PATH, where '*' matches any characters.
 // A call "matches" a rule when it is an authenticated API call inside the rule's PATH; `lock` rules only
-// count calls that write records (single-record DML, sObject Collections, /composite, Bulk ingest
+// count calls that write records (single-record DML, sObject Collections, Bulk ingest
 // processing), and with a rate they draw once per record.
+
+import { mulberry32 } from './seed/prng.js';
 
 export type FaultKind = '503' | '500' | 'lock' | 'expire' | 'slow' | 'drop';
 const KINDS: readonly FaultKind[] = ['503', '500', 'lock', 'expire', 'slow', 'drop'];
@@ -75,18 +77,6 @@ export function parseFaultSpec(spec: string): { rules: FaultRule[]; seed: number
   return { rules, seed };
 }
 
-/** mulberry32: tiny, fast and good enough to make rate-based faults reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export type CallFaults = {
   delayMs: number;
   /** The fault that replaces the response, if any (the first matching rule in spec order wins). */
@@ -106,7 +96,7 @@ export type FaultInjector = {
 
 export function createFaultInjector(spec: string): FaultInjector {
   const { rules, seed } = parseFaultSpec(spec);
-  const state = rules.map((rule, i) => ({ rule, count: 0, random: prng(seed + i * 7919) }));
+  const state = rules.map((rule, i) => ({ rule, count: 0, random: mulberry32(seed + i * 7919) }));
   const inScope = (rule: FaultRule, path: string) => !rule.path || rule.path.test(path);
   const fires = (s: (typeof state)[number]): boolean => {
     s.count++;

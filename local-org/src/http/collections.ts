@@ -6,24 +6,15 @@ import { collectionResult, notFound, objectOr404, writeRecords, type OrgContext 
 import { apiRecord } from './records.js';
 import type { ApiRequest, ApiResponse, RouteTable } from './router.js';
 import { canonicalId } from './sobjects.js';
+import { jsonObject } from './body.js';
 
 export const COLLECTION_LIMIT = 200;
 
 const limitError = () =>
   new SfApiError(400, [{ errorCode: 'EXCEEDED_ID_LIMIT', message: 'record limit reached. cannot submit more than 200 records into this call' }]);
 
-function parseBody(req: ApiRequest): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(req.body);
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch (e) {
-    throw new SfApiError(400, [{ errorCode: 'JSON_PARSER_ERROR', message: (e as Error).message }]);
-  }
-  throw new SfApiError(400, [{ errorCode: 'JSON_PARSER_ERROR', message: 'Expected a JSON object as the request body.' }]);
-}
-
 function recordsOf(req: ApiRequest): { records: Record<string, unknown>[]; allOrNone: boolean } {
-  const body = parseBody(req);
+  const body = jsonObject(req.body);
   if (!Array.isArray(body.records)) {
     throw new SfApiError(400, [{ errorCode: 'INVALID_FIELD', message: 'The request body must have a records array.' }]);
   }
@@ -149,7 +140,7 @@ export function addCollectionRoutes(t: RouteTable, ctx: OrgContext): void {
     };
   };
   t.add('POST', '/composite/sobjects/:type', (req, p) => {
-    const body = parseBody(req);
+    const body = jsonObject(req.body);
     const ids = Array.isArray(body.ids) ? body.ids.map(String) : [];
     const fields = Array.isArray(body.fields) ? body.fields.map(String) : [];
     if (fields.length === 0) throw new SfApiError(400, [{ errorCode: 'INVALID_FIELD', message: 'The fields list is required.' }]);

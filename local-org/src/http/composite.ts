@@ -1,22 +1,13 @@
 // /composite (dependent subrequests with @{ref.field} references, optional all-or-none) and
 // /composite/batch (independent subrequests). Subrequests run in-process through the same route table.
 import { SfApiError } from '../types.js';
+import { jsonObject } from './body.js';
 import type { OrgContext } from './context.js';
 import { dispatch, type ApiRequest, type ApiResponse, type RouteTable } from './router.js';
 
 const MAX_SUBREQUESTS = 25;
 
 type Sub = { method: string; url: string; body?: unknown; referenceId?: string };
-
-function parse(req: ApiRequest): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(req.body);
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch (e) {
-    throw new SfApiError(400, [{ errorCode: 'JSON_PARSER_ERROR', message: (e as Error).message }]);
-  }
-  throw new SfApiError(400, [{ errorCode: 'JSON_PARSER_ERROR', message: 'Expected a JSON object as the request body.' }]);
-}
 
 /** Splits "/services/data/v50.0/sobjects/Account?x=1" (or "v50.0/sobjects/...") into version, path and query. */
 function target(url: string): { version: string; path: string; query: Record<string, string> } {
@@ -78,7 +69,7 @@ export function addCompositeRoutes(t: RouteTable, ctx: OrgContext, errorBody: (e
   };
 
   t.add('POST', '/composite', (req) => {
-    const body = parse(req);
+    const body = jsonObject(req.body);
     const subs = body.compositeRequest;
     if (!Array.isArray(subs) || subs.length === 0) {
       throw new SfApiError(400, [{ errorCode: 'INVALID_API_INPUT', message: 'compositeRequest must be a non-empty array' }]);
@@ -132,7 +123,7 @@ export function addCompositeRoutes(t: RouteTable, ctx: OrgContext, errorBody: (e
   });
 
   t.add('POST', '/composite/batch', (req) => {
-    const body = parse(req);
+    const body = jsonObject(req.body);
     const subs = body.batchRequests;
     if (!Array.isArray(subs) || subs.length === 0 || subs.length > MAX_SUBREQUESTS) {
       throw new SfApiError(400, [{ errorCode: 'INVALID_API_INPUT', message: `batchRequests must hold 1 to ${MAX_SUBREQUESTS} subrequests` }]);

@@ -18,6 +18,13 @@ export function notFound(message = NOT_FOUND_MESSAGE): SfApiError {
   return new SfApiError(404, [{ errorCode: 'NOT_FOUND', message }]);
 }
 
+/** A keyed registry lookup that answers 404 NOT_FOUND for unknown keys (Bulk jobs, for example). */
+export function getOr404<T>(map: Map<string, T>, key: string): T {
+  const v = map.get(key);
+  if (v === undefined) throw notFound();
+  return v;
+}
+
 export function objectOr404(ctx: OrgContext, name: string): ObjectDef {
   const obj = ctx.store.schema.get(name);
   if (!obj) throw notFound();

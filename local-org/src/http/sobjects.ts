@@ -6,19 +6,11 @@ import { notFound, objectOr404, writeRecords, type OrgContext } from './context.
 import { apiRecord, recordUrl } from './records.js';
 import type { ApiRequest, ApiResponse, Params, RouteTable } from './router.js';
 import { canonicalId } from '../soql/ids.js';
+import { jsonObject } from './body.js';
 import { describeGlobal, describeSObject } from '../schema/describe.js';
 
 function bodyRecord(req: ApiRequest): SfRecord {
-  let v: unknown;
-  try {
-    v = req.body.trim() ? JSON.parse(req.body) : {};
-  } catch (e) {
-    throw new SfApiError(400, [{ errorCode: 'JSON_PARSER_ERROR', message: (e as Error).message }]);
-  }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) {
-    throw new SfApiError(400, [{ errorCode: 'JSON_PARSER_ERROR', message: 'Expected a JSON object as the request body.' }]);
-  }
-  const { attributes: _attributes, ...fields } = v as Record<string, unknown>;
+  const { attributes: _attributes, ...fields } = jsonObject(req.body, {});
   return fields;
 }
 

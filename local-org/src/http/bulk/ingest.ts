@@ -2,11 +2,12 @@
 // store's DML so the job is complete by the first poll, with per-row successful/failed/unprocessed results.
 import type { FieldDef, ObjectDef, SaveResult, SfErrorItem, SfRecord } from '../../types.js';
 import { SfApiError } from '../../types.js';
-import { objectOr404, writeRecords, type OrgContext } from '../context.js';
+import { getOr404, objectOr404, writeRecords, type OrgContext } from '../context.js';
 import type { ApiRequest, ApiResponse, Params, RouteTable } from '../router.js';
-import { canonicalId } from '../sobjects.js';
+import { canonicalId } from '../../soql/ids.js';
 import { readCsv, writeCsv } from './csv.js';
-import { bodyObject, isTerminal, jobNotFound, newJobBase, sfTime, type JobBase } from './jobs.js';
+import { isTerminal, newJobBase, sfTime, type JobBase } from './jobs.js';
+import { jsonObject } from '../body.js';
 
 const OPERATIONS = ['insert', 'update', 'upsert', 'delete', 'hardDelete'] as const;
 type Operation = (typeof OPERATIONS)[number];
@@ -202,15 +203,11 @@ function write(ctx: OrgContext, job: IngestJob, recs: SfRecord[]): SaveResult[] 
 }
 
 export function addIngestRoutes(t: RouteTable, ctx: OrgContext, jobs: Map<string, IngestJob> = new Map()): void {
-  const get = (id: string): IngestJob => {
-    const job = jobs.get(id);
-    if (!job) throw jobNotFound();
-    return job;
-  };
+  const get = (id: string): IngestJob => getOr404(jobs, id);
   const json = (status: number, body: unknown): ApiResponse => ({ status, json: body });
 
   t.add('POST', '/jobs/ingest', (req) => {
-    const body = bodyObject(req.body);
+    const body = jsonObject(req.body);
     const operation = body.operation as Operation;
     if (!OPERATIONS.includes(operation)) {
       throw new SfApiError(400, [{ errorCode: 'INVALIDJOB', message: `InvalidJob : Invalid operation: ${String(body.operation)}` }]);
@@ -250,7 +247,7 @@ export function addIngestRoutes(t: RouteTable, ctx: OrgContext, jobs: Map<string
 
   t.add('PATCH', '/jobs/ingest/:id', (req, p) => {
     const job = get(p.id);
-    const state = bodyObject(req.body).state;
+    const state = jsonObject(req.body).state;
     if (state === 'Aborted') {
       if (isTerminal(job.state)) throw new SfApiError(400, [{ errorCode: 'INVALIDJOBSTATE', message: `Job is already ${job.state}` }]);
       job.state = 'Aborted';

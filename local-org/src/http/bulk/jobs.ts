@@ -67,20 +67,6 @@ export function newJobBase(
   };
 }
 
-export function jobNotFound(): SfApiError {
-  return new SfApiError(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
-}
-
 export function isTerminal(state: JobState): boolean {
   return state === 'JobComplete' || state === 'Failed' || state === 'Aborted';
-}
-
-export function bodyObject(text: string): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(text);
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch (e) {
-    throw new SfApiError(400, [{ errorCode: 'JSON_PARSER_ERROR', message: (e as Error).message }]);
-  }
-  throw new SfApiError(400, [{ errorCode: 'JSON_PARSER_ERROR', message: 'Expected a JSON object as the request body.' }]);
 }

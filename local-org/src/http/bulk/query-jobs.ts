@@ -2,10 +2,11 @@
 // poll; results page through Sforce-Locator, which is present on every page and the string "null" on the last.
 import { SfApiError } from '../../types.js';
 import type { Cell } from '../../soql/records.js';
-import type { OrgContext } from '../context.js';
+import { getOr404, type OrgContext } from '../context.js';
 import type { ApiResponse, RouteTable } from '../router.js';
 import { writeCsv } from './csv.js';
-import { bodyObject, isTerminal, jobNotFound, newJobBase, type JobBase } from './jobs.js';
+import { isTerminal, newJobBase, type JobBase } from './jobs.js';
+import { jsonObject } from '../body.js';
 
 /** Rows per results page when the client sends no maxRecords. */
 export const DEFAULT_PAGE_SIZE = 50_000;
@@ -46,15 +47,11 @@ function decodeLocator(text: string): number {
 }
 
 export function addQueryJobRoutes(t: RouteTable, ctx: OrgContext, jobs: Map<string, QueryJob> = new Map()): void {
-  const get = (id: string): QueryJob => {
-    const job = jobs.get(id);
-    if (!job) throw jobNotFound();
-    return job;
-  };
+  const get = (id: string): QueryJob => getOr404(jobs, id);
   const json = (status: number, body: unknown): ApiResponse => ({ status, json: body });
 
   t.add('POST', '/jobs/query', (req) => {
-    const body = bodyObject(req.body);
+    const body = jsonObject(req.body);
     const operation = body.operation ?? 'query';
     if (operation !== 'query' && operation !== 'queryAll') {
       throw new SfApiError(400, [{ errorCode: 'INVALIDJOB', message: `InvalidJob : Invalid operation: ${String(operation)}` }]);
@@ -100,7 +97,7 @@ export function addQueryJobRoutes(t: RouteTable, ctx: OrgContext, jobs: Map<stri
 
   t.add('PATCH', '/jobs/query/:id', (req, p) => {
     const job = get(p.id);
-    if (bodyObject(req.body).state !== 'Aborted') {
+    if (jsonObject(req.body).state !== 'Aborted') {
       throw new SfApiError(400, [{ errorCode: 'INVALIDJOBSTATE', message: 'Only state Aborted can be set on a query job' }]);
     }
     if (isTerminal(job.state) && job.state !== 'JobComplete') {
