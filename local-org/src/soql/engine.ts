@@ -26,6 +26,8 @@ export type EngineOptions = { maxCursors?: number };
 const DEFAULT_BATCH = 2000;
 const MIN_BATCH = 200;
 const MAX_BATCH = 2000;
+/** Parents fetched at a time when child sub-queries decide how many fit in a batch. */
+const PARENT_CHUNK = 200;
 
 /** Sforce-Query-Options batchSize: 200..2000, default 2000; the server may return fewer. */
 export function effectiveBatchSize(requested: number | undefined): number {
@@ -73,31 +75,56 @@ export function createQueryEngine(store: OrgStore, options: EngineOptions = {}):
   /** Rows of one page; parents are cut so that parents plus their child rows fit the batch. */
   const rowsPage = (cursor: Extract<Cursor, { kind: 'rows' }>, offset: number, ctx: RecordContext): { records: object[]; next: number } => {
     const { plan: p, rowids, batchSize } = cursor;
-    const ids = Array.from(rowids.subarray(offset, offset + batchSize));
-    let rows = prepare(p.pageSql).all(JSON.stringify(ids)) as unknown as Row[];
-    const children: ChildResults = new Map();
-    if (p.children.length && rows.length) {
+    const fetch = (from: number, to: number): Row[] =>
+      prepare(p.pageSql).all(JSON.stringify(Array.from(rowids.subarray(from, to)))) as unknown as Row[];
+    if (!p.children.length) {
+      const rows = fetch(offset, offset + batchSize);
+      return { records: rows.map((r) => buildRecord(ctx, p.object.name, r, p.shape)), next: offset + rows.length };
+    }
+    // Parents go in small chunks so a page with many children per parent does not fetch (and drop) the
+    // children of a whole batch of parents it cannot return.
+    const kept: Row[] = [];
+    const raw = new Map<string, Map<string, Row[]>>(p.children.map((c) => [c.key, new Map()]));
+    let used = 0;
+    let full = false;
+    for (let from = offset; !full && from < Math.min(rowids.length, offset + batchSize); from += PARENT_CHUNK) {
+      const rows = fetch(from, Math.min(from + PARENT_CHUNK, offset + batchSize));
       const parentIds = JSON.stringify(rows.map((r) => r[0]));
-      const perParent = new Array<number>(rows.length).fill(1);
-      const index = new Map(rows.map((r, i) => [String(r[0]), i]));
+      const sizes = new Map<string, number>();
+      const chunk = new Map<string, Map<string, Row[]>>();
       for (const child of p.children) {
-        const byParent = new Map<string, object[]>();
+        const byParent = new Map<string, Row[]>();
         for (const r of prepare(child.plan.sql).all(parentIds) as unknown as Row[]) {
           const parentId = String(r[child.plan.cols]);
           let list = byParent.get(parentId);
           if (!list) byParent.set(parentId, (list = []));
-          list.push(buildRecord(ctx, child.plan.object.name, r, child.plan.shape));
-          perParent[index.get(parentId) ?? 0]++;
+          list.push(r);
+          sizes.set(parentId, (sizes.get(parentId) ?? 0) + 1);
         }
-        children.set(child.key, byParent);
+        chunk.set(child.key, byParent);
       }
-      let used = 0;
-      let keep = 0;
-      while (keep < rows.length && (keep === 0 || used + perParent[keep] <= batchSize)) used += perParent[keep++];
-      rows = rows.slice(0, keep);
+      for (const r of rows) {
+        const id = String(r[0]);
+        const size = 1 + (sizes.get(id) ?? 0);
+        if (kept.length > 0 && used + size > batchSize) {
+          full = true;
+          break;
+        }
+        kept.push(r);
+        used += size;
+        for (const [key, byParent] of chunk) {
+          const list = byParent.get(id);
+          if (list) raw.get(key)!.set(id, list);
+        }
+      }
     }
-    const records = rows.map((r) => buildRecord(ctx, p.object.name, r, p.shape, children));
-    return { records, next: offset + rows.length };
+    const children: ChildResults = new Map(
+      p.children.map((c) => [
+        c.key,
+        new Map([...raw.get(c.key)!].map(([id, rows]) => [id, rows.map((r) => buildRecord(ctx, c.plan.object.name, r, c.plan.shape))])),
+      ]),
+    );
+    return { records: kept.map((r) => buildRecord(ctx, p.object.name, r, p.shape, children)), next: offset + kept.length };
   };
 
   const page = (id: string | undefined, cursor: Cursor, offset: number, base: string): QueryPage => {
