@@ -163,6 +163,8 @@ describe('local-org store', () => {
       expect(e).to.deep.equal({ errorCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: 'Status: bad value for restricted picklist field: Maybe', fields: ['Status__c'] });
       expect(errorOf(store.insert('Opportunity', [{ Name: 'X', StageName: 'Dreaming', CloseDate: '2024-01-01' }])).errorCode).to.equal('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
       ok(store.insert('Account', [{ Name: 'A', Industry: 'Space Mining' }])); // unrestricted picklist
+      expect(errorOf(store.insert('Contact', [{ LastName: 'L', Email: 'not an email' }]))).to.include({ errorCode: 'INVALID_EMAIL_ADDRESS' });
+      ok(store.insert('Contact', [{ LastName: 'L', Email: 'ada@example.org' }]));
     });
 
     it('MALFORMED_ID, INVALID_CROSS_REFERENCE_KEY and wrong-type references', () => {

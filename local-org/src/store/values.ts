@@ -15,6 +15,8 @@ function deserialiseError(f: FieldDef, raw: unknown, javaType: string): never {
   return fail('JSON_PARSER_ERROR', `Cannot deserialize instance of ${javaType} from ${typeof raw === 'string' ? 'VALUE_STRING' : 'VALUE'} value ${shown} or request may be missing a required field`, [f.name]);
 }
 
+// Salesforce's check is looser than RFC 5322 but needs local@domain.tld without spaces.
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
 
@@ -116,6 +118,7 @@ export function coerce(f: FieldDef, raw: unknown): Stored {
       if (s.length > f.length && f.length > 0) {
         fail('STRING_TOO_LONG', `${f.label}: data value too large: ${s.length > 50 ? s.slice(0, 50) + '...' : s} (max length=${f.length})`, [f.name]);
       }
+      if (f.type === 'email' && !EMAIL_RE.test(s)) fail('INVALID_EMAIL_ADDRESS', `${f.label}: invalid email address: ${s}`, [f.name]);
       if (f.type === 'picklist' && f.restrictedPicklist) return restrictedValue(f, s);
       if (f.type === 'multipicklist' && f.restrictedPicklist) return s.split(';').map((v) => restrictedValue(f, v)).join(';');
       return s;
