@@ -15,6 +15,7 @@ import type { OrgContext } from './http/context.js';
 import { INVALID_SESSION } from './http/pipeline.js';
 import { sendError, sendJson } from './http/respond.js';
 import { createServer } from './http/server.js';
+import { deployPermissionSets } from './deploy.js';
 import { createSchema } from './schema/registry.js';
 import { seedOnlineRetail, type SeedProgress, type SeedReport } from './seed/online-retail.js';
 import { replayInvoices, type ReplayOptions, type ReplayReport } from './seed/replay.js';
@@ -96,6 +97,7 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
   const clock = opts.clock ?? (() => new Date());
   const host = opts.host ?? '127.0.0.1';
   const store = openOrgStore({ file: opts.db, schema: createSchema(), clock });
+  deployPermissionSets(store);
   try {
     let seedReport: SeedReport | undefined;
     if (opts.seed) {

@@ -2,6 +2,7 @@
 // relationships wired onto parents (Account.Opportunities, Account.Product_Recommendations__r, ...).
 import type { ChildRelationship, ObjectDef, Schema } from '../types.js';
 import { DEFAULT_METADATA_DIR, readCustomObjects, type CustomObjectSource } from './metadata.js';
+import { permissionSetObjects } from './permission-sets.js';
 import { standardObjects } from './standard-objects.js';
 
 export type SchemaOptions = {
@@ -14,7 +15,7 @@ export type SchemaOptions = {
 export function createSchema(opts: SchemaOptions = {}): Schema {
   const custom = opts.customObjects ?? readCustomObjects(opts.metadataDir ?? DEFAULT_METADATA_DIR);
   const activityTargets = custom.filter((c) => c.enableActivities).map((c) => c.def.name);
-  return schemaFromObjects([...standardObjects(activityTargets), ...custom.map((c) => c.def)]);
+  return schemaFromObjects([...standardObjects(activityTargets), ...permissionSetObjects(), ...custom.map((c) => c.def)]);
 }
 
 export function schemaFromObjects(objects: ObjectDef[]): Schema {
