@@ -6,7 +6,7 @@ import { getOr404, objectOr404, writeRecords, type OrgContext } from '../context
 import type { ApiRequest, ApiResponse, Params, RouteTable } from '../router.js';
 import { canonicalId } from '../../soql/ids.js';
 import { readCsv, writeCsv } from './csv.js';
-import { isTerminal, newJobBase, sfTime, type JobBase } from './jobs.js';
+import { isTerminal, jobFormat, jobHeader, newJobBase, sfTime, type JobBase } from './jobs.js';
 import { jsonObject } from '../body.js';
 
 const OPERATIONS = ['insert', 'update', 'upsert', 'delete', 'hardDelete'] as const;
@@ -28,18 +28,9 @@ type IngestJob = JobBase & {
 
 function info(job: IngestJob): Record<string, unknown> {
   return {
-    id: job.id,
-    operation: job.operation,
-    object: job.object,
-    createdById: job.createdById,
-    createdDate: job.createdDate,
-    systemModstamp: job.systemModstamp,
-    state: job.state,
+    ...jobHeader(job, job.state),
     ...(job.externalIdFieldName ? { externalIdFieldName: job.externalIdFieldName } : {}),
-    concurrencyMode: 'Parallel',
-    contentType: 'CSV',
-    apiVersion: Number(job.apiVersion),
-    jobType: 'V2Ingest',
+    ...jobFormat(job, 'V2Ingest'),
     contentUrl: `services/data/v${job.apiVersion}/jobs/ingest/${job.id}/batches`,
     lineEnding: job.lineEnding,
     columnDelimiter: job.columnDelimiter,

@@ -70,3 +70,25 @@ export function newJobBase(
 export function isTerminal(state: JobState): boolean {
   return state === 'JobComplete' || state === 'Failed' || state === 'Aborted';
 }
+
+/** The JobInfo fields both job kinds share, in the order Salesforce lists them. */
+export function jobHeader(job: JobBase, state: JobState): Record<string, unknown> {
+  return {
+    id: job.id,
+    operation: job.operation,
+    object: job.object,
+    createdById: job.createdById,
+    createdDate: job.createdDate,
+    systemModstamp: job.systemModstamp,
+    state,
+  };
+}
+
+export function jobFormat(job: JobBase, jobType: 'V2Ingest' | 'V2Query'): Record<string, unknown> {
+  return {
+    concurrencyMode: 'Parallel',
+    contentType: 'CSV',
+    apiVersion: Number(job.apiVersion),
+    jobType,
+  };
+}

@@ -5,7 +5,7 @@ import type { Cell } from '../../soql/records.js';
 import { getOr404, type OrgContext } from '../context.js';
 import type { ApiResponse, RouteTable } from '../router.js';
 import { writeCsv } from './csv.js';
-import { isTerminal, newJobBase, type JobBase } from './jobs.js';
+import { isTerminal, jobFormat, jobHeader, newJobBase, type JobBase } from './jobs.js';
 import { jsonObject } from '../body.js';
 
 /** Rows per results page when the client sends no maxRecords. */
@@ -18,17 +18,8 @@ type QueryJob = JobBase & { query: string; columns: string[]; rows: (string | nu
 
 function info(job: QueryJob, complete: boolean): Record<string, unknown> {
   return {
-    id: job.id,
-    operation: job.operation,
-    object: job.object,
-    createdById: job.createdById,
-    createdDate: job.createdDate,
-    systemModstamp: job.systemModstamp,
-    state: complete ? job.state : 'UploadComplete',
-    concurrencyMode: 'Parallel',
-    contentType: 'CSV',
-    apiVersion: Number(job.apiVersion),
-    jobType: 'V2Query',
+    ...jobHeader(job, complete ? job.state : 'UploadComplete'),
+    ...jobFormat(job, 'V2Query'),
     lineEnding: job.lineEnding,
     columnDelimiter: job.columnDelimiter,
     numberRecordsProcessed: complete ? job.numberRecordsProcessed : 0,
