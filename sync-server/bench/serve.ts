@@ -1,0 +1,96 @@
+// `npm run bench:serve`: latency and throughput of GET /accounts/:id/recommendations, the call real-time
+// callers (the LWC) make. The service runs here on a real mirror filled with a synthetic model output of the
+// demo's size; autocannon runs in a second process on loopback at 1, 50 and 200 connections.
+//   npm run bench:serve [-- --duration 10 --accounts 4300 --per-account 20]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config/load-config.js';
+import type { AccountInsight, Recommendation, Segment } from '../src/domain/types.js';
+import { idChecksum } from '../src/http/salesforce-id.js';
+import { mirrorResultsStore } from '../src/http/mirror-store.js';
+import { startService } from '../src/http/service.js';
+import { createLogger } from '../src/logging/logger.js';
+import { openMirror } from '../src/mirror/db.js';
+import { saveModelOutput } from '../src/mirror/results.js';
+
+const { values } = parseArgs({ options: {
+  duration: { type: 'string', default: '10' }, accounts: { type: 'string', default: '4300' }, 'per-account': { type: 'string', default: '20' },
+  connections: { type: 'string', default: '1,50,200' },
+} });
+const duration = Number(values.duration);
+const accounts = Number(values.accounts);
+const perAccount = Number(values['per-account']);
+const levels = values.connections.split(',').map(Number);
+
+const sfId = (prefix: string, n: number): string => {
+  const id15 = `${prefix}5g${n.toString(36).padStart(10, '0')}`;
+  return id15 + idChecksum(id15);
+};
+
+function syntheticOutput(): { ids: string[]; insights: AccountInsight[]; recommendations: Recommendation[]; segments: Segment[] } {
+  const ids = Array.from({ length: accounts }, (_, i) => sfId('001', i + 1));
+  const recommendations: Recommendation[] = [];
+  for (const [a, accountId] of ids.entries()) {
+    for (let r = 0; r < perAccount; r++) {
+      const kind = r % 2 === 0 ? 'Cross-sell' : 'Buy again';
+      recommendations.push({
+        accountId, productId: sfId('01t', (a * 7 + r * 13) % 3600 + 1), kind, rank: Math.floor(r / 2) + 1, score: 1 - r / (perAccount + 1),
+        confidence: r < 4 ? 'High' : 'Medium', reason: `Accounts that bought WHITE HANGING HEART T-LIGHT HOLDER also bought this (${r + 3} of ${r + 9})`,
+        evidence: { coBuyers: r + 3, support: r + 9 }, expectedRevenue: 25 + r, opportunityId: null,
+      });
+    }
+  }
+  const insights = ids.map((accountId, i): AccountInsight => ({
+    accountId, segmentKey: ['champions', 'loyal', 'at-risk'][i % 3], previousSegmentKey: null, segmentChangedOn: null, lifecycleStage: 'Active',
+    recencyDays: i % 300, frequency: 1 + (i % 20), monetary: 100 * (1 + (i % 50)), averageOrderValue: 100, engagementScore: i % 100, churnRisk: (i % 10) / 10, holdout: false, signals: {},
+  }));
+  return { ids, insights, recommendations, segments: [] };
+}
+
+type LevelResult = { connections: number; requests: number; requestsPerSecond: number; latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number }; non2xx: number; errors: number; timeouts: number };
+
+function load(url: string, token: string, connections: number, seconds: number, ids: string[]): Promise<LevelResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'serve-load.ts'), url, token, String(connections), String(seconds)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as LevelResult) : reject(new Error(`load generator exited with ${code}`))));
+    child.stdin.end(ids.join('\n'));
+  });
+}
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'reco-bench-serve-'));
+const mirror = openMirror(path.join(dir, 'mirror.db'));
+const { ids, ...output } = syntheticOutput();
+saveModelOutput(mirror.db, 'bench', { asOf: new Date().toISOString(), metrics: {}, ...output });
+const token = 'bench-token-0123456789abcdef';
+const config = loadConfig({ env: {}, overrides: { auth: { token }, server: { port: 0 }, schedule: { enabled: false }, log: { level: 'warn' } } });
+const service = await startService(config, createLogger({ level: 'warn' }), {
+  pipeline: () => Promise.reject(new Error('runs are not part of this benchmark')),
+  store: mirrorResultsStore(mirror.db),
+  orgProbe: async () => {},
+  onClose: () => mirror.close(),
+});
+try {
+  process.stdout.write(`bench:serve  load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; ${accounts} accounts x ${perAccount} recommendations (${(accounts * perAccount).toLocaleString()} cached), ${os.cpus().length} CPUs, Node ${process.version}, ${duration} s per level\n`);
+  await load(service.url, token, 10, 2, ids); // warm-up: JIT, connection pools
+  const results: Array<LevelResult & { serverCpuUsPerRequest: number }> = [];
+  for (const connections of levels) {
+    // The server's own CPU time per request does not depend on what else the machine runs, unlike latency.
+    const cpuBefore = process.cpuUsage();
+    const r = await load(service.url, token, connections, duration, ids);
+    const cpu = process.cpuUsage(cpuBefore);
+    const serverCpuUsPerRequest = Math.round(((cpu.user + cpu.system) / r.requests) * 10) / 10;
+    results.push({ ...r, serverCpuUsPerRequest });
+    process.stdout.write(`  ${String(connections).padStart(3)} connections: p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms, ${Math.round(r.requestsPerSecond).toLocaleString()} req/s (${r.requests.toLocaleString()} requests, non-2xx ${r.non2xx}, errors ${r.errors}); server CPU ${serverCpuUsPerRequest} us/request\n`);
+    if (r.non2xx || r.errors) throw new Error(`${r.non2xx} non-2xx responses and ${r.errors} errors at ${connections} connections`);
+  }
+  process.stdout.write(`${JSON.stringify({ accounts, perAccount, durationSeconds: duration, cpus: os.cpus().length, node: process.version, results })}\n`);
+} finally {
+  await service.close();
+  rmSync(dir, { recursive: true, force: true });
+}
