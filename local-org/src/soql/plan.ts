@@ -6,7 +6,7 @@ import type {
 import type { FieldType, ObjectDef, Schema } from '../types.js';
 import { badChildRelationship, malformed, noSuchColumn, positionOf, soqlError, unsupportedType } from './errors.js';
 import { compileFunction, isAggregateName, type FunctionLike } from './functions.js';
-import { q, Scope, STRINGISH, type AliasSeq } from './resolve.js';
+import { q, Scope, STRINGISH } from './resolve.js';
 import { compileCondition, liveFilter, type Ctx } from './where.js';
 
 export type FieldNode = { kind: 'field'; key: string; col: number; type: FieldType };
@@ -164,10 +164,7 @@ export class Planner {
     for (const f of fields) {
       if (f.type === 'FieldSubquery') {
         if (!allowChildren) throw malformed(this.soql, positionOf(this.soql, f.subquery.relationshipName), "unexpected token: '('");
-        const node: ChildNode = { kind: 'child', key: '', plan: undefined as unknown as ChildPlan };
-        const { key, plan } = this.child(scope, f.subquery);
-        node.key = key;
-        node.plan = plan;
+        const node: ChildNode = { kind: 'child', ...this.child(scope, f.subquery) };
         shape.push(node);
         children.push(node);
         continue;
@@ -328,4 +325,3 @@ export class Planner {
   }
 }
 
-export type { AliasSeq };

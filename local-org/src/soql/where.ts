@@ -7,7 +7,7 @@ import { dateLiteralRange, isoDate, isoDateTime, normalizeDateTimeLiteral, valid
 import { caretMessage, malformed, positionOf, soqlError, unsupportedType } from './errors.js';
 import { compileFunction, type FunctionLike } from './functions.js';
 import { canonicalId } from './ids.js';
-import { NUMERIC, q, Scope, STRINGISH } from './resolve.js';
+import { NUMERIC, Scope, STRINGISH } from './resolve.js';
 
 export type Ctx = { now: Date; scanAll: boolean };
 
@@ -320,4 +320,3 @@ export function compileCondition(scope: Scope, ctx: Ctx, w: WhereClause | Having
   return compileNode(scope, ctx, conditionTree(w, scope.soql));
 }
 
-export { q };
