@@ -83,6 +83,12 @@ export default class RecoRecommendations extends LightningElement {
         return data ? getFieldValue(data, OPPORTUNITY_ACCOUNT) : undefined;
     }
 
+    // An Opportunity without an Account has nobody to recommend to.
+    get noAccount() {
+        const data = this.opportunity && this.opportunity.data;
+        return this.objectApiName === 'Opportunity' && Boolean(data) && !this.accountId;
+    }
+
     get errors() {
         const insightError = this.insights && this.insights.error;
         const opportunityError = this.opportunity && this.opportunity.error;
@@ -94,12 +100,12 @@ export default class RecoRecommendations extends LightningElement {
     }
 
     get isLoading() {
-        return !this.errors && (!this.records || !this.insightsKnown);
+        return !this.errors && !this.noAccount && (!this.records || !this.insightsKnown);
     }
 
     // Holdout accounts must see nothing, so their lift can be measured against the others.
     get isVisible() {
-        return this.errors || this.isLoading || !isHoldout(this.insights.data.records);
+        return this.errors || this.isLoading || this.noAccount || !isHoldout(this.insights.data.records);
     }
 
     get rows() {

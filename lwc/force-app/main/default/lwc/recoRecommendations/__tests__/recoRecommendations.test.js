@@ -118,6 +118,15 @@ describe('c-reco-recommendations', () => {
         expect(getRelatedListRecords.getLastConfig().parentRecordId).toBe(ACCOUNT_ID);
     });
 
+    it('says so when the Opportunity has no account, instead of loading forever', async () => {
+        const element = await mount({ recordId: '006AA000000002AAAA', objectApiName: 'Opportunity' });
+        getRecord.emit({ apiName: 'Opportunity', id: '006AA000000002AAAA', fields: { AccountId: { value: null } } });
+        await flushPromises();
+        expect(element.shadowRoot.querySelector('lightning-spinner')).toBeNull();
+        expect(element.shadowRoot.querySelector('.no-account').textContent).toMatch(/Link this opportunity/);
+        await expect(element).toBeAccessible();
+    });
+
     it('accepts through updateRecord, marks the row accepted at once and toasts', async () => {
         let resolveUpdate;
         updateRecord.mockImplementation(() => new Promise((resolve) => { resolveUpdate = resolve; }));
