@@ -59,7 +59,8 @@ function single(ctx: OrgContext, req: ApiRequest, op: () => SaveResult): SaveRes
 
 function checkDate(text: string | undefined, name: string): Date {
   // jsforce sends +00:00 offsets; Salesforce also takes Z and +0000.
-  const d = text ? new Date(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : new Date(NaN);
+  // A raw '+' in a query string decodes to a space: read "...T00:00:00 00:00" as the +00:00 it was.
+  const d = text ? new Date(text.replace(/ (\d{2}:?\d{2})$/, '+$1').replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : new Date(NaN);
   if (Number.isNaN(d.getTime())) {
     throw new SfApiError(400, [{ errorCode: 'INVALID_REPLICATION_DATE', message: `${name} must be an ISO-8601 date-time, got: ${text ?? '(missing)'}` }]);
   }

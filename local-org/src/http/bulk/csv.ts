@@ -1,6 +1,6 @@
-// CSV in and out of Bulk jobs, honouring the job's column delimiter and line ending.
+// CSV in and out of Bulk jobs, honouring the job's column delimiter and line ending. Results are written by
+// hand: csv-stringify spent a second per 50,000 rows on options a fully quoted CSV does not need.
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { SfApiError } from '../../types.js';
 import { DELIMITERS, type JobBase } from './jobs.js';
 
@@ -19,11 +19,13 @@ export function readCsv(text: string, job: JobBase): { header: string[]; rows: s
   return { header, rows };
 }
 
+/** Every value double-quoted (as Salesforce's results are), nulls as empty unquoted cells. */
 export function writeCsv(job: JobBase, header: string[], rows: (string | null)[][]): string {
   if (header.length === 0) return '';
-  return stringify([header, ...rows.map((r) => r.map((v) => (v === null ? '' : v)))], {
-    delimiter: DELIMITERS[job.columnDelimiter],
-    record_delimiter: job.lineEnding === 'CRLF' ? 'windows' : 'unix',
-    quoted_string: true,
-  });
+  const delimiter = DELIMITERS[job.columnDelimiter];
+  const eol = job.lineEnding === 'CRLF' ? '\r\n' : '\n';
+  const cell = (v: string | null): string => (v === null ? '' : `"${v.replaceAll('"', '""')}"`);
+  const lines = [header.map(cell).join(delimiter)];
+  for (const r of rows) lines.push(r.map(cell).join(delimiter));
+  return lines.join(eol) + eol;
 }
