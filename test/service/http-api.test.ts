@@ -23,6 +23,10 @@ describe('sync-server HTTP API', () => {
       expect(idChecksum('aBcDEfgHIJKLMNO')).to.equal('025');
       expect(checkSalesforceId('a0D30000001n7Pi')).to.deep.equal({ ok: true, id18: 'a0D30000001n7PiEAI' });
       expect(checkSalesforceId('a0D30000001n7PiEAX').ok).to.equal(false);
+      // 18-character ids are case-insensitive: a case-folded id is restored from its suffix.
+      expect(checkSalesforceId('001m000000qfpysiau')).to.deep.equal({ ok: true, id18: '001M000000qfPySIAU' });
+      expect(checkSalesforceId('001M000000QFPYSIAU')).to.deep.equal({ ok: true, id18: '001M000000qfPySIAU' });
+      expect(checkSalesforceId('001m000000qfpys5au').ok, 'suffix marks a digit as upper case').to.equal(false);
     });
   });
 
