@@ -56,7 +56,7 @@ function train(x: number[][], y: number[]): ChurnModel {
   for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j]) || 1;
   const design = new Matrix(x.map((r) => [1, ...r.map((v, j) => (v - mean[j]) / sd[j])]));
   // The library's gradient is a sum over rows, so the step is scaled by 1/n to stay stable at any size.
-  const lr = new LogisticRegression({ numSteps: 300, learningRate: 1 / x.length });
+  const lr = new LogisticRegression({ numSteps: 100, learningRate: 2 / x.length });
   lr.train(design, Matrix.columnVector(y));
   // With two classes, classifier 0 is "not class 0", i.e. the probability of label 1 (churn).
   return { weights: lr.classifiers[0].weights.to1DArray(), mean, sd };
@@ -79,7 +79,7 @@ export function fitChurn(
   const none: ChurnReport = { auc: null, recencyAuc: null, trainRows: 0, testRows: 0, churnRate: null };
   let minDay = Infinity;
   for (let o = 0; o < orders.day.length; o++) if (orders.user[o] >= 0 && orders.day[o] < minDay) minDay = orders.day[o];
-  const maxRows = opts.maxRows ?? 20000;
+  const maxRows = opts.maxRows ?? 4000;
   const snaps: ReturnType<typeof snapshot>[] = [];
   for (let s = 1; s <= (opts.snapshots ?? 4); s++) {
     const t = asOfDay - HORIZON * s;
