@@ -68,6 +68,18 @@ describe('local-org HTTP: fault injection (jsforce)', () => {
     expect((await c.query("SELECT Id FROM Account WHERE Name = 'After refresh'")).totalSize).to.equal(1);
   });
 
+  it('expire on a Bulk 2.0 call: the 401 body names INVALID_SESSION_ID, so bulk2 refreshes too', async () => {
+    const c = tokenConnection(org);
+    c.bulk2.pollInterval = 20;
+    await c.query('SELECT Id FROM Organization'); // an earlier expire may have revoked the shared token
+    const tokens: string[] = [];
+    c.on('refresh', (t: string) => tokens.push(t));
+    org.setFaults('expire@1~/jobs');
+    const rows = await (await c.bulk2.query('SELECT Id FROM Organization')).toArray();
+    expect(rows).to.have.length(1);
+    expect(tokens).to.have.length(1);
+  });
+
   it('slow delays the call and drop closes the socket (GET retried, POST fails)', async () => {
     org.setFaults('slow:300@1');
     const t0 = Date.now();

@@ -185,6 +185,37 @@ describe('local-org HTTP: authentication, versions and limits (jsforce)', () => 
   });
 });
 
+describe('local-org HTTP: session idle timeout', () => {
+  let org: LocalOrg;
+  let now = Date.parse('2026-03-02T09:00:00Z');
+  before(async () => {
+    org = await startTestOrg({ clock: () => new Date(now) });
+  });
+  after(async () => org.close());
+
+  it('expires a session after two idle hours of the org clock; jsforce then refreshes', async () => {
+    const conn = tokenConnection(org);
+    await conn.query('SELECT Id FROM Organization');
+    now += 60 * 60 * 1000; // one idle hour: still valid
+    await conn.query('SELECT Id FROM Organization');
+    const before = conn.accessToken;
+    now += 2 * 60 * 60 * 1000 + 1000;
+    const bare = new Connection({ instanceUrl: org.url, accessToken: before as string });
+    expect((await rejection(() => bare.query('SELECT Id FROM Organization'))).errorCode).to.equal('INVALID_SESSION_ID');
+    const res = await conn.query('SELECT Id FROM Organization');
+    expect(res.totalSize).to.equal(1);
+    expect(conn.accessToken).not.to.equal(before);
+  });
+
+  it('resets the daily API counter when the org clock passes midnight UTC', async () => {
+    const conn = tokenConnection(org);
+    await conn.query('SELECT Id FROM Organization');
+    expect(org.apiUsage().used).to.be.greaterThan(0);
+    now = Date.parse('2026-03-03T00:00:01Z');
+    expect(org.apiUsage().used).to.equal(0);
+  });
+});
+
 describe('local-org HTTP: daily API limit', () => {
   let org: LocalOrg;
   before(async () => {
