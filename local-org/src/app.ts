@@ -131,6 +131,7 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
       clock,
       schemaLoadedAt: clock(),
       actAs: (userId, fn) => store.asUser(userId, fn),
+      bulkUsage: (kind, n) => counter.consumeBulk(kind, n),
     };
     const local = express.Router();
     local.post('/replay', (req, res) => {

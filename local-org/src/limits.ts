@@ -12,19 +12,27 @@ export type ApiCounter = {
   usage(): ApiUsage;
   /** The Sforce-Limit-Info header value jsforce parses into conn.limitInfo. */
   header(): string;
+  /** Consumes Bulk allocations: ingest batches (one per 10,000 rows) and query jobs. */
+  consumeBulk(kind: 'batches' | 'queryJobs', n: number): void;
   /** The GET /limits body (Max/Remaining per allocation). */
   limits(): Record<string, { Max: number; Remaining: number }>;
 };
+
+const BULK_BATCHES_PER_DAY = 15000;
+const BULK_QUERY_JOBS_PER_DAY = 10000;
 
 export function createApiCounter(limit: number, clock: () => Date): ApiCounter {
   if (!Number.isInteger(limit) || limit < 0) throw new Error(`daily API limit must be a non-negative integer, got ${limit}`);
   let day = '';
   let used = 0;
+  const bulk = { batches: 0, queryJobs: 0 };
   const roll = (): void => {
     const today = clock().toISOString().slice(0, 10);
     if (today !== day) {
       day = today;
       used = 0;
+      bulk.batches = 0;
+      bulk.queryJobs = 0;
     }
   };
   const usage = (): ApiUsage => {
@@ -43,6 +51,10 @@ export function createApiCounter(limit: number, clock: () => Date): ApiCounter {
       const u = usage();
       return `api-usage=${u.used}/${u.limit}`;
     },
+    consumeBulk(kind, n) {
+      roll();
+      bulk[kind] += n;
+    },
     limits() {
       const u = usage();
       const full = (max: number) => ({ Max: max, Remaining: max });
@@ -51,9 +63,9 @@ export function createApiCounter(limit: number, clock: () => Date): ApiCounter {
         ConcurrentSyncReportRuns: full(20),
         DailyApiRequests: { Max: u.limit, Remaining: u.limit - u.used },
         DailyAsyncApexExecutions: full(250000),
-        DailyBulkApiBatches: full(15000),
+        DailyBulkApiBatches: { Max: BULK_BATCHES_PER_DAY, Remaining: Math.max(0, BULK_BATCHES_PER_DAY - bulk.batches) },
         DailyBulkV2QueryFileStorageMB: full(976562),
-        DailyBulkV2QueryJobs: full(10000),
+        DailyBulkV2QueryJobs: { Max: BULK_QUERY_JOBS_PER_DAY, Remaining: Math.max(0, BULK_QUERY_JOBS_PER_DAY - bulk.queryJobs) },
         DailyGenericStreamingApiEvents: full(10000),
         DailyStreamingApiEvents: full(10000),
         DataStorageMB: full(5),

@@ -57,6 +57,15 @@ describe('local-org HTTP: fault injection (jsforce)', () => {
     expect(bulk.successfulResults).to.have.length(1);
   });
 
+  it('a lock rate draws per record', async () => {
+    org.setFaults('lock=1');
+    const all = (await conn.sobject('Account').create([{ Name: 'R1' }, { Name: 'R2' }, { Name: 'R3' }])) as unknown as { success: boolean }[];
+    expect(all.map((r) => r.success)).to.deep.equal([false, false, false]);
+    org.setFaults('lock=0');
+    const none = (await conn.sobject('Account').create([{ Name: 'R4' }, { Name: 'R5' }])) as unknown as { success: boolean }[];
+    expect(none.map((r) => r.success)).to.deep.equal([true, true]);
+  });
+
   it('expire invalidates the session: jsforce refreshes and replays the call', async () => {
     const c = tokenConnection(org);
     const tokens: string[] = [];

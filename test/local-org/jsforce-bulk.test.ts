@@ -113,6 +113,15 @@ describe('local-org HTTP: Bulk API 2.0 (jsforce bulk2)', () => {
     expect(total).to.equal(450);
   });
 
+  it('counts ingest batches and query jobs against the /limits allocations', async () => {
+    const before = await conn.limits();
+    await conn.bulk2.loadAndWaitForResults({ object: 'Account', operation: 'insert', input: [{ Name: 'Counted' }] });
+    await (await conn.bulk2.query('SELECT Id FROM Organization')).toArray();
+    const after = await conn.limits();
+    expect(before.DailyBulkApiBatches.Remaining - after.DailyBulkApiBatches.Remaining).to.equal(1);
+    expect(before.DailyBulkV2QueryJobs.Remaining - after.DailyBulkV2QueryJobs.Remaining).to.equal(1);
+  });
+
   it('rejects SOQL Bulk 2.0 does not support', async () => {
     const err = await rejection(async () => (await conn.bulk2.query('SELECT COUNT() FROM Account')).toArray());
     expect(err.message).to.match(/not supported|COUNT/i);

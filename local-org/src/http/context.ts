@@ -10,6 +10,8 @@ export type OrgContext = {
   clock: () => Date;
   /** When the schema was loaded: describe's Last-Modified and the If-Modified-Since baseline. */
   schemaLoadedAt: Date;
+  /** Records use of the Bulk allocations /limits reports. */
+  bulkUsage(kind: 'batches' | 'queryJobs', n: number): void;
   /** Runs a call as the session's user (CreatedById, LastModifiedById, default OwnerId). */
   actAs<T>(userId: string, fn: () => T): T;
 };

@@ -145,6 +145,7 @@ function process(ctx: OrgContext, req: ApiRequest, job: IngestJob): void {
     job.unprocessed = rows;
     return;
   }
+  ctx.bulkUsage('batches', Math.max(1, Math.ceil(rows.length / CHUNK)));
   const locked = req.locks(rows.length);
   const idColumn = header.findIndex((h) => h.toLowerCase() === 'id');
   for (let start = 0; start < rows.length; start += CHUNK) {

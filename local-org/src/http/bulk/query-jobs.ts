@@ -57,6 +57,7 @@ export function addQueryJobRoutes(t: RouteTable, ctx: OrgContext, jobs: Map<stri
     job.numberRecordsProcessed = job.rows.length;
     job.totalProcessingTime = Date.now() - started;
     jobs.set(job.id, job);
+    ctx.bulkUsage('queryJobs', 1);
     return json(200, info(job, false));
   });
 
