@@ -171,7 +171,9 @@ describe('local-org store', () => {
       expect(errorOf(store.insert('Account', [{ Name: 'A', OwnerId: 'INVALID_OWNER' }]))).to.deep.equal({ errorCode: 'MALFORMED_ID', message: 'Owner ID: id value of incorrect type: INVALID_OWNER', fields: ['OwnerId'] });
       expect(errorOf(store.insert('Opportunity', [{ Name: 'X', StageName: 'Prospecting', CloseDate: '2024-01-01', AccountId: '0015g00000000zzAAA'.slice(0, 15) }]))).to.include({ errorCode: 'INVALID_CROSS_REFERENCE_KEY' });
       const { opp, account } = basics();
-      expect(errorOf(store.insert('Contact', [{ LastName: 'L', AccountId: opp }]))).to.include({ errorCode: 'FIELD_INTEGRITY_EXCEPTION' });
+      expect(errorOf(store.insert('Contact', [{ LastName: 'L', AccountId: opp }]))).to.deep.equal({ errorCode: 'FIELD_INTEGRITY_EXCEPTION', message: `Account ID: id value of incorrect type: ${opp}`, fields: ['AccountId'] });
+      const product = one(store.insert('Product2', [{ Name: 'P' }]));
+      expect(errorOf(store.insert('Task', [{ Subject: 'x', WhatId: product }])).message).to.equal(`Related To ID: id value of incorrect type: ${product}`);
       ok(store.delete([account]));
       expect(errorOf(store.insert('Contact', [{ LastName: 'L', AccountId: account }]))).to.include({ errorCode: 'INVALID_CROSS_REFERENCE_KEY' });
       expect(errorOf(store.update('Account', [{ Id: 'nope', Name: 'x' }])).errorCode).to.equal('MALFORMED_ID');

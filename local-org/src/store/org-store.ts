@@ -275,7 +275,8 @@ class SqliteOrgStore implements LocalOrgStore {
   private checkReference(ctx: DmlContext, f: FieldDef, id: string): void {
     const target = this.schema.byKeyPrefix(keyPrefixOf(id));
     if (!target || !f.referenceTo.includes(target.name)) {
-      fail('FIELD_INTEGRITY_EXCEPTION', `field integrity exception: ${f.name} (${f.label}: id value of incorrect type: ${id})`, [f.name]);
+      // What a real org answers, e.g. "Related To ID: id value of incorrect type: 001..." for a Task WhatId.
+      fail('FIELD_INTEGRITY_EXCEPTION', `${f.label}: id value of incorrect type: ${id}`, [f.name]);
     }
     if (!ctx.row(target.name, id)) fail('INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [f.name]);
   }
