@@ -46,7 +46,7 @@ describe('replayInvoices', function () {
     // Another "process": a new store on the same file, an hour later.
     const later = new Date(SATURDAY.getTime() + 3_600_000);
     const replaying = open(later, dbFile);
-    const first = replayInvoices(replaying, { count: 1 });
+    const first = replayInvoices(replaying, { count: 1, housekeeping: true });
     expect(first).to.deep.include({ invoices: 1, opportunities: 1, lineItems: 1, accounts: 1, remaining: 1 });
     const opp = rows(replaying, `SELECT * FROM Opportunity WHERE Name = 'Invoice 536374'`)[0];
     expect(opp).to.include({ StageName: 'Closed Won', CloseDate: '2026-11-18', Amount: 12.75, CreatedDate: later.toISOString(), SystemModstamp: later.toISOString() });
@@ -60,7 +60,7 @@ describe('replayInvoices', function () {
     expect(changed).to.deep.equal([{ Name: 'Invoice 536374', IsDeleted: 0 }, { Name: 'Invoice C536369', IsDeleted: 1 }]);
     expect(rows(replaying, `SELECT IsDeleted FROM OpportunityLineItem WHERE OpportunityId = (SELECT Id FROM Opportunity WHERE Name = 'Invoice C536369')`)).to.deep.equal([{ IsDeleted: 1 }]);
 
-    const rest = replayInvoices(replaying, { until: '2026-11-21' });
+    const rest = replayInvoices(replaying, { until: '2026-11-21', housekeeping: true });
     expect(rest).to.deep.include({ invoices: 1, accounts: 0, remaining: 0, until: '2026-11-21', deleted: [] }); // no cancellation left
     const last = rows(replaying, `SELECT o.Amount, a.AccountNumber FROM Opportunity o JOIN Account a ON a.Id = o.AccountId WHERE o.Name = 'Invoice 536375'`)[0];
     expect(last).to.deep.equal({ Amount: 19.5, AccountNumber: '17850' });
@@ -71,7 +71,7 @@ describe('replayInvoices', function () {
   it('replays nothing past until and leaves the rest pending', async () => {
     const store = open(SATURDAY);
     await seedOnlineRetail(store, { file: tmp.write('fixture.csv', fixtureCsv()), asOf: '2026-11-01' });
-    const r = replayInvoices(store, { until: '2026-11-19', housekeeping: false });
+    const r = replayInvoices(store, { until: '2026-11-19' });
     // Pending from 2026-11-01: the shifted 2011-12-02, -05 and -07 invoices are before the 19th; -09 is not.
     expect(r).to.deep.include({ invoices: 3, remaining: 1, deleted: [] });
     expect(rows(store, `SELECT COUNT(*) AS n FROM Opportunity WHERE Name = 'Invoice 536375'`)[0].n).to.equal(0);

@@ -1,7 +1,7 @@
 // Reads an Online Retail file into the shape the seeder writes: invoices grouped with their lines, one
 // aggregate per stock code and per customer, and every row that cannot become a record counted under the
 // reason it was dropped (with the first CSV line numbers, so a user can look at the rows themselves).
-import { readOnlineRetail, type OnlineRetailRow } from './online-retail-csv.js';
+import { readOnlineRetailBatches, type OnlineRetailRow } from './online-retail-csv.js';
 import { sourceTimeMs } from './dates.js';
 
 export type SkipReason =
@@ -90,7 +90,7 @@ export async function loadRetailData(file: string): Promise<RetailData> {
     noteSkip(skipped, 'malformed-row', r.line);
     if (malformed.length < MAX_EXAMPLES) malformed.push(`${file}: line ${r.line}: ${r.reason}`);
   };
-  for await (const row of readOnlineRetail(file, onReject)) {
+  for await (const batch of readOnlineRetailBatches(file, onReject)) for (const row of batch) {
     rows += 1;
     const atMs = sourceTimeMs(row.invoiceDate);
     if (atMs < firstSourceMs) firstSourceMs = atMs;

@@ -6,7 +6,7 @@
 // replayed invoice go in too. Each call is one transaction that also removes what it played from the
 // pending tables, so a replay is never applied twice, even from another process on the same --db file.
 //
-// Housekeeping (on by default, `housekeeping: false` turns it off): a replay that plays at least one invoice
+// Housekeeping (off by default, `housekeeping: true` turns it on): a replay that plays at least one invoice
 // also deletes the oldest Closed Lost opportunity (a cancellation) that the seed loaded, as a user tidying
 // up would. Its line items go with it. That gives an incremental sync a real deletion to pick up
 // (IsDeleted / queryAll / getDeleted), next to the inserts. The source data is not changed by it.
@@ -20,7 +20,7 @@ export type ReplayOptions = {
   until?: string;
   /** Replay at most this many invoices. Without until and count, everything pending is replayed. */
   count?: number;
-  /** Also delete one old cancelled opportunity per replay (default true); see the note above. */
+  /** Also delete one old cancelled opportunity per replay (default false); see the note above. */
   housekeeping?: boolean;
 };
 
@@ -137,7 +137,7 @@ export function replayInvoices(store: OrgStore, opts: ReplayOptions = {}): Repla
     }
     while (ai < activities.length) playActivity(activities[ai++]);
 
-    if (report.invoices > 0 && opts.housekeeping !== false) {
+    if (report.invoices > 0 && opts.housekeeping === true) {
       // Seeded records were backdated; replayed ones carry the store's now, so CreatedDate tells them apart.
       const stale = db
         .prepare(`SELECT Id, Name FROM Opportunity WHERE StageName = 'Closed Lost' AND IsDeleted = 0 ORDER BY CreatedDate, Id LIMIT 1`)
