@@ -6,8 +6,12 @@ import RecoSegmentsList from '../../plugin/src/commands/reco/segments/list.js';
 import RecoStatus from '../../plugin/src/commands/reco/status.js';
 
 type FakeRequest = { url?: string; method?: string };
-const envelope = (records: object[]) => ({ totalSize: records.length, done: true, records });
-const soqlOf = (req: FakeRequest): string => decodeURIComponent(new URL(req.url ?? '', 'http://x').searchParams.get('q') ?? '');
+// fakeConnectionRequest is typed AnyJson in and out; these are the Salesforce shapes behind that type.
+const envelope = (records: object[]): never => ({ totalSize: records.length, done: true, records }) as never;
+const soqlOf = (request: unknown): string => {
+  const req = request as FakeRequest;
+  return decodeURIComponent(new URL(req.url ?? '', 'http://x').searchParams.get('q') ?? '');
+};
 
 describe('sf reco recommend show / segments list / status (unit)', () => {
   const $$ = new TestContext();
@@ -24,7 +28,7 @@ describe('sf reco recommend show / segments list / status (unit)', () => {
 
   it('resolves an account by name and returns its open recommendations in rank order', async () => {
     $$.fakeConnectionRequest = (request) => {
-      const soql = soqlOf(request as FakeRequest);
+      const soql = soqlOf(request);
       queries.push(soql);
       if (soql.startsWith('SELECT Id, Name FROM Account')) return Promise.resolve(envelope([{ Id: '001000000000001AAA', Name: "O'Brien Ltd" }]));
       if (soql.includes('FROM Product_Recommendation__c')) {
@@ -34,7 +38,7 @@ describe('sf reco recommend show / segments list / status (unit)', () => {
           ]),
         );
       }
-      return Promise.reject(new Error(`unexpected request ${request.url}`));
+      return Promise.reject(new Error(`unexpected request ${soqlOf(request)}`));
     };
     const result = await RecoRecommendShow.run(['--target-org', testOrg.username, '--account', "O'Brien Ltd", '--kind', 'buy-again']);
     expect(result.account).to.deep.equal({ id: '001000000000001AAA', name: "O'Brien Ltd" });
@@ -92,7 +96,7 @@ describe('sf reco recommend show / segments list / status (unit)', () => {
 
   it('lists segments largest first and runs newest first', async () => {
     $$.fakeConnectionRequest = (request) => {
-      const soql = soqlOf(request as FakeRequest);
+      const soql = soqlOf(request);
       queries.push(soql);
       if (soql.includes('FROM Customer_Segment__c')) {
         return Promise.resolve(envelope([{ Name: 'Champions', Key__c: 'champions', Account_Count__c: 412, Description__c: 'ordered 9 times in 90 days' }]));

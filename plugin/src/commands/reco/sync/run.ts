@@ -1,0 +1,116 @@
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Messages, SfError } from '@salesforce/core';
+import { MultiStageOutput } from '@oclif/multi-stage-output';
+import type { Connection as JsforceConnection } from 'jsforce';
+import { openMirror } from '@reco/sync-server/mirror/db.js';
+import { runPipeline, type ProgressEvent, type RunSummary } from '@reco/sync-server/pipeline/run-pipeline.js';
+import { defaultDataDir } from '../../../shared/data-dir.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@reco/plugin-reco', 'reco.sync.run');
+
+const STAGES = ['extract', 'clean', 'models', 'writeback', 'finish'] as const;
+
+export type RecoSyncRunResult = {
+  runId: string;
+  kind: string;
+  status: string;
+  resumed: boolean;
+  durationMs: number;
+  apiCalls: number;
+  recordsRead: number;
+  recordsWritten: number;
+  recordsFailed: number;
+  failuresByCode: Record<string, number>;
+  dataDir: string;
+  error: string | null;
+};
+
+type StageData = { status: string };
+
+export default class RecoSyncRun extends SfCommand<RecoSyncRunResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+    full: Flags.boolean({ summary: messages.getMessage('flags.full.summary'), default: false }),
+    'data-dir': Flags.directory({ summary: messages.getMessage('flags.data-dir.summary') }),
+  };
+
+  public async run(): Promise<RecoSyncRunResult> {
+    const { flags } = await this.parse(RecoSyncRun);
+    const org = flags['target-org'];
+    const conn = org.getConnection(flags['api-version']);
+    const dataDir = flags['data-dir'] ?? defaultDataDir(org.getOrgId());
+    const mirror = openMirror(dataDir);
+    const ms = new MultiStageOutput<StageData>({
+      jsonEnabled: this.jsonEnabled(),
+      stages: [...STAGES],
+      title: messages.getMessage('title', [flags.full ? 'Full' : 'Incremental', org.getUsername() ?? '']),
+      postStagesBlock: [{ type: 'dynamic-key-value', label: messages.getMessage('label.Status'), get: (d) => d?.status }],
+    });
+    const onProgress = (e: ProgressEvent): void => {
+      if (e.status === 'running' && (STAGES as readonly string[]).includes(e.stage)) ms.goto(e.stage);
+    };
+    let summary: RunSummary;
+    try {
+      // @salesforce/core's Connection is jsforce's Node build; the pipeline uses only the API both share.
+      summary = await runPipeline(
+        { connection: conn as unknown as JsforceConnection, mirror },
+        { kind: flags.full ? 'Full' : 'Incremental', onProgress },
+      );
+    } catch (err) {
+      ms.error();
+      throw err;
+    } finally {
+      mirror.close();
+    }
+    ms.updateData({ status: summary.status });
+    if (summary.status === 'Failed') ms.error();
+    else ms.stop(summary.status === 'Partial' ? 'warning' : 'completed');
+
+    const result = toResult(summary, dataDir);
+    this.table({
+      title: messages.getMessage('title.Summary'),
+      data: [
+        { Measure: 'Run', Value: result.runId },
+        { Measure: 'Status', Value: result.status + (result.resumed ? ' (resumed)' : '') },
+        { Measure: 'Records read', Value: result.recordsRead },
+        { Measure: 'Records written', Value: result.recordsWritten },
+        { Measure: 'Records failed', Value: result.recordsFailed },
+        { Measure: 'API calls', Value: result.apiCalls },
+        { Measure: 'Duration', Value: `${(result.durationMs / 1000).toFixed(1)} s` },
+      ],
+    });
+    const codes = Object.entries(result.failuresByCode);
+    if (codes.length > 0) this.table({ title: messages.getMessage('title.Failures'), data: codes.map(([Code, Count]) => ({ Code, Count })) });
+    if (summary.status === 'Failed') {
+      throw new SfError(messages.getMessage('error.RunFailed', [summary.error ?? '']), 'RunFailedError', messages.getMessages('error.RunFailed.actions'), 1).setData(result);
+    }
+    if (summary.status === 'Partial') this.warn(messages.getMessage('warning.Partial', [result.recordsFailed]));
+    else this.logSuccess(messages.getMessage('success', [result.runId]));
+    return result;
+  }
+}
+
+function toResult(s: RunSummary, dataDir: string): RecoSyncRunResult {
+  const failuresByCode: Record<string, number> = {};
+  for (const f of s.writeback?.failures ?? []) failuresByCode[f.code] = (failuresByCode[f.code] ?? 0) + 1;
+  return {
+    runId: s.runId,
+    kind: s.kind,
+    status: s.status,
+    resumed: s.resumed,
+    durationMs: s.durationMs,
+    apiCalls: s.apiCalls,
+    recordsRead: s.extract.reduce((n, o) => n + o.fetched, 0),
+    recordsWritten: s.writeback?.written ?? 0,
+    recordsFailed: s.writeback?.failed ?? 0,
+    failuresByCode,
+    dataDir,
+    error: s.error,
+  };
+}

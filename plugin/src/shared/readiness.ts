@@ -1,0 +1,52 @@
+import type { Connection } from '@salesforce/core';
+import { DEFAULT_MINIMUMS } from '@reco/sync-server/clean/rules.js';
+
+export type ReadinessCheck = { model: string; measure: string; have: number; need: number; ready: boolean };
+
+// Aggregate queries cost one API call each and never pull records, so the check stays cheap on large orgs.
+// GROUP BY results are capped at 2,000 groups, far above any minimum.
+async function count(conn: Connection, soql: string): Promise<number> {
+  const res = await conn.query<{ n?: number }>(soql);
+  if (/^SELECT COUNT\(\)/i.test(soql)) return res.totalSize;
+  if (/GROUP BY/i.test(soql)) return res.records.length;
+  return Number(res.records[0]?.n ?? 0);
+}
+
+async function historyDays(conn: Connection): Promise<number> {
+  const res = await conn.query<{ firstClose: string | null; lastClose: string | null }>(
+    'SELECT MIN(CloseDate) firstClose, MAX(CloseDate) lastClose FROM Opportunity WHERE IsWon = true',
+  );
+  const row = res.records[0];
+  if (!row?.firstClose || !row.lastClose) return 0;
+  return Math.round((Date.parse(row.lastClose) - Date.parse(row.firstClose)) / 86_400_000);
+}
+
+/** Compares the org's history with what each model needs (the same minimums the pipeline's clean stage uses). */
+export async function checkDataReadiness(conn: Connection): Promise<ReadinessCheck[]> {
+  const min = DEFAULT_MINIMUMS;
+  const accounts = await count(conn, 'SELECT COUNT_DISTINCT(AccountId) n FROM Opportunity WHERE IsWon = true AND HasOpportunityLineItem = true');
+  const multiProduct = await count(
+    conn,
+    'SELECT OpportunityId FROM OpportunityLineItem WHERE Opportunity.IsWon = true GROUP BY OpportunityId HAVING COUNT_DISTINCT(Product2Id) >= 2 LIMIT 2000',
+  );
+  const products = await count(conn, 'SELECT COUNT_DISTINCT(Product2Id) n FROM OpportunityLineItem WHERE Opportunity.IsWon = true');
+  const repeat = await count(conn, 'SELECT AccountId FROM Opportunity WHERE IsWon = true GROUP BY AccountId HAVING COUNT(Id) >= 2 LIMIT 2000');
+  const days = await historyDays(conn);
+  const check = (model: string, measure: string, have: number, need: number): ReadinessCheck => ({ model, measure, have, need, ready: have >= need });
+  return [
+    check('segmentation', 'accounts with won orders', accounts, min.segmentation.accountsWithWonOrders),
+    check('cross-sell', 'won orders with 2+ products', multiProduct, min.crossSell.multiProductOrders),
+    check('cross-sell', 'products sold', products, min.crossSell.products),
+    check('buy-again', 'accounts with 2+ won orders', repeat, min.buyAgain.repeatAccounts),
+    check('churn', 'days of won history', days, min.churn.historyDays),
+    check('churn', 'accounts with won orders', accounts, min.churn.accountsWithWonOrders),
+  ];
+}
+
+/** Activities only sharpen engagement features; their absence is a warning, never a blocker. */
+export async function countActivities(conn: Connection): Promise<{ tasks: number; events: number }> {
+  return {
+    tasks: await count(conn, 'SELECT COUNT() FROM Task'),
+    events: await count(conn, 'SELECT COUNT() FROM Event'),
+  };
+}
