@@ -61,6 +61,10 @@ describe('local-org store', () => {
       expect(store.retrieve('Pricebook2', pricebook)).to.include({ Name: 'Standard Price Book', IsStandard: true, IsActive: true });
     });
 
+    it('says which file it cannot open', () => {
+      expect(() => openOrgStore({ file: path.join(os.tmpdir(), 'no-such-dir-reco', 'org.db'), schema })).to.throw(/cannot open the org database .*no-such-dir-reco/);
+    });
+
     it('reopens a file without bootstrapping again and never reuses ids', () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reco-store-'));
       try {

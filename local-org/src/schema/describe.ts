@@ -46,7 +46,8 @@ function objectUrls(obj: ObjectDef, version: string, full: boolean): Record<stri
     layouts: `${base}/describe/layouts`,
     sobject: base,
   };
-  if (!full) delete urls.defaultValues;
+  // describeGlobal entries carry only these four.
+  if (!full) return { rowTemplate: urls.rowTemplate, defaultValues: urls.defaultValues, describe: urls.describe, sobject: urls.sobject };
   return urls;
 }
 

@@ -95,7 +95,11 @@ class SqliteOrgStore implements LocalOrgStore {
     clock: () => Date,
   ) {
     this.clock = clock;
-    this.db = new DatabaseSync(file);
+    try {
+      this.db = new DatabaseSync(file);
+    } catch (err) {
+      throw new Error(`cannot open the org database ${file}: ${(err as Error).message}`, { cause: err });
+    }
     // A seeded org is a few hundred MB of rows and indexes; SQLite's default 2 MB page cache would make
     // every index insert of a bulk load re-read pages from the file.
     try {
