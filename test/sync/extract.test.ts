@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiBudget, ApiBudgetExceededError } from '../../sync-server/src/connect/api-budget.js';
-import { extractObject } from '../../sync-server/src/extract/extract.js';
+import { extractObject, sinceCondition } from '../../sync-server/src/extract/extract.js';
 import { openMirror, type Mirror } from '../../sync-server/src/mirror/db.js';
 import { countRecords, getWatermark, readRecords } from '../../sync-server/src/mirror/records.js';
 import { fakeRecords, startFakeQueryOrg, type FakeOrg } from './fake-query-server.js';
@@ -44,9 +44,9 @@ describe('sync: REST extraction into the mirror', () => {
     rows[20] = { ...rows[20], IsDeleted: true, SystemModstamp: '2025-02-01T00:00:01.000+0000' };
     rows.push({ Id: '001NEW000000000001', Name: 'New', IsDeleted: false, SystemModstamp: '2025-02-01T00:00:02.000+0000' });
     const budget = new ApiBudget(org.conn);
-    // 5-minute overlap: the 5 records stamped in the last 5 minutes before the watermark are read again
+    // the overlap window is anchored at the previous read (now), long after these stamps: nothing is re-read
     const stats = await extractObject(org.conn, mirror.db, ACCOUNT, { runId: 'r2', budget, overlapMs: 5 * 60_000 });
-    expect(stats).to.include({ incremental: true, fetched: 3 + 6, upserted: 2 + 6, deleted: 1 });
+    expect(stats).to.include({ incremental: true, fetched: 3, upserted: 2, deleted: 1 });
     expect(budget.calls).to.equal(2); // COUNT() + one page; field list comes from the mirror's cache
     const byId = new Map(readRecords<{ Id: string; Name: string }>(mirror.db, 'Account').map((r) => [r.Id, r.Name]));
     expect(byId.size).to.equal(4500);
@@ -72,6 +72,24 @@ describe('sync: REST extraction into the mirror', () => {
     expect(countRecords(mirror.db, 'Account')).to.equal(4500);
     expect(stats.swept).to.equal(0);
     expect(getWatermark(mirror.db, 'Account')).to.deep.include({ fullDone: true });
+  });
+
+  it('resumes exactly after the last (SystemModstamp, Id) when records share one stamp', async () => {
+    org.records.set('Account', fakeRecords('001', 4500, '2024-01-01T00:00:00.000+0000').map((r) => ({ ...r, SystemModstamp: '2024-01-01T00:00:00.000+0000' })));
+    const ac = new AbortController();
+    await extractObject(org.conn, mirror.db, ACCOUNT, { runId: 'r1', signal: ac.signal, onProgress: (e) => e.phase === 'page' && ac.abort(new Error('killed')) }).catch(() => undefined);
+    expect(getWatermark(mirror.db, 'Account')).to.deep.include({ lastId: org.records.get('Account')![1999].Id, fullDone: false });
+    const stats = await extractObject(org.conn, mirror.db, ACCOUNT, { runId: 'r1' });
+    expect(stats.fetched).to.equal(2500);
+    expect(countRecords(mirror.db, 'Account')).to.equal(4500);
+  });
+
+  it('widens the incremental read to the overlap window when records changed just before the last read', () => {
+    const wm = { object: 'Account', modstamp: '2026-01-01T10:00:00.000Z', lastId: '001A', fullDone: true, syncedAt: '2026-01-01T10:01:00.000Z' };
+    expect(sinceCondition(wm, 5 * 60_000)).to.equal('SystemModstamp > 2026-01-01T09:56:00.000Z');
+    expect(sinceCondition({ ...wm, syncedAt: '2026-02-01T00:00:00.000Z' }, 5 * 60_000)).to.equal(
+      "(SystemModstamp > 2026-01-01T10:00:00.000Z OR (SystemModstamp = 2026-01-01T10:00:00.000Z AND Id > '001A'))",
+    );
   });
 
   it('stops before the configured share of the daily API limit', async () => {

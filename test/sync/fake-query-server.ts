@@ -41,10 +41,16 @@ export async function startFakeQueryOrg(records: Record<string, FakeRecord[]>, p
     if (m && m[2]) return send(200, page(m[2]));
     if (m) {
       const q = url.searchParams.get('q') ?? '';
-      const qm = /^SELECT (.+?) FROM (\w+)(?: WHERE SystemModstamp >= (\S+))?(?: ORDER BY .+)?$/.exec(q);
+      const qm = /^SELECT (.+?) FROM (\w+)(?: WHERE (.+?))?(?: ORDER BY .+)?$/.exec(q);
       if (!qm) return send(400, [{ errorCode: 'MALFORMED_QUERY', message: q }]);
       let rows = (data.get(qm[2]) ?? []).filter((r) => m[1] === 'queryAll' || !r.IsDeleted);
-      if (qm[3]) rows = rows.filter((r) => Date.parse(r.SystemModstamp) >= Date.parse(qm[3]));
+      // the two shapes extraction sends: "SystemModstamp > T" and the keyset "(… > T OR (… = T AND Id > 'X'))"
+      const stamp = (r: FakeRecord): number => Date.parse(r.SystemModstamp.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+      const gt = qm[3] && /^SystemModstamp > (\S+)$/.exec(qm[3]);
+      const ks = qm[3] && /^\(SystemModstamp > (\S+) OR \(SystemModstamp = \S+ AND Id > '(\w+)'\)\)$/.exec(qm[3]);
+      if (qm[3] && !gt && !ks) return send(400, [{ errorCode: 'MALFORMED_QUERY', message: q }]);
+      if (gt) rows = rows.filter((r) => stamp(r) > Date.parse(gt[1]));
+      if (ks) rows = rows.filter((r) => stamp(r) > Date.parse(ks[1]) || (stamp(r) === Date.parse(ks[1]) && r.Id > ks[2]));
       rows = [...rows].sort((a, b) => a.SystemModstamp.localeCompare(b.SystemModstamp) || a.Id.localeCompare(b.Id));
       if (qm[1] === 'COUNT()') return send(200, { totalSize: rows.length, done: true, records: [] });
       const id = `L${nextLocator++}`;

@@ -5,7 +5,8 @@
 import type { Connection } from 'jsforce';
 import type { DatabaseSync } from 'node:sqlite';
 import type { ApiBudget } from '../connect/api-budget.js';
-import { applyPage, deleteMeta, getMeta, getWatermark, setMeta, setWatermark, sweepObject } from '../mirror/records.js';
+import { applyPage, deleteMeta, getMeta, getWatermark, setMeta, setWatermark, sweepObject, type Watermark } from '../mirror/records.js';
+import { bulkQueryPages } from './bulk-query.js';
 import { OPTIONAL_FIELDS, SOURCE_OBJECTS, type SourceObject } from './objects.js';
 
 export type ExtractMode = 'rest' | 'bulk';
@@ -73,6 +74,24 @@ function coerce(rec: Record<string, unknown>, types: FieldTypes): Record<string,
   return out;
 }
 
+/**
+ * What changed since the watermark. Strictly after the last (SystemModstamp, Id) stored, so records sharing
+ * one stamp (a bulk load) are neither skipped at a page boundary nor all read again; widened to the overlap
+ * window before the previous read started, because a transaction can commit a stamp older than records we
+ * already saw. The window is anchored at the read, not at the newest stamp, or a month-old bulk load would
+ * be re-read on every run.
+ */
+export function sinceCondition(wm: Watermark, overlapMs: number): string {
+  const stamp = soqlDateTime(wm.modstamp);
+  if (wm.syncedAt) {
+    const from = new Date(Date.parse(wm.syncedAt) - overlapMs).toISOString();
+    if (from < stamp) return `SystemModstamp > ${soqlDateTime(from)}`;
+  }
+  return wm.lastId
+    ? `(SystemModstamp > ${stamp} OR (SystemModstamp = ${stamp} AND Id > '${wm.lastId}'))`
+    : `SystemModstamp > ${stamp}`;
+}
+
 function checkAbort(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError');
 }
@@ -89,9 +108,10 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
   }
   const wm = getWatermark(db, src.name);
   const incremental = Boolean(wm);
+  const syncedAt = new Date().toISOString();
   const conditions: string[] = [];
   if (src.where) conditions.push(`(${src.where})`);
-  if (wm) conditions.push(`SystemModstamp >= ${soqlDateTime(new Date(Date.parse(wm.modstamp) - overlap).toISOString())}`);
+  if (wm) conditions.push(sinceCondition(wm, overlap));
   const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
   const fieldList = Object.keys(types).join(', ');
 
@@ -115,8 +135,8 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
     for (;;) {
       const recs = res.records;
       fetched += recs.length;
-      const last = recs.at(-1)?.SystemModstamp;
-      const r = applyPage(db, src.name, recs, opts.runId, last ? { modstamp: String(last) } : undefined);
+      const last = recs.at(-1);
+      const r = applyPage(db, src.name, recs, opts.runId, last ? { modstamp: String(last.SystemModstamp), lastId: String(last.Id), syncedAt } : undefined);
       upserted += r.upserted;
       deleted += r.deleted;
       opts.onProgress?.({ object: src.name, phase: 'page', mode, expected, fetched, incremental });
@@ -126,32 +146,23 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
       res = await conn.queryMore<Record<string, unknown>>(res.nextRecordsUrl);
     }
   } else {
-    conn.bulk2.pollInterval = opts.bulkPollInterval ?? conn.bulk2.pollInterval;
-    conn.bulk2.pollTimeout = opts.bulkPollTimeout ?? Math.max(conn.bulk2.pollTimeout, 15 * 60 * 1000);
-    // Bulk results are unordered: store in chunks, move the watermark once the whole result is in.
-    const stream = await conn.bulk2.query(`SELECT ${fieldList} FROM ${src.name}${where}`, { scanAll: true });
-    let chunk: Array<Record<string, unknown>> = [];
+    // Bulk results are unordered: store page by page, move the watermark once the whole result is in.
     let maxStamp = '';
-    const flush = (): void => {
-      const r = applyPage(db, src.name, chunk, opts.runId);
-      upserted += r.upserted;
-      deleted += r.deleted;
-      chunk = [];
-      opts.onProgress?.({ object: src.name, phase: 'page', mode, expected, fetched, incremental });
-    };
-    for await (const raw of stream as AsyncIterable<Record<string, unknown>>) {
-      const rec = coerce(raw, types);
-      const stamp = String(rec.SystemModstamp);
-      if (stamp > maxStamp) maxStamp = stamp;
-      chunk.push(rec);
-      fetched += 1;
-      if (chunk.length >= 10_000) {
-        flush();
-        checkAbort(opts.signal);
-      }
-    }
-    flush();
-    if (maxStamp) setWatermark(db, src.name, maxStamp);
+    await bulkQueryPages(
+      conn,
+      `SELECT ${fieldList} FROM ${src.name}${where}`,
+      { scanAll: true, pollInterval: opts.bulkPollInterval, pollTimeout: opts.bulkPollTimeout, signal: opts.signal },
+      (page) => {
+        const recs = page.map((raw) => coerce(raw, types));
+        for (const rec of recs) if (String(rec.SystemModstamp) > maxStamp) maxStamp = String(rec.SystemModstamp);
+        fetched += recs.length;
+        const r = applyPage(db, src.name, recs, opts.runId);
+        upserted += r.upserted;
+        deleted += r.deleted;
+        opts.onProgress?.({ object: src.name, phase: 'page', mode, expected, fetched, incremental });
+      },
+    );
+    if (maxStamp) setWatermark(db, src.name, { modstamp: maxStamp, lastId: null, syncedAt });
   }
 
   let swept = 0;
@@ -159,7 +170,7 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
     // The load that started from nothing is complete: whatever it did not see is gone from the org. Only the
     // run that started the load can tell (records carry the run that last stored them).
     if (getMeta<string>(db, fullKey, Infinity) === opts.runId) swept = sweepObject(db, src.name, opts.runId);
-    setWatermark(db, src.name, getWatermark(db, src.name)?.modstamp ?? '1970-01-01T00:00:00.000Z', true);
+    setWatermark(db, src.name, { modstamp: getWatermark(db, src.name)?.modstamp ?? '1970-01-01T00:00:00.000Z', fullDone: true, syncedAt });
   }
   const stats = { object: src.name, mode, incremental, expected, fetched, upserted, deleted, swept, calls: (opts.budget?.calls ?? 0) - callsBefore };
   opts.onProgress?.({ object: src.name, phase: 'done', mode, expected, fetched, incremental });

@@ -37,6 +37,11 @@ const MIGRATIONS: string[] = [
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);
   CREATE TABLE result_meta (id INTEGER PRIMARY KEY CHECK (id = 1), run_id TEXT NOT NULL, as_of TEXT NOT NULL, metrics TEXT NOT NULL);
   `,
+  // 2: keyset watermarks (ties on SystemModstamp) and when the object was last read
+  `
+  ALTER TABLE watermarks ADD COLUMN last_id TEXT;
+  ALTER TABLE watermarks ADD COLUMN synced_at TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

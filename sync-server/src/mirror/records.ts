@@ -5,7 +5,12 @@ import type { DatabaseSync } from 'node:sqlite';
 import { transaction } from './db.js';
 
 export type MirrorRecord = Record<string, unknown> & { Id: string; SystemModstamp: string };
-export type Watermark = { object: string; modstamp: string; fullDone: boolean };
+/**
+ * Where reading an object stopped: the last (SystemModstamp, Id) stored, in that order (so ties on the stamp
+ * resume exactly), whether the initial full load finished, and when the read started (local clock).
+ */
+export type Watermark = { object: string; modstamp: string; lastId: string | null; fullDone: boolean; syncedAt: string | null };
+export type WatermarkUpdate = { modstamp: string; lastId?: string | null; fullDone?: boolean; syncedAt?: string };
 
 /** Upserts live records and removes deleted ones, then advances the watermark, all in one transaction. */
 export function applyPage(
@@ -13,7 +18,7 @@ export function applyPage(
   object: string,
   records: Array<Record<string, unknown>>,
   runId: string,
-  watermark?: { modstamp: string; fullDone?: boolean },
+  watermark?: WatermarkUpdate,
 ): { upserted: number; deleted: number } {
   const put = db.prepare('INSERT INTO records (object, id, modstamp, data, run_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT (object, id) DO UPDATE SET modstamp = excluded.modstamp, data = excluded.data, run_id = excluded.run_id');
   const del = db.prepare('DELETE FROM records WHERE object = ? AND id = ?');
@@ -30,24 +35,35 @@ export function applyPage(
         upserted += 1;
       }
     }
-    if (watermark) setWatermark(db, object, watermark.modstamp, watermark.fullDone);
+    if (watermark) setWatermark(db, object, watermark);
   });
   return { upserted, deleted };
 }
 
-export function setWatermark(db: DatabaseSync, object: string, modstamp: string, fullDone?: boolean): void {
+/** Moves the watermark forward (never back); timestamps are compared as instants. */
+export function setWatermark(db: DatabaseSync, object: string, w: WatermarkUpdate): void {
+  const cur = getWatermark(db, object);
+  const stamp = new Date(w.modstamp.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')).toISOString();
+  const newer = !cur || stamp > cur.modstamp || (stamp === cur.modstamp && (w.lastId ?? '') > (cur.lastId ?? ''));
   db.prepare(
-    `INSERT INTO watermarks (object, modstamp, full_done, updated_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (object) DO UPDATE SET modstamp = MAX(watermarks.modstamp, excluded.modstamp),
-       full_done = MAX(watermarks.full_done, excluded.full_done), updated_at = excluded.updated_at`,
-  ).run(object, modstamp, fullDone ? 1 : 0, new Date().toISOString());
+    `INSERT INTO watermarks (object, modstamp, last_id, full_done, synced_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (object) DO UPDATE SET modstamp = excluded.modstamp, last_id = excluded.last_id, full_done = excluded.full_done,
+       synced_at = excluded.synced_at, updated_at = excluded.updated_at`,
+  ).run(
+    object,
+    newer ? stamp : (cur as Watermark).modstamp,
+    newer ? (w.lastId ?? null) : (cur as Watermark).lastId,
+    w.fullDone || cur?.fullDone ? 1 : 0,
+    w.syncedAt ?? cur?.syncedAt ?? null,
+    new Date().toISOString(),
+  );
 }
 
 export function getWatermark(db: DatabaseSync, object: string): Watermark | undefined {
-  const row = db.prepare('SELECT object, modstamp, full_done FROM watermarks WHERE object = ?').get(object) as
-    | { object: string; modstamp: string; full_done: number }
+  const row = db.prepare('SELECT object, modstamp, last_id, full_done, synced_at FROM watermarks WHERE object = ?').get(object) as
+    | { object: string; modstamp: string; last_id: string | null; full_done: number; synced_at: string | null }
     | undefined;
-  return row ? { object: row.object, modstamp: row.modstamp, fullDone: row.full_done === 1 } : undefined;
+  return row ? { object: row.object, modstamp: row.modstamp, lastId: row.last_id, fullDone: row.full_done === 1, syncedAt: row.synced_at } : undefined;
 }
 
 /**

@@ -31,7 +31,9 @@ export function errorCode(err: unknown): string {
 }
 
 export function isRetryable(code: string, message = ''): boolean {
-  return RETRYABLE.has(code) || /fetch failed|socket hang up|other side closed|terminated/i.test(message);
+  // "disturbed or locked": jsforce retried a streamed Bulk upload after a socket error (typically a pooled
+  // keep-alive connection the server had closed) and cannot replay the stream; resending the job is safe.
+  return RETRYABLE.has(code) || /fetch failed|socket hang up|other side closed|terminated|disturbed or locked/i.test(message);
 }
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>

@@ -1,0 +1,267 @@
+// One run: extract -> clean -> models -> write back -> Reco_Run__c. Each stage records its progress in the
+// mirror as it goes. Every stage is restartable from what the mirror has committed (watermarks, the stored
+// model output, the write-back ledger), so an aborted or killed run is simply resumed under the same run id
+// by the next call, and converges to the same org state as an uninterrupted one.
+import { randomBytes } from 'node:crypto';
+import type { Connection } from 'jsforce';
+import { cleanMirror, type CleanOptions, type QualityReport } from '../clean/clean.js';
+import { ApiBudget, ApiBudgetExceededError } from '../connect/api-budget.js';
+import type { Dataset, ModelOutput } from '../domain/types.js';
+import { extractAll, type ExtractOptions, type ObjectStats } from '../extract/extract.js';
+import { SOURCE_OBJECTS } from '../extract/objects.js';
+import type { Mirror } from '../mirror/db.js';
+import { resetWatermark } from '../mirror/records.js';
+import { getResultMeta, loadModelOutput, saveModelOutput } from '../mirror/results.js';
+import { createRun, findUnfinishedRun, getRun, setStage, updateRun, type RunKind, type Stage } from '../mirror/runs.js';
+import { upsertRecoRun } from '../writeback/reco-run.js';
+import { writeBack, type WritebackOptions, type WritebackResult } from '../writeback/write-back.js';
+
+/** What the models remember from the last run: each account's segment, to date segment changes. */
+export type PreviousInsights = { insights: Map<string, { segmentKey: string | null; segmentChangedOn: string | null }> };
+export type RunModels = (dataset: Dataset, options?: Record<string, unknown>, previous?: PreviousInsights) => ModelOutput | Promise<ModelOutput>;
+
+export type LoggerLike = {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+};
+
+export type PipelineDeps = {
+  connection: Connection;
+  mirror: Mirror;
+  logger?: LoggerLike;
+  /** The models entry point; defaults to sync-server/src/models/run-models.ts. */
+  models?: RunModels;
+  /** Counts calls; created around the connection when absent. */
+  budget?: ApiBudget;
+};
+
+export type ProgressEvent = { runId: string; stage: Stage; status: 'running' | 'done' | 'failed'; records?: number | null; detail?: Record<string, unknown> };
+
+export type PipelineOptions = {
+  kind: RunKind;
+  signal?: AbortSignal;
+  onProgress?: (e: ProgressEvent) => void;
+  asOf?: string;
+  clean?: Omit<CleanOptions, 'asOf'>;
+  extract?: Pick<ExtractOptions, 'bulkThreshold' | 'overlapMs' | 'bulkPollInterval' | 'bulkPollTimeout'>;
+  writeback?: Pick<WritebackOptions, 'bulkThreshold' | 'maxRetries' | 'retryBaseMs'>;
+  modelOptions?: Record<string, unknown>;
+  /** Share of the org's daily API requests a run may leave used before it stops (default 0.5). */
+  maxShareOfDailyLimit?: number;
+};
+
+export type RunStatus = 'Succeeded' | 'Partial' | 'Failed' | 'Aborted';
+
+export type RunSummary = {
+  runId: string;
+  kind: RunKind;
+  status: RunStatus;
+  resumed: boolean;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  apiCalls: number;
+  apiCallsByKind: Record<string, number>;
+  counts: Record<string, number>;
+  extract: ObjectStats[];
+  quality: QualityReport | null;
+  writeback: WritebackResult | null;
+  error: string | null;
+};
+
+async function defaultModels(): Promise<RunModels> {
+  // Resolved at run time so the sync engine builds and tests while the models land separately.
+  const specifier = '../models/run-models.js';
+  const mod = (await import(specifier)) as { runModels: RunModels };
+  return mod.runModels;
+}
+
+const newRunId = (): string => `run-${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
+
+function isAbort(err: unknown, signal?: AbortSignal): boolean {
+  return Boolean(signal?.aborted) || (err as Error)?.name === 'AbortError';
+}
+
+export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Promise<RunSummary> {
+  const { connection: conn, mirror } = deps;
+  const db = mirror.db;
+  const t0 = Date.now();
+  const budget = deps.budget ?? new ApiBudget(conn, { maxShareOfDailyLimit: opts.maxShareOfDailyLimit });
+  const callsAtStart = budget.calls;
+
+  let unfinished = findUnfinishedRun(db);
+  if (unfinished && opts.kind === 'Full' && unfinished.kind === 'Incremental') {
+    updateRun(db, unfinished.id, { status: 'Failed', finishedAt: new Date().toISOString(), error: 'superseded by a Full run' });
+    unfinished = undefined;
+  }
+  const resumed = Boolean(unfinished);
+  const runId = unfinished?.id ?? newRunId();
+  const kind: RunKind = unfinished?.kind ?? opts.kind;
+  const startedAt = unfinished?.startedAt ?? new Date().toISOString();
+  if (!unfinished) {
+    createRun(db, runId, kind, startedAt);
+    if (kind === 'Full') for (const o of SOURCE_OBJECTS) resetWatermark(db, o.name);
+  } else {
+    updateRun(db, runId, { status: 'Running', error: null });
+  }
+  const log = deps.logger;
+  log?.info({ runId, kind, resumed }, resumed ? 'resuming run' : 'starting run');
+
+  const stage = (s: Stage, status: ProgressEvent['status'], records?: number | null, detail?: Record<string, unknown>): void => {
+    const now = new Date().toISOString();
+    setStage(db, runId, s, { state: status, detail: { ...detail, records: records ?? null }, ...(status === 'running' ? { startedAt: now } : { finishedAt: now }) });
+    updateRun(db, runId, { apiCalls: budget.calls - callsAtStart });
+    opts.onProgress?.({ runId, stage: s, status, records, detail });
+  };
+  const abortCheck = (): void => {
+    if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new DOMException('run aborted', 'AbortError');
+  };
+
+  let extractStats: ObjectStats[] = [];
+  let quality: QualityReport | null = null;
+  let wb: WritebackResult | null = null;
+  let current: Stage = 'connect';
+  let runSfId: string | null = null;
+  try {
+    stage('connect', 'running');
+    await budget.refreshLimits();
+    budget.check('starting the run');
+    runSfId = await upsertRecoRun(conn, runId, { kind, status: 'Running', startedAt }, { budget, signal: opts.signal });
+    stage('connect', 'done');
+
+    current = 'extract';
+    stage('extract', 'running', 0);
+    let read = 0;
+    extractStats = await extractAll(conn, db, {
+      runId,
+      budget,
+      signal: opts.signal,
+      ...opts.extract,
+      onProgress: (e) => {
+        if (e.phase === 'page') opts.onProgress?.({ runId, stage: 'extract', status: 'running', records: read + e.fetched, detail: { object: e.object, mode: e.mode, fetched: e.fetched, expected: e.expected } });
+        if (e.phase === 'done') read += e.fetched;
+      },
+    });
+    stage('extract', 'done', read, { objects: extractStats });
+    abortCheck();
+
+    current = 'clean';
+    stage('clean', 'running');
+    const cleaned = cleanMirror(db, { ...opts.clean, asOf: opts.asOf });
+    quality = cleaned.report;
+    updateRun(db, runId, { quality });
+    stage('clean', 'done', cleaned.dataset.lines.length, { ready: quality.ready, output: quality.output });
+    abortCheck();
+
+    current = 'models';
+    let output: ModelOutput;
+    const done = getRun(db, runId)?.progress.models?.state === 'done' && getResultMeta(db)?.runId === runId;
+    if (done) {
+      output = loadModelOutput(db) as ModelOutput; // resumed after the models finished: reuse their output
+    } else {
+      stage('models', 'running');
+      const runModels = deps.models ?? (await defaultModels());
+      const last = loadModelOutput(db);
+      const previous = last ? { insights: new Map(last.insights.map((i) => [i.accountId, { segmentKey: i.segmentKey, segmentChangedOn: i.segmentChangedOn }])) } : undefined;
+      output = await runModels(cleaned.dataset, opts.modelOptions, previous);
+      saveModelOutput(db, runId, output);
+    }
+    stage('models', 'done', output.recommendations.length, { segments: output.segments.length, insights: output.insights.length });
+    abortCheck();
+
+    current = 'writeback';
+    stage('writeback', 'running', 0);
+    wb = await writeBack(conn, db, output, {
+      ...opts.writeback,
+      runId,
+      runSfId,
+      budget,
+      signal: opts.signal,
+      onProgress: (p) => opts.onProgress?.({ runId, stage: 'writeback', status: 'running', records: p.written, detail: { object: p.object, total: p.total } }),
+    });
+    stage('writeback', 'done', wb.written, { stats: wb.stats, failed: wb.failed });
+
+    current = 'finish';
+    const status: RunStatus = wb.failed > 0 ? 'Partial' : 'Succeeded';
+    return await finish(status, null);
+  } catch (err) {
+    const message = (err as Error).message ?? String(err);
+    if (isAbort(err, opts.signal) || err instanceof ApiBudgetExceededError) {
+      // Left unfinished on purpose: the next runPipeline() resumes it.
+      setStage(db, runId, current, { state: 'failed', detail: { reason: message } });
+      updateRun(db, runId, { status: 'Aborted', error: message, apiCalls: budget.calls - callsAtStart });
+      log?.warn({ runId, stage: current, reason: message }, 'run stopped; it resumes on the next start');
+      return summary('Aborted', message, null);
+    }
+    log?.error({ runId, stage: current, err: message, stack: (err as Error).stack }, 'run failed');
+    try {
+      setStage(db, runId, current, { state: 'failed', detail: { error: message } });
+    } catch {
+      /* keep the original error */
+    }
+    return await finish('Failed', message);
+  }
+
+  function summary(status: RunStatus, error: string | null, finishedAt: string | null): RunSummary {
+    const read = extractStats.reduce((n, s) => n + s.fetched, 0);
+    return {
+      runId,
+      kind,
+      status,
+      resumed,
+      startedAt,
+      finishedAt: finishedAt ?? new Date().toISOString(),
+      durationMs: Date.now() - t0,
+      apiCalls: budget.calls - callsAtStart,
+      apiCallsByKind: { ...budget.byKind },
+      counts: {
+        read,
+        lines: quality?.output.lines ?? 0,
+        accounts: quality?.output.accounts ?? 0,
+        written: wb?.written ?? 0,
+        failed: wb?.failed ?? 0,
+        unchanged: wb?.stats.reduce((n, s) => n + s.unchanged, 0) ?? 0,
+        expired: wb?.stats.find((s) => s.object === 'Product_Recommendation__c')?.expired ?? 0,
+      },
+      extract: extractStats,
+      quality,
+      writeback: wb,
+      error,
+    };
+  }
+
+  async function finish(status: RunStatus, error: string | null): Promise<RunSummary> {
+    const finishedAt = new Date().toISOString();
+    const s = summary(status, error, finishedAt);
+    const brief = {
+      counts: s.counts,
+      apiCallsByKind: s.apiCallsByKind,
+      extract: extractStats.map((e) => ({ object: e.object, mode: e.mode, fetched: e.fetched, deleted: e.deleted })),
+      writeback: wb?.stats,
+      failures: wb?.failures.slice(0, 50),
+      readiness: quality?.readiness,
+    };
+    try {
+      await upsertRecoRun(conn, runId, {
+        kind,
+        status: status === 'Aborted' ? 'Failed' : status,
+        startedAt,
+        finishedAt,
+        recordsRead: s.counts.read,
+        recordsWritten: s.counts.written,
+        recordsFailed: s.counts.failed,
+        apiCalls: budget.calls - callsAtStart + 1, // this upsert included
+        summary: brief,
+        error,
+      }, { budget: undefined, signal: undefined });
+    } catch (err) {
+      log?.warn({ runId, err: (err as Error).message }, 'could not record the run outcome in Reco_Run__c');
+    }
+    s.apiCalls = budget.calls - callsAtStart;
+    updateRun(db, runId, { status, finishedAt, summary: brief, error, apiCalls: s.apiCalls });
+    stage('finish', status === 'Failed' ? 'failed' : 'done');
+    log?.info({ runId, status, apiCalls: s.apiCalls, durationMs: s.durationMs }, 'run finished');
+    return s;
+  }
+}
