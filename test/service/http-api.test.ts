@@ -1,6 +1,7 @@
 // Component tests over real HTTP on port 0, with the pipeline and the results store as in-process doubles.
 import { expect } from 'chai';
-import { accountId, api, fakePipeline, MemoryStore, seedResults, startTestService, waitFor } from './doubles.js';
+import { accountId, api, fakePipeline, MemoryStore, seedResults, startTestService, TOKEN, waitFor } from './doubles.js';
+import { recommendationsFastPath } from '@reco/sync-server/http/fast-path.js';
 import { checkSalesforceId, idChecksum } from '@reco/sync-server/http/salesforce-id.js';
 
 describe('sync-server HTTP API', () => {
@@ -83,6 +84,23 @@ describe('sync-server HTTP API', () => {
       const one = await api(service.url, `/accounts/${id}/recommendations?kind=Buy%20again&limit=1`);
       expect(one.body.recommendations).to.have.length(1);
       expect(one.body.recommendations[0]).to.include({ kind: 'Buy again', accountId: id });
+    });
+
+    it('answers only well-formed authorised requests on the fast path and leaves the rest to express', () => {
+      const fast = recommendationsFastPath({ token: TOKEN, cache: service.cache, metrics: service.metrics });
+      const call = (url: string, authorization = `Bearer ${TOKEN}`) => {
+        const sent: { status?: number; body?: string } = {};
+        const res = { writeHead: (status: number) => { sent.status = status; }, end: (body: string) => { sent.body = body; } };
+        const handled = fast({ method: 'GET', url, headers: { authorization } } as never, res as never);
+        return { handled, ...sent };
+      };
+      const ok = call(`/accounts/${accountId(4)}/recommendations?kind=Buy%20again&limit=1`);
+      expect(ok.handled).to.equal(true);
+      expect(JSON.parse(ok.body!).recommendations.map((r: { kind: string }) => r.kind)).to.deep.equal(['Buy again']);
+      expect(call(`/accounts/${accountId(4)}/recommendations`, 'Bearer wrong').handled).to.equal(false);
+      expect(call('/accounts/abc/recommendations').handled).to.equal(false);
+      expect(call(`/accounts/${accountId(4)}/recommendations?limit=99`).handled).to.equal(false);
+      expect(call(`/accounts/${accountId(4)}/insight`).handled).to.equal(false);
     });
 
     it('accepts the 15-character form of an id', async () => {

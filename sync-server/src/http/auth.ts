@@ -6,14 +6,23 @@ import { AppError } from './app-error.js';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
-export function requireBearerToken(token: string): RequestHandler {
+/** Returns null when the Authorization header carries the token, else the error to answer with. */
+export function bearerChecker(token: string): (header: string | undefined) => AppError | null {
   const expected = digest(token);
-  return (req, _res, next) => {
-    const header = req.headers.authorization;
-    if (!header) throw new AppError('unauthorized', 'Missing Authorization header (expected "Bearer <token>")', 401);
+  return (header) => {
+    if (!header) return new AppError('unauthorized', 'Missing Authorization header (expected "Bearer <token>")', 401);
     const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-    if (!match) throw new AppError('unauthorized', 'Authorization header must use the Bearer scheme', 401);
-    if (!timingSafeEqual(digest(match[1]), expected)) throw new AppError('unauthorized', 'Invalid bearer token', 401);
+    if (!match) return new AppError('unauthorized', 'Authorization header must use the Bearer scheme', 401);
+    if (!timingSafeEqual(digest(match[1]), expected)) return new AppError('unauthorized', 'Invalid bearer token', 401);
+    return null;
+  };
+}
+
+export function requireBearerToken(token: string): RequestHandler {
+  const check = bearerChecker(token);
+  return (req, _res, next) => {
+    const error = check(req.headers.authorization);
+    if (error) throw error;
     next();
   };
 }

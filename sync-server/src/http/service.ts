@@ -2,7 +2,7 @@
 // in-memory caches refreshed after each run, and the HTTP server. The composition root (server.ts) passes
 // the real pipeline and mirror; tests pass in-process doubles.
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
@@ -11,6 +11,7 @@ import type { LastRunProbe, Pipeline } from '../schedule/ports.js';
 import { RunCoordinator } from '../schedule/run-coordinator.js';
 import { startSchedules, type Schedules } from '../schedule/scheduler.js';
 import { createApp } from './app.js';
+import { recommendationsFastPath } from './fast-path.js';
 import type { OrgProbe, ResultsStore } from './ports.js';
 import { RecommendationCache } from './use-cases/recommendation-cache.js';
 import { projectAccounts, type Projection } from './use-cases/segment-projection.js';
@@ -51,8 +52,13 @@ export async function startService(config: Config, logger: Logger, deps: Service
     projection: () => (projection ??= projectAccounts(deps.store.listInsights())), coordinator, orgProbe: deps.orgProbe,
     publicRouters: deps.publicRouters,
   });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.server.port, config.server.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+  const fastPath = recommendationsFastPath({ token: config.auth.token, cache, metrics });
+  const server: Server = createServer((req, res) => {
+    if (!fastPath(req, res)) app(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.server.port, config.server.host, () => { server.off('error', reject); resolve(); });
   });
   server.keepAliveTimeout = 65_000;
   const { port } = server.address() as AddressInfo;
