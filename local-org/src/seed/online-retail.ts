@@ -149,7 +149,7 @@ export async function seedOnlineRetail(store: OrgStore, opts: SeedOptions): Prom
           pending.line({ at: when, invoiceNo: inv.invoiceNo, customerId: inv.customerId, cancelled: inv.cancelled, stockCode: l.stockCode, quantity: l.quantity, unitPrice: l.unitPrice, sourceLine: l.line });
         }
       }
-      const opps = loaded.map((inv) => opportunityRecord(inv, accountIds.get(inv.customerId) as string, pricebookId, weeks, true));
+      const opps = loaded.map((inv) => opportunityRecord(inv, at(inv.atMs), accountIds.get(inv.customerId) as string, pricebookId, true));
       const oppIds = insertAll(store, 'Opportunity', opps, BACKDATED, (i) => `invoice ${loaded[i].invoiceNo} (CSV line ${loaded[i].lines[0].line})`);
       const items: SfRecord[] = [];
       const itemLines: number[] = [];

@@ -103,23 +103,27 @@ export function listPrice(p: ProductAgg): number {
   return mostFrequent(p.prices) ?? 0;
 }
 
-export function opportunityRecord(inv: Invoice, accountId: string, pricebookId: string, weeks: number, withAuditFields: boolean): SfRecord {
-  const at = shiftMs(inv.atMs, weeks);
+/** The opportunity for an invoice at (shifted) time atMs; CreatedDate only when the seeder backdates it. */
+export function opportunityRecord(
+  inv: Pick<Invoice, 'invoiceNo' | 'cancelled'>,
+  atMs: number,
+  accountId: string,
+  pricebookId: string,
+  withAuditFields: boolean,
+): SfRecord {
   const rec: SfRecord = {
     Name: `Invoice ${inv.invoiceNo}`,
     AccountId: accountId,
     StageName: inv.cancelled ? 'Closed Lost' : 'Closed Won',
-    CloseDate: toSfDate(at),
+    CloseDate: toSfDate(atMs),
     Pricebook2Id: pricebookId,
-    Description: inv.cancelled ? `Cancellation ${inv.invoiceNo}: goods returned or order cancelled` : null,
   };
-  if (withAuditFields) {
-    rec.CreatedDate = toSfDateTime(at);
-  }
+  if (inv.cancelled) rec.Description = `Cancellation ${inv.invoiceNo}: goods returned or order cancelled`;
+  if (withAuditFields) rec.CreatedDate = toSfDateTime(atMs);
   return rec;
 }
 
-export function lineItemRecord(line: InvoiceLine, opportunityId: string, pricebookEntryId: string, createdAt: string | null): SfRecord {
+export function lineItemRecord(line: Pick<InvoiceLine, 'quantity' | 'unitPrice'>, opportunityId: string, pricebookEntryId: string, createdAt: string | null): SfRecord {
   const rec: SfRecord = {
     OpportunityId: opportunityId,
     PricebookEntryId: pricebookEntryId,

@@ -13,6 +13,7 @@
 import type { OrgStore, SfRecord } from '../types.js';
 import { ensurePendingTables, hasPendingTables } from './pending.js';
 import { parseDayOption, toSfDateTime } from './dates.js';
+import { lineItemRecord, opportunityRecord } from './records.js';
 import { LIVE, accountsByNumber, entriesByProductCode, insertAll, standardPricebookId } from './write.js';
 
 export type ReplayOptions = {
@@ -96,19 +97,12 @@ export function replayInvoices(store: OrgStore, opts: ReplayOptions = {}): Repla
       const lines = linesOf.all(invoiceNo) as LineRow[];
       const first = lines[0];
       const acct = ensureAccount(first.customer_id, `invoice ${invoiceNo}`);
-      const opp: SfRecord = {
-        Name: `Invoice ${invoiceNo}`,
-        AccountId: acct,
-        StageName: first.cancelled ? 'Closed Lost' : 'Closed Won',
-        CloseDate: first.at.slice(0, 10),
-        Pricebook2Id: pricebookId,
-        Description: first.cancelled ? `Cancellation ${invoiceNo}: goods returned or order cancelled` : null,
-      };
+      const opp = opportunityRecord({ invoiceNo, cancelled: first.cancelled === 1 }, Date.parse(first.at), acct, pricebookId, false);
       const [oppId] = insertAll(store, 'Opportunity', [opp], LIVE, () => `invoice ${invoiceNo} (CSV line ${first.source_line})`);
       const items = lines.map((l) => {
         const entry = entries.get(l.stock_code);
         if (!entry) throw new Error(`replay: no price book entry for stock code ${l.stock_code} (CSV line ${l.source_line})`);
-        return { OpportunityId: oppId, PricebookEntryId: entry, Quantity: l.quantity, UnitPrice: l.unit_price };
+        return lineItemRecord({ quantity: l.quantity, unitPrice: l.unit_price }, oppId, entry, null);
       });
       insertAll(store, 'OpportunityLineItem', items, LIVE, (i) => `CSV line ${lines[i].source_line}`);
       replayedOpps.set(invoiceNo, oppId);
