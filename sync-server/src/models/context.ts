@@ -30,6 +30,7 @@ export type ModelContext = {
   churn: { model: ChurnModel | null; report: ChurnReport };
   timings: Record<string, number>;
   newProductsByFamily: Map<string, number[]>;
+  itemLineValue: Float64Array; // average revenue per order line, NaN when never bought
 };
 
 export function prepare(ds: Dataset, options?: ModelOptions): ModelContext {
@@ -81,6 +82,7 @@ export function prepare(ds: Dataset, options?: ModelOptions): ModelContext {
           start: opts.params,
           maxUsers: opts.tune === 'full' ? 5000 : 300,
           passes: opts.tune === 'full' ? 2 : 1,
+          similarity: opts.tune === 'full', // 'fast' keeps the neighbourhood settings and tunes only the blend
         }),
   );
   const params = tuning?.params ?? opts.params ?? DEFAULT_PARAMS;
@@ -104,6 +106,13 @@ export function prepare(ds: Dataset, options?: ModelOptions): ModelContext {
     list.push(i);
     newProductsByFamily.set(p.family, list);
   });
+  const itemRevenue = new Float64Array(ui.nItems);
+  const itemOrders = new Float64Array(ui.nItems);
+  for (let e = 0; e < ui.items.length; e++) {
+    itemRevenue[ui.items[e]] += ui.revenue[e];
+    itemOrders[ui.items[e]] += ui.orders[e];
+  }
+  const itemLineValue = itemRevenue.map((r, i) => (itemOrders[i] > 0 ? r / itemOrders[i] : NaN));
   const churn = time('churn', () => fitChurn(orders, nUsers, asOfDay));
-  return { newProductsByFamily, ds, opts, ix, ui, iu, features, crm, breadth, seg, fit, tuning, productBlock, blocks, churn, timings };
+  return { itemLineValue, newProductsByFamily, ds, opts, ix, ui, iu, features, crm, breadth, seg, fit, tuning, productBlock, blocks, churn, timings };
 }

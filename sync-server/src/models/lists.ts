@@ -18,20 +18,7 @@ function familyOf(ctx: ModelContext): (i: number) => string {
 function lineValue(ctx: ModelContext, i: number, entry: number | null): number | null {
   const { ui } = ctx;
   if (entry !== null && ui.orders[entry] > 0) return ui.revenue[entry] / ui.orders[entry];
-  const buyers = ctx.iu.ptr[i + 1] - ctx.iu.ptr[i];
-  const price = ctx.ds.products[i].listPrice;
-  if (buyers === 0) return price;
-  let rev = 0;
-  let orders = 0;
-  for (let p = ctx.iu.ptr[i]; p < ctx.iu.ptr[i + 1]; p++) {
-    const u = ctx.iu.users[p];
-    const e = entryOf(ctx, u, i);
-    if (e >= 0) {
-      rev += ui.revenue[e];
-      orders += ui.orders[e];
-    }
-  }
-  return orders > 0 ? rev / orders : price;
+  return Number.isNaN(ctx.itemLineValue[i]) ? ctx.ds.products[i].listPrice : ctx.itemLineValue[i];
 }
 
 export function entryOf(ctx: ModelContext, u: number, i: number): number {
@@ -47,17 +34,22 @@ export function entryOf(ctx: ModelContext, u: number, i: number): number {
   return -1;
 }
 
-/** The account's product that contributes most to j's item-neighbourhood score. */
-export function anchorFor(ctx: ModelContext, u: number, j: number): { item: number; contribution: number } | null {
+/** For each target, the account's product that contributes most to its item-neighbourhood score (one pass). */
+export function anchorsFor(ctx: ModelContext, u: number, targets: number[]): Map<number, { item: number; contribution: number }> {
   const { ui } = ctx;
   const nb = ctx.fit.neighbours;
-  let best: { item: number; contribution: number } | null = null;
+  const want = new Set(targets);
+  const best = new Map<number, { item: number; contribution: number }>();
   for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) {
     const i = ui.items[e];
+    let w = -1;
     for (let p = nb.ptr[i]; p < nb.ptr[i + 1]; p++) {
-      if (nb.ids[p] !== j) continue;
-      const c = ctx.fit.cross.profileWeight(e) * nb.sims[p];
-      if (!best || c > best.contribution) best = { item: i, contribution: c };
+      const j = nb.ids[p];
+      if (!want.has(j)) continue;
+      if (w < 0) w = ctx.fit.cross.profileWeight(e);
+      const c = w * nb.sims[p];
+      const b = best.get(j);
+      if (!b || c > b.contribution) best.set(j, { item: i, contribution: c });
     }
   }
   return best;
@@ -79,6 +71,7 @@ export function crossSellList(ctx: ModelContext, u: number): Recommendation[] {
   const kept = capPerFamily(cands, fam, ctx.opts.maxPerFamily, limit);
   const segName = g >= 0 ? ctx.seg.segments[g].name : null;
   const account = ctx.ds.accounts[u].id;
+  const anchors = anchorsFor(ctx, u, kept.map((c) => c.item));
   return kept.map((c, r) => {
     const product = ctx.ds.products[c.item];
     let why: { reason: string; evidence: Record<string, unknown>; confidence: Recommendation['confidence'] };
@@ -87,7 +80,7 @@ export function crossSellList(ctx: ModelContext, u: number): Recommendation[] {
       const every = e >= 0 && ctx.ui.orders[e] > 1 ? (ctx.ui.lastDay[e] - ctx.ui.firstDay[e]) / (ctx.ui.orders[e] - 1) : null;
       why = { ...contentReason(ctx.ds.products[c.content.anchor].name, product.family ?? '', every), confidence: 'Low' };
     } else {
-      const anchor = anchorFor(ctx, u, c.item);
+      const anchor = anchors.get(c.item);
       const support = anchor
         ? { both: coBuyers(ctx.iu, anchor.item, c.item), anchorBuyers: ctx.iu.ptr[anchor.item + 1] - ctx.iu.ptr[anchor.item] }
         : null;

@@ -6,7 +6,7 @@ import { lifecycleStage } from '../features/lifecycle.js';
 import { predict } from '../churn/churn.js';
 import { dayNumber, dayToIso } from '../recommend/purchase-log.js';
 import { accountRule, type RuleName } from '../recommend/business-rules.js';
-import { entryOf, anchorFor, buyAgainList, crossSellList } from './lists.js';
+import { entryOf, anchorsFor, buyAgainList, crossSellList } from './lists.js';
 import { prepare } from './context.js';
 import { holdoutDraw, type ModelOptions } from './options.js';
 import { entryScore, rhythm } from '../recommend/buy-again.js';
@@ -109,7 +109,7 @@ export function explainRecommendation(dataset: Dataset, accountId: string, produ
       orders: r.orders,
     };
   } else {
-    const anchor = anchorFor(ctx, u, i);
+    const anchor = anchorsFor(ctx, u, [i]).get(i);
     const g = ctx.seg.of[u];
     const pop = g >= 0 && g < fit.pop.byGroup.length ? fit.pop.byGroup[g][i] : fit.pop.global[i];
     parts = { neighbourhood: anchor?.contribution ?? 0, popularity: pop * fit.params.cross.popWeight };

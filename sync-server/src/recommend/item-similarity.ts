@@ -11,7 +11,8 @@ export type SimilarityParams =
 
 export type ItemNeighbours = { ptr: Int32Array; ids: Int32Array; sims: Float32Array; k: number };
 
-export function itemSimilarity(ui: UserItems, iu: ItemUsers, params: SimilarityParams): ItemNeighbours {
+/** entryWeight (per user-item entry, e.g. recency decay) lets recent co-purchases count more. */
+export function itemSimilarity(ui: UserItems, iu: ItemUsers, params: SimilarityParams, entryWeight?: Float64Array): ItemNeighbours {
   const nItems = ui.nItems;
   const itemDeg = new Float64Array(nItems);
   for (let i = 0; i < nItems; i++) itemDeg[i] = iu.ptr[i + 1] - iu.ptr[i];
@@ -35,7 +36,16 @@ export function itemSimilarity(ui: UserItems, iu: ItemUsers, params: SimilarityP
     let nt = 0;
     for (let p = iu.ptr[i]; p < iu.ptr[i + 1]; p++) {
       const u = iu.users[p];
-      const w = userW[u];
+      let w = userW[u];
+      if (entryWeight) {
+        w *= entryWeight[entryIndex(ui, u, i)];
+        for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) {
+          const j = ui.items[e];
+          if (acc[j] === 0) touched[nt++] = j;
+          acc[j] += w * entryWeight[e];
+        }
+        continue;
+      }
       for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) {
         const j = ui.items[e];
         if (acc[j] === 0) touched[nt++] = j;
@@ -66,4 +76,15 @@ export function itemSimilarity(ui: UserItems, iu: ItemUsers, params: SimilarityP
     ptr[i + 1] = ids.length;
   }
   return { ptr, ids: Int32Array.from(ids), sims: Float32Array.from(sims), k: params.k };
+}
+
+function entryIndex(ui: UserItems, u: number, i: number): number {
+  let lo = ui.ptr[u];
+  let hi = ui.ptr[u + 1] - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ui.items[mid] < i) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

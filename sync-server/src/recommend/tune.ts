@@ -17,7 +17,12 @@ export type TuneResult = {
 
 type Grid<T> = { [K in keyof T]?: T[K][] };
 
-const SIM_GRID: Grid<RecoParams['sim']> = { alpha: [0.5, 0.75, 1], beta: [0.15, 0.3, 0.45, 0.6, 0.75], k: [50, 100, 200] };
+const SIM_GRID: Grid<RecoParams['sim']> = {
+  tau: [60, 120, 180, 365, Infinity],
+  alpha: [0.5, 0.75, 1],
+  beta: [0.15, 0.3, 0.45, 0.6, 0.75],
+  k: [50, 100, 200],
+};
 const CROSS_GRID: Grid<RecoParams['cross']> = { tau: [30, 90, 180, 365, Infinity], popWeight: [0, 0.05, 0.1, 0.2, 0.4, 0.8] };
 const POP_TAU = [7, 14, 30, 90, Infinity];
 const BUY_GRID: Grid<RecoParams['buyAgain']> = {
@@ -60,7 +65,7 @@ export function buyAgainNdcg(fit: FittedReco, params: RecoParams['buyAgain'], tr
 export function tuneReco(
   log: PurchaseLog,
   asOfDay: number,
-  opts: { months?: number; maxUsers?: number; passes?: number; groups?: { of: Int32Array; count: number }; start?: RecoParams } = {},
+  opts: { months?: number; maxUsers?: number; passes?: number; similarity?: boolean; groups?: { of: Int32Array; count: number }; start?: RecoParams } = {},
 ): TuneResult {
   const from = addMonths(asOfDay, -(opts.months ?? 3));
   const before = sliceLog(log, -Infinity, from);
@@ -97,7 +102,7 @@ export function tuneReco(
     }
   };
   for (let pass = 0; pass < (opts.passes ?? 2); pass++) {
-    for (const [key, values] of Object.entries(SIM_GRID) as [keyof RecoParams['sim'], number[]][]) {
+    for (const [key, values] of Object.entries(opts.similarity === false ? {} : SIM_GRID) as [keyof RecoParams['sim'], number[]][]) {
       for (const v of values) tryParam((p) => ((p.sim as unknown as Record<string, number>)[key] = v));
     }
     for (const [key, values] of Object.entries(CROSS_GRID) as [keyof RecoParams['cross'], number[]][]) {
