@@ -81,6 +81,8 @@ export async function loadRetailData(file: string): Promise<RetailData> {
   const customers = new Map<string, CustomerAgg>();
   const invoicesByNo = new Map<string, Invoice>();
   let rows = 0;
+  let lastDate = '';
+  let lastMs = NaN;
   let firstSourceMs = Infinity;
   let lastSourceMs = -Infinity;
 
@@ -92,7 +94,12 @@ export async function loadRetailData(file: string): Promise<RetailData> {
   };
   for await (const batch of readOnlineRetailBatches(file, onReject)) for (const row of batch) {
     rows += 1;
-    const atMs = sourceTimeMs(row.invoiceDate);
+    // An invoice's rows are adjacent and share one timestamp: parse each distinct one once.
+    if (row.invoiceDate !== lastDate) {
+      lastDate = row.invoiceDate;
+      lastMs = sourceTimeMs(lastDate);
+    }
+    const atMs = lastMs;
     if (atMs < firstSourceMs) firstSourceMs = atMs;
     if (atMs > lastSourceMs) lastSourceMs = atMs;
 
