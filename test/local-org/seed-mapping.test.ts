@@ -6,7 +6,7 @@ import { dateShiftWeeks, shiftMs, sourceTimeMs, toSfDate, parseDayOption } from 
 import { loadRetailData } from '../../local-org/src/seed/dataset.js';
 import { accountName, buyerProfile, listPrice, productRecord } from '../../local-org/src/seed/records.js';
 import { planAccountActivities } from '../../local-org/src/seed/activities.js';
-import { fixtureCsv, tempDir, FIXTURE_HEADER, type TempDir } from './seed-fixture.js';
+import { fixtureCsv, rejection, tempDir, FIXTURE_HEADER, type TempDir } from './seed-fixture.js';
 
 describe('seed mapping: product families', () => {
   it('derives families from descriptions by keyword, first rule wins', () => {
@@ -119,6 +119,15 @@ describe('seed mapping: reading the file', () => {
     expect(data.skipped['malformed-row']).to.deep.equal({ rows: 1, examples: [3] });
     expect(data.malformed).to.deep.equal([`${file}: line 3: Quantity "six" is not a number`]);
     expect(data.invoices).to.have.length(1);
+  });
+
+  it('fails on a file without valid data rows, naming it and the first bad rows', async () => {
+    const empty = tmp.write('empty.csv', `${FIXTURE_HEADER}\n`);
+    expect((await rejection(loadRetailData(empty))).message).to.equal(`${empty}: no valid data rows`);
+    const bad = tmp.write('bad.csv', `${FIXTURE_HEADER}\n536365,85123A,HEART,6,yesterday,2.55,17850,United Kingdom\n`);
+    expect((await rejection(loadRetailData(bad))).message).to.equal(
+      `${bad}: no valid data rows (${bad}: line 2: InvoiceDate "yesterday" is not a date (YYYY-MM-DD HH:MM:SS))`,
+    );
   });
 
   it('fails on a missing file naming it', async () => {

@@ -138,7 +138,9 @@ export async function loadRetailData(file: string): Promise<RetailData> {
   const byTime = (a: Invoice, b: Invoice): number => a.atMs - b.atMs || (a.invoiceNo < b.invoiceNo ? -1 : a.invoiceNo > b.invoiceNo ? 1 : 0);
   const invoices = [...invoicesByNo.values()].sort(byTime);
   for (const c of customers.values()) c.invoices.sort(byTime);
-  if (rows === 0) throw new Error(`${file}: no data rows`);
+  if (!Number.isFinite(lastSourceMs)) {
+    throw new Error(`${file}: no valid data rows${malformed.length > 0 ? ` (${malformed.join('; ')})` : ''}`);
+  }
   return { file, rows, products, customers, invoices, skipped, malformed, firstSourceMs, lastSourceMs };
 }
 
