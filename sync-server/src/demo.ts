@@ -54,6 +54,8 @@ async function main(): Promise<void> {
   }
   stopOnSignals(service, logger, () => org.close());
 
+  say(`Dashboard:  ${service.url}/dashboard/  (watch the first sync there)`);
+  say(`API token:  ${token}`);
   say('First full sync: extract -> clean -> models -> write back ...');
   const run = service.coordinator.trigger('Full', 'manual');
   const printed = new Map<string, { status: string; at: number }>();
@@ -64,6 +66,9 @@ async function main(): Promise<void> {
       if (last?.status === stage.status && (stage.status !== 'running' || !stage.records || Date.now() - last.at < 5000)) continue;
       printed.set(stage.stage, { status: stage.status, at: Date.now() });
       say(`  ${stage.stage.padEnd(10)} ${stage.status}${stage.records ? ` (${stage.records.toLocaleString()} records)` : ''}  [${seconds(t0)}]`);
+      if (stage.stage === 'models' && stage.status === 'done') {
+        say(`  Recommendations are served now (write-back to the org continues), e.g. account ${service.cache.sampleAccount() ?? '-'}  [${seconds(t0)}]`);
+      }
     }
   }, 250);
   const outcome = await run.done;

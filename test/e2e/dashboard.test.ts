@@ -31,7 +31,10 @@ describe('admin dashboard (headless Chromium)', function () {
     store.runs.push({
       id: 'run-2026-11-23-0001', kind: 'Full', status: 'Succeeded', startedAt: '2026-11-23T09:00:00.000Z', finishedAt: '2026-11-23T09:01:10.000Z', durationMs: 70_000,
       stages: ['extract', 'clean', 'features'].map((stage) => ({ stage, status: 'done', records: 1000 })), counts: { accounts: 90 },
-      dataQuality: { lines: { read: 1000, rejected: 12, reasons: { negativeQuantity: 9, missingProduct: 3 } }, duplicatesRemoved: 4 },
+      dataQuality: {
+        lines: { read: 1000, rejected: 12, reasons: { negativeQuantity: 9, missingProduct: 3 } }, duplicatesRemoved: 4,
+        rules: [{ rule: 'non-product', action: 'dropped', count: 17, examples: ['01t000000000001AAA'] }],
+      },
       error: null,
     });
     service = await startTestService({ store, pipeline: fakePipeline(store, 5) });
@@ -66,7 +69,7 @@ describe('admin dashboard (headless Chromium)', function () {
     expect(runRows[0]).to.contain('run-2026-11-23-0001').and.contain('Succeeded').and.contain('70.0 s');
 
     const quality = await page.locator('#quality tbody tr').allTextContents();
-    expect(quality).to.include.members(['lines › read1,000', 'lines › rejected12', 'lines › reasons › negativeQuantity9', 'duplicatesRemoved4']);
+    expect(quality).to.include.members(['lines › read1,000', 'lines › rejected12', 'lines › reasons › negativeQuantity9', 'duplicatesRemoved4', 'rules › non-productaction dropped · count 17']);
 
     const segments = await page.locator('#segments tbody tr').allTextContents();
     expect(segments).to.have.length(3);

@@ -185,7 +185,11 @@ describe('sync-server HTTP API', () => {
         expect(midway.stages.find((s: { stage: string }) => s.stage === 'extract').status).to.equal('done');
         expect(midway.stages.some((s: { status: string }) => s.status === 'pending' || s.status === 'running')).to.equal(true);
 
+        // New model results are served as soon as the models stage is done, before write-back finishes.
         store.recommendations.push({ ...store.recommendations[0], accountId: accountId(500) });
+        await waitFor(() => store.getRun(runId)?.stages.find((s) => s.stage === 'recommendations')?.status === 'done', 5000, 'models done');
+        expect(local.coordinator.current, 'still writing back').not.to.equal(null);
+        expect((await api(local.url, `/accounts/${accountId(500)}/recommendations`)).body.recommendations).to.have.length(1);
         await waitFor(() => local.coordinator.current === null, 5000, 'run end');
         const done = await api(local.url, `/runs/${runId}`);
         expect(done.body.run).to.include({ status: 'Succeeded' });

@@ -84,8 +84,15 @@ function renderQuality(run) {
   const walk = (value, path) => {
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       for (const [key, child] of Object.entries(value)) walk(child, path ? `${path} › ${key}` : key);
+    } else if (Array.isArray(value) && value.every((v) => v && typeof v === 'object' && !Array.isArray(v))) {
+      // A list of findings (e.g. cleaning rules): one row each, scalar fields only (examples are ids).
+      value.forEach((item, i) => {
+        const scalars = Object.entries(item).filter(([, v]) => v === null || typeof v !== 'object');
+        const [first, ...others] = scalars;
+        rows.push([`${path} › ${first ? first[1] : i + 1}`, others.map(([k, v]) => `${k} ${fmtNumber(v)}`).join(' · ')]);
+      });
     } else if (Array.isArray(value)) {
-      rows.push([path, value.length > 5 ? `${value.length} items` : value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : v)).join(', ')]);
+      rows.push([path, value.length > 5 ? `${value.length} items` : value.join(', ')]);
     } else {
       rows.push([path, value]);
     }

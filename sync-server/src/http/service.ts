@@ -16,6 +16,9 @@ import type { OrgProbe, ResultsStore } from './ports.js';
 import { RecommendationCache } from './use-cases/recommendation-cache.js';
 import { projectAccounts, type Projection } from './use-cases/segment-projection.js';
 
+/** Stages after which the store holds new model results (the real pipeline's and the test double's names). */
+const RESULT_STAGES = new Set(['models', 'recommendations']);
+
 export type ServiceDeps = {
   pipeline: Pipeline;
   store: ResultsStore;
@@ -44,7 +47,11 @@ export async function startService(config: Config, logger: Logger, deps: Service
     projection = null; // recomputed lazily from the new insights
     logger.info({ recommendations: count }, 'results cache refreshed');
   };
-  const coordinator = new RunCoordinator({ pipeline: deps.pipeline, logger, metrics, onRunFinished: refresh });
+  const coordinator = new RunCoordinator({
+    pipeline: deps.pipeline, logger, metrics, onRunFinished: refresh,
+    // Model results are in the store once the models stage is done; serve them without waiting for write-back.
+    onStageDone: (stage) => { if (RESULT_STAGES.has(stage)) refresh(); },
+  });
   refresh();
 
   const app = createApp({

@@ -38,6 +38,8 @@ export type RunCoordinatorDeps = {
   metrics: Metrics;
   /** Called after every run that produced an outcome (e.g. to refresh caches). */
   onRunFinished?: (outcome: RunOutcome) => void;
+  /** Called when a stage reports done (e.g. to publish model results before write-back finishes). */
+  onStageDone?: (stage: string, runId: string) => void;
 };
 
 export class RunCoordinator {
@@ -78,6 +80,7 @@ export class RunCoordinator {
         const previous = run.stages.get(event.stage);
         run.stages.set(event.stage, { ...previous, stage: event.stage, status: event.status, records: event.records ?? previous?.records ?? null });
         logger.debug({ runId: event.runId, stage: event.stage, status: event.status }, 'run progress');
+        if (event.status === 'done' && previous?.status !== 'done') this.notify(() => this.deps.onStageDone?.(event.stage, event.runId), logger);
       },
     }).then((outcome) => {
       this.record(kind, outcome, started);
@@ -123,10 +126,14 @@ export class RunCoordinator {
   }
 
   private notifyFinished(outcome: RunOutcome, logger: Logger): void {
+    this.notify(() => this.deps.onRunFinished?.(outcome), logger);
+  }
+
+  private notify(hook: () => void, logger: Logger): void {
     try {
-      this.deps.onRunFinished?.(outcome);
+      hook();
     } catch (error) {
-      logger.error({ err: error }, 'after-run hook failed');
+      logger.error({ err: error }, 'run hook failed');
     }
   }
 }
