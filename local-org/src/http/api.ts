@@ -1,29 +1,17 @@
 // The versioned REST API as one route table, and the express handler that feeds requests into it.
 import type { Request, Response } from 'express';
 import type { ApiCounter } from '../limits.js';
-import { SfApiError } from '../types.js';
 import { originOf } from './auth/context.js';
 import { addIngestRoutes } from './bulk/ingest.js';
 import { addQueryJobRoutes } from './bulk/query-jobs.js';
 import { addCollectionRoutes } from './collections.js';
 import { addCompositeRoutes } from './composite.js';
 import type { OrgContext } from './context.js';
-import { api, errorId } from './pipeline.js';
+import { api } from './pipeline.js';
 import { addQueryRoutes } from './query.js';
-import { sendCsv, sendJson } from './respond.js';
-import { dispatch, RouteTable, type ApiRequest, type ApiResponse } from './router.js';
+import { errorResponse, sendCsv, sendJson } from './respond.js';
+import { dispatch, RouteTable, type ApiRequest } from './router.js';
 import { addSObjectRoutes } from './sobjects.js';
-
-/** Maps a thrown error to the response a real org would send; unexpected errors become UNKNOWN_EXCEPTION. */
-export function errorResponse(e: unknown): ApiResponse {
-  if (e instanceof SfApiError) return { status: e.status, json: e.errors };
-  const id = errorId();
-  console.error(`local-org: request failed (ErrorId ${id}):`, e instanceof Error ? e.stack : e);
-  return {
-    status: 500,
-    json: [{ errorCode: 'UNKNOWN_EXCEPTION', message: `An unexpected error occurred. Please include this ErrorId if you contact support: ${id}` }],
-  };
-}
 
 export function buildRouteTable(ctx: OrgContext, counter: ApiCounter): RouteTable {
   const t = new RouteTable();

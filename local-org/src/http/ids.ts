@@ -13,11 +13,3 @@ export function newId(prefix: string): string {
   for (let i = 0; body.length < 12; i++) body += BASE62[bytes[i % bytes.length] % 62];
   return withChecksum(prefix + body);
 }
-
-/** A stable 18-character id derived from a seed string (same seed, same id across restarts). */
-export function stableId(prefix: string, seed: string, hash: (s: string) => Buffer): string {
-  const bytes = hash(seed);
-  let body = '0';
-  for (let i = 0; body.length < 12; i++) body += BASE62[bytes[i] % 62];
-  return withChecksum(prefix + body);
-}

@@ -6,7 +6,7 @@ import type { FaultInjector, LockPicker } from '../faults.js';
 import { NO_LOCKS } from '../faults.js';
 import { bearerToken, type AuthContext } from './auth/context.js';
 import type { Session } from './auth/sessions.js';
-import { sendError, sendNotFound } from './respond.js';
+import { errorId, sendError, sendNotFound } from './respond.js';
 import { parseVersion } from './versions.js';
 
 export type ApiLocals = {
@@ -85,10 +85,4 @@ export function apiGate(gate: Gate) {
     }
     next();
   };
-}
-
-let errorSeq = 0;
-export function errorId(): string {
-  errorSeq = (errorSeq + 1) % 100000;
-  return `${Date.now() % 10_000_000_000}-${String(errorSeq).padStart(5, '0')} (${-(Date.now() % 2_000_000_000)})`;
 }

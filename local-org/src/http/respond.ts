@@ -2,7 +2,7 @@
 // Content-Type matches ^application/json(;|$), so express's res.json ("; charset=utf-8") is avoided
 // in favour of the exact header a real org sends.
 import type { Response } from 'express';
-import type { SfErrorItem } from '../types.js';
+import { SfApiError, type SfErrorItem } from '../types.js';
 
 export const JSON_TYPE = 'application/json;charset=UTF-8';
 
@@ -45,4 +45,21 @@ export const NOT_FOUND_MESSAGE = 'The requested resource does not exist';
 
 export function sendNotFound(res: Response, message = NOT_FOUND_MESSAGE): void {
   sendError(res, 404, 'NOT_FOUND', message);
+}
+
+let errorSeq = 0;
+export function errorId(): string {
+  errorSeq = (errorSeq + 1) % 100000;
+  return `${Date.now() % 10_000_000_000}-${String(errorSeq).padStart(5, '0')} (${-(Date.now() % 2_000_000_000)})`;
+}
+
+/** Maps a thrown error to the response a real org would send; unexpected errors become UNKNOWN_EXCEPTION. */
+export function errorResponse(e: unknown): { status: number; json: unknown } {
+  if (e instanceof SfApiError) return { status: e.status, json: e.errors };
+  const id = errorId();
+  console.error(`local-org: request failed (ErrorId ${id}):`, e instanceof Error ? e.stack : e);
+  return {
+    status: 500,
+    json: [{ errorCode: 'UNKNOWN_EXCEPTION', message: `An unexpected error occurred. Please include this ErrorId if you contact support: ${id}` }],
+  };
 }

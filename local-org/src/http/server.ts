@@ -1,12 +1,11 @@
 // Assembles the express app: auth endpoints at the origin root (jsforce builds URLs from instance_url with
 // a leading slash), the version list, and every versioned API route behind the gate.
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
-import { SfApiError } from '../types.js';
 import { identityHandler, userinfoHandler } from './auth/identity.js';
 import { authorizeHandler, revokeHandler, tokenHandler } from './auth/oauth.js';
 import { soapHandler } from './auth/soap-route.js';
-import { apiGate, api, errorId, type Gate } from './pipeline.js';
-import { sendErrors, sendJson, sendNotFound } from './respond.js';
+import { apiGate, api, type Gate } from './pipeline.js';
+import { errorResponse, sendErrors, sendJson, sendNotFound } from './respond.js';
 import { versionList, versionResources } from './versions.js';
 import { identityUrl, originOf } from './auth/context.js';
 
@@ -44,13 +43,9 @@ export function createServer(parts: ServerParts): express.Express {
   app.use('/services/data/:version', v);
 
   app.use((_req: Request, res: Response) => sendNotFound(res));
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) {
       res.destroy();
-      return;
-    }
-    if (err instanceof SfApiError) {
-      sendErrors(res, err.status, err.errors);
       return;
     }
     const status = (err as { status?: number; type?: string }).status;
@@ -58,10 +53,8 @@ export function createServer(parts: ServerParts): express.Express {
       sendErrors(res, 413, [{ errorCode: 'REQUEST_ENTITY_TOO_LARGE', message: 'The request body is too large.' }]);
       return;
     }
-    const id = errorId();
-    // Bearer tokens never reach the log: only the method, path and error.
-    console.error(`local-org: ${req.method} ${req.path} failed (ErrorId ${id}):`, err instanceof Error ? err.stack : err);
-    sendErrors(res, 500, [{ errorCode: 'UNKNOWN_EXCEPTION', message: `An unexpected error occurred. Please include this ErrorId if you contact support: ${id}` }]);
+    const out = errorResponse(err);
+    sendJson(res, out.status, out.json);
   });
   return app;
 }
