@@ -104,6 +104,7 @@ export function fakePipeline(store: MemoryStore, stageMs: number): FakePipeline 
 
 export const TOKEN = 'test-token-0123456789abcdef';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies of every route; the tests assert on their fields
 export async function api(url: string, path: string, init: RequestInit & { token?: string | null } = {}): Promise<{ status: number; body: any; headers: Headers }> {
   const headers = new Headers(init.headers);
   if (init.token !== null) headers.set('authorization', `Bearer ${init.token ?? TOKEN}`);
