@@ -92,6 +92,16 @@ describe('sync: REST extraction into the mirror', () => {
     );
   });
 
+  it('counts per budget from its creation, through one transport hook per connection', async () => {
+    const first = new ApiBudget(org.conn);
+    await org.conn.query('SELECT COUNT() FROM Account');
+    const second = new ApiBudget(org.conn);
+    await org.conn.query('SELECT COUNT() FROM Account');
+    expect([first.calls, second.calls]).to.deep.equal([2, 1]);
+    expect(second.byKind).to.deep.equal({ query: 1 });
+    expect(org.requests.length).to.equal(2);
+  });
+
   it('stops before the configured share of the daily API limit', async () => {
     const budget = new ApiBudget(org.conn, { maxShareOfDailyLimit: 0.0002 }); // 3 of 15,000
     const err = await extractObject(org.conn, mirror.db, ACCOUNT, { runId: 'r1', budget }).catch((e: Error) => e);

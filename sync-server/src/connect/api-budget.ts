@@ -17,9 +17,33 @@ export type ApiBudgetOptions = {
   maxShareOfDailyLimit?: number;
 };
 
+type Counter = { calls: number; byKind: Record<string, number> };
+const counters = new WeakMap<Connection, Counter>();
+
+/** Installs (once per connection) the transport wrapper that counts every HTTP call. */
+function counterFor(conn: Connection): Counter {
+  let counter = counters.get(conn);
+  if (counter) return counter;
+  const c: Counter = { calls: 0, byKind: {} };
+  const holder = conn as unknown as { _transport: Transport };
+  const inner = holder._transport;
+  // Bulk 2.0 builds a fresh HttpApi per call from conn._transport, so its calls pass through here too.
+  holder._transport = {
+    httpRequest: (req, options) => {
+      c.calls += 1;
+      const kind = classify(req.url ?? '');
+      c.byKind[kind] = (c.byKind[kind] ?? 0) + 1;
+      return inner.httpRequest(req, options);
+    },
+  } as Transport;
+  counters.set(conn, c);
+  return c;
+}
+
+/** API calls made through one connection since this budget was created, and the daily-limit guard. */
 export class ApiBudget {
-  public calls = 0;
-  public readonly byKind: Record<string, number> = {};
+  private readonly counter: Counter;
+  private readonly start: Counter;
   private dailyMax: number | null = null;
   private usedAtStart: number | null = null;
   private readonly share: number;
@@ -30,17 +54,18 @@ export class ApiBudget {
   ) {
     this.share = options.maxShareOfDailyLimit ?? 0.5;
     if (!(this.share > 0 && this.share <= 1)) throw new RangeError('maxShareOfDailyLimit must be in (0, 1]');
-    const holder = conn as unknown as { _transport: Transport };
-    const inner = holder._transport;
-    holder._transport = {
-      httpRequest: (req, options) => {
-        this.calls += 1;
-        const kind = classify(req.url ?? '');
-        this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
-        return inner.httpRequest(req, options);
-      },
-    } as Transport;
-    // Bulk 2.0 builds a fresh HttpApi per call from conn._transport, so its calls pass through here too.
+    this.counter = counterFor(conn);
+    this.start = { calls: this.counter.calls, byKind: { ...this.counter.byKind } };
+  }
+
+  public get calls(): number {
+    return this.counter.calls - this.start.calls;
+  }
+
+  public get byKind(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries(this.counter.byKind)) if (v - (this.start.byKind[k] ?? 0) > 0) out[k] = v - (this.start.byKind[k] ?? 0);
+    return out;
   }
 
   /** Reads /limits once; later checks use the Sforce-Limit-Info header jsforce parses on every response. */

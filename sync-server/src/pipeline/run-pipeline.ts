@@ -12,13 +12,12 @@ import { SOURCE_OBJECTS } from '../extract/objects.js';
 import type { Mirror } from '../mirror/db.js';
 import { resetWatermark } from '../mirror/records.js';
 import { getResultMeta, loadModelOutput, saveModelOutput } from '../mirror/results.js';
+import { runModels as defaultRunModels, type ModelOptions, type PreviousInsights } from '../models/run-models.js';
 import { createRun, findUnfinishedRun, getRun, setStage, updateRun, type RunKind, type Stage } from '../mirror/runs.js';
 import { upsertRecoRun } from '../writeback/reco-run.js';
 import { writeBack, type WritebackOptions, type WritebackResult } from '../writeback/write-back.js';
 
-/** What the models remember from the last run: each account's segment, to date segment changes. */
-export type PreviousInsights = { insights: Map<string, { segmentKey: string | null; segmentChangedOn: string | null }> };
-export type RunModels = (dataset: Dataset, options?: Record<string, unknown>, previous?: PreviousInsights) => ModelOutput | Promise<ModelOutput>;
+export type RunModels = (dataset: Dataset, options?: ModelOptions, previous?: PreviousInsights) => ModelOutput | Promise<ModelOutput>;
 
 export type LoggerLike = {
   info(obj: object, msg?: string): void;
@@ -46,7 +45,7 @@ export type PipelineOptions = {
   clean?: Omit<CleanOptions, 'asOf'>;
   extract?: Pick<ExtractOptions, 'bulkThreshold' | 'overlapMs' | 'bulkPollInterval' | 'bulkPollTimeout'>;
   writeback?: Pick<WritebackOptions, 'bulkThreshold' | 'maxRetries' | 'retryBaseMs'>;
-  modelOptions?: Record<string, unknown>;
+  modelOptions?: ModelOptions;
   /** Share of the org's daily API requests a run may leave used before it stops (default 0.5). */
   maxShareOfDailyLimit?: number;
 };
@@ -69,13 +68,6 @@ export type RunSummary = {
   writeback: WritebackResult | null;
   error: string | null;
 };
-
-async function defaultModels(): Promise<RunModels> {
-  // Resolved at run time so the sync engine builds and tests while the models land separately.
-  const specifier = '../models/run-models.js';
-  const mod = (await import(specifier)) as { runModels: RunModels };
-  return mod.runModels;
-}
 
 const newRunId = (): string => `run-${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
 
@@ -161,7 +153,7 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
       output = loadModelOutput(db) as ModelOutput; // resumed after the models finished: reuse their output
     } else {
       stage('models', 'running');
-      const runModels = deps.models ?? (await defaultModels());
+      const runModels = deps.models ?? defaultRunModels;
       const last = loadModelOutput(db);
       const previous = last ? { insights: new Map(last.insights.map((i) => [i.accountId, { segmentKey: i.segmentKey, segmentChangedOn: i.segmentChangedOn }])) } : undefined;
       output = await runModels(cleaned.dataset, opts.modelOptions, previous);
