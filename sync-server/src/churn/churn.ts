@@ -79,7 +79,7 @@ export function fitChurn(
   const none: ChurnReport = { auc: null, recencyAuc: null, trainRows: 0, testRows: 0, churnRate: null };
   let minDay = Infinity;
   for (let o = 0; o < orders.day.length; o++) if (orders.user[o] >= 0 && orders.day[o] < minDay) minDay = orders.day[o];
-  const maxRows = opts.maxRows ?? 4000;
+  const maxRows = opts.maxRows ?? 2500;
   const snaps: ReturnType<typeof snapshot>[] = [];
   for (let s = 1; s <= (opts.snapshots ?? 4); s++) {
     const t = asOfDay - HORIZON * s;

@@ -8,8 +8,19 @@ export type Popularity = {
   order: Int32Array[]; // per group (last = global), items by descending score
 };
 
-/** Each buyer counts once per item, weighted by how recently they last bought it. */
-export function popularity(ui: UserItems, asOfDay: number, tau: number, groups?: Int32Array, nGroups = 0): Popularity {
+/**
+ * Each buyer counts once per item, weighted by how recently they first bought it (adoption) or, with
+ * byLastPurchase, last bought it. Cross-sell predicts first purchases, so adoption is its prior: products
+ * that are winning new buyers now, not the staples everyone reorders.
+ */
+export function popularity(
+  ui: UserItems,
+  asOfDay: number,
+  tau: number,
+  groups?: Int32Array,
+  nGroups = 0,
+  byLastPurchase = false,
+): Popularity {
   const decay = (d: number): number => (Number.isFinite(tau) ? Math.exp(-(asOfDay - d) / tau) : 1);
   const global = new Float64Array(ui.nItems);
   const byGroupRaw = Array.from({ length: nGroups }, () => new Float64Array(ui.nItems));
@@ -17,7 +28,7 @@ export function popularity(ui: UserItems, asOfDay: number, tau: number, groups?:
   for (let u = 0; u < ui.nUsers; u++) {
     const g = groups ? groups[u] : -1;
     for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) {
-      const w = decay(ui.lastDay[e]);
+      const w = decay(byLastPurchase ? ui.lastDay[e] : ui.firstDay[e]);
       global[ui.items[e]] += w;
       if (g >= 0) {
         byGroupRaw[g][ui.items[e]] += w;

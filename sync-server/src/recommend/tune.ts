@@ -101,15 +101,21 @@ export function tuneReco(
       bestScore = s;
     }
   };
-  for (let pass = 0; pass < (opts.passes ?? 2); pass++) {
-    for (const [key, values] of Object.entries(opts.similarity === false ? {} : SIM_GRID) as [keyof RecoParams['sim'], number[]][]) {
-      for (const v of values) tryParam((p) => ((p.sim as unknown as Record<string, number>)[key] = v));
-    }
+  const tuneBlend = (): void => {
     for (const [key, values] of Object.entries(CROSS_GRID) as [keyof RecoParams['cross'], number[]][]) {
       for (const v of values) tryParam((p) => ((p.cross as unknown as Record<string, number>)[key] = v));
     }
     for (const v of POP_TAU) tryParam((p) => (p.popTau = v));
+  };
+  // The blend first: it is cheap (no similarity rebuild) and the neighbourhood settings' best values
+  // depend on how much popularity is mixed in.
+  for (let pass = 0; pass < (opts.passes ?? 2); pass++) {
+    tuneBlend();
+    for (const [key, values] of Object.entries(opts.similarity === false ? {} : SIM_GRID) as [keyof RecoParams['sim'], number[]][]) {
+      for (const v of values) tryParam((p) => ((p.sim as unknown as Record<string, number>)[key] = v));
+    }
   }
+  tuneBlend();
 
   const fit = fitReco(ui, from, best, opts.groups, cache);
   let bestBuy = best.buyAgain;
