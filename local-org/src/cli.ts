@@ -25,6 +25,7 @@ Serve options:
                             reco-local-org, random secret)
   --jwt-public-key FILE     PEM key that JWT-bearer assertions must be signed with
   -h, --help                show this help
+  (environment LOCAL_ORG_DEBUG=1 logs method, path, status and time of every request to stderr)
 
 Replay options (use --url/--credentials-file while the server runs, or --db when it is stopped):
   --credentials-file PATH   replay through the running server named in this credentials file

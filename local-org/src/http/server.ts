@@ -20,6 +20,14 @@ export function createServer(parts: ServerParts): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (process.env.LOCAL_ORG_DEBUG) {
+    // Method, path (never the query string: the identity URL carries oauth_token there), status, time.
+    app.use((req, res, next) => {
+      const t0 = Date.now();
+      res.on('finish', () => console.error(`local-org: ${req.method} ${req.baseUrl}${req.path} ${res.statusCode} ${Date.now() - t0}ms`));
+      next();
+    });
+  }
 
   const form = express.urlencoded({ extended: false, limit: '1mb' });
   app.post('/services/oauth2/token', form, tokenHandler(parts.auth));
