@@ -113,6 +113,22 @@ describe('local-org HTTP: Bulk API 2.0 (jsforce bulk2)', () => {
     expect(total).to.equal(450);
   });
 
+  it('aborts an open job, which then refuses data and reports Aborted', async () => {
+    const job = conn.bulk2.createJob({ object: 'Account', operation: 'insert' });
+    await job.open();
+    await job.abort();
+    const info = await job.check();
+    expect(info.state).to.equal('Aborted');
+    expect(info.id).to.match(/^750/);
+    const res = await fetch(`${org.url}/services/data/v62.0/jobs/ingest/${info.id}`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${conn.accessToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ state: 'UploadComplete' }),
+    });
+    expect(res.status).to.equal(400);
+    expect(((await res.json()) as { errorCode: string }[])[0].errorCode).to.equal('INVALIDJOBSTATE');
+  });
+
   it('counts ingest batches and query jobs against the /limits allocations', async () => {
     const before = await conn.limits();
     await conn.bulk2.loadAndWaitForResults({ object: 'Account', operation: 'insert', input: [{ Name: 'Counted' }] });

@@ -164,6 +164,8 @@ describe('local-org HTTP: sObject REST, query and collections (jsforce)', () => 
     expect(await conn.sobject('Opportunity').count({ AccountId: acc.id })).to.equal(2);
     const bad = await rejection(() => conn.query('SELECT FROM'));
     expect(bad.errorCode).to.equal('MALFORMED_QUERY');
+    const plan = (await conn.query('SELECT Id FROM Account').explain()) as { plans: { sobjectType: string; leadingOperationType: string }[] };
+    expect(plan.plans[0]).to.include({ sobjectType: 'Account', leadingOperationType: 'TableScan' });
   });
 
   it('lists updated and deleted ids for a window (jsforce sends +00:00 offsets)', async () => {
@@ -217,6 +219,15 @@ describe('local-org HTTP: sObject REST, query and collections (jsforce)', () => 
     });
     expect(batch.hasErrors).to.equal(true);
     expect(batch.results.map((r) => r.statusCode)).to.deep.equal([201, 404]);
+    const halted = await conn.requestPost<{ results: { statusCode: number }[] }>('/composite/batch', {
+      haltOnError: true,
+      batchRequests: [
+        { method: 'GET', url: 'v62.0/sobjects/Account/001000000000000AAA' },
+        { method: 'POST', url: 'v62.0/sobjects/Account', richInput: { Name: 'Never written' } },
+      ],
+    });
+    expect(halted.results.map((r) => r.statusCode)).to.deep.equal([404, 412]);
+    expect((await conn.query("SELECT Id FROM Account WHERE Name = 'Never written'")).totalSize).to.equal(0);
   });
 
   it('answers unknown routes and malformed JSON with Salesforce error arrays', async () => {
