@@ -7,6 +7,7 @@ import { loadConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import { connectionConfigFromEnv, describeConnectionConfig, parseConnectionConfig, type ConnectionConfigInput } from './connect/config.js';
 import { createConnection } from './connect/connect.js';
+import { isLoopback } from './http/loopback.js';
 import { mirrorResultsStore } from './http/mirror-store.js';
 import { startService, type Service } from './http/service.js';
 import { createLogger, type Logger } from './logging/logger.js';
@@ -60,8 +61,7 @@ async function previewRouter(connection: Connection): Promise<RequestHandler> {
 
 function loopbackOnly(handler: RequestHandler): RequestHandler {
   return (req, res, next) => {
-    const address = req.socket.remoteAddress ?? '';
-    if (/^(127\.|::1$|::ffff:127\.)/.test(address)) return handler(req, res, next);
+    if (isLoopback(req.socket.remoteAddress)) return handler(req, res, next);
     res.status(403).json({ error: { code: 'forbidden', message: 'The preview is only served to loopback clients' } });
   };
 }

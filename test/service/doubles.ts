@@ -140,12 +140,14 @@ export function memoryLogger() {
 
 export async function startTestService(options: {
   store: MemoryStore; pipeline: Pipeline; schedule?: { enabled?: boolean; incremental?: string; full?: string }; orgUp?: () => boolean; graceMs?: number;
+  injectToken?: boolean;
 }): Promise<Service & { lines: Array<Record<string, unknown>> }> {
   const config = loadConfig({
     env: {},
     overrides: {
       server: { port: 0 }, auth: { token: TOKEN },
       schedule: { enabled: false, ...options.schedule }, shutdown: { graceMs: options.graceMs ?? 5000 },
+      dashboard: { injectToken: options.injectToken ?? false },
     },
   });
   const { logger, lines } = memoryLogger();

@@ -54,6 +54,22 @@ describe('sync-server HTTP API', () => {
     });
   });
 
+  describe('dashboard page', () => {
+    it('is public, carries no token by default, and the token only when injection is on (loopback client)', async () => {
+      const plain = await api(service.url, '/dashboard/', { token: null });
+      expect(plain.status).to.equal(200);
+      expect(plain.body).to.contain('<meta name="reco-token" content="">');
+      expect(plain.headers.get('content-security-policy')).to.contain("script-src 'self'");
+      const demo = await startTestService({ store, pipeline: fakePipeline(store, 1), injectToken: true });
+      try {
+        expect((await api(demo.url, '/dashboard/', { token: null })).body).to.contain(`<meta name="reco-token" content="${TOKEN}">`);
+        expect((await api(demo.url, '/dashboard/vendor/chart.umd.js', { token: null })).status).to.equal(200);
+      } finally {
+        await demo.close();
+      }
+    });
+  });
+
   describe('authentication', () => {
     it('rejects a missing token with 401 and a JSON error', async () => {
       const res = await api(service.url, '/segments', { token: null });

@@ -6,12 +6,12 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
+import { isLoopback } from '../loopback.js';
 
 const dashboardDir = fileURLToPath(new URL('../../dashboard/', import.meta.url));
 const chartJs = path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
 
 const escapeAttribute = (value: string): string => value.replace(/[&"<>']/g, (c) => `&#${c.charCodeAt(0)};`);
-const isLoopback = (address: string | undefined): boolean => !!address && /^(127\.|::1$|::ffff:127\.)/.test(address);
 
 export function dashboardRouter(options: { token: string; injectToken: boolean }): Router {
   const router = Router();
