@@ -84,6 +84,7 @@ describe('admin dashboard (headless Chromium)', function () {
     expect(charts.evaluation).to.deep.equal([['reco', 4], ['popularity', 4], ['repeat-last', 4]]);
     expect(charts.labels).to.deep.equal(['crossSell precision@10', 'crossSell recall@10', 'buyAgain precision@10', 'buyAgain recall@10']);
     expect(await page.locator('#segments figcaption').textContent()).to.contain('90 accounts on the first two principal components');
+    expect(await page.locator('#evaluation-chart').isVisible()).to.equal(true);
   });
 
   it('shows one account\'s recommendations with reasons from the search box', async () => {

@@ -144,6 +144,7 @@ async function loadSegments() {
 
 async function loadEvaluation() {
   const { evaluation } = await api('/evaluation');
+  $('#evaluation figure').hidden = !evaluation;
   if (!evaluation) {
     $('#evaluation .meta').textContent = 'No evaluation yet (npm run evaluate).';
     markLoaded('#evaluation');
