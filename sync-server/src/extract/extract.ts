@@ -1,7 +1,8 @@
 // Pulls the source objects into the mirror with as few API calls as the data allows: COUNT() first, then
 // Bulk API 2.0 above a threshold or REST pages of 2,000 below it. Later runs read only what changed since the
-// watermark (minus a small overlap, because SystemModstamp is committed with transaction-time skew) through
-// queryAll, so deletions arrive as IsDeleted rows and leave the mirror too.
+// watermark (plus a short overlap before the previous read, because a transaction can commit a
+// SystemModstamp older than records already read) through queryAll, so deletions arrive as IsDeleted rows
+// and leave the mirror too.
 import type { Connection } from 'jsforce';
 import type { DatabaseSync } from 'node:sqlite';
 import type { ApiBudget } from '../connect/api-budget.js';
@@ -26,7 +27,7 @@ export type ExtractOptions = {
   runId: string;
   /** Records above which an object is read with Bulk API 2.0 (default 20,000). */
   bulkThreshold?: number;
-  /** How far before the watermark incremental reads start (default 5 minutes). */
+  /** Re-read window before the previous read started, for late-committing transactions (default 60 s). */
   overlapMs?: number;
   objects?: SourceObject[];
   budget?: ApiBudget;
@@ -98,7 +99,7 @@ function checkAbort(signal?: AbortSignal): void {
 
 export async function extractObject(conn: Connection, db: DatabaseSync, src: SourceObject, opts: ExtractOptions): Promise<ObjectStats> {
   const callsBefore = opts.budget?.calls ?? 0;
-  const overlap = opts.overlapMs ?? 5 * 60 * 1000;
+  const overlap = opts.overlapMs ?? 60_000;
   let types: FieldTypes;
   try {
     types = await resolveFields(conn, db, src);
