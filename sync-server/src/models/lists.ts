@@ -3,7 +3,7 @@
 import type { Recommendation } from '../domain/types.js';
 import { accountRule, capPerFamily } from '../recommend/business-rules.js';
 import { scoreBuyAgain } from '../recommend/buy-again.js';
-import { buyAgainReason, coBuyers, contentReason, crossSellReason } from '../recommend/reasons.js';
+import { buyAgainReason, contentReason, crossSellReason } from '../recommend/reasons.js';
 import type { ModelContext } from './context.js';
 
 export function allowedFor(ctx: ModelContext, u: number): (i: number) => boolean {
@@ -35,11 +35,11 @@ export function entryOf(ctx: ModelContext, u: number, i: number): number {
 }
 
 /** For each target, the account's product that contributes most to its item-neighbourhood score (one pass). */
-export function anchorsFor(ctx: ModelContext, u: number, targets: number[]): Map<number, { item: number; contribution: number }> {
+export function anchorsFor(ctx: ModelContext, u: number, targets: number[]): Map<number, { item: number; contribution: number; co: number }> {
   const { ui } = ctx;
   const nb = ctx.fit.neighbours;
   const want = new Set(targets);
-  const best = new Map<number, { item: number; contribution: number }>();
+  const best = new Map<number, { item: number; contribution: number; co: number }>();
   for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) {
     const i = ui.items[e];
     let w = -1;
@@ -49,7 +49,7 @@ export function anchorsFor(ctx: ModelContext, u: number, targets: number[]): Map
       if (w < 0) w = ctx.fit.cross.profileWeight(e);
       const c = w * nb.sims[p];
       const b = best.get(j);
-      if (!b || c > b.contribution) best.set(j, { item: i, contribution: c });
+      if (!b || c > b.contribution) best.set(j, { item: i, contribution: c, co: nb.co[p] });
     }
   }
   return best;
@@ -82,7 +82,7 @@ export function crossSellList(ctx: ModelContext, u: number): Recommendation[] {
     } else {
       const anchor = anchors.get(c.item);
       const support = anchor
-        ? { both: coBuyers(ctx.iu, anchor.item, c.item), anchorBuyers: ctx.iu.ptr[anchor.item + 1] - ctx.iu.ptr[anchor.item] }
+        ? { both: anchor.co, anchorBuyers: ctx.iu.ptr[anchor.item + 1] - ctx.iu.ptr[anchor.item] }
         : null;
       why = crossSellReason(anchor ? ctx.ds.products[anchor.item].name : null, support, {
         segment: segName,

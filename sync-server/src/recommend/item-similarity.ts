@@ -9,7 +9,8 @@ export type SimilarityParams =
   | { kind: 'rp3beta'; alpha: number; beta: number; k: number; normalise?: boolean }
   | { kind: 'cosine'; k: number; shrink: number };
 
-export type ItemNeighbours = { ptr: Int32Array; ids: Int32Array; sims: Float32Array; k: number };
+/** co = accounts that bought both (the support reasons quote), kept beside each similarity. */
+export type ItemNeighbours = { ptr: Int32Array; ids: Int32Array; sims: Float32Array; co: Int32Array; k: number };
 
 /** entryWeight (per user-item entry, e.g. recency decay) lets recent co-purchases count more. */
 export function itemSimilarity(ui: UserItems, iu: ItemUsers, params: SimilarityParams, entryWeight?: Float64Array): ItemNeighbours {
@@ -27,11 +28,13 @@ export function itemSimilarity(ui: UserItems, iu: ItemUsers, params: SimilarityP
     targetW[j] = params.kind === 'rp3beta' ? Math.pow(itemDeg[j], -params.beta) : 1 / Math.sqrt(itemDeg[j]);
   }
   const acc = new Float64Array(nItems);
+  const cnt = new Int32Array(nItems);
   const touched = new Int32Array(nItems);
   const heap = new TopK(params.k);
   const ptr = new Int32Array(nItems + 1);
   const ids: number[] = [];
   const sims: number[] = [];
+  const co: number[] = [];
   for (let i = 0; i < nItems; i++) {
     let nt = 0;
     for (let p = iu.ptr[i]; p < iu.ptr[i + 1]; p++) {
@@ -41,14 +44,16 @@ export function itemSimilarity(ui: UserItems, iu: ItemUsers, params: SimilarityP
         w *= entryWeight[entryIndex(ui, u, i)];
         for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) {
           const j = ui.items[e];
-          if (acc[j] === 0) touched[nt++] = j;
+          if (cnt[j] === 0) touched[nt++] = j;
+          cnt[j]++;
           acc[j] += w * entryWeight[e];
         }
         continue;
       }
       for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) {
         const j = ui.items[e];
-        if (acc[j] === 0) touched[nt++] = j;
+        if (cnt[j] === 0) touched[nt++] = j;
+        cnt[j]++;
         acc[j] += w;
       }
     }
@@ -72,10 +77,12 @@ export function itemSimilarity(ui: UserItems, iu: ItemUsers, params: SimilarityP
     for (let t = 0; t < best.ids.length; t++) {
       ids.push(best.ids[t]);
       sims.push(best.scores[t]);
+      co.push(cnt[best.ids[t]]);
     }
+    for (let t = 0; t < nt; t++) cnt[touched[t]] = 0;
     ptr[i + 1] = ids.length;
   }
-  return { ptr, ids: Int32Array.from(ids), sims: Float32Array.from(sims), k: params.k };
+  return { ptr, ids: Int32Array.from(ids), sims: Float32Array.from(sims), co: Int32Array.from(co), k: params.k };
 }
 
 function entryIndex(ui: UserItems, u: number, i: number): number {

@@ -2,24 +2,6 @@
 // behind each recommendation.
 import type { Confidence } from '../domain/types.js';
 import type { Rhythm } from './buy-again.js';
-import type { ItemUsers } from './purchase-log.js';
-
-export function coBuyers(iu: ItemUsers, a: number, b: number): number {
-  let p = iu.ptr[a];
-  let q = iu.ptr[b];
-  let n = 0;
-  while (p < iu.ptr[a + 1] && q < iu.ptr[b + 1]) {
-    const x = iu.users[p];
-    const y = iu.users[q];
-    if (x === y) {
-      n++;
-      p++;
-      q++;
-    } else if (x < y) p++;
-    else q++;
-  }
-  return n;
-}
 
 export const cut = (s: string): string => (s.length <= 255 ? s : `${s.slice(0, 252)}...`);
 

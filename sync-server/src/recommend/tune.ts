@@ -102,10 +102,16 @@ export function tuneReco(
     }
   };
   const tuneBlend = (): void => {
-    for (const [key, values] of Object.entries(CROSS_GRID) as [keyof RecoParams['cross'], number[]][]) {
-      for (const v of values) tryParam((p) => ((p.cross as unknown as Record<string, number>)[key] = v));
+    for (const v of CROSS_GRID.tau ?? []) tryParam((p) => (p.cross.tau = v));
+    // Weight and decay of popularity interact (a short decay needs more weight), so they are searched jointly.
+    for (const w of CROSS_GRID.popWeight ?? []) {
+      for (const t of POP_TAU) {
+        tryParam((p) => {
+          p.cross.popWeight = w;
+          p.popTau = t;
+        });
+      }
     }
-    for (const v of POP_TAU) tryParam((p) => (p.popTau = v));
   };
   // The blend first: it is cheap (no similarity rebuild) and the neighbourhood settings' best values
   // depend on how much popularity is mixed in.
