@@ -126,6 +126,17 @@ describe('sync: pipeline end to end against a seeded local-org', function () {
       expect(new Set(recs.map((r) => r.External_Id__c)).size).to.equal(recs.length);
       expect(await count(conn, 'SELECT COUNT() FROM Account_Insight__c')).to.equal(output.insights.length);
       expect(countRecords(mirror.db, 'OpportunityLineItem')).to.equal(await count(conn, 'SELECT COUNT() FROM OpportunityLineItem'));
+
+      // An abort (service shutdown) leaves the run resumable; the next call finishes the same run.
+      const ac = new AbortController();
+      const aborted = await runPipeline({ connection: conn, mirror }, {
+        kind: 'Incremental', ...FAST, signal: ac.signal,
+        onProgress: (e) => e.stage === 'clean' && e.status === 'done' && ac.abort(new Error('shutting down')),
+      });
+      expect(aborted).to.include({ status: 'Aborted', error: 'shutting down' });
+      const resumed = await runPipeline({ connection: conn, mirror }, { kind: 'Incremental', ...FAST });
+      expect(resumed).to.include({ status: 'Succeeded', resumed: true, runId: aborted.runId });
+      expect(await count(conn, `SELECT COUNT() FROM Reco_Run__c WHERE External_Id__c = '${aborted.runId}' AND Status__c = 'Succeeded'`)).to.equal(1);
     } finally {
       mirror.close();
       await org.close();

@@ -40,8 +40,13 @@ export async function checkOrg(conn: Connection): Promise<OrgCheckResult> {
     for (const f of src.fields) {
       if (have.has(f.toLowerCase())) continue;
       const entry = { object: src.name, field: f, problem: 'field is missing or not readable', fix: isReco ? DEPLOY : `grant Read on ${src.name}.${f} (field-level security)` };
-      if (OPTIONAL_FIELDS.has(f)) warnings.push({ ...entry, problem: 'optional field not available; Reco works without it' });
-      else problems.push(entry);
+      if (f === 'CurrencyIsoCode') {
+        warnings.push({ object: src.name, field: f, problem: 'single-currency org', fix: 'nothing to do: amounts are read as the corporate currency' });
+      } else if (OPTIONAL_FIELDS.has(f)) {
+        warnings.push({ ...entry, problem: 'optional field not available; Reco works without it' });
+      } else {
+        problems.push(entry);
+      }
     }
   }
 
