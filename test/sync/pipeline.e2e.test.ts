@@ -13,7 +13,7 @@ import { loadModelOutput, recommendationExternalId } from '../../sync-server/src
 import { listRuns } from '../../sync-server/src/mirror/runs.js';
 import { runPipeline, type PipelineOptions } from '../../sync-server/src/pipeline/run-pipeline.js';
 
-const DATA = '/work/shared/data/online-retail.csv.gz';
+const DATA = process.env.RECO_ONLINE_RETAIL ?? '/work/shared/data/online-retail.csv.gz';
 // ~6 weeks of shifted history: big enough for every model and for Bulk (line items), small enough to be quick.
 const AS_OF = '2026-01-01';
 const FAST: Partial<PipelineOptions> = { extract: { bulkThreshold: 20_000, bulkPollInterval: 100 }, writeback: { retryBaseMs: 20 } };
