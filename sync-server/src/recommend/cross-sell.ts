@@ -63,8 +63,10 @@ export class CrossSellScorer {
     const heap = new TopK(limit);
     for (let t = 0; t < nt; t++) {
       const j = touched[t];
-      if (allowed && !allowed(j)) continue;
-      heap.push(j, acc[j] / maxCf + pw * popVec[j]);
+      const score = acc[j] / maxCf + pw * popVec[j];
+      // Rules are checked only for candidates that could enter the list: most never do.
+      if (score < heap.threshold() || (allowed && !allowed(j))) continue;
+      heap.push(j, score);
     }
     // Candidates no neighbour reached score on popularity alone; walking the popularity order stops as soon
     // as nothing further down could enter the list.

@@ -15,6 +15,11 @@ export class TopK {
     this.size = 0;
   }
 
+  /** A score must beat this to enter (with a lower id on ties); -Infinity until the heap is full. */
+  public threshold(): number {
+    return this.size < this.k ? -Infinity : this.scores[0];
+  }
+
   /** Ties keep the lower id, so results never depend on insertion order. */
   private less(a: number, b: number): boolean {
     const sa = this.scores[a];
