@@ -1,7 +1,8 @@
 // The offline protocol on a file in the Online Retail layout: which rows are purchases, how accounts and
 // products are indexed, and where the train / validation / test windows fall.
 import { readOnlineRetail } from '../../../local-org/src/seed/online-retail-csv.js';
-import { dayNumber, type PurchaseLog } from '../recommend/purchase-log.js';
+import type { PurchaseLog } from '../recommend/purchase-log.js';
+import { createLogBuilder } from './log-builder.js';
 import { isNonProductCode } from '../recommend/non-product.js';
 
 export { isNonProductCode };
@@ -17,21 +18,10 @@ export type RetailData = {
 };
 
 export async function loadRetail(file: string): Promise<RetailData> {
-  const userIx = new Map<string, number>();
-  const itemIx = new Map<string, number>();
-  const orderIx = new Map<string, number>();
-  const accounts: string[] = [];
-  const products: string[] = [];
-  const descriptions: string[] = [];
-  const country: string[] = [];
-  const user: number[] = [];
-  const item: number[] = [];
-  const day: number[] = [];
-  const order: number[] = [];
-  const revenue: number[] = [];
+  const log = createLogBuilder();
   let read = 0;
   let rejected = 0;
-  const dayCache = new Map<string, number>();
+  let kept = 0;
   for await (const row of readOnlineRetail(file, () => rejected++)) {
     read++;
     if (row.customerId === null) continue;
@@ -39,49 +29,17 @@ export async function loadRetail(file: string): Promise<RetailData> {
     if (inv.startsWith('C') || inv.startsWith('A')) continue;
     if (row.quantity <= 0 || row.unitPrice <= 0) continue;
     if (isNonProductCode(row.stockCode)) continue;
-    let u = userIx.get(row.customerId);
-    if (u === undefined) {
-      userIx.set(row.customerId, (u = accounts.length));
-      accounts.push(row.customerId);
-      country.push(row.country ?? '');
-    }
-    const code = row.stockCode.toUpperCase();
-    let i = itemIx.get(code);
-    if (i === undefined) {
-      itemIx.set(code, (i = products.length));
-      products.push(code);
-      descriptions.push('');
-    }
-    if (!descriptions[i] && row.description) descriptions[i] = row.description.trim();
-    let o = orderIx.get(row.invoiceNo);
-    if (o === undefined) orderIx.set(row.invoiceNo, (o = orderIx.size));
-    const date = row.invoiceDate.slice(0, 10);
-    let d = dayCache.get(date);
-    if (d === undefined) dayCache.set(date, (d = dayNumber(date)));
-    user.push(u);
-    item.push(i);
-    day.push(d);
-    order.push(o);
-    revenue.push(row.quantity * row.unitPrice);
+    log.add({
+      account: row.customerId,
+      product: row.stockCode.toUpperCase(),
+      order: row.invoiceNo,
+      date: row.invoiceDate,
+      revenue: row.quantity * row.unitPrice,
+      country: row.country ?? '',
+      description: row.description,
+    });
+    kept++;
   }
-  if (user.length === 0) throw new Error(`${file}: no purchase rows left after cleaning (${read} rows read)`);
-  let lastDay = 0;
-  for (const d of day) if (d > lastDay) lastDay = d;
-  return {
-    log: {
-      nUsers: accounts.length,
-      nItems: products.length,
-      user: Int32Array.from(user),
-      item: Int32Array.from(item),
-      day: Int32Array.from(day),
-      order: Int32Array.from(order),
-      revenue: Float64Array.from(revenue),
-    },
-    accounts,
-    products,
-    descriptions,
-    country,
-    lastDay,
-    rows: { read, kept: user.length, rejected },
-  };
+  if (kept === 0) throw new Error(`${file}: no purchase rows left after cleaning (${read} rows read)`);
+  return log.build({ read, kept, rejected });
 }
