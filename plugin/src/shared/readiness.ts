@@ -5,10 +5,16 @@ export type ReadinessCheck = { model: string; measure: string; have: number; nee
 
 // Aggregate queries cost one API call each and never pull records, so the check stays cheap on large orgs.
 // GROUP BY results are capped at 2,000 groups, far above any minimum.
-async function count(conn: Connection, soql: string): Promise<number> {
+async function countRows(conn: Connection, soql: string): Promise<number> {
+  return (await conn.query(soql)).totalSize;
+}
+
+async function countGroups(conn: Connection, soql: string): Promise<number> {
+  return (await conn.query(soql)).records.length;
+}
+
+async function aggregate(conn: Connection, soql: string): Promise<number> {
   const res = await conn.query<{ n?: number }>(soql);
-  if (/^SELECT COUNT\(\)/i.test(soql)) return res.totalSize;
-  if (/GROUP BY/i.test(soql)) return res.records.length;
   return Number(res.records[0]?.n ?? 0);
 }
 
@@ -24,13 +30,13 @@ async function historyDays(conn: Connection): Promise<number> {
 /** Compares the org's history with what each model needs (the same minimums the pipeline's clean stage uses). */
 export async function checkDataReadiness(conn: Connection): Promise<ReadinessCheck[]> {
   const min = DEFAULT_MINIMUMS;
-  const accounts = await count(conn, 'SELECT COUNT_DISTINCT(AccountId) n FROM Opportunity WHERE IsWon = true AND HasOpportunityLineItem = true');
-  const multiProduct = await count(
+  const accounts = await aggregate(conn, 'SELECT COUNT_DISTINCT(AccountId) n FROM Opportunity WHERE IsWon = true AND HasOpportunityLineItem = true');
+  const multiProduct = await countGroups(
     conn,
     'SELECT OpportunityId FROM OpportunityLineItem WHERE Opportunity.IsWon = true GROUP BY OpportunityId HAVING COUNT_DISTINCT(Product2Id) >= 2 LIMIT 2000',
   );
-  const products = await count(conn, 'SELECT COUNT_DISTINCT(Product2Id) n FROM OpportunityLineItem WHERE Opportunity.IsWon = true');
-  const repeat = await count(conn, 'SELECT AccountId FROM Opportunity WHERE IsWon = true GROUP BY AccountId HAVING COUNT(Id) >= 2 LIMIT 2000');
+  const products = await aggregate(conn, 'SELECT COUNT_DISTINCT(Product2Id) n FROM OpportunityLineItem WHERE Opportunity.IsWon = true');
+  const repeat = await countGroups(conn, 'SELECT AccountId FROM Opportunity WHERE IsWon = true GROUP BY AccountId HAVING COUNT(Id) >= 2 LIMIT 2000');
   const days = await historyDays(conn);
   const check = (model: string, measure: string, have: number, need: number): ReadinessCheck => ({ model, measure, have, need, ready: have >= need });
   return [
@@ -46,7 +52,7 @@ export async function checkDataReadiness(conn: Connection): Promise<ReadinessChe
 /** Activities only sharpen engagement features; their absence is a warning, never a blocker. */
 export async function countActivities(conn: Connection): Promise<{ tasks: number; events: number }> {
   return {
-    tasks: await count(conn, 'SELECT COUNT() FROM Task'),
-    events: await count(conn, 'SELECT COUNT() FROM Event'),
+    tasks: await countRows(conn, 'SELECT COUNT() FROM Task'),
+    events: await countRows(conn, 'SELECT COUNT() FROM Event'),
   };
 }
