@@ -1,9 +1,13 @@
 // `npm run bench:serve`: latency and throughput of GET /accounts/:id/recommendations, the call real-time
 // callers (the LWC) make. The service runs here on a real mirror filled with a synthetic model output of the
-// demo's size; autocannon runs in a second process on loopback at 1, 50 and 200 connections.
+// demo's size; autocannon runs in a second process on loopback at 1, 50 and 200 connections. The baseline,
+// measured in the same run with the same load generator, is a bare node:http server answering every request
+// with one fixed body of the same size: the floor of Node's HTTP stack on this machine, which no route can beat.
 //   npm run bench:serve [-- --duration 10 --accounts 4300 --per-account 20]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -63,6 +67,26 @@ function load(url: string, token: string, connections: number, seconds: number, 
   });
 }
 
+async function measure(url: string, connections: number): Promise<LevelResult & { serverCpuUsPerRequest: number }> {
+  // The server's own CPU time per request does not depend on what else the machine runs, unlike latency.
+  // Both servers live in this process and only one is under load at a time, so the process's CPU is theirs.
+  const cpuBefore = process.cpuUsage();
+  const r = await load(url, token, connections, duration, ids);
+  const cpu = process.cpuUsage(cpuBefore);
+  return { ...r, serverCpuUsPerRequest: Math.round(((cpu.user + cpu.system) / r.requests) * 10) / 10 };
+}
+
+async function startFloor(body: string): Promise<{ server: Server; url: string }> {
+  const payload = Buffer.from(body);
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': payload.length });
+    res.end(payload);
+  });
+  server.keepAliveTimeout = 120_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
 const dir = mkdtempSync(path.join(os.tmpdir(), 'reco-bench-serve-'));
 const mirror = openMirror(path.join(dir, 'mirror.db'));
 const { ids, ...output } = syntheticOutput();
@@ -78,17 +102,19 @@ const service = await startService(config, createLogger({ level: 'warn' }), {
 try {
   process.stdout.write(`bench:serve  load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; ${accounts} accounts x ${perAccount} recommendations (${(accounts * perAccount).toLocaleString()} cached), ${os.cpus().length} CPUs, Node ${process.version}, ${duration} s per level\n`);
   await load(service.url, token, 10, 2, ids); // warm-up: JIT, connection pools
-  const results: Array<LevelResult & { serverCpuUsPerRequest: number }> = [];
+  const sample = await fetch(`${service.url}/accounts/${ids[0]}/recommendations?limit=10`, { headers: { authorization: `Bearer ${token}` } });
+  const floor = await startFloor(await sample.text());
+  await load(floor.url, token, 10, 2, ids);
+  const results: Array<LevelResult & { serverCpuUsPerRequest: number; floor: LevelResult & { serverCpuUsPerRequest: number } }> = [];
   for (const connections of levels) {
-    // The server's own CPU time per request does not depend on what else the machine runs, unlike latency.
-    const cpuBefore = process.cpuUsage();
-    const r = await load(service.url, token, connections, duration, ids);
-    const cpu = process.cpuUsage(cpuBefore);
-    const serverCpuUsPerRequest = Math.round(((cpu.user + cpu.system) / r.requests) * 10) / 10;
-    results.push({ ...r, serverCpuUsPerRequest });
-    process.stdout.write(`  ${String(connections).padStart(3)} connections: p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms, ${Math.round(r.requestsPerSecond).toLocaleString()} req/s (${r.requests.toLocaleString()} requests, non-2xx ${r.non2xx}, errors ${r.errors}); server CPU ${serverCpuUsPerRequest} us/request\n`);
+    const r = await measure(service.url, connections);
+    const f = await measure(floor.url, connections);
+    results.push({ ...r, floor: f });
+    process.stdout.write(`  ${String(connections).padStart(3)} connections: p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms, ${Math.round(r.requestsPerSecond).toLocaleString()} req/s (${r.requests.toLocaleString()} requests, non-2xx ${r.non2xx}, errors ${r.errors}); server CPU ${r.serverCpuUsPerRequest} us/request\n`);
+    process.stdout.write(`      bare node:http floor: p50 ${f.latencyMs.p50} ms, p99 ${f.latencyMs.p99} ms, ${Math.round(f.requestsPerSecond).toLocaleString()} req/s, server CPU ${f.serverCpuUsPerRequest} us/request; Reco/floor throughput ${(r.requestsPerSecond / f.requestsPerSecond).toFixed(2)}\n`);
     if (r.non2xx || r.errors) throw new Error(`${r.non2xx} non-2xx responses and ${r.errors} errors at ${connections} connections`);
   }
+  await new Promise((resolve) => floor.server.close(resolve));
   process.stdout.write(`${JSON.stringify({ accounts, perAccount, durationSeconds: duration, cpus: os.cpus().length, node: process.version, results })}\n`);
 } finally {
   await service.close();

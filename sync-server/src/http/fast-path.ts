@@ -23,7 +23,7 @@ export function recommendationsFastPath(deps: { token: string; cache: Recommenda
     const query = recommendationsQuery.safeParse(parseQuery(match[2] ?? ''));
     if (!id.success || !query.success) return false;
     const body = getAccountRecommendationsJson(deps.cache, id.data, query.data);
-    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length });
     res.end(body);
     deps.metrics.httpDuration.observe({ method: 'GET', route: '/accounts/:id/recommendations', status: '200' }, Number(process.hrtime.bigint() - started) / 1e9);
     return true;

@@ -11,7 +11,7 @@ export function getAccountRecommendationsJson(
   cache: RecommendationCache,
   accountId: string,
   query: { kind?: RecommendationKind; limit?: number },
-): string {
+): Buffer {
   const kind = query.kind ?? null;
   return cache.body(accountId, { kind: query.kind, limit: query.limit ?? DEFAULT_RECOMMENDATION_LIMIT },
     (recommendations) => JSON.stringify({ accountId, kind, recommendations }));

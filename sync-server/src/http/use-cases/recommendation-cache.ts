@@ -7,9 +7,10 @@ const MEMO_LIMIT = 10;
 
 export class RecommendationCache {
   private byAccount = new Map<string, RecommendationView[]>();
-  // Serialised responses for the common queries, so the hot path skips JSON.stringify. Keyed by
-  // account|kind|limit and only for limits up to MEMO_LIMIT, which bounds it at a few entries per account.
-  private bodies = new Map<string, string>();
+  // Serialised and UTF-8 encoded responses for the common queries, so the hot path skips JSON.stringify and
+  // the per-write string encoding (the largest cost left after the lookup). Keyed by account|kind|limit and
+  // only for limits up to MEMO_LIMIT, which bounds it at a few entries per account.
+  private bodies = new Map<string, Buffer>();
   private loadedAt: string | null = null;
 
   public refresh(store: Pick<ResultsStore, 'allRecommendations'>): number {
@@ -45,12 +46,12 @@ export class RecommendationCache {
   }
 
   /** The response body for a query, rendered once per run for the common limits. */
-  public body(accountId: string, options: { kind?: RecommendationKind; limit: number }, render: (recs: RecommendationView[]) => string): string {
-    if (options.limit > MEMO_LIMIT) return render(this.get(accountId, options));
+  public body(accountId: string, options: { kind?: RecommendationKind; limit: number }, render: (recs: RecommendationView[]) => string): Buffer {
+    if (options.limit > MEMO_LIMIT) return Buffer.from(render(this.get(accountId, options)));
     const key = `${accountId}|${options.kind ?? ''}|${options.limit}`;
     let body = this.bodies.get(key);
     if (body === undefined) {
-      body = render(this.get(accountId, options));
+      body = Buffer.from(render(this.get(accountId, options)));
       if (this.byAccount.has(accountId)) this.bodies.set(key, body); // unknown ids are not memoised: unbounded
     }
     return body;
