@@ -12,6 +12,8 @@ import { fitReco, DEFAULT_PARAMS, type FittedReco } from '../recommend/fit.js';
 import { tuneReco, type TuneResult } from '../recommend/tune.js';
 import { productRule, type AccountBlocks, type RuleName } from '../recommend/business-rules.js';
 import { fitChurn, type ChurnModel, type ChurnReport } from '../churn/churn.js';
+import { listState, type ListState } from './list-state.js';
+import { sampleAccounts } from './tune-sample.js';
 
 export type ModelContext = {
   ds: Dataset;
@@ -31,6 +33,7 @@ export type ModelContext = {
   timings: Record<string, number>;
   newProductsByFamily: Map<string, number[]>;
   itemLineValue: Float64Array; // average revenue per order line, NaN when never bought
+  lists: ListState;
 };
 
 export function prepare(ds: Dataset, options?: ModelOptions): ModelContext {
@@ -74,17 +77,17 @@ export function prepare(ds: Dataset, options?: ModelOptions): ModelContext {
     }),
   );
   const groups = { of: seg.of, count: seg.segments.length };
-  const tuning = time('tune', () =>
-    opts.tune === 'off'
-      ? null
-      : tuneReco(ix.log, asOfDay, {
-          groups,
-          start: opts.params,
-          maxUsers: opts.tune === 'full' ? 5000 : 300,
-          passes: opts.tune === 'full' ? 2 : 1,
-          similarity: opts.tune === 'full', // 'fast' keeps the neighbourhood settings and tunes only the blend
-        }),
-  );
+  const tuning = time('tune', () => {
+    if (opts.tune === 'off') return null;
+    const sample = sampleAccounts(ix.log, seg.of, opts.tuneSampleAccounts);
+    return tuneReco(sample?.log ?? ix.log, asOfDay, {
+      groups: sample ? { of: sample.groupOf, count: groups.count } : groups,
+      start: opts.params,
+      maxUsers: opts.tune === 'full' ? 5000 : 300,
+      passes: opts.tune === 'full' ? 2 : 1,
+      similarity: opts.tune === 'full', // 'fast' keeps the neighbourhood settings and tunes only the blend
+    });
+  });
   const params = tuning?.params ?? opts.params ?? DEFAULT_PARAMS;
   const fit = time('fit', () => fitReco(ui, asOfDay, params, groups));
   const productBlock = ds.products.map((p) => productRule(p, opts));
@@ -114,5 +117,6 @@ export function prepare(ds: Dataset, options?: ModelOptions): ModelContext {
   }
   const itemLineValue = itemRevenue.map((r, i) => (itemOrders[i] > 0 ? r / itemOrders[i] : NaN));
   const churn = time('churn', () => fitChurn(orders, nUsers, asOfDay));
-  return { itemLineValue, newProductsByFamily, ds, opts, ix, ui, iu, features, crm, breadth, seg, fit, tuning, productBlock, blocks, churn, timings };
+  const lists = listState({ ds, productBlock, blocks });
+  return { lists, itemLineValue, newProductsByFamily, ds, opts, ix, ui, iu, features, crm, breadth, seg, fit, tuning, productBlock, blocks, churn, timings };
 }

@@ -1,17 +1,33 @@
 // Builds both recommendation lists for one account from a prepared context: candidates from the fitted
 // models, business rules, the per-family cap, reasons, confidence and expected revenue.
+// Called once per account (a million times on a big org), so the per-run state below is built once and the
+// per-account work reuses typed scratch arrays instead of allocating sets, maps and closures.
 import type { Recommendation } from '../domain/types.js';
-import { accountRule, capPerFamily } from '../recommend/business-rules.js';
 import { scoreBuyAgain } from '../recommend/buy-again.js';
 import { buyAgainReason, contentReason, crossSellReason } from '../recommend/reasons.js';
 import type { ModelContext } from './context.js';
+import type { ListState } from './list-state.js';
 
+/** The business-rule filter for account u (valid until the next call). */
 export function allowedFor(ctx: ModelContext, u: number): (i: number) => boolean {
-  return (i) => ctx.productBlock[i] === null && accountRule(ctx.blocks, u, i) === null;
+  ctx.lists.u = u;
+  return ctx.lists.allowed;
 }
 
-function familyOf(ctx: ModelContext): (i: number) => string {
-  return (i) => ctx.ds.products[i].family ?? '';
+/** Keeps ranked items in order, skipping any beyond `max` of one family (products without one are never capped). */
+function capPerFamily<T extends { item: number }>(s: ListState, ranked: T[], max: number, limit: number): T[] {
+  const out: T[] = [];
+  for (const r of ranked) {
+    if (out.length >= limit) break;
+    const f = s.familyIx[r.item];
+    if (f >= 0) {
+      if (s.familyCount[f] >= max) continue;
+      s.familyCount[f]++;
+    }
+    out.push(r);
+  }
+  for (const r of out) if (s.familyIx[r.item] >= 0) s.familyCount[s.familyIx[r.item]] = 0;
+  return out;
 }
 
 /** Average revenue of one order line of the product (the account's own when it has bought it). */
@@ -34,45 +50,69 @@ export function entryOf(ctx: ModelContext, u: number, i: number): number {
   return -1;
 }
 
-/** For each target, the account's product that contributes most to its item-neighbourhood score (one pass). */
-export function anchorsFor(ctx: ModelContext, u: number, targets: number[]): Map<number, { item: number; contribution: number; co: number }> {
+/**
+ * For each target, the account's product that contributes most to its item-neighbourhood score (one pass over
+ * the account's neighbourhoods). Results land in the state's anchor arrays, valid while stamp[j] === stampNow.
+ */
+function markAnchors(ctx: ModelContext, u: number, targets: readonly number[]): ListState {
+  const s = ctx.lists;
   const { ui } = ctx;
   const nb = ctx.fit.neighbours;
-  const want = new Set(targets);
-  const best = new Map<number, { item: number; contribution: number; co: number }>();
+  const now = ++s.stampNow;
+  const want = now * 2; // even: wanted, no anchor yet; odd (now * 2 + 1): wanted with an anchor
+  for (const j of targets) s.stamp[j] = want;
   for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) {
     const i = ui.items[e];
     let w = -1;
     for (let p = nb.ptr[i]; p < nb.ptr[i + 1]; p++) {
       const j = nb.ids[p];
-      if (!want.has(j)) continue;
+      const st = s.stamp[j];
+      if (st !== want && st !== want + 1) continue;
       if (w < 0) w = ctx.fit.cross.profileWeight(e);
       const c = w * nb.sims[p];
-      const b = best.get(j);
-      if (!b || c > b.contribution) best.set(j, { item: i, contribution: c, co: nb.co[p] });
+      if (st === want || c > s.anchorContribution[j]) {
+        s.stamp[j] = want + 1;
+        s.anchorItem[j] = i;
+        s.anchorContribution[j] = c;
+        s.anchorCo[j] = nb.co[p];
+      }
     }
+  }
+  return s;
+}
+
+const hasAnchor = (s: ListState, j: number): boolean => s.stamp[j] === s.stampNow * 2 + 1;
+
+/** For each target, the account's product that contributes most to its item-neighbourhood score. */
+export function anchorsFor(ctx: ModelContext, u: number, targets: number[]): Map<number, { item: number; contribution: number; co: number }> {
+  const s = markAnchors(ctx, u, targets);
+  const best = new Map<number, { item: number; contribution: number; co: number }>();
+  for (const j of targets) {
+    if (hasAnchor(s, j)) best.set(j, { item: s.anchorItem[j], contribution: s.anchorContribution[j], co: s.anchorCo[j] });
   }
   return best;
 }
+
+type Cand = { item: number; score: number; content?: { anchor: number } };
 
 export function crossSellList(ctx: ModelContext, u: number): Recommendation[] {
   const limit = ctx.opts.limits.crossSell;
   if (limit === 0) return [];
   const g = ctx.seg.of[u];
   const allowed = allowedFor(ctx, u);
-  const fam = familyOf(ctx);
   const raw = ctx.fit.cross.recommend(u, limit * 3 + ctx.opts.maxPerFamily, g, allowed);
   const maxScore = 1 + ctx.fit.params.cross.popWeight;
-  type Cand = { item: number; score: number; content?: { anchor: number } };
   const cands: Cand[] = raw.map((r) => ({ item: r.item, score: Math.min(1, r.score / maxScore) }));
   // New products nobody bought yet enter through content: same family as the account's most-ordered product.
   const content = newProductCandidate(ctx, u, allowed);
   if (content) cands.splice(Math.min(cands.length, limit - 1), 0, content);
-  const kept = capPerFamily(cands, fam, ctx.opts.maxPerFamily, limit);
+  const kept = capPerFamily(ctx.lists, cands, ctx.opts.maxPerFamily, limit);
   const segName = g >= 0 ? ctx.seg.segments[g].name : null;
   const account = ctx.ds.accounts[u].id;
-  const anchors = anchorsFor(ctx, u, kept.map((c) => c.item));
-  return kept.map((c, r) => {
+  const s = markAnchors(ctx, u, kept.map((c) => c.item));
+  const out: Recommendation[] = new Array(kept.length);
+  for (let r = 0; r < kept.length; r++) {
+    const c = kept[r];
     const product = ctx.ds.products[c.item];
     let why: { reason: string; evidence: Record<string, unknown>; confidence: Recommendation['confidence'] };
     if (c.content) {
@@ -80,17 +120,16 @@ export function crossSellList(ctx: ModelContext, u: number): Recommendation[] {
       const every = e >= 0 && ctx.ui.orders[e] > 1 ? (ctx.ui.lastDay[e] - ctx.ui.firstDay[e]) / (ctx.ui.orders[e] - 1) : null;
       why = { ...contentReason(ctx.ds.products[c.content.anchor].name, product.family ?? '', every), confidence: 'Low' };
     } else {
-      const anchor = anchors.get(c.item);
-      const support = anchor
-        ? { both: anchor.co, anchorBuyers: ctx.iu.ptr[anchor.item + 1] - ctx.iu.ptr[anchor.item] }
-        : null;
-      why = crossSellReason(anchor ? ctx.ds.products[anchor.item].name : null, support, {
+      const anchored = hasAnchor(s, c.item);
+      const a = s.anchorItem[c.item];
+      const support = anchored ? { both: s.anchorCo[c.item], anchorBuyers: ctx.iu.ptr[a + 1] - ctx.iu.ptr[a] } : null;
+      why = crossSellReason(anchored ? ctx.ds.products[a].name : null, support, {
         segment: segName,
         buyers: ctx.iu.ptr[c.item + 1] - ctx.iu.ptr[c.item],
       });
     }
     const value = lineValue(ctx, c.item, null);
-    return {
+    out[r] = {
       accountId: account,
       productId: product.id,
       kind: 'Cross-sell',
@@ -102,20 +141,17 @@ export function crossSellList(ctx: ModelContext, u: number): Recommendation[] {
       expectedRevenue: value === null ? null : round(value * c.score, 2),
       opportunityId: null,
     };
-  });
+  }
+  return out;
 }
 
-function newProductCandidate(
-  ctx: ModelContext,
-  u: number,
-  allowed: (i: number) => boolean,
-): { item: number; score: number; content: { anchor: number } } | null {
+function newProductCandidate(ctx: ModelContext, u: number, allowed: (i: number) => boolean): Cand | null {
   const { ui } = ctx;
-  let anchor = -1;
-  for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) {
-    if (anchor < 0 || ui.orders[e] > ui.orders[entryOf(ctx, u, anchor)]) anchor = ui.items[e];
-  }
-  if (anchor < 0) return null;
+  if (ctx.newProductsByFamily.size === 0) return null;
+  let best = -1;
+  for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) if (best < 0 || ui.orders[e] > ui.orders[best]) best = e;
+  if (best < 0) return null;
+  const anchor = ui.items[best];
   const family = ctx.ds.products[anchor].family;
   if (!family) return null;
   const fresh = ctx.newProductsByFamily.get(family);
@@ -125,16 +161,19 @@ function newProductCandidate(
 
 export function buyAgainList(ctx: ModelContext, u: number): Recommendation[] {
   const limit = ctx.opts.limits.buyAgain;
-  if (limit === 0) return [];
+  if (limit === 0 || ctx.ui.ptr[u + 1] === ctx.ui.ptr[u]) return [];
   const { fit } = ctx;
   const raw = scoreBuyAgain(ctx.ui, fit.buyAgain, fit.params.buyAgain, fit.asOfDay, u, limit * 3 + ctx.opts.maxPerFamily, allowedFor(ctx, u));
-  const kept = capPerFamily(raw, familyOf(ctx), ctx.opts.maxPerFamily, limit);
-  return kept.map((b, r) => {
+  const kept = capPerFamily(ctx.lists, raw, ctx.opts.maxPerFamily, limit);
+  const account = ctx.ds.accounts[u].id;
+  const out: Recommendation[] = new Array(kept.length);
+  for (let r = 0; r < kept.length; r++) {
+    const b = kept[r];
     const why = buyAgainReason(b.rhythm);
     const score = 1 - Math.exp(-b.score);
     const value = lineValue(ctx, b.item, b.entry);
-    return {
-      accountId: ctx.ds.accounts[u].id,
+    out[r] = {
+      accountId: account,
       productId: ctx.ds.products[b.item].id,
       kind: 'Buy again',
       rank: r + 1,
@@ -145,7 +184,8 @@ export function buyAgainList(ctx: ModelContext, u: number): Recommendation[] {
       expectedRevenue: value === null ? null : round(value * score, 2),
       opportunityId: null,
     };
-  });
+  }
+  return out;
 }
 
 function round(v: number, digits = 4): number {

@@ -13,11 +13,15 @@ export type ModelOptions = {
   /** 'fast' (default) tunes on a sample of the validation window, 'full' on all of it, 'off' uses params. */
   tune?: 'fast' | 'full' | 'off';
   params?: RecoParams; // starting point (and the settings used when tune is 'off')
+  /** When params come from an earlier run's tuning: that run's asOf, kept in metrics.tuning to judge staleness. */
+  paramsTunedOn?: string;
+  /** Tuning sees at most this many accounts with history (default 10000), so its cost is bounded at any size. */
+  tuneSampleAccounts?: number;
   segmentK?: { min?: number; max?: number };
 };
 
-export type ResolvedOptions = Required<Omit<ModelOptions, 'params' | 'includeFamilies' | 'excludeFamilies' | 'segmentK' | 'limits'>> &
-  Pick<ModelOptions, 'params' | 'includeFamilies' | 'excludeFamilies'> & {
+export type ResolvedOptions = Required<Omit<ModelOptions, 'params' | 'paramsTunedOn' | 'includeFamilies' | 'excludeFamilies' | 'segmentK' | 'limits'>> &
+  Pick<ModelOptions, 'params' | 'paramsTunedOn' | 'includeFamilies' | 'excludeFamilies'> & {
     limits: { crossSell: number; buyAgain: number };
     segmentK: { min: number; max: number };
   };
@@ -41,6 +45,8 @@ export function resolveOptions(o: ModelOptions = {}): ResolvedOptions {
     currencySymbol: o.currencySymbol ?? '£',
     tune: o.tune ?? 'fast',
     params: o.params,
+    paramsTunedOn: o.paramsTunedOn,
+    tuneSampleAccounts: o.tuneSampleAccounts ?? 10_000,
     segmentK: { min: o.segmentK?.min ?? 3, max: o.segmentK?.max ?? 8 },
   };
 }

@@ -13,10 +13,16 @@ import { entryScore, rhythm } from '../recommend/buy-again.js';
 
 export type { ModelOptions };
 export type PreviousInsights = { insights: Map<string, { segmentKey: string | null; segmentChangedOn: string | null }> };
+/**
+ * Receives each account's insight and lists as soon as they are built. With a sink, runModels keeps neither in
+ * memory (the returned insights and recommendations are empty), so a million-account org streams its ~20M
+ * recommendations to their destination instead of holding them all at once.
+ */
+export type AccountSink = (insight: AccountInsight, recommendations: Recommendation[]) => void;
 
 const nanToNull = (v: number): number | null => (Number.isNaN(v) ? null : Math.round(v * 100) / 100);
 
-export function runModels(dataset: Dataset, options?: ModelOptions, previous?: PreviousInsights): ModelOutput {
+export function runModels(dataset: Dataset, options?: ModelOptions, previous?: PreviousInsights, sink?: AccountSink): ModelOutput {
   const started = performance.now();
   const ctx = prepare(dataset, options);
   const { features: f, crm, seg, opts } = ctx;
@@ -25,6 +31,8 @@ export function runModels(dataset: Dataset, options?: ModelOptions, previous?: P
   const insights: AccountInsight[] = [];
   const recommendations: Recommendation[] = [];
   const listsStart = performance.now();
+  let nInsights = 0;
+  let nRecommendations = 0;
   dataset.accounts.forEach((a, u) => {
     const g = seg.of[u];
     const segmentKey = g >= 0 ? seg.segments[g].key : null;
@@ -32,7 +40,7 @@ export function runModels(dataset: Dataset, options?: ModelOptions, previous?: P
     const moved = prev !== undefined && prev.segmentKey !== segmentKey;
     const holdout = opts.holdoutShare > 0 && holdoutDraw(a.id, opts.seed) < opts.holdoutShare;
     const ageDays = asOfDay - dayNumber(a.createdDate);
-    insights.push({
+    const insight: AccountInsight = {
       accountId: a.id,
       segmentKey,
       previousSegmentKey: moved ? prev.segmentKey : null,
@@ -59,10 +67,13 @@ export function runModels(dataset: Dataset, options?: ModelOptions, previous?: P
         emails90: crm.emails90[u],
         meetings90: crm.meetings90[u],
       },
-    });
-    if (holdout) return;
-    for (const r of crossSellList(ctx, u)) recommendations.push(r);
-    for (const r of buyAgainList(ctx, u)) recommendations.push(r);
+    };
+    const recs = holdout ? [] : crossSellList(ctx, u).concat(buyAgainList(ctx, u));
+    nInsights++;
+    nRecommendations += recs.length;
+    if (sink) return sink(insight, recs);
+    insights.push(insight);
+    for (const r of recs) recommendations.push(r);
   });
   const timings = { ...ctx.timings, lists: Math.round(performance.now() - listsStart), total: Math.round(performance.now() - started) };
   return {
@@ -73,8 +84,13 @@ export function runModels(dataset: Dataset, options?: ModelOptions, previous?: P
     metrics: {
       segments: seg.metrics,
       churn: ctx.churn.report,
-      tuning: ctx.tuning ? { params: ctx.tuning.params, validation: ctx.tuning.validation, evaluations: ctx.tuning.evaluations } : null,
+      tuning: ctx.tuning
+        ? { params: ctx.tuning.params, tunedOn: dataset.asOf, validation: ctx.tuning.validation, evaluations: ctx.tuning.evaluations }
+        : opts.params && opts.paramsTunedOn
+          ? { params: opts.params, tunedOn: opts.paramsTunedOn, reused: true } // carried forward so the next run can reuse them too
+          : null,
       timings,
+      counts: { insights: nInsights, recommendations: nRecommendations },
     },
   };
 }

@@ -13,6 +13,7 @@ import type { Mirror } from '../mirror/db.js';
 import { resetWatermark } from '../mirror/records.js';
 import { getResultMeta, loadModelOutput, saveModelOutput } from '../mirror/results.js';
 import { runModels as defaultRunModels, type ModelOptions, type PreviousInsights } from '../models/run-models.js';
+import { planTuning } from '../models/stored-params.js';
 import { createRun, findUnfinishedRun, getRun, setStage, updateRun, type RunKind, type Stage } from '../mirror/runs.js';
 import { upsertRecoRun } from '../writeback/reco-run.js';
 import { writeBack, type WritebackOptions, type WritebackResult } from '../writeback/write-back.js';
@@ -46,6 +47,8 @@ export type PipelineOptions = {
   extract?: Pick<ExtractOptions, 'bulkThreshold' | 'overlapMs' | 'bulkPollInterval' | 'bulkPollTimeout'>;
   writeback?: Pick<WritebackOptions, 'bulkThreshold' | 'maxRetries' | 'retryBaseMs'>;
   modelOptions?: ModelOptions;
+  /** Incremental runs reuse the last tuned settings until they are this many days old (default 7); Full runs re-tune. */
+  retuneAfterDays?: number;
   /** Share of the org's daily API requests a run may leave used before it stops (default 0.5). */
   maxShareOfDailyLimit?: number;
 };
@@ -156,7 +159,9 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
       const runModels = deps.models ?? defaultRunModels;
       const last = loadModelOutput(db);
       const previous = last ? { insights: new Map(last.insights.map((i) => [i.accountId, { segmentKey: i.segmentKey, segmentChangedOn: i.segmentChangedOn }])) } : undefined;
-      output = await runModels(cleaned.dataset, opts.modelOptions, previous);
+      const plan = planTuning(kind, opts.modelOptions, getResultMeta(db), cleaned.dataset.asOf, opts.retuneAfterDays);
+      log?.info({ runId, tuning: plan.reason }, 'model settings');
+      output = await runModels(cleaned.dataset, plan.options, previous);
       saveModelOutput(db, runId, output);
     }
     stage('models', 'done', output.recommendations.length, { segments: output.segments.length, insights: output.insights.length });

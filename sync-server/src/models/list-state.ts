@@ -1,0 +1,41 @@
+// Per-run state of the list builder: rule lookups, family ids and scratch arrays, sized once per model run so
+// the per-account work (a million calls on a big org) allocates no sets, maps or closures.
+import type { Dataset } from '../domain/types.js';
+import { accountRule, type AccountBlocks, type RuleName } from '../recommend/business-rules.js';
+
+export type ListState = {
+  u: number; // the account `allowed` answers for
+  allowed: (i: number) => boolean;
+  familyIx: Int32Array; // -1 when the product has no family (never capped)
+  familyCount: Int32Array; // scratch for the per-family cap
+  stamp: Int32Array; // per product, the call that marked it as an anchor target
+  stampNow: number;
+  anchorItem: Int32Array;
+  anchorContribution: Float64Array;
+  anchorCo: Int32Array;
+};
+
+export function listState(ctx: { ds: Dataset; productBlock: (RuleName | null)[]; blocks: AccountBlocks }): ListState {
+  const nItems = ctx.ds.products.length;
+  const productOk = Uint8Array.from(ctx.productBlock, (b) => (b === null ? 1 : 0));
+  const accountBlocks = ctx.blocks.openOpportunity.size > 0 || ctx.blocks.dismissed.size > 0;
+  const familyIds = new Map<string, number>();
+  const familyIx = new Int32Array(nItems);
+  ctx.ds.products.forEach((p, i) => {
+    const f = p.family ?? '';
+    if (f === '') familyIx[i] = -1;
+    else familyIx[i] = familyIds.get(f) ?? familyIds.set(f, familyIds.size).get(f)!;
+  });
+  const state: ListState = {
+    u: -1,
+    allowed: (i) => productOk[i] === 1 && (!accountBlocks || accountRule(ctx.blocks, state.u, i) === null),
+    familyIx,
+    familyCount: new Int32Array(familyIds.size),
+    stamp: new Int32Array(nItems),
+    stampNow: 0,
+    anchorItem: new Int32Array(nItems),
+    anchorContribution: new Float64Array(nItems),
+    anchorCo: new Int32Array(nItems),
+  };
+  return state;
+}
