@@ -7,8 +7,12 @@ import type { Connection } from 'jsforce';
 import { ApiBudget } from '../../sync-server/src/connect/api-budget.js';
 import { createConnection } from '../../sync-server/src/connect/connect.js';
 import type { ModelOutput, Recommendation } from '../../sync-server/src/domain/types.js';
+import { extractObject } from '../../sync-server/src/extract/extract.js';
+import { SOURCE_OBJECTS } from '../../sync-server/src/extract/objects.js';
 import { openMirror, type Mirror } from '../../sync-server/src/mirror/db.js';
+import { readRecords } from '../../sync-server/src/mirror/records.js';
 import { writeBack } from '../../sync-server/src/writeback/write-back.js';
+import { addRep, repUpdate } from './rep.js';
 
 async function connect(org: LocalOrg): Promise<Connection> {
   const c = org.credentials;
@@ -44,9 +48,11 @@ describe('sync: write-back against local-org', function () {
   let mirror: Mirror;
   let accounts: string[];
   let products: string[];
+  let repId: string;
 
   beforeEach(async () => {
     org = await startLocalOrg({ port: 0 });
+    repId = addRep(org);
     conn = await connect(org);
     dir = mkdtempSync(join(tmpdir(), 'reco-wb-'));
     mirror = openMirror(dir);
@@ -85,7 +91,7 @@ describe('sync: write-back against local-org', function () {
     await writeBack(conn, mirror.db, output(accounts, products, [[0, 1, 'Cross-sell', 0.9], [0, 2, 'Cross-sell', 0.8], [1, 0, 'Buy again', 0.7]]), { runId: 'r1' });
     const dismissed = `${accounts[0]}-${products[1]}-XS`;
     const rec = (await conn.query<{ Id: string }>(`SELECT Id FROM Product_Recommendation__c WHERE External_Id__c = '${dismissed}'`)).records[0];
-    await conn.sobject('Product_Recommendation__c').update({ Id: rec.Id, Status__c: 'Dismissed', Dismiss_Reason__c: 'Not relevant' } as never);
+    repUpdate(org, repId, 'Product_Recommendation__c', [{ Id: rec.Id, Status__c: 'Dismissed', Dismiss_Reason__c: 'Not relevant' }]);
 
     // The model drops 0/2 and rescores the dismissed one.
     const r2 = await writeBack(conn, mirror.db, output(accounts, products, [[0, 1, 'Cross-sell', 0.95], [1, 0, 'Buy again', 0.7]]), { runId: 'r2' });
@@ -102,6 +108,44 @@ describe('sync: write-back against local-org', function () {
     expect(byExt.size).to.equal(3);
     expect(byExt.get(`${accounts[0]}-${products[2]}-XS`)?.Status__c).to.equal('New');
     expect(byExt.get(dismissed)?.Status__c).to.equal('Dismissed');
+  });
+
+  it("reads back only reps' edits, not Reco's own writes, and still never overwrites a rep's decision", async () => {
+    const recoSource = SOURCE_OBJECTS.find((o) => o.name === 'Product_Recommendation__c')!;
+    const three: Array<[number, number, Recommendation['kind'], number]> = [[0, 1, 'Cross-sell', 0.9], [0, 2, 'Cross-sell', 0.8], [1, 0, 'Buy again', 0.7]];
+    await writeBack(conn, mirror.db, output(accounts, products, three), { runId: 'r1' });
+    type M = { Id: string; External_Id__c: string; Status__c: string; Account__c: string; Kind__c: string };
+    // The mirror already holds what Reco wrote (Ids included), without reading it back.
+    const mirrored = new Map(readRecords<M>(mirror.db, 'Product_Recommendation__c').map((r) => [r.External_Id__c, r]));
+    const inOrg = (await conn.query<M>('SELECT Id, External_Id__c, Status__c, Account__c, Kind__c FROM Product_Recommendation__c')).records;
+    expect(mirrored.size).to.equal(3);
+    for (const r of inOrg) expect(mirrored.get(r.External_Id__c)).to.include({ Id: r.Id, Status__c: 'New', Account__c: r.Account__c, Kind__c: r.Kind__c });
+
+    // Reco rescoring everything is not news to Reco: the next feedback read fetches nothing.
+    await writeBack(conn, mirror.db, output(accounts, products, three.map(([a, p, k, sc]) => [a, p, k, sc - 0.1])), { runId: 'r2' });
+    expect((await extractObject(conn, mirror.db, recoSource, { runId: 'r3', overlapMs: 0 })).fetched).to.equal(0);
+
+    // A rep accepts one and dismisses another after Reco's last write: exactly those two come back.
+    const [accepted, dismissed] = [`${accounts[0]}-${products[1]}-XS`, `${accounts[1]}-${products[0]}-BA`];
+    const idOf = (ext: string): string => inOrg.find((r) => r.External_Id__c === ext)!.Id;
+    repUpdate(org, repId, 'Product_Recommendation__c', [
+      { Id: idOf(accepted), Status__c: 'Accepted' },
+      { Id: idOf(dismissed), Status__c: 'Dismissed', Dismiss_Reason__c: 'Already owns it' },
+    ]);
+    const read = await extractObject(conn, mirror.db, recoSource, { runId: 'r3', overlapMs: 0 });
+    expect(read).to.include({ fetched: 2, incremental: true });
+    const after = new Map(readRecords<M & { Dismiss_Reason__c: string | null }>(mirror.db, 'Product_Recommendation__c').map((r) => [r.External_Id__c, r]));
+    expect(after.get(accepted)?.Status__c).to.equal('Accepted');
+    expect(after.get(dismissed)).to.include({ Status__c: 'Dismissed', Dismiss_Reason__c: 'Already owns it' });
+
+    // The model drops both: neither decision is expired or overwritten, and rescoring keeps them too.
+    await writeBack(conn, mirror.db, output(accounts, products, [[0, 2, 'Cross-sell', 0.4]]), { runId: 'r4' });
+    await writeBack(conn, mirror.db, output(accounts, products, [[0, 1, 'Cross-sell', 0.3], [1, 0, 'Buy again', 0.2], [0, 2, 'Cross-sell', 0.4]]), { runId: 'r5' });
+    const byExt = new Map((await recs()).map((r) => [r.External_Id__c, r]));
+    expect(byExt.size).to.equal(3);
+    expect(byExt.get(accepted)).to.include({ Status__c: 'Accepted', Score__c: 0.3 });
+    expect(byExt.get(dismissed)).to.include({ Status__c: 'Dismissed', Score__c: 0.2 });
+    expect(byExt.get(`${accounts[0]}-${products[2]}-XS`)?.Status__c).to.equal('New');
   });
 
   it('recreates a recommendation deleted in the org and reports rejected records with their code', async () => {

@@ -4,6 +4,7 @@
 import { Connection } from 'jsforce';
 import type { TokenResponse } from 'jsforce/lib/oauth2.js';
 import { parseConnectionConfig, readPrivateKey, type ConnectionConfig, type ConnectionConfigInput } from './config.js';
+import { userIdFromIdentityUrl } from './identity.js';
 import { jwtAudience, signJwtAssertion } from './jwt.js';
 
 export class AuthError extends Error {
@@ -62,7 +63,9 @@ export async function createConnection(input: ConnectionConfigInput | Connection
       try {
         org = await Org.create({ aliasOrUsername: config.targetOrg });
       } catch (err) {
-        throw new AuthError('sf-org', `no sf CLI authorisation for "${config.targetOrg}" (run \`sf org login web --alias ${config.targetOrg}\`): ${(err as Error).message}`);
+        // A username is what `sf org login` records by itself; an alias is a name the admin chose for it.
+        const fix = config.targetOrg.includes('@') ? `run \`sf org login web\` and log in as ${config.targetOrg}` : `run \`sf org login web --alias ${config.targetOrg}\``;
+        throw new AuthError('sf-org', `no sf CLI authorisation for "${config.targetOrg}" (${fix}): ${(err as Error).message}`);
       }
       const sfConn = org.getConnection();
       return new Connection({
@@ -103,7 +106,7 @@ export async function createConnection(input: ConnectionConfigInput | Connection
       const form: Record<string, string> = { grant_type: 'refresh_token', refresh_token: config.refreshToken, client_id: config.clientId };
       if (config.clientSecret) form.client_secret = config.clientSecret;
       const res = await postToken(config.loginUrl, form, 'refresh-token');
-      return new Connection({ version, oauth2, instanceUrl: res.instance_url, accessToken: res.access_token, refreshToken: config.refreshToken });
+      return withUser(new Connection({ version, oauth2, instanceUrl: res.instance_url, accessToken: res.access_token, refreshToken: config.refreshToken }), res);
     }
     case 'password': {
       const fetchToken = (): Promise<TokenResponse> =>
@@ -119,5 +122,12 @@ export async function createConnection(input: ConnectionConfigInput | Connection
 
 async function establish(version: string, fetchToken: () => Promise<TokenResponse>): Promise<Connection> {
   const res = await fetchToken();
-  return new Connection({ version, instanceUrl: res.instance_url, accessToken: res.access_token, refreshFn: tokenRefresher(fetchToken) });
+  return withUser(new Connection({ version, instanceUrl: res.instance_url, accessToken: res.access_token, refreshFn: tokenRefresher(fetchToken) }), res);
+}
+
+/** Remembers who the token belongs to (jsforce's constructor ignores userInfo), saving a userinfo call later. */
+function withUser(conn: Connection, res: TokenResponse): Connection {
+  const id = userIdFromIdentityUrl(res.id);
+  if (id) conn.userInfo = { id, organizationId: res.id.split('/').at(-2) ?? '', url: res.id };
+  return conn;
 }

@@ -6,6 +6,7 @@
 import type { Connection } from 'jsforce';
 import type { DatabaseSync } from 'node:sqlite';
 import type { ApiBudget } from '../connect/api-budget.js';
+import { runningUserId } from '../connect/identity.js';
 import { applyPage, deleteMeta, getMeta, getWatermark, setMeta, setWatermark, sweepObject, type Watermark } from '../mirror/records.js';
 import { bulkQueryPages } from './bulk-query.js';
 import { OPTIONAL_FIELDS, SOURCE_OBJECTS, type SourceObject } from './objects.js';
@@ -93,6 +94,16 @@ export function sinceCondition(wm: Watermark, overlapMs: number): string {
     : `SystemModstamp > ${stamp}`;
 }
 
+/**
+ * Records someone other than `userId` changed, plus every deletion (whoever deleted: a cascade from an Account
+ * is stamped by the system). The write-back applies Reco's own writes to the mirror itself, so skipping them
+ * here loses nothing and saves re-reading every record Reco just wrote.
+ */
+export function othersEditsCondition(userId: string): string {
+  if (!/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(userId)) throw new Error(`not a Salesforce user Id: ${JSON.stringify(userId)}`);
+  return `(LastModifiedById != '${userId}' OR IsDeleted = true)`;
+}
+
 function checkAbort(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError');
 }
@@ -113,6 +124,7 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
   const conditions: string[] = [];
   if (src.where) conditions.push(`(${src.where})`);
   if (wm) conditions.push(sinceCondition(wm, overlap));
+  if (wm && src.othersEditsOnly) conditions.push(othersEditsCondition(await runningUserId(conn)));
   const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
   const fieldList = Object.keys(types).join(', ');
 

@@ -6,6 +6,11 @@ export type SourceObject = {
   fields: string[];
   /** SOQL filter that always applies (e.g. only Reco's own recommendations); none for most objects. */
   where?: string;
+  /**
+   * Incremental reads skip records last changed by Reco's own user (deletions still come through): Reco
+   * knows what it wrote, and only other users' edits (reps' Accept/Dismiss) are news.
+   */
+  othersEditsOnly?: boolean;
 };
 
 const SYSTEM = ['Id', 'SystemModstamp', 'IsDeleted'];
@@ -27,6 +32,7 @@ export const SOURCE_OBJECTS: SourceObject[] = [
   {
     name: 'Product_Recommendation__c',
     fields: [...SYSTEM, 'External_Id__c', 'Account__c', 'Product__c', 'Kind__c', 'Status__c', 'Dismiss_Reason__c'],
+    othersEditsOnly: true,
   },
 ];
 

@@ -40,6 +40,24 @@ export function applyPage(
   return { upserted, deleted };
 }
 
+/**
+ * Folds fields Reco itself just wrote into the mirrored records (adding the records it created), so the mirror
+ * matches the org without reading those records back. Only `fields` are kept, so the mirror holds one shape;
+ * fields not written keep their mirrored value (a rep's Status__c, for one). Call inside a transaction.
+ */
+export function applyOwnWrites(db: DatabaseSync, object: string, fields: string[], runId: string, writes: Array<{ id: string; values: Record<string, unknown> }>): void {
+  const get = db.prepare('SELECT data FROM records WHERE object = ? AND id = ?');
+  const put = db.prepare('INSERT INTO records (object, id, modstamp, data, run_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT (object, id) DO UPDATE SET modstamp = excluded.modstamp, data = excluded.data, run_id = excluded.run_id');
+  const now = new Date().toISOString().replace('Z', '+0000');
+  for (const w of writes) {
+    const row = get.get(object, w.id) as { data: string } | undefined;
+    const data: Record<string, unknown> = row ? (JSON.parse(row.data) as Record<string, unknown>) : Object.fromEntries(fields.map((f) => [f, null]));
+    for (const f of fields) if (w.values[f] !== undefined) data[f] = w.values[f];
+    Object.assign(data, { Id: w.id, IsDeleted: false, SystemModstamp: now });
+    put.run(object, w.id, now, JSON.stringify(data), runId);
+  }
+}
+
 /** Moves the watermark forward (never back); timestamps are compared as instants. */
 export function setWatermark(db: DatabaseSync, object: string, w: WatermarkUpdate): void {
   const cur = getWatermark(db, object);

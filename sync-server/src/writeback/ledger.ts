@@ -29,7 +29,14 @@ export function readLedger(db: DatabaseSync, object: string): Map<string, Ledger
   return new Map(rows.map((r) => [r.external_id.toLowerCase(), { hash: r.hash, sfId: r.sf_id }]));
 }
 
-export function recordWritten(db: DatabaseSync, object: string, runId: string, entries: Array<{ externalId: string; hash: string; sfId?: string | null }>): void {
+/** Records what was written; `alongside` runs in the same transaction (so the mirror cannot lag the ledger). */
+export function recordWritten(
+  db: DatabaseSync,
+  object: string,
+  runId: string,
+  entries: Array<{ externalId: string; hash: string; sfId?: string | null }>,
+  alongside?: () => void,
+): void {
   if (entries.length === 0) return;
   const put = db.prepare(
     `INSERT INTO written (object, external_id, hash, sf_id, run_id) VALUES (?, ?, ?, ?, ?)
@@ -37,5 +44,6 @@ export function recordWritten(db: DatabaseSync, object: string, runId: string, e
   );
   transaction(db, () => {
     for (const e of entries) put.run(object, e.externalId.toLowerCase(), e.hash, e.sfId ?? null, runId);
+    alongside?.();
   });
 }

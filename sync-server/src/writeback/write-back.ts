@@ -10,8 +10,8 @@ import type { Connection } from 'jsforce';
 import type { DatabaseSync } from 'node:sqlite';
 import type { ModelOutput } from '../domain/types.js';
 import { extractObject } from '../extract/extract.js';
-import { SOURCE_OBJECTS } from '../extract/objects.js';
-import { readRecords } from '../mirror/records.js';
+import { SOURCE_OBJECTS, type SourceObject } from '../extract/objects.js';
+import { applyOwnWrites, readRecords } from '../mirror/records.js';
 import { payloadHash, readLedger, recordWritten } from './ledger.js';
 import { insightPayload, recommendationPayload, segmentPayload } from './payloads.js';
 import { upsertRecords, type RecordOutcome, type UpsertOptions } from './upsert.js';
@@ -39,6 +39,8 @@ async function writeObject(
   opts: WritebackOptions,
   /** Alternative payload when Salesforce rejects the first one with this code (create-only field mismatch). */
   fallback?: (p: Planned, code: string) => Record<string, unknown> | null,
+  /** Mirrored fields of `object`: what is written is folded into the mirror along with the ledger entry. */
+  mirrorFields?: string[],
 ): Promise<{ stats: WriteStats; failures: WriteFailure[]; ids: Map<string, string> }> {
   const stats: WriteStats = { object, considered: planned.length, unchanged: 0, created: 0, updated: 0, expired: 0, failed: 0 };
   const ledger = readLedger(db, object);
@@ -53,17 +55,24 @@ async function writeObject(
   const failures: WriteFailure[] = [];
   const byExt = new Map(todo.map((p) => [p.externalId.toLowerCase(), p]));
   let written = 0;
+  const sent = new Map<string, Record<string, unknown>>(); // what was last sent per external id (fallbacks differ)
   const commit = (outcomes: RecordOutcome[]): void => {
     const entries = outcomes.flatMap((o) => {
       const p = byExt.get(o.externalId.toLowerCase());
       return p ? [{ externalId: p.externalId, hash: p.hash, sfId: o.id ?? null }] : [];
     });
-    recordWritten(db, object, opts.runId, entries);
+    const mirrored = outcomes.flatMap((o) => {
+      const values = sent.get(o.externalId.toLowerCase());
+      return o.ok && o.id && values ? [{ id: o.id, values }] : [];
+    });
+    recordWritten(db, object, opts.runId, entries, mirrorFields && mirrored.length ? () => applyOwnWrites(db, object, mirrorFields, opts.runId, mirrored) : undefined);
     written += entries.length;
     opts.onProgress?.({ object, written, total: todo.length });
   };
-  const send = (ps: Planned[]): Promise<RecordOutcome[]> =>
-    upsertRecords(conn, object, extField, ps.map((p) => (opts.runSfId ? { ...p.payload, Run__c: opts.runSfId } : p.payload)), { ...opts, onChunk: commit });
+  const send = (ps: Planned[]): Promise<RecordOutcome[]> => {
+    for (const p of ps) sent.set(p.externalId.toLowerCase(), p.payload);
+    return upsertRecords(conn, object, extField, ps.map((p) => (opts.runSfId ? { ...p.payload, Run__c: opts.runSfId } : p.payload)), { ...opts, onChunk: commit });
+  };
 
   let outcomes = await send(todo);
   if (fallback) {
@@ -109,10 +118,6 @@ function accountFallback(accountOf: Map<string, string>) {
 }
 
 export async function writeBack(conn: Connection, db: DatabaseSync, output: ModelOutput, opts: WritebackOptions): Promise<WritebackResult> {
-  // Reps may have acted since extraction: read their latest decisions right before deciding what to send.
-  const recoSource = SOURCE_OBJECTS.find((o) => o.name === 'Product_Recommendation__c');
-  if (recoSource) await extractObject(conn, db, recoSource, { runId: opts.runId, budget: opts.budget, signal: opts.signal });
-
   const all: Awaited<ReturnType<typeof writeObject>>[] = [];
 
   const segs = await writeObject(conn, db, 'Customer_Segment__c', 'Key__c', output.segments.map((s) => plan(s.key, segmentPayload(s))), opts);
@@ -129,7 +134,12 @@ export async function writeBack(conn: Connection, db: DatabaseSync, output: Mode
   });
   all.push(await writeObject(conn, db, 'Account_Insight__c', 'External_Id__c', insights, opts, accountFallback(insightAccount)));
 
-  // Recommendations, against what the org holds now (mirror refreshed above).
+  // Reps may have acted since extraction: read their latest decisions right before deciding what to send
+  // (only their edits: Reco's own writes are folded into the mirror as they are made).
+  const recoSource = SOURCE_OBJECTS.find((o) => o.name === 'Product_Recommendation__c') as SourceObject;
+  await extractObject(conn, db, recoSource, { runId: opts.runId, budget: opts.budget, signal: opts.signal });
+
+  // Recommendations, against what the org holds now.
   type OrgRec = { Id: string; External_Id__c: string | null; Status__c: string | null };
   const inOrg = new Map<string, OrgRec>();
   for (const r of readRecords<OrgRec>(db, 'Product_Recommendation__c')) if (r.External_Id__c) inOrg.set(r.External_Id__c.toLowerCase(), r);
@@ -156,7 +166,7 @@ export async function writeBack(conn: Connection, db: DatabaseSync, output: Mode
   const recLedger = readLedger(db, 'Product_Recommendation__c');
   const gone = planned.filter((p) => !inOrg.has(p.externalId.toLowerCase()) && recLedger.has(p.externalId.toLowerCase()));
   if (gone.length) db.prepare(`DELETE FROM written WHERE object = 'Product_Recommendation__c' AND external_id IN (${gone.map(() => '?').join(',')})`).run(...gone.map((p) => p.externalId.toLowerCase()));
-  all.push(await writeObject(conn, db, 'Product_Recommendation__c', 'External_Id__c', planned, opts, accountFallback(recAccount)));
+  all.push(await writeObject(conn, db, 'Product_Recommendation__c', 'External_Id__c', planned, opts, accountFallback(recAccount), recoSource.fields));
 
   const stats = all.map((a) => a.stats);
   const failures = all.flatMap((a) => a.failures);

@@ -1,0 +1,22 @@
+// Who the connection acts as. Extraction needs it to tell reps' edits from Reco's own writes; the token
+// response already names the user (its `id` URL ends in /ORG_ID/USER_ID), so most flows pay no call for it.
+import type { Connection } from 'jsforce';
+
+const known = new WeakMap<Connection, string>();
+
+/** The user id from an OAuth token response's identity URL (https://host/id/00D.../005...), if it has one. */
+export function userIdFromIdentityUrl(idUrl: unknown): string | undefined {
+  if (typeof idUrl !== 'string') return undefined;
+  const m = /\/id\/[^/]+\/([^/?#]+)\/?$/.exec(idUrl);
+  return m?.[1];
+}
+
+/** The Id of the user this connection acts as: from the login when known, else one userinfo call (cached). */
+export async function runningUserId(conn: Connection): Promise<string> {
+  const cached = known.get(conn) ?? conn.userInfo?.id;
+  if (cached) return cached;
+  const res = await conn.request<{ user_id?: string }>({ method: 'GET', url: '/services/oauth2/userinfo' });
+  if (typeof res.user_id !== 'string' || !res.user_id) throw new Error('the org did not say which user this connection acts as (/services/oauth2/userinfo has no user_id)');
+  known.set(conn, res.user_id);
+  return res.user_id;
+}
