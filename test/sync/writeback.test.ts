@@ -148,6 +148,39 @@ describe('sync: write-back against local-org', function () {
     expect(byExt.get(`${accounts[0]}-${products[2]}-XS`)?.Status__c).to.equal('New');
   });
 
+  it('retires a segment the models no longer produce, keeps it for history, and reactivates it when it returns', async () => {
+    type Seg = { Id: string; Key__c: string; Active__c: boolean; Account_Count__c: number };
+    const segs = async (): Promise<Map<string, Seg>> =>
+      new Map((await conn.query<Seg>('SELECT Id, Key__c, Active__c, Account_Count__c FROM Customer_Segment__c')).records.map((r) => [r.Key__c, r]));
+    const recsIn: Array<[number, number, Recommendation['kind'], number]> = [[0, 1, 'Cross-sell', 0.9]];
+    await writeBack(conn, mirror.db, output(accounts, products, recsIn), { runId: 'r1' });
+    const lapsedId = (await segs()).get('lapsed')!.Id;
+    expect([...(await segs()).values()].every((g) => g.Active__c)).to.equal(true);
+
+    // The lapsed segment disappears: its account moves to champions and remembers where it came from.
+    const fewer = output(accounts, products, recsIn);
+    fewer.segments = [{ ...fewer.segments[0], accountCount: 3 }];
+    fewer.insights = fewer.insights.map((i) => ({ ...i, segmentKey: 'champions', previousSegmentKey: i.segmentKey === 'lapsed' ? 'lapsed' : null }));
+    const r2 = await writeBack(conn, mirror.db, fewer, { runId: 'r2' });
+    expect(r2.stats.find((x) => x.object === 'Customer_Segment__c')).to.include({ expired: 1, failed: 0 });
+    let now = await segs();
+    expect(now.size).to.equal(2);
+    expect(now.get('lapsed')).to.include({ Id: lapsedId, Active__c: false, Account_Count__c: 0 });
+    expect(now.get('champions')).to.include({ Active__c: true, Account_Count__c: 3 });
+    const prev = (await conn.query<{ Previous_Segment__c: string | null }>(`SELECT Previous_Segment__c FROM Account_Insight__c WHERE Account__c = '${accounts[2]}'`)).records[0];
+    expect(prev.Previous_Segment__c).to.equal(lapsedId);
+
+    // Retiring is written once; a re-run leaves it alone.
+    const r3 = await writeBack(conn, mirror.db, fewer, { runId: 'r3' });
+    expect(r3.stats.find((x) => x.object === 'Customer_Segment__c')).to.include({ unchanged: 2, expired: 0, updated: 0 });
+
+    // It comes back: the same record, active again.
+    await writeBack(conn, mirror.db, output(accounts, products, recsIn), { runId: 'r4' });
+    now = await segs();
+    expect(now.size).to.equal(2);
+    expect(now.get('lapsed')).to.include({ Id: lapsedId, Active__c: true, Account_Count__c: 1 });
+  });
+
   it('recreates a recommendation deleted in the org and reports rejected records with their code', async () => {
     await writeBack(conn, mirror.db, output(accounts, products, [[0, 1, 'Cross-sell', 0.9]]), { runId: 'r1' });
     const rec = (await conn.query<{ Id: string }>('SELECT Id FROM Product_Recommendation__c')).records[0];

@@ -14,7 +14,13 @@ export function segmentPayload(s: Segment): Record<string, unknown> {
     Description__c: clip(s.description, 255),
     Account_Count__c: s.accountCount,
     Profile__c: JSON.stringify(s.profile),
+    Active__c: true,
   };
+}
+
+/** A segment the latest run no longer produces: kept for the insights that still name it, but retired. */
+export function retiredSegmentPayload(key: string): Record<string, unknown> {
+  return { Key__c: key, Account_Count__c: 0, Active__c: false };
 }
 
 export function insightPayload(i: AccountInsight, segmentIds: Map<string, string>): Record<string, unknown> {

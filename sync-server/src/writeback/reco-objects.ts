@@ -9,7 +9,7 @@ export const RECO_OBJECTS: RecoObject[] = [
     externalId: 'External_Id__c',
     fields: ['Kind__c', 'Status__c', 'Started_At__c', 'Finished_At__c', 'Records_Read__c', 'Records_Written__c', 'Records_Failed__c', 'Api_Calls__c', 'Summary__c', 'Error__c'],
   },
-  { name: 'Customer_Segment__c', externalId: 'Key__c', fields: ['Name', 'Description__c', 'Account_Count__c', 'Profile__c', 'Run__c'] },
+  { name: 'Customer_Segment__c', externalId: 'Key__c', fields: ['Name', 'Description__c', 'Account_Count__c', 'Profile__c', 'Active__c', 'Run__c'] },
   {
     name: 'Account_Insight__c',
     externalId: 'External_Id__c',

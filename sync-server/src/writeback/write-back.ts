@@ -13,10 +13,11 @@ import { extractObject } from '../extract/extract.js';
 import { SOURCE_OBJECTS, type SourceObject } from '../extract/objects.js';
 import { applyOwnWrites, readRecords } from '../mirror/records.js';
 import { payloadHash, readLedger, recordWritten } from './ledger.js';
-import { insightPayload, recommendationPayload, segmentPayload } from './payloads.js';
+import { insightPayload, recommendationPayload, retiredSegmentPayload, segmentPayload } from './payloads.js';
 import { upsertRecords, type RecordOutcome, type UpsertOptions } from './upsert.js';
 
 export type WriteFailure = { object: string; externalId: string; code: string; message: string };
+/** `expired`: recommendations set to Expired, or segments retired (Active__c cleared). */
 export type WriteStats = { object: string; considered: number; unchanged: number; created: number; updated: number; expired: number; failed: number };
 export type WritebackResult = { stats: WriteStats[]; failures: WriteFailure[]; written: number; failed: number };
 export type WritebackProgress = { object: string; written: number; total: number };
@@ -120,7 +121,14 @@ function accountFallback(accountOf: Map<string, string>) {
 export async function writeBack(conn: Connection, db: DatabaseSync, output: ModelOutput, opts: WritebackOptions): Promise<WritebackResult> {
   const all: Awaited<ReturnType<typeof writeObject>>[] = [];
 
-  const segs = await writeObject(conn, db, 'Customer_Segment__c', 'Key__c', output.segments.map((s) => plan(s.key, segmentPayload(s))), opts);
+  // Segments this run no longer produces are retired (Active__c cleared, no accounts), not deleted: insights
+  // keep them as their previous segment, and a segment that comes back is the same record made active again.
+  const segmentKeys = new Set(output.segments.map((s) => s.key.toLowerCase()));
+  const retired = [...readLedger(db, 'Customer_Segment__c').keys()].filter((k) => !segmentKeys.has(k));
+  const segs = await writeObject(conn, db, 'Customer_Segment__c', 'Key__c', [
+    ...output.segments.map((s) => plan(s.key, segmentPayload(s))),
+    ...retired.map((k) => plan(k, retiredSegmentPayload(k), true)),
+  ], opts);
   all.push(segs);
 
   // Insights: Account__c is master-detail (not reparentable), so it is sent only for records not yet known.
