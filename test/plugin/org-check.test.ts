@@ -3,8 +3,8 @@ import { MockTestOrgData, TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx, stubSpinner } from '@salesforce/sf-plugins-core';
 import RecoOrgCheck from '../../plugin/src/commands/reco/org/check.js';
 import { SOURCE_OBJECTS } from '../../sync-server/src/extract/objects.js';
+import { envelope, orgError, soqlOf, urlOf } from './fake-org.js';
 
-type FakeRequest = { url?: string; method?: string };
 
 const describeOf = (name: string, fields: string[]): object => ({
   name,
@@ -28,23 +28,20 @@ describe('sf reco org check (unit)', () => {
   it('fails with the fixes as actions when Reco is not deployed and the history is thin', async () => {
     const sources = new Map(SOURCE_OBJECTS.map((o) => [o.name, o.fields]));
     $$.fakeConnectionRequest = (request: unknown) => {
-      // jsforce passes some requests (describe) as a bare URL string, others as a request object.
-      const url = typeof request === 'string' ? request : ((request as FakeRequest).url ?? '');
-      const described = /\/sobjects\/([A-Za-z0-9_]+)\/describe/.exec(url)?.[1];
+      const described = /\/sobjects\/([A-Za-z0-9_]+)\/describe/.exec(urlOf(request))?.[1];
       if (described) {
         const fields = sources.get(described);
         // Reco's objects are not deployed: describe answers NOT_FOUND, as a real org does.
         if (!fields || described.endsWith('__c')) {
-          return Promise.reject(Object.assign(new Error('The requested resource does not exist'), { errorCode: 'NOT_FOUND', name: 'NOT_FOUND' }));
+          return Promise.reject(orgError('NOT_FOUND', 'The requested resource does not exist'));
         }
         return Promise.resolve(describeOf(described, fields) as never);
       }
-      const soql = decodeURIComponent(new URL(url, 'http://x').searchParams.get('q') ?? '');
-      if (soql.includes('FROM PermissionSet')) return Promise.resolve({ totalSize: 0, done: true, records: [] } as never);
-      if (soql.includes('COUNT_DISTINCT(AccountId)')) return Promise.resolve({ totalSize: 1, done: true, records: [{ n: 12 }] } as never);
-      if (soql.includes('MIN(CloseDate)')) return Promise.resolve({ totalSize: 1, done: true, records: [{ firstClose: '2026-01-01', lastClose: '2026-03-01' }] } as never);
-      if (soql.startsWith('SELECT COUNT() FROM')) return Promise.resolve({ totalSize: 0, done: true, records: [] } as never);
-      return Promise.resolve({ totalSize: 0, done: true, records: [] } as never);
+      const soql = soqlOf(request);
+      if (soql.includes('COUNT_DISTINCT(AccountId)')) return Promise.resolve(envelope([{ n: 12 }]));
+      if (soql.includes('MIN(CloseDate)')) return Promise.resolve(envelope([{ firstClose: '2026-01-01', lastClose: '2026-03-01' }]));
+      // no permission sets, no activities, nothing else
+      return Promise.resolve(envelope([]));
     };
     try {
       await RecoOrgCheck.run(['--target-org', testOrg.username, '--json']);

@@ -4,14 +4,8 @@ import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import RecoRecommendShow from '../../plugin/src/commands/reco/recommend/show.js';
 import RecoSegmentsList from '../../plugin/src/commands/reco/segments/list.js';
 import RecoStatus from '../../plugin/src/commands/reco/status.js';
+import { envelope, orgError, soqlOf } from './fake-org.js';
 
-type FakeRequest = { url?: string; method?: string };
-// fakeConnectionRequest is typed AnyJson in and out; these are the Salesforce shapes behind that type.
-const envelope = (records: object[]): never => ({ totalSize: records.length, done: true, records }) as never;
-const soqlOf = (request: unknown): string => {
-  const req = request as FakeRequest;
-  return decodeURIComponent(new URL(req.url ?? '', 'http://x').searchParams.get('q') ?? '');
-};
 
 describe('sf reco recommend show / segments list / status (unit)', () => {
   const $$ = new TestContext();
@@ -78,12 +72,7 @@ describe('sf reco recommend show / segments list / status (unit)', () => {
   });
 
   it('turns a missing Reco object into an error that says what to deploy', async () => {
-    $$.fakeConnectionRequest = () => {
-      const e = new Error("sObject type 'Customer_Segment__c' is not supported.") as Error & { errorCode: string };
-      e.errorCode = 'INVALID_TYPE';
-      e.name = 'INVALID_TYPE';
-      return Promise.reject(e);
-    };
+    $$.fakeConnectionRequest = () => Promise.reject(orgError('INVALID_TYPE', "sObject type 'Customer_Segment__c' is not supported."));
     try {
       await RecoSegmentsList.run(['--target-org', testOrg.username]);
       expect.fail('should have thrown');

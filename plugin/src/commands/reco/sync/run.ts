@@ -9,7 +9,7 @@ import { defaultDataDir } from '../../../shared/data-dir.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@reco/plugin-reco', 'reco.sync.run');
 
-const STAGES = ['extract', 'clean', 'models', 'writeback', 'finish'] as const;
+const STAGES = ['connect', 'extract', 'clean', 'models', 'writeback', 'finish'] as const;
 
 export type RecoSyncRunResult = {
   runId: string;
@@ -26,7 +26,12 @@ export type RecoSyncRunResult = {
   error: string | null;
 };
 
-type StageData = { status: string };
+/** Which count a stage's progress events carry. */
+const COUNTED: Partial<Record<string, keyof StageData>> = { extract: 'read', models: 'recommendations', writeback: 'written' };
+const FINAL_STAGE_STATUS = { Succeeded: 'completed', Partial: 'warning', Aborted: 'aborted' } as const;
+
+type StageData = { status: string; read: number; recommendations: number; written: number };
+const shown = (key: keyof StageData) => (d?: Partial<StageData>): string | undefined => (d?.[key] === undefined ? undefined : String(d[key]));
 
 export default class RecoSyncRun extends SfCommand<RecoSyncRunResult> {
   public static readonly summary = messages.getMessage('summary');
@@ -50,10 +55,24 @@ export default class RecoSyncRun extends SfCommand<RecoSyncRunResult> {
       jsonEnabled: this.jsonEnabled(),
       stages: [...STAGES],
       title: messages.getMessage('title', [flags.full ? 'Full' : 'Incremental', org.getUsername() ?? '']),
+      stageSpecificBlock: [
+        { stage: 'extract', type: 'dynamic-key-value', label: messages.getMessage('label.Read'), get: shown('read') },
+        { stage: 'models', type: 'dynamic-key-value', label: messages.getMessage('label.Recommendations'), get: shown('recommendations') },
+        { stage: 'writeback', type: 'dynamic-key-value', label: messages.getMessage('label.Written'), get: shown('written') },
+      ],
       postStagesBlock: [{ type: 'dynamic-key-value', label: messages.getMessage('label.Status'), get: (d) => d?.status }],
     });
+    let shownStage = '';
     const onProgress = (e: ProgressEvent): void => {
-      if (e.status === 'running' && (STAGES as readonly string[]).includes(e.stage)) ms.goto(e.stage);
+      if (!(STAGES as readonly string[]).includes(e.stage)) return;
+      const key = COUNTED[e.stage];
+      const counts = key && typeof e.records === 'number' ? { [key]: e.records } : {};
+      // 'finish' only reports its end; a failed run reports it too, and must not mark the earlier stages done.
+      const starts = e.stage !== shownStage && (e.status === 'running' || (e.stage === 'finish' && e.status === 'done'));
+      if (starts) {
+        shownStage = e.stage;
+        ms.goto(e.stage, counts);
+      } else ms.updateData(counts);
     };
     let summary: RunSummary;
     try {
@@ -70,7 +89,7 @@ export default class RecoSyncRun extends SfCommand<RecoSyncRunResult> {
     }
     ms.updateData({ status: summary.status });
     if (summary.status === 'Failed') ms.error();
-    else ms.stop(summary.status === 'Partial' ? 'warning' : 'completed');
+    else ms.stop(FINAL_STAGE_STATUS[summary.status]);
 
     const result = toResult(summary, dataDir);
     this.table({
@@ -89,6 +108,9 @@ export default class RecoSyncRun extends SfCommand<RecoSyncRunResult> {
     if (codes.length > 0) this.table({ title: messages.getMessage('title.Failures'), data: codes.map(([Code, Count]) => ({ Code, Count })) });
     if (summary.status === 'Failed') {
       throw new SfError(messages.getMessage('error.RunFailed', [summary.error ?? '']), 'RunFailedError', messages.getMessages('error.RunFailed.actions'), 1).setData(result);
+    }
+    if (summary.status === 'Aborted') {
+      throw new SfError(messages.getMessage('error.RunAborted', [summary.error ?? '']), 'RunAbortedError', messages.getMessages('error.RunAborted.actions'), 1).setData(result);
     }
     if (summary.status === 'Partial') this.warn(messages.getMessage('warning.Partial', [result.recordsFailed]));
     else this.logSuccess(messages.getMessage('success', [result.runId]));
