@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startLocalOrg } from '@reco/local-org';
+import { startLocalOrg, type LocalOrg } from '@reco/local-org';
 import { ApiBudget } from '../src/connect/api-budget.js';
 import { createConnection } from '../src/connect/connect.js';
 import { extractAll, type ObjectStats } from '../src/extract/extract.js';
@@ -84,12 +84,14 @@ async function main(): Promise<void> {
     const wbCalls = (full.apiCallsByKind.composite ?? 0) + (full.apiCallsByKind['bulk-ingest'] ?? 0);
     console.log(`\nwrite-back: ${wb?.written} records (${wb?.stats.map((s) => `${s.object} ${s.created + s.updated}`).join(', ')}), ${wbCalls} calls (composite ${full.apiCallsByKind.composite ?? 0}, bulk ingest ${full.apiCallsByKind['bulk-ingest'] ?? 0}), ${wb?.failed} failed`);
 
-    // 3. The last week of invoices arrives; incremental pipeline.
+    // 3. Reps act on some recommendations and the last week of invoices arrives; incremental pipeline. Only the
+    //    reps' edits of Product_Recommendation__c are read back, not the records Reco itself wrote.
+    const feedback = repFeedback(org, 500);
     const replay = org.replay();
     const before = { ...budget.byKind };
     const inc = await runPipeline({ connection: conn, mirror, budget }, { kind: 'Incremental', extract: { bulkPollInterval: 250 } });
     const extractCalls = inc.extract.reduce((n, s) => n + s.calls, 0);
-    console.log(`\n## Incremental after replaying ${replay.invoices} invoices (${replay.lineItems} line items): ${inc.status} in ${secs(inc.durationMs)} s, ${inc.apiCalls} calls (extraction ${extractCalls})\n`);
+    console.log(`\n## Incremental after replaying ${replay.invoices} invoices (${replay.lineItems} line items) and ${feedback} reps' decisions: ${inc.status} in ${secs(inc.durationMs)} s, ${inc.apiCalls} calls (extraction ${extractCalls})\n`);
     table(inc.extract);
     const incWb = (budget.byKind.composite ?? 0) - (before.composite ?? 0) + (budget.byKind['bulk-ingest'] ?? 0) - (before['bulk-ingest'] ?? 0);
     console.log(`\nincremental write-back: ${inc.writeback?.written} changed records, ${inc.counts.unchanged} unchanged skipped, ${incWb} calls`);
@@ -98,6 +100,19 @@ async function main(): Promise<void> {
     await org.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A rep (a user other than Reco's) accepts every other one of `n` recommendations and dismisses the rest. */
+function repFeedback(org: LocalOrg, n: number): number {
+  const [rep] = org.store.insert('User', [{
+    Username: 'rep@reco.local', LastName: 'Rep', Email: 'rep@reco.local', Alias: 'rep', ProfileId: org.store.identity.profileId,
+    TimeZoneSidKey: 'GMT', LocaleSidKey: 'en_US', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'en_US',
+  }]);
+  const ids = (org.store.db.prepare('SELECT Id FROM "Product_Recommendation__c" WHERE IsDeleted = 0 ORDER BY Id LIMIT ?').all(n) as Array<{ Id: string }>).map((r) => r.Id);
+  const updates = ids.map((Id, i) => (i % 2 ? { Id, Status__c: 'Accepted' } : { Id, Status__c: 'Dismissed', Dismiss_Reason__c: 'Not relevant' }));
+  const failed = org.store.asUser(rep.id as string, () => org.store.update('Product_Recommendation__c', updates)).filter((r) => !r.success).length;
+  if (failed) throw new Error(`${failed} rep updates failed`);
+  return ids.length;
 }
 
 await main();

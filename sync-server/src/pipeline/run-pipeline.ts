@@ -16,6 +16,7 @@ import { runModels as defaultRunModels, type ModelOptions, type PreviousInsights
 import { planTuning } from '../models/stored-params.js';
 import { createRun, findUnfinishedRun, getRun, setStage, updateRun, type RunKind, type Stage } from '../mirror/runs.js';
 import { upsertRecoRun } from '../writeback/reco-run.js';
+import { ensureOrgReady } from './org-ready.js';
 import { writeBack, type WritebackOptions, type WritebackResult } from '../writeback/write-back.js';
 
 export type RunModels = (dataset: Dataset, options?: ModelOptions, previous?: PreviousInsights) => ModelOutput | Promise<ModelOutput>;
@@ -122,6 +123,8 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
     stage('connect', 'running');
     await budget.refreshLimits();
     budget.check('starting the run');
+    const checked = await ensureOrgReady(conn, db);
+    if (checked?.warnings.length) log?.warn({ runId, warnings: checked.warnings }, 'org check: ready with warnings');
     runSfId = await upsertRecoRun(conn, runId, { kind, status: 'Running', startedAt }, { budget, signal: opts.signal });
     stage('connect', 'done');
 

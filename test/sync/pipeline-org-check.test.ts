@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import type { Connection } from 'jsforce';
+import { createConnection } from '../../sync-server/src/connect/connect.js';
+import { openMirror, type Mirror } from '../../sync-server/src/mirror/db.js';
+import { countRecords } from '../../sync-server/src/mirror/records.js';
+import { runPipeline, type ProgressEvent } from '../../sync-server/src/pipeline/run-pipeline.js';
+
+describe('sync: a run starts with the org check', function () {
+  this.timeout(60_000);
+  let org: LocalOrg;
+  let conn: Connection;
+  let dir: string;
+  let mirror: Mirror;
+  const described: string[] = [];
+  let hide: string | null = null;
+
+  before(async () => {
+    org = await startLocalOrg({ port: 0 });
+    const c = org.credentials;
+    conn = await createConnection({ flow: 'client-credentials', loginUrl: c.loginUrl, clientId: c.clientId, clientSecret: c.clientSecret });
+    dir = mkdtempSync(join(tmpdir(), 'reco-orgcheck-'));
+    mirror = openMirror(dir);
+    // An org whose describe lacks a field behaves like one with an older Reco package deployed.
+    const describe = conn.describe.bind(conn);
+    (conn as unknown as { describe: (n: string) => Promise<unknown> }).describe = async (n: string) => {
+      described.push(n);
+      const d = (await describe(n)) as { fields: Array<{ name: string }> };
+      return hide && n === hide.split('.')[0] ? { ...d, fields: d.fields.filter((f) => f.name !== hide!.split('.')[1]) } : d;
+    };
+  });
+  after(async () => {
+    mirror.close();
+    await org.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stops before reading anything when a Reco field is missing, listing what to fix', async () => {
+    hide = 'Customer_Segment__c.Active__c';
+    const events: ProgressEvent[] = [];
+    const s = await runPipeline({ connection: conn, mirror }, { kind: 'Full', onProgress: (e) => events.push(e) });
+    expect(s.status).to.equal('Failed');
+    expect(s.error).to.include('Customer_Segment__c.Active__c: field is missing or not visible').and.include('sf project deploy start');
+    expect(events.some((e) => e.stage === 'extract')).to.equal(false);
+    expect(countRecords(mirror.db)).to.equal(0);
+  });
+
+  it('once the org is fixed the run gets past the check, which is then remembered for a day', async () => {
+    hide = null;
+    const events: ProgressEvent[] = [];
+    await runPipeline({ connection: conn, mirror }, { kind: 'Full', onProgress: (e) => events.push(e) });
+    expect(events.some((e) => e.stage === 'connect' && e.status === 'done')).to.equal(true);
+    expect(events.some((e) => e.stage === 'extract')).to.equal(true);
+    described.length = 0;
+    await runPipeline({ connection: conn, mirror }, { kind: 'Incremental' });
+    expect(described).not.to.include('Customer_Segment__c');
+  });
+});
