@@ -1,10 +1,10 @@
 // `npm run evaluate -- --csv PATH [--json]`: the offline protocol on a file in the Online Retail layout.
 import { parseArgs } from 'node:util';
-import { loadRetail } from './protocol.js';
+import { endBefore, loadRetail } from './protocol.js';
 import { evaluate, type EvaluationReport } from './run-evaluation.js';
 import { evaluateInsights } from './insights-eval.js';
 
-const USAGE = 'usage: npm run evaluate -- --csv PATH [--json]';
+const USAGE = 'usage: npm run evaluate -- --csv PATH [--end YYYY-MM-DD] [--json]';
 
 function table(r: EvaluationReport & { segments: unknown; churn: unknown }): string {
   const cols = ['precision@10', 'recall@10', 'ndcg@10', 'hitRate@10', 'coverage@10', 'users'] as const;
@@ -19,20 +19,26 @@ function table(r: EvaluationReport & { segments: unknown; churn: unknown }): str
     }
   }
   lines.push('', `segments: ${JSON.stringify(r.segments)}`, `churn: ${JSON.stringify(r.churn)}`);
-  lines.push(`tuned settings: ${JSON.stringify(r.tuning.params)}`, `timings (ms): ${JSON.stringify(r.timings)}`);
+  const { ranker, ...params } = (r.tuning.params as { cross: { ranker?: unknown } }).cross;
+  lines.push(`tuned settings: ${JSON.stringify({ ...(r.tuning.params as object), cross: params })}`);
+  lines.push(`cross-sell ranker: ${r.tuning.ranker ? `${r.tuning.ranker.reason}; cross-check ${JSON.stringify(r.tuning.ranker.crossCheck)}` : 'not trained'}`);
+  if (ranker) lines.push(`ranker weights: ${JSON.stringify(ranker)}`);
+  lines.push(`timings (ms): ${JSON.stringify(r.timings)}`);
   return lines.join('\n');
 }
 
 async function main(): Promise<void> {
-  let values: { csv?: string; json?: boolean };
+  let values: { csv?: string; json?: boolean; end?: string };
   try {
-    ({ values } = parseArgs({ options: { csv: { type: 'string' }, json: { type: 'boolean' } }, strict: true }));
+    ({ values } = parseArgs({ options: { csv: { type: 'string' }, json: { type: 'boolean' }, end: { type: 'string' } }, strict: true }));
   } catch (err) {
     throw new Error(`${(err as Error).message}\n${USAGE}`);
   }
   if (!values.csv) throw new Error(`--csv is required\n${USAGE}`);
   const started = performance.now();
-  const data = await loadRetail(values.csv);
+  if (values.end !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.end)) throw new Error(`--end must be YYYY-MM-DD, got "${values.end}"\n${USAGE}`);
+  const loaded = await loadRetail(values.csv);
+  const data = values.end ? endBefore(loaded, values.end) : loaded;
   const loadMs = Math.round(performance.now() - started);
   const reco = evaluate(data);
   const insights = evaluateInsights(data);

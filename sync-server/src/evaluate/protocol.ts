@@ -1,7 +1,7 @@
 // The offline protocol on a file in the Online Retail layout: which rows are purchases, how accounts and
 // products are indexed, and where the train / validation / test windows fall.
 import { readOnlineRetail } from '../../../local-org/src/seed/online-retail-csv.js';
-import type { PurchaseLog } from '../recommend/purchase-log.js';
+import { dayNumber, sliceLog, type PurchaseLog } from '../recommend/purchase-log.js';
 import { createLogBuilder } from './log-builder.js';
 import { isNonProductCode } from '../recommend/non-product.js';
 
@@ -42,4 +42,17 @@ export async function loadRetail(file: string): Promise<RetailData> {
   }
   if (kept === 0) throw new Error(`${file}: no purchase rows left after cleaning (${read} rows read)`);
   return log.build({ read, kept, rejected });
+}
+
+/**
+ * The same file cut before `end` (YYYY-MM-DD, exclusive), so the protocol's windows fall earlier: a check on a
+ * split nothing was tuned on. The windows then end on the last day left.
+ */
+export function endBefore(data: RetailData, end: string): RetailData {
+  const endDay = dayNumber(end);
+  const log = sliceLog(data.log, -Infinity, endDay);
+  if (log.day.length === 0) throw new Error(`--end ${end}: no purchase rows before that day`);
+  let lastDay = -Infinity;
+  for (const d of log.day) if (d > lastDay) lastDay = d;
+  return { ...data, log, lastDay };
 }

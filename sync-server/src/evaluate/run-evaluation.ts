@@ -6,6 +6,8 @@ import { groundTruth } from '../recommend/ground-truth.js';
 import { fitReco } from '../recommend/fit.js';
 import { tuneReco } from '../recommend/tune.js';
 import { scoreBuyAgain } from '../recommend/buy-again.js';
+import { buildTextIndex } from '../recommend/text-similarity.js';
+import type { RankerReport } from '../recommend/ranker-training.js';
 import { report, type TopNReport } from './metrics.js';
 import { itemKnn, ownHistoryBuyAgain, popularityBuyAgain, popularityCrossSell, type Ranker } from './baselines.js';
 import type { RetailData } from './protocol.js';
@@ -17,7 +19,7 @@ export type EvaluationReport = {
   data: { accounts: number; products: number; trainLines: number; testLines: number; trainProducts: number };
   crossSell: ListReport;
   buyAgain: ListReport;
-  tuning: { params: unknown; validationCrossSellNdcg: number; validationBuyAgainNdcg: number; evaluations: number };
+  tuning: { params: unknown; validationCrossSellNdcg: number; validationBuyAgainNdcg: number; evaluations: number; ranker: RankerReport | null };
   timings: Record<string, number>;
 };
 
@@ -51,8 +53,10 @@ export function evaluate(data: RetailData): EvaluationReport {
   const groups = groupsByCountry(data);
   const ui = time('index', () => buildUserItems(train));
   const truth = groundTruth(ui, test);
-  const tuned = time('tune', () => tuneReco(train, testFrom, { groups }));
-  const fit = time('fit', () => fitReco(ui, testFrom, tuned.params, groups));
+  // Descriptions are read once for the whole catalogue: they carry no dates, so nothing leaks from the test window.
+  const text = buildTextIndex(data.descriptions);
+  const tuned = time('tune', () => tuneReco(train, testFrom, { groups, text }));
+  const fit = time('fit', () => fitReco(ui, testFrom, tuned.params, groups, undefined, text));
   let catalogue = 0;
   for (let i = 0, c = new Uint8Array(ui.nItems); i < ui.items.length; i++) {
     if (!c[ui.items[i]]) catalogue++;
@@ -66,6 +70,9 @@ export function evaluate(data: RetailData): EvaluationReport {
       scoreBuyAgain(ui, fit.buyAgain, tuned.params.buyAgain, testFrom, u, k).map((r) => r.item),
     ),
   );
+  // The same model without its learned ranker: shows what the second stage adds on this split.
+  const firstStage = fitReco(ui, testFrom, { ...tuned.params, cross: { ...tuned.params.cross, ranker: null } }, groups, undefined, text);
+  const firstStageCross = listsFor(truth.crossSell.keys(), (u, k) => firstStage.cross.recommend(u, k, groups.of[u]).map((r) => r.item));
   const knn = time('itemKnnFit', () => itemKnn(ui));
   const popCross = popularityCrossSell(ui);
   const cross: ListReport = {
@@ -73,6 +80,7 @@ export function evaluate(data: RetailData): EvaluationReport {
     baselines: {
       popularity: time('popularityCrossSell', () => report(listsFor(truth.crossSell.keys(), popCross), truth.crossSell, catalogue)),
       itemKnn: report(listsFor(truth.crossSell.keys(), knn.crossSell), truth.crossSell, catalogue),
+      recoFirstStage: report(firstStageCross, truth.crossSell, catalogue),
     },
   };
   const buy: ListReport = {
@@ -106,6 +114,7 @@ export function evaluate(data: RetailData): EvaluationReport {
       validationCrossSellNdcg: tuned.validation.crossSellNdcg,
       validationBuyAgainNdcg: tuned.validation.buyAgainNdcg,
       evaluations: tuned.evaluations,
+      ranker: tuned.ranker,
     },
     timings: t,
   };

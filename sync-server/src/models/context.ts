@@ -10,6 +10,7 @@ import { segmentAccounts, type Segmentation } from '../segments/segment.js';
 import { buildUserItems, dayNumber, transpose, type ItemUsers, type UserItems } from '../recommend/purchase-log.js';
 import { fitReco, DEFAULT_PARAMS, type FittedReco } from '../recommend/fit.js';
 import { tuneReco, type TuneResult } from '../recommend/tune.js';
+import { buildTextIndex } from '../recommend/text-similarity.js';
 import { productRule, type AccountBlocks, type RuleName } from '../recommend/business-rules.js';
 import { fitChurn, type ChurnModel, type ChurnReport } from '../churn/churn.js';
 import { listState, type ListState } from './list-state.js';
@@ -77,19 +78,22 @@ export function prepare(ds: Dataset, options?: ModelOptions): ModelContext {
     }),
   );
   const groups = { of: seg.of, count: seg.segments.length };
+  // Name, description and family: the cross-sell ranker's content signal (and its only one for unsold products).
+  const text = time('text', () => buildTextIndex(ds.products.map((p) => `${p.name} ${p.description ?? ''}`), ds.products.map((p) => p.family)));
   const tuning = time('tune', () => {
     if (opts.tune === 'off') return null;
     const sample = sampleAccounts(ix.log, seg.of, opts.tuneSampleAccounts);
     return tuneReco(sample?.log ?? ix.log, asOfDay, {
       groups: sample ? { of: sample.groupOf, count: groups.count } : groups,
       start: opts.params,
+      text,
       maxUsers: opts.tune === 'full' ? 5000 : 300,
       passes: opts.tune === 'full' ? 2 : 1,
       similarity: opts.tune === 'full', // 'fast' keeps the neighbourhood settings and tunes only the blend
     });
   });
   const params = tuning?.params ?? opts.params ?? DEFAULT_PARAMS;
-  const fit = time('fit', () => fitReco(ui, asOfDay, params, groups));
+  const fit = time('fit', () => fitReco(ui, asOfDay, params, groups, undefined, text));
   const productBlock = ds.products.map((p) => productRule(p, opts));
   const blocks: AccountBlocks = { openOpportunity: new Map(), dismissed: new Map() };
   const add = (m: Map<number, Set<number>>, u: number | undefined, i: number | undefined): void => {

@@ -101,7 +101,7 @@ export function crossSellList(ctx: ModelContext, u: number): Recommendation[] {
   const g = ctx.seg.of[u];
   const allowed = allowedFor(ctx, u);
   const raw = ctx.fit.cross.recommend(u, limit * 3 + ctx.opts.maxPerFamily, g, allowed);
-  const maxScore = 1 + ctx.fit.params.cross.popWeight;
+  const maxScore = ctx.fit.cross.maxScore;
   const cands: Cand[] = raw.map((r) => ({ item: r.item, score: Math.min(1, r.score / maxScore) }));
   // New products nobody bought yet enter through content: same family as the account's most-ordered product.
   const content = newProductCandidate(ctx, u, allowed);

@@ -1,19 +1,38 @@
-// Cross-sell scoring: products the account never bought, from item neighbourhoods applied to a time-decayed
-// profile (recent orders weigh more: purchase data is strongly seasonal), blended with decayed popularity in
-// the account's group so accounts without history still get a list.
+// Cross-sell scoring: products the account never bought. First stage: item neighbourhoods applied to a
+// time-decayed profile (recent orders weigh more: purchase data is strongly seasonal), blended with decayed
+// popularity in the account's group so accounts without history still get a list. When a learned ranker is
+// fitted (rerank.ts), the first stage only proposes candidates and the ranker orders them.
 import { TopK } from './top-k.js';
 import type { ItemNeighbours } from './item-similarity.js';
 import type { Popularity } from './popularity.js';
 import type { UserItems } from './purchase-log.js';
+import { ProfileSimilarity, type TextIndex } from './text-similarity.js';
+import { N_FEATURES, calibrated, linearScore, type CandidateList, type RerankModel } from './rerank.js';
 
-export type CrossSellParams = { tau: number; popWeight: number; logProfile?: boolean };
+export type CrossSellParams = { tau: number; popWeight: number; logProfile?: boolean; ranker?: RerankModel | null };
 
 export type ScoredItem = { item: number; score: number; cf: number; pop: number };
+
+/** Item-level inputs of the ranker, computed once per fit so scoring a candidate is a few lookups. */
+export type RankerSignals = {
+  /** Per item, ITEM_FEATURES values (row-major): log adopters at 7/30/90 days and all time, log age, repeat rate. */
+  item: Float64Array;
+  trendingOrder: Int32Array; // items by 7-day adoption, best first
+  text: TextIndex | null;
+};
+
+export const ITEM_FEATURES = 6;
+
+/** How many candidates each first-stage source proposes to the ranker. */
+export const CANDIDATES = { neighbourhood: 60, trending: 20, group: 20 };
 
 export class CrossSellScorer {
   private readonly acc: Float64Array;
   private readonly touched: Int32Array;
   private readonly own: Uint8Array;
+  private readonly mark: Uint8Array;
+  private readonly support: Int32Array;
+  private readonly profile: ProfileSimilarity | null;
 
   public constructor(
     private readonly ui: UserItems,
@@ -21,10 +40,23 @@ export class CrossSellScorer {
     private readonly pop: Popularity,
     private readonly params: CrossSellParams,
     private readonly asOfDay: number,
+    private readonly signals?: RankerSignals,
   ) {
     this.acc = new Float64Array(ui.nItems);
     this.touched = new Int32Array(ui.nItems);
     this.own = new Uint8Array(ui.nItems);
+    this.mark = new Uint8Array(ui.nItems);
+    this.support = new Int32Array(ui.nItems);
+    this.profile = signals?.text ? new ProfileSimilarity(signals.text) : null;
+  }
+
+  /** Upper bound of `score` in recommend(): 1 for the ranker's probabilities, 1 + popWeight for the blend. */
+  public get maxScore(): number {
+    return this.ranked ? 1 : 1 + this.params.popWeight;
+  }
+
+  public get ranked(): boolean {
+    return !!this.params.ranker && !!this.signals;
   }
 
   /** Profile weight of one bought product: decayed count of the days it was ordered. */
@@ -37,12 +69,9 @@ export class CrossSellScorer {
     return this.params.logProfile ? Math.log1p(w) : w;
   }
 
-  /**
-   * The best `limit` candidates for account u. `allowed` filters products (business rules); own purchases
-   * are never candidates. group < 0 uses overall popularity.
-   */
-  public recommend(u: number, limit: number, group: number, allowed?: (item: number) => boolean): ScoredItem[] {
-    const { ui, nb, acc, touched, own } = this;
+  /** Fills acc for every product a neighbour reaches; returns how many were touched and the best score. */
+  private neighbourhood(u: number): { nt: number; maxCf: number } {
+    const { ui, nb, acc, touched, own, support } = this;
     let nt = 0;
     for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) own[ui.items[e]] = 1;
     for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) {
@@ -53,12 +82,36 @@ export class CrossSellScorer {
         if (own[j]) continue;
         if (acc[j] === 0) touched[nt++] = j;
         acc[j] += w * nb.sims[p];
+        support[j]++;
       }
     }
     let maxCf = 0;
     for (let t = 0; t < nt; t++) if (acc[touched[t]] > maxCf) maxCf = acc[touched[t]];
-    const popVec = group >= 0 && group < this.pop.byGroup.length ? this.pop.byGroup[group] : this.pop.global;
-    const popOrder = this.pop.order[group >= 0 && group < this.pop.byGroup.length ? group : this.pop.order.length - 1];
+    return { nt, maxCf };
+  }
+
+  private release(u: number, nt: number): void {
+    for (let t = 0; t < nt; t++) {
+      this.acc[this.touched[t]] = 0;
+      this.support[this.touched[t]] = 0;
+    }
+    for (let e = this.ui.ptr[u]; e < this.ui.ptr[u + 1]; e++) this.own[this.ui.items[e]] = 0;
+  }
+
+  private groupView(group: number): { popVec: Float64Array; popOrder: Int32Array } {
+    const g = group >= 0 && group < this.pop.byGroup.length ? group : -1;
+    return { popVec: g >= 0 ? this.pop.byGroup[g] : this.pop.global, popOrder: this.pop.order[g >= 0 ? g : this.pop.order.length - 1] };
+  }
+
+  /**
+   * The best `limit` candidates for account u. `allowed` filters products (business rules); own purchases
+   * are never candidates. group < 0 uses overall popularity.
+   */
+  public recommend(u: number, limit: number, group: number, allowed?: (item: number) => boolean): ScoredItem[] {
+    if (this.ranked) return this.rerank(u, limit, group, allowed);
+    const { acc, touched, own } = this;
+    const { nt, maxCf } = this.neighbourhood(u);
+    const { popVec, popOrder } = this.groupView(group);
     const pw = maxCf > 0 ? this.params.popWeight : 1;
     const heap = new TopK(limit);
     for (let t = 0; t < nt; t++) {
@@ -85,8 +138,93 @@ export class CrossSellScorer {
       cf: maxCf > 0 ? acc[item] / maxCf : 0,
       pop: popVec[item],
     }));
-    for (let t = 0; t < nt; t++) acc[touched[t]] = 0;
-    for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) own[ui.items[e]] = 0;
+    this.release(u, nt);
+    return out;
+  }
+
+  /**
+   * The ranker's view of account u: candidates from the neighbourhood, from what is being adopted right now
+   * and from the group's popularity, each with its feature row (RERANK_FEATURES order).
+   */
+  public candidates(u: number, group: number, allowed?: (item: number) => boolean): CandidateList {
+    const { nt, maxCf } = this.neighbourhood(u);
+    const out = this.featureRows(u, group, nt, maxCf, allowed);
+    this.release(u, nt);
+    return out;
+  }
+
+  private featureRows(u: number, group: number, nt: number, maxCf: number, allowed?: (item: number) => boolean): CandidateList {
+    const { acc, touched, own, mark, ui } = this;
+    const sig = this.signals!;
+    const { popVec, popOrder } = this.groupView(group);
+    const items: number[] = [];
+    const take = (j: number): void => {
+      if (mark[j] || own[j] || (allowed && !allowed(j))) return;
+      mark[j] = 1;
+      items.push(j);
+    };
+    const byCf = new TopK(CANDIDATES.neighbourhood);
+    for (let t = 0; t < nt; t++) {
+      const j = touched[t];
+      if (acc[j] >= byCf.threshold() && (!allowed || allowed(j))) byCf.push(j, acc[j]);
+    }
+    const cfIds = byCf.sorted().ids;
+    for (const j of cfIds) take(j);
+    const nCf = items.length;
+    for (let p = 0, before = items.length; p < sig.trendingOrder.length && items.length - before < CANDIDATES.trending; p++) take(sig.trendingOrder[p]);
+    for (let p = 0, before = items.length; p < popOrder.length && items.length - before < CANDIDATES.group; p++) take(popOrder[p]);
+    for (const j of items) mark[j] = 0;
+
+    const profile = this.profile;
+    if (profile) {
+      profile.begin();
+      for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) profile.add(ui.items[e], this.profileWeight(e));
+      profile.finish();
+    }
+    const breadth = Math.log1p(ui.ptr[u + 1] - ui.ptr[u]);
+    const recency = Math.log1p(ui.userLastDay[u] >= 0 ? Math.max(0, this.asOfDay - ui.userLastDay[u]) : 365);
+    const n = items.length;
+    const x = new Float64Array(n * N_FEATURES);
+    for (let r = 0; r < n; r++) {
+      const j = items[r];
+      const cf = maxCf > 0 ? acc[j] / maxCf : 0;
+      const it = j * ITEM_FEATURES;
+      const a7 = sig.item[it];
+      const o = r * N_FEATURES;
+      x[o] = cf;
+      x[o + 1] = r < nCf ? 1 / Math.log2(2 + r) : 0;
+      x[o + 2] = Math.log(1e-3 + cf);
+      x[o + 3] = a7;
+      x[o + 4] = sig.item[it + 1];
+      x[o + 5] = sig.item[it + 2];
+      x[o + 6] = sig.item[it + 3];
+      x[o + 7] = Math.log(1e-3 + popVec[j]);
+      x[o + 8] = profile ? profile.similarity(j) : 0;
+      x[o + 9] = sig.item[it + 4];
+      x[o + 10] = cf * breadth;
+      x[o + 11] = a7 * breadth;
+      x[o + 12] = Math.log1p(this.support[j]);
+      x[o + 13] = a7 * recency;
+      x[o + 14] = sig.item[it + 5];
+    }
+    return { items: Int32Array.from(items), x, n };
+  }
+
+  private rerank(u: number, limit: number, group: number, allowed?: (item: number) => boolean): ScoredItem[] {
+    const model = this.params.ranker!;
+    const { nt, maxCf } = this.neighbourhood(u);
+    const list = this.featureRows(u, group, nt, maxCf, allowed);
+    const { popVec } = this.groupView(group);
+    const heap = new TopK(limit);
+    for (let r = 0; r < list.n; r++) heap.push(list.items[r], linearScore(model, list.x, r));
+    const best = heap.sorted();
+    const out = best.ids.map((item, r) => ({
+      item,
+      score: calibrated(model, best.scores[r]),
+      cf: maxCf > 0 ? this.acc[item] / maxCf : 0,
+      pop: popVec[item],
+    }));
+    this.release(u, nt);
     return out;
   }
 }

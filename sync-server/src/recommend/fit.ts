@@ -2,8 +2,9 @@
 // the same call serves the tuner (on the validation split), the evaluator and the production run.
 import { buildUserItems, transpose, type PurchaseLog, type UserItems } from './purchase-log.js';
 import { itemSimilarity, type ItemNeighbours, type SimilarityParams } from './item-similarity.js';
-import { popularity, type Popularity } from './popularity.js';
-import { CrossSellScorer, type CrossSellParams } from './cross-sell.js';
+import { adoptionCounts, popularity, rankItems, type Popularity } from './popularity.js';
+import { CANDIDATES, CrossSellScorer, ITEM_FEATURES, type CrossSellParams, type RankerSignals } from './cross-sell.js';
+import type { TextIndex } from './text-similarity.js';
 import { buyAgainStats, type BuyAgainParams, type BuyAgainStats } from './buy-again.js';
 
 export type RecoParams = {
@@ -26,6 +27,7 @@ export type FittedReco = {
   ui: UserItems;
   neighbours: ItemNeighbours;
   pop: Popularity;
+  signals: RankerSignals;
   cross: CrossSellScorer;
   buyAgain: BuyAgainStats;
 };
@@ -42,6 +44,7 @@ export function fitReco(
   params: RecoParams,
   groups?: { of: Int32Array; count: number },
   cache?: FitCache,
+  text?: TextIndex | null,
 ): FittedReco {
   const ui = 'ptr' in log ? log : (cache?.ui ?? buildUserItems(log));
   if (cache) cache.ui = ui;
@@ -57,13 +60,40 @@ export function fitReco(
     cache?.sims.set(key, neighbours);
   }
   const pop = popularity(ui, asOfDay, params.popTau, groups?.of, groups?.count ?? 0);
+  const signals = rankerSignals(ui, asOfDay, text ?? null);
   return {
     asOfDay,
     params,
     ui,
     neighbours,
     pop,
-    cross: new CrossSellScorer(ui, neighbours, pop, params.cross, asOfDay),
+    signals,
+    cross: new CrossSellScorer(ui, neighbours, pop, params.cross, asOfDay, signals),
     buyAgain: buyAgainStats(ui, asOfDay),
   };
+}
+
+/** Item-level inputs of the cross-sell ranker as of a day: a few passes over the purchase entries. */
+export function rankerSignals(ui: UserItems, asOfDay: number, text: TextIndex | null): RankerSignals {
+  const adopt = [7, 30, 90, Infinity].map((tau) => adoptionCounts(ui, asOfDay, tau));
+  const firstDay = new Int32Array(ui.nItems).fill(-1);
+  const buyers = new Float64Array(ui.nItems);
+  const repeaters = new Float64Array(ui.nItems);
+  for (let e = 0; e < ui.items.length; e++) {
+    const i = ui.items[e];
+    if (firstDay[i] < 0 || ui.firstDay[e] < firstDay[i]) firstDay[i] = ui.firstDay[e];
+    buyers[i]++;
+    if (ui.orders[e] > 1) repeaters[i]++;
+  }
+  const item = new Float64Array(ui.nItems * ITEM_FEATURES);
+  for (let i = 0; i < ui.nItems; i++) {
+    const o = i * ITEM_FEATURES;
+    // Counts in adopters (0.1 = a tenth of one), so the scale means the same on any org and any day.
+    for (let k = 0; k < 4; k++) item[o + k] = Math.log(0.1 + adopt[k][i]);
+    item[o + 4] = Math.log1p(firstDay[i] >= 0 ? Math.max(0, asOfDay - firstDay[i]) : 0);
+    // Shrunk towards a low rate so a product with one buyer does not look like a staple.
+    item[o + 5] = (repeaters[i] + 1) / (buyers[i] + 4);
+  }
+  // Enough of the order to fill the trending candidates even after an account's own products are skipped.
+  return { item, trendingOrder: rankItems(adopt[0], CANDIDATES.trending * 20), text };
 }

@@ -60,3 +60,20 @@ export function popularity(
   };
   return { global, byGroup, order: [...byGroup.map(rank), rank(global)] };
 }
+
+/** Decayed count of accounts that first bought each product (raw, not normalised): the ranker's adoption signal. */
+export function adoptionCounts(ui: UserItems, asOfDay: number, tau: number): Float64Array {
+  const out = new Float64Array(ui.nItems);
+  for (let e = 0; e < ui.items.length; e++) {
+    out[ui.items[e]] += Number.isFinite(tau) ? Math.exp(-(asOfDay - ui.firstDay[e]) / tau) : 1;
+  }
+  return out;
+}
+
+/** Items by descending value (ties: lower index), only those above zero. */
+export function rankItems(a: Float64Array, limit = a.length): Int32Array {
+  const ids: number[] = [];
+  for (let i = 0; i < a.length; i++) if (a[i] > 0) ids.push(i);
+  ids.sort((x, y) => a[y] - a[x] || x - y);
+  return Int32Array.from(ids.slice(0, limit));
+}

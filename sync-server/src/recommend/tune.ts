@@ -7,12 +7,15 @@ import { groundTruth } from './ground-truth.js';
 import { fitReco, DEFAULT_PARAMS, type FitCache, type FittedReco, type RecoParams } from './fit.js';
 import { scoreBuyAgain } from './buy-again.js';
 import { ndcgAt } from '../evaluate/metrics.js';
+import { trainCrossSellRanker, type RankerReport } from './ranker-training.js';
+import type { TextIndex } from './text-similarity.js';
 
 export type TuneResult = {
   params: RecoParams;
   tuned: boolean;
   validation: { from: number; to: number; crossSellNdcg: number; buyAgainNdcg: number; users: number };
   evaluations: number;
+  ranker: RankerReport | null;
 };
 
 type Grid<T> = { [K in keyof T]?: T[K][] };
@@ -65,7 +68,19 @@ export function buyAgainNdcg(fit: FittedReco, params: RecoParams['buyAgain'], tr
 export function tuneReco(
   log: PurchaseLog,
   asOfDay: number,
-  opts: { months?: number; maxUsers?: number; passes?: number; similarity?: boolean; groups?: { of: Int32Array; count: number }; start?: RecoParams } = {},
+  opts: {
+    months?: number;
+    maxUsers?: number;
+    passes?: number;
+    similarity?: boolean;
+    groups?: { of: Int32Array; count: number };
+    start?: RecoParams;
+    /** Product text for the ranker's content feature. */
+    text?: TextIndex | null;
+    /** false skips the second-stage ranker; rankerUsers caps the accounts it learns from per window. */
+    ranker?: boolean;
+    rankerUsers?: number;
+  } = {},
 ): TuneResult {
   const from = addMonths(asOfDay, -(opts.months ?? 3));
   const before = sliceLog(log, -Infinity, from);
@@ -75,11 +90,14 @@ export function tuneReco(
   const cs = sampleUsers(truthAll.crossSell, opts.maxUsers ?? 2000);
   const ba = sampleUsers(truthAll.buyAgain, opts.maxUsers ?? 2000);
   const start = structuredClone(opts.start ?? DEFAULT_PARAMS);
+  // The first stage is tuned on its own: a ranker carried over from stored settings would judge every blend.
+  start.cross.ranker = null;
   const result = (params: RecoParams, c: number, b: number, tuned: boolean, evaluations: number): TuneResult => ({
     params,
     tuned,
     validation: { from, to: asOfDay, crossSellNdcg: c, buyAgainNdcg: b, users: Math.max(cs.size, ba.size) },
     evaluations,
+    ranker: null,
   });
   if (cs.size < 20 && ba.size < 20) return result(start, 0, 0, false, 0); // too little history to tune on
 
@@ -139,5 +157,16 @@ export function tuneReco(
       }
     }
   }
-  return result({ ...best, buyAgain: bestBuy }, bestScore, bestBuyScore, true, evaluations);
+  const out = result({ ...best, buyAgain: bestBuy }, bestScore, bestBuyScore, true, evaluations);
+  if (opts.ranker !== false) {
+    const trained = trainCrossSellRanker(log, asOfDay, out.params, {
+      groups: opts.groups,
+      text: opts.text,
+      maxUsers: opts.rankerUsers,
+      cache: { ...cache, from },
+    });
+    out.params.cross = { ...out.params.cross, ranker: trained.model };
+    out.ranker = trained.report;
+  }
+  return out;
 }

@@ -1,0 +1,224 @@
+// Second stage of cross-sell: a linear ranker over a few dozen candidates per account. The first stage (item
+// neighbourhoods, popularity) proposes; the ranker weighs relative, season-independent signals (neighbourhood
+// score and rank, how fast a product is winning new buyers at several time scales, similarity of its
+// description to the account's, its age) with weights learned on the validation window. A fixed blend weight
+// picked in one season misses what is being adopted in another; learned weights on relative signals carry over.
+//
+// Training is listwise (softmax over each account's candidates, positives = products first bought in the
+// window), convex, solved by Newton's method: deterministic, a handful of iterations on a d x d system.
+
+export const RERANK_FEATURES = [
+  'cf', // neighbourhood score / the account's best
+  'cfRank', // 1 / log2(2 + rank among neighbourhood candidates), 0 when no neighbour reached it
+  'logCf',
+  'logAdopt7', // log adopters with a 7-day decay (first purchases), a "right now" signal
+  'logAdopt30',
+  'logAdopt90',
+  'logAdoptAll',
+  'logGroupPop', // adoption popularity within the account's group (segment / country)
+  'text', // cosine of description + family TF-IDF to the account's profile
+  'logAge', // log days since the product's first sale
+  'cfXBreadth', // neighbourhood evidence counts more for accounts with a broad history
+  'adopt7XBreadth',
+  'logSupport', // how many of the account's products have it as a neighbour
+  'adopt7XRecency', // accounts that ordered long ago follow this week's adoptions less
+  'repeatRate', // share of its buyers who bought it again (staple vs one-off)
+] as const;
+
+export const N_FEATURES = RERANK_FEATURES.length;
+
+/** JSON-serialisable: the service stores it with the other tuned settings and reuses it between runs. */
+export type RerankModel = {
+  features: string[];
+  mean: number[];
+  scale: number[];
+  weights: number[]; // on standardised features
+  /** Platt scaling of the linear score to P(first purchase in the next window). */
+  calibration: [number, number];
+};
+
+/** One account's candidates: n rows of N_FEATURES values, and which were adopted (training only). */
+export type CandidateList = { items: Int32Array; x: Float64Array; n: number; labels?: Uint8Array };
+
+export function linearScore(m: RerankModel, x: Float64Array, row: number): number {
+  let s = 0;
+  const o = row * N_FEATURES;
+  for (let k = 0; k < N_FEATURES; k++) s += (m.weights[k] * (x[o + k] - m.mean[k])) / m.scale[k];
+  return s;
+}
+
+export function calibrated(m: RerankModel, s: number): number {
+  return 1 / (1 + Math.exp(-(m.calibration[0] * s + m.calibration[1])));
+}
+
+/** Solves A x = b for a small dense symmetric positive-definite A (Gaussian elimination, partial pivoting). */
+function solve(a: Float64Array, b: Float64Array, d: number): Float64Array {
+  const m = Float64Array.from(a);
+  const x = Float64Array.from(b);
+  for (let c = 0; c < d; c++) {
+    let piv = c;
+    for (let r = c + 1; r < d; r++) if (Math.abs(m[r * d + c]) > Math.abs(m[piv * d + c])) piv = r;
+    if (piv !== c) {
+      for (let k = 0; k < d; k++) [m[c * d + k], m[piv * d + k]] = [m[piv * d + k], m[c * d + k]];
+      [x[c], x[piv]] = [x[piv], x[c]];
+    }
+    const p = m[c * d + c] || 1e-12;
+    for (let r = c + 1; r < d; r++) {
+      const f = m[r * d + c] / p;
+      if (f === 0) continue;
+      for (let k = c; k < d; k++) m[r * d + k] -= f * m[c * d + k];
+      x[r] -= f * x[c];
+    }
+  }
+  for (let c = d - 1; c >= 0; c--) {
+    let s = x[c];
+    for (let k = c + 1; k < d; k++) s -= m[c * d + k] * x[k];
+    x[c] = s / (m[c * d + c] || 1e-12);
+  }
+  return x;
+}
+
+/**
+ * Fits the ranker. Lists without a positive teach a softmax nothing and are skipped; each account weighs the
+ * same (NDCG is averaged per account). lambda is an L2 penalty on the standardised weights.
+ */
+export function trainRanker(lists: readonly CandidateList[], opts: { lambda?: number; iterations?: number } = {}): RerankModel | null {
+  const d = N_FEATURES;
+  const used = lists.filter((l) => l.labels && l.labels.some((v) => v === 1) && l.labels.some((v) => v === 0));
+  if (used.length < 20) return null; // too little evidence to learn weights from
+  const mean = new Float64Array(d);
+  const sq = new Float64Array(d);
+  let rows = 0;
+  for (const l of used) {
+    for (let r = 0; r < l.n; r++) {
+      for (let k = 0; k < d; k++) {
+        const v = l.x[r * d + k];
+        mean[k] += v;
+        sq[k] += v * v;
+      }
+    }
+    rows += l.n;
+  }
+  const scale = new Float64Array(d);
+  for (let k = 0; k < d; k++) {
+    mean[k] /= rows;
+    scale[k] = Math.sqrt(Math.max(0, sq[k] / rows - mean[k] ** 2)) || 1;
+  }
+  const z = used.map((l) => {
+    const out = new Float64Array(l.n * d);
+    for (let r = 0; r < l.n; r++) for (let k = 0; k < d; k++) out[r * d + k] = (l.x[r * d + k] - mean[k]) / scale[k];
+    return out;
+  });
+  const lambda = opts.lambda ?? 1e-3;
+  const G = used.length;
+  let w = new Float64Array(d);
+  const s = new Float64Array(Math.max(...used.map((l) => l.n)));
+  const lossGrad = (wt: Float64Array, withHessian: boolean): { loss: number; grad: Float64Array; hess: Float64Array } => {
+    const grad = new Float64Array(d);
+    const hess = new Float64Array(d * d);
+    const xbar = new Float64Array(d);
+    let loss = 0;
+    used.forEach((l, g) => {
+      const zx = z[g];
+      const y = l.labels!;
+      let max = -Infinity;
+      let pos = 0;
+      for (let r = 0; r < l.n; r++) {
+        let v = 0;
+        for (let k = 0; k < d; k++) v += wt[k] * zx[r * d + k];
+        s[r] = v;
+        if (v > max) max = v;
+        pos += y[r];
+      }
+      let sum = 0;
+      for (let r = 0; r < l.n; r++) sum += Math.exp(s[r] - max);
+      const lse = max + Math.log(sum);
+      xbar.fill(0);
+      for (let r = 0; r < l.n; r++) {
+        const p = Math.exp(s[r] - lse);
+        const yr = y[r] / pos;
+        if (yr) loss -= yr * s[r];
+        for (let k = 0; k < d; k++) {
+          const v = zx[r * d + k];
+          xbar[k] += p * v;
+          grad[k] -= yr * v;
+          if (withHessian) for (let j = 0; j <= k; j++) hess[k * d + j] += p * v * zx[r * d + j];
+        }
+      }
+      loss += lse;
+      for (let k = 0; k < d; k++) {
+        grad[k] += xbar[k];
+        if (withHessian) for (let j = 0; j <= k; j++) hess[k * d + j] -= xbar[k] * xbar[j];
+      }
+    });
+    for (let k = 0; k < d; k++) {
+      grad[k] = grad[k] / G + lambda * wt[k];
+      loss += (G * lambda * wt[k] * wt[k]) / 2;
+      for (let j = 0; j <= k; j++) {
+        hess[k * d + j] = hess[k * d + j] / G + (j === k ? lambda : 0);
+        hess[j * d + k] = hess[k * d + j];
+      }
+    }
+    return { loss: loss / G, grad, hess };
+  };
+  let cur = lossGrad(w, true);
+  for (let it = 0; it < (opts.iterations ?? 25); it++) {
+    const step = solve(cur.hess, cur.grad, d);
+    let t = 1;
+    let next: ReturnType<typeof lossGrad> | null = null;
+    let cand = w;
+    // Backtracking keeps every step a descent step, so the result does not depend on a lucky start.
+    for (let b = 0; b < 30; b++, t /= 2) {
+      cand = w.map((v, k) => v - t * step[k]);
+      next = lossGrad(cand, true);
+      if (next.loss <= cur.loss) break;
+    }
+    if (!next || next.loss > cur.loss) break;
+    const gain = cur.loss - next.loss;
+    w = cand;
+    cur = next;
+    if (gain < 1e-9) break;
+  }
+  const model: RerankModel = { features: [...RERANK_FEATURES], mean: [...mean], scale: [...scale], weights: [...w], calibration: [1, 0] };
+  model.calibration = plattScaling(model, used);
+  return model;
+}
+
+/** Fits P(adopted) = sigmoid(a * score + b) on the training rows (Newton on two parameters). */
+function plattScaling(m: RerankModel, lists: readonly CandidateList[]): [number, number] {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const l of lists) {
+    for (let r = 0; r < l.n; r++) {
+      xs.push(linearScore(m, l.x, r));
+      ys.push(l.labels![r]);
+    }
+  }
+  let a = 1;
+  let b = 0;
+  for (let it = 0; it < 30; it++) {
+    let ga = 0;
+    let gb = 0;
+    let haa = 1e-9;
+    let hab = 0;
+    let hbb = 1e-9;
+    for (let k = 0; k < xs.length; k++) {
+      const p = 1 / (1 + Math.exp(-(a * xs[k] + b)));
+      const e = p - ys[k];
+      const v = p * (1 - p);
+      ga += e * xs[k];
+      gb += e;
+      haa += v * xs[k] * xs[k];
+      hab += v * xs[k];
+      hbb += v;
+    }
+    const det = haa * hbb - hab * hab;
+    if (!(det > 0)) break;
+    const da = (hbb * ga - hab * gb) / det;
+    const db = (haa * gb - hab * ga) / det;
+    a -= da;
+    b -= db;
+    if (Math.abs(da) + Math.abs(db) < 1e-9) break;
+  }
+  return [a, b];
+}
