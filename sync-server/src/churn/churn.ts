@@ -31,15 +31,22 @@ function row(f: PurchaseFeatures, u: number): number[] {
   ];
 }
 
-/** Rows for one snapshot: accounts with an order before T; label 1 when none in [T, T + 90). */
-function snapshot(orders: OrderTable, nUsers: number, t: number): { x: number[][]; y: number[]; recency: number[] } {
+/**
+ * Rows for one snapshot: accounts with an order before T; label 1 when none in [T, T + 90). At most maxRows
+ * accounts (every (n / maxRows)-th), so a million-account org costs what a 20k one does.
+ */
+function snapshot(orders: OrderTable, nUsers: number, t: number, maxRows: number): { x: number[][]; y: number[]; recency: number[] } {
   const before = purchaseFeatures(orders, nUsers, t);
   const after = purchaseFeatures(orders, nUsers, t + HORIZON);
+  let n = 0;
+  for (let u = 0; u < nUsers; u++) if (!Number.isNaN(before.recencyDays[u])) n++;
+  const stride = n > maxRows ? n / maxRows : 1;
   const x: number[][] = [];
   const y: number[] = [];
   const recency: number[] = [];
-  for (let u = 0; u < nUsers; u++) {
+  for (let u = 0, seen = 0; u < nUsers; u++) {
     if (Number.isNaN(before.recencyDays[u])) continue;
+    if (seen++ !== Math.floor(x.length * stride)) continue;
     x.push(row(before, u));
     y.push(after.frequency[u] > before.frequency[u] ? 0 : 1);
     recency.push(before.recencyDays[u]);
@@ -74,7 +81,7 @@ export function fitChurn(
   orders: OrderTable,
   nUsers: number,
   asOfDay: number,
-  opts: { snapshots?: number; maxRows?: number } = {},
+  opts: { snapshots?: number; maxRows?: number; maxSnapshotRows?: number } = {},
 ): { model: ChurnModel | null; report: ChurnReport } {
   const none: ChurnReport = { auc: null, recencyAuc: null, trainRows: 0, testRows: 0, churnRate: null };
   let minDay = Infinity;
@@ -84,7 +91,7 @@ export function fitChurn(
   for (let s = 1; s <= (opts.snapshots ?? 4); s++) {
     const t = asOfDay - HORIZON * s;
     if (t - 30 <= minDay) break; // need some history before the snapshot
-    snaps.push(snapshot(orders, nUsers, t));
+    snaps.push(snapshot(orders, nUsers, t, opts.maxSnapshotRows ?? 20_000));
   }
   const usable = (s: { y: number[] }): boolean => s.y.length > 0 && s.y.some((v) => v === 1) && s.y.some((v) => v === 0);
   const cap = <T>(a: T[]): T[] => strideSample(a, maxRows);

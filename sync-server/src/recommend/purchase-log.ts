@@ -72,84 +72,113 @@ export type UserItems = {
   userRevenue: Float64Array;
 };
 
+/** Line indices ordered by key (stable), one counting pass: O(n + range). */
+function countingOrder(order: Int32Array, key: Int32Array, offset: number, range: number): Int32Array {
+  const count = new Int32Array(range + 1);
+  for (let t = 0; t < order.length; t++) count[key[order[t]] - offset + 1]++;
+  for (let v = 0; v < range; v++) count[v + 1] += count[v];
+  const out = new Int32Array(order.length);
+  for (let t = 0; t < order.length; t++) out[count[key[order[t]] - offset]++] = order[t];
+  return out;
+}
+
 export function buildUserItems(log: PurchaseLog): UserItems {
   const { nUsers, nItems } = log;
   const n = log.user.length;
-  // Counting sort by user, then a small sort by (item, day) inside each user: O(n) for long-tail data.
-  const start = new Int32Array(nUsers + 1);
-  for (let k = 0; k < n; k++) start[log.user[k] + 1]++;
-  for (let u = 0; u < nUsers; u++) start[u + 1] += start[u];
-  const fill = start.slice(0, nUsers);
-  const idx = new Int32Array(n);
-  for (let k = 0; k < n; k++) idx[fill[log.user[k]]++] = k;
+  // Lines ordered by (user, item, day) with three stable counting passes (least significant key first): linear in
+  // the lines, so a 10M-line org costs ten times a 1M-line one. Ties keep the log's order, so sums are reproducible.
+  let minDay = 0;
+  let maxDay = -1;
+  for (let k = 0; k < n; k++) {
+    const d = log.day[k];
+    if (maxDay < minDay) minDay = maxDay = d;
+    else if (d < minDay) minDay = d;
+    else if (d > maxDay) maxDay = d;
+  }
+  let order: Int32Array = new Int32Array(n);
+  for (let k = 0; k < n; k++) order[k] = k;
+  order = countingOrder(order, log.day, minDay, maxDay - minDay + 1);
+  order = countingOrder(order, log.item, 0, nItems);
+  order = countingOrder(order, log.user, 0, nUsers);
 
   const ptr = new Int32Array(nUsers + 1);
-  const items: number[] = [];
-  const orders: number[] = [];
-  const firstDay: number[] = [];
-  const lastDay: number[] = [];
-  const revenue: number[] = [];
-  const dayPtr: number[] = [0];
-  const days: number[] = [];
+  // Upper bounds (one entry and one day per line), trimmed at the end.
+  const items = new Int32Array(n);
+  const orders = new Int32Array(n);
+  const firstDay = new Int32Array(n);
+  const lastDay = new Int32Array(n);
+  const revenue = new Float64Array(n);
+  const dayPtr = new Int32Array(n + 1);
+  const days = new Int32Array(n);
   const userOrders = new Int32Array(nUsers);
   const userLastDay = new Int32Array(nUsers).fill(-1);
   const userFirstDay = new Int32Array(nUsers).fill(-1);
   const userRevenue = new Float64Array(nUsers);
-  const cmp = (a: number, b: number): number => log.item[a] - log.item[b] || log.day[a] - log.day[b];
-  const userDays = new Set<number>();
+  const dayStamp = new Int32Array(Math.max(0, maxDay - minDay + 1)); // u + 1 when account u ordered that day
+  let ne = 0;
+  let nd = 0;
+  let k = 0;
   for (let u = 0; u < nUsers; u++) {
-    const seg = idx.subarray(start[u], start[u + 1]);
-    seg.sort(cmp);
-    userDays.clear();
-    let k = 0;
-    while (k < seg.length) {
-      const it = log.item[seg[k]];
+    const end = k + (n === 0 ? 0 : countUser(log.user, order, k, u));
+    let distinct = 0;
+    while (k < end) {
+      const it = log.item[order[k]];
       let rev = 0;
       let prevDay = -1;
       let count = 0;
       let first = -1;
-      while (k < seg.length && log.item[seg[k]] === it) {
-        const line = seg[k];
+      while (k < end && log.item[order[k]] === it) {
+        const line = order[k];
         const d = log.day[line];
         rev += log.revenue[line];
-        userDays.add(d);
+        if (dayStamp[d - minDay] !== u + 1) {
+          dayStamp[d - minDay] = u + 1;
+          distinct++;
+        }
         if (d !== prevDay) {
-          days.push(d);
+          days[nd++] = d;
           count++;
           if (first < 0) first = d;
           prevDay = d;
         }
         k++;
       }
-      items.push(it);
-      orders.push(count);
-      firstDay.push(first);
-      lastDay.push(prevDay);
-      revenue.push(rev);
-      dayPtr.push(days.length);
+      items[ne] = it;
+      orders[ne] = count;
+      firstDay[ne] = first;
+      lastDay[ne] = prevDay;
+      revenue[ne] = rev;
+      dayPtr[++ne] = nd;
       userRevenue[u] += rev;
       if (prevDay > userLastDay[u]) userLastDay[u] = prevDay;
       if (userFirstDay[u] < 0 || first < userFirstDay[u]) userFirstDay[u] = first;
     }
-    userOrders[u] = userDays.size;
-    ptr[u + 1] = items.length;
+    userOrders[u] = distinct;
+    ptr[u + 1] = ne;
   }
   return {
     nUsers,
     nItems,
     ptr,
-    items: Int32Array.from(items),
-    orders: Int32Array.from(orders),
-    firstDay: Int32Array.from(firstDay),
-    lastDay: Int32Array.from(lastDay),
-    revenue: Float64Array.from(revenue),
-    dayPtr: Int32Array.from(dayPtr),
-    days: Int32Array.from(days),
+    items: items.slice(0, ne),
+    orders: orders.slice(0, ne),
+    firstDay: firstDay.slice(0, ne),
+    lastDay: lastDay.slice(0, ne),
+    revenue: revenue.slice(0, ne),
+    dayPtr: dayPtr.slice(0, ne + 1),
+    days: days.slice(0, nd),
     userOrders,
     userLastDay,
     userFirstDay,
     userRevenue,
   };
+}
+
+/** How many lines of account u start at position k of the (user-ordered) line order. */
+function countUser(user: Int32Array, order: Int32Array, k: number, u: number): number {
+  let c = 0;
+  while (k + c < order.length && user[order[k + c]] === u) c++;
+  return c;
 }
 
 /** Product -> accounts (CSR), the transpose used by item-item similarity. */

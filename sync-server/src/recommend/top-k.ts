@@ -1,14 +1,15 @@
-// A fixed-size min-heap over (score, id) in typed arrays: keeps the k best of a stream in O(n log k) without
-// allocating per candidate. Every ranked list in the models goes through it.
+// A fixed-size min-heap over (score, id): keeps the k best of a stream in O(n log k) without allocating per
+// candidate. Every ranked list in the models goes through it, about once per account and list, so the storage is
+// plain arrays (a small typed array costs a backing-store allocation each) and sorting is an in-place heap drain.
 
 export class TopK {
-  private readonly scores: Float64Array;
-  private readonly ids: Int32Array;
+  private readonly scores: number[];
+  private readonly ids: number[];
   public size = 0;
 
   public constructor(public readonly k: number) {
-    this.scores = new Float64Array(Math.max(1, k));
-    this.ids = new Int32Array(Math.max(1, k));
+    this.scores = new Array<number>(Math.max(1, k)).fill(0);
+    this.ids = new Array<number>(Math.max(1, k)).fill(0);
   }
 
   public clear(): void {
@@ -45,6 +46,10 @@ export class TopK {
     if (score < s0 || (score === s0 && id > this.ids[0])) return;
     this.scores[0] = score;
     this.ids[0] = id;
+    this.siftDown();
+  }
+
+  private siftDown(): void {
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
@@ -67,10 +72,26 @@ export class TopK {
     this.ids[b] = d;
   }
 
-  /** Best first. */
+  /** Best first (ties: lower id first). The heap keeps its contents. */
   public sorted(): { ids: number[]; scores: number[] } {
-    const order = Array.from({ length: this.size }, (_, i) => i);
-    order.sort((a, b) => this.scores[b] - this.scores[a] || this.ids[a] - this.ids[b]);
-    return { ids: order.map((i) => this.ids[i]), scores: order.map((i) => this.scores[i]) };
+    const n = this.size;
+    const ids = new Array<number>(n);
+    const scores = new Array<number>(n);
+    // Drain the min-heap worst-first into the back of the output...
+    for (let r = n - 1; r >= 0; r--) {
+      ids[r] = this.ids[0];
+      scores[r] = this.scores[0];
+      this.size--;
+      this.ids[0] = this.ids[this.size];
+      this.scores[0] = this.scores[this.size];
+      this.siftDown();
+    }
+    // ...then put it back: an array in ascending order is a valid min-heap.
+    for (let t = 0; t < n; t++) {
+      this.ids[t] = ids[n - 1 - t];
+      this.scores[t] = scores[n - 1 - t];
+    }
+    this.size = n;
+    return { ids, scores };
   }
 }

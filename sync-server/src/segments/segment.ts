@@ -2,8 +2,8 @@
 // units (robust to the long tail) so descriptions read like the accounts they describe.
 import type { PurchaseFeatures } from '../features/features.js';
 import type { Segment } from '../domain/types.js';
-import { fitScaler, scale, segmentMatrix } from './scaling.js';
-import { nearest, selectK } from './kmeans-select.js';
+import { SEGMENT_FEATURES, scaledSegmentPoints } from './scaling.js';
+import { selectK } from './kmeans-select.js';
 import { describeSegment, nameSegments, slug, type Profile } from './segment-naming.js';
 
 export type Segmentation = {
@@ -12,11 +12,28 @@ export type Segmentation = {
   metrics: { k: number; silhouette: number; stability: number; silhouetteByK: Record<number, number> };
 };
 
-function median(values: number[]): number {
+function median(values: Float64Array): number {
   if (values.length === 0) return 0;
-  const s = [...values].sort((a, b) => a - b);
+  const s = values.sort();
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const FIT_SAMPLE = 3000;
+
+/** Nearest centroid of the row at offset o of a flat row-major array (same arithmetic as kmeans-select's nearest). */
+function nearestAt(centroids: number[][], points: Float64Array, o: number, d: number): number {
+  let best = 0;
+  let bestD = Infinity;
+  for (let c = 0; c < centroids.length; c++) {
+    let dist = 0;
+    for (let j = 0; j < d; j++) dist += (points[o + j] - centroids[c][j]) ** 2;
+    if (dist < bestD) {
+      bestD = dist;
+      best = c;
+    }
+  }
+  return best;
 }
 
 export function segmentAccounts(
@@ -29,22 +46,32 @@ export function segmentAccounts(
   for (let u = 0; u < nUsers; u++) if (!Number.isNaN(f.recencyDays[u])) users.push(u);
   const of = new Int32Array(nUsers).fill(-1);
   if (users.length < 10) return { of, segments: [], metrics: { k: 0, silhouette: 0, stability: 0, silhouetteByK: {} } };
-  const raw = segmentMatrix(f, breadth, users);
-  const points = scale(raw, fitScaler(raw));
-  const sel = selectK(points, { seed: opts.seed, minK: opts.minK, maxK: opts.maxK });
-  const members: number[][] = sel.centroids.map(() => []);
-  users.forEach((u, r) => {
-    const c = nearest(sel.centroids, points[r]);
-    of[u] = c;
-    members[c].push(u);
+  const d = SEGMENT_FEATURES.length;
+  const { points } = scaledSegmentPoints(f, breadth, users);
+  // k is chosen on a fixed-stride sample (selectK's own sampling, done here so only the sample becomes rows).
+  const stride = users.length > FIT_SAMPLE ? users.length / FIT_SAMPLE : 1;
+  const fitRows = Array.from({ length: Math.min(users.length, FIT_SAMPLE) }, (_, s) => {
+    const o = Math.floor(s * stride) * d;
+    return Array.from(points.subarray(o, o + d));
   });
+  const sel = selectK(fitRows, { seed: opts.seed, minK: opts.minK, maxK: opts.maxK, fitSample: FIT_SAMPLE });
+  const size = new Int32Array(sel.centroids.length);
+  users.forEach((u, r) => {
+    const c = nearestAt(sel.centroids, points, r * d, d);
+    of[u] = c;
+    size[c]++;
+  });
+  const members = Array.from(size, (n) => new Int32Array(n));
+  const fill = new Int32Array(size.length);
+  for (const u of users) members[of[u]][fill[of[u]]++] = u;
+  const column = (ms: Int32Array, v: Float64Array): Float64Array => Float64Array.from(ms, (u) => v[u]);
   const profiles: Profile[] = members.map((ms) => ({
-    recencyDays: median(ms.map((u) => f.recencyDays[u])),
-    frequency: median(ms.map((u) => f.frequency[u])),
-    monetary: median(ms.map((u) => f.monetary[u])),
-    tenureDays: median(ms.map((u) => f.tenureDays[u])),
-    orders365: median(ms.map((u) => f.orders365[u])),
-    averageOrderValue: median(ms.map((u) => f.averageOrderValue[u])),
+    recencyDays: median(column(ms, f.recencyDays)),
+    frequency: median(column(ms, f.frequency)),
+    monetary: median(column(ms, f.monetary)),
+    tenureDays: median(column(ms, f.tenureDays)),
+    orders365: median(column(ms, f.orders365)),
+    averageOrderValue: median(column(ms, f.averageOrderValue)),
   }));
   const names = nameSegments(profiles);
   const segments: Segment[] = profiles.map((p, c) => ({
