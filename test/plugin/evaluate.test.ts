@@ -68,7 +68,7 @@ describe('sf reco evaluate (unit)', function () {
     expect(ux.log.firstCall.args[0]).to.include(`tested on ${result.windows.testFrom}`);
     type Table = { title: string; data: Array<{ Method: string; Accounts: number }> };
     const tables = ux.table.args.map((a: unknown[]) => a[0] as Table);
-    expect(tables.map((t: Table) => t.title)).to.deep.equal(['cross-sell', 'buy-again']);
+    expect(tables.map((t: Table) => t.title)).to.deep.equal(['cross-sell: top 10 per account', 'buy-again: top 10 per account']);
     expect(tables[0].data[0]).to.include({ Method: 'Reco', Accounts: result.crossSell.reco.users });
     expect(tables[0].data.map((r: { Method: string }) => r.Method)).to.include(result.crossSell.bestBaseline);
     expect(ux.log.lastCall.args[0]).to.equal(result.verdict);
@@ -90,7 +90,7 @@ describe('sf reco evaluate (unit)', function () {
     }
   });
 
-  it('passes an org error through with its code when the history cannot be read', async () => {
+  it('keeps the org error code and says what to do when the API limit stops the read', async () => {
     const fwd = forwardTo(org);
     $$.fakeConnectionRequest = (request: unknown) =>
       soqlOf(request).includes('FROM OpportunityLineItem')
@@ -99,5 +99,7 @@ describe('sf reco evaluate (unit)', function () {
     const e = (await RecoEvaluate.run(argv('limit')).then(() => expect.fail('should have thrown'), (err: unknown) => err)) as CommandError;
     expect(e.name).to.equal('REQUEST_LIMIT_EXCEEDED');
     expect(e.message).to.include('TotalRequests Limit exceeded');
+    expect(e.exitCode).to.equal(1);
+    expect(e.actions?.join('\n')).to.include('sf org list limits');
   });
 });

@@ -83,6 +83,19 @@ describe('sf reco recommend show / segments list / status (unit)', () => {
     }
   });
 
+  it('tells the admin to log in again when the org refuses the session', async () => {
+    $$.fakeConnectionRequest = () => Promise.reject(orgError('INVALID_SESSION_ID', 'Session expired or invalid'));
+    try {
+      await RecoStatus.run(['--target-org', testOrg.username]);
+      expect.fail('should have thrown');
+    } catch (err) {
+      const e = err as Error & { actions?: string[] };
+      expect(e.name).to.equal('INVALID_SESSION_ID');
+      expect(e.message).to.equal('Session expired or invalid');
+      expect(e.actions?.join('\n')).to.include('sf org login');
+    }
+  });
+
   it('lists segments largest first and runs newest first', async () => {
     $$.fakeConnectionRequest = (request) => {
       const soql = soqlOf(request);

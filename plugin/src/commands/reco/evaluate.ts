@@ -1,4 +1,5 @@
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { RecoCommand } from '../../shared/reco-command.js';
 import { Messages } from '@salesforce/core';
 import { retailDataFromDataset } from '@reco/sync-server/evaluate/from-dataset.js';
 import { evaluate, type ListReport } from '@reco/sync-server/evaluate/run-evaluation.js';
@@ -21,14 +22,22 @@ export type RecoEvaluateResult = {
 /** Below this many evaluated accounts a difference in NDCG is mostly noise; say so instead of declaring a winner. */
 const MIN_USERS = 30;
 
+/**
+ * Reco's own variants (for example its first stage without re-ranking) sit beside the baselines in the report;
+ * they are shown in the table, but the verdict compares Reco with the simple baselines only.
+ */
+const isSimpleBaseline = (name: string): boolean => !name.startsWith('reco');
+
 function judge(list: string, r: ListReport): ListVerdict {
-  const [bestBaseline, baseline] = Object.entries(r.baselines).sort((a, b) => b[1]['ndcg@10'] - a[1]['ndcg@10'])[0];
+  const [bestBaseline, baseline] = Object.entries(r.baselines)
+    .filter(([name]) => isSimpleBaseline(name))
+    .sort((a, b) => b[1]['ndcg@10'] - a[1]['ndcg@10'])[0];
   const reco = r.reco as Metrics;
   const lift = baseline['ndcg@10'] > 0 ? Math.round((reco['ndcg@10'] / baseline['ndcg@10'] - 1) * 1000) / 10 : null;
   return { list, reco, bestBaseline, baseline: baseline as Metrics, liftPercent: lift, beatsBaselines: reco['ndcg@10'] > baseline['ndcg@10'] };
 }
 
-export default class RecoEvaluate extends SfCommand<RecoEvaluateResult> {
+export default class RecoEvaluate extends RecoCommand<RecoEvaluateResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
@@ -66,7 +75,7 @@ export default class RecoEvaluate extends SfCommand<RecoEvaluateResult> {
     this.log(messages.getMessage('info.Windows', [report.windows.trainFrom, report.windows.testFrom, report.windows.testTo]));
     for (const v of [crossSell, buyAgain]) {
       const rows = [{ Method: 'Reco', ...fmt(v.reco) }, ...Object.entries(v.list === 'cross-sell' ? report.crossSell.baselines : report.buyAgain.baselines).map(([name, m]) => ({ Method: name, ...fmt(m as Metrics) }))];
-      this.table({ title: v.list, data: rows });
+      this.table({ title: messages.getMessage('title.List', [v.list]), data: rows });
     }
     const verdict = verdicts.join('\n');
     this.log(verdict);
@@ -74,12 +83,13 @@ export default class RecoEvaluate extends SfCommand<RecoEvaluateResult> {
   }
 }
 
+// sf tables capital-case every header ("NDCG@10" would print as "Ndcg 10"), so the cut-off is in the title.
 function fmt(m: Metrics): Record<string, string | number> {
   return {
-    'NDCG@10': m['ndcg@10'].toFixed(3),
-    'Recall@10': m['recall@10'].toFixed(3),
-    'Precision@10': m['precision@10'].toFixed(3),
-    'Hit rate@10': m['hitRate@10'].toFixed(3),
+    NDCG: m['ndcg@10'].toFixed(3),
+    Recall: m['recall@10'].toFixed(3),
+    Precision: m['precision@10'].toFixed(3),
+    'Hit rate': m['hitRate@10'].toFixed(3),
     Accounts: m.users,
   };
 }

@@ -1,4 +1,5 @@
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { RecoCommand } from '../../shared/reco-command.js';
 import { Messages } from '@salesforce/core';
 import { queryReco } from '../../shared/reco-query.js';
 
@@ -33,7 +34,7 @@ type RunRecord = {
   Error__c: string | null;
 };
 
-export default class RecoStatus extends SfCommand<RecoStatusResult> {
+export default class RecoStatus extends RecoCommand<RecoStatusResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');

@@ -1,4 +1,5 @@
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { RecoCommand } from '../../../shared/reco-command.js';
 import { Messages, SfError } from '@salesforce/core';
 import type { Connection as JsforceConnection } from 'jsforce';
 import { checkOrg, type OrgProblem } from '@reco/sync-server/connect/org-check.js';
@@ -18,7 +19,7 @@ export type RecoOrgCheckResult = {
   activities: { tasks: number; events: number };
 };
 
-export default class RecoOrgCheck extends SfCommand<RecoOrgCheckResult> {
+export default class RecoOrgCheck extends RecoCommand<RecoOrgCheckResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');

@@ -1,4 +1,5 @@
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { RecoCommand } from '../../../shared/reco-command.js';
 import { Messages } from '@salesforce/core';
 import { explainRecommendation } from '@reco/sync-server/models/run-models.js';
 import { resolveAccount } from '../../../shared/accounts.js';
@@ -22,7 +23,7 @@ export type RecoRecommendExplainResult = {
   verdict: string;
 };
 
-export default class RecoRecommendExplain extends SfCommand<RecoRecommendExplainResult> {
+export default class RecoRecommendExplain extends RecoCommand<RecoRecommendExplainResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');

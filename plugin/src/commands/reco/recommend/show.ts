@@ -1,4 +1,5 @@
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { RecoCommand } from '../../../shared/reco-command.js';
 import { Messages } from '@salesforce/core';
 import { resolveAccount } from '../../../shared/accounts.js';
 import { queryReco } from '../../../shared/reco-query.js';
@@ -37,7 +38,7 @@ type RecRecord = {
   Reason__c: string | null;
 };
 
-export default class RecoRecommendShow extends SfCommand<RecoRecommendShowResult> {
+export default class RecoRecommendShow extends RecoCommand<RecoRecommendShowResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');

@@ -1,4 +1,5 @@
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { RecoCommand } from '../../../shared/reco-command.js';
 import { Messages } from '@salesforce/core';
 import { queryReco } from '../../../shared/reco-query.js';
 
@@ -10,7 +11,7 @@ export type RecoSegmentsListResult = { segments: SegmentRow[] };
 
 type SegmentRecord = { Name: string; Key__c: string; Account_Count__c: number | null; Description__c: string | null };
 
-export default class RecoSegmentsList extends SfCommand<RecoSegmentsListResult> {
+export default class RecoSegmentsList extends RecoCommand<RecoSegmentsListResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');

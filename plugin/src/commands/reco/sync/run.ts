@@ -1,4 +1,5 @@
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { RecoCommand } from '../../../shared/reco-command.js';
 import { Messages, SfError } from '@salesforce/core';
 import { MultiStageOutput } from '@oclif/multi-stage-output';
 import type { Connection as JsforceConnection } from 'jsforce';
@@ -33,7 +34,7 @@ const FINAL_STAGE_STATUS = { Succeeded: 'completed', Partial: 'warning', Aborted
 type StageData = { status: string; read: number; recommendations: number; written: number };
 const shown = (key: keyof StageData) => (d?: Partial<StageData>): string | undefined => (d?.[key] === undefined ? undefined : String(d[key]));
 
-export default class RecoSyncRun extends SfCommand<RecoSyncRunResult> {
+export default class RecoSyncRun extends RecoCommand<RecoSyncRunResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
