@@ -1,10 +1,12 @@
 // `npm run evaluate -- --csv PATH [--json]`: the offline protocol on a file in the Online Retail layout.
 import { parseArgs } from 'node:util';
-import { endBefore, loadRetail } from './protocol.js';
+import { endBefore, loadRetail, type RetailData } from './protocol.js';
+import { retailDataFromDataset } from './from-dataset.js';
+import { syntheticDataset } from '../models/synthetic.js';
 import { evaluate, type EvaluationReport } from './run-evaluation.js';
 import { evaluateInsights } from './insights-eval.js';
 
-const USAGE = 'usage: npm run evaluate -- --csv PATH [--end YYYY-MM-DD] [--json]';
+const USAGE = 'usage: npm run evaluate -- (--csv PATH | --synthetic ACCOUNTS) [--end YYYY-MM-DD] [--json]';
 
 function table(r: EvaluationReport & { segments: unknown; churn: unknown }): string {
   const cols = ['precision@10', 'recall@10', 'ndcg@10', 'hitRate@10', 'coverage@10', 'users'] as const;
@@ -28,16 +30,25 @@ function table(r: EvaluationReport & { segments: unknown; churn: unknown }): str
 }
 
 async function main(): Promise<void> {
-  let values: { csv?: string; json?: boolean; end?: string };
+  let values: { csv?: string; json?: boolean; end?: string; synthetic?: string };
   try {
-    ({ values } = parseArgs({ options: { csv: { type: 'string' }, json: { type: 'boolean' }, end: { type: 'string' } }, strict: true }));
+    ({ values } = parseArgs({
+      options: { csv: { type: 'string' }, json: { type: 'boolean' }, end: { type: 'string' }, synthetic: { type: 'string' } },
+      strict: true,
+    }));
   } catch (err) {
     throw new Error(`${(err as Error).message}\n${USAGE}`);
   }
-  if (!values.csv) throw new Error(`--csv is required\n${USAGE}`);
+  if (!values.csv === !values.synthetic) throw new Error(`give one of --csv or --synthetic\n${USAGE}`);
+  const accounts = Number(values.synthetic);
+  if (values.synthetic && !(Number.isInteger(accounts) && accounts > 0)) throw new Error(`--synthetic must be a positive account count, got "${values.synthetic}"`);
   const started = performance.now();
   if (values.end !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.end)) throw new Error(`--end must be YYYY-MM-DD, got "${values.end}"\n${USAGE}`);
-  const loaded = await loadRetail(values.csv);
+  // The generated org of the speed benchmark (seeded, 2,000 products, 10 lines per account): a check on data
+  // with a long tail and no seasons.
+  const loaded: RetailData = values.csv
+    ? await loadRetail(values.csv)
+    : retailDataFromDataset(syntheticDataset({ accounts, products: 2000, linesPerAccount: 10 }));
   const data = values.end ? endBefore(loaded, values.end) : loaded;
   const loadMs = Math.round(performance.now() - started);
   const reco = evaluate(data);

@@ -25,6 +25,8 @@ export const ITEM_FEATURES = 6;
 
 /** How many candidates each first-stage source proposes to the ranker. */
 export const CANDIDATES = { neighbourhood: 60, trending: 20, group: 20 };
+const MAX_CANDIDATES = CANDIDATES.neighbourhood + CANDIDATES.trending + CANDIDATES.group;
+const RANK_DISCOUNT = Float64Array.from({ length: CANDIDATES.neighbourhood }, (_, r) => 1 / Math.log2(2 + r));
 
 export class CrossSellScorer {
   private readonly acc: Float64Array;
@@ -33,6 +35,11 @@ export class CrossSellScorer {
   private readonly mark: Uint8Array;
   private readonly support: Int32Array;
   private readonly profile: ProfileSimilarity | null;
+  // Per-account scratch, reused so scoring a million accounts allocates almost nothing.
+  private readonly entryW: Float64Array;
+  private readonly cfHeap = new TopK(CANDIDATES.neighbourhood);
+  private readonly candItems = new Int32Array(MAX_CANDIDATES);
+  private readonly candX = new Float64Array(MAX_CANDIDATES * N_FEATURES);
 
   public constructor(
     private readonly ui: UserItems,
@@ -48,6 +55,9 @@ export class CrossSellScorer {
     this.mark = new Uint8Array(ui.nItems);
     this.support = new Int32Array(ui.nItems);
     this.profile = signals?.text ? new ProfileSimilarity(signals.text) : null;
+    let maxBreadth = 0;
+    for (let u = 0; u < ui.nUsers; u++) maxBreadth = Math.max(maxBreadth, ui.ptr[u + 1] - ui.ptr[u]);
+    this.entryW = new Float64Array(maxBreadth);
   }
 
   /** Upper bound of `score` in recommend(): 1 for the ranker's probabilities, 1 + popWeight for the blend. */
@@ -76,6 +86,7 @@ export class CrossSellScorer {
     for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) own[ui.items[e]] = 1;
     for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) {
       const w = this.profileWeight(e);
+      this.entryW[e - ui.ptr[u]] = w;
       const i = ui.items[e];
       for (let p = nb.ptr[i]; p < nb.ptr[i + 1]; p++) {
         const j = nb.ids[p];
@@ -148,43 +159,42 @@ export class CrossSellScorer {
    */
   public candidates(u: number, group: number, allowed?: (item: number) => boolean): CandidateList {
     const { nt, maxCf } = this.neighbourhood(u);
-    const out = this.featureRows(u, group, nt, maxCf, allowed);
+    const n = this.featureRows(u, group, nt, maxCf, allowed);
     this.release(u, nt);
-    return out;
+    return { items: this.candItems.slice(0, n), x: this.candX.slice(0, n * N_FEATURES), n };
   }
 
-  private featureRows(u: number, group: number, nt: number, maxCf: number, allowed?: (item: number) => boolean): CandidateList {
-    const { acc, touched, own, mark, ui } = this;
+  /** Fills candItems / candX (RERANK_FEATURES order) for account u; returns how many candidates. */
+  private featureRows(u: number, group: number, nt: number, maxCf: number, allowed?: (item: number) => boolean): number {
+    const { acc, touched, own, mark, ui, candItems: items, candX: x } = this;
     const sig = this.signals!;
     const { popVec, popOrder } = this.groupView(group);
-    const items: number[] = [];
+    let n = 0;
     const take = (j: number): void => {
       if (mark[j] || own[j] || (allowed && !allowed(j))) return;
       mark[j] = 1;
-      items.push(j);
+      items[n++] = j;
     };
-    const byCf = new TopK(CANDIDATES.neighbourhood);
+    const byCf = this.cfHeap;
+    byCf.clear();
     for (let t = 0; t < nt; t++) {
       const j = touched[t];
       if (acc[j] >= byCf.threshold() && (!allowed || allowed(j))) byCf.push(j, acc[j]);
     }
-    const cfIds = byCf.sorted().ids;
-    for (const j of cfIds) take(j);
-    const nCf = items.length;
-    for (let p = 0, before = items.length; p < sig.trendingOrder.length && items.length - before < CANDIDATES.trending; p++) take(sig.trendingOrder[p]);
-    for (let p = 0, before = items.length; p < popOrder.length && items.length - before < CANDIDATES.group; p++) take(popOrder[p]);
-    for (const j of items) mark[j] = 0;
+    for (const j of byCf.sorted().ids) take(j);
+    const nCf = n;
+    for (let p = 0; p < sig.trendingOrder.length && n - nCf < CANDIDATES.trending; p++) take(sig.trendingOrder[p]);
+    for (let p = 0, before = n; p < popOrder.length && n - before < CANDIDATES.group; p++) take(popOrder[p]);
+    for (let r = 0; r < n; r++) mark[items[r]] = 0;
 
     const profile = this.profile;
     if (profile) {
       profile.begin();
-      for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) profile.add(ui.items[e], this.profileWeight(e));
+      for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) profile.add(ui.items[e], this.entryW[e - ui.ptr[u]]);
       profile.finish();
     }
     const breadth = Math.log1p(ui.ptr[u + 1] - ui.ptr[u]);
     const recency = Math.log1p(ui.userLastDay[u] >= 0 ? Math.max(0, this.asOfDay - ui.userLastDay[u]) : 365);
-    const n = items.length;
-    const x = new Float64Array(n * N_FEATURES);
     for (let r = 0; r < n; r++) {
       const j = items[r];
       const cf = maxCf > 0 ? acc[j] / maxCf : 0;
@@ -192,7 +202,7 @@ export class CrossSellScorer {
       const a7 = sig.item[it];
       const o = r * N_FEATURES;
       x[o] = cf;
-      x[o + 1] = r < nCf ? 1 / Math.log2(2 + r) : 0;
+      x[o + 1] = r < nCf ? RANK_DISCOUNT[r] : 0;
       x[o + 2] = Math.log(1e-3 + cf);
       x[o + 3] = a7;
       x[o + 4] = sig.item[it + 1];
@@ -207,16 +217,16 @@ export class CrossSellScorer {
       x[o + 13] = a7 * recency;
       x[o + 14] = sig.item[it + 5];
     }
-    return { items: Int32Array.from(items), x, n };
+    return n;
   }
 
   private rerank(u: number, limit: number, group: number, allowed?: (item: number) => boolean): ScoredItem[] {
     const model = this.params.ranker!;
     const { nt, maxCf } = this.neighbourhood(u);
-    const list = this.featureRows(u, group, nt, maxCf, allowed);
+    const n = this.featureRows(u, group, nt, maxCf, allowed);
     const { popVec } = this.groupView(group);
     const heap = new TopK(limit);
-    for (let r = 0; r < list.n; r++) heap.push(list.items[r], linearScore(model, list.x, r));
+    for (let r = 0; r < n; r++) heap.push(this.candItems[r], linearScore(model, this.candX, r));
     const best = heap.sorted();
     const out = best.ids.map((item, r) => ({
       item,

@@ -53,12 +53,7 @@ export function popularity(
     return normalise(out);
   });
   normalise(global);
-  const rank = (a: Float64Array): Int32Array => {
-    const ids = Array.from({ length: a.length }, (_, i) => i).filter((i) => a[i] > 0);
-    ids.sort((x, y) => a[y] - a[x] || x - y);
-    return Int32Array.from(ids);
-  };
-  return { global, byGroup, order: [...byGroup.map(rank), rank(global)] };
+  return { global, byGroup, order: [...byGroup.map((g) => rankItems(g)), rankItems(global)] };
 }
 
 /** Decayed count of accounts that first bought each product (raw, not normalised): the ranker's adoption signal. */

@@ -29,8 +29,8 @@ export type RankerReport = {
 
 type WindowData = { from: number; to: number; fit: FittedReco; truth: Map<number, Set<number>>; lists: CandidateList[]; users: number[] };
 
-/** Deterministic stride sample of at most n sorted keys. */
-function sampleKeys(keys: number[], n: number): number[] {
+/** Deterministic stride sample of at most n keys, spread over the sorted index. */
+export function sampleKeys(keys: number[], n: number): number[] {
   keys.sort((a, b) => a - b);
   if (keys.length <= n) return keys;
   const stride = keys.length / n;

@@ -7,7 +7,7 @@ import { groundTruth } from './ground-truth.js';
 import { fitReco, DEFAULT_PARAMS, type FitCache, type FittedReco, type RecoParams } from './fit.js';
 import { scoreBuyAgain } from './buy-again.js';
 import { ndcgAt } from '../evaluate/metrics.js';
-import { trainCrossSellRanker, type RankerReport } from './ranker-training.js';
+import { sampleKeys, trainCrossSellRanker, type RankerReport } from './ranker-training.js';
 import type { TextIndex } from './text-similarity.js';
 
 export type TuneResult = {
@@ -38,14 +38,7 @@ const BUY_GRID: Grid<RecoParams['buyAgain']> = {
 /** Deterministic sample of at most n keys (every stride-th), so tuning cost stays bounded on big orgs. */
 function sampleUsers<T>(m: Map<number, T>, n: number): Map<number, T> {
   if (m.size <= n) return m;
-  const keys = [...m.keys()].sort((a, b) => a - b);
-  const stride = keys.length / n;
-  const out = new Map<number, T>();
-  for (let s = 0; s < n; s++) {
-    const k = keys[Math.floor(s * stride)];
-    out.set(k, m.get(k)!);
-  }
-  return out;
+  return new Map(sampleKeys([...m.keys()], n).map((k) => [k, m.get(k)!]));
 }
 
 export function crossSellNdcg(fit: FittedReco, truth: Map<number, Set<number>>, groupOf?: Int32Array): number {
@@ -162,7 +155,8 @@ export function tuneReco(
     const trained = trainCrossSellRanker(log, asOfDay, out.params, {
       groups: opts.groups,
       text: opts.text,
-      maxUsers: opts.rankerUsers,
+      // At least 500 accounts per window even when the blend is tuned on fewer: 15 weights need the evidence.
+      maxUsers: opts.rankerUsers ?? Math.max(500, opts.maxUsers ?? 2000),
       cache: { ...cache, from },
     });
     out.params.cross = { ...out.params.cross, ranker: trained.model };
