@@ -91,7 +91,8 @@ async function main(): Promise<void> {
     const before = { ...budget.byKind };
     const inc = await runPipeline({ connection: conn, mirror, budget }, { kind: 'Incremental', extract: { bulkPollInterval: 250 } });
     const extractCalls = inc.extract.reduce((n, s) => n + s.calls, 0);
-    console.log(`\n## Incremental after replaying ${replay.invoices} invoices (${replay.lineItems} line items) and ${feedback} reps' decisions: ${inc.status} in ${secs(inc.durationMs)} s, ${inc.apiCalls} calls (extraction ${extractCalls})\n`);
+    console.log(`\n## Incremental after replaying ${replay.invoices} invoices and ${feedback} reps' decisions: ${inc.status} in ${secs(inc.durationMs)} s, ${inc.apiCalls} calls (extraction ${extractCalls})`);
+    console.log(`replayed: ${replay.opportunities} opportunities, ${replay.lineItems} line items, ${replay.accounts} accounts, ${replay.tasks} tasks, ${replay.events} events\n`);
     table(inc.extract);
     const incWb = (budget.byKind.composite ?? 0) - (before.composite ?? 0) + (budget.byKind['bulk-ingest'] ?? 0) - (before['bulk-ingest'] ?? 0);
     console.log(`\nincremental write-back: ${inc.writeback?.written} changed records, ${inc.counts.unchanged} unchanged skipped, ${incWb} calls`);

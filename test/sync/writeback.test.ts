@@ -138,6 +138,14 @@ describe('sync: write-back against local-org', function () {
     expect(after.get(accepted)?.Status__c).to.equal('Accepted');
     expect(after.get(dismissed)).to.include({ Status__c: 'Dismissed', Dismiss_Reason__c: 'Already owns it' });
 
+    // A rep dismisses one just before Reco rewrites its score (Reco is then its last modifier): still news.
+    const late = `${accounts[0]}-${products[2]}-XS`;
+    repUpdate(org, repId, 'Product_Recommendation__c', [{ Id: idOf(late), Status__c: 'Dismissed' }]);
+    await conn.sobject('Product_Recommendation__c').update({ Id: idOf(late), Score__c: 0.11 } as never);
+    expect((await extractObject(conn, mirror.db, recoSource, { runId: 'r3', overlapMs: 0 })).fetched).to.equal(1);
+    expect(readRecords<M>(mirror.db, 'Product_Recommendation__c').find((r) => r.External_Id__c === late)?.Status__c).to.equal('Dismissed');
+    repUpdate(org, repId, 'Product_Recommendation__c', [{ Id: idOf(late), Status__c: 'New' }]);
+
     // The model drops both: neither decision is expired or overwritten, and rescoring keeps them too.
     await writeBack(conn, mirror.db, output(accounts, products, [[0, 2, 'Cross-sell', 0.4]]), { runId: 'r4' });
     await writeBack(conn, mirror.db, output(accounts, products, [[0, 1, 'Cross-sell', 0.3], [1, 0, 'Buy again', 0.2], [0, 2, 'Cross-sell', 0.4]]), { runId: 'r5' });

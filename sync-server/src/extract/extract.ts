@@ -96,12 +96,12 @@ export function sinceCondition(wm: Watermark, overlapMs: number): string {
 
 /**
  * Records someone other than `userId` changed, plus every deletion (whoever deleted: a cascade from an Account
- * is stamped by the system). The write-back applies Reco's own writes to the mirror itself, so skipping them
- * here loses nothing and saves re-reading every record Reco just wrote.
+ * is stamped by the system), plus those matching `stillRead`. The write-back applies Reco's own writes to the
+ * mirror itself, so skipping them here loses nothing and saves re-reading every record Reco just wrote.
  */
-export function othersEditsCondition(userId: string): string {
+export function othersEditsCondition(userId: string, stillRead?: string): string {
   if (!/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(userId)) throw new Error(`not a Salesforce user Id: ${JSON.stringify(userId)}`);
-  return `(LastModifiedById != '${userId}' OR IsDeleted = true)`;
+  return `(LastModifiedById != '${userId}' OR IsDeleted = true${stillRead ? ` OR (${stillRead})` : ''})`;
 }
 
 function checkAbort(signal?: AbortSignal): void {
@@ -124,7 +124,7 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
   const conditions: string[] = [];
   if (src.where) conditions.push(`(${src.where})`);
   if (wm) conditions.push(sinceCondition(wm, overlap));
-  if (wm && src.othersEditsOnly) conditions.push(othersEditsCondition(await runningUserId(conn)));
+  if (wm && src.othersEditsOnly) conditions.push(othersEditsCondition(await runningUserId(conn), src.othersEditsOnly.stillRead));
   const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
   const fieldList = Object.keys(types).join(', ');
 

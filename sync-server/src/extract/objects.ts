@@ -8,9 +8,11 @@ export type SourceObject = {
   where?: string;
   /**
    * Incremental reads skip records last changed by Reco's own user (deletions still come through): Reco
-   * knows what it wrote, and only other users' edits (reps' Accept/Dismiss) are news.
+   * knows what it wrote, and only other users' edits (reps' Accept/Dismiss) are news. Records matching
+   * `stillRead` are read whoever changed them last: a rep's decision made just before Reco rewrote the
+   * record's scores is still news, and still visible in the record.
    */
-  othersEditsOnly?: boolean;
+  othersEditsOnly?: { stillRead?: string };
 };
 
 const SYSTEM = ['Id', 'SystemModstamp', 'IsDeleted'];
@@ -32,7 +34,8 @@ export const SOURCE_OBJECTS: SourceObject[] = [
   {
     name: 'Product_Recommendation__c',
     fields: [...SYSTEM, 'External_Id__c', 'Account__c', 'Product__c', 'Kind__c', 'Status__c', 'Dismiss_Reason__c'],
-    othersEditsOnly: true,
+    // Reco itself only ever sets New or Expired; any other status is a rep's.
+    othersEditsOnly: { stillRead: "Status__c NOT IN ('New', 'Expired')" },
   },
 ];
 
