@@ -1,45 +1,132 @@
-// `npm run bench:models`: the model step on Online Retail and on generated long-tail orgs (10k, 100k, 1M
-// accounts; 20k products; 10 lines per account), with time, peak RSS and the popularity baseline's time.
-// Run with NODE_OPTIONS=--max-old-space-size=7168 for the 1M size; BENCH_SIZES=10000,100000 to limit.
+// `npm run bench:models`: the model step (features, segments, both lists and churn for every account) on Online
+// Retail and on generated long-tail orgs (10k, 100k and 1M accounts; 20k products; 10 lines per account).
+// Each data set runs in its own child process, so its peak RSS is its own. Every run is measured twice:
+//   with tune    - a Full (nightly) run: tunes on a bounded account sample, then fits and scores;
+//   reused       - an Incremental run: reuses the settings the tuned run stored (what the pipeline does).
+// Lists stream to a counting sink (runModels' per-account callback), as a big org's run would.
+// Wall and CPU (process, all threads, GC included) are both reported: the machine is shared, so wall times
+// move with the load average, which is printed beside them.
+// Run with NODE_OPTIONS=--max-old-space-size=7168 for the 1M size; BENCH_SIZES=10000,100000 to limit,
+// BENCH_RETAIL=0 to skip Online Retail.
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { runModels } from '../src/models/run-models.js';
+import { planTuning } from '../src/models/stored-params.js';
 import { syntheticDataset } from '../src/models/synthetic.js';
 import { retailDataset } from '../src/models/retail-dataset.js';
 import { loadRetail } from '../src/evaluate/protocol.js';
 import { indexDataset } from '../src/models/dataset-index.js';
 import { buildUserItems } from '../src/recommend/purchase-log.js';
 import { popularityCrossSell } from '../src/evaluate/baselines.js';
-import type { Dataset } from '../src/domain/types.js';
+import type { Dataset, ModelOutput } from '../src/domain/types.js';
+import type { ModelOptions } from '../src/models/options.js';
+
+const RETAIL = '/work/shared/data/online-retail.csv.gz';
+
+type Run = { wallMs: number; cpuMs: number; timings: Record<string, number>; cpuTimings: Record<string, number>; recommendations: number };
+type Result = {
+  name: string;
+  accounts: number;
+  lines: number;
+  generateMs: number;
+  tuned: Run[];
+  reused: Run[];
+  popularity: { wallMs: number; cpuMs: number };
+  peakRssMb: number;
+  load: { start: number[]; end: number[] };
+};
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-const mb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
+const cpuMs = (c: NodeJS.CpuUsage): number => Math.round((c.user + c.system) / 1000);
 
-function bench(name: string, ds: Dataset, repeats: number): void {
-  const times: number[] = [];
-  let out: ReturnType<typeof runModels> | null = null;
+function once(ds: Dataset, options: ModelOptions): { run: Run; out: ModelOutput } {
+  let recommendations = 0;
+  const c = process.cpuUsage();
+  const s = performance.now();
+  const out = runModels(ds, options, undefined, (_insight, recs) => {
+    recommendations += recs.length;
+  });
+  const wallMs = Math.round(performance.now() - s);
+  const m = out.metrics as { timings: Record<string, number>; cpuTimings: Record<string, number> };
+  return { run: { wallMs, cpuMs: cpuMs(process.cpuUsage(c)), timings: m.timings, cpuTimings: m.cpuTimings, recommendations }, out };
+}
+
+async function child(name: string): Promise<Result> {
+  const start = loadavg();
+  const g = performance.now();
+  const ds = name === 'online-retail' ? retailDataset(await loadRetail(RETAIL)) : syntheticDataset({ accounts: Number(name.split('-')[1]), products: 20000, linesPerAccount: 10 });
+  const generateMs = Math.round(performance.now() - g);
+  const repeats = ds.accounts.length <= 10_000 ? 3 : 1;
+  const tuned: Run[] = [];
+  const reused: Run[] = [];
   for (let r = 0; r < repeats; r++) {
-    const s = performance.now();
-    out = runModels(ds, { tune: 'fast' });
-    times.push(performance.now() - s);
+    const t = once(ds, { tune: 'fast' });
+    tuned.push(t.run);
+    const plan = planTuning('Incremental', {}, { asOf: t.out.asOf, metrics: t.out.metrics }, ds.asOf);
+    if (!plan.reused) throw new Error(`bench: the tuned run stored no reusable settings (${plan.reason})`);
+    reused.push(once(ds, plan.options).run);
   }
+  const c = process.cpuUsage();
   const s = performance.now();
   const ui = buildUserItems(indexDataset(ds).log);
   const pop = popularityCrossSell(ui);
   for (let u = 0; u < ui.nUsers; u++) pop(u, 10);
-  const popMs = performance.now() - s;
-  console.log(
-    `${name.padEnd(16)} accounts=${ds.accounts.length} lines=${ds.lines.length} model step median ${(median(times) / 1000).toFixed(2)} s ` +
-      `(runs: ${times.map((t) => (t / 1000).toFixed(2)).join(', ')}) | popularity baseline ${(popMs / 1000).toFixed(2)} s | ` +
-      `peak RSS so far ${mb()} MB | recs=${out?.recommendations.length} | stages ${JSON.stringify((out?.metrics as { timings: unknown }).timings)}`,
-  );
+  const popularity = { wallMs: Math.round(performance.now() - s), cpuMs: cpuMs(process.cpuUsage(c)) };
+  return {
+    name,
+    accounts: ds.accounts.length,
+    lines: ds.lines.length,
+    generateMs,
+    tuned,
+    reused,
+    popularity,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    load: { start, end: loadavg() },
+  };
 }
 
-const file = '/work/shared/data/online-retail.csv.gz';
-if (existsSync(file)) bench('online-retail', retailDataset(await loadRetail(file)), 3);
-const sizes = (process.env.BENCH_SIZES ?? '10000,100000,1000000').split(',').map(Number);
-for (const n of sizes) {
-  const g = performance.now();
-  const ds = syntheticDataset({ accounts: n, products: 20000, linesPerAccount: 10 });
-  console.log(`generated ${n} accounts in ${((performance.now() - g) / 1000).toFixed(1)} s`);
-  bench(`synthetic-${n}`, ds, n <= 10000 ? 3 : 1);
+const sec = (ms: number): string => (ms / 1000).toFixed(2);
+
+function report(r: Result): string {
+  const mid = (runs: Run[]): Run => runs.find((x) => x.wallMs === median(runs.map((y) => y.wallMs)))!;
+  const t = mid(r.tuned);
+  const u = mid(r.reused);
+  const stages = (x: Run, key: 'timings' | 'cpuTimings'): string =>
+    ['index', 'userItems', 'features', 'segments', 'tune', 'fit', 'churn', 'lists'].map((k) => `${k} ${sec(x[key][k] ?? 0)}`).join(', ');
+  return [
+    `${r.name}: accounts=${r.accounts} lines=${r.lines} (data built in ${sec(r.generateMs)} s) | load average ${r.load.start.map((v) => v.toFixed(1)).join('/')} -> ${r.load.end.map((v) => v.toFixed(1)).join('/')}`,
+    `  with tune  wall median ${sec(median(r.tuned.map((x) => x.wallMs)))} s (runs ${r.tuned.map((x) => sec(x.wallMs)).join(', ')}), cpu median ${sec(median(r.tuned.map((x) => x.cpuMs)))} s`,
+    `             wall stages: ${stages(t, 'timings')}`,
+    `             cpu stages:  ${stages(t, 'cpuTimings')}`,
+    `  reused     wall median ${sec(median(r.reused.map((x) => x.wallMs)))} s (runs ${r.reused.map((x) => sec(x.wallMs)).join(', ')}), cpu median ${sec(median(r.reused.map((x) => x.cpuMs)))} s`,
+    `             wall stages: ${stages(u, 'timings')}`,
+    `             cpu stages:  ${stages(u, 'cpuTimings')}`,
+    `  popularity baseline ${sec(r.popularity.wallMs)} s wall, ${sec(r.popularity.cpuMs)} s cpu | recommendations ${u.recommendations} | peak RSS ${r.peakRssMb} MB`,
+    `  json ${JSON.stringify(r)}`,
+  ].join('\n');
+}
+
+if (process.env.BENCH_CHILD) {
+  console.log(`RESULT ${JSON.stringify(await child(process.env.BENCH_CHILD))}`);
+} else {
+  const names = [
+    ...(process.env.BENCH_RETAIL !== '0' && existsSync(RETAIL) ? ['online-retail'] : []),
+    ...(process.env.BENCH_SIZES ?? '10000,100000,1000000').split(',').filter((n) => n.trim() !== '').map((n) => `synthetic-${Number(n)}`),
+  ];
+  for (const name of names) {
+    const c = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+      env: { ...process.env, BENCH_CHILD: name },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const line = c.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+    if (c.status !== 0 || !line) {
+      console.log(`${name}: failed (exit ${c.status}, signal ${c.signal}); peak memory or time exceeded?`);
+      continue;
+    }
+    console.log(report(JSON.parse(line.slice(7)) as Result));
+  }
 }

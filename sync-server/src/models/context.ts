@@ -32,6 +32,7 @@ export type ModelContext = {
   blocks: AccountBlocks;
   churn: { model: ChurnModel | null; report: ChurnReport };
   timings: Record<string, number>;
+  cpuTimings: Record<string, number>;
   newProductsByFamily: Map<string, number[]>;
   itemLineValue: Float64Array; // average revenue per order line, NaN when never bought
   lists: ListState;
@@ -40,10 +41,14 @@ export type ModelContext = {
 export function prepare(ds: Dataset, options?: ModelOptions): ModelContext {
   const opts = resolveOptions(options);
   const timings: Record<string, number> = {};
+  const cpuTimings: Record<string, number> = {}; // process CPU (all threads, GC included): comparable under load
   const time = <T>(name: string, f: () => T): T => {
     const s = performance.now();
+    const c = process.cpuUsage();
     const out = f();
     timings[name] = Math.round(performance.now() - s);
+    const d = process.cpuUsage(c);
+    cpuTimings[name] = Math.round((d.user + d.system) / 1000);
     return out;
   };
   const ix = time('index', () => indexDataset(ds));
@@ -122,5 +127,5 @@ export function prepare(ds: Dataset, options?: ModelOptions): ModelContext {
   const itemLineValue = itemRevenue.map((r, i) => (itemOrders[i] > 0 ? r / itemOrders[i] : NaN));
   const churn = time('churn', () => fitChurn(orders, nUsers, asOfDay));
   const lists = listState({ ds, productBlock, blocks });
-  return { lists, itemLineValue, newProductsByFamily, ds, opts, ix, ui, iu, features, crm, breadth, seg, fit, tuning, productBlock, blocks, churn, timings };
+  return { lists, itemLineValue, newProductsByFamily, ds, opts, ix, ui, iu, features, crm, breadth, seg, fit, tuning, productBlock, blocks, churn, timings, cpuTimings };
 }

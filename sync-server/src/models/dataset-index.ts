@@ -31,17 +31,39 @@ export function indexDataset(ds: Dataset): IndexedDataset {
   };
   const openLines: { user: number; item: number }[] = [];
   let k = 0;
+  // Lines usually arrive grouped by account and opportunity: remembering the last key of each skips most
+  // hash lookups on big orgs (10M lines).
+  let lastAccount: string | null = null;
+  let lastU: number | undefined;
+  let lastOpp: string | null = null;
+  let lastO = -1;
+  let lastDate: string | null = null;
+  let lastD = 0;
   for (const l of ds.lines) {
-    const u = accountIx.get(l.accountId);
+    if (l.accountId !== lastAccount) {
+      lastAccount = l.accountId;
+      lastU = accountIx.get(l.accountId);
+    }
+    const u = lastU;
     const i = productIx.get(l.productId);
     if (u === undefined || i === undefined) continue; // lines of unknown accounts/products carry no signal
     if (!l.isClosed) openLines.push({ user: u, item: i });
     if (!l.isWon) continue;
-    let d = dayCache.get(l.closeDate);
-    if (d === undefined) dayCache.set(l.closeDate, (d = dayNumber(l.closeDate)));
+    if (l.closeDate !== lastDate) {
+      lastDate = l.closeDate;
+      let day = dayCache.get(l.closeDate);
+      if (day === undefined) dayCache.set(l.closeDate, (day = dayNumber(l.closeDate)));
+      lastD = day;
+    }
+    const d = lastD;
     if (d > asOfDay) continue; // never learn from the future
-    let o = orderIx.get(l.opportunityId);
-    if (o === undefined) orderIx.set(l.opportunityId, (o = orderIx.size));
+    if (l.opportunityId !== lastOpp) {
+      lastOpp = l.opportunityId;
+      let o = orderIx.get(l.opportunityId);
+      if (o === undefined) orderIx.set(l.opportunityId, (o = orderIx.size));
+      lastO = o;
+    }
+    const o = lastO;
     log.user[k] = u;
     log.item[k] = i;
     log.day[k] = d;

@@ -24,6 +24,7 @@ const nanToNull = (v: number): number | null => (Number.isNaN(v) ? null : Math.r
 
 export function runModels(dataset: Dataset, options?: ModelOptions, previous?: PreviousInsights, sink?: AccountSink): ModelOutput {
   const started = performance.now();
+  const startedCpu = process.cpuUsage();
   const ctx = prepare(dataset, options);
   const { features: f, crm, seg, opts } = ctx;
   const asOfDay = ctx.ix.asOfDay;
@@ -31,6 +32,7 @@ export function runModels(dataset: Dataset, options?: ModelOptions, previous?: P
   const insights: AccountInsight[] = [];
   const recommendations: Recommendation[] = [];
   const listsStart = performance.now();
+  const listsCpuStart = process.cpuUsage();
   let nInsights = 0;
   let nRecommendations = 0;
   dataset.accounts.forEach((a, u) => {
@@ -75,7 +77,10 @@ export function runModels(dataset: Dataset, options?: ModelOptions, previous?: P
     insights.push(insight);
     for (const r of recs) recommendations.push(r);
   });
+  const listsCpu = process.cpuUsage(listsCpuStart);
   const timings = { ...ctx.timings, lists: Math.round(performance.now() - listsStart), total: Math.round(performance.now() - started) };
+  const cpu = process.cpuUsage(startedCpu);
+  const cpuTimings = { ...ctx.cpuTimings, lists: Math.round((listsCpu.user + listsCpu.system) / 1000), total: Math.round((cpu.user + cpu.system) / 1000) };
   return {
     asOf: dataset.asOf,
     segments: seg.segments,
@@ -90,6 +95,7 @@ export function runModels(dataset: Dataset, options?: ModelOptions, previous?: P
           ? { params: opts.params, tunedOn: opts.paramsTunedOn, reused: true } // carried forward so the next run can reuse them too
           : null,
       timings,
+      cpuTimings,
       counts: { insights: nInsights, recommendations: nRecommendations },
     },
   };

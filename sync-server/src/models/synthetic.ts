@@ -1,18 +1,24 @@
-// A generated org with a realistic long tail (Zipf product popularity, few orders per account) for the
-// benchmark and tests. Seeded, so every run sees the same data.
+// A generated org for the benchmark and tests, shaped like B2B order data rather than made easy: product
+// popularity is Zipf (a long tail most products live in), accounts lean to one product family, order counts are
+// long-tailed (most accounts order a few times, some every few weeks), each account reorders a few staples on
+// its own rhythm (repeat purchases), orders spread over two years with accounts starting at different times,
+// and demand swings with the season. Seeded, so every run sees the same data.
 import type { Dataset, LineItem, Product, Account, Opportunity } from '../domain/types.js';
 import { DAY_MS } from '../recommend/purchase-log.js';
 import { mulberry32 } from './random.js';
 
+const FAMILIES = 20;
+const HISTORY_DAYS = 730;
+
 export function syntheticDataset(opts: { accounts: number; products: number; linesPerAccount: number; seed?: number }): Dataset {
   const rnd = mulberry32(opts.seed ?? 7);
   const asOfMs = Date.UTC(2026, 0, 1);
-  const families = 20;
+  const asOfDay = asOfMs / DAY_MS;
   const products: Product[] = Array.from({ length: opts.products }, (_, i) => ({
     id: `P${i}`,
     code: `SKU${i}`,
     name: `Product ${i}`,
-    family: `Family ${i % families}`,
+    family: `Family ${i % FAMILIES}`,
     description: null,
     isActive: true,
     listPrice: 5 + (i % 50),
@@ -21,7 +27,7 @@ export function syntheticDataset(opts: { accounts: number; products: number; lin
   const cum = new Float64Array(opts.products);
   let s = 0;
   for (let i = 0; i < opts.products; i++) cum[i] = s += 1 / (i + 1);
-  const pick = (): number => {
+  const zipf = (): number => {
     const x = rnd() * s;
     let lo = 0;
     let hi = opts.products - 1;
@@ -32,24 +38,57 @@ export function syntheticDataset(opts: { accounts: number; products: number; lin
     }
     return lo;
   };
+  // Accounts lean to one family (half their picks), so neighbourhoods exist.
+  const pick = (taste: number): number => {
+    let p = zipf();
+    if (rnd() < 0.5) p = p - (p % FAMILIES) + taste;
+    return p >= opts.products ? Math.min(taste, opts.products - 1) : p;
+  };
+  // Some families sell in one half of the year (a seasonal peak), the rest all year.
+  const peak = Array.from({ length: FAMILIES }, (_, f) => (f % 3 === 0 ? (f * 37) % 365 : -1));
+  const inSeason = (p: number, day: number): boolean => {
+    const k = peak[p % FAMILIES];
+    if (k < 0) return true;
+    const d = Math.abs((((day - k) % 365) + 365) % 365);
+    return Math.min(d, 365 - d) < 91;
+  };
+
   const accounts: Account[] = [];
   const opportunities: Opportunity[] = [];
   const lines: LineItem[] = [];
   for (let a = 0; a < opts.accounts; a++) {
     const id = `A${a}`;
-    accounts.push({ id, name: `Account ${a}`, country: `C${a % 7}`, industry: null, createdDate: new Date(asOfMs - 800 * DAY_MS).toISOString() });
-    const nOrders = 1 + Math.floor(rnd() * 4);
-    const taste = Math.floor(rnd() * families);
-    const orderDays = Array.from({ length: nOrders }, () => Math.floor(rnd() * 540));
+    const taste = Math.floor(rnd() * FAMILIES);
+    // Long-tailed order counts: 1 + exponential (mean ~3), capped by the lines available.
+    const nOrders = Math.max(1, Math.min(opts.linesPerAccount, 1 + Math.floor(-Math.log(1 - rnd()) * 2.2)));
+    // The account's rhythm, and a start date such that its orders (mostly) fall inside the history.
+    const interval = 14 + Math.floor(rnd() * 100);
+    const span = interval * (nOrders - 1);
+    const firstDay = asOfDay - 1 - Math.floor(rnd() * Math.max(1, HISTORY_DAYS - span)) - span;
+    const orderDays: string[] = [];
+    for (let o = 0, d = firstDay; o < nOrders; o++) {
+      const day = Math.min(asOfDay - 1, d);
+      orderDays.push(new Date(day * DAY_MS).toISOString().slice(0, 10));
+      d += Math.max(1, Math.round(interval * (0.6 + 0.8 * rnd())));
+    }
+    accounts.push({
+      id,
+      name: `Account ${a}`,
+      country: `C${a % 7}`,
+      industry: null,
+      createdDate: new Date((firstDay - Math.floor(rnd() * 60)) * DAY_MS).toISOString(),
+    });
     for (let o = 0; o < nOrders; o++) {
-      const closeDate = new Date(asOfMs - orderDays[o] * DAY_MS).toISOString().slice(0, 10);
+      const closeDate = orderDays[o];
       opportunities.push({ id: `O${a}_${o}`, accountId: id, name: 'order', stageName: 'Closed Won', isWon: true, isClosed: true, closeDate, amount: null, createdDate: `${closeDate}T00:00:00.000Z` });
     }
+    // One to three staples the account reorders (repeat purchases), the rest explores the catalogue.
+    const staples = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(taste));
     for (let l = 0; l < opts.linesPerAccount; l++) {
-      let p = pick();
-      if (rnd() < 0.5) p = p - (p % families) + taste; // accounts lean to one family, so neighbours exist
-      if (p >= opts.products) p = taste;
       const o = l % nOrders;
+      let p = rnd() < 0.35 ? staples[l % staples.length] : pick(taste);
+      // Out of season, a seasonal product is usually swapped for another pick.
+      if (!inSeason(p, firstDay + o * interval) && rnd() < 0.7) p = pick(taste);
       const qty = 1 + Math.floor(rnd() * 10);
       const price = products[p].listPrice ?? 1;
       lines.push({
@@ -60,7 +99,7 @@ export function syntheticDataset(opts: { accounts: number; products: number; lin
         quantity: qty,
         unitPrice: price,
         totalPrice: qty * price,
-        closeDate: opportunities[opportunities.length - nOrders + o].closeDate,
+        closeDate: orderDays[o],
         isWon: true,
         isClosed: true,
       });
