@@ -34,6 +34,35 @@ type RunRecord = {
   Error__c: string | null;
 };
 
+/** A run as the sync server's GET /runs returns it (RunView in sync-server/src/http/ports.ts). */
+type ServerRun = {
+  id: string;
+  kind: string | null;
+  status: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** The run summary flattened to dotted paths: counts.read, counts.written, counts.failed, apiCallsByKind.<kind>. */
+  counts?: Record<string, number>;
+  error: string | null;
+};
+
+function fromServerRun(r: ServerRun): RunRow {
+  const counts = r.counts ?? {};
+  const apiCalls = Object.entries(counts).reduce((n, [path, v]) => (path.startsWith('apiCallsByKind.') ? n + v : n), 0);
+  return {
+    name: r.id,
+    kind: r.kind,
+    status: r.status,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    recordsRead: counts['counts.read'] ?? 0,
+    recordsWritten: counts['counts.written'] ?? 0,
+    recordsFailed: counts['counts.failed'] ?? 0,
+    apiCalls,
+    error: r.error,
+  };
+}
+
 export default class RecoStatus extends RecoCommand<RecoStatusResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
@@ -103,18 +132,7 @@ export default class RecoStatus extends RecoCommand<RecoStatusResult> {
       throw messages.createError('error.ServerUnreachable', [url.origin, (err as Error).message]);
     }
     if (!res.ok) throw messages.createError('error.ServerRefused', [url.origin, String(res.status), await res.text()]);
-    const body = (await res.json()) as { runs?: Array<Partial<RunRow> & { id?: string }> };
-    return (body.runs ?? []).map((r) => ({
-      name: r.name ?? r.id ?? '',
-      kind: r.kind ?? null,
-      status: r.status ?? null,
-      startedAt: r.startedAt ?? null,
-      finishedAt: r.finishedAt ?? null,
-      recordsRead: r.recordsRead ?? 0,
-      recordsWritten: r.recordsWritten ?? 0,
-      recordsFailed: r.recordsFailed ?? 0,
-      apiCalls: r.apiCalls ?? 0,
-      error: r.error ?? null,
-    }));
+    const body = (await res.json()) as { runs?: ServerRun[] };
+    return (body.runs ?? []).map(fromServerRun);
   }
 }
