@@ -44,7 +44,7 @@ describe('local-org: audit user fields follow the session user', function () {
     new Map((await admin.query<Seg>('SELECT Id, Key__c, CreatedById, LastModifiedById, IsDeleted FROM Customer_Segment__c', { scanAll: true })).records.map((r) => [r.Key__c, r]));
 
   it('stamps the acting user on REST, sObject Collections, composite, Bulk 2.0 ingest and delete', async () => {
-    const a = (await rep.sobject('Customer_Segment__c').create({ Name: 'A', Key__c: 'a' } as never)) as { id: string };
+    const a = (await rep.sobject('Customer_Segment__c').create({ Name: 'A', Key__c: 'a' } as never)) as unknown as { id: string };
     await admin.sobject('Customer_Segment__c').create([{ Name: 'B', Key__c: 'b' }, { Name: 'C', Key__c: 'c' }, { Name: 'D', Key__c: 'd' }] as never[]);
     let s = await audit();
     expect(s.get('a')).to.include({ CreatedById: repId, LastModifiedById: repId });
