@@ -19,6 +19,27 @@ const ENV: Record<string, string> = {
   SF_LOG_LEVEL: 'fatal',
 };
 
+/** Points HOME (where the sf CLI keeps its state) at a fresh temp dir; the returned function undoes it. */
+function isolatedSfHome(): { home: string; restore: () => Promise<void> } {
+  const home = mkdtempSync(join(tmpdir(), 'reco-sf-home-'));
+  const saved: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries({ ...ENV, HOME: home, USERPROFILE: home })) {
+    saved[k] = process.env[k];
+    process.env[k] = v;
+  }
+  return {
+    home,
+    restore: async () => {
+      await StateAggregator.clearInstanceAsync(join(home, '.sfdx'));
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
@@ -30,16 +51,12 @@ describe('sync: the sf-org flow (sf CLI alias or username)', function () {
   this.timeout(60_000);
   let org: LocalOrg;
   let home: string;
-  const saved: Record<string, string | undefined> = {};
+  let restore: () => Promise<void>;
   const alias = 'reco-local';
 
   before(async () => {
     org = await startLocalOrg({ port: 0 });
-    home = mkdtempSync(join(tmpdir(), 'reco-sf-home-'));
-    for (const [k, v] of Object.entries({ ...ENV, HOME: home, USERPROFILE: home })) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
+    ({ home, restore } = isolatedSfHome());
     // What `sf org login access-token --alias reco-local` leaves behind: an encrypted auth file and an alias.
     const c = org.credentials;
     const auth = await AuthInfo.create({ accessTokenOptions: { accessToken: c.accessToken, instanceUrl: c.instanceUrl, loginUrl: c.loginUrl } });
@@ -49,13 +66,8 @@ describe('sync: the sf-org flow (sf CLI alias or username)', function () {
   });
 
   after(async () => {
-    await StateAggregator.clearInstanceAsync(join(home, '.sfdx'));
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    await restore();
     await org.close();
-    rmSync(home, { recursive: true, force: true });
   });
 
   it('connects by alias and by username, queries and passes the org check', async () => {
@@ -89,5 +101,34 @@ describe('sync: the sf-org flow (sf CLI alias or username)', function () {
     const err = await createConnection({ flow: 'sf-org', targetOrg: 'nobody@example.com' }).catch((e: Error) => e);
     expect(err).to.be.instanceOf(AuthError);
     expect((err as Error).message).to.include('"nobody@example.com"').and.include('sf org login web').and.not.include('--alias nobody@example.com');
+  });
+});
+
+describe('sync: the sf-org flow after `sf org login web` (refresh token stored)', function () {
+  this.timeout(60_000);
+  let org: LocalOrg;
+  let restore: () => Promise<void>;
+
+  before(async () => {
+    org = await startLocalOrg({ port: 0 });
+    ({ restore } = isolatedSfHome());
+    const c = org.credentials;
+    const auth = await AuthInfo.create({ oauth2Options: { refreshToken: c.refreshToken, clientId: c.clientId, clientSecret: c.clientSecret, loginUrl: c.loginUrl } });
+    await auth.save();
+    await (await StateAggregator.getInstance()).aliases.setAndSave('reco-web', auth.getUsername());
+  });
+  after(async () => {
+    await restore();
+    await org.close();
+  });
+
+  it('re-authenticates through the stored refresh token when the session expires', async () => {
+    const conn = await createConnection({ flow: 'sf-org', targetOrg: 'reco-web' });
+    const before = conn.accessToken;
+    org.setFaults('expire@1');
+    const res = await conn.query('SELECT Id FROM User');
+    org.setFaults(null);
+    expect(res.totalSize).to.be.greaterThan(0);
+    expect(conn.accessToken).to.be.a('string').and.not.equal(before);
   });
 });
