@@ -7,7 +7,7 @@ import type { ItemNeighbours } from './item-similarity.js';
 import type { Popularity } from './popularity.js';
 import type { UserItems } from './purchase-log.js';
 import { ProfileSimilarity, type TextIndex } from './text-similarity.js';
-import { N_FEATURES, calibrated, linearScore, type CandidateList, type RerankModel } from './rerank.js';
+import { N_FEATURES, calibrated, type CandidateList, type RerankModel } from './rerank.js';
 
 export type CrossSellParams = { tau: number; popWeight: number; logProfile?: boolean; ranker?: RerankModel | null };
 
@@ -24,9 +24,10 @@ export type RankerSignals = {
 export const ITEM_FEATURES = 6;
 
 /** How many candidates each first-stage source proposes to the ranker. */
-export const CANDIDATES = { neighbourhood: 60, trending: 20, group: 20 };
+export const CANDIDATES = { neighbourhood: 40, trending: 15, group: 15 };
 const MAX_CANDIDATES = CANDIDATES.neighbourhood + CANDIDATES.trending + CANDIDATES.group;
 const RANK_DISCOUNT = Float64Array.from({ length: CANDIDATES.neighbourhood }, (_, r) => 1 / Math.log2(2 + r));
+const LOG1P = Float64Array.from({ length: 256 }, (_, v) => Math.log1p(v));
 
 export class CrossSellScorer {
   private readonly acc: Float64Array;
@@ -40,6 +41,9 @@ export class CrossSellScorer {
   private readonly cfHeap = new TopK(CANDIDATES.neighbourhood);
   private readonly candItems = new Int32Array(MAX_CANDIDATES);
   private readonly candX = new Float64Array(MAX_CANDIDATES * N_FEATURES);
+  private readonly logPop = new Map<number, Float64Array>(); // per group view, log(1e-3 + popularity)
+  private readonly coef: Float64Array | null; // the ranker's weights folded over its standardisation
+  private readonly bias: number;
 
   public constructor(
     private readonly ui: UserItems,
@@ -58,6 +62,9 @@ export class CrossSellScorer {
     let maxBreadth = 0;
     for (let u = 0; u < ui.nUsers; u++) maxBreadth = Math.max(maxBreadth, ui.ptr[u + 1] - ui.ptr[u]);
     this.entryW = new Float64Array(maxBreadth);
+    const m = params.ranker;
+    this.coef = m ? Float64Array.from(m.weights, (w, k) => w / m.scale[k]) : null;
+    this.bias = m ? -m.weights.reduce((b, w, k) => b + (w * m.mean[k]) / m.scale[k], 0) : 0;
   }
 
   /** Upper bound of `score` in recommend(): 1 for the ranker's probabilities, 1 + popWeight for the blend. */
@@ -109,9 +116,15 @@ export class CrossSellScorer {
     for (let e = this.ui.ptr[u]; e < this.ui.ptr[u + 1]; e++) this.own[this.ui.items[e]] = 0;
   }
 
-  private groupView(group: number): { popVec: Float64Array; popOrder: Int32Array } {
+  private groupView(group: number): { popVec: Float64Array; popOrder: Int32Array; g: number } {
     const g = group >= 0 && group < this.pop.byGroup.length ? group : -1;
-    return { popVec: g >= 0 ? this.pop.byGroup[g] : this.pop.global, popOrder: this.pop.order[g >= 0 ? g : this.pop.order.length - 1] };
+    return { popVec: g >= 0 ? this.pop.byGroup[g] : this.pop.global, popOrder: this.pop.order[g >= 0 ? g : this.pop.order.length - 1], g };
+  }
+
+  private logPopOf(g: number, popVec: Float64Array): Float64Array {
+    let v = this.logPop.get(g);
+    if (!v) this.logPop.set(g, (v = popVec.map((p) => Math.log(1e-3 + p))));
+    return v;
   }
 
   /**
@@ -168,7 +181,8 @@ export class CrossSellScorer {
   private featureRows(u: number, group: number, nt: number, maxCf: number, allowed?: (item: number) => boolean): number {
     const { acc, touched, own, mark, ui, candItems: items, candX: x } = this;
     const sig = this.signals!;
-    const { popVec, popOrder } = this.groupView(group);
+    const { popVec, popOrder, g } = this.groupView(group);
+    const logPop = this.logPopOf(g, popVec);
     let n = 0;
     const take = (j: number): void => {
       if (mark[j] || own[j] || (allowed && !allowed(j))) return;
@@ -208,12 +222,12 @@ export class CrossSellScorer {
       x[o + 4] = sig.item[it + 1];
       x[o + 5] = sig.item[it + 2];
       x[o + 6] = sig.item[it + 3];
-      x[o + 7] = Math.log(1e-3 + popVec[j]);
+      x[o + 7] = logPop[j];
       x[o + 8] = profile ? profile.similarity(j) : 0;
       x[o + 9] = sig.item[it + 4];
       x[o + 10] = cf * breadth;
       x[o + 11] = a7 * breadth;
-      x[o + 12] = Math.log1p(this.support[j]);
+      x[o + 12] = this.support[j] < LOG1P.length ? LOG1P[this.support[j]] : Math.log1p(this.support[j]);
       x[o + 13] = a7 * recency;
       x[o + 14] = sig.item[it + 5];
     }
@@ -226,7 +240,12 @@ export class CrossSellScorer {
     const n = this.featureRows(u, group, nt, maxCf, allowed);
     const { popVec } = this.groupView(group);
     const heap = new TopK(limit);
-    for (let r = 0; r < n; r++) heap.push(this.candItems[r], linearScore(model, this.candX, r));
+    const { candX: x, coef } = this;
+    for (let r = 0; r < n; r++) {
+      let score = this.bias;
+      for (let k = 0, o = r * N_FEATURES; k < N_FEATURES; k++) score += coef![k] * x[o + k];
+      heap.push(this.candItems[r], score);
+    }
     const best = heap.sorted();
     const out = best.ids.map((item, r) => ({
       item,
