@@ -37,7 +37,7 @@ function row(f: PurchaseFeatures, u: number): number[] {
  */
 function snapshot(orders: OrderTable, nUsers: number, t: number, maxRows: number): { x: number[][]; y: number[]; recency: number[] } {
   const before = purchaseFeatures(orders, nUsers, t);
-  const after = purchaseFeatures(orders, nUsers, t + HORIZON);
+  const after = ordersBefore(orders, nUsers, t + HORIZON);
   let n = 0;
   for (let u = 0; u < nUsers; u++) if (!Number.isNaN(before.recencyDays[u])) n++;
   const stride = n > maxRows ? n / maxRows : 1;
@@ -48,10 +48,17 @@ function snapshot(orders: OrderTable, nUsers: number, t: number, maxRows: number
     if (Number.isNaN(before.recencyDays[u])) continue;
     if (seen++ !== Math.floor(x.length * stride)) continue;
     x.push(row(before, u));
-    y.push(after.frequency[u] > before.frequency[u] ? 0 : 1);
+    y.push(after[u] > before.frequency[u] ? 0 : 1);
     recency.push(before.recencyDays[u]);
   }
   return { x, y, recency };
+}
+
+/** Orders per account before a day: all the outcome needs (purchaseFeatures would fill nine columns). */
+function ordersBefore(orders: OrderTable, nUsers: number, day: number): Float64Array {
+  const n = new Float64Array(nUsers);
+  for (let o = 0; o < orders.user.length; o++) if (orders.user[o] >= 0 && orders.day[o] < day) n[orders.user[o]]++;
+  return n;
 }
 
 function train(x: number[][], y: number[]): ChurnModel {

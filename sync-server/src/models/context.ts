@@ -5,7 +5,7 @@ import type { Dataset } from '../domain/types.js';
 import { indexDataset, type IndexedDataset } from './dataset-index.js';
 import { resolveOptions, type ModelOptions, type ResolvedOptions } from './options.js';
 import { orderTable } from '../features/orders.js';
-import { crmFeatures, purchaseFeatures, type CrmFeatures, type PurchaseFeatures } from '../features/features.js';
+import { crmFeatures, purchaseFeatures, type CrmFeatures, type OpportunityRow, type PurchaseFeatures } from '../features/features.js';
 import { segmentAccounts, type Segmentation } from '../segments/segment.js';
 import { buildUserItems, dayNumber, transpose, type ItemUsers, type UserItems } from '../recommend/purchase-log.js';
 import { fitReco, DEFAULT_PARAMS, type FittedReco } from '../recommend/fit.js';
@@ -62,14 +62,10 @@ export function prepare(ds: Dataset, options?: ModelOptions): ModelContext {
     crmFeatures(
       nUsers,
       asOfDay,
-      ds.opportunities.map((o) => ({
-        user: ix.accountIx.get(o.accountId) ?? -1,
-        isClosed: o.isClosed,
-        isWon: o.isWon,
-        amount: o.amount,
-        day: dayNumber(o.closeDate),
-      })),
-      ds.activities.map((a) => ({ user: ix.accountIx.get(a.accountId) ?? -1, kind: a.kind, day: dayNumber(a.date) })),
+      opportunityRows(ds, ix.accountIx),
+      (function* activityRows() {
+        for (const a of ds.activities) yield { user: ix.accountIx.get(a.accountId) ?? -1, kind: a.kind, day: dayNumber(a.date) };
+      })(),
     ),
   );
   const breadth = new Float64Array(nUsers);
@@ -128,4 +124,14 @@ export function prepare(ds: Dataset, options?: ModelOptions): ModelContext {
   const churn = time('churn', () => fitChurn(orders, nUsers, asOfDay));
   const lists = listState({ ds, productBlock, blocks });
   return { lists, itemLineValue, newProductsByFamily, ds, opts, ix, ui, iu, features, crm, breadth, seg, fit, tuning, productBlock, blocks, churn, timings, cpuTimings };
+}
+
+/** Opportunities as feature rows, one at a time (millions on a big org), parsing each distinct close date once. */
+function* opportunityRows(ds: Dataset, accountIx: Map<string, number>): Generator<OpportunityRow> {
+  const days = new Map<string, number>();
+  for (const o of ds.opportunities) {
+    let day = days.get(o.closeDate);
+    if (day === undefined) days.set(o.closeDate, (day = dayNumber(o.closeDate)));
+    yield { user: accountIx.get(o.accountId) ?? -1, isClosed: o.isClosed, isWon: o.isWon, amount: o.amount, day };
+  }
 }

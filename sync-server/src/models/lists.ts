@@ -59,6 +59,7 @@ function markAnchors(ctx: ModelContext, u: number, targets: readonly number[]): 
   const { ui } = ctx;
   const nb = ctx.fit.neighbours;
   const now = ++s.stampNow;
+  if (ui.ptr[u + 1] === ui.ptr[u]) return s; // no history, no anchors (stamps of this call stay unset)
   const want = now * 2; // even: wanted, no anchor yet; odd (now * 2 + 1): wanted with an anchor
   for (const j of targets) s.stamp[j] = want;
   for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) {

@@ -78,9 +78,11 @@ export function syntheticDataset(opts: { accounts: number; products: number; lin
       industry: null,
       createdDate: new Date((firstDay - Math.floor(rnd() * 60)) * DAY_MS).toISOString(),
     });
+    const orderIds: string[] = [];
     for (let o = 0; o < nOrders; o++) {
       const closeDate = orderDays[o];
-      opportunities.push({ id: `O${a}_${o}`, accountId: id, name: 'order', stageName: 'Closed Won', isWon: true, isClosed: true, closeDate, amount: null, createdDate: `${closeDate}T00:00:00.000Z` });
+      orderIds.push(`O${a}_${o}`);
+      opportunities.push({ id: orderIds[o], accountId: id, name: 'order', stageName: 'Closed Won', isWon: true, isClosed: true, closeDate, amount: null, createdDate: `${closeDate}T00:00:00.000Z` });
     }
     // One to three staples the account reorders (repeat purchases), the rest explores the catalogue.
     const staples = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(taste));
@@ -93,7 +95,7 @@ export function syntheticDataset(opts: { accounts: number; products: number; lin
       const price = products[p].listPrice ?? 1;
       lines.push({
         id: `L${a}_${l}`,
-        opportunityId: `O${a}_${o}`,
+        opportunityId: orderIds[o], // one string per opportunity, as a loader that interns ids would hold
         accountId: id,
         productId: products[p].id,
         quantity: qty,
