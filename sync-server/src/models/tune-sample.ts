@@ -1,7 +1,7 @@
 // A fixed-size account sample of the purchase log for in-run tuning, so the tune costs about the same on a
 // 5k-account org and a 1M-account one. Every (n / max)-th account with history is kept (deterministic, spread
 // over the whole index) with its full history, renumbered densely, and its segment carried along.
-import type { PurchaseLog } from '../recommend/purchase-log.js';
+import { selectLines, type PurchaseLog } from '../recommend/purchase-log.js';
 
 export type AccountSample = { log: PurchaseLog; groupOf: Int32Array; accounts: number };
 
@@ -25,27 +25,6 @@ export function sampleAccounts(log: PurchaseLog, groupOf: Int32Array, maxAccount
       newIx[u] = next++;
     }
   }
-  let n = 0;
-  for (let k = 0; k < log.user.length; k++) if (newIx[log.user[k]] >= 0) n++;
-  const out: PurchaseLog = {
-    nUsers: next,
-    nItems: log.nItems,
-    user: new Int32Array(n),
-    item: new Int32Array(n),
-    day: new Int32Array(n),
-    order: new Int32Array(n),
-    revenue: new Float64Array(n),
-  };
-  let j = 0;
-  for (let k = 0; k < log.user.length; k++) {
-    const v = newIx[log.user[k]];
-    if (v < 0) continue;
-    out.user[j] = v;
-    out.item[j] = log.item[k];
-    out.day[j] = log.day[k];
-    out.order[j] = log.order[k];
-    out.revenue[j] = log.revenue[k];
-    j++;
-  }
+  const out = selectLines(log, (k) => newIx[log.user[k]] >= 0, { user: newIx, nUsers: next });
   return { log: out, groupOf: groups.subarray(0, next), accounts: next };
 }

@@ -26,10 +26,15 @@ export function dayToIso(day: number): string {
 
 /** Keeps the lines whose day is in [from, to). */
 export function sliceLog(log: PurchaseLog, from: number, to: number): PurchaseLog {
+  return selectLines(log, (k) => log.day[k] >= from && log.day[k] < to);
+}
+
+/** The lines `keep` accepts, in order; `renumber` (with nUsers) maps account indices to a smaller index space. */
+export function selectLines(log: PurchaseLog, keep: (k: number) => boolean, renumber?: { user: Int32Array; nUsers: number }): PurchaseLog {
   let n = 0;
-  for (let k = 0; k < log.day.length; k++) if (log.day[k] >= from && log.day[k] < to) n++;
+  for (let k = 0; k < log.user.length; k++) if (keep(k)) n++;
   const out: PurchaseLog = {
-    nUsers: log.nUsers,
+    nUsers: renumber?.nUsers ?? log.nUsers,
     nItems: log.nItems,
     user: new Int32Array(n),
     item: new Int32Array(n),
@@ -38,9 +43,9 @@ export function sliceLog(log: PurchaseLog, from: number, to: number): PurchaseLo
     revenue: new Float64Array(n),
   };
   let j = 0;
-  for (let k = 0; k < log.day.length; k++) {
-    if (log.day[k] < from || log.day[k] >= to) continue;
-    out.user[j] = log.user[k];
+  for (let k = 0; k < log.user.length; k++) {
+    if (!keep(k)) continue;
+    out.user[j] = renumber ? renumber.user[log.user[k]] : log.user[k];
     out.item[j] = log.item[k];
     out.day[j] = log.day[k];
     out.order[j] = log.order[k];
