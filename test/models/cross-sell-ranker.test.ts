@@ -8,6 +8,8 @@ import { addMonths } from '../../sync-server/src/recommend/calendar.js';
 import { dayToIso, sliceLog, type PurchaseLog } from '../../sync-server/src/recommend/purchase-log.js';
 import { N_FEATURES, linearScore, trainRanker, type CandidateList } from '../../sync-server/src/recommend/rerank.js';
 import { buildTextIndex, ProfileSimilarity } from '../../sync-server/src/recommend/text-similarity.js';
+import { fitReco, DEFAULT_PARAMS } from '../../sync-server/src/recommend/fit.js';
+import { buildUserItems } from '../../sync-server/src/recommend/purchase-log.js';
 
 /**
  * A seeded shop with taste clusters and a steady stream of launches: each family launches a product every
@@ -105,6 +107,26 @@ describe('models: cross-sell ranker', () => {
     expect(sim.similarity(1)).to.be.greaterThan(sim.similarity(3)); // blue mug: same word and family
     expect(sim.similarity(2)).to.be.greaterThan(0); // red candle: shares "red"
     expect(sim.similarity(4)).to.equal(0);
+  });
+
+  it('lets an unsold product in by its description: the closest to what the account buys', () => {
+    // Products 0-2 sold; 3-5 never sold. Account 0 buys candles, account 1 buys mugs.
+    const names = ['VANILLA CANDLE', 'ROSE CANDLE', 'ENAMEL MUG', 'ENAMEL TEA MUG', 'LAVENDER CANDLE', 'PAPER NAPKINS'];
+    const log: PurchaseLog = {
+      nUsers: 3,
+      nItems: 6,
+      user: Int32Array.from([0, 0, 1, 2]),
+      item: Int32Array.from([0, 1, 2, 0]),
+      day: Int32Array.from([10, 12, 11, 9]),
+      order: Int32Array.from([0, 1, 2, 3]),
+      revenue: Float64Array.from([1, 1, 1, 1]),
+    };
+    const text = buildTextIndex(names, ['Home', 'Home', 'Home', 'Home', 'Home', 'Home']);
+    const fit = fitReco(buildUserItems(log), 20, DEFAULT_PARAMS, undefined, undefined, text);
+    expect(fit.cross.contentMatch(0, [3, 4, 5])).to.equal(4);
+    expect(fit.cross.contentMatch(1, [5, 4, 3])).to.equal(3);
+    expect(fit.cross.contentMatch(0, [3, 4, 5], (i) => i !== 4)).to.equal(3); // rules still apply
+    expect(fit.cross.contentMatch(0, [4], () => false)).to.equal(-1);
   });
 
   const shop = seededShop();

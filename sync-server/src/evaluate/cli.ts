@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { endBefore, loadRetail, type RetailData } from './protocol.js';
 import { retailDataFromDataset } from './from-dataset.js';
 import { syntheticDataset } from '../models/synthetic.js';
+import { dayToIso } from '../recommend/purchase-log.js';
 import { evaluate, type EvaluationReport } from './run-evaluation.js';
 import { evaluateInsights } from './insights-eval.js';
 
@@ -23,7 +24,10 @@ function table(r: EvaluationReport & { segments: unknown; churn: unknown }): str
   lines.push('', `segments: ${JSON.stringify(r.segments)}`, `churn: ${JSON.stringify(r.churn)}`);
   const { ranker, ...params } = (r.tuning.params as { cross: { ranker?: unknown } }).cross;
   lines.push(`tuned settings: ${JSON.stringify({ ...(r.tuning.params as object), cross: params })}`);
-  lines.push(`cross-sell ranker: ${r.tuning.ranker ? `${r.tuning.ranker.reason}; cross-check ${JSON.stringify(r.tuning.ranker.crossCheck)}` : 'not trained'}`);
+  const checks = (r.tuning.ranker?.crossCheck ?? []).map(
+    (c) => `${dayToIso(c.from)}..${dayToIso(c.to)}: first stage ${c.firstStage.toFixed(4)}, ranker ${c.ranker.toFixed(4)} (${c.accounts} accounts)`,
+  );
+  lines.push(`cross-sell ranker: ${r.tuning.ranker ? `${r.tuning.ranker.reason}; NDCG@10 per window, ranker trained on the other: ${checks.join('; ')}` : 'not trained'}`);
   if (ranker) lines.push(`ranker weights: ${JSON.stringify(ranker)}`);
   lines.push(`timings (ms): ${JSON.stringify(r.timings)}`);
   return lines.join('\n');

@@ -156,8 +156,9 @@ function newProductCandidate(ctx: ModelContext, u: number, allowed: (i: number) 
   const family = ctx.ds.products[anchor].family;
   if (!family) return null;
   const fresh = ctx.newProductsByFamily.get(family);
-  const item = fresh?.find((i) => allowed(i));
-  return item === undefined ? null : { item, score: 0.05, content: { anchor } };
+  // Of the family's new products, the one whose name and description read most like what the account buys.
+  const item = fresh ? ctx.fit.cross.contentMatch(u, fresh, allowed) : -1;
+  return item < 0 ? null : { item, score: 0.05, content: { anchor } };
 }
 
 export function buyAgainList(ctx: ModelContext, u: number): Recommendation[] {

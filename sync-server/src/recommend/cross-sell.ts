@@ -167,6 +167,32 @@ export class CrossSellScorer {
   }
 
   /**
+   * Of `pool` (e.g. products nobody has bought yet), the allowed product whose name and description are
+   * closest to the account's own (TF-IDF cosine against its time-weighted profile); the first allowed one
+   * when there is no text to compare, -1 when none is allowed. Scans at most `maxScan` of the pool.
+   */
+  public contentMatch(u: number, pool: readonly number[], allowed?: (item: number) => boolean, maxScan = 200): number {
+    const { ui, profile } = this;
+    let best = -1;
+    let bestSim = -1;
+    if (profile) {
+      profile.begin();
+      for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) profile.add(ui.items[e], this.profileWeight(e));
+      profile.finish();
+    }
+    for (let p = 0; p < Math.min(pool.length, maxScan); p++) {
+      const j = pool[p];
+      if (allowed && !allowed(j)) continue;
+      const sim = profile ? profile.similarity(j) : 0;
+      if (sim > bestSim) {
+        best = j;
+        bestSim = sim;
+      }
+    }
+    return best;
+  }
+
+  /**
    * The ranker's view of account u: candidates from the neighbourhood, from what is being adopted right now
    * and from the group's popularity, each with its feature row (RERANK_FEATURES order).
    */
