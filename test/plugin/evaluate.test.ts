@@ -1,15 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { MockTestOrgData, TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx, stubSpinner } from '@salesforce/sf-plugins-core';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import { startLocalOrg } from '@reco/local-org';
 import RecoEvaluate, { type ListVerdict } from '../../plugin/src/commands/reco/evaluate.js';
-import { retailSample } from '../support/retail-sample.js';
-import { forwardTo, orgError, soqlOf } from './fake-org.js';
-
-type CommandError = Error & { actions?: string[]; exitCode?: number };
+import { failureOf, forwardTo, orgError, soqlOf, startSeededOrg, type SeededOrg } from './fake-org.js';
 
 /** The verdict sentence the command must give for one list, from its own numbers. */
 function expectedVerdict(v: ListVerdict): RegExp {
@@ -21,22 +16,15 @@ describe('sf reco evaluate (unit)', function () {
   this.timeout(120_000);
   const $$ = new TestContext();
   const testOrg = new MockTestOrgData();
-  let org: LocalOrg;
-  let dataRoot: string;
+  let seeded: SeededOrg;
   let ux: ReturnType<typeof stubSfCommandUx>;
   let spinner: ReturnType<typeof stubSpinner>;
-  const argv = (dir: string, ...more: string[]): string[] => ['--target-org', testOrg.username, '--data-dir', join(dataRoot, dir), ...more];
+  const argv = (dir: string, ...more: string[]): string[] => ['--target-org', testOrg.username, '--data-dir', join(seeded.dataRoot, dir), ...more];
 
   before(async () => {
-    // 40 customers keep every object under the 20,000 rows at which extraction switches to Bulk API 2.0, whose
-    // requests bypass Connection#request (and so the fake) and would leave the machine.
-    org = await startLocalOrg({ seed: { onlineRetail: await retailSample(40) } });
-    dataRoot = mkdtempSync(join(tmpdir(), 'reco-evaluate-unit-'));
+    seeded = await startSeededOrg(40);
   });
-  after(async () => {
-    await org?.close();
-    rmSync(dataRoot, { recursive: true, force: true });
-  });
+  after(() => seeded?.close());
   beforeEach(async () => {
     await $$.stubAuths(testOrg);
     ux = stubSfCommandUx($$.SANDBOX);
@@ -45,11 +33,11 @@ describe('sf reco evaluate (unit)', function () {
   afterEach(() => $$.restore());
 
   it('scores both lists against the best baseline on the org history and gives a verdict per list', async () => {
-    $$.fakeConnectionRequest = forwardTo(org);
+    $$.fakeConnectionRequest = forwardTo(seeded.org);
     const result = await RecoEvaluate.run(argv('main'));
 
     // the last three months of the history are held out for testing
-    const lastClose = (org.store.db.prepare('SELECT MAX(CloseDate) AS d FROM Opportunity WHERE IsWon = 1').get() as { d: string }).d;
+    const lastClose = (seeded.org.store.db.prepare('SELECT MAX(CloseDate) AS d FROM Opportunity WHERE IsWon = 1').get() as { d: string }).d;
     expect(result.windows.testTo.slice(0, 10)).to.equal(lastClose.slice(0, 10));
     expect(result.windows.trainFrom < result.windows.testFrom).to.equal(true);
     for (const v of [result.crossSell, result.buyAgain]) {
@@ -80,7 +68,7 @@ describe('sf reco evaluate (unit)', function () {
     const empty = await startLocalOrg();
     try {
       $$.fakeConnectionRequest = forwardTo(empty);
-      const e = (await RecoEvaluate.run(argv('empty', '--json')).then(() => expect.fail('should have thrown'), (err: unknown) => err)) as CommandError;
+      const e = await failureOf(RecoEvaluate.run(argv('empty', '--json')));
       expect(e.name).to.equal('CannotEvaluateError');
       expect(e.message).to.include('no won opportunity lines');
       expect(e.actions?.join('\n')).to.include('sf reco org check');
@@ -91,12 +79,12 @@ describe('sf reco evaluate (unit)', function () {
   });
 
   it('keeps the org error code and says what to do when the API limit stops the read', async () => {
-    const fwd = forwardTo(org);
+    const fwd = forwardTo(seeded.org);
     $$.fakeConnectionRequest = (request: unknown) =>
       soqlOf(request).includes('FROM OpportunityLineItem')
         ? Promise.reject(orgError('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'))
         : fwd(request);
-    const e = (await RecoEvaluate.run(argv('limit')).then(() => expect.fail('should have thrown'), (err: unknown) => err)) as CommandError;
+    const e = await failureOf(RecoEvaluate.run(argv('limit')));
     expect(e.name).to.equal('REQUEST_LIMIT_EXCEEDED');
     expect(e.message).to.include('TotalRequests Limit exceeded');
     expect(e.exitCode).to.equal(1);

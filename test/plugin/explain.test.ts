@@ -1,50 +1,39 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { MockTestOrgData, TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx, stubSpinner } from '@salesforce/sf-plugins-core';
-import { Connection } from 'jsforce';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import type { LocalOrg } from '@reco/local-org';
 import { openMirror } from '@reco/sync-server/mirror/db.js';
 import { runPipeline } from '@reco/sync-server/pipeline/run-pipeline.js';
 import RecoRecommendExplain from '../../plugin/src/commands/reco/recommend/explain.js';
-import { retailSample } from '../support/retail-sample.js';
-import { forwardTo } from './fake-org.js';
-
-type CommandError = Error & { actions?: string[]; exitCode?: number };
+import { connectionTo, failureOf, forwardTo, startSeededOrg, type CommandError, type SeededOrg } from './fake-org.js';
 type Row = { account: string; accountId: string; productId: string; code: string; kind: string; score: number };
 
 describe('sf reco recommend explain (unit)', function () {
   this.timeout(120_000);
   const $$ = new TestContext();
   const testOrg = new MockTestOrgData();
+  let seeded: SeededOrg;
   let org: LocalOrg;
-  let dataRoot: string;
   let ux: ReturnType<typeof stubSfCommandUx>;
   let top: Row;
 
-  const args = (account: string, product: string, dataDir = join(dataRoot, 'cli')): string[] => [
+  const args = (account: string, product: string, dataDir = join(seeded.dataRoot, 'cli')): string[] => [
     '--target-org', testOrg.username, '--account', account, '--product', product, '--data-dir', dataDir,
   ];
   const expectError = async (argv: string[], name: string): Promise<CommandError> => {
-    try {
-      await RecoRecommendExplain.run(argv);
-    } catch (err) {
-      expect((err as Error).name, (err as Error).message).to.equal(name);
-      return err as CommandError;
-    }
-    return expect.fail(`should have thrown ${name}`);
+    const e = await failureOf(RecoRecommendExplain.run(argv));
+    expect(e.name, e.message).to.equal(name);
+    return e;
   };
 
   before(async () => {
-    org = await startLocalOrg({ seed: { onlineRetail: await retailSample(40) } });
-    dataRoot = mkdtempSync(join(tmpdir(), 'reco-explain-unit-'));
+    seeded = await startSeededOrg(40);
+    org = seeded.org;
     // One pipeline run puts recommendations in the org; explain must agree with what it wrote.
-    const conn = new Connection({ instanceUrl: org.url, accessToken: org.credentials.accessToken, version: '64.0' });
-    const mirror = openMirror(join(dataRoot, 'pipeline'));
+    const mirror = openMirror(join(seeded.dataRoot, 'pipeline'));
     try {
-      expect((await runPipeline({ connection: conn, mirror }, { kind: 'Full' })).status).to.equal('Succeeded');
+      expect((await runPipeline({ connection: connectionTo(org), mirror }, { kind: 'Full' })).status).to.equal('Succeeded');
     } finally {
       mirror.close();
     }
@@ -56,10 +45,7 @@ describe('sf reco recommend explain (unit)', function () {
       )
       .get() as Row;
   });
-  after(async () => {
-    await org?.close();
-    rmSync(dataRoot, { recursive: true, force: true });
-  });
+  after(() => seeded?.close());
   beforeEach(async () => {
     await $$.stubAuths(testOrg);
     ux = stubSfCommandUx($$.SANDBOX);
@@ -88,16 +74,15 @@ describe('sf reco recommend explain (unit)', function () {
   });
 
   it('names the business rule that removed a product a rep dismissed', async () => {
-    const conn = new Connection({ instanceUrl: org.url, accessToken: org.credentials.accessToken, version: '64.0' });
     const rec = org.store.db
       .prepare('SELECT Id FROM Product_Recommendation__c WHERE Account__c = ? AND Product__c = ? AND IsDeleted = 0')
       .get(top.accountId, top.productId) as { Id: string };
-    await conn.sobject('Product_Recommendation__c').update({ Id: rec.Id, Status__c: 'Dismissed' });
+    await connectionTo(org).sobject('Product_Recommendation__c').update({ Id: rec.Id, Status__c: 'Dismissed' });
     $$.fakeConnectionRequest = forwardTo(org);
 
     // A new mirror: an incremental read skips the running user's own edits (those are Reco's writes), and
     // here the same user made the dismissal a rep would make.
-    const result = await RecoRecommendExplain.run([...args(top.accountId, top.productId, join(dataRoot, 'fresh')), '--json']);
+    const result = await RecoRecommendExplain.run([...args(top.accountId, top.productId, join(seeded.dataRoot, 'fresh')), '--json']);
     expect(result).to.include({ recommended: false, rank: null, removedBy: 'dismissed' });
     expect(result.verdict).to.equal('Not recommended: a rep dismissed it for this account.');
   });
@@ -119,8 +104,7 @@ describe('sf reco recommend explain (unit)', function () {
   });
 
   it('says an account without history is not modelled, and where to look', async () => {
-    const conn = new Connection({ instanceUrl: org.url, accessToken: org.credentials.accessToken, version: '64.0' });
-    await conn.sobject('Account').create({ Name: 'Brand New Prospect' });
+    await connectionTo(org).sobject('Account').create({ Name: 'Brand New Prospect' });
     $$.fakeConnectionRequest = forwardTo(org);
     const e = await expectError(args('Brand New Prospect', top.code), 'NotModelledError');
     expect(e.message).to.include('Brand New Prospect').and.include('account');
@@ -129,10 +113,7 @@ describe('sf reco recommend explain (unit)', function () {
 
   it('requires --product', async () => {
     $$.fakeConnectionRequest = forwardTo(org);
-    const e = (await RecoRecommendExplain.run(['--target-org', testOrg.username, '--account', top.account]).then(
-      () => expect.fail('should have thrown'),
-      (err: unknown) => err,
-    )) as CommandError;
+    const e = await failureOf(RecoRecommendExplain.run(['--target-org', testOrg.username, '--account', top.account]));
     expect(e.message).to.include('Missing required flag product');
     expect(e.exitCode).to.equal(2);
   });

@@ -4,7 +4,13 @@
 // (limits, queries with queryMore, sObject Collections upserts), so those are answered by local-org
 // instead of by hand-written fixtures: the request still never leaves the test's stub, but the answers
 // have the wire shapes and DML rules of an org.
-import type { LocalOrg } from '@reco/local-org';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { Connection } from 'jsforce';
+import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import { retailSample } from '../support/retail-sample.js';
 
 type FakeRequest = { url?: string; method?: string; body?: string; headers?: Record<string, string> };
 
@@ -49,4 +55,38 @@ export function forwardTo(org: LocalOrg, token = org.credentials.accessToken): F
     return body as never;
   };
   return Object.assign(forward, { calls });
+}
+
+export type SeededOrg = { org: LocalOrg; dataRoot: string; close: () => Promise<void> };
+
+/**
+ * A local-org seeded with the first `customers` customers of the Online Retail file, and a temp directory
+ * for the CLI's mirrors. Keep `customers` at 40 or so: above 20,000 rows per object extraction switches to
+ * Bulk API 2.0, whose requests bypass Connection#request (and so the fake) and would leave the machine.
+ */
+export async function startSeededOrg(customers: number): Promise<SeededOrg> {
+  const org = await startLocalOrg({ seed: { onlineRetail: await retailSample(customers) } });
+  const dataRoot = mkdtempSync(join(tmpdir(), 'reco-plugin-unit-'));
+  return {
+    org,
+    dataRoot,
+    close: async () => {
+      await org.close();
+      rmSync(dataRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A jsforce connection straight to local-org, for arranging a test (as a rep or an admin would). */
+export const connectionTo = (org: LocalOrg): Connection =>
+  new Connection({ instanceUrl: org.url, accessToken: org.credentials.accessToken, version: '64.0' });
+
+export type CommandError = Error & { actions?: string[]; exitCode?: number; data?: Record<string, unknown> };
+
+/** The error a command run rejects with; fails the test when it resolves. */
+export function failureOf(run: Promise<unknown>): Promise<CommandError> {
+  return run.then(
+    () => expect.fail('should have thrown'),
+    (err: unknown) => err as CommandError,
+  );
 }

@@ -4,7 +4,7 @@ import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import RecoRecommendShow from '../../plugin/src/commands/reco/recommend/show.js';
 import RecoSegmentsList from '../../plugin/src/commands/reco/segments/list.js';
 import RecoStatus from '../../plugin/src/commands/reco/status.js';
-import { envelope, orgError, soqlOf } from './fake-org.js';
+import { envelope, failureOf, orgError, soqlOf } from './fake-org.js';
 
 
 describe('sf reco recommend show / segments list / status (unit)', () => {
@@ -49,51 +49,32 @@ describe('sf reco recommend show / segments list / status (unit)', () => {
   it('fails with an actionable error when the account name is ambiguous', async () => {
     $$.fakeConnectionRequest = () =>
       Promise.resolve(envelope([{ Id: '001000000000001AAA', Name: 'Acme' }, { Id: '001000000000002AAA', Name: 'Acme' }]));
-    try {
-      await RecoRecommendShow.run(['--target-org', testOrg.username, '--account', 'Acme']);
-      expect.fail('should have thrown');
-    } catch (err) {
-      const e = err as Error & { actions?: string[] };
-      expect(e.name).to.equal('AccountAmbiguousError');
-      expect(e.message).to.include('001000000000001AAA').and.include('001000000000002AAA');
-      expect(e.actions?.join(' ')).to.include('--account');
-    }
+    const e = await failureOf(RecoRecommendShow.run(['--target-org', testOrg.username, '--account', 'Acme']));
+    expect(e.name).to.equal('AccountAmbiguousError');
+    expect(e.message).to.include('001000000000001AAA').and.include('001000000000002AAA');
+    expect(e.actions?.join(' ')).to.include('--account');
   });
 
   it('fails with an actionable error when the account does not exist', async () => {
     $$.fakeConnectionRequest = () => Promise.resolve(envelope([]));
-    try {
-      await RecoRecommendShow.run(['--target-org', testOrg.username, '--account', '001000000000009AAA']);
-      expect.fail('should have thrown');
-    } catch (err) {
-      expect((err as Error).name).to.equal('AccountNotFoundError');
-      expect((err as Error).message).to.include('001000000000009AAA');
-    }
+    const e = await failureOf(RecoRecommendShow.run(['--target-org', testOrg.username, '--account', '001000000000009AAA']));
+    expect(e.name).to.equal('AccountNotFoundError');
+    expect(e.message).to.include('001000000000009AAA');
   });
 
   it('turns a missing Reco object into an error that says what to deploy', async () => {
     $$.fakeConnectionRequest = () => Promise.reject(orgError('INVALID_TYPE', "sObject type 'Customer_Segment__c' is not supported."));
-    try {
-      await RecoSegmentsList.run(['--target-org', testOrg.username]);
-      expect.fail('should have thrown');
-    } catch (err) {
-      const e = err as Error & { actions?: string[] };
-      expect(e.name).to.equal('RecoObjectsMissingError');
-      expect(e.actions?.join('\n')).to.include('sf project deploy start');
-    }
+    const e = await failureOf(RecoSegmentsList.run(['--target-org', testOrg.username]));
+    expect(e.name).to.equal('RecoObjectsMissingError');
+    expect(e.actions?.join('\n')).to.include('sf project deploy start');
   });
 
   it('tells the admin to log in again when the org refuses the session', async () => {
     $$.fakeConnectionRequest = () => Promise.reject(orgError('INVALID_SESSION_ID', 'Session expired or invalid'));
-    try {
-      await RecoStatus.run(['--target-org', testOrg.username]);
-      expect.fail('should have thrown');
-    } catch (err) {
-      const e = err as Error & { actions?: string[] };
-      expect(e.name).to.equal('INVALID_SESSION_ID');
-      expect(e.message).to.equal('Session expired or invalid');
-      expect(e.actions?.join('\n')).to.include('sf org login');
-    }
+    const e = await failureOf(RecoStatus.run(['--target-org', testOrg.username]));
+    expect(e.name).to.equal('INVALID_SESSION_ID');
+    expect(e.message).to.equal('Session expired or invalid');
+    expect(e.actions?.join('\n')).to.include('sf org login');
   });
 
   it('lists segments largest first and runs newest first', async () => {

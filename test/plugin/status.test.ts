@@ -6,8 +6,7 @@ import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import { toRunView } from '@reco/sync-server/http/mirror-store.js';
 import type { RunRecord } from '@reco/sync-server/mirror/runs.js';
 import RecoStatus from '../../plugin/src/commands/reco/status.js';
-
-type CommandError = Error & { actions?: string[]; exitCode?: number };
+import { failureOf } from './fake-org.js';
 
 /** A finished run as the sync server stores it; the server sends it through toRunView, as here. */
 const RUN: RunRecord = {
@@ -52,11 +51,6 @@ describe('sf reco status --server-url (unit)', () => {
 
   const run = (...more: string[]): Promise<unknown> =>
     RecoStatus.run(['--target-org', testOrg.username, '--server-url', url, '--server-token', 's3cret-token', ...more]);
-  const failure = (p: Promise<unknown>): Promise<CommandError> =>
-    p.then(
-      () => expect.fail('should have thrown'),
-      (err: unknown) => err as CommandError,
-    );
 
   it('reads the runs from the sync server with its token and maps its counts', async () => {
     const result = (await run('--limit', '3')) as Awaited<ReturnType<RecoStatus['run']>>;
@@ -91,7 +85,7 @@ describe('sf reco status --server-url (unit)', () => {
 
   it('reports a refused token with the server answer and what to check, without echoing the token', async () => {
     answer = { status: 401, body: { error: { code: 'unauthorized', message: 'missing or invalid bearer token' } } };
-    const e = await failure(run());
+    const e = await failureOf(run());
     expect(e.name).to.equal('ServerRefusedError');
     expect(e.message).to.include('401').and.include('invalid bearer token');
     expect(e.message).to.not.include('s3cret-token');
@@ -103,14 +97,14 @@ describe('sf reco status --server-url (unit)', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const e = await failure(RecoStatus.run(['--target-org', testOrg.username, '--server-url', `http://127.0.0.1:${port}`, '--server-token', 't']));
+    const e = await failureOf(RecoStatus.run(['--target-org', testOrg.username, '--server-url', `http://127.0.0.1:${port}`, '--server-token', 't']));
     expect(e.name).to.equal('ServerUnreachableError');
     expect(e.message).to.include(`127.0.0.1:${port}`);
     expect(e.actions?.join('\n')).to.include('running');
   });
 
   it('refuses --server-url without --server-token', async () => {
-    const e = await failure(RecoStatus.run(['--target-org', testOrg.username, '--server-url', url]));
+    const e = await failureOf(RecoStatus.run(['--target-org', testOrg.username, '--server-url', url]));
     expect(e.message).to.include('--server-token');
     expect(e.exitCode).to.equal(2);
     expect(seen).to.have.length(0);

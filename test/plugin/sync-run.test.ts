@@ -1,16 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { MockTestOrgData, TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import { MultiStageOutput } from '@oclif/multi-stage-output';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import type { LocalOrg } from '@reco/local-org';
 import RecoSyncRun from '../../plugin/src/commands/reco/sync/run.js';
-import { retailSample } from '../support/retail-sample.js';
-import { forwardTo, orgError, urlOf } from './fake-org.js';
-
-type CommandError = Error & { actions?: string[]; exitCode?: number; data?: { status: string; recordsFailed: number } };
+import { failureOf, forwardTo, orgError, startSeededOrg, urlOf, type SeededOrg } from './fake-org.js';
 
 describe('sf reco sync run (unit)', function () {
   this.timeout(120_000);
@@ -18,6 +14,7 @@ describe('sf reco sync run (unit)', function () {
   const testOrg = new MockTestOrgData();
   // Connections made under TestContext report API 42.0, below what sObject Collections upserts need (46.0).
   const base = (): string[] => ['--target-org', testOrg.username, '--api-version', '64.0'];
+  let seeded: SeededOrg;
   let org: LocalOrg;
   let dataRoot: string;
   let ux: ReturnType<typeof stubSfCommandUx>;
@@ -31,13 +28,12 @@ describe('sf reco sync run (unit)', function () {
     org.store.db.prepare('SELECT * FROM Reco_Run__c WHERE External_Id__c = ?').get(runId) as Record<string, unknown>;
 
   before(async () => {
-    org = await startLocalOrg({ seed: { onlineRetail: await retailSample(40) } });
-    dataRoot = mkdtempSync(join(tmpdir(), 'reco-sync-unit-'));
+    seeded = await startSeededOrg(40);
+    ({ org, dataRoot } = seeded);
     process.env.RECO_DATA_DIR = dataRoot;
   });
   after(async () => {
-    await org?.close();
-    rmSync(dataRoot, { recursive: true, force: true });
+    await seeded?.close();
     if (savedDataDir === undefined) delete process.env.RECO_DATA_DIR;
     else process.env.RECO_DATA_DIR = savedDataDir;
   });
@@ -115,30 +111,21 @@ describe('sf reco sync run (unit)', function () {
       urlOf(request).includes('/sobjects/Reco_Run__c/')
         ? Promise.reject(orgError('NOT_FOUND', 'The requested resource does not exist'))
         : fwd(request);
-    try {
-      await RecoSyncRun.run([...base(), '--json']);
-      expect.fail('should have thrown');
-    } catch (err) {
-      const e = err as CommandError;
-      expect(e.name).to.equal('RunFailedError');
-      expect(e.message).to.include('The requested resource does not exist');
-      expect(e.exitCode).to.equal(1);
-      expect(e.data?.status).to.equal('Failed');
-      expect(e.actions?.join('\n')).to.include('sf reco org check');
-    }
+    const e = await failureOf(RecoSyncRun.run([...base(), '--json']));
+    expect(e.name).to.equal('RunFailedError');
+    expect(e.message).to.include('The requested resource does not exist');
+    expect(e.exitCode).to.equal(1);
+    expect(e.data?.status).to.equal('Failed');
+    expect(e.actions?.join('\n')).to.include('sf reco org check');
     expect(stages.error.calledOnce).to.equal(true);
   });
 
   it('rejects an unknown flag with a usage error', async () => {
     const fwd = forwardTo(org);
     $$.fakeConnectionRequest = fwd;
-    try {
-      await RecoSyncRun.run([...base(), '--fulll']);
-      expect.fail('should have thrown');
-    } catch (err) {
-      expect((err as Error).message).to.include('--fulll');
-      expect((err as CommandError).exitCode).to.equal(2);
-    }
+    const e = await failureOf(RecoSyncRun.run([...base(), '--fulll']));
+    expect(e.message).to.include('--fulll');
+    expect(e.exitCode).to.equal(2);
     expect(fwd.calls.filter((c) => c.includes('/sobjects/')), 'no run is started').to.deep.equal([]);
   });
 });
