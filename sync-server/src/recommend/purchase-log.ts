@@ -77,14 +77,16 @@ export type UserItems = {
   userRevenue: Float64Array;
 };
 
-/** Line indices ordered by key (stable), one counting pass: O(n + range). */
-function countingOrder(order: Int32Array, key: Int32Array, offset: number, range: number): Int32Array {
+/** Stable counting pass: writes the lines of `from` (identity when null) into `to`, ordered by key. O(n + range). */
+function countingPass(from: Int32Array | null, to: Int32Array, key: Int32Array, offset: number, range: number): void {
+  const n = to.length;
   const count = new Int32Array(range + 1);
-  for (let t = 0; t < order.length; t++) count[key[order[t]] - offset + 1]++;
+  for (let t = 0; t < n; t++) count[key[from ? from[t] : t] - offset + 1]++;
   for (let v = 0; v < range; v++) count[v + 1] += count[v];
-  const out = new Int32Array(order.length);
-  for (let t = 0; t < order.length; t++) out[count[key[order[t]] - offset]++] = order[t];
-  return out;
+  for (let t = 0; t < n; t++) {
+    const k = from ? from[t] : t;
+    to[count[key[k] - offset]++] = k;
+  }
 }
 
 export function buildUserItems(log: PurchaseLog): UserItems {
@@ -92,6 +94,7 @@ export function buildUserItems(log: PurchaseLog): UserItems {
   const n = log.user.length;
   // Lines ordered by (user, item, day) with three stable counting passes (least significant key first): linear in
   // the lines, so a 10M-line org costs ten times a 1M-line one. Ties keep the log's order, so sums are reproducible.
+  // Two order buffers and exactly sized outputs: on a big org every large array is also a garbage-collector trigger.
   let minDay = 0;
   let maxDay = -1;
   for (let k = 0; k < n; k++) {
@@ -100,28 +103,37 @@ export function buildUserItems(log: PurchaseLog): UserItems {
     else if (d < minDay) minDay = d;
     else if (d > maxDay) maxDay = d;
   }
-  let order: Int32Array = new Int32Array(n);
-  for (let k = 0; k < n; k++) order[k] = k;
-  order = countingOrder(order, log.day, minDay, maxDay - minDay + 1);
-  order = countingOrder(order, log.item, 0, nItems);
-  order = countingOrder(order, log.user, 0, nUsers);
+  const order = new Int32Array(n);
+  const spare = new Int32Array(n);
+  countingPass(null, order, log.day, minDay, maxDay - minDay + 1);
+  countingPass(order, spare, log.item, 0, nItems);
+  countingPass(spare, order, log.user, 0, nUsers);
 
+  // Sizes first: one entry per (user, item) run, one day per distinct (user, item, day).
+  let ne = 0;
+  let nd = 0;
+  for (let t = 0; t < n; t++) {
+    const k = order[t];
+    const p = t > 0 ? order[t - 1] : -1;
+    const sameEntry = p >= 0 && log.user[p] === log.user[k] && log.item[p] === log.item[k];
+    if (!sameEntry) ne++;
+    if (!sameEntry || log.day[p] !== log.day[k]) nd++;
+  }
   const ptr = new Int32Array(nUsers + 1);
-  // Upper bounds (one entry and one day per line), trimmed at the end.
-  const items = new Int32Array(n);
-  const orders = new Int32Array(n);
-  const firstDay = new Int32Array(n);
-  const lastDay = new Int32Array(n);
-  const revenue = new Float64Array(n);
-  const dayPtr = new Int32Array(n + 1);
-  const days = new Int32Array(n);
+  const items = new Int32Array(ne);
+  const orders = new Int32Array(ne);
+  const firstDay = new Int32Array(ne);
+  const lastDay = new Int32Array(ne);
+  const revenue = new Float64Array(ne);
+  const dayPtr = new Int32Array(ne + 1);
+  const days = new Int32Array(nd);
   const userOrders = new Int32Array(nUsers);
   const userLastDay = new Int32Array(nUsers).fill(-1);
   const userFirstDay = new Int32Array(nUsers).fill(-1);
   const userRevenue = new Float64Array(nUsers);
   const dayStamp = new Int32Array(Math.max(0, maxDay - minDay + 1)); // u + 1 when account u ordered that day
-  let ne = 0;
-  let nd = 0;
+  ne = 0;
+  nd = 0;
   let k = 0;
   for (let u = 0; u < nUsers; u++) {
     const end = k + (n === 0 ? 0 : countUser(log.user, order, k, u));
@@ -165,13 +177,13 @@ export function buildUserItems(log: PurchaseLog): UserItems {
     nUsers,
     nItems,
     ptr,
-    items: items.slice(0, ne),
-    orders: orders.slice(0, ne),
-    firstDay: firstDay.slice(0, ne),
-    lastDay: lastDay.slice(0, ne),
-    revenue: revenue.slice(0, ne),
-    dayPtr: dayPtr.slice(0, ne + 1),
-    days: days.slice(0, nd),
+    items,
+    orders,
+    firstDay,
+    lastDay,
+    revenue,
+    dayPtr,
+    days,
     userOrders,
     userLastDay,
     userFirstDay,
