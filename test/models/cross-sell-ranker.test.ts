@@ -148,6 +148,24 @@ describe('models: cross-sell ranker', () => {
     expect(a.params.cross.ranker, a.ranker?.reason).to.not.equal(null);
   });
 
+  it('stored settings reproduce the lists; a ranker stored with other features falls back to the first stage', () => {
+    const asOf = addMonths(shop.lastDay, -3);
+    const text = buildTextIndex(shop.descriptions);
+    const tuned = tuneReco(shop.log, asOf, { text, maxUsers: 300, passes: 1, similarity: false });
+    const ui = buildUserItems(sliceLog(shop.log, -Infinity, asOf));
+    const lists = (params: typeof tuned.params): string => {
+      const fit = fitReco(ui, asOf, params, undefined, undefined, text);
+      return JSON.stringify(Array.from({ length: 60 }, (_, u) => fit.cross.recommend(u, 10, -1)));
+    };
+    const stored = JSON.parse(JSON.stringify(tuned.params)) as typeof tuned.params;
+    expect(lists(stored)).to.equal(lists(tuned.params));
+    const firstStage = lists({ ...tuned.params, cross: { ...tuned.params.cross, ranker: null } });
+    expect(lists(tuned.params)).to.not.equal(firstStage);
+    const old = structuredClone(tuned.params);
+    old.cross.ranker = { ...old.cross.ranker!, features: old.cross.ranker!.features.slice(1), weights: old.cross.ranker!.weights.slice(1) };
+    expect(lists(old)).to.equal(firstStage);
+  });
+
   it('beats popularity and the first stage on a seeded shop with launches, on two splits', function () {
     this.timeout(60_000);
     for (const data of [shop, endBefore(shop, dayToIso(addMonths(shop.lastDay, -2)))]) {

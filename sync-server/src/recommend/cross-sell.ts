@@ -7,7 +7,7 @@ import type { ItemNeighbours } from './item-similarity.js';
 import type { Popularity } from './popularity.js';
 import type { UserItems } from './purchase-log.js';
 import { ProfileSimilarity, type TextIndex } from './text-similarity.js';
-import { N_FEATURES, calibrated, type CandidateList, type RerankModel } from './rerank.js';
+import { N_FEATURES, calibrated, compatibleRanker, type CandidateList, type RerankModel } from './rerank.js';
 
 export type CrossSellParams = { tau: number; popWeight: number; logProfile?: boolean; ranker?: RerankModel | null };
 
@@ -62,7 +62,7 @@ export class CrossSellScorer {
     let maxBreadth = 0;
     for (let u = 0; u < ui.nUsers; u++) maxBreadth = Math.max(maxBreadth, ui.ptr[u + 1] - ui.ptr[u]);
     this.entryW = new Float64Array(maxBreadth);
-    const m = params.ranker;
+    const m = compatibleRanker(params.ranker) ? params.ranker : null;
     this.coef = m ? Float64Array.from(m.weights, (w, k) => w / m.scale[k]) : null;
     this.bias = m ? -m.weights.reduce((b, w, k) => b + (w * m.mean[k]) / m.scale[k], 0) : 0;
   }
@@ -73,7 +73,7 @@ export class CrossSellScorer {
   }
 
   public get ranked(): boolean {
-    return !!this.params.ranker && !!this.signals;
+    return this.coef !== null && !!this.signals;
   }
 
   /** Profile weight of one bought product: decayed count of the days it was ordered. */

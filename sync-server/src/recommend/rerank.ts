@@ -40,6 +40,17 @@ export type RerankModel = {
 /** One account's candidates: n rows of N_FEATURES values, and which were adopted (training only). */
 export type CandidateList = { items: Int32Array; x: Float64Array; n: number; labels?: Uint8Array };
 
+/**
+ * A stored model is usable only if it was learned on exactly these features (settings stored by an older
+ * version are reused between runs) and holds finite numbers; otherwise the first stage ranks alone.
+ */
+export function compatibleRanker(m: RerankModel | null | undefined): m is RerankModel {
+  if (!m || !Array.isArray(m.features) || m.features.length !== N_FEATURES) return false;
+  if (m.features.some((f, k) => f !== RERANK_FEATURES[k])) return false;
+  const numbers = [...m.mean, ...m.scale, ...m.weights, ...m.calibration];
+  return numbers.length === 3 * N_FEATURES + 2 && numbers.every((v) => typeof v === 'number' && Number.isFinite(v)) && m.scale.every((v) => v > 0);
+}
+
 export function linearScore(m: RerankModel, x: Float64Array, row: number): number {
   let s = 0;
   const o = row * N_FEATURES;
