@@ -3,8 +3,8 @@ import { MockTestOrgData, TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx, stubSpinner } from '@salesforce/sf-plugins-core';
 import RecoOrgCheck from '../../plugin/src/commands/reco/org/check.js';
 import { SOURCE_OBJECTS } from '../../sync-server/src/extract/objects.js';
+import { RECO_OBJECTS } from '../../sync-server/src/writeback/reco-objects.js';
 import { envelope, orgError, soqlOf, urlOf } from './fake-org.js';
-
 
 const describeOf = (name: string, fields: string[]): object => ({
   name,
@@ -18,9 +18,11 @@ describe('sf reco org check (unit)', () => {
   const $$ = new TestContext();
   const testOrg = new MockTestOrgData();
 
+  let ux: ReturnType<typeof stubSfCommandUx>;
+
   beforeEach(async () => {
     await $$.stubAuths(testOrg);
-    stubSfCommandUx($$.SANDBOX);
+    ux = stubSfCommandUx($$.SANDBOX);
     stubSpinner($$.SANDBOX);
   });
   afterEach(() => $$.restore());
@@ -62,5 +64,48 @@ describe('sf reco org check (unit)', () => {
       expect(e.data?.warnings.some((w) => w.object === 'Task, Event')).to.equal(true);
       expect(e.actions?.join('\n')).to.include('sf project deploy start').and.include('segmentation needs more history');
     }
+  });
+
+  it('passes a deployed org with enough history, and shows permission sets and readiness', async () => {
+    // every field Reco reads or writes, as a deployed org describes it
+    const fields = new Map<string, string[]>();
+    for (const o of SOURCE_OBJECTS) fields.set(o.name, [...o.fields]);
+    for (const o of RECO_OBJECTS) fields.set(o.name, [...(fields.get(o.name) ?? []), o.externalId, ...o.fields, ...(o.createOnly ?? [])]);
+    const rows = (n: number): object[] => Array.from({ length: n }, (_, i) => ({ expr0: i }));
+    $$.fakeConnectionRequest = (request: unknown) => {
+      const described = /\/sobjects\/([A-Za-z0-9_]+)\/describe/.exec(urlOf(request))?.[1];
+      if (described) return Promise.resolve(describeOf(described, fields.get(described) ?? []) as never);
+      const soql = soqlOf(request);
+      if (soql.includes('FROM PermissionSetAssignment')) return Promise.resolve(envelope([{ PermissionSet: { Name: 'Reco_Admin' } }]));
+      if (soql.includes('FROM PermissionSet')) return Promise.resolve(envelope(['Reco_Admin', 'Reco_Sales_Rep', 'Reco_Integration'].map((Name, i) => ({ Id: `0PS00000000000${i}AAA`, Name }))));
+      if (soql.includes('COUNT_DISTINCT(AccountId)')) return Promise.resolve(envelope([{ n: 400 }]));
+      if (soql.includes('COUNT_DISTINCT(Product2Id) n')) return Promise.resolve(envelope([{ n: 300 }]));
+      if (soql.includes('GROUP BY OpportunityId')) return Promise.resolve(envelope(rows(150)));
+      if (soql.includes('GROUP BY AccountId')) return Promise.resolve(envelope(rows(60)));
+      if (soql.includes('MIN(CloseDate)')) return Promise.resolve(envelope([{ firstClose: '2025-01-01', lastClose: '2026-02-05' }]));
+      if (soql === 'SELECT COUNT() FROM Task') return Promise.resolve({ totalSize: 12, done: true, records: [] } as never);
+      return Promise.resolve(envelope([]));
+    };
+    const result = await RecoOrgCheck.run(['--target-org', testOrg.username]);
+
+    expect(result.ready).to.equal(true);
+    expect(result.problems).to.deep.equal([]);
+    expect(result.activities).to.deep.equal({ tasks: 12, events: 0 });
+    expect(result.permissionSets).to.deep.equal([
+      { name: 'Reco_Admin', present: true, assignedToYou: true },
+      { name: 'Reco_Sales_Rep', present: true, assignedToYou: false },
+      { name: 'Reco_Integration', present: true, assignedToYou: false },
+    ]);
+    expect(result.readiness.map((r) => [r.model, r.have, r.ready])).to.deep.equal([
+      ['segmentation', 400, true],
+      ['cross-sell', 150, true],
+      ['cross-sell', 300, true],
+      ['buy-again', 60, true],
+      ['churn', 400, true],
+      ['churn', 400, true],
+    ]);
+    const titles = ux.table.args.map((a: unknown[]) => (a[0] as { title: string }).title);
+    expect(titles).to.deep.equal(['Permission sets', 'Data readiness']);
+    expect(ux.logSuccess.firstCall.args[0]).to.include(testOrg.username);
   });
 });
