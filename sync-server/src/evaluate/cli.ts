@@ -7,7 +7,7 @@ import { dayToIso } from '../recommend/purchase-log.js';
 import { evaluate, type EvaluationReport } from './run-evaluation.js';
 import { evaluateInsights } from './insights-eval.js';
 
-const USAGE = 'usage: npm run evaluate -- (--csv PATH | --synthetic ACCOUNTS) [--end YYYY-MM-DD] [--json]';
+const USAGE = 'usage: npm run evaluate -- (--csv PATH | --synthetic ACCOUNTS) [--end YYYY-MM-DD] [--ease] [--json]';
 
 function table(r: EvaluationReport & { segments: unknown; churn: unknown }): string {
   const cols = ['precision@10', 'recall@10', 'ndcg@10', 'hitRate@10', 'coverage@10', 'users'] as const;
@@ -34,10 +34,10 @@ function table(r: EvaluationReport & { segments: unknown; churn: unknown }): str
 }
 
 async function main(): Promise<void> {
-  let values: { csv?: string; json?: boolean; end?: string; synthetic?: string };
+  let values: { csv?: string; json?: boolean; end?: string; synthetic?: string; ease?: boolean };
   try {
     ({ values } = parseArgs({
-      options: { csv: { type: 'string' }, json: { type: 'boolean' }, end: { type: 'string' }, synthetic: { type: 'string' } },
+      options: { csv: { type: 'string' }, json: { type: 'boolean' }, end: { type: 'string' }, synthetic: { type: 'string' }, ease: { type: 'boolean' } },
       strict: true,
     }));
   } catch (err) {
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     : retailDataFromDataset(syntheticDataset({ accounts, products: 2000, linesPerAccount: 10 }));
   const data = values.end ? endBefore(loaded, values.end) : loaded;
   const loadMs = Math.round(performance.now() - started);
-  const reco = evaluate(data);
+  const reco = evaluate(data, { withEase: values.ease });
   const insights = evaluateInsights(data);
   const out = { ...reco, ...insights, timings: { load: loadMs, ...reco.timings, ...insights.timings } };
   process.stdout.write(values.json ? `${JSON.stringify(out)}\n` : `${table(out)}\n`);

@@ -9,7 +9,7 @@ import { scoreBuyAgain } from '../recommend/buy-again.js';
 import { buildTextIndex } from '../recommend/text-similarity.js';
 import type { RankerReport } from '../recommend/ranker-training.js';
 import { report, type TopNReport } from './metrics.js';
-import { itemKnn, ownHistoryBuyAgain, popularityBuyAgain, popularityCrossSell, type Ranker } from './baselines.js';
+import { ease, itemKnn, ownHistoryBuyAgain, popularityBuyAgain, popularityCrossSell, type Ranker } from './baselines.js';
 import type { RetailData } from './protocol.js';
 
 export type ListReport = { reco: TopNReport; baselines: Record<string, TopNReport> };
@@ -39,7 +39,8 @@ function listsFor(users: Iterable<number>, rank: Ranker): Map<number, number[]> 
   return m;
 }
 
-export function evaluate(data: RetailData): EvaluationReport {
+/** withEase adds the EASE (lambda = 300) reference baseline: a dense inverse, slow on big catalogues. */
+export function evaluate(data: RetailData, opts: { withEase?: boolean } = {}): EvaluationReport {
   const t: Record<string, number> = {};
   const time = <T>(name: string, f: () => T): T => {
     const s = performance.now();
@@ -83,6 +84,10 @@ export function evaluate(data: RetailData): EvaluationReport {
       recoFirstStage: report(firstStageCross, truth.crossSell, catalogue),
     },
   };
+  if (opts.withEase) {
+    const rank = time('ease', () => ease(ui, 300));
+    cross.baselines.ease = time('easeCrossSell', () => report(listsFor(truth.crossSell.keys(), rank), truth.crossSell, catalogue));
+  }
   const buy: ListReport = {
     reco: report(recoBuy, truth.buyAgain, catalogue),
     baselines: {
