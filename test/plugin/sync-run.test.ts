@@ -120,6 +120,26 @@ describe('sf reco sync run (unit)', function () {
     expect(stages.error.calledOnce).to.equal(true);
   });
 
+  it('stops as Aborted when the org has used its share of the daily API limit, and the next run resumes it', async () => {
+    const dataDir = mkdtempSync(join(dataRoot, 'aborted-'));
+    const fwd = forwardTo(org);
+    $$.fakeConnectionRequest = (request: unknown) =>
+      urlOf(request).endsWith('/limits')
+        ? Promise.resolve({ DailyApiRequests: { Max: 15_000, Remaining: 5_000 } } as never)
+        : fwd(request);
+    const e = await failureOf(RecoSyncRun.run([...base(), '--data-dir', dataDir]));
+    expect(e.name).to.equal('RunAbortedError');
+    expect(e.message).to.include('10000 of its 15000 daily API requests');
+    expect(e.exitCode).to.equal(1);
+    expect(e.data).to.include({ status: 'Aborted', recordsRead: 0 });
+    expect(e.actions?.join('\n')).to.include('resumes');
+    expect(stages.stop.calledOnceWithExactly('aborted')).to.equal(true);
+
+    $$.fakeConnectionRequest = forwardTo(org);
+    const next = await RecoSyncRun.run([...base(), '--data-dir', dataDir, '--json']);
+    expect(next).to.include({ runId: e.data?.runId, resumed: true, status: 'Succeeded' });
+  });
+
   it('rejects an unknown flag with a usage error', async () => {
     const fwd = forwardTo(org);
     $$.fakeConnectionRequest = fwd;
