@@ -76,8 +76,8 @@ function rankEntries(ui: UserItems, u: number, k: number, score: (e: number) => 
 
 /**
  * EASE (Steck 2019): item-item weights B = I - P diag(1/diag P), P = (X^T X + lambda I)^-1, over products with
- * a buyer; cross-sell ranks by x_u B. The dense inverse is O(items^3) (about half a minute for Online Retail's
- * 3,431 products in plain JS), so it is an opt-in reference baseline, not a production model.
+ * a buyer; cross-sell ranks by x_u B. The dense inverse is O(items^3) (one to two minutes for Online Retail's
+ * 3,431 products in plain JS on 2 cores), so it is an opt-in reference baseline, not a production model.
  */
 export function ease(ui: UserItems, lambda = 300): Ranker {
   const ix = new Int32Array(ui.nItems).fill(-1);
