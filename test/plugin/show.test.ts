@@ -77,6 +77,14 @@ describe('sf reco recommend show / segments list / status (unit)', () => {
     expect(e.actions?.join('\n')).to.include('sf org login');
   });
 
+  it('says when no segments have been computed yet, instead of an empty table', async () => {
+    $$.fakeConnectionRequest = () => Promise.resolve(envelope([]));
+    const result = await RecoSegmentsList.run(['--target-org', testOrg.username]);
+    expect(result.segments).to.deep.equal([]);
+    expect(ux.table.called).to.equal(false);
+    expect(ux.log.firstCall.args[0]).to.include('sf reco sync run');
+  });
+
   it('lists segments largest first and runs newest first', async () => {
     $$.fakeConnectionRequest = (request) => {
       const soql = soqlOf(request);

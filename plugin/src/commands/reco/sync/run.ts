@@ -96,13 +96,13 @@ export default class RecoSyncRun extends RecoCommand<RecoSyncRunResult> {
     this.table({
       title: messages.getMessage('title.Summary'),
       data: [
-        { Measure: 'Run', Value: result.runId },
-        { Measure: 'Status', Value: result.status + (result.resumed ? ' (resumed)' : '') },
-        { Measure: 'Records read', Value: result.recordsRead },
-        { Measure: 'Records written', Value: result.recordsWritten },
-        { Measure: 'Records failed', Value: result.recordsFailed },
-        { Measure: 'API calls', Value: result.apiCalls },
-        { Measure: 'Duration', Value: `${(result.durationMs / 1000).toFixed(1)} s` },
+        { Measure: messages.getMessage('measure.Run'), Value: result.runId },
+        { Measure: messages.getMessage('measure.Status'), Value: result.resumed ? messages.getMessage('measure.Resumed', [result.status]) : result.status },
+        { Measure: messages.getMessage('label.Read'), Value: result.recordsRead },
+        { Measure: messages.getMessage('label.Written'), Value: result.recordsWritten },
+        { Measure: messages.getMessage('measure.Failed'), Value: result.recordsFailed },
+        { Measure: messages.getMessage('measure.ApiCalls'), Value: result.apiCalls },
+        { Measure: messages.getMessage('measure.Duration'), Value: messages.getMessage('measure.Seconds', [(result.durationMs / 1000).toFixed(1)]) },
       ],
     });
     const codes = Object.entries(result.failuresByCode);
