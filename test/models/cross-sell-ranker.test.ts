@@ -10,6 +10,8 @@ import { N_FEATURES, linearScore, trainRanker, type CandidateList } from '../../
 import { buildTextIndex, ProfileSimilarity } from '../../sync-server/src/recommend/text-similarity.js';
 import { fitReco, DEFAULT_PARAMS } from '../../sync-server/src/recommend/fit.js';
 import { buildUserItems } from '../../sync-server/src/recommend/purchase-log.js';
+import { retailDataset } from '../../sync-server/src/models/retail-dataset.js';
+import { runModels } from '../../sync-server/src/models/run-models.js';
 
 /**
  * A seeded shop with taste clusters and a steady stream of launches: each family launches a product every
@@ -164,6 +166,31 @@ describe('models: cross-sell ranker', () => {
     const old = structuredClone(tuned.params);
     old.cross.ranker = { ...old.cross.ranker!, features: old.cross.ranker!.features.slice(1), weights: old.cross.ranker!.weights.slice(1) };
     expect(lists(old)).to.equal(firstStage);
+  });
+
+  it('re-ranked lists keep truthful co-purchase evidence and probability scores', function () {
+    this.timeout(30_000);
+    const ds = retailDataset(shop);
+    const out = runModels(ds, { tune: 'fast' });
+    const tuning = (out.metrics as { tuning?: { params?: { cross?: { ranker?: unknown } } } }).tuning;
+    expect(tuning?.params?.cross?.ranker).to.be.an('object').with.property('weights');
+    const buyers = new Map<string, Set<string>>();
+    for (const l of ds.lines) buyers.set(l.productId, (buyers.get(l.productId) ?? new Set()).add(l.accountId));
+    const byName = new Map(ds.products.map((p) => [p.name, p.id]));
+    const cross = out.recommendations.filter((r) => r.kind === 'Cross-sell');
+    let checked = 0;
+    for (const r of cross) {
+      expect(r.score).to.be.within(0, 1);
+      expect(buyers.get(r.productId)?.has(r.accountId) ?? false).to.equal(false); // never bought
+      const ev = r.evidence as { kind: string; anchor?: string; accountsBuyingBoth?: number; accountsBuyingAnchor?: number };
+      if (ev.kind !== 'co-purchase') continue;
+      const anchorBuyers = buyers.get(byName.get(ev.anchor!)!)!;
+      expect(anchorBuyers.has(r.accountId)).to.equal(true);
+      expect(ev.accountsBuyingAnchor).to.equal(anchorBuyers.size);
+      expect(ev.accountsBuyingBoth).to.equal([...anchorBuyers].filter((a) => buyers.get(r.productId)?.has(a)).length);
+      checked++;
+    }
+    expect(checked).to.be.greaterThan(cross.length / 2);
   });
 
   it('beats popularity and the first stage on a seeded shop with launches, on two splits', function () {
