@@ -156,6 +156,16 @@ describe('local-org HTTP: authentication, versions and limits (jsforce)', () => 
     expect(bogus.status).to.equal(400);
   });
 
+  it('serves a connection whose stored instance URL ends in "/" (requests arrive as //services/...)', async () => {
+    const conn = oauthConn();
+    await conn.login(org.credentials.username, PASSWORD);
+    const slashed = new Connection({ instanceUrl: `${org.url}/`, accessToken: conn.accessToken as string, version: '62.0' });
+    const res = await slashed.query<{ Id: string }>('SELECT Id FROM Organization');
+    expect(res.records[0].Id).to.equal(org.store.identity.organizationId);
+    const raw = await fetch(`${org.url}//services/data/v62.0/limits`, { headers: { authorization: `Bearer ${conn.accessToken}` } });
+    expect(raw.status).to.equal(200);
+  });
+
   it('lists versions without auth, resolves the version root and 404s unknown versions', async () => {
     const res = await fetch(`${org.url}/services/data`);
     const versions = (await res.json()) as { label: string; url: string; version: string }[];

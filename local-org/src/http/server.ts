@@ -20,6 +20,13 @@ export function createServer(parts: ServerParts): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Stored instance URLs sometimes end in "/" (forcedotcom/cli#361; `sf org login access-token` keeps what was
+  // typed) and clients append absolute paths, so requests arrive as `//services/...`; sf keeps working against
+  // such orgs, so the path is read as if the slashes were one.
+  app.use((req, _res, next) => {
+    if (req.url.startsWith('//')) req.url = req.url.replace(/^\/{2,}/, '/');
+    next();
+  });
   if (process.env.LOCAL_ORG_DEBUG) {
     // Method, path (never the query string: the identity URL carries oauth_token there), status, time.
     app.use((req, res, next) => {
