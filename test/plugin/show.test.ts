@@ -90,14 +90,22 @@ describe('sf reco recommend show / segments list / status (unit)', () => {
       const soql = soqlOf(request);
       queries.push(soql);
       if (soql.includes('FROM Customer_Segment__c')) {
-        return Promise.resolve(envelope([{ Name: 'Champions', Key__c: 'champions', Account_Count__c: 412, Description__c: 'ordered 9 times in 90 days' }]));
+        const rows = [
+          { Name: 'Champions', Key__c: 'champions', Account_Count__c: 412, Description__c: 'ordered 9 times in 90 days', Active__c: true },
+          { Name: 'Hibernating', Key__c: 'hibernating', Account_Count__c: 0, Description__c: 'ordered once, 300 days ago', Active__c: false },
+        ];
+        return Promise.resolve(envelope(soql.includes('WHERE Active__c = true') ? rows.filter((r) => r.Active__c) : rows));
       }
       return Promise.resolve(
         envelope([{ Name: 'RUN-000002', Kind__c: 'Incremental', Status__c: 'Partial', Started_At__c: '2026-11-23T10:00:00.000+0000', Finished_At__c: null, Records_Read__c: 10, Records_Written__c: 8, Records_Failed__c: 2, Api_Calls__c: 5, Error__c: null }]),
       );
     };
     const seg = await RecoSegmentsList.run(['--target-org', testOrg.username]);
-    expect(seg.segments).to.deep.equal([{ key: 'champions', name: 'Champions', accounts: 412, description: 'ordered 9 times in 90 days' }]);
+    expect(seg.segments).to.deep.equal([{ key: 'champions', name: 'Champions', accounts: 412, description: 'ordered 9 times in 90 days', active: true }]);
+    const all = await RecoSegmentsList.run(['--target-org', testOrg.username, '--include-retired']);
+    expect(all.segments.map((s) => [s.key, s.active])).to.deep.equal([['champions', true], ['hibernating', false]]);
+    const table = ux.table.lastCall.args[0] as { data: Array<Record<string, unknown>> };
+    expect(table.data[1]).to.include({ Segment: 'Hibernating', Status: 'Retired' });
     const status = await RecoStatus.run(['--target-org', testOrg.username, '--limit', '5']);
     expect(status.source).to.equal('org');
     expect(status.runs[0]).to.include({ name: 'RUN-000002', status: 'Partial', recordsFailed: 2 });
