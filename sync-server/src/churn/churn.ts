@@ -3,7 +3,7 @@
 // evaluated on the latest fully observed snapshot against the recency-only rule (temporal split).
 import { Matrix } from 'ml-matrix';
 import LogisticRegression from 'ml-logistic-regression';
-import { purchaseFeatures, type PurchaseFeatures } from '../features/features.js';
+import { featureBuffers, purchaseFeatures, type FeatureBuffers, type PurchaseFeatures } from '../features/features.js';
 import type { OrderTable } from '../features/orders.js';
 import { strideSample } from '../segments/kmeans-select.js';
 import { auc } from './auc.js';
@@ -35,9 +35,15 @@ function row(f: PurchaseFeatures, u: number): number[] {
  * Rows for one snapshot: accounts with an order before T; label 1 when none in [T, T + 90). At most maxRows
  * accounts (every (n / maxRows)-th), so a million-account org costs what a 20k one does.
  */
-function snapshot(orders: OrderTable, nUsers: number, t: number, maxRows: number): { x: number[][]; y: number[]; recency: number[] } {
-  const before = purchaseFeatures(orders, nUsers, t);
-  const after = ordersBefore(orders, nUsers, t + HORIZON);
+function snapshot(
+  orders: OrderTable,
+  nUsers: number,
+  t: number,
+  maxRows: number,
+  buffers: { features: FeatureBuffers; after: Float64Array },
+): { x: number[][]; y: number[]; recency: number[] } {
+  const before = purchaseFeatures(orders, nUsers, t, buffers.features);
+  const after = ordersBefore(orders, t + HORIZON, buffers.after);
   let n = 0;
   for (let u = 0; u < nUsers; u++) if (!Number.isNaN(before.recencyDays[u])) n++;
   const stride = n > maxRows ? n / maxRows : 1;
@@ -55,8 +61,8 @@ function snapshot(orders: OrderTable, nUsers: number, t: number, maxRows: number
 }
 
 /** Orders per account before a day: all the outcome needs (purchaseFeatures would fill nine columns). */
-function ordersBefore(orders: OrderTable, nUsers: number, day: number): Float64Array {
-  const n = new Float64Array(nUsers);
+function ordersBefore(orders: OrderTable, day: number, into: Float64Array): Float64Array {
+  const n = into.fill(0);
   for (let o = 0; o < orders.user.length; o++) if (orders.user[o] >= 0 && orders.day[o] < day) n[orders.user[o]]++;
   return n;
 }
@@ -95,10 +101,13 @@ export function fitChurn(
   for (let o = 0; o < orders.day.length; o++) if (orders.user[o] >= 0 && orders.day[o] < minDay) minDay = orders.day[o];
   const maxRows = opts.maxRows ?? 2500;
   const snaps: ReturnType<typeof snapshot>[] = [];
+  // One set of feature arrays for every snapshot: rows are copied out before the next one overwrites them, and
+  // on a big org each fresh set of large arrays would cost a full garbage collection.
+  const buffers = { features: featureBuffers(nUsers), after: new Float64Array(nUsers) };
   for (let s = 1; s <= (opts.snapshots ?? 4); s++) {
     const t = asOfDay - HORIZON * s;
     if (t - 30 <= minDay) break; // need some history before the snapshot
-    snaps.push(snapshot(orders, nUsers, t, opts.maxSnapshotRows ?? 20_000));
+    snaps.push(snapshot(orders, nUsers, t, opts.maxSnapshotRows ?? 20_000, buffers));
   }
   const usable = (s: { y: number[] }): boolean => s.y.length > 0 && s.y.some((v) => v === 1) && s.y.some((v) => v === 0);
   const cap = <T>(a: T[]): T[] => strideSample(a, maxRows);

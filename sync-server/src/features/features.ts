@@ -14,21 +14,38 @@ export type PurchaseFeatures = {
   gapBeforeLastDays: Float64Array; // days between the last two order days (NaN when fewer than two)
 };
 
-export function purchaseFeatures(orders: OrderTable, nUsers: number, asOfDay: number): PurchaseFeatures {
-  const f: PurchaseFeatures = {
-    recencyDays: new Float64Array(nUsers).fill(NaN),
-    frequency: new Float64Array(nUsers),
-    monetary: new Float64Array(nUsers),
-    tenureDays: new Float64Array(nUsers).fill(NaN),
-    averageOrderValue: new Float64Array(nUsers).fill(NaN),
-    orders90: new Float64Array(nUsers),
-    revenue90: new Float64Array(nUsers),
-    orders365: new Float64Array(nUsers),
-    gapBeforeLastDays: new Float64Array(nUsers).fill(NaN),
+/** Arrays purchaseFeatures can fill again instead of allocating: repeated snapshots on a big org reuse one set. */
+export type FeatureBuffers = { features: PurchaseFeatures; last: Int32Array; second: Int32Array; first: Int32Array };
+
+export function featureBuffers(nUsers: number): FeatureBuffers {
+  const col = (): Float64Array => new Float64Array(nUsers);
+  return {
+    features: {
+      recencyDays: col(),
+      frequency: col(),
+      monetary: col(),
+      tenureDays: col(),
+      averageOrderValue: col(),
+      orders90: col(),
+      revenue90: col(),
+      orders365: col(),
+      gapBeforeLastDays: col(),
+    },
+    last: new Int32Array(nUsers),
+    second: new Int32Array(nUsers),
+    first: new Int32Array(nUsers),
   };
-  const last = new Int32Array(nUsers).fill(-1);
-  const second = new Int32Array(nUsers).fill(-1);
-  const first = new Int32Array(nUsers).fill(0x7fffffff);
+}
+
+/** With `into`, its arrays are overwritten and returned (valid until the next call with the same buffers). */
+export function purchaseFeatures(orders: OrderTable, nUsers: number, asOfDay: number, into?: FeatureBuffers): PurchaseFeatures {
+  const b = into ?? featureBuffers(nUsers);
+  const f = b.features;
+  for (const v of [f.recencyDays, f.tenureDays, f.averageOrderValue, f.gapBeforeLastDays]) v.fill(NaN);
+  for (const v of [f.frequency, f.monetary, f.orders90, f.revenue90, f.orders365]) v.fill(0);
+  const last = b.last.fill(-1);
+  const second = b.second.fill(-1);
+  const first = b.first.fill(0x7fffffff);
   for (let o = 0; o < orders.user.length; o++) {
     const u = orders.user[o];
     const d = orders.day[o];

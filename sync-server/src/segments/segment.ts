@@ -64,7 +64,13 @@ export function segmentAccounts(
   const members = Array.from(size, (n) => new Int32Array(n));
   const fill = new Int32Array(size.length);
   for (const u of users) members[of[u]][fill[of[u]]++] = u;
-  const column = (ms: Int32Array, v: Float64Array): Float64Array => Float64Array.from(ms, (u) => v[u]);
+  // One scratch column for every median (sorted in place), instead of a fresh array per segment and feature.
+  const scratch = new Float64Array(Math.max(...size));
+  const column = (ms: Int32Array, v: Float64Array): Float64Array => {
+    const c = scratch.subarray(0, ms.length);
+    for (let r = 0; r < ms.length; r++) c[r] = v[ms[r]];
+    return c;
+  };
   const profiles: Profile[] = members.map((ms) => ({
     recencyDays: median(column(ms, f.recencyDays)),
     frequency: median(column(ms, f.frequency)),
