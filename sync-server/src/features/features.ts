@@ -1,6 +1,7 @@
 // Per-account features as of a day, columnar (one typed array per feature) so a million accounts stay cheap.
 // Purchase features come from orders before asOf; pipeline and engagement from the CRM when present.
 import type { OrderTable } from './orders.js';
+import { allocateColumns } from '../models/columns.js';
 
 export type PurchaseFeatures = {
   recencyDays: Float64Array; // NaN when the account never ordered
@@ -18,23 +19,15 @@ export type PurchaseFeatures = {
 export type FeatureBuffers = { features: PurchaseFeatures; last: Int32Array; second: Int32Array; first: Int32Array };
 
 export function featureBuffers(nUsers: number): FeatureBuffers {
-  const col = (): Float64Array => new Float64Array(nUsers);
-  return {
-    features: {
-      recencyDays: col(),
-      frequency: col(),
-      monetary: col(),
-      tenureDays: col(),
-      averageOrderValue: col(),
-      orders90: col(),
-      revenue90: col(),
-      orders365: col(),
-      gapBeforeLastDays: col(),
-    },
-    last: new Int32Array(nUsers),
-    second: new Int32Array(nUsers),
-    first: new Int32Array(nUsers),
-  };
+  const f64 = { type: 'f64', length: nUsers } as const;
+  const i32 = { type: 'i32', length: nUsers } as const;
+  const c = allocateColumns({
+    recencyDays: f64, frequency: f64, monetary: f64, tenureDays: f64, averageOrderValue: f64,
+    orders90: f64, revenue90: f64, orders365: f64, gapBeforeLastDays: f64,
+    last: i32, second: i32, first: i32,
+  });
+  const { last, second, first, ...features } = c;
+  return { features, last, second, first };
 }
 
 /** With `into`, its arrays are overwritten and returned (valid until the next call with the same buffers). */

@@ -1,6 +1,7 @@
 // Turns a Dataset into dense indices and the purchase log the models read (won lines only).
 import type { Dataset } from '../domain/types.js';
 import { dayNumber, type PurchaseLog } from '../recommend/purchase-log.js';
+import { allocateColumns } from './columns.js';
 
 export type IndexedDataset = {
   asOfDay: number;
@@ -23,11 +24,13 @@ export function indexDataset(ds: Dataset): IndexedDataset {
   const log: PurchaseLog = {
     nUsers: ds.accounts.length,
     nItems: ds.products.length,
-    user: new Int32Array(n),
-    item: new Int32Array(n),
-    day: new Int32Array(n),
-    order: new Int32Array(n),
-    revenue: new Float64Array(n),
+    ...allocateColumns({
+      user: { type: 'i32', length: n },
+      item: { type: 'i32', length: n },
+      day: { type: 'i32', length: n },
+      order: { type: 'i32', length: n },
+      revenue: { type: 'f64', length: n },
+    }),
   };
   const openLines: { user: number; item: number }[] = [];
   let k = 0;

@@ -1,6 +1,7 @@
 // The one shape every model reads: won purchase lines as parallel typed arrays over dense account and product
 // indices. Both the org pipeline (Dataset) and the offline evaluator (CSV) build it, so the methods are
 // evaluated on exactly the code that runs in production.
+import { allocateColumns } from '../models/columns.js';
 
 export type PurchaseLog = {
   nUsers: number;
@@ -103,8 +104,7 @@ export function buildUserItems(log: PurchaseLog): UserItems {
     else if (d < minDay) minDay = d;
     else if (d > maxDay) maxDay = d;
   }
-  const order = new Int32Array(n);
-  const spare = new Int32Array(n);
+  const { order, spare } = allocateColumns({ order: { type: 'i32', length: n }, spare: { type: 'i32', length: n } });
   countingPass(null, order, log.day, minDay, maxDay - minDay + 1);
   countingPass(order, spare, log.item, 0, nItems);
   countingPass(spare, order, log.user, 0, nUsers);
@@ -119,18 +119,22 @@ export function buildUserItems(log: PurchaseLog): UserItems {
     if (!sameEntry) ne++;
     if (!sameEntry || log.day[p] !== log.day[k]) nd++;
   }
-  const ptr = new Int32Array(nUsers + 1);
-  const items = new Int32Array(ne);
-  const orders = new Int32Array(ne);
-  const firstDay = new Int32Array(ne);
-  const lastDay = new Int32Array(ne);
-  const revenue = new Float64Array(ne);
-  const dayPtr = new Int32Array(ne + 1);
-  const days = new Int32Array(nd);
-  const userOrders = new Int32Array(nUsers);
-  const userLastDay = new Int32Array(nUsers).fill(-1);
-  const userFirstDay = new Int32Array(nUsers).fill(-1);
-  const userRevenue = new Float64Array(nUsers);
+  const { ptr, items, orders, firstDay, lastDay, revenue, dayPtr, days, userOrders, userLastDay, userFirstDay, userRevenue } = allocateColumns({
+    ptr: { type: 'i32', length: nUsers + 1 },
+    items: { type: 'i32', length: ne },
+    orders: { type: 'i32', length: ne },
+    firstDay: { type: 'i32', length: ne },
+    lastDay: { type: 'i32', length: ne },
+    revenue: { type: 'f64', length: ne },
+    dayPtr: { type: 'i32', length: ne + 1 },
+    days: { type: 'i32', length: nd },
+    userOrders: { type: 'i32', length: nUsers },
+    userLastDay: { type: 'i32', length: nUsers },
+    userFirstDay: { type: 'i32', length: nUsers },
+    userRevenue: { type: 'f64', length: nUsers },
+  });
+  userLastDay.fill(-1);
+  userFirstDay.fill(-1);
   const dayStamp = new Int32Array(Math.max(0, maxDay - minDay + 1)); // u + 1 when account u ordered that day
   ne = 0;
   nd = 0;

@@ -1,0 +1,24 @@
+// Several typed columns carved from one ArrayBuffer. On a big org every large allocation counts as external
+// memory, and V8 starts a full garbage collection each time that grows by ~64 MB: over a 10M-object input, a
+// 2-6 s pause. One buffer per group of columns allocated together costs one such collection instead of one
+// per column.
+
+export type ColumnSpec = Record<string, { type: 'f64' | 'i32'; length: number }>;
+export type Columns<S extends ColumnSpec> = { [K in keyof S]: S[K]['type'] extends 'f64' ? Float64Array : Int32Array };
+
+export function allocateColumns<S extends ColumnSpec>(spec: S): Columns<S> {
+  const keys = Object.keys(spec);
+  // 8-byte columns first, so every view starts aligned.
+  const ordered = [...keys.filter((k) => spec[k].type === 'f64'), ...keys.filter((k) => spec[k].type === 'i32')];
+  let bytes = 0;
+  for (const k of ordered) bytes += spec[k].length * (spec[k].type === 'f64' ? 8 : 4);
+  const buf = new ArrayBuffer(bytes);
+  const out: Record<string, Float64Array | Int32Array> = {};
+  let offset = 0;
+  for (const k of ordered) {
+    const { type, length } = spec[k];
+    out[k] = type === 'f64' ? new Float64Array(buf, offset, length) : new Int32Array(buf, offset, length);
+    offset += length * (type === 'f64' ? 8 : 4);
+  }
+  return out as Columns<S>;
+}
