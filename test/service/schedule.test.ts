@@ -32,4 +32,20 @@ describe('run schedule', () => {
     await new Promise((resolve) => setTimeout(resolve, 1200));
     expect(store.runs.length, 'no tick after close').to.equal(after);
   });
+
+  it('logs a tick missed while the event loop was busy as a structured line', async () => {
+    const store = new MemoryStore();
+    const service = await startTestService({ store, pipeline: fakePipeline(store, 1), schedule: { enabled: true, incremental: '* * * * * *', full: '0 0 1 1 *' } });
+    try {
+      await waitFor(() => store.runs.length >= 1, 4000, 'a first scheduled run');
+      const until = Date.now() + 2500;
+      while (Date.now() < until) { /* hold the event loop past two ticks, as a long model step does */ }
+      await waitFor(() => service.lines.some((l) => String(l.msg).startsWith('scheduled run missed')), 4000, 'a missed-tick line');
+      const missed = service.lines.find((l) => String(l.msg).startsWith('scheduled run missed'));
+      expect(missed).to.include({ kind: 'Incremental', level: 'warn' });
+      expect(Date.parse(String(missed?.scheduledFor))).to.be.a('number').and.not.NaN;
+    } finally {
+      await service.close();
+    }
+  });
 });

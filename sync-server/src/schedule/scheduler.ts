@@ -13,13 +13,19 @@ export function startSchedules(coordinator: RunCoordinator, settings: ScheduleSe
   const tasks: ScheduledTask[] = (['Incremental', 'Full'] as const).map((kind: RunKind) => {
     const expression = kind === 'Full' ? settings.full : settings.incremental;
     logger.info({ kind, expression, timezone: settings.timezone }, 'schedule registered');
-    return cron.schedule(expression, () => {
+    const task = cron.schedule(expression, () => {
       try {
         coordinator.trigger(kind, 'schedule');
       } catch (error) {
         if (!(error instanceof RunInProgressError || error instanceof ShuttingDownError)) throw error;
       }
     }, { name: `reco-${kind.toLowerCase()}`, timezone: settings.timezone });
+    // A tick is missed when a run's model step holds the event loop past it. node-cron would print its own
+    // unstructured warning; listening replaces it with a log line that says which schedule and when.
+    task.on('execution:missed', (context) => {
+      logger.warn({ kind, scheduledFor: context.date.toISOString() }, 'scheduled run missed: the process was busy at its time; the next tick runs as usual');
+    });
+    return task;
   });
   return {
     async stop() {
