@@ -56,5 +56,7 @@ export function money(v: number, symbol: string): string {
 }
 
 export function describeSegment(p: Profile, symbol: string): string {
-  return `ordered ${Math.round(p.orders365)} times in 365 days, average ${money(p.averageOrderValue, symbol)}, last order ${Math.round(p.recencyDays)} days ago`;
+  const orders = Math.round(p.orders365);
+  const times = orders === 1 ? 'once' : orders === 2 ? 'twice' : `${orders} times`;
+  return `ordered ${times} in 365 days, average ${money(p.averageOrderValue, symbol)}, last order ${Math.round(p.recencyDays)} days ago`;
 }
