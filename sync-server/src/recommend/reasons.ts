@@ -20,8 +20,9 @@ export function crossSellReason(
   }
   const where = popular.segment ? `${popular.segment} accounts` : 'accounts like this one';
   return {
-    reason: cut(`popular with ${where}: bought by ${popular.buyers} accounts recently`),
-    evidence: { kind: 'popularity', segment: popular.segment, buyers: popular.buyers },
+    // The count is every account that ever bought the product: a figure a rep can check with a report.
+    reason: cut(`popular with ${where}: bought by ${popular.buyers} ${popular.buyers === 1 ? 'account' : 'accounts'} so far`),
+    evidence: { kind: 'popularity', segment: popular.segment, buyers: popular.buyers, window: 'all time' },
     confidence: 'Low',
   };
 }
