@@ -119,19 +119,12 @@ export function buildUserItems(log: PurchaseLog): UserItems {
     if (!sameEntry) ne++;
     if (!sameEntry || log.day[p] !== log.day[k]) nd++;
   }
+  const entry = { type: 'i32', length: ne } as const;
+  const account = { type: 'i32', length: nUsers } as const;
   const { ptr, items, orders, firstDay, lastDay, revenue, dayPtr, days, userOrders, userLastDay, userFirstDay, userRevenue } = allocateColumns({
-    ptr: { type: 'i32', length: nUsers + 1 },
-    items: { type: 'i32', length: ne },
-    orders: { type: 'i32', length: ne },
-    firstDay: { type: 'i32', length: ne },
-    lastDay: { type: 'i32', length: ne },
-    revenue: { type: 'f64', length: ne },
-    dayPtr: { type: 'i32', length: ne + 1 },
-    days: { type: 'i32', length: nd },
-    userOrders: { type: 'i32', length: nUsers },
-    userLastDay: { type: 'i32', length: nUsers },
-    userFirstDay: { type: 'i32', length: nUsers },
-    userRevenue: { type: 'f64', length: nUsers },
+    items: entry, orders: entry, firstDay: entry, lastDay: entry, revenue: { type: 'f64', length: ne },
+    ptr: { type: 'i32', length: nUsers + 1 }, dayPtr: { type: 'i32', length: ne + 1 }, days: { type: 'i32', length: nd },
+    userOrders: account, userLastDay: account, userFirstDay: account, userRevenue: { type: 'f64', length: nUsers },
   });
   userLastDay.fill(-1);
   userFirstDay.fill(-1);
