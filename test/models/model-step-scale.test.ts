@@ -6,6 +6,10 @@ import { syntheticDataset } from '../../sync-server/src/models/synthetic.js';
 import { planTuning, storedTuning } from '../../sync-server/src/models/stored-params.js';
 import { sampleAccounts } from '../../sync-server/src/models/tune-sample.js';
 import { indexDataset } from '../../sync-server/src/models/dataset-index.js';
+import { buildUserItems } from '../../sync-server/src/recommend/purchase-log.js';
+import { orderTable } from '../../sync-server/src/features/orders.js';
+import { purchaseFeatures } from '../../sync-server/src/features/features.js';
+import { segmentAccounts } from '../../sync-server/src/segments/segment.js';
 import type { AccountInsight, ModelOutput, Recommendation } from '../../sync-server/src/domain/types.js';
 
 describe('models: model step at scale', function () {
@@ -76,5 +80,23 @@ describe('models: model step at scale', function () {
     const small = runModels(ds, { seed: 3, tuneSampleAccounts: 200 });
     const again = runModels(ds, { seed: 3, tuneSampleAccounts: 200 });
     expect(small.metrics.tuning).to.deep.equal(again.metrics.tuning);
+  });
+
+  it('selects k on a deterministic sample when there are more accounts than the sample, and assigns everyone', () => {
+    const big = syntheticDataset({ accounts: 7000, products: 500, linesPerAccount: 10, seed: 5 });
+    const { log, asOfDay } = indexDataset(big);
+    const ui = buildUserItems(log);
+    const breadth = Float64Array.from({ length: ui.nUsers }, (_, u) => ui.ptr[u + 1] - ui.ptr[u]);
+    const segment = (): ReturnType<typeof segmentAccounts> =>
+      segmentAccounts(purchaseFeatures(orderTable(log), ui.nUsers, asOfDay), breadth, ui.nUsers, { seed: 42, currencySymbol: '£' });
+    const a = segment();
+    const b = segment();
+    expect(Array.from(a.of)).to.deep.equal(Array.from(b.of));
+    expect(a.metrics).to.deep.equal(b.metrics);
+    expect(a.metrics.k).to.be.within(3, 8);
+    expect(Object.keys(a.metrics.silhouetteByK).length).to.equal(6);
+    // Every account with orders gets a segment, and the counts add up to all of them.
+    expect(a.of.every((g) => g >= 0)).to.equal(true);
+    expect(a.segments.reduce((n, s) => n + s.accountCount, 0)).to.equal(7000);
   });
 });
