@@ -8,10 +8,10 @@ import { addMonths } from '../../sync-server/src/recommend/calendar.js';
 import { dayToIso, sliceLog, type PurchaseLog } from '../../sync-server/src/recommend/purchase-log.js';
 import { N_FEATURES, linearScore, trainRanker, type CandidateList } from '../../sync-server/src/recommend/rerank.js';
 import { buildTextIndex, ProfileSimilarity } from '../../sync-server/src/recommend/text-similarity.js';
-import { fitReco, DEFAULT_PARAMS } from '../../sync-server/src/recommend/fit.js';
+import { fitReco, DEFAULT_PARAMS, type RecoParams } from '../../sync-server/src/recommend/fit.js';
 import { buildUserItems } from '../../sync-server/src/recommend/purchase-log.js';
 import { retailDataset } from '../../sync-server/src/models/retail-dataset.js';
-import { runModels } from '../../sync-server/src/models/run-models.js';
+import { explainRecommendation, runModels } from '../../sync-server/src/models/run-models.js';
 
 /**
  * A seeded shop with taste clusters and a steady stream of launches: each family launches a product every
@@ -191,6 +191,20 @@ describe('models: cross-sell ranker', () => {
       checked++;
     }
     expect(checked).to.be.greaterThan(cross.length / 2);
+  });
+
+  it('explain gives the ranker\'s parts: shares that add up to its score, and the probability shown as the score', function () {
+    this.timeout(60_000);
+    const ds = retailDataset(shop);
+    const out = runModels(ds, { tune: 'fast' });
+    const params = (out.metrics as { tuning: { params: RecoParams } }).tuning.params;
+    const rec = out.recommendations.find((r) => r.kind === 'Cross-sell' && (r.evidence as { kind: string }).kind === 'co-purchase')!;
+    const e = explainRecommendation(ds, rec.accountId, rec.productId, { tune: 'off', params });
+    expect(e.recommended?.rank).to.equal(rec.rank);
+    const shares = Object.entries(e.parts).filter(([k]) => k.startsWith('ranker.'));
+    expect(shares.map(([k]) => k)).to.deep.equal(params.cross.ranker!.features.map((f) => `ranker.${f}`));
+    expect(shares.reduce((sum, [, v]) => sum + v, 0)).to.be.closeTo(e.parts.rankerTotal, 1e-9);
+    expect(e.parts.score).to.be.closeTo(rec.score, 1e-4);
   });
 
   it('beats popularity and the first stage on a seeded shop with launches, on two splits', function () {

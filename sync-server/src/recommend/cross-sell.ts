@@ -260,6 +260,29 @@ export class CrossSellScorer {
     return n;
   }
 
+  /**
+   * Why the ranker scores product j as it does for account u: each feature's share of the linear score (its
+   * standardised value times its weight, so the shares add up to the score), and the calibrated probability.
+   * Null when no ranker is fitted or the first stage did not propose j (the ranker never saw it).
+   */
+  public rankerParts(u: number, group: number, j: number, allowed?: (item: number) => boolean): { parts: Record<string, number>; linear: number; probability: number } | null {
+    if (!this.ranked) return null;
+    const model = this.params.ranker!;
+    const { nt, maxCf } = this.neighbourhood(u);
+    const n = this.featureRows(u, group, nt, maxCf, allowed);
+    this.release(u, nt);
+    const r = this.candItems.subarray(0, n).indexOf(j);
+    if (r < 0) return null;
+    const parts: Record<string, number> = {};
+    let linear = 0;
+    model.features.forEach((name, k) => {
+      const share = (model.weights[k] * (this.candX[r * N_FEATURES + k] - model.mean[k])) / model.scale[k];
+      parts[name] = share;
+      linear += share;
+    });
+    return { parts, linear, probability: calibrated(model, linear) };
+  }
+
   private rerank(u: number, limit: number, group: number, allowed?: (item: number) => boolean): ScoredItem[] {
     const model = this.params.ranker!;
     const { nt, maxCf } = this.neighbourhood(u);
