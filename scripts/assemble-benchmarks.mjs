@@ -3,12 +3,12 @@
 // (docs/bench-*.md) so parallel work never edits the same file. This joins them in a fixed order.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-const sections = ['bench-models.md', 'bench-sync.md', 'bench-serve.md', 'bench-seed.md'];
+const sections = ['bench-models.md', 'bench-models-speed.md', 'bench-sync.md', 'bench-serve.md', 'bench-seed.md'];
 const head = `# Benchmarks
 
 Benchmarks print figures; they are not tests. Every figure below comes with the command that produced it,
 medians where runs repeat, and a baseline measured in the same run. Machines: 2 vCPU, 24 GiB, Node 24.21.
-Most figures were taken while other jobs kept the host at a load average of 12-15 on 2 cores; each section
+Many figures were taken while other jobs loaded the host (load averages up to 12-15 on 2 cores); each section
 says so where it matters, and CPU time is quoted beside wall time where contention distorts the latter.
 
 | command | section |
