@@ -153,7 +153,8 @@ describe('sync: pipeline end to end against a seeded local-org', function () {
       const env = { ...process.env, RECO_TEST_ORG: JSON.stringify(org.credentials), RECO_TEST_MIRROR: mirrorPath, RECO_TEST_KIND: 'Full' };
       const runChild = (killAt?: number): Promise<{ killed: boolean; lines: string[] }> =>
         new Promise((resolve, reject) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'pipeline-child.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+          const childEnv = killAt === undefined ? env : { ...env, RECO_TEST_HOLD_AT: String(killAt) };
+          const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'pipeline-child.ts')], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
           const lines: string[] = [];
           let killed = false;
           let buf = '';
