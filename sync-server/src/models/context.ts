@@ -15,6 +15,7 @@ import { productRule, type AccountBlocks, type RuleName } from '../recommend/bus
 import { fitChurn, type ChurnModel, type ChurnReport } from '../churn/churn.js';
 import { listState, type ListState } from './list-state.js';
 import { sampleAccounts } from './tune-sample.js';
+import { countColumnsInHeapLimit } from './columns.js';
 
 export type ModelContext = {
   ds: Dataset;
@@ -39,6 +40,7 @@ export type ModelContext = {
 };
 
 export function prepare(ds: Dataset, options?: ModelOptions): ModelContext {
+  countColumnsInHeapLimit();
   const opts = resolveOptions(options);
   const timings: Record<string, number> = {};
   const cpuTimings: Record<string, number> = {}; // process CPU (all threads, GC included): comparable under load
