@@ -1,10 +1,11 @@
 // Per-run state of the list builder: rule lookups, family ids and scratch arrays, sized once per model run so
 // the per-account work (a million calls on a big org) allocates no sets, maps or closures.
 import type { Dataset } from '../domain/types.js';
-import { accountRule, type AccountBlocks, type RuleName } from '../recommend/business-rules.js';
+import type { AccountBlocks, RuleName } from '../recommend/business-rules.js';
 
 export type ListState = {
-  u: number; // the account `allowed` answers for
+  /** Points `allowed` at account u (marks its blocked products once, instead of two map lookups per product). */
+  forAccount: (u: number) => void;
   allowed: (i: number) => boolean;
   familyIx: Int32Array; // -1 when the product has no family (never capped)
   familyCount: Int32Array; // scratch for the per-family cap
@@ -18,7 +19,9 @@ export type ListState = {
 export function listState(ctx: { ds: Dataset; productBlock: (RuleName | null)[]; blocks: AccountBlocks }): ListState {
   const nItems = ctx.ds.products.length;
   const productOk = Uint8Array.from(ctx.productBlock, (b) => (b === null ? 1 : 0));
-  const accountBlocks = ctx.blocks.openOpportunity.size > 0 || ctx.blocks.dismissed.size > 0;
+  // blockedFor[i] === u + 1: product i is on an open opportunity of, or was dismissed for, account u.
+  const blockedFor = new Int32Array(nItems);
+  let mark = 0;
   const familyIds = new Map<string, number>();
   const familyIx = new Int32Array(nItems);
   ctx.ds.products.forEach((p, i) => {
@@ -27,8 +30,15 @@ export function listState(ctx: { ds: Dataset; productBlock: (RuleName | null)[];
     else familyIx[i] = familyIds.get(f) ?? familyIds.set(f, familyIds.size).get(f)!;
   });
   const state: ListState = {
-    u: -1,
-    allowed: (i) => productOk[i] === 1 && (!accountBlocks || accountRule(ctx.blocks, state.u, i) === null),
+    forAccount: (u) => {
+      if (mark === u + 1) return;
+      mark = u + 1;
+      const open = ctx.blocks.openOpportunity.get(u);
+      const dismissed = ctx.blocks.dismissed.get(u);
+      if (open) for (const i of open) blockedFor[i] = mark;
+      if (dismissed) for (const i of dismissed) blockedFor[i] = mark;
+    },
+    allowed: (i) => productOk[i] === 1 && blockedFor[i] !== mark,
     familyIx,
     familyCount: new Int32Array(familyIds.size),
     stamp: new Int32Array(nItems),

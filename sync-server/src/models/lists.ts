@@ -10,7 +10,7 @@ import type { ListState } from './list-state.js';
 
 /** The business-rule filter for account u (valid until the next call). */
 export function allowedFor(ctx: ModelContext, u: number): (i: number) => boolean {
-  ctx.lists.u = u;
+  ctx.lists.forAccount(u);
   return ctx.lists.allowed;
 }
 
@@ -110,7 +110,8 @@ export function crossSellList(ctx: ModelContext, u: number): Recommendation[] {
   const kept = capPerFamily(ctx.lists, cands, ctx.opts.maxPerFamily, limit);
   const segName = g >= 0 ? ctx.seg.segments[g].name : null;
   const account = ctx.ds.accounts[u].id;
-  const s = markAnchors(ctx, u, kept.map((c) => c.item));
+  // recommend() just walked the account's neighbourhoods and kept each product's anchor on the way.
+  const cross = ctx.fit.cross;
   const out: Recommendation[] = new Array(kept.length);
   for (let r = 0; r < kept.length; r++) {
     const c = kept[r];
@@ -121,9 +122,9 @@ export function crossSellList(ctx: ModelContext, u: number): Recommendation[] {
       const every = e >= 0 && ctx.ui.orders[e] > 1 ? (ctx.ui.lastDay[e] - ctx.ui.firstDay[e]) / (ctx.ui.orders[e] - 1) : null;
       why = { ...contentReason(ctx.ds.products[c.content.anchor].name, product.family ?? '', every), confidence: 'Low' };
     } else {
-      const anchored = hasAnchor(s, c.item);
-      const a = s.anchorItem[c.item];
-      const support = anchored ? { both: s.anchorCo[c.item], anchorBuyers: ctx.iu.ptr[a + 1] - ctx.iu.ptr[a] } : null;
+      const anchored = cross.hasAnchor(c.item);
+      const a = cross.anchorItem[c.item];
+      const support = anchored ? { both: cross.anchorCo[c.item], anchorBuyers: ctx.iu.ptr[a + 1] - ctx.iu.ptr[a] } : null;
       why = crossSellReason(anchored ? ctx.ds.products[a].name : null, support, {
         segment: segName,
         buyers: ctx.iu.ptr[c.item + 1] - ctx.iu.ptr[c.item],

@@ -44,6 +44,13 @@ export class CrossSellScorer {
   private readonly logPop = new Map<number, Float64Array>(); // per group view, log(1e-3 + popularity)
   private readonly coef: Float64Array | null; // the ranker's weights folded over its standardisation
   private readonly bias: number;
+  // The anchor of each product the last neighbourhood pass reached: the account's product contributing most
+  // to its score (first on ties), kept past release() so a list's reasons need no second pass.
+  private readonly anchorStamp: Int32Array;
+  private anchorNow = 0;
+  public readonly anchorItem: Int32Array;
+  public readonly anchorContribution: Float64Array;
+  public readonly anchorCo: Int32Array;
 
   public constructor(
     private readonly ui: UserItems,
@@ -58,6 +65,10 @@ export class CrossSellScorer {
     this.own = new Uint8Array(ui.nItems);
     this.mark = new Uint8Array(ui.nItems);
     this.support = new Int32Array(ui.nItems);
+    this.anchorStamp = new Int32Array(ui.nItems);
+    this.anchorItem = new Int32Array(ui.nItems);
+    this.anchorContribution = new Float64Array(ui.nItems);
+    this.anchorCo = new Int32Array(ui.nItems);
     this.profile = signals?.text ? new ProfileSimilarity(signals.text) : null;
     let maxBreadth = 0;
     for (let u = 0; u < ui.nUsers; u++) maxBreadth = Math.max(maxBreadth, ui.ptr[u + 1] - ui.ptr[u]);
@@ -88,7 +99,8 @@ export class CrossSellScorer {
 
   /** Fills acc for every product a neighbour reaches; returns how many were touched and the best score. */
   private neighbourhood(u: number): { nt: number; maxCf: number } {
-    const { ui, nb, acc, touched, own, support } = this;
+    const { ui, nb, acc, touched, own, support, anchorStamp, anchorContribution } = this;
+    const stamp = ++this.anchorNow;
     let nt = 0;
     for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) own[ui.items[e]] = 1;
     for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) {
@@ -99,13 +111,25 @@ export class CrossSellScorer {
         const j = nb.ids[p];
         if (own[j]) continue;
         if (acc[j] === 0) touched[nt++] = j;
-        acc[j] += w * nb.sims[p];
+        const c = w * nb.sims[p];
+        acc[j] += c;
         support[j]++;
+        if (anchorStamp[j] !== stamp || c > anchorContribution[j]) {
+          anchorStamp[j] = stamp;
+          anchorContribution[j] = c;
+          this.anchorItem[j] = i;
+          this.anchorCo[j] = nb.co[p];
+        }
       }
     }
     let maxCf = 0;
     for (let t = 0; t < nt; t++) if (acc[touched[t]] > maxCf) maxCf = acc[touched[t]];
     return { nt, maxCf };
+  }
+
+  /** Whether the last neighbourhood pass (the last recommend / candidates call) reached product j. */
+  public hasAnchor(j: number): boolean {
+    return this.anchorStamp[j] === this.anchorNow;
   }
 
   private release(u: number, nt: number): void {
