@@ -113,9 +113,9 @@ export class CrossSellScorer {
         if (acc[j] === 0) touched[nt++] = j;
         const c = w * nb.sims[p];
         acc[j] += c;
-        support[j]++;
-        if (anchorStamp[j] !== stamp || c > anchorContribution[j]) {
-          anchorStamp[j] = stamp;
+        const sj = support[j]++; // 0: first reach of j for this account (release() zeroes it)
+        if (sj === 0 || c > anchorContribution[j]) {
+          if (sj === 0) anchorStamp[j] = stamp;
           anchorContribution[j] = c;
           this.anchorItem[j] = i;
           this.anchorCo[j] = nb.co[p];
