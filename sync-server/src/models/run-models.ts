@@ -131,17 +131,19 @@ export function explainRecommendation(dataset: Dataset, accountId: string, produ
       orders: r.orders,
     };
   } else {
-    const anchor = anchorsFor(ctx, u, [i]).get(i);
     const g = ctx.seg.of[u];
-    const pop = g >= 0 && g < fit.pop.byGroup.length ? fit.pop.byGroup[g][i] : fit.pop.global[i];
     // With a learned ranker the list is ordered by its score, so the parts are the ranker's: each signal's
     // share of the linear score, and the probability shown as the score. A product a rule removed is scored
-    // as if it were allowed, so the admin still sees how it would have ranked.
+    // without the rules, so the admin still sees how it would have ranked.
     const allowed = allowedFor(ctx, u);
-    const ranker = fit.cross.rankerParts(u, g, i, allowed) ?? fit.cross.rankerParts(u, g, i);
-    parts = ranker
-      ? { score: ranker.probability, rankerTotal: ranker.linear, ...Object.fromEntries(Object.entries(ranker.parts).map(([k, v]) => [`ranker.${k}`, v])) }
-      : { neighbourhood: anchor?.contribution ?? 0, popularity: pop * fit.params.cross.popWeight };
+    const ranker = fit.cross.rankerParts(u, g, i, allowed(i) ? allowed : undefined);
+    if (ranker) {
+      parts = { score: ranker.probability, rankerTotal: ranker.linear, ...Object.fromEntries(Object.entries(ranker.parts).map(([k, v]) => [`ranker.${k}`, v])) };
+    } else {
+      const anchor = anchorsFor(ctx, u, [i]).get(i);
+      const pop = g >= 0 && g < fit.pop.byGroup.length ? fit.pop.byGroup[g][i] : fit.pop.global[i];
+      parts = { neighbourhood: anchor?.contribution ?? 0, popularity: pop * fit.params.cross.popWeight };
+    }
   }
   const holdout = ctx.opts.holdoutShare > 0 && holdoutDraw(accountId, ctx.opts.seed) < ctx.opts.holdoutShare;
   const list = holdout ? [] : kind === 'Buy again' ? buyAgainList(ctx, u) : crossSellList(ctx, u);
