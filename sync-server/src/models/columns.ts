@@ -7,13 +7,14 @@ import { setFlagsFromString } from 'node:v8';
 export type ColumnSpec = Record<string, { type: 'f64' | 'i32'; length: number }>;
 export type Columns<S extends ColumnSpec> = { [K in keyof S]: S[K]['type'] extends 'f64' ? Float64Array : Int32Array };
 
-export function allocateColumns<S extends ColumnSpec>(spec: S): Columns<S> {
+/** `shared`: on a SharedArrayBuffer, so worker threads can read the columns without copying them. */
+export function allocateColumns<S extends ColumnSpec>(spec: S, options: { shared?: boolean } = {}): Columns<S> {
   const keys = Object.keys(spec);
   // 8-byte columns first, so every view starts aligned.
   const ordered = [...keys.filter((k) => spec[k].type === 'f64'), ...keys.filter((k) => spec[k].type === 'i32')];
   let bytes = 0;
   for (const k of ordered) bytes += spec[k].length * (spec[k].type === 'f64' ? 8 : 4);
-  const buf = new ArrayBuffer(bytes);
+  const buf = options.shared ? (new SharedArrayBuffer(bytes) as unknown as ArrayBuffer) : new ArrayBuffer(bytes);
   const out: Record<string, Float64Array | Int32Array> = {};
   let offset = 0;
   for (const k of ordered) {

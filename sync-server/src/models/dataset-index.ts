@@ -17,7 +17,6 @@ export function indexDataset(ds: Dataset): IndexedDataset {
   ds.accounts.forEach((a, i) => accountIx.set(a.id, i));
   const productIx = new Map<string, number>();
   ds.products.forEach((p, i) => productIx.set(p.id, i));
-  const orderIx = new Map<string, number>();
   const dayCache = new Map<string, number>();
   let n = 0;
   for (const l of ds.lines) if (l.isWon) n++;
@@ -32,48 +31,63 @@ export function indexDataset(ds: Dataset): IndexedDataset {
       revenue: { type: 'f64', length: n },
     }),
   };
-  const openLines: { user: number; item: number }[] = [];
-  let k = 0;
-  // Lines usually arrive grouped by account and opportunity: remembering the last key of each skips most
-  // hash lookups on big orgs (10M lines).
-  let lastAccount: string | null = null;
-  let lastU: number | undefined;
-  let lastOpp: string | null = null;
-  let lastO = -1;
-  let lastDate: string | null = null;
-  let lastD = 0;
-  for (const l of ds.lines) {
-    if (l.accountId !== lastAccount) {
-      lastAccount = l.accountId;
-      lastU = accountIx.get(l.accountId);
+  // Orders are numbered in order of first appearance. Lines usually arrive grouped by account, so each account's
+  // opportunities are looked up in a small map of its own instead of one over millions of orders (most of this
+  // stage's time on a big org); if an account's lines come back after another's, the pass restarts with one map.
+  const fill = (perAccountOrders: boolean): { k: number; openLines: { user: number; item: number }[] } | null => {
+    const openLines: { user: number; item: number }[] = [];
+    const orderIx = new Map<string, number>();
+    const ended = perAccountOrders ? new Uint8Array(ds.accounts.length) : null;
+    let nOrders = 0;
+    let k = 0;
+    let lastAccount: string | null = null;
+    let lastU: number | undefined;
+    let lastOpp: string | null = null;
+    let lastO = -1;
+    let lastDate: string | null = null;
+    let lastD = 0;
+    for (const l of ds.lines) {
+      if (l.accountId !== lastAccount) {
+        lastAccount = l.accountId;
+        const guess = lastU === undefined ? undefined : ds.accounts[lastU + 1]; // the next account, usually
+        const u = guess?.id === l.accountId ? lastU! + 1 : accountIx.get(l.accountId);
+        if (ended && u !== lastU) {
+          if (lastU !== undefined) ended[lastU] = 1;
+          if (u !== undefined && ended[u]) return null;
+          orderIx.clear();
+          lastOpp = null;
+        }
+        lastU = u;
+      }
+      const u = lastU;
+      const i = productIx.get(l.productId);
+      if (u === undefined || i === undefined) continue; // lines of unknown accounts/products carry no signal
+      if (!l.isClosed) openLines.push({ user: u, item: i });
+      if (!l.isWon) continue;
+      if (l.closeDate !== lastDate) {
+        lastDate = l.closeDate;
+        let day = dayCache.get(l.closeDate);
+        if (day === undefined) dayCache.set(l.closeDate, (day = dayNumber(l.closeDate)));
+        lastD = day;
+      }
+      const d = lastD;
+      if (d > asOfDay) continue; // never learn from the future
+      if (l.opportunityId !== lastOpp) {
+        lastOpp = l.opportunityId;
+        let o = orderIx.get(l.opportunityId);
+        if (o === undefined) orderIx.set(l.opportunityId, (o = nOrders++));
+        lastO = o;
+      }
+      log.user[k] = u;
+      log.item[k] = i;
+      log.day[k] = d;
+      log.order[k] = lastO;
+      log.revenue[k] = l.totalPrice;
+      k++;
     }
-    const u = lastU;
-    const i = productIx.get(l.productId);
-    if (u === undefined || i === undefined) continue; // lines of unknown accounts/products carry no signal
-    if (!l.isClosed) openLines.push({ user: u, item: i });
-    if (!l.isWon) continue;
-    if (l.closeDate !== lastDate) {
-      lastDate = l.closeDate;
-      let day = dayCache.get(l.closeDate);
-      if (day === undefined) dayCache.set(l.closeDate, (day = dayNumber(l.closeDate)));
-      lastD = day;
-    }
-    const d = lastD;
-    if (d > asOfDay) continue; // never learn from the future
-    if (l.opportunityId !== lastOpp) {
-      lastOpp = l.opportunityId;
-      let o = orderIx.get(l.opportunityId);
-      if (o === undefined) orderIx.set(l.opportunityId, (o = orderIx.size));
-      lastO = o;
-    }
-    const o = lastO;
-    log.user[k] = u;
-    log.item[k] = i;
-    log.day[k] = d;
-    log.order[k] = o;
-    log.revenue[k] = l.totalPrice;
-    k++;
-  }
+    return { k, openLines };
+  };
+  const { k, openLines } = fill(true) ?? fill(false)!;
   if (k < n) {
     log.user = log.user.slice(0, k);
     log.item = log.item.slice(0, k);
