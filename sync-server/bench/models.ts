@@ -4,6 +4,8 @@
 //   with tune    - a Full (nightly) run: tunes on a bounded account sample, then fits and scores;
 //   reused       - an Incremental run: reuses the settings the tuned run stored (what the pipeline does).
 // Lists stream to a counting sink (runModels' per-account callback), as a big org's run would.
+// From 50k accounts the lists are picked by list worker threads, as the pipeline does; the one-thread pass beside
+// them is the baseline measured in the same run.
 // Wall and CPU (process, all threads, GC included) are both reported: the machine is shared, so wall times
 // move with the load average, which is printed beside them.
 // Run with NODE_OPTIONS=--max-old-space-size=7168 for the 1M size; BENCH_SIZES=10000,100000 to limit,
@@ -12,9 +14,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { runModels } from '../src/models/run-models.js';
+import { runModelsInWorkers } from '../src/models/run-models.js';
 import { planTuning } from '../src/models/stored-params.js';
 import { syntheticDataset } from '../src/models/synthetic.js';
 import { retailDataset } from '../src/models/retail-dataset.js';
@@ -26,6 +28,9 @@ import type { Dataset, ModelOutput } from '../src/domain/types.js';
 import type { ModelOptions } from '../src/models/options.js';
 
 const RETAIL = '/work/shared/data/online-retail.csv.gz';
+// Lists are picked by one worker thread per core from 50k accounts up (runModelsInWorkers). At those sizes the
+// incremental run is also measured with the lists picked on the main thread, the one-thread baseline.
+const MIN_WORKER_ACCOUNTS = 50_000;
 
 type Run = { wallMs: number; cpuMs: number; timings: Record<string, number>; cpuTimings: Record<string, number>; recommendations: number };
 type Result = {
@@ -35,6 +40,8 @@ type Result = {
   generateMs: number;
   tuned: Run[];
   reused: Run[];
+  oneThread: Run | null; // the incremental run with the lists on the main thread (sizes that use workers)
+  listWorkers: number;
   popularity: { wallMs: number; cpuMs: number };
   peakRssMb: number;
   load: { start: number[]; end: number[] };
@@ -43,13 +50,13 @@ type Result = {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const cpuMs = (c: NodeJS.CpuUsage): number => Math.round((c.user + c.system) / 1000);
 
-function once(ds: Dataset, options: ModelOptions): { run: Run; out: ModelOutput } {
+async function once(ds: Dataset, options: ModelOptions, workers?: number): Promise<{ run: Run; out: ModelOutput }> {
   let recommendations = 0;
   const c = process.cpuUsage();
   const s = performance.now();
-  const out = runModels(ds, options, undefined, (_insight, recs) => {
+  const out = await runModelsInWorkers(ds, options, undefined, (_insight, recs) => {
     recommendations += recs.length;
-  });
+  }, { workers, minAccounts: MIN_WORKER_ACCOUNTS });
   const wallMs = Math.round(performance.now() - s);
   const m = out.metrics as { timings: Record<string, number>; cpuTimings: Record<string, number> };
   return { run: { wallMs, cpuMs: cpuMs(process.cpuUsage(c)), timings: m.timings, cpuTimings: m.cpuTimings, recommendations }, out };
@@ -65,18 +72,26 @@ async function child(name: string): Promise<Result> {
   const reused: Run[] = [];
   const cacheDir = process.env.BENCH_TUNED_CACHE;
   const cacheFile = cacheDir ? join(cacheDir, `bench-models-${name}.json`) : null;
+  let lastStored: Pick<ModelOutput, 'asOf' | 'metrics'> | null = null;
   for (let r = 0; r < repeats; r++) {
     let stored: Pick<ModelOutput, 'asOf' | 'metrics'>;
     if (cacheFile && existsSync(cacheFile)) stored = JSON.parse(readFileSync(cacheFile, 'utf8')) as Pick<ModelOutput, 'asOf' | 'metrics'>;
     else {
-      const t = once(ds, { tune: 'fast' });
+      const t = await once(ds, { tune: 'fast' });
       tuned.push(t.run);
       stored = { asOf: t.out.asOf, metrics: t.out.metrics };
       if (cacheFile) writeFileSync(cacheFile, JSON.stringify(stored));
     }
+    lastStored = stored;
     const plan = planTuning('Incremental', {}, stored, ds.asOf);
     if (!plan.reused) throw new Error(`bench: the tuned run stored no reusable settings (${plan.reason})`);
-    reused.push(once(ds, plan.options).run);
+    reused.push((await once(ds, plan.options)).run);
+  }
+  const parallel = ds.accounts.length >= MIN_WORKER_ACCOUNTS;
+  let oneThread: Run | null = null;
+  if (parallel) {
+    const plan = planTuning('Incremental', {}, lastStored ?? undefined, ds.asOf);
+    if (plan.reused) oneThread = (await once(ds, plan.options, 0)).run;
   }
   const c = process.cpuUsage();
   const s = performance.now();
@@ -91,6 +106,8 @@ async function child(name: string): Promise<Result> {
     generateMs,
     tuned,
     reused,
+    oneThread,
+    listWorkers: parallel ? availableParallelism() : 0,
     popularity,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     load: { start, end: loadavg() },
@@ -117,6 +134,11 @@ function report(r: Result): string {
     `  reused     wall median ${sec(median(r.reused.map((x) => x.wallMs)))} s (runs ${r.reused.map((x) => sec(x.wallMs)).join(', ')}), cpu median ${sec(median(r.reused.map((x) => x.cpuMs)))} s`,
     `             wall stages: ${stages(u, 'timings')}`,
     `             cpu stages:  ${stages(u, 'cpuTimings')}`,
+    ...(r.oneThread
+      ? [
+          `  reused, lists on one thread (baseline): wall ${sec(r.oneThread.wallMs)} s, cpu ${sec(r.oneThread.cpuMs)} s; lists wall ${sec(r.oneThread.timings.lists)} s vs ${sec(u.timings.lists)} s with ${r.listWorkers} list workers (${(r.oneThread.timings.lists / u.timings.lists).toFixed(2)}x)`,
+        ]
+      : [`  lists on the main thread (below ${MIN_WORKER_ACCOUNTS} accounts)`]),
     `  popularity baseline ${sec(r.popularity.wallMs)} s wall, ${sec(r.popularity.cpuMs)} s cpu | recommendations ${u.recommendations} | peak RSS ${r.peakRssMb} MB`,
     `  json ${JSON.stringify(r)}`,
   ].join('\n');

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { explainRecommendation, runModels } from '../../sync-server/src/models/run-models.js';
+import { explainRecommendation, runModels, runModelsInWorkers } from '../../sync-server/src/models/run-models.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { syntheticDataset } from '../../sync-server/src/models/synthetic.js';
 import type { Dataset, ModelOutput } from '../../sync-server/src/domain/types.js';
 
@@ -119,5 +121,63 @@ describe('models: runModels', function () {
     expect(explainRecommendation(ds, 'A0', 'P5', { tune: 'off' }).removedBy).to.equal('on-open-opportunity');
     expect(explainRecommendation(ds, 'A0', 'P1', { tune: 'off' }).removedBy).to.equal('inactive');
     expect(() => explainRecommendation(ds, 'NOPE', 'P1')).to.throw(/account "NOPE"/);
+  });
+});
+
+describe('models: lists picked by worker threads', function () {
+  this.timeout(120_000);
+  const strip = (o: ModelOutput): unknown => ({ ...o, metrics: { ...o.metrics, timings: null, cpuTimings: null } });
+
+  it('gives exactly the one-thread output: insights, lists, reasons and holdout, streamed or returned', async () => {
+    const ds = dataset();
+    const prev = { insights: new Map([['A3', { segmentKey: 'gone', segmentChangedOn: '2025-01-01' }]]) };
+    const options = { seed: 5, holdoutShare: 0.3, tune: 'off' as const };
+    const one = runModels(ds, options, prev);
+    const parallel = await runModelsInWorkers(ds, options, prev, undefined, { workers: 3, minAccounts: 0 });
+    expect(strip(parallel)).to.deep.equal(strip(one));
+    expect(one.recommendations.length).to.be.greaterThan(2000);
+    expect(one.insights.filter((i) => i.holdout).length).to.be.greaterThan(50);
+    const streamed: unknown[] = [];
+    const viaSink = await runModelsInWorkers(ds, options, prev, (insight, recs) => streamed.push(insight, ...recs), { workers: 2, minAccounts: 0 });
+    expect(viaSink.recommendations).to.deep.equal([]);
+    expect(streamed).to.deep.equal(one.insights.flatMap((i) => [i, ...one.recommendations.filter((r) => r.accountId === i.accountId)]));
+  });
+
+  it('rejects with the sink error, instead of hanging, when the consumer fails mid-run', async () => {
+    let seen = 0;
+    const failing = runModelsInWorkers(dataset(), { seed: 5, tune: 'off' }, undefined, () => {
+      if (++seen === 150) throw new Error('disk full');
+    }, { workers: 2, minAccounts: 0 });
+    let error: Error | null = null;
+    await failing.catch((e: Error) => (error = e));
+    expect(error).to.be.instanceOf(Error);
+    expect(error!.message).to.equal('disk full');
+    expect(seen).to.equal(150);
+  });
+
+  it('starts its workers when tsx was registered in-process (as the sf plugin does), not on the command line', () => {
+    const runModelsUrl = new URL('../../sync-server/src/models/run-models.ts', import.meta.url).href;
+    const syntheticUrl = new URL('../../sync-server/src/models/synthetic.ts', import.meta.url).href;
+    const script = [
+      "const { register } = await import('tsx/esm/api');",
+      'register();',
+      `const { runModels, runModelsInWorkers } = await import(${JSON.stringify(runModelsUrl)});`,
+      `const { syntheticDataset } = await import(${JSON.stringify(syntheticUrl)});`,
+      'const ds = syntheticDataset({ accounts: 300, products: 80, linesPerAccount: 8, seed: 2 });',
+      "const out = await runModelsInWorkers(ds, { tune: 'off' }, undefined, undefined, { workers: 2, minAccounts: 0 });",
+      "const same = JSON.stringify(out.recommendations) === JSON.stringify(runModels(ds, { tune: 'off' }).recommendations);",
+      'console.log(JSON.stringify({ recommendations: out.recommendations.length, same }));',
+    ].join('\n');
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+      timeout: 90_000,
+    });
+    expect(child.stderr).to.not.match(/Error/);
+    expect(child.status).to.equal(0);
+    const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as { recommendations: number; same: boolean };
+    expect(result.recommendations).to.be.greaterThan(1000);
+    expect(result.same).to.equal(true);
   });
 });

@@ -35,6 +35,7 @@ export type ModelContext = {
   timings: Record<string, number>;
   cpuTimings: Record<string, number>;
   newProductsByFamily: Map<string, number[]>;
+  families: (string | null)[]; // per product
   itemLineValue: Float64Array; // average revenue per order line, NaN when never bought
   lists: ListState;
 };
@@ -124,8 +125,9 @@ export function prepare(ds: Dataset, options?: ModelOptions): ModelContext {
   }
   const itemLineValue = itemRevenue.map((r, i) => (itemOrders[i] > 0 ? r / itemOrders[i] : NaN));
   const churn = time('churn', () => fitChurn(orders, nUsers, asOfDay));
-  const lists = listState({ ds, productBlock, blocks });
-  return { lists, itemLineValue, newProductsByFamily, ds, opts, ix, ui, iu, features, crm, breadth, seg, fit, tuning, productBlock, blocks, churn, timings, cpuTimings };
+  const families = ds.products.map((p) => p.family ?? null);
+  const lists = listState({ families, productBlock, blocks });
+  return { lists, itemLineValue, newProductsByFamily, families, ds, opts, ix, ui, iu, features, crm, breadth, seg, fit, tuning, productBlock, blocks, churn, timings, cpuTimings };
 }
 
 /** Opportunities as feature rows, one at a time (millions on a big org), parsing each distinct close date once. */

@@ -1,6 +1,5 @@
 // Per-run state of the list builder: rule lookups, family ids and scratch arrays, sized once per model run so
 // the per-account work (a million calls on a big org) allocates no sets, maps or closures.
-import type { Dataset } from '../domain/types.js';
 import type { AccountBlocks, RuleName } from '../recommend/business-rules.js';
 
 export type ListState = {
@@ -16,16 +15,16 @@ export type ListState = {
   anchorCo: Int32Array;
 };
 
-export function listState(ctx: { ds: Dataset; productBlock: (RuleName | null)[]; blocks: AccountBlocks }): ListState {
-  const nItems = ctx.ds.products.length;
+export function listState(ctx: { families: readonly (string | null)[]; productBlock: readonly (RuleName | null)[]; blocks: AccountBlocks }): ListState {
+  const nItems = ctx.families.length;
   const productOk = Uint8Array.from(ctx.productBlock, (b) => (b === null ? 1 : 0));
   // blockedFor[i] === u + 1: product i is on an open opportunity of, or was dismissed for, account u.
   const blockedFor = new Int32Array(nItems);
   let mark = 0;
   const familyIds = new Map<string, number>();
   const familyIx = new Int32Array(nItems);
-  ctx.ds.products.forEach((p, i) => {
-    const f = p.family ?? '';
+  ctx.families.forEach((family, i) => {
+    const f = family ?? '';
     if (f === '') familyIx[i] = -1;
     else familyIx[i] = familyIds.get(f) ?? familyIds.set(f, familyIds.size).get(f)!;
   });

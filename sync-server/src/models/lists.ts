@@ -2,14 +2,27 @@
 // models, business rules, the per-family cap, reasons, confidence and expected revenue.
 // Called once per account (a million times on a big org), so the per-run state below is built once and the
 // per-account work reuses typed scratch arrays instead of allocating sets, maps and closures.
+// Picking (scoring, rules, cap) and building the records (reasons, revenue) are separate steps: on a big org
+// list workers pick in parallel and the main thread builds the records (list-workers.ts).
 import type { Recommendation } from '../domain/types.js';
-import { scoreBuyAgain } from '../recommend/buy-again.js';
+import { rhythm, scoreBuyAgain } from '../recommend/buy-again.js';
 import { buyAgainReason, contentReason, crossSellReason } from '../recommend/reasons.js';
+import type { FittedReco } from '../recommend/fit.js';
 import type { ModelContext } from './context.js';
 import type { ListState } from './list-state.js';
 
+/** What picking needs: no Dataset, so a list worker can hold it without the org's records. */
+export type PickContext = Pick<ModelContext, 'ui' | 'opts' | 'lists' | 'newProductsByFamily' | 'families'> & {
+  seg: { of: Int32Array };
+  fit: Pick<FittedReco, 'cross' | 'buyAgain' | 'params' | 'asOfDay'>;
+};
+
+/** A cross-sell pick; anchorItem -1: no neighbour reached it; contentAnchor -1: not a new-product pick. */
+export type CrossPick = { item: number; score: number; contentAnchor: number; anchorItem: number; anchorCo: number };
+export type BuyAgainPick = { item: number; entry: number; score: number };
+
 /** The business-rule filter for account u (valid until the next call). */
-export function allowedFor(ctx: ModelContext, u: number): (i: number) => boolean {
+export function allowedFor(ctx: Pick<ModelContext, 'lists'>, u: number): (i: number) => boolean {
   ctx.lists.forAccount(u);
   return ctx.lists.allowed;
 }
@@ -31,13 +44,13 @@ function capPerFamily<T extends { item: number }>(s: ListState, ranked: T[], max
 }
 
 /** Average revenue of one order line of the product (the account's own when it has bought it). */
-function lineValue(ctx: ModelContext, i: number, entry: number | null): number | null {
+function lineValue(ctx: Pick<ModelContext, 'ui' | 'ds' | 'itemLineValue'>, i: number, entry: number | null): number | null {
   const { ui } = ctx;
   if (entry !== null && ui.orders[entry] > 0) return ui.revenue[entry] / ui.orders[entry];
   return Number.isNaN(ctx.itemLineValue[i]) ? ctx.ds.products[i].listPrice : ctx.itemLineValue[i];
 }
 
-export function entryOf(ctx: ModelContext, u: number, i: number): number {
+export function entryOf(ctx: Pick<ModelContext, 'ui'>, u: number, i: number): number {
   const { ui } = ctx;
   let lo = ui.ptr[u];
   let hi = ui.ptr[u + 1] - 1;
@@ -97,6 +110,10 @@ export function anchorsFor(ctx: ModelContext, u: number, targets: number[]): Map
 type Cand = { item: number; score: number; content?: { anchor: number } };
 
 export function crossSellList(ctx: ModelContext, u: number): Recommendation[] {
+  return crossSellRecords(ctx, u, crossSellPicks(ctx, u));
+}
+
+export function crossSellPicks(ctx: PickContext, u: number): CrossPick[] {
   const limit = ctx.opts.limits.crossSell;
   if (limit === 0) return [];
   const g = ctx.seg.of[u];
@@ -108,24 +125,40 @@ export function crossSellList(ctx: ModelContext, u: number): Recommendation[] {
   const content = newProductCandidate(ctx, u, allowed);
   if (content) cands.splice(Math.min(cands.length, limit - 1), 0, content);
   const kept = capPerFamily(ctx.lists, cands, ctx.opts.maxPerFamily, limit);
-  const segName = g >= 0 ? ctx.seg.segments[g].name : null;
-  const account = ctx.ds.accounts[u].id;
   // recommend() just walked the account's neighbourhoods and kept each product's anchor on the way.
   const cross = ctx.fit.cross;
-  const out: Recommendation[] = new Array(kept.length);
-  for (let r = 0; r < kept.length; r++) {
-    const c = kept[r];
+  return kept.map((c) => {
+    const anchored = !c.content && cross.hasAnchor(c.item);
+    return {
+      item: c.item,
+      score: c.score,
+      contentAnchor: c.content ? c.content.anchor : -1,
+      anchorItem: anchored ? cross.anchorItem[c.item] : -1,
+      anchorCo: anchored ? cross.anchorCo[c.item] : 0,
+    };
+  });
+}
+
+/** What turning picks into records needs: the org's names and ids, and the purchase history for the reasons. */
+export type RecordContext = Pick<ModelContext, 'ds' | 'ui' | 'iu' | 'seg' | 'itemLineValue'> & { fit: Pick<FittedReco, 'asOfDay'> };
+
+export function crossSellRecords(ctx: RecordContext, u: number, picks: readonly CrossPick[]): Recommendation[] {
+  const g = ctx.seg.of[u];
+  const segName = g >= 0 ? ctx.seg.segments[g].name : null;
+  const account = ctx.ds.accounts[u].id;
+  const out: Recommendation[] = new Array(picks.length);
+  for (let r = 0; r < picks.length; r++) {
+    const c = picks[r];
     const product = ctx.ds.products[c.item];
     let why: { reason: string; evidence: Record<string, unknown>; confidence: Recommendation['confidence'] };
-    if (c.content) {
-      const e = entryOf(ctx, u, c.content.anchor);
+    if (c.contentAnchor >= 0) {
+      const e = entryOf(ctx, u, c.contentAnchor);
       const every = e >= 0 && ctx.ui.orders[e] > 1 ? (ctx.ui.lastDay[e] - ctx.ui.firstDay[e]) / (ctx.ui.orders[e] - 1) : null;
-      why = { ...contentReason(ctx.ds.products[c.content.anchor].name, product.family ?? '', every), confidence: 'Low' };
+      why = { ...contentReason(ctx.ds.products[c.contentAnchor].name, product.family ?? '', every), confidence: 'Low' };
     } else {
-      const anchored = cross.hasAnchor(c.item);
-      const a = cross.anchorItem[c.item];
-      const support = anchored ? { both: cross.anchorCo[c.item], anchorBuyers: ctx.iu.ptr[a + 1] - ctx.iu.ptr[a] } : null;
-      why = crossSellReason(anchored ? ctx.ds.products[a].name : null, support, {
+      const a = c.anchorItem;
+      const support = a >= 0 ? { both: c.anchorCo, anchorBuyers: ctx.iu.ptr[a + 1] - ctx.iu.ptr[a] } : null;
+      why = crossSellReason(a >= 0 ? ctx.ds.products[a].name : null, support, {
         segment: segName,
         buyers: ctx.iu.ptr[c.item + 1] - ctx.iu.ptr[c.item],
       });
@@ -147,14 +180,14 @@ export function crossSellList(ctx: ModelContext, u: number): Recommendation[] {
   return out;
 }
 
-function newProductCandidate(ctx: ModelContext, u: number, allowed: (i: number) => boolean): Cand | null {
+function newProductCandidate(ctx: PickContext, u: number, allowed: (i: number) => boolean): Cand | null {
   const { ui } = ctx;
   if (ctx.newProductsByFamily.size === 0) return null;
   let best = -1;
   for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) if (best < 0 || ui.orders[e] > ui.orders[best]) best = e;
   if (best < 0) return null;
   const anchor = ui.items[best];
-  const family = ctx.ds.products[anchor].family;
+  const family = ctx.families[anchor];
   if (!family) return null;
   const fresh = ctx.newProductsByFamily.get(family);
   // Of the family's new products, the one whose name and description read most like what the account buys.
@@ -163,16 +196,23 @@ function newProductCandidate(ctx: ModelContext, u: number, allowed: (i: number) 
 }
 
 export function buyAgainList(ctx: ModelContext, u: number): Recommendation[] {
+  return buyAgainRecords(ctx, u, buyAgainPicks(ctx, u));
+}
+
+export function buyAgainPicks(ctx: PickContext, u: number): BuyAgainPick[] {
   const limit = ctx.opts.limits.buyAgain;
   if (limit === 0 || ctx.ui.ptr[u + 1] === ctx.ui.ptr[u]) return [];
   const { fit } = ctx;
   const raw = scoreBuyAgain(ctx.ui, fit.buyAgain, fit.params.buyAgain, fit.asOfDay, u, limit * 3 + ctx.opts.maxPerFamily, allowedFor(ctx, u));
-  const kept = capPerFamily(ctx.lists, raw, ctx.opts.maxPerFamily, limit);
+  return capPerFamily(ctx.lists, raw, ctx.opts.maxPerFamily, limit).map((b) => ({ item: b.item, entry: b.entry, score: b.score }));
+}
+
+export function buyAgainRecords(ctx: RecordContext, u: number, picks: readonly BuyAgainPick[]): Recommendation[] {
   const account = ctx.ds.accounts[u].id;
-  const out: Recommendation[] = new Array(kept.length);
-  for (let r = 0; r < kept.length; r++) {
-    const b = kept[r];
-    const why = buyAgainReason(b.rhythm);
+  const out: Recommendation[] = new Array(picks.length);
+  for (let r = 0; r < picks.length; r++) {
+    const b = picks[r];
+    const why = buyAgainReason(rhythm(ctx.ui, b.entry, ctx.fit.asOfDay));
     const score = 1 - Math.exp(-b.score);
     const value = lineValue(ctx, b.item, b.entry);
     out[r] = {

@@ -1,13 +1,15 @@
-// The model step's entry point: Dataset in, ModelOutput out. Synchronous and deterministic for a given
-// dataset, options and seed (k-means seeds, holdout draw and the tuning grid are all fixed).
+// The model step's entry point: Dataset in, ModelOutput out. Deterministic for a given dataset, options and
+// seed (k-means seeds, holdout draw and the tuning grid are all fixed), on one thread or with list workers.
 import type { AccountInsight, Dataset, ModelOutput, Recommendation } from '../domain/types.js';
 import { engagementScore } from '../features/features.js';
 import { lifecycleStage } from '../features/lifecycle.js';
 import { predict } from '../churn/churn.js';
 import { dayNumber, dayToIso } from '../recommend/purchase-log.js';
 import { accountRule, type RuleName } from '../recommend/business-rules.js';
-import { entryOf, anchorsFor, allowedFor, buyAgainList, crossSellList } from './lists.js';
-import { prepare } from './context.js';
+import { availableParallelism } from 'node:os';
+import { entryOf, anchorsFor, allowedFor, buyAgainList, buyAgainPicks, buyAgainRecords, crossSellList, crossSellPicks, crossSellRecords, type BuyAgainPick, type CrossPick } from './lists.js';
+import { prepare, type ModelContext } from './context.js';
+import { pickInWorkers } from './list-workers.js';
 import { holdoutDraw, type ModelOptions } from './options.js';
 import { entryScore, rhythm } from '../recommend/buy-again.js';
 
@@ -20,9 +22,51 @@ export type PreviousInsights = { insights: Map<string, { segmentKey: string | nu
  */
 export type AccountSink = (insight: AccountInsight, recommendations: Recommendation[]) => void;
 
+/** How the lists are picked: in list worker threads when the org is big enough to repay starting them. */
+export type ListParallelism = { workers?: number; minAccounts?: number };
+
 const nanToNull = (v: number): number | null => (Number.isNaN(v) ? null : Math.round(v * 100) / 100);
 
+/** The model step with the lists picked on this thread. Synchronous; the same output as runModelsInWorkers. */
 export function runModels(dataset: Dataset, options?: ModelOptions, previous?: PreviousInsights, sink?: AccountSink): ModelOutput {
+  const run = startRun(dataset, options, previous, sink);
+  const { ctx } = run;
+  for (let u = 0; u < dataset.accounts.length; u++) {
+    run.emit(u, run.isHoldout(u) ? null : { cross: crossSellPicks(ctx, u), buy: buyAgainPicks(ctx, u) });
+  }
+  return run.finish();
+}
+
+/**
+ * The model step with the lists picked by worker threads (one per core by default) while this thread builds
+ * the records in account order, so the output is exactly runModels'. Below `minAccounts` (default 50,000) the
+ * threads' start-up costs more than they save and the lists are picked here. The event loop stays free while
+ * the workers pick, so the service still answers status requests during a big run.
+ */
+export async function runModelsInWorkers(
+  dataset: Dataset,
+  options?: ModelOptions,
+  previous?: PreviousInsights,
+  sink?: AccountSink,
+  parallel: ListParallelism = {},
+): Promise<ModelOutput> {
+  const workers = parallel.workers ?? availableParallelism();
+  if (workers < 1 || dataset.accounts.length < (parallel.minAccounts ?? 50_000)) return runModels(dataset, options, previous, sink);
+  const run = startRun(dataset, options, previous, sink);
+  const holdout = Uint8Array.from(dataset.accounts, (_a, u) => (run.isHoldout(u) ? 1 : 0));
+  await pickInWorkers(run.ctx, holdout, workers, (u, cross, buy) => run.emit(u, holdout[u] ? null : { cross, buy }));
+  return run.finish();
+}
+
+type Run = {
+  ctx: ModelContext;
+  isHoldout: (u: number) => boolean;
+  emit: (u: number, picks: { cross: CrossPick[]; buy: BuyAgainPick[] } | null) => void;
+  finish: () => ModelOutput;
+};
+
+/** Prepares the models and returns how to turn each account's picks (in account order) into the output. */
+function startRun(dataset: Dataset, options: ModelOptions | undefined, previous: PreviousInsights | undefined, sink: AccountSink | undefined): Run {
   const started = performance.now();
   const startedCpu = process.cpuUsage();
   const ctx = prepare(dataset, options);
@@ -35,12 +79,13 @@ export function runModels(dataset: Dataset, options?: ModelOptions, previous?: P
   const listsCpuStart = process.cpuUsage();
   let nInsights = 0;
   let nRecommendations = 0;
-  dataset.accounts.forEach((a, u) => {
+  const isHoldout = (u: number): boolean => opts.holdoutShare > 0 && holdoutDraw(dataset.accounts[u].id, opts.seed) < opts.holdoutShare;
+  const emit: Run['emit'] = (u, picks) => {
+    const a = dataset.accounts[u];
     const g = seg.of[u];
     const segmentKey = g >= 0 ? seg.segments[g].key : null;
     const prev = previous?.insights.get(a.id);
     const moved = prev !== undefined && prev.segmentKey !== segmentKey;
-    const holdout = opts.holdoutShare > 0 && holdoutDraw(a.id, opts.seed) < opts.holdoutShare;
     const ageDays = asOfDay - dayNumber(a.createdDate);
     const insight: AccountInsight = {
       accountId: a.id,
@@ -54,7 +99,7 @@ export function runModels(dataset: Dataset, options?: ModelOptions, previous?: P
       averageOrderValue: nanToNull(f.averageOrderValue[u]),
       engagementScore: engagementScore(crm, u),
       churnRisk: ctx.churn.model && !Number.isNaN(f.recencyDays[u]) ? Math.round(predict(ctx.churn.model, f, u) * 1e4) / 1e4 : null,
-      holdout,
+      holdout: picks === null,
       signals: {
         tenureDays: nanToNull(f.tenureDays[u]),
         productBreadth: ctx.breadth[u],
@@ -70,35 +115,38 @@ export function runModels(dataset: Dataset, options?: ModelOptions, previous?: P
         meetings90: crm.meetings90[u],
       },
     };
-    const recs = holdout ? [] : crossSellList(ctx, u).concat(buyAgainList(ctx, u));
+    const recs = picks === null ? [] : crossSellRecords(ctx, u, picks.cross).concat(buyAgainRecords(ctx, u, picks.buy));
     nInsights++;
     nRecommendations += recs.length;
     if (sink) return sink(insight, recs);
     insights.push(insight);
     for (const r of recs) recommendations.push(r);
-  });
-  const listsCpu = process.cpuUsage(listsCpuStart);
-  const timings = { ...ctx.timings, lists: Math.round(performance.now() - listsStart), total: Math.round(performance.now() - started) };
-  const cpu = process.cpuUsage(startedCpu);
-  const cpuTimings = { ...ctx.cpuTimings, lists: Math.round((listsCpu.user + listsCpu.system) / 1000), total: Math.round((cpu.user + cpu.system) / 1000) };
-  return {
-    asOf: dataset.asOf,
-    segments: seg.segments,
-    insights,
-    recommendations,
-    metrics: {
-      segments: seg.metrics,
-      churn: ctx.churn.report,
-      tuning: ctx.tuning
-        ? { params: ctx.tuning.params, tunedOn: dataset.asOf, validation: ctx.tuning.validation, evaluations: ctx.tuning.evaluations }
-        : opts.params && opts.paramsTunedOn
-          ? { params: opts.params, tunedOn: opts.paramsTunedOn, reused: true } // carried forward so the next run can reuse them too
-          : null,
-      timings,
-      cpuTimings,
-      counts: { insights: nInsights, recommendations: nRecommendations },
-    },
   };
+  const finish = (): ModelOutput => {
+    const listsCpu = process.cpuUsage(listsCpuStart);
+    const timings = { ...ctx.timings, lists: Math.round(performance.now() - listsStart), total: Math.round(performance.now() - started) };
+    const cpu = process.cpuUsage(startedCpu);
+    const cpuTimings = { ...ctx.cpuTimings, lists: Math.round((listsCpu.user + listsCpu.system) / 1000), total: Math.round((cpu.user + cpu.system) / 1000) };
+    return {
+      asOf: dataset.asOf,
+      segments: seg.segments,
+      insights,
+      recommendations,
+      metrics: {
+        segments: seg.metrics,
+        churn: ctx.churn.report,
+        tuning: ctx.tuning
+          ? { params: ctx.tuning.params, tunedOn: dataset.asOf, validation: ctx.tuning.validation, evaluations: ctx.tuning.evaluations }
+          : opts.params && opts.paramsTunedOn
+            ? { params: opts.params, tunedOn: opts.paramsTunedOn, reused: true } // carried forward so the next run can reuse them too
+            : null,
+        timings,
+        cpuTimings,
+        counts: { insights: nInsights, recommendations: nRecommendations },
+      },
+    };
+  };
+  return { ctx, isHoldout, emit, finish };
 }
 
 export type Explanation = {

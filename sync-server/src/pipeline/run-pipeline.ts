@@ -12,7 +12,7 @@ import { SOURCE_OBJECTS } from '../extract/objects.js';
 import type { Mirror } from '../mirror/db.js';
 import { resetWatermark } from '../mirror/records.js';
 import { getResultMeta, loadModelOutput, saveModelOutput } from '../mirror/results.js';
-import { runModels as defaultRunModels, type ModelOptions, type PreviousInsights } from '../models/run-models.js';
+import { runModelsInWorkers as defaultRunModels, type ModelOptions, type PreviousInsights } from '../models/run-models.js';
 import { planTuning } from '../models/stored-params.js';
 import { createRun, findUnfinishedRun, getRun, setStage, updateRun, type RunKind, type Stage } from '../mirror/runs.js';
 import { upsertRecoRun } from '../writeback/reco-run.js';

@@ -1,0 +1,43 @@
+// A list worker: rebuilds the scorer and rule state from what the main thread posted, picks both lists for its
+// chunks of accounts in order and posts each chunk's picks back. At most `window` chunks wait unacknowledged,
+// so a slow consumer (a sink writing to disk) bounds the memory held in flight.
+import { parentPort, workerData } from 'node:worker_threads';
+import { CrossSellScorer } from '../recommend/cross-sell.js';
+import { listState } from './list-state.js';
+import { buyAgainPicks, crossSellPicks, type PickContext } from './lists.js';
+import { encodeChunk, type ListWorkerInput } from './list-protocol.js';
+
+const input = workerData as ListWorkerInput;
+const port = parentPort!;
+
+const ctx: PickContext = {
+  ui: input.ui,
+  opts: input.opts,
+  lists: listState({ families: input.families, productBlock: input.productBlock, blocks: input.blocks }),
+  newProductsByFamily: input.newProductsByFamily,
+  families: input.families,
+  seg: { of: input.segOf },
+  fit: {
+    cross: new CrossSellScorer(input.ui, input.neighbours, input.pop, input.params.cross, input.asOfDay, input.signals),
+    buyAgain: input.buyAgain,
+    params: input.params,
+    asOfDay: input.asOfDay,
+  },
+};
+const maxPerAccount = input.opts.limits.crossSell + input.opts.limits.buyAgain;
+
+let credits = input.window;
+let wake: (() => void) | null = null;
+port.on('message', () => {
+  credits++;
+  wake?.();
+});
+
+for (const [start, end, index] of input.chunks) {
+  while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
+  wake = null;
+  credits--;
+  const chunk = encodeChunk(index, start, end, maxPerAccount, (u) => (input.holdout[u] ? null : { cross: crossSellPicks(ctx, u), buy: buyAgainPicks(ctx, u) }));
+  port.postMessage(chunk, [chunk.counts.buffer, chunk.ints.buffer, chunk.scores.buffer] as ArrayBuffer[]);
+}
+// Stays idle until the main thread, which has then read every chunk, terminates it.

@@ -1,0 +1,101 @@
+// The main thread's side of the list workers: shares the fitted state, deals the accounts out in chunks
+// (round-robin, so every worker has about the same work), and hands each account's picks to `onAccount`
+// strictly in account order, whichever worker finishes first.
+import { Worker } from 'node:worker_threads';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ModelContext } from './context.js';
+import type { BuyAgainPick, CrossPick } from './lists.js';
+import { decodeChunk, withSharedArrays, type ListWorkerInput, type PickChunk } from './list-protocol.js';
+
+export const CHUNK_ACCOUNTS = 2048;
+const WINDOW = 8;
+
+/**
+ * The worker runs this module's sibling, with the process's node options. From TypeScript source it needs tsx's
+ * loader: a process started by tsx passes it on; one that registered tsx in-process (oclif, for the sf plugin)
+ * does not, so it is added. A `node -e` parent's script and `--input-type` are not the worker's, and dropped.
+ */
+function workerScript(): { url: URL; execArgv: string[] } {
+  const ext = extname(fileURLToPath(import.meta.url));
+  const url = new URL(`./list-worker${ext}`, import.meta.url);
+  const execArgv: string[] = [];
+  for (let k = 0; k < process.execArgv.length; k++) {
+    const a = process.execArgv[k];
+    if (['-e', '--eval', '-p', '--print', '--input-type'].includes(a)) k++;
+    else if (!/^--(eval|print|input-type)=/.test(a)) execArgv.push(a);
+  }
+  if (ext !== '.ts' || execArgv.some((a) => a.includes('tsx'))) return { url, execArgv };
+  return { url, execArgv: [...execArgv, '--import', import.meta.resolve('tsx')] };
+}
+
+export async function pickInWorkers(
+  ctx: ModelContext,
+  holdout: Uint8Array,
+  workers: number,
+  onAccount: (u: number, cross: CrossPick[], buy: BuyAgainPick[]) => void,
+): Promise<void> {
+  const n = ctx.ds.accounts.length;
+  const chunks: Array<[number, number, number]> = [];
+  for (let s = 0; s < n; s += CHUNK_ACCOUNTS) chunks.push([s, Math.min(n, s + CHUNK_ACCOUNTS), chunks.length]);
+  if (chunks.length === 0) return;
+  const { fit } = ctx;
+  const shared = withSharedArrays({
+    ui: ctx.ui,
+    neighbours: fit.neighbours,
+    pop: fit.pop,
+    signals: fit.signals,
+    buyAgain: fit.buyAgain,
+    segOf: ctx.seg.of,
+    holdout,
+  });
+  const base: Omit<ListWorkerInput, 'chunks'> = {
+    ...shared,
+    params: fit.params,
+    asOfDay: fit.asOfDay,
+    opts: ctx.opts,
+    families: ctx.families,
+    productBlock: ctx.productBlock,
+    blocks: ctx.blocks,
+    newProductsByFamily: ctx.newProductsByFamily,
+    window: WINDOW,
+  };
+  const count = Math.min(workers, chunks.length);
+  const script = workerScript();
+  const pool: Worker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const pending = new Map<number, PickChunk>();
+      let next = 0;
+      const fail = (e: unknown): void => reject(e instanceof Error ? e : new Error(String(e)));
+      for (let w = 0; w < count; w++) {
+        const worker = new Worker(script.url, {
+          execArgv: script.execArgv,
+          workerData: { ...base, chunks: chunks.filter((c) => c[2] % count === w) } satisfies ListWorkerInput,
+        });
+        pool.push(worker);
+        worker.on('message', (chunk: PickChunk) => {
+          pending.set(chunk.index, chunk);
+          try {
+            for (let c = pending.get(next); c; c = pending.get(next)) {
+              pending.delete(next);
+              decodeChunk(c, onAccount);
+              pool[next % count].postMessage('ack');
+              next++;
+            }
+          } catch (e) {
+            fail(e);
+            return;
+          }
+          if (next === chunks.length) resolve();
+        });
+        worker.on('error', (e) => fail(new Error(`list worker ${w + 1} of ${count} failed: ${e.message}`, { cause: e })));
+        worker.on('exit', (code) => {
+          if (next < chunks.length) fail(new Error(`list worker ${w + 1} of ${count} stopped (exit code ${code}) with ${chunks.length - next} chunks of accounts unpicked`));
+        });
+      }
+    });
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+}
