@@ -1,6 +1,7 @@
 // What the main thread and the list workers exchange. In: everything picking needs (purchase log, fitted
 // models, rule state) with the large arrays on shared memory, so every worker reads the same copy. Out: each
-// chunk of accounts' picks as three flat typed arrays, transferred rather than copied.
+// chunk of accounts' picks as three flat typed arrays, transferred rather than copied, and back again for reuse:
+// every new large array counts towards the main thread's collector limit, where collections mark the whole input.
 import type { ResolvedOptions } from './options.js';
 import type { AccountBlocks, RuleName } from '../recommend/business-rules.js';
 import type { UserItems } from '../recommend/purchase-log.js';
@@ -32,6 +33,8 @@ export type ListWorkerInput = {
 
 /** One chunk of accounts' picks. Per account: cross-sell count, buy-again count; per pick: four ints and a score. */
 export type PickChunk = { index: number; start: number; end: number; counts: Int32Array; ints: Int32Array; scores: Float64Array };
+/** A chunk's arrays, handed back to the worker once read, so a run allocates a few chunks' worth, not one per chunk. */
+export type ChunkBuffers = Pick<PickChunk, 'counts' | 'ints' | 'scores'>;
 
 const INTS = 4; // cross-sell: item, contentAnchor, anchorItem, anchorCo; buy again: item, entry, 0, 0
 
@@ -41,10 +44,12 @@ export function encodeChunk(
   end: number,
   maxPerAccount: number,
   picksOf: (u: number) => { cross: readonly CrossPick[]; buy: readonly BuyAgainPick[] } | null,
+  reuse?: ChunkBuffers,
 ): PickChunk {
-  const counts = new Int32Array((end - start) * 2);
-  const ints = new Int32Array((end - start) * maxPerAccount * INTS);
-  const scores = new Float64Array((end - start) * maxPerAccount);
+  const fits = reuse !== undefined && reuse.counts.length === (end - start) * 2 && reuse.scores.length === (end - start) * maxPerAccount;
+  const counts = fits ? reuse.counts.fill(0) : new Int32Array((end - start) * 2);
+  const ints = fits ? reuse.ints : new Int32Array((end - start) * maxPerAccount * INTS);
+  const scores = fits ? reuse.scores : new Float64Array((end - start) * maxPerAccount);
   let row = 0;
   for (let u = start; u < end; u++) {
     const p = picksOf(u);

@@ -6,7 +6,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelContext } from './context.js';
 import type { BuyAgainPick, CrossPick } from './lists.js';
-import { decodeChunk, withSharedArrays, type ListWorkerInput, type PickChunk } from './list-protocol.js';
+import { decodeChunk, withSharedArrays, type ChunkBuffers, type ListWorkerInput, type PickChunk } from './list-protocol.js';
 
 export const CHUNK_ACCOUNTS = 2048;
 const WINDOW = 8;
@@ -80,7 +80,8 @@ export async function pickInWorkers(
             for (let c = pending.get(next); c; c = pending.get(next)) {
               pending.delete(next);
               decodeChunk(c, onAccount);
-              pool[next % count].postMessage('ack');
+              const buffers: ChunkBuffers = { counts: c.counts, ints: c.ints, scores: c.scores };
+              pool[next % count].postMessage(buffers, [c.counts.buffer, c.ints.buffer, c.scores.buffer] as ArrayBuffer[]);
               next++;
             }
           } catch (e) {
