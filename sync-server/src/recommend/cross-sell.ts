@@ -35,6 +35,7 @@ export class CrossSellScorer {
   private readonly own: Uint8Array;
   private readonly mark: Uint8Array;
   private readonly support: Int32Array;
+  private readonly want: Int32Array; // anchorPass's targets: === anchorNow
   private readonly profile: ProfileSimilarity | null;
   // Per-account scratch, reused so scoring a million accounts allocates almost nothing.
   private readonly entryW: Float64Array;
@@ -44,8 +45,8 @@ export class CrossSellScorer {
   private readonly logPop = new Map<number, Float64Array>(); // per group view, log(1e-3 + popularity)
   private readonly coef: Float64Array | null; // the ranker's weights folded over its standardisation
   private readonly bias: number;
-  // The anchor of each product the last neighbourhood pass reached: the account's product contributing most
-  // to its score (first on ties), kept past release() so a list's reasons need no second pass.
+  // The anchor of each product anchorPass looked at: the account's product contributing most to its score (first
+  // on ties), kept past release() so a list's reasons need no second pass.
   private readonly anchorStamp: Int32Array;
   private anchorNow = 0;
   public readonly anchorItem: Int32Array;
@@ -65,6 +66,7 @@ export class CrossSellScorer {
     this.own = new Uint8Array(ui.nItems);
     this.mark = new Uint8Array(ui.nItems);
     this.support = new Int32Array(ui.nItems);
+    this.want = new Int32Array(ui.nItems);
     this.anchorStamp = new Int32Array(ui.nItems);
     this.anchorItem = new Int32Array(ui.nItems);
     this.anchorContribution = new Float64Array(ui.nItems);
@@ -99,8 +101,7 @@ export class CrossSellScorer {
 
   /** Fills acc for every product a neighbour reaches; returns how many were touched and the best score. */
   private neighbourhood(u: number): { nt: number; maxCf: number } {
-    const { ui, nb, acc, touched, own, support, anchorStamp, anchorContribution } = this;
-    const stamp = ++this.anchorNow;
+    const { ui, nb, acc, touched, own } = this;
     let nt = 0;
     for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) own[ui.items[e]] = 1;
     for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) {
@@ -111,9 +112,35 @@ export class CrossSellScorer {
         const j = nb.ids[p];
         if (own[j]) continue;
         if (acc[j] === 0) touched[nt++] = j;
+        acc[j] += w * nb.sims[p];
+      }
+    }
+    let maxCf = 0;
+    for (let t = 0; t < nt; t++) if (acc[touched[t]] > maxCf) maxCf = acc[touched[t]];
+    return { nt, maxCf };
+  }
+
+  /**
+   * For the first n of `targets` (after neighbourhood(u), before release): how many of the account's products
+   * reach each one (support) and which contributes most (its anchor, first on ties). A second walk that only
+   * reads the targets' marks costs less than keeping both for every product the first walk reaches (~1,000 per
+   * account, of which a list shows ten).
+   */
+  private anchorPass(u: number, targets: Int32Array | readonly number[], n: number): void {
+    const { ui, nb, support, want, anchorStamp, anchorContribution } = this;
+    const stamp = ++this.anchorNow;
+    for (let r = 0; r < n; r++) {
+      want[targets[r]] = stamp;
+      support[targets[r]] = 0;
+    }
+    for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) {
+      const w = this.entryW[e - ui.ptr[u]];
+      const i = ui.items[e];
+      for (let p = nb.ptr[i]; p < nb.ptr[i + 1]; p++) {
+        const j = nb.ids[p];
+        if (want[j] !== stamp) continue;
         const c = w * nb.sims[p];
-        acc[j] += c;
-        const sj = support[j]++; // 0: first reach of j for this account (release() zeroes it)
+        const sj = support[j]++;
         if (sj === 0 || c > anchorContribution[j]) {
           if (sj === 0) anchorStamp[j] = stamp;
           anchorContribution[j] = c;
@@ -122,21 +149,15 @@ export class CrossSellScorer {
         }
       }
     }
-    let maxCf = 0;
-    for (let t = 0; t < nt; t++) if (acc[touched[t]] > maxCf) maxCf = acc[touched[t]];
-    return { nt, maxCf };
   }
 
-  /** Whether the last neighbourhood pass (the last recommend / candidates call) reached product j. */
+  /** Whether the last recommend / candidates call's products reach product j (one of its results). */
   public hasAnchor(j: number): boolean {
     return this.anchorStamp[j] === this.anchorNow;
   }
 
   private release(u: number, nt: number): void {
-    for (let t = 0; t < nt; t++) {
-      this.acc[this.touched[t]] = 0;
-      this.support[this.touched[t]] = 0;
-    }
+    for (let t = 0; t < nt; t++) this.acc[this.touched[t]] = 0;
     for (let e = this.ui.ptr[u]; e < this.ui.ptr[u + 1]; e++) this.own[this.ui.items[e]] = 0;
   }
 
@@ -180,6 +201,7 @@ export class CrossSellScorer {
       }
     }
     const best = heap.sorted();
+    this.anchorPass(u, best.ids, best.ids.length);
     const out = best.ids.map((item, r) => ({
       item,
       score: best.scores[r],
@@ -250,6 +272,7 @@ export class CrossSellScorer {
     for (let p = 0; p < sig.trendingOrder.length && n - nCf < CANDIDATES.trending; p++) take(sig.trendingOrder[p]);
     for (let p = 0, before = n; p < popOrder.length && n - before < CANDIDATES.group; p++) take(popOrder[p]);
     for (let r = 0; r < n; r++) mark[items[r]] = 0;
+    this.anchorPass(u, items, n);
 
     const profile = this.profile;
     if (profile) {
