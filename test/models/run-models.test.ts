@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import { explainRecommendation, runModels, runModelsInWorkers } from '../../sync-server/src/models/run-models.js';
 import { spawnSync } from 'node:child_process';
+import { buildUserItems, dayNumber, transpose } from '../../sync-server/src/recommend/purchase-log.js';
+import { indexDataset } from '../../sync-server/src/models/dataset-index.js';
+import { DEFAULT_PARAMS, similarityInput } from '../../sync-server/src/recommend/fit.js';
+import { itemSimilarity } from '../../sync-server/src/recommend/item-similarity.js';
+import { neighboursInWorkers } from '../../sync-server/src/models/similarity-workers.js';
 import { fileURLToPath } from 'node:url';
 import { syntheticDataset } from '../../sync-server/src/models/synthetic.js';
 import type { Dataset, ModelOutput } from '../../sync-server/src/domain/types.js';
@@ -124,7 +129,7 @@ describe('models: runModels', function () {
   });
 });
 
-describe('models: lists picked by worker threads', function () {
+describe('models: neighbourhoods and lists computed by worker threads', function () {
   this.timeout(120_000);
   const strip = (o: ModelOutput): unknown => ({ ...o, metrics: { ...o.metrics, timings: null, cpuTimings: null } });
 
@@ -141,6 +146,24 @@ describe('models: lists picked by worker threads', function () {
     const viaSink = await runModelsInWorkers(ds, options, prev, (insight, recs) => streamed.push(insight, ...recs), { workers: 2, minAccounts: 0 });
     expect(viaSink.recommendations).to.deep.equal([]);
     expect(streamed).to.deep.equal(one.insights.flatMap((i) => [i, ...one.recommendations.filter((r) => r.accountId === i.accountId)]));
+  });
+
+  it('computes item neighbourhoods in workers identical to one thread, row for row', async () => {
+    const ds = dataset();
+    const ui = buildUserItems(indexDataset(ds).log);
+    const input = similarityInput(ui, dayNumber(ds.asOf), DEFAULT_PARAMS.sim);
+    const one = itemSimilarity(ui, transpose(ui), input.params, input.entryWeight);
+    const three = await neighboursInWorkers(ui, transpose(ui), input.params, input.entryWeight, 3);
+    expect(one.ids.length).to.be.greaterThan(5000);
+    expect(three).to.deep.equal(one);
+  });
+
+  it('gives the one-thread output with a tune in the same run (neighbourhoods computed during it)', async () => {
+    const ds = dataset();
+    const one = runModels(ds, { seed: 5, tune: 'fast' });
+    const parallel = await runModelsInWorkers(ds, { seed: 5, tune: 'fast' }, undefined, undefined, { workers: 2, minAccounts: 0 });
+    expect((parallel.metrics.tuning as { params: unknown }).params).to.deep.equal((one.metrics.tuning as { params: unknown }).params);
+    expect(strip(parallel)).to.deep.equal(strip(one));
   });
 
   it('rejects with the sink error, instead of hanging, when the consumer fails mid-run', async () => {

@@ -4,13 +4,15 @@
 import type { Dataset } from '../domain/types.js';
 import { indexDataset, type IndexedDataset } from './dataset-index.js';
 import { resolveOptions, type ModelOptions, type ResolvedOptions } from './options.js';
-import { orderTable } from '../features/orders.js';
+import { orderTable, type OrderTable } from '../features/orders.js';
 import { crmFeatures, purchaseFeatures, type CrmFeatures, type OpportunityRow, type PurchaseFeatures } from '../features/features.js';
 import { segmentAccounts, type Segmentation } from '../segments/segment.js';
 import { buildUserItems, dayNumber, transpose, type ItemUsers, type UserItems } from '../recommend/purchase-log.js';
-import { fitReco, DEFAULT_PARAMS, type FittedReco } from '../recommend/fit.js';
+import { fitReco, similarityInput, simKey, DEFAULT_PARAMS, type FitCache, type FittedReco, type RecoParams } from '../recommend/fit.js';
 import { tuneReco, type TuneResult } from '../recommend/tune.js';
-import { buildTextIndex } from '../recommend/text-similarity.js';
+import { buildTextIndex, type TextIndex } from '../recommend/text-similarity.js';
+import type { ItemNeighbours } from '../recommend/item-similarity.js';
+import { neighboursInWorkers } from './similarity-workers.js';
 import { productRule, type AccountBlocks, type RuleName } from '../recommend/business-rules.js';
 import { fitChurn, type ChurnModel, type ChurnReport } from '../churn/churn.js';
 import { listState, type ListState } from './list-state.js';
@@ -41,11 +43,43 @@ export type ModelContext = {
 };
 
 export function prepare(ds: Dataset, options?: ModelOptions): ModelContext {
+  const logs = indexStage(ds, options);
+  return fitStage(logs, accountStage(logs));
+}
+
+/**
+ * prepare() with the item neighbourhoods computed by worker threads while this thread builds the account
+ * features, segments, tuning sample and churn model, which do not need them. The neighbourhood settings are
+ * known before tuning unless the tune searches them too (`tune: 'full'`); then, or if the tune changed them,
+ * the fit computes them here as prepare() does. Same context either way.
+ */
+export async function prepareInWorkers(ds: Dataset, options: ModelOptions | undefined, workers: number): Promise<ModelContext> {
+  const logs = indexStage(ds, options);
+  const sim = logs.opts.tune === 'full' ? null : (logs.opts.params ?? DEFAULT_PARAMS).sim;
+  let pending: Promise<ItemNeighbours> | null = null;
+  if (sim) {
+    const input = similarityInput(logs.ui, logs.ix.asOfDay, sim);
+    pending = neighboursInWorkers(logs.ui, logs.iu, input.params, input.entryWeight, workers);
+  }
+  const accounts = accountStage(logs);
+  const waitStart = performance.now();
+  const neighbours = pending ? await pending : null;
+  const waited = performance.now() - waitStart;
+  const ctx = fitStage(logs, accounts, neighbours && sim && simKey(sim) === simKey(accounts.params.sim) ? neighbours : undefined);
+  ctx.timings.fit += Math.round(waited); // the part of the neighbourhoods this thread waited for
+  return ctx;
+}
+
+type Timer = <T>(name: string, f: () => T) => T;
+type Logs = { ds: Dataset; opts: ResolvedOptions; timings: Record<string, number>; cpuTimings: Record<string, number>; time: Timer; ix: IndexedDataset; ui: UserItems; iu: ItemUsers; orders: OrderTable };
+
+/** Dense indices and the purchase log. */
+function indexStage(ds: Dataset, options?: ModelOptions): Logs {
   countColumnsInHeapLimit();
   const opts = resolveOptions(options);
   const timings: Record<string, number> = {};
   const cpuTimings: Record<string, number> = {}; // process CPU (all threads, GC included): comparable under load
-  const time = <T>(name: string, f: () => T): T => {
+  const time: Timer = (name, f) => {
     const s = performance.now();
     const c = process.cpuUsage();
     const out = f();
@@ -55,11 +89,18 @@ export function prepare(ds: Dataset, options?: ModelOptions): ModelContext {
     return out;
   };
   const ix = time('index', () => indexDataset(ds));
-  const { asOfDay } = ix;
-  const nUsers = ds.accounts.length;
   const ui = time('userItems', () => buildUserItems(ix.log));
   const iu = transpose(ui);
   const orders = orderTable(ix.log);
+  return { ds, opts, timings, cpuTimings, time, ix, ui, iu, orders };
+}
+
+type Accounts = { features: PurchaseFeatures; crm: CrmFeatures; breadth: Float64Array; seg: Segmentation; text: TextIndex; tuning: TuneResult | null; params: RecoParams; churn: ModelContext['churn'] };
+
+/** Everything per account that the item neighbourhoods do not feed: features, segments, the tune and churn. */
+function accountStage({ ds, opts, time, ix, ui, orders }: Logs): Accounts {
+  const { asOfDay } = ix;
+  const nUsers = ds.accounts.length;
   const features = time('features', () => purchaseFeatures(orders, nUsers, asOfDay));
   const crm = time('crmFeatures', () =>
     crmFeatures(
@@ -97,7 +138,18 @@ export function prepare(ds: Dataset, options?: ModelOptions): ModelContext {
     });
   });
   const params = tuning?.params ?? opts.params ?? DEFAULT_PARAMS;
-  const fit = time('fit', () => fitReco(ui, asOfDay, params, groups, undefined, text));
+  const churn = time('churn', () => fitChurn(orders, nUsers, asOfDay));
+  return { features, crm, breadth, seg, text, tuning, params, churn };
+}
+
+/** The recommenders fitted with the chosen settings, and the business-rule state the lists read. */
+function fitStage(logs: Logs, accounts: Accounts, neighbours?: ItemNeighbours): ModelContext {
+  const { ds, opts, timings, cpuTimings, time, ix, ui, iu } = logs;
+  const { features, crm, breadth, seg, text, tuning, params, churn } = accounts;
+  const { asOfDay } = ix;
+  const groups = { of: seg.of, count: seg.segments.length };
+  const cache: FitCache | undefined = neighbours ? { sims: new Map([[simKey(params.sim), neighbours]]) } : undefined;
+  const fit = time('fit', () => fitReco(ui, asOfDay, params, groups, cache, text));
   const productBlock = ds.products.map((p) => productRule(p, opts));
   const blocks: AccountBlocks = { openOpportunity: new Map(), dismissed: new Map() };
   const add = (m: Map<number, Set<number>>, u: number | undefined, i: number | undefined): void => {
@@ -124,7 +176,6 @@ export function prepare(ds: Dataset, options?: ModelOptions): ModelContext {
     itemOrders[ui.items[e]] += ui.orders[e];
   }
   const itemLineValue = itemRevenue.map((r, i) => (itemOrders[i] > 0 ? r / itemOrders[i] : NaN));
-  const churn = time('churn', () => fitChurn(orders, nUsers, asOfDay));
   const families = ds.products.map((p) => p.family ?? null);
   const lists = listState({ families, productBlock, blocks });
   return { lists, itemLineValue, newProductsByFamily, families, ds, opts, ix, ui, iu, features, crm, breadth, seg, fit, tuning, productBlock, blocks, churn, timings, cpuTimings };

@@ -88,23 +88,3 @@ export function decodeChunk(c: PickChunk, onAccount: (u: number, cross: CrossPic
     onAccount(u, cross, buy);
   }
 }
-
-/**
- * A copy of `value` whose large typed arrays live on shared memory (arrays already shared are kept), so posting
- * it to several workers copies only the small parts. Walks plain objects and arrays.
- */
-export function withSharedArrays<T>(value: T, minBytes = 1 << 16): T {
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    const a = value as unknown as Int32Array;
-    if (a.buffer instanceof SharedArrayBuffer || a.byteLength < minBytes) return value;
-    const Ctor = a.constructor as Int32ArrayConstructor;
-    const copy = new Ctor(new SharedArrayBuffer(a.byteLength) as unknown as ArrayBuffer);
-    copy.set(a);
-    return copy as unknown as T;
-  }
-  if (Array.isArray(value)) return value.map((v) => withSharedArrays(v, minBytes)) as T;
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withSharedArrays(v, minBytes)])) as T;
-  }
-  return value;
-}

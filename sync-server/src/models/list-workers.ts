@@ -1,33 +1,14 @@
 // The main thread's side of the list workers: shares the fitted state, deals the accounts out in chunks
 // (round-robin, so every worker has about the same work), and hands each account's picks to `onAccount`
 // strictly in account order, whichever worker finishes first.
-import { Worker } from 'node:worker_threads';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import { startWorker, withSharedArrays } from './workers.js';
 import type { ModelContext } from './context.js';
 import type { BuyAgainPick, CrossPick } from './lists.js';
-import { decodeChunk, withSharedArrays, type ChunkBuffers, type ListWorkerInput, type PickChunk } from './list-protocol.js';
+import { decodeChunk, type ChunkBuffers, type ListWorkerInput, type PickChunk } from './list-protocol.js';
 
 export const CHUNK_ACCOUNTS = 2048;
 const WINDOW = 8;
-
-/**
- * The worker runs this module's sibling, with the process's node options. From TypeScript source it needs tsx's
- * loader: a process started by tsx passes it on; one that registered tsx in-process (oclif, for the sf plugin)
- * does not, so it is added. A `node -e` parent's script and `--input-type` are not the worker's, and dropped.
- */
-function workerScript(): { url: URL; execArgv: string[] } {
-  const ext = extname(fileURLToPath(import.meta.url));
-  const url = new URL(`./list-worker${ext}`, import.meta.url);
-  const execArgv: string[] = [];
-  for (let k = 0; k < process.execArgv.length; k++) {
-    const a = process.execArgv[k];
-    if (['-e', '--eval', '-p', '--print', '--input-type'].includes(a)) k++;
-    else if (!/^--(eval|print|input-type)=/.test(a)) execArgv.push(a);
-  }
-  if (ext !== '.ts' || execArgv.some((a) => a.includes('tsx'))) return { url, execArgv };
-  return { url, execArgv: [...execArgv, '--import', import.meta.resolve('tsx')] };
-}
 
 export async function pickInWorkers(
   ctx: ModelContext,
@@ -61,7 +42,6 @@ export async function pickInWorkers(
     window: WINDOW,
   };
   const count = Math.min(workers, chunks.length);
-  const script = workerScript();
   const pool: Worker[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
@@ -69,10 +49,7 @@ export async function pickInWorkers(
       let next = 0;
       const fail = (e: unknown): void => reject(e instanceof Error ? e : new Error(String(e)));
       for (let w = 0; w < count; w++) {
-        const worker = new Worker(script.url, {
-          execArgv: script.execArgv,
-          workerData: { ...base, chunks: chunks.filter((c) => c[2] % count === w) } satisfies ListWorkerInput,
-        });
+        const worker = startWorker('list-worker', { ...base, chunks: chunks.filter((c) => c[2] % count === w) } satisfies ListWorkerInput);
         pool.push(worker);
         worker.on('message', (chunk: PickChunk) => {
           pending.set(chunk.index, chunk);

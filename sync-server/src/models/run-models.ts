@@ -8,7 +8,7 @@ import { dayNumber, dayToIso } from '../recommend/purchase-log.js';
 import { accountRule, type RuleName } from '../recommend/business-rules.js';
 import { availableParallelism } from 'node:os';
 import { entryOf, anchorsFor, allowedFor, buyAgainList, buyAgainPicks, buyAgainRecords, crossSellList, crossSellPicks, crossSellRecords, type BuyAgainPick, type CrossPick } from './lists.js';
-import { prepare, type ModelContext } from './context.js';
+import { prepare, prepareInWorkers, type ModelContext } from './context.js';
 import { pickInWorkers } from './list-workers.js';
 import { holdoutDraw, type ModelOptions } from './options.js';
 import { entryScore, rhythm } from '../recommend/buy-again.js';
@@ -29,7 +29,8 @@ const nanToNull = (v: number): number | null => (Number.isNaN(v) ? null : Math.r
 
 /** The model step with the lists picked on this thread. Synchronous; the same output as runModelsInWorkers. */
 export function runModels(dataset: Dataset, options?: ModelOptions, previous?: PreviousInsights, sink?: AccountSink): ModelOutput {
-  const run = startRun(dataset, options, previous, sink);
+  const started = startClock();
+  const run = startRun(dataset, prepare(dataset, options), previous, sink, started);
   const { ctx } = run;
   for (let u = 0; u < dataset.accounts.length; u++) {
     run.emit(u, run.isHoldout(u) ? null : { cross: crossSellPicks(ctx, u), buy: buyAgainPicks(ctx, u) });
@@ -38,8 +39,9 @@ export function runModels(dataset: Dataset, options?: ModelOptions, previous?: P
 }
 
 /**
- * The model step with the lists picked by worker threads (one per core by default) while this thread builds
- * the records in account order, so the output is exactly runModels'. Below `minAccounts` (default 50,000) the
+ * The model step with the item neighbourhoods and the lists computed by worker threads (one per core by
+ * default): the neighbourhoods while this thread builds the account features, segments and churn model, the lists
+ * while it builds the records in account order. The output is exactly runModels'. Below `minAccounts` (default 50,000) the
  * threads' start-up costs more than they save and the lists are picked here. The event loop stays free while
  * the workers pick, so the service still answers status requests during a big run.
  */
@@ -52,7 +54,8 @@ export async function runModelsInWorkers(
 ): Promise<ModelOutput> {
   const workers = parallel.workers ?? availableParallelism();
   if (workers < 1 || dataset.accounts.length < (parallel.minAccounts ?? 50_000)) return runModels(dataset, options, previous, sink);
-  const run = startRun(dataset, options, previous, sink);
+  const started = startClock();
+  const run = startRun(dataset, await prepareInWorkers(dataset, options, workers), previous, sink, started);
   const holdout = Uint8Array.from(dataset.accounts, (_a, u) => (run.isHoldout(u) ? 1 : 0));
   await pickInWorkers(run.ctx, holdout, workers, (u, cross, buy) => run.emit(u, holdout[u] ? null : { cross, buy }));
   return run.finish();
@@ -65,11 +68,16 @@ type Run = {
   finish: () => ModelOutput;
 };
 
-/** Prepares the models and returns how to turn each account's picks (in account order) into the output. */
-function startRun(dataset: Dataset, options: ModelOptions | undefined, previous: PreviousInsights | undefined, sink: AccountSink | undefined): Run {
-  const started = performance.now();
-  const startedCpu = process.cpuUsage();
-  const ctx = prepare(dataset, options);
+const startClock = (): { wall: number; cpu: NodeJS.CpuUsage } => ({ wall: performance.now(), cpu: process.cpuUsage() });
+
+/** Returns how to turn each account's picks (in account order) into the output. */
+function startRun(
+  dataset: Dataset,
+  ctx: ModelContext,
+  previous: PreviousInsights | undefined,
+  sink: AccountSink | undefined,
+  started: { wall: number; cpu: NodeJS.CpuUsage },
+): Run {
   const { features: f, crm, seg, opts } = ctx;
   const asOfDay = ctx.ix.asOfDay;
   const today = dayToIso(asOfDay);
@@ -124,8 +132,8 @@ function startRun(dataset: Dataset, options: ModelOptions | undefined, previous:
   };
   const finish = (): ModelOutput => {
     const listsCpu = process.cpuUsage(listsCpuStart);
-    const timings = { ...ctx.timings, lists: Math.round(performance.now() - listsStart), total: Math.round(performance.now() - started) };
-    const cpu = process.cpuUsage(startedCpu);
+    const timings = { ...ctx.timings, lists: Math.round(performance.now() - listsStart), total: Math.round(performance.now() - started.wall) };
+    const cpu = process.cpuUsage(started.cpu);
     const cpuTimings = { ...ctx.cpuTimings, lists: Math.round((listsCpu.user + listsCpu.system) / 1000), total: Math.round((cpu.user + cpu.system) / 1000) };
     return {
       asOf: dataset.asOf,

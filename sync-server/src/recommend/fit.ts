@@ -38,6 +38,16 @@ export function simKey(p: RecoParams['sim']): string {
   return `${p.alpha}/${p.beta}/${p.k}/${p.tau}/${p.normalise ?? false}`;
 }
 
+/** The item-similarity settings and per-entry weights fitReco uses, so they can also be computed elsewhere. */
+export function similarityInput(ui: UserItems, asOfDay: number, sim: RecoParams['sim']): { params: SimilarityParams; entryWeight: Float64Array } {
+  // Co-purchases weigh by how recently the account last bought each side: this season's baskets say more
+  // about next season than last year's.
+  const tau = sim.tau;
+  const entryWeight = Float64Array.from(ui.lastDay, (d) => (Number.isFinite(tau) ? Math.exp(-(asOfDay - d) / tau) : 1));
+  const { alpha, beta, k, normalise } = sim;
+  return { params: { kind: 'rp3beta', alpha, beta, k, normalise }, entryWeight };
+}
+
 export function fitReco(
   log: PurchaseLog | UserItems,
   asOfDay: number,
@@ -51,12 +61,8 @@ export function fitReco(
   const key = simKey(params.sim);
   let neighbours = cache?.sims.get(key);
   if (!neighbours) {
-    // Co-purchases weigh by how recently the account last bought each side: this season's baskets say more
-    // about next season than last year's.
-    const tau = params.sim.tau;
-    const recency = Float64Array.from(ui.lastDay, (d) => (Number.isFinite(tau) ? Math.exp(-(asOfDay - d) / tau) : 1));
-    const { alpha, beta, k, normalise } = params.sim;
-    neighbours = itemSimilarity(ui, transpose(ui), { kind: 'rp3beta', alpha, beta, k, normalise } satisfies SimilarityParams, recency);
+    const input = similarityInput(ui, asOfDay, params.sim);
+    neighbours = itemSimilarity(ui, transpose(ui), input.params, input.entryWeight);
     cache?.sims.set(key, neighbours);
   }
   const pop = popularity(ui, asOfDay, params.popTau, groups?.of, groups?.count ?? 0);

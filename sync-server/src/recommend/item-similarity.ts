@@ -14,6 +14,13 @@ export type ItemNeighbours = { ptr: Int32Array; ids: Int32Array; sims: Float32Ar
 
 /** entryWeight (per user-item entry, e.g. recency decay) lets recent co-purchases count more. */
 export function itemSimilarity(ui: UserItems, iu: ItemUsers, params: SimilarityParams, entryWeight?: Float64Array): ItemNeighbours {
+  return assembleNeighbours(ui.nItems, params.k, [similarityRows(ui, iu, params, entryWeight, 0, 1)]);
+}
+
+/** Neighbour rows of items first, first + step, ... (each row depends only on the purchase matrix). */
+export type SimilarityRows = { first: number; step: number; rowLength: Int32Array; ids: Int32Array; sims: Float64Array; co: Int32Array };
+
+export function similarityRows(ui: UserItems, iu: ItemUsers, params: SimilarityParams, entryWeight: Float64Array | undefined, first: number, step: number): SimilarityRows {
   const nItems = ui.nItems;
   const itemDeg = new Float64Array(nItems);
   for (let i = 0; i < nItems; i++) itemDeg[i] = iu.ptr[i + 1] - iu.ptr[i];
@@ -31,11 +38,11 @@ export function itemSimilarity(ui: UserItems, iu: ItemUsers, params: SimilarityP
   const cnt = new Int32Array(nItems);
   const touched = new Int32Array(nItems);
   const heap = new TopK(params.k);
-  const ptr = new Int32Array(nItems + 1);
+  const rowLength = new Int32Array(Math.max(0, Math.ceil((nItems - first) / step)));
   const ids: number[] = [];
   const sims: number[] = [];
   const co: number[] = [];
-  for (let i = 0; i < nItems; i++) {
+  for (let i = first, row = 0; i < nItems; i += step, row++) {
     let nt = 0;
     for (let p = iu.ptr[i]; p < iu.ptr[i + 1]; p++) {
       const u = iu.users[p];
@@ -80,9 +87,34 @@ export function itemSimilarity(ui: UserItems, iu: ItemUsers, params: SimilarityP
       co.push(cnt[best.ids[t]]);
     }
     for (let t = 0; t < nt; t++) cnt[touched[t]] = 0;
-    ptr[i + 1] = ids.length;
+    rowLength[row] = best.ids.length;
   }
-  return { ptr, ids: Int32Array.from(ids), sims: Float32Array.from(sims), co: Int32Array.from(co), k: params.k };
+  return { first, step, rowLength, ids: Int32Array.from(ids), sims: Float64Array.from(sims), co: Int32Array.from(co) };
+}
+
+/** The CSR of all items' rows from parts that cover them (part p: items p, p + parts, ...). */
+export function assembleNeighbours(nItems: number, k: number, parts: readonly SimilarityRows[]): ItemNeighbours {
+  let total = 0;
+  for (const part of parts) total += part.ids.length;
+  const ptr = new Int32Array(nItems + 1);
+  const ids = new Int32Array(total);
+  const sims = new Float32Array(total);
+  const co = new Int32Array(total);
+  const read = new Int32Array(parts.length); // next unread position in each part
+  for (let i = 0; i < nItems; i++) {
+    const p = parts.length === 1 ? 0 : parts.findIndex((x) => x.first === i % x.step);
+    const part = parts[p];
+    const len = part.rowLength[(i - part.first) / part.step];
+    const at = ptr[i];
+    for (let t = 0; t < len; t++) {
+      ids[at + t] = part.ids[read[p] + t];
+      sims[at + t] = part.sims[read[p] + t];
+      co[at + t] = part.co[read[p] + t];
+    }
+    read[p] += len;
+    ptr[i + 1] = at + len;
+  }
+  return { ptr, ids, sims, co, k };
 }
 
 function entryIndex(ui: UserItems, u: number, i: number): number {
