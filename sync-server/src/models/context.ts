@@ -61,7 +61,13 @@ export async function prepareInWorkers(ds: Dataset, options: ModelOptions | unde
     const input = similarityInput(logs.ui, logs.ix.asOfDay, sim);
     pending = neighboursInWorkers(logs.ui, logs.iu, input.params, input.entryWeight, workers);
   }
-  const accounts = accountStage(logs);
+  let accounts: Accounts;
+  try {
+    accounts = accountStage(logs);
+  } catch (e) {
+    pending?.catch(() => undefined); // the run failed here; a late worker error must not also crash the process
+    throw e;
+  }
   const waitStart = performance.now();
   const neighbours = pending ? await pending : null;
   const waited = performance.now() - waitStart;

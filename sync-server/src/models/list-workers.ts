@@ -7,7 +7,7 @@ import type { ModelContext } from './context.js';
 import type { BuyAgainPick, CrossPick } from './lists.js';
 import { decodeChunk, type ChunkBuffers, type ListWorkerInput, type PickChunk } from './list-protocol.js';
 
-export const CHUNK_ACCOUNTS = 2048;
+const CHUNK_ACCOUNTS = 2048;
 const WINDOW = 8;
 
 export async function pickInWorkers(

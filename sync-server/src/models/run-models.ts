@@ -1,5 +1,5 @@
 // The model step's entry point: Dataset in, ModelOutput out. Deterministic for a given dataset, options and
-// seed (k-means seeds, holdout draw and the tuning grid are all fixed), on one thread or with list workers.
+// seed (k-means seeds, holdout draw and the tuning grid are all fixed), on one thread or with worker threads.
 import type { AccountInsight, Dataset, ModelOutput, Recommendation } from '../domain/types.js';
 import { engagementScore } from '../features/features.js';
 import { lifecycleStage } from '../features/lifecycle.js';
@@ -22,7 +22,7 @@ export type PreviousInsights = { insights: Map<string, { segmentKey: string | nu
  */
 export type AccountSink = (insight: AccountInsight, recommendations: Recommendation[]) => void;
 
-/** How the lists are picked: in list worker threads when the org is big enough to repay starting them. */
+/** Worker threads for the neighbourhoods and lists, when the org is big enough to repay starting them. */
 export type ListParallelism = { workers?: number; minAccounts?: number };
 
 const nanToNull = (v: number): number | null => (Number.isNaN(v) ? null : Math.round(v * 100) / 100);
@@ -40,10 +40,10 @@ export function runModels(dataset: Dataset, options?: ModelOptions, previous?: P
 
 /**
  * The model step with the item neighbourhoods and the lists computed by worker threads (one per core by
- * default): the neighbourhoods while this thread builds the account features, segments and churn model, the lists
- * while it builds the records in account order. The output is exactly runModels'. Below `minAccounts` (default 50,000) the
- * threads' start-up costs more than they save and the lists are picked here. The event loop stays free while
- * the workers pick, so the service still answers status requests during a big run.
+ * default): the neighbourhoods while this thread builds the account features, segments and churn model, the
+ * lists while it builds the records in account order. The output is exactly runModels'. Below `minAccounts`
+ * (default 50,000) the threads' start-up costs more than they save and runModels runs instead. The event loop is
+ * free while this thread waits for the workers, so the service still answers status requests during a big run.
  */
 export async function runModelsInWorkers(
   dataset: Dataset,

@@ -1,6 +1,6 @@
-// Starting one of this folder's worker modules, and sharing big arrays with it. From TypeScript source a worker needs tsx's loader: a process
-// started by tsx passes it on; one that registered tsx in-process (oclif, for the sf plugin) does not, so it is
-// added. A `node -e` parent's script and `--input-type` are not the worker's, and are dropped.
+// Starting one of this folder's worker modules, and sharing big arrays with it. From TypeScript source a worker
+// needs tsx's loader: a process started by tsx passes it on; one that registered tsx in-process (oclif, for the
+// sf plugin) does not, so it is added. A `node -e` parent's script and `--input-type` are not the worker's.
 import { Worker } from 'node:worker_threads';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
