@@ -125,7 +125,7 @@ export function crossSellPicks(ctx: PickContext, u: number): CrossPick[] {
   const content = newProductCandidate(ctx, u, allowed);
   if (content) cands.splice(Math.min(cands.length, limit - 1), 0, content);
   const kept = capPerFamily(ctx.lists, cands, ctx.opts.maxPerFamily, limit);
-  // recommend() just walked the account's neighbourhoods and kept each product's anchor on the way.
+  // recommend() just found the anchor of each product it returned.
   const cross = ctx.fit.cross;
   return kept.map((c) => {
     const anchored = !c.content && cross.hasAnchor(c.item);
