@@ -204,7 +204,7 @@ export function buyAgainPicks(ctx: PickContext, u: number): BuyAgainPick[] {
   if (limit === 0 || ctx.ui.ptr[u + 1] === ctx.ui.ptr[u]) return [];
   const { fit } = ctx;
   const raw = scoreBuyAgain(ctx.ui, fit.buyAgain, fit.params.buyAgain, fit.asOfDay, u, limit * 3 + ctx.opts.maxPerFamily, allowedFor(ctx, u));
-  return capPerFamily(ctx.lists, raw, ctx.opts.maxPerFamily, limit).map((b) => ({ item: b.item, entry: b.entry, score: b.score }));
+  return capPerFamily(ctx.lists, raw, ctx.opts.maxPerFamily, limit);
 }
 
 export function buyAgainRecords(ctx: RecordContext, u: number, picks: readonly BuyAgainPick[]): Recommendation[] {

@@ -41,7 +41,7 @@ export function rhythm(ui: UserItems, e: number, asOfDay: number): Rhythm {
   return { orders, intervalDays, daysSinceLast, due: Math.exp(-0.5 * z * z) };
 }
 
-export type BuyAgainItem = { item: number; entry: number; score: number; rhythm: Rhythm };
+export type BuyAgainItem = { item: number; entry: number; score: number };
 
 export function scoreBuyAgain(
   ui: UserItems,
@@ -59,7 +59,7 @@ export function scoreBuyAgain(
     heap.push(e, entryScore(ui, stats, params, asOfDay, e));
   }
   const best = heap.sorted();
-  return best.ids.map((e, r) => ({ item: ui.items[e], entry: e, score: best.scores[r], rhythm: rhythm(ui, e, asOfDay) }));
+  return best.ids.map((e, r) => ({ item: ui.items[e], entry: e, score: best.scores[r] }));
 }
 
 export function entryScore(ui: UserItems, stats: BuyAgainStats, params: BuyAgainParams, asOfDay: number, e: number): number {
