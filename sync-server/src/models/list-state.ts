@@ -8,11 +8,6 @@ export type ListState = {
   allowed: (i: number) => boolean;
   familyIx: Int32Array; // -1 when the product has no family (never capped)
   familyCount: Int32Array; // scratch for the per-family cap
-  stamp: Int32Array; // per product, the call that marked it as an anchor target
-  stampNow: number;
-  anchorItem: Int32Array;
-  anchorContribution: Float64Array;
-  anchorCo: Int32Array;
 };
 
 export function listState(ctx: { families: readonly (string | null)[]; productBlock: readonly (RuleName | null)[]; blocks: AccountBlocks }): ListState {
@@ -40,11 +35,6 @@ export function listState(ctx: { families: readonly (string | null)[]; productBl
     allowed: (i) => productOk[i] === 1 && blockedFor[i] !== mark,
     familyIx,
     familyCount: new Int32Array(familyIds.size),
-    stamp: new Int32Array(nItems),
-    stampNow: 0,
-    anchorItem: new Int32Array(nItems),
-    anchorContribution: new Float64Array(nItems),
-    anchorCo: new Int32Array(nItems),
   };
   return state;
 }

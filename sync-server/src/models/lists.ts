@@ -63,50 +63,6 @@ export function entryOf(ctx: Pick<ModelContext, 'ui'>, u: number, i: number): nu
   return -1;
 }
 
-/**
- * For each target, the account's product that contributes most to its item-neighbourhood score (one pass over
- * the account's neighbourhoods). Results land in the state's anchor arrays, valid while stamp[j] === stampNow.
- */
-function markAnchors(ctx: ModelContext, u: number, targets: readonly number[]): ListState {
-  const s = ctx.lists;
-  const { ui } = ctx;
-  const nb = ctx.fit.neighbours;
-  const now = ++s.stampNow;
-  if (ui.ptr[u + 1] === ui.ptr[u]) return s; // no history, no anchors (stamps of this call stay unset)
-  const want = now * 2; // even: wanted, no anchor yet; odd (now * 2 + 1): wanted with an anchor
-  for (const j of targets) s.stamp[j] = want;
-  for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) {
-    const i = ui.items[e];
-    let w = -1;
-    for (let p = nb.ptr[i]; p < nb.ptr[i + 1]; p++) {
-      const j = nb.ids[p];
-      const st = s.stamp[j];
-      if (st !== want && st !== want + 1) continue;
-      if (w < 0) w = ctx.fit.cross.profileWeight(e);
-      const c = w * nb.sims[p];
-      if (st === want || c > s.anchorContribution[j]) {
-        s.stamp[j] = want + 1;
-        s.anchorItem[j] = i;
-        s.anchorContribution[j] = c;
-        s.anchorCo[j] = nb.co[p];
-      }
-    }
-  }
-  return s;
-}
-
-const hasAnchor = (s: ListState, j: number): boolean => s.stamp[j] === s.stampNow * 2 + 1;
-
-/** For each target, the account's product that contributes most to its item-neighbourhood score. */
-export function anchorsFor(ctx: ModelContext, u: number, targets: number[]): Map<number, { item: number; contribution: number; co: number }> {
-  const s = markAnchors(ctx, u, targets);
-  const best = new Map<number, { item: number; contribution: number; co: number }>();
-  for (const j of targets) {
-    if (hasAnchor(s, j)) best.set(j, { item: s.anchorItem[j], contribution: s.anchorContribution[j], co: s.anchorCo[j] });
-  }
-  return best;
-}
-
 type Cand = { item: number; score: number; content?: { anchor: number } };
 
 export function crossSellList(ctx: ModelContext, u: number): Recommendation[] {

@@ -7,7 +7,7 @@ import { predict } from '../churn/churn.js';
 import { dayNumber, dayToIso } from '../recommend/purchase-log.js';
 import { accountRule, type RuleName } from '../recommend/business-rules.js';
 import { availableParallelism } from 'node:os';
-import { entryOf, anchorsFor, allowedFor, buyAgainList, buyAgainPicks, buyAgainRecords, crossSellList, crossSellPicks, crossSellRecords, type BuyAgainPick, type CrossPick } from './lists.js';
+import { entryOf, allowedFor, buyAgainList, buyAgainPicks, buyAgainRecords, crossSellList, crossSellPicks, crossSellRecords, type BuyAgainPick, type CrossPick } from './lists.js';
 import { prepare, prepareInWorkers, type ModelContext } from './context.js';
 import { pickInWorkers } from './list-workers.js';
 import { holdoutDraw, type ModelOptions } from './options.js';
@@ -196,7 +196,7 @@ export function explainRecommendation(dataset: Dataset, accountId: string, produ
     if (ranker) {
       parts = { score: ranker.probability, rankerTotal: ranker.linear, ...Object.fromEntries(Object.entries(ranker.parts).map(([k, v]) => [`ranker.${k}`, v])) };
     } else {
-      const anchor = anchorsFor(ctx, u, [i]).get(i);
+      const anchor = fit.cross.anchorsFor(u, [i]).get(i);
       const pop = g >= 0 && g < fit.pop.byGroup.length ? fit.pop.byGroup[g][i] : fit.pop.global[i];
       parts = { neighbourhood: anchor?.contribution ?? 0, popularity: pop * fit.params.cross.popWeight };
     }

@@ -152,6 +152,19 @@ export class CrossSellScorer {
     for (let r = 0; r < n; r++) want[targets[r]] = 0;
   }
 
+  /**
+   * For each target, the account's product that contributes most to its neighbourhood score, and that score's
+   * share and co-buyers (explain, for a product the blend ranked). Not valid during a recommend call.
+   */
+  public anchorsFor(u: number, targets: readonly number[]): Map<number, { item: number; contribution: number; co: number }> {
+    const { ui } = this;
+    for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) this.entryW[e - ui.ptr[u]] = this.profileWeight(e);
+    this.anchorPass(u, targets, targets.length);
+    const out = new Map<number, { item: number; contribution: number; co: number }>();
+    for (const j of targets) if (this.hasAnchor(j)) out.set(j, { item: this.anchorItem[j], contribution: this.anchorContribution[j], co: this.anchorCo[j] });
+    return out;
+  }
+
   /** Whether the last recommend / candidates call's products reach product j (one of its results). */
   public hasAnchor(j: number): boolean {
     return this.anchorStamp[j] === this.anchorNow;
