@@ -1,8 +1,13 @@
+// The components live in the SFDX source tree at the repository root (force-app/), not here: source-deploy-
+// retrieve misreads any project under a folder named `lwc` (forcedotcom/cli #1395). sfdx-lwc-jest resolves
+// components from the sfdx-project.json in the working directory, so jest runs from the root with this config.
+const path = require('path');
 const { jestConfig } = require('@salesforce/sfdx-lwc-jest/config');
 
 module.exports = {
     ...jestConfig,
-    modulePathIgnorePatterns: ['<rootDir>/.localdevserver', '<rootDir>/preview'],
-    setupFilesAfterEnv: [...(jestConfig.setupFilesAfterEnv || []), '<rootDir>/jest-sa11y-setup.js'],
+    rootDir: path.resolve(__dirname, '..'),
+    roots: ['<rootDir>/force-app'],
+    setupFilesAfterEnv: [...(jestConfig.setupFilesAfterEnv || []), path.join(__dirname, 'jest-sa11y-setup.js')],
     testTimeout: 10000
 };

@@ -10,7 +10,7 @@ import replace from '@rollup/plugin-replace';
 import resolve from '@rollup/plugin-node-resolve';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const componentsDir = path.resolve(here, '../force-app/main/default/lwc');
+const componentsDir = path.resolve(here, '../../force-app/main/default/lwc');
 
 // SFDX keeps components in lwc/<name>/, not <namespace>/<name>/, so each one gets an explicit c/<name> alias.
 const components = fs

@@ -63,7 +63,7 @@ function bundleIsStale(): boolean {
   const bundle = path.join(DEFAULT_DIST_DIR, 'main.js');
   if (!fs.existsSync(bundle)) return true;
   const builtAt = fs.statSync(bundle).mtimeMs;
-  const sources = [path.join(LWC_DIR, 'force-app/main/default/lwc'), path.join(LWC_DIR, 'preview/src')];
+  const sources = [path.resolve(LWC_DIR, '../force-app/main/default/lwc'), path.join(LWC_DIR, 'preview/src')];
   return sources.some((dir) =>
     fs.readdirSync(dir, { recursive: true, withFileTypes: true }).some(
       (entry) => entry.isFile() && !entry.parentPath.includes('__tests__') && fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs > builtAt,

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { XMLParser } from 'fast-xml-parser';
 import { readSourceTree, validateSourceTree, type SourceTree } from './metadata-rules.js';
 
-const PROJECT = path.resolve(import.meta.dirname, '../../lwc');
+const PROJECT = path.resolve(import.meta.dirname, '../..');
 const DEFAULT = 'main/default';
 
 function packageDir(): string {
@@ -25,7 +25,7 @@ function withFile(tree: SourceTree, rel: string, edit: (content: string) => stri
   return copy;
 }
 
-describe('lwc SFDX source tree', () => {
+describe('SFDX source tree', () => {
   const tree = readSourceTree(packageDir());
   const files = [...tree.keys()];
   const rec = `${DEFAULT}/objects/Product_Recommendation__c/fields`;

@@ -57,6 +57,6 @@ describe('sync: every auth flow against local-org', function () {
       n === 'Account_Insight__c' ? Promise.reject(Object.assign(new Error('not found'), { errorCode: 'NOT_FOUND' })) : describe(n);
     const res = await checkOrg(conn);
     expect(res.ok).to.equal(false);
-    expect(res.problems).to.deep.include({ object: 'Account_Insight__c', problem: 'Reco object is missing', fix: "deploy Reco's metadata (sf project deploy start -d lwc/force-app) and assign the Reco permission set" });
+    expect(res.problems).to.deep.include({ object: 'Account_Insight__c', problem: 'Reco object is missing', fix: "deploy Reco's metadata (sf project deploy start -d force-app) and assign the Reco permission set" });
   });
 });

@@ -8,8 +8,8 @@ import type { FieldDef, ObjectDef } from '../types.js';
 import { field, ownerField, picklist, reference } from './fields.js';
 import { defineObject } from './standard-objects.js';
 
-/** lwc/force-app/main/default of this repository. */
-export const DEFAULT_METADATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../lwc/force-app/main/default');
+/** force-app/main/default of this repository. */
+export const DEFAULT_METADATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../force-app/main/default');
 
 export class MetadataError extends Error {
   public constructor(

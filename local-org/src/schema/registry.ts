@@ -6,7 +6,7 @@ import { permissionSetObjects } from './permission-sets.js';
 import { standardObjects } from './standard-objects.js';
 
 export type SchemaOptions = {
-  /** Directory holding objects/<Name>__c/...; defaults to the repo's lwc/force-app/main/default. */
+  /** Directory holding objects/<Name>__c/...; defaults to the repo's force-app/main/default. */
   metadataDir?: string;
   /** Use these custom objects instead of reading metadata (tests). */
   customObjects?: CustomObjectSource[];

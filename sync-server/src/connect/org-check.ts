@@ -11,7 +11,7 @@ export type OrgCheckResult = { ok: boolean; problems: OrgProblem[]; warnings: Or
 type FieldInfo = { name: string; createable: boolean; updateable: boolean };
 type DescribeLike = { name: string; queryable: boolean; createable: boolean; updateable: boolean; fields: FieldInfo[] };
 
-const DEPLOY = 'deploy Reco\'s metadata (sf project deploy start -d lwc/force-app) and assign the Reco permission set';
+const DEPLOY = 'deploy Reco\'s metadata (sf project deploy start -d force-app) and assign the Reco permission set';
 
 async function describeOrNull(conn: Connection, name: string): Promise<DescribeLike | null> {
   try {
