@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { SfApiError } from '../../local-org/src/types.js';
-import { encodeBase62, idChecksum, makeId, normaliseId, to18 } from '../../local-org/src/store/ids.js';
+import { encodeBase62, idChecksum, makeId, newOrgId, normaliseId, to18 } from '../../local-org/src/store/ids.js';
 
 describe('local-org ids', () => {
   const vectors: [string, string][] = [
@@ -38,5 +38,14 @@ describe('local-org ids', () => {
     expect(id.slice(0, 15)).to.equal('0065g0000000105');
     expect(to18(id.slice(0, 15))).to.equal(id);
     expect(() => makeId('006', -1)).to.throw();
+  });
+
+  it('draws a fresh, valid 18-char org id for each new org', () => {
+    const ids = new Set(Array.from({ length: 200 }, () => newOrgId()));
+    expect(ids.size).to.equal(200);
+    for (const id of ids) {
+      expect(id).to.match(/^00D5g0000[0-9A-Za-z]{6}[A-Z0-5]{3}$/);
+      expect(to18(id.slice(0, 15))).to.equal(id);
+    }
   });
 });

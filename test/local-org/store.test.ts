@@ -75,6 +75,11 @@ describe('local-org store', () => {
         a.close();
         const b = openOrgStore({ file, schema });
         expect(b.identity).to.deep.equal(identity);
+        expect(b.retrieve('Organization', identity.organizationId)).to.not.equal(undefined);
+        // Another new org is another org: its own id (clients key local state by it).
+        const other = openOrgStore({ schema });
+        expect(other.identity.organizationId).to.not.equal(identity.organizationId);
+        other.close();
         expect(b.retrieve('Account', first)!.Name).to.equal('One');
         expect(b.db.prepare('SELECT COUNT(*) AS n FROM "User"').get()).to.deep.include({ n: 2 });
         const second = one(b.insert('Account', [{ Name: 'Two' }]));
@@ -298,6 +303,23 @@ describe('local-org store', () => {
       expect(store.retrieve('Event', e2)!.EndDateTime).to.equal('2024-03-02T13:00:00.000Z');
       expect(errorOf(store.insert('Event', [{ StartDateTime: '2024-03-02T10:00:00Z', DurationInMinutes: 30, EndDateTime: '2024-03-02T12:00:00Z' }])).errorCode).to.equal('FIELD_INTEGRITY_EXCEPTION');
       expect(errorOf(store.insert('Event', [{ StartDateTime: '2024-03-02T10:00:00Z' }])).errorCode).to.equal('REQUIRED_FIELD_MISSING');
+    });
+  });
+
+  describe('permission set assignments', () => {
+    it('refuses assigning the same permission set to the same user twice, as Salesforce does', () => {
+      const ps = one(store.insert('PermissionSet', [{ Name: 'Dup_Test', Label: 'Dup Test' }]));
+      const user = store.identity.adminUserId;
+      const first = one(store.insert('PermissionSetAssignment', [{ AssigneeId: user, PermissionSetId: ps }]));
+      expect(store.insert('PermissionSetAssignment', [{ AssigneeId: user, PermissionSetId: ps }])[0]).to.deep.equal({
+        id: null,
+        success: false,
+        errors: [{ errorCode: 'DUPLICATE_VALUE', message: `Duplicate PermissionSetAssignment. Assignee: ${user}; Permission Set: ${ps}`, fields: [] }],
+      });
+      // Another user may hold it, and once the first assignment is gone the user may be given it again.
+      one(store.insert('PermissionSetAssignment', [{ AssigneeId: store.identity.integrationUserId, PermissionSetId: ps }]));
+      one(store.delete([first]));
+      one(store.insert('PermissionSetAssignment', [{ AssigneeId: user, PermissionSetId: ps }]));
     });
   });
 

@@ -1,5 +1,6 @@
 // /query, /queryAll and /query/{locator}. jsforce continues both query and queryAll through /query/{locator},
 // so the engine's locators must resolve regardless of which endpoint started the cursor.
+import { toolingQueryError } from '../soql/tooling.js';
 import { SfApiError } from '../types.js';
 import type { OrgContext } from './context.js';
 import type { ApiRequest, RouteTable } from './router.js';
@@ -21,6 +22,8 @@ function soqlOf(req: ApiRequest): string {
 export function addQueryRoutes(t: RouteTable, ctx: OrgContext): void {
   const run = (req: ApiRequest, scanAll: boolean) => {
     if (req.query.explain !== undefined) return explain(ctx, req);
+    // `sf data query` asks for the columns after every query that found rows (always on /query).
+    if (req.query.columns === 'true') return { status: 200, json: ctx.query.columns(soqlOf(req)) };
     const result = ctx.query.query(soqlOf(req), { scanAll, batchSize: batchSizeOf(req), apiVersion: req.version });
     return { status: 200, json: result };
   };
@@ -32,6 +35,13 @@ export function addQueryRoutes(t: RouteTable, ctx: OrgContext): void {
   });
   t.add('GET', '/query/:locator', (req, p) => more(req, p.locator));
   t.add('GET', '/queryAll/:locator', (req, p) => more(req, p.locator));
+  // `sf data query --use-tooling-api`: no tooling object exists here, so every tooling query is refused the
+  // way an org refuses a type the Tooling API does not expose (other tooling resources stay 404 NOT_FOUND).
+  const tooling = (req: ApiRequest) => {
+    throw toolingQueryError(soqlOf(req));
+  };
+  t.add('GET', '/tooling/query', tooling);
+  t.add('GET', '/tooling/queryAll', tooling);
 }
 
 /** A plausible query plan: the emulator has no optimiser, so every query is a table scan. */

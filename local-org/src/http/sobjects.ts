@@ -114,6 +114,13 @@ export function addSObjectRoutes(t: RouteTable, ctx: OrgContext): void {
     return json(200, describeSObject(ctx.store.schema, obj.name, req.version), { 'Last-Modified': lastModified });
   });
 
+  // Layouts, compact layouts, approval layouts…: resources of a UI this org does not have. Without this route
+  // the path would read as a lookup by an external id field named "describe".
+  t.add('GET', '/sobjects/:type/describe/:resource', (_req, p) => {
+    objectOr404(ctx, p.type);
+    throw notFound();
+  });
+
   t.add('GET', '/sobjects/:type/updated', (req, p) => {
     const obj = objectOr404(ctx, p.type);
     const { start, end } = replicationWindow(ctx, req, 30);

@@ -4,6 +4,7 @@ import { parseQuery, type Query } from '@jetstreamapp/soql-parser-js';
 import type { StatementSync } from 'node:sqlite';
 import { SfApiError, type OrgStore } from '../types.js';
 import { CursorStore, type Cursor } from './cursors.js';
+import { queryColumns, type QueryColumns } from './columns.js';
 import { malformed, positionOf } from './errors.js';
 import { Planner, type RowPlan } from './plan.js';
 import { aggregateRecord, buildRecord, csvValue, flatColumns, type Cell, type ChildResults, type RecordContext, type Row } from './records.js';
@@ -17,6 +18,8 @@ export type QueryEngine = {
   query(soql: string, opts: QueryOptions): QueryPage;
   /** The page a locator (`01g...-2000` or a whole nextRecordsUrl) points at; INVALID_QUERY_LOCATOR if unknown. */
   queryMore(locator: string, opts: { apiVersion: string }): QueryPage;
+  /** The query's column metadata (GET /query?columns=true); plans (and so validates) without running it. */
+  columns(soql: string): QueryColumns;
   /** All rows flat, for Bulk 2.0 CSV; rejects what Bulk queries don't support. */
   rows(soql: string, opts: { scanAll: boolean }): FlatRows;
 };
@@ -37,7 +40,7 @@ export function effectiveBatchSize(requested: number | undefined): number {
 
 const versionBase = (apiVersion: string): string => `/services/data/v${apiVersion.replace(/^v/i, '')}`;
 
-function parse(soql: string): Query {
+export function parseSoql(soql: string): Query {
   try {
     return parseQuery(soql);
   } catch (e) {
@@ -69,8 +72,8 @@ export function createQueryEngine(store: OrgStore, options: EngineOptions = {}):
     return st;
   };
 
-  const plan = (soql: string, scanAll: boolean) =>
-    new Planner(store.schema, soql, { now: store.now(), scanAll }).plan(parse(soql));
+  const plan = (soql: string, scanAll: boolean, parsed: Query = parseSoql(soql)) =>
+    new Planner(store.schema, soql, { now: store.now(), scanAll }).plan(parsed);
 
   /** Rows of one page; parents are cut so that parents plus their child rows fit the batch. */
   const rowsPage = (cursor: Extract<Cursor, { kind: 'rows' }>, offset: number, ctx: RecordContext): { records: object[]; next: number } => {
@@ -167,8 +170,16 @@ export function createQueryEngine(store: OrgStore, options: EngineOptions = {}):
       return page(id, cursor, offset, versionBase(opts.apiVersion));
     },
 
+    columns(soql) {
+      const parsed = parseSoql(soql);
+      const p = plan(soql, false, parsed);
+      // The planner has already refused an unknown FROM object.
+      const object = store.schema.get(parsed.sObject ?? '')!;
+      return queryColumns(p, object);
+    },
+
     rows(soql, opts) {
-      const parsed = parse(soql);
+      const parsed = parseSoql(soql);
       if (parsed.offset !== undefined) throw bulkUnsupported('OFFSET not supported in Bulk V2 Query');
       const p = plan(soql, opts.scanAll);
       if (p.kind !== 'rows') throw bulkUnsupported('Aggregate Functions and GROUP BY not supported in Bulk V2 Query');

@@ -3,17 +3,20 @@
 import type {
   FieldType as ParsedField, FieldTypeOf, GroupByClause, OrderByClause, Query, Subquery,
 } from '@jetstreamapp/soql-parser-js';
-import type { FieldType, ObjectDef, Schema } from '../types.js';
+import type { FieldDef, FieldType, ObjectDef, Schema } from '../types.js';
 import { badChildRelationship, malformed, noSuchColumn, positionOf, soqlError, unsupportedType } from './errors.js';
 import { compileFunction, isAggregateName, type FunctionLike } from './functions.js';
 import { q, Scope, STRINGISH } from './resolve.js';
 import { compileCondition, liveFilter, type Ctx } from './where.js';
 
-export type FieldNode = { kind: 'field'; key: string; col: number; type: FieldType };
+/** `def`: the field read (query column metadata describes it). */
+export type FieldNode = { kind: 'field'; key: string; col: number; type: FieldType; def: FieldDef };
 export type RelNode = {
   kind: 'rel';
   key: string;
   path: string;
+  /** The reference field followed (OwnerId), for query column metadata. */
+  foreignKey: string;
   idCol: number;
   types: string[];
   nodes: ShapeNode[];
@@ -45,7 +48,8 @@ export type RowPlan = {
   children: ChildNode[];
 };
 
-export type AggItem = { key: string; col: number; type: FieldType };
+/** `display`: how Salesforce names the column (`avg(Amount)` for functions, the field name otherwise). */
+export type AggItem = { key: string; col: number; type: FieldType; aggregate: boolean; display: string; def?: FieldDef };
 export type AggregatePlan = { kind: 'aggregate'; sql: string; items: AggItem[] };
 export type CountPlan = { kind: 'count'; sql: string };
 export type Plan = RowPlan | AggregatePlan | CountPlan;
@@ -117,6 +121,12 @@ function expandFields(soql: string, object: ObjectDef, query: Query | Subquery, 
   });
 }
 
+/** `AVG(amount)` is shown as `avg(Amount)`: the function in lower case around the canonical field name. */
+function displayName(scope: Scope, fn: FunctionLike): string {
+  const args = (fn.parameters ?? []).map((p) => (typeof p === 'string' ? scope.field(p).field.name : displayName(scope, p)));
+  return `${(fn.functionName ?? '').toLowerCase()}(${args.join(', ')})`;
+}
+
 export class Planner {
   public constructor(
     private readonly schema: Schema,
@@ -178,6 +188,7 @@ export class Planner {
       let type: FieldType;
       let name: string;
       let hops: ReturnType<Scope['field']>['path'];
+      let def: FieldDef;
       if (f.type === 'FieldFunctionExpression') {
         const param = f.parameters[0];
         if (typeof param !== 'string') throw malformed(this.soql, positionOf(this.soql, f.functionName), `unexpected token: '${f.functionName}'`);
@@ -185,6 +196,7 @@ export class Planner {
         const resolved = scope.field(param);
         ({ sql, type } = r);
         name = f.alias ?? resolved.field.name;
+        def = resolved.field;
         hops = resolved.path;
         path = param;
       } else {
@@ -193,13 +205,14 @@ export class Planner {
         ({ sql } = r);
         type = r.field.type;
         name = r.field.name;
+        def = r.field;
         hops = r.path;
       }
       let level = shape;
       for (const hop of hops) {
         let rel = level.find((n): n is RelNode => n.kind === 'rel' && n.path === hop.key);
         if (!rel) {
-          rel = { kind: 'rel', key: hop.relationshipName, path: hop.key, idCol: cols.push(hop.idSql) - 1, types: hop.targets.map((t) => t.object.name), nodes: [] };
+          rel = { kind: 'rel', key: hop.relationshipName, path: hop.key, foreignKey: hop.fieldName, idCol: cols.push(hop.idSql) - 1, types: hop.targets.map((t) => t.object.name), nodes: [] };
           level.push(rel);
         }
         level = rel.nodes;
@@ -210,7 +223,7 @@ export class Planner {
         throw malformed(this.soql, positionOf(this.soql, path, positionOf(this.soql, path) + 1), `duplicate field selected: ${path.includes('.') ? path : name}`);
       }
       if (!expanded.has(f)) explicit.add(fullKey);
-      level.push({ kind: 'field', key: name, col: cols.push(sql) - 1, type });
+      level.push({ kind: 'field', key: name, col: cols.push(sql) - 1, type, def });
     }
     return { shape, children };
   }
@@ -219,14 +232,14 @@ export class Planner {
   private typeOf(scope: Scope, f: FieldTypeOf, cols: Cols): RelNode {
     const [hop] = scope.relationships([f.field], f.field);
     const node: RelNode = {
-      kind: 'rel', key: hop.relationshipName, path: `${hop.key}#typeof`, idCol: cols.push(hop.idSql) - 1,
+      kind: 'rel', key: hop.relationshipName, path: `${hop.key}#typeof`, foreignKey: hop.fieldName, idCol: cols.push(hop.idSql) - 1,
       types: hop.targets.map((t) => t.object.name), nodes: [], branches: new Map(),
     };
     for (const c of f.conditions) {
       if (c.type === 'ELSE') {
         node.otherwise = c.fieldList.map((name) => {
           const r = scope.field(`${f.field}.${name}`);
-          return { kind: 'field', key: r.field.name, col: cols.push(r.sql) - 1, type: r.field.type };
+          return { kind: 'field', key: r.field.name, col: cols.push(r.sql) - 1, type: r.field.type, def: r.field };
         });
         continue;
       }
@@ -237,7 +250,7 @@ export class Planner {
       node.branches!.set(target.object.name.toLowerCase(), c.fieldList.map((name) => {
         const fd = target.object.fieldMap.get(name.toLowerCase());
         if (!fd) throw noSuchColumn(this.soql, positionOf(this.soql, name, positionOf(this.soql, 'TYPEOF')), name, target.object.name);
-        return { kind: 'field', key: fd.name, col: cols.push(`${target.alias}.${q(fd.name)}`) - 1, type: fd.type };
+        return { kind: 'field', key: fd.name, col: cols.push(`${target.alias}.${q(fd.name)}`) - 1, type: fd.type, def: fd };
       }));
     }
     return node;
@@ -306,7 +319,7 @@ export class Planner {
           throw malformed(this.soql, positionOf(this.soql, f.functionName), `Field must be grouped or aggregated: ${r.fieldName}`);
         }
         const key = f.alias ?? `expr${expr++}`;
-        items.push({ key, col: cols.push(r.sql) - 1, type: r.type });
+        items.push({ key, col: cols.push(r.sql) - 1, type: r.type, aggregate: true, display: displayName(scope, f as FunctionLike) });
         continue;
       }
       const path = f.type === 'Field' ? f.field : (f.rawValue ?? [...f.relationships, f.field].join('.'));
@@ -314,7 +327,7 @@ export class Planner {
       if (!groups.includes(r.sql)) {
         throw malformed(this.soql, positionOf(this.soql, path), `Field must be grouped or aggregated: ${r.field.name}`);
       }
-      items.push({ key: ('alias' in f && f.alias) || r.field.name, col: cols.push(r.sql) - 1, type: r.field.type });
+      items.push({ key: ('alias' in f && f.alias) || r.field.name, col: cols.push(r.sql) - 1, type: r.field.type, aggregate: false, display: r.field.name, def: r.field });
     }
     const where = this.filter(scope, query);
     const group = groups.length ? ` GROUP BY ${groups.join(', ')}` : '';

@@ -9,6 +9,8 @@ export const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 export type JoinNode = {
   key: string; // lower-cased path from the root, e.g. "account.owner"
   relationshipName: string; // canonical casing, the JSON key
+  /** The reference field the hop follows (OwnerId, Account__c): query column metadata's foreignKeyName. */
+  fieldName: string;
   targets: { object: ObjectDef; alias: string }[];
   idSql: string;
 };
@@ -79,7 +81,7 @@ export class Scope {
         }
         const idSql =
           targets.length === 1 ? `${targets[0].alias}."Id"` : `COALESCE(${targets.map((t) => `${t.alias}."Id"`).join(', ')})`;
-        node = { key, relationshipName: ref.relationshipName, targets, idSql };
+        node = { key, relationshipName: ref.relationshipName, fieldName: ref.name, targets, idSql };
         this.joins.set(key, node);
       }
       hops.push(node);

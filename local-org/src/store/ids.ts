@@ -1,5 +1,6 @@
 // Salesforce record ids: 15 case-sensitive base-62 chars (key prefix + pod + counter) plus a 3-char
 // checksum that makes the 18-char form case-insensitive (facts sheet §8.6).
+import { randomInt } from 'node:crypto';
 import { SfApiError } from '../types.js';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -67,6 +68,19 @@ export function encodeBase62(n: number, width: number): string {
   } while (rest > 0);
   if (out.length > width) throw new Error(`id counter ${n} overflows ${width} base-62 digits`);
   return out.padStart(width, '0');
+}
+
+/**
+ * A new org's id: 00D + pod + a random 10-character body, 18-char form. Real orgs never share an id, and
+ * clients key their local state by it (sf's auth files, Reco's ~/.reco/<orgId>), so each new org draws its
+ * own instead of counting from 1. The leading "0000" keeps the look of real org ids (00D5g000004Hf4m);
+ * 62^6 bodies make two orgs on one machine colliding negligible.
+ */
+export function newOrgId(): string {
+  let body = '0000';
+  while (body.length < COUNTER_WIDTH) body += BASE62[randomInt(62)];
+  const id15 = '00D' + POD + body;
+  return id15 + idChecksum(id15);
 }
 
 /** Id number `n` of the object with `keyPrefix`, in 18-char form. */

@@ -5,7 +5,7 @@ import { AUDIT_FIELDS } from '../schema/fields.js';
 import type { DmlOptions, FieldDef, ObjectDef, OrgStore, SaveResult, Schema, SfErrorItem, SfRecord } from '../types.js';
 import { SfApiError, SfMultipleChoicesError } from '../types.js';
 import type { DmlContext, ObjectRules, Row } from './context.js';
-import { keyPrefixOf, makeId, to18 } from './ids.js';
+import { keyPrefixOf, makeId, newOrgId, to18 } from './ids.js';
 import { OBJECT_RULES, rollUpOpportunities } from './rules.js';
 import { collation, ensureTables, quoteIdent } from './tables.js';
 import { coerce, decodeRow, fail, type Stored } from './values.js';
@@ -558,7 +558,7 @@ class SqliteOrgStore implements LocalOrgStore {
       const ctx0 = this.context();
       const adminUserId = makeId('005', this.next('005'));
       const identity: OrgIdentity = {
-        organizationId: makeId('00D', this.next('00D')),
+        organizationId: newOrgId(),
         profileId: makeId('00e', this.next('00e')),
         adminUserId,
         integrationUserId: makeId('005', this.next('005')),

@@ -281,6 +281,16 @@ const fullName: ObjectRules = {
   },
 };
 
+// ---- Permission sets -----------------------------------------------------------------------------
+
+/** A user holds a permission set once: a second assignment is refused, as `sf org assign permset` sees it. */
+const permissionSetAssignment: ObjectRules = {
+  beforeInsert(ctx, vals) {
+    const dup = ctx.get('SELECT "Id" FROM "PermissionSetAssignment" WHERE "AssigneeId" = ? AND "PermissionSetId" = ? AND "IsDeleted" = 0 LIMIT 1', vals.AssigneeId ?? null, vals.PermissionSetId ?? null);
+    if (dup) fail('DUPLICATE_VALUE', `Duplicate PermissionSetAssignment. Assignee: ${String(vals.AssigneeId)}; Permission Set: ${String(vals.PermissionSetId)}`, []);
+  },
+};
+
 export const OBJECT_RULES: Readonly<Record<string, ObjectRules>> = {
   Opportunity: opportunity,
   OpportunityLineItem: lineItem,
@@ -290,4 +300,5 @@ export const OBJECT_RULES: Readonly<Record<string, ObjectRules>> = {
   Event: event,
   Contact: fullName,
   User: fullName,
+  PermissionSetAssignment: permissionSetAssignment,
 };
