@@ -37,6 +37,12 @@ export const SOURCE_OBJECTS: SourceObject[] = [
     // Reco itself only ever sets New or Expired; any other status is a rep's.
     othersEditsOnly: { stillRead: "Status__c NOT IN ('New', 'Expired')" },
   },
+  {
+    // Reps' Accept/Dismiss, as records they create (Reco never writes these): the newest per recommendation
+    // is the decision. The rep's comment is theirs, not Reco's to copy.
+    name: 'Recommendation_Reaction__c',
+    fields: [...SYSTEM, 'CreatedDate', 'Recommendation__c', 'Account__c', 'Product__c', 'Reaction__c', 'Dismiss_Reason__c'],
+  },
 ];
 
 /** Fields orgs may lack without it being an error (multi-currency is an org setting). */
