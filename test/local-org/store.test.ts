@@ -76,7 +76,7 @@ describe('local-org store', () => {
         const b = openOrgStore({ file, schema });
         expect(b.identity).to.deep.equal(identity);
         expect(b.retrieve('Account', first)!.Name).to.equal('One');
-        expect(b.db.prepare('SELECT COUNT(*) AS n FROM "User"').get()).to.deep.include({ n: 2 });
+        expect(b.db.prepare('SELECT COUNT(*) AS n FROM "User"').get()).to.deep.include({ n: 3 }); // admin, integration, sales rep
         const second = one(b.insert('Account', [{ Name: 'Two' }]));
         expect(second > first).to.equal(true);
         b.close();
