@@ -2,6 +2,9 @@
 // assigned permission sets, the Account OWD and owner, master-detail children needing edit access to their
 // master (unless writeRequiresMasterRead), lookups needing read access to their target.
 import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createAccessPolicy, type LocalAccessPolicy } from '../../local-org/src/access/policy.js';
 import { readAccessModel, type AccessModel } from '../../local-org/src/access/model.js';
 import { deployPermissionSets } from '../../local-org/src/deploy.js';
@@ -117,6 +120,32 @@ describe('local-org access: sharing and object permissions for users without Mod
       const assignment = store.db.prepare('SELECT a.Id AS id FROM PermissionSetAssignment a JOIN PermissionSet p ON p.Id = a.PermissionSetId WHERE a.AssigneeId = ? AND p.Name = ?').get(rep, 'Reco_Sales_Rep') as { id: string };
       ids(store.delete([assignment.id]));
       expect(errorOf(asRep(() => store.insert('Recommendation_Reaction__c', [{ Account__c: theirs, Product__c: product, Reaction__c: 'Accepted' }]))).errorCode).to.equal('INSUFFICIENT_ACCESS_OR_READONLY');
+    });
+  });
+
+  describe('org files from before the sales rep', () => {
+    it('gain the Standard User profile and the rep on open, once', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reco-access-'));
+      try {
+        const file = path.join(dir, 'org.db');
+        const old = openOrgStore({ file, schema });
+        const { salesRepUserId: _rep, standardUserProfileId: _profile, ...identity } = old.identity;
+        old.db.prepare('DELETE FROM "User" WHERE "Id" = ?').run(old.identity.salesRepUserId);
+        old.db.prepare('DELETE FROM "Profile" WHERE "Id" = ?').run(old.identity.standardUserProfileId);
+        old.db.prepare("UPDATE _reco_meta SET value = ? WHERE key = 'identity'").run(JSON.stringify(identity));
+        old.close();
+        store = openOrgStore({ file, schema });
+        const upgraded = store.identity;
+        expect(upgraded).to.deep.include(identity);
+        const row = store.db.prepare('SELECT u.Username AS username, p.Name AS profile FROM "User" u JOIN "Profile" p ON p.Id = u.ProfileId WHERE u.Id = ?').get(upgraded.salesRepUserId);
+        expect(row).to.deep.equal({ username: 'sales.rep@reco.local', profile: 'Standard User' });
+        store.close();
+        store = openOrgStore({ file, schema });
+        expect(store.identity).to.deep.equal(upgraded);
+        expect((store.db.prepare('SELECT COUNT(*) AS n FROM "User"').get() as { n: number }).n).to.equal(3);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });
