@@ -5,7 +5,7 @@ import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import { reduceErrors } from 'c/ldsUtils';
 import {
     RECOMMENDATIONS_LIST, INSIGHTS_LIST, REACTIONS_LIST, RECOMMENDATION_FIELDS, RECOMMENDATION_SORT, OPEN_FILTER,
-    OPEN_STATUSES, REACTION_FIELDS, HOLDOUT_FIELD, KIND, STATUS, toRecommendation, isHoldout, latestReactions, reactionInput
+    OPEN_STATUSES, REACTION_FIELDS, REACTION_SORT, HOLDOUT_FIELD, KIND, STATUS, toRecommendation, isHoldout, latestReactions, reactionInput
 } from 'c/recoRecords';
 
 const OPPORTUNITY_ACCOUNT = 'Opportunity.AccountId';
@@ -74,7 +74,7 @@ export default class RecoRecommendations extends LightningElement {
     }
 
     @wire(getRelatedListRecords, {
-        parentRecordId: '$accountId', relatedListId: REACTIONS_LIST, fields: REACTION_FIELDS, pageSize: 200
+        parentRecordId: '$accountId', relatedListId: REACTIONS_LIST, fields: REACTION_FIELDS, sortBy: REACTION_SORT, pageSize: 200
     })
     wiredReactions({ data, error }) {
         if (data) {

@@ -10,6 +10,8 @@ export const INSIGHTS_LIST = 'Account_Insights__r';
 export const REACTION_OBJECT = 'Recommendation_Reaction__c';
 export const REACTIONS_LIST = 'Recommendation_Reactions__r';
 export const REACTION_FIELDS = ['Recommendation__c', 'Reaction__c', 'Dismiss_Reason__c', 'CreatedDate'].map(react);
+// Newest first, so a page holds every recommendation's latest reaction even on an account with a long history.
+export const REACTION_SORT = [`-${react('CreatedDate')}`];
 export const KIND = { CROSS_SELL: 'Cross-sell', BUY_AGAIN: 'Buy again' };
 export const STATUS = { NEW: 'New', ACCEPTED: 'Accepted', DISMISSED: 'Dismissed' };
 export const OPEN_STATUSES = [STATUS.NEW, STATUS.ACCEPTED];

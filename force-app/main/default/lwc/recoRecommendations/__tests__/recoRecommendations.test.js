@@ -62,7 +62,7 @@ describe('c-reco-recommendations', () => {
         const configs = [];
         getRelatedListRecords.emit(NO_REACTIONS, (config) => configs.push(config) && false);
         const reactions = configs.find((config) => config.relatedListId === 'Recommendation_Reactions__r');
-        expect(reactions).toMatchObject({ parentRecordId: ACCOUNT_ID });
+        expect(reactions).toMatchObject({ parentRecordId: ACCOUNT_ID, sortBy: ['-Recommendation_Reaction__c.CreatedDate'] });
         expect(reactions.fields).toEqual(expect.arrayContaining([
             'Recommendation_Reaction__c.Recommendation__c', 'Recommendation_Reaction__c.Reaction__c', 'Recommendation_Reaction__c.CreatedDate'
         ]));
