@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { createAccessPolicy, type LocalAccessPolicy } from './access/policy.js';
+import { readAccessModel } from './access/model.js';
 import { createFaultInjector, type FaultInjector } from './faults.js';
 import { createApiCounter, DEFAULT_DAILY_API_LIMIT } from './limits.js';
 import type { ApiUsage } from './limits.js';
@@ -16,6 +18,7 @@ import { INVALID_SESSION } from './http/pipeline.js';
 import { sendError, sendJson } from './http/respond.js';
 import { createServer } from './http/server.js';
 import { deployPermissionSets } from './deploy.js';
+import { DEFAULT_METADATA_DIR } from './schema/metadata.js';
 import { createSchema } from './schema/registry.js';
 import { seedOnlineRetail, type SeedProgress, type SeedReport } from './seed/online-retail.js';
 import { replayInvoices, type ReplayOptions, type ReplayReport } from './seed/replay.js';
@@ -65,6 +68,8 @@ export type LocalOrg = {
   url: string;
   credentials: LocalOrgCredentials;
   store: LocalOrgStore;
+  /** Per-user record access (object permissions, sharing); setOrgWideDefault changes an OWD. */
+  access: LocalAccessPolicy;
   seedReport?: SeedReport;
   /** Replays pending invoices (left by seeding with asOf) as new live records. */
   replay(opts?: ReplayOptions): ReplayReport;
@@ -96,7 +101,8 @@ function userRecord(store: LocalOrgStore, where: string, value: string): OrgUser
 export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOrg> {
   const clock = opts.clock ?? (() => new Date());
   const host = opts.host ?? '127.0.0.1';
-  const store = openOrgStore({ file: opts.db, schema: createSchema(), clock });
+  const access = createAccessPolicy(readAccessModel(DEFAULT_METADATA_DIR));
+  const store = openOrgStore({ file: opts.db, schema: createSchema(), clock, access });
   deployPermissionSets(store);
   try {
     let seedReport: SeedReport | undefined;
@@ -184,6 +190,7 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
         refreshToken: sessions.refreshTokenFor(admin),
       },
       store,
+      access,
       seedReport,
       replay: (o = {}) => replayInvoices(store, o),
       setFaults(spec) {

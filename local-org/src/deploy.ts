@@ -1,6 +1,6 @@
 // What deploying Reco's SFDX source does to an org beyond its objects: the permission sets exist as
 // PermissionSet rows, and (as the README's admin walk-through does with `sf org assign permset`) the admin
-// holds Reco_Admin and the integration user Reco_Integration. Idempotent, so a persisted org reopens cleanly.
+// holds Reco_Admin, the integration user Reco_Integration and the sales rep Reco_Sales_Rep. Idempotent, so a persisted org reopens cleanly.
 import { DEFAULT_METADATA_DIR } from './schema/metadata.js';
 import { readPermissionSets } from './schema/permission-sets.js';
 import type { LocalOrgStore } from './store/org-store.js';
@@ -15,10 +15,11 @@ export function deployPermissionSets(store: LocalOrgStore, metadataDir: string =
     const results = store.insert('PermissionSet', missing.map((s) => ({ Name: s.name, Label: s.label, Description: s.description })), { allOrNone: true });
     missing.forEach((s, i) => existing.set(s.name, results[i].id ?? ''));
   }
-  const { adminUserId, integrationUserId } = store.identity;
+  const { adminUserId, integrationUserId, salesRepUserId } = store.identity;
   const wanted: Array<[string, string]> = [
     [adminUserId, 'Reco_Admin'],
     [integrationUserId, 'Reco_Integration'],
+    [salesRepUserId, 'Reco_Sales_Rep'],
   ];
   const have = new Set(
     (store.db.prepare('SELECT AssigneeId, PermissionSetId FROM PermissionSetAssignment WHERE IsDeleted = 0').all() as Array<{ AssigneeId: string; PermissionSetId: string }>).map(

@@ -8,6 +8,8 @@ export { LATEST_VERSION, OLDEST_VERSION, NEWEST_VERSION } from './http/versions.
 export type { SeedReport, SeedOptions, SeedProgress } from './seed/online-retail.js';
 export type { ReplayOptions, ReplayReport } from './seed/replay.js';
 export type { LocalOrgStore, OrgIdentity } from './store/org-store.js';
-export { ADMIN_USERNAME, INTEGRATION_USERNAME } from './store/org-store.js';
+export { ADMIN_USERNAME, INTEGRATION_USERNAME, SALES_REP_USERNAME } from './store/org-store.js';
+export { createAccessPolicy, type LocalAccessPolicy } from './access/policy.js';
+export { readAccessModel, type AccessModel, type ObjectPerms, type SharingModel } from './access/model.js';
 export * from './seed/online-retail-csv.js';
 export * from './types.js';

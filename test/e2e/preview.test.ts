@@ -124,6 +124,10 @@ describe('LWC preview (headless Chromium)', function () {
       `SELECT Status__c, Dismiss_Reason__c FROM Product_Recommendation__c WHERE Id = '${id}'`,
     )).records[0];
 
+  type Reaction = { Reaction__c: string; Dismiss_Reason__c: string | null; Account__c: string; Product__c: string };
+  const reactionsTo = async (id: string) =>
+    (await conn.query<Reaction>(`SELECT Reaction__c, Dismiss_Reason__c, Account__c, Product__c FROM Recommendation_Reaction__c WHERE Recommendation__c = '${id}'`)).records;
+
   const openAccount = async (id: string) => {
     await page.goto(`${base}/accounts/${id}`);
     await rows('cross-sell').first().waitFor({ timeout: 30_000 });
@@ -158,7 +162,7 @@ describe('LWC preview (headless Chromium)', function () {
     expect(await row.locator('button.evidence-toggle').getAttribute('aria-expanded')).to.equal('true');
   });
 
-  it('dismisses with a reason: the row goes at once and the record changes in the org', async () => {
+  it('dismisses with a reason: the row goes at once and a reaction is created in the org', async () => {
     await openAccount(ids.account);
     const row = rows('buy-again').first();
     await row.locator('lightning-button.dismiss button').click();
@@ -174,23 +178,29 @@ describe('LWC preview (headless Chromium)', function () {
     fs.mkdirSync(OUTPUT, { recursive: true });
     await page.screenshot({ path: path.join(OUTPUT, 'preview-account.png'), fullPage: true });
 
-    const saved = await recordOf(ids.recs.heart);
-    expect(saved).to.include({ Status__c: 'Dismissed', Dismiss_Reason__c: 'Bought elsewhere' });
-    // A reload reads the org again: still gone.
+    const [reaction, ...more] = await reactionsTo(ids.recs.heart);
+    expect(more).to.have.length(0);
+    expect(reaction).to.include({ Reaction__c: 'Dismissed', Dismiss_Reason__c: 'Bought elsewhere', Account__c: ids.account });
+    // The recommendation itself is Reco's: its status follows the reaction at the next sync.
+    expect((await recordOf(ids.recs.heart)).Status__c).to.equal('New');
+    // A reload reads the org again (the reactions too): still gone.
     await page.reload();
     await rows('buy-again').first().waitFor();
     expect(await rows('buy-again').locator('.product').allTextContents()).to.deep.equal(['Assorted Colour Bird Ornament']);
   });
 
-  it('accepts: the row stays, marked accepted, and the record changes in the org', async () => {
+  it('accepts: the row stays, marked accepted, and a reaction is created in the org', async () => {
     await openAccount(ids.account);
     const row = rows('cross-sell').first();
     await row.locator('lightning-button.accept button').click();
     await row.locator('lightning-button.accept button:disabled').waitFor();
     expect(await row.locator('lightning-button.accept button').textContent()).to.contain('Accepted');
     await page.locator('.slds-notify_toast[data-variant="success"]').first().waitFor();
-    expect((await recordOf(ids.recs.bag)).Status__c).to.equal('Accepted');
+    expect(await reactionsTo(ids.recs.bag)).to.have.length(1);
+    expect((await reactionsTo(ids.recs.bag))[0]).to.include({ Reaction__c: 'Accepted', Dismiss_Reason__c: null });
     expect(await rows('cross-sell').count()).to.equal(2);
+    await page.reload();
+    await rows('cross-sell').first().locator('lightning-button.accept button:disabled').waitFor();
   });
 
   it('shows an Opportunity its account’s recommendations, honouring App Builder properties', async () => {
@@ -230,15 +240,20 @@ describe('LWC preview (headless Chromium)', function () {
       body: JSON.stringify({ fields: ["Product_Recommendation__c.Reason__c FROM Account --"] }),
     });
     expect(injected.status).to.equal(400);
-    const rejected = await fetch(`${base}/api/records/${ids.recs.bird}`, {
-      method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fields: { Dismiss_Reason__c: 'Because' } }),
+    const rejected = await fetch(`${base}/api/records`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ apiName: 'Recommendation_Reaction__c', fields: { Recommendation__c: ids.recs.bird, Reaction__c: 'Dismissed', Dismiss_Reason__c: 'Because' } }),
     });
     expect(rejected.status).to.equal(400);
     const body = (await rejected.json()) as { output: { fieldErrors: Record<string, unknown[]>; errors: unknown[] } };
     expect([...Object.values(body.output.fieldErrors).flat(), ...body.output.errors]).to.have.length.greaterThan(0);
-    expect((await recordOf(ids.recs.bird)).Dismiss_Reason__c).to.equal(null);
-    // No token guards the preview, so it writes only what a rep may: not other fields, not other objects.
-    for (const [id, fields] of [[ids.recs.bird, { Score__c: 1 }], [ids.account, { Name: 'Renamed' }]] as const) {
+    expect(await reactionsTo(ids.recs.bird)).to.have.length(0);
+    // No token guards the preview, so it writes only what a rep may: a reaction, no edit of any record.
+    const createOther = await fetch(`${base}/api/records`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiName: 'Account', fields: { Name: 'Injected' } }),
+    });
+    expect(createOther.status).to.equal(403);
+    for (const [id, fields] of [[ids.recs.bird, { Status__c: 'Dismissed' }], [ids.recs.bird, { Score__c: 1 }], [ids.account, { Name: 'Renamed' }]] as const) {
       const denied = await fetch(`${base}/api/records/${id}`, {
         method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fields }),
       });

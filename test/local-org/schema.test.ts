@@ -9,9 +9,9 @@ import { createSchema } from '../../local-org/src/schema/registry.js';
 describe('local-org schema', () => {
   const schema = createSchema();
 
-  it("reads Reco's four custom objects with deterministic key prefixes", () => {
+  it("reads Reco's five custom objects with deterministic key prefixes", () => {
     const custom = schema.objects().filter((o) => o.custom).map((o) => `${o.name}:${o.keyPrefix}`);
-    expect(custom).to.deep.equal(['Account_Insight__c:a00', 'Customer_Segment__c:a01', 'Product_Recommendation__c:a02', 'Reco_Run__c:a03']);
+    expect(custom).to.deep.equal(['Account_Insight__c:a00', 'Customer_Segment__c:a01', 'Product_Recommendation__c:a02', 'Reco_Run__c:a03', 'Recommendation_Reaction__c:a04']);
     expect(schema.byKeyPrefix('a02')?.name).to.equal('Product_Recommendation__c');
     expect(customKeyPrefix(61)).to.equal('a0z');
     expect(customKeyPrefix(62)).to.equal('a10');

@@ -81,7 +81,7 @@ describe('local-org store', () => {
         expect(other.identity.organizationId).to.not.equal(identity.organizationId);
         other.close();
         expect(b.retrieve('Account', first)!.Name).to.equal('One');
-        expect(b.db.prepare('SELECT COUNT(*) AS n FROM "User"').get()).to.deep.include({ n: 2 });
+        expect(b.db.prepare('SELECT COUNT(*) AS n FROM "User"').get()).to.deep.include({ n: 3 }); // admin, integration, sales rep
         const second = one(b.insert('Account', [{ Name: 'Two' }]));
         expect(second > first).to.equal(true);
         b.close();

@@ -54,7 +54,7 @@ describe('SFDX source tree', () => {
     expect(insight.targetConfigs.targetConfig.objects.object).to.deep.equal(['Account']);
   });
 
-  it('lets the sales rep permission set read every field the components read and edit what they write', async () => {
+  it('lets the sales rep permission set read every field the components read and create the reactions they write', async () => {
     const schema = await import(pathToFileURL(path.join(packageDir(), DEFAULT, 'lwc/recoRecords/recoRecords.js')).href);
     const perms = new XMLParser({ isArray: (n) => n.endsWith('Permissions') }).parse(
       tree.get(`${DEFAULT}/permissionsets/Reco_Sales_Rep.permissionset-meta.xml`)!,
@@ -84,8 +84,18 @@ describe('SFDX source tree', () => {
       if (!alwaysReadable(object, name)) expect(readable.has(field), `${field} readable`).to.equal(true);
     }
     expect(needed).to.include('Customer_Segment__c.Description__c');
-    expect(objects.get('Product_Recommendation__c')?.allowEdit).to.equal(true);
-    expect([...editable].sort()).to.deep.equal(['Product_Recommendation__c.Dismiss_Reason__c', 'Product_Recommendation__c.Status__c']);
+    // Reps never edit a recommendation: they create reactions (read access to the Account is enough).
+    expect(objects.get('Product_Recommendation__c')?.allowEdit).to.equal(false);
+    const reactions = objects.get('Recommendation_Reaction__c') as unknown as { allowRead: boolean; allowCreate: boolean; allowEdit: boolean } | undefined;
+    expect(reactions).to.include({ allowRead: true, allowCreate: true, allowEdit: false });
+    expect([...editable].sort()).to.deep.equal([
+      'Recommendation_Reaction__c.Account__c', 'Recommendation_Reaction__c.Comment__c', 'Recommendation_Reaction__c.Dismiss_Reason__c',
+      'Recommendation_Reaction__c.Product__c', 'Recommendation_Reaction__c.Recommendation__c',
+    ]);
+    for (const f of schema.REACTION_FIELDS as string[]) {
+      const [object, name] = f.split('.');
+      if (!alwaysReadable(object, name)) expect(readable.has(f), `${f} readable`).to.equal(true);
+    }
   });
 
   describe('catches what a deploy would reject', () => {

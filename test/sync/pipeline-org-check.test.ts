@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startLocalOrg, type LocalOrg } from '@reco/local-org';
 import type { Connection } from 'jsforce';
 import { createConnection } from '../../sync-server/src/connect/connect.js';
+import { checkOrg } from '../../sync-server/src/connect/org-check.js';
 import { openMirror, type Mirror } from '../../sync-server/src/mirror/db.js';
 import { countRecords } from '../../sync-server/src/mirror/records.js';
 import { runPipeline, type ProgressEvent } from '../../sync-server/src/pipeline/run-pipeline.js';
@@ -46,6 +47,17 @@ describe('sync: a run starts with the org check', function () {
     expect(s.error).to.include('Customer_Segment__c.Active__c: field is missing or not visible').and.include('sf project deploy start');
     expect(events.some((e) => e.stage === 'extract')).to.equal(false);
     expect(countRecords(mirror.db)).to.equal(0);
+  });
+
+  it('tells an org deployed before reactions existed to deploy Reco again, not to grant Read', async () => {
+    const describe = conn.describe.bind(conn);
+    const older = Object.create(conn) as Connection;
+    (older as unknown as { describe: (n: string) => Promise<unknown> }).describe = (n: string) =>
+      n === 'Recommendation_Reaction__c' ? Promise.reject(Object.assign(new Error('The requested resource does not exist'), { errorCode: 'NOT_FOUND' })) : describe(n);
+    const result = await checkOrg(older);
+    expect(result.ok).to.equal(false);
+    expect(result.problems.find((p) => p.object === 'Recommendation_Reaction__c')).to.include({ problem: 'object is missing or not visible to this user' });
+    expect(result.problems.find((p) => p.object === 'Recommendation_Reaction__c')?.fix).to.include('sf project deploy start');
   });
 
   it('once the org is fixed the run gets past the check, which is then remembered for a day', async () => {

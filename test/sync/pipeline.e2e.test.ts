@@ -72,6 +72,18 @@ describe('sync: pipeline end to end against a seeded local-org', function () {
       const target = recommendationExternalId(output.recommendations[0]);
       const rec = (await conn.query<{ Id: string }>(`SELECT Id FROM Product_Recommendation__c WHERE External_Id__c = '${target}'`)).records[0];
       repUpdate(org, addRep(org), 'Product_Recommendation__c', [{ Id: rec.Id, Status__c: 'Dismissed', Dismiss_Reason__c: 'Not relevant' }]);
+      // The sales rep, who can only read accounts they do not own, cannot edit another recommendation but
+      // dismisses it the way the component does: with a reaction.
+      org.access.setOrgWideDefault('Account', 'Read');
+      const other = output.recommendations.find((r) => r.accountId !== output.recommendations[0].accountId)!;
+      const otherId = (await conn.query<{ Id: string }>(`SELECT Id FROM Product_Recommendation__c WHERE External_Id__c = '${recommendationExternalId(other)}'`)).records[0].Id;
+      const salesRep = org.store.identity.salesRepUserId;
+      const edit = org.store.asUser(salesRep, () => org.store.update('Product_Recommendation__c', [{ Id: otherId, Status__c: 'Dismissed' }]));
+      expect(edit[0].errors[0]?.errorCode).to.equal('INSUFFICIENT_ACCESS_OR_READONLY');
+      const reacted = org.store.asUser(salesRep, () => org.store.insert('Recommendation_Reaction__c', [
+        { Recommendation__c: otherId, Account__c: other.accountId, Product__c: other.productId, Reaction__c: 'Dismissed', Dismiss_Reason__c: 'Too expensive' },
+      ]));
+      expect(reacted[0].success, JSON.stringify(reacted[0].errors)).to.equal(true);
       const replay = org.replay({ count: 60 });
       expect(replay.lineItems).to.be.greaterThan(0);
       const victim = (await conn.query<{ Id: string }>('SELECT Id FROM Opportunity ORDER BY CloseDate LIMIT 1')).records[0].Id;
@@ -92,9 +104,16 @@ describe('sync: pipeline end to end against a seeded local-org', function () {
       // Of the recommendations, only the rep's decision is read back, not every record Reco wrote last run.
       expect(inc.extract.find((e) => e.object === 'Product_Recommendation__c')).to.include({ incremental: true, mode: 'rest', fetched: 1 });
 
+      expect(inc.extract.find((e) => e.object === 'Recommendation_Reaction__c')).to.include({ incremental: true, fetched: 1 });
+
       recs = await orgRecs(conn);
       expect(new Set(recs.map((r) => r.External_Id__c)).size).to.equal(recs.length);
       expect(recs.find((r) => r.External_Id__c === target)?.Status__c).to.equal('Dismissed');
+      expect(recs.find((r) => r.External_Id__c === recommendationExternalId(other))?.Status__c).to.equal('Dismissed');
+      // Both dismissed products are kept out of the new lists for their accounts.
+      const relisted = loadModelOutput(mirror.db)!.recommendations.filter((r) =>
+        [output.recommendations[0], other].some((d) => d.accountId === r.accountId && d.productId === r.productId));
+      expect(relisted).to.deep.equal([]);
 
       // Nothing changed in the org since: a third run leaves it holding the same records (the models may still
       // refine scores or segment history, which is an update of the same records, never a new one).

@@ -1,6 +1,6 @@
 // What object rules (rules.ts) may use while a DML call runs: cached row reads, SQL, the call's clock
 // reading and user, and the set of opportunities whose roll-ups must be recomputed before it ends.
-import type { Schema } from '../types.js';
+import type { ObjectDef, Schema } from '../types.js';
 import type { Stored } from './values.js';
 
 export type Row = Record<string, Stored>;
@@ -32,4 +32,17 @@ export type ObjectRules = {
   beforeUpdate?(ctx: DmlContext, old: Row, changes: Row): void;
   afterUpdate?(ctx: DmlContext, old: Row, changes: Row): void;
   afterDelete?(ctx: DmlContext, old: Row): void;
+};
+
+/**
+ * Who may write which record (object permissions and sharing), consulted on every insert, update and delete
+ * a user makes (not the org's own bootstrap writes). Throws SfApiError with Salesforce's code and message.
+ * Implemented in ../access; the store only calls it.
+ */
+export type AccessPolicy = {
+  checkInsert(ctx: DmlContext, obj: ObjectDef, vals: Row): void;
+  checkUpdate(ctx: DmlContext, obj: ObjectDef, old: Row, changes: Row): void;
+  checkDelete(ctx: DmlContext, obj: ObjectDef, row: Row): void;
+  /** Users, profiles, permission sets or their assignments changed: drop what was derived from them. */
+  invalidate(): void;
 };

@@ -4,7 +4,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { AUDIT_FIELDS } from '../schema/fields.js';
 import type { DmlOptions, FieldDef, ObjectDef, OrgStore, SaveResult, Schema, SfErrorItem, SfRecord } from '../types.js';
 import { SfApiError, SfMultipleChoicesError } from '../types.js';
-import type { DmlContext, ObjectRules, Row } from './context.js';
+import type { AccessPolicy, DmlContext, ObjectRules, Row } from './context.js';
 import { keyPrefixOf, makeId, newOrgId, to18 } from './ids.js';
 import { OBJECT_RULES, rollUpOpportunities } from './rules.js';
 import { collation, ensureTables, quoteIdent } from './tables.js';
@@ -15,6 +15,8 @@ export type OpenOrgStoreOptions = {
   file?: string;
   schema: Schema;
   clock?: () => Date;
+  /** Who may write which record; without one every user writes everything (as before per-user access). */
+  access?: AccessPolicy;
 };
 
 /** Well-known records every org has, created on first open. */
@@ -24,6 +26,10 @@ export type OrgIdentity = {
   adminUserId: string;
   integrationUserId: string;
   standardPricebookId: string;
+  /** "Standard User" profile: no Modify All Data, so sharing applies to its users. */
+  standardUserProfileId: string;
+  /** A sales rep on the Standard User profile (SALES_REP_USERNAME). */
+  salesRepUserId: string;
 };
 
 export type LocalOrgStore = OrgStore & {
@@ -35,6 +41,10 @@ export type LocalOrgStore = OrgStore & {
 
 export const ADMIN_USERNAME = 'admin@reco.local';
 export const INTEGRATION_USERNAME = 'integration@reco.local';
+export const SALES_REP_USERNAME = 'sales.rep@reco.local';
+
+/** Objects whose changes change who may do what. */
+const ACCESS_OBJECTS = new Set(['User', 'Profile', 'PermissionSet', 'PermissionSetAssignment']);
 
 const ROLLED_BACK: SfErrorItem = {
   errorCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
@@ -93,6 +103,7 @@ class SqliteOrgStore implements LocalOrgStore {
     public readonly schema: Schema,
     file: string,
     clock: () => Date,
+    public readonly access?: AccessPolicy,
   ) {
     this.clock = clock;
     try {
@@ -112,6 +123,7 @@ class SqliteOrgStore implements LocalOrgStore {
       const saved = this.db.prepare("SELECT value FROM _reco_meta WHERE key = 'identity'").get() as { value: string } | undefined;
       if (saved) this.identity = JSON.parse(saved.value) as OrgIdentity;
       else this.bootstrap();
+      if (!this.identity.salesRepUserId) this.addSalesRep(); // an org file from before the rep user
     } catch (err) {
       this.db.close();
       throw err;
@@ -343,6 +355,7 @@ class SqliteOrgStore implements LocalOrgStore {
         if (v !== null && v !== undefined) this.checkReference(ctx, f, v as string);
       }
     }
+    if (!system) this.access?.checkInsert(ctx, obj, vals);
     info.rules.beforeInsert?.(ctx, vals);
     let missing: string[] | undefined;
     for (const f of info.required) if (vals[f.name] === null || vals[f.name] === undefined) (missing ??= []).push(f.name);
@@ -385,6 +398,7 @@ class SqliteOrgStore implements LocalOrgStore {
       else if (f.type === 'reference' && changes[name] !== null && changes[name] !== old[name]) this.checkReference(ctx, f, changes[name] as string);
     }
     if (missing.length > 0) fail('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
+    this.access?.checkUpdate(ctx, obj, old, changes);
     info.rules.beforeUpdate?.(ctx, old, changes);
     this.checkUnique(info, changes, id);
     changes.LastModifiedDate = ctx.now;
@@ -408,6 +422,7 @@ class SqliteOrgStore implements LocalOrgStore {
     if (obj.name === 'Pricebook2' && id === this.identity.standardPricebookId) {
       fail('DELETE_FAILED', 'Your attempt to delete Standard Price Book could not be completed because it is the standard price book.', []);
     }
+    this.access?.checkDelete(ctx, obj, root);
     // Everything the delete takes with it: master-detail children, line items, cascade lookups.
     const doomed = new Map<string, { obj: ObjectDef; row: Row }>([[id, { obj, row: root }]]);
     for (const { obj: o, row } of doomed.values()) {
@@ -455,16 +470,19 @@ class SqliteOrgStore implements LocalOrgStore {
 
   public insert(object: string, records: SfRecord[], opts: DmlOptions = {}): SaveResult[] {
     const info = this.info(object);
+    if (ACCESS_OBJECTS.has(info.obj.name)) this.access?.invalidate();
     return this.batch(records, opts, (ctx, rec) => this.insertOne(ctx, info, rec, opts));
   }
 
   public update(object: string, records: SfRecord[], opts: DmlOptions = {}): SaveResult[] {
     const info = this.info(object);
+    if (ACCESS_OBJECTS.has(info.obj.name)) this.access?.invalidate();
     return this.batch(records, opts, (ctx, rec) => this.updateOne(ctx, info, rec, opts));
   }
 
   public upsert(object: string, externalIdField: string, records: SfRecord[], opts: DmlOptions = {}): SaveResult[] {
     const info = this.info(object);
+    if (ACCESS_OBJECTS.has(info.obj.name)) this.access?.invalidate();
     const byId = externalIdField.toLowerCase() === 'id';
     const f = info.obj.fieldMap.get(externalIdField.toLowerCase());
     if (!f) notFound();
@@ -505,6 +523,7 @@ class SqliteOrgStore implements LocalOrgStore {
   }
 
   public delete(ids: string[], opts: DmlOptions = {}): SaveResult[] {
+    this.access?.invalidate(); // the ids may be users' or assignments'
     return this.batch(ids, opts, (ctx, id) => this.deleteOne(ctx, id));
   }
 
@@ -563,6 +582,8 @@ class SqliteOrgStore implements LocalOrgStore {
         adminUserId,
         integrationUserId: makeId('005', this.next('005')),
         standardPricebookId: makeId('01s', this.next('01s')),
+        standardUserProfileId: '', // added below by addSalesRep
+        salesRepUserId: '',
       };
       this.identity = identity;
       const ctx = { ...ctx0, userId: adminUserId, standardPricebookId: identity.standardPricebookId };
@@ -579,9 +600,24 @@ class SqliteOrgStore implements LocalOrgStore {
       return { value: undefined, rollback: false };
     });
   }
+
+  /** A Standard User profile and a sales rep on it: the user whose writes sharing rules decide. */
+  private addSalesRep(): void {
+    this.savepoint(() => {
+      const ctx = { ...this.context(), userId: this.identity.adminUserId };
+      const sys = (object: string, rec: SfRecord) => this.insertOne(ctx, this.info(object), rec, {}, true);
+      const identity: OrgIdentity = { ...this.identity, standardUserProfileId: makeId('00e', this.next('00e')), salesRepUserId: makeId('005', this.next('005')) };
+      sys('Profile', { Id: identity.standardUserProfileId, Name: 'Standard User', UserType: 'Standard' });
+      sys('User', { Id: identity.salesRepUserId, FirstName: 'Sales', LastName: 'Rep', Username: SALES_REP_USERNAME, Email: SALES_REP_USERNAME, Alias: 'srep', IsActive: true, ProfileId: identity.standardUserProfileId, TimeZoneSidKey: 'GMT', LocaleSidKey: 'en_US', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'en_US', UserType: 'Standard' });
+      this.identity = identity;
+      this.stmt("INSERT INTO _reco_meta (key, value) VALUES ('identity', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(JSON.stringify(identity));
+      this.persistCounters();
+      return { value: undefined, rollback: false };
+    });
+  }
 }
 
 /** Opens (and on first use bootstraps) an org backed by node:sqlite. */
 export function openOrgStore(opts: OpenOrgStoreOptions): LocalOrgStore {
-  return new SqliteOrgStore(opts.schema, opts.file ?? ':memory:', opts.clock ?? (() => new Date()));
+  return new SqliteOrgStore(opts.schema, opts.file ?? ':memory:', opts.clock ?? (() => new Date()), opts.access);
 }

@@ -2,6 +2,7 @@
 // one rule per kind of problem, each with a count and example record Ids an admin can open in the org.
 import type { DatabaseSync } from 'node:sqlite';
 import type { Account, Activity, ActivityKind, Dataset, Feedback, LineItem, Opportunity, Product, RecommendationKind, RecommendationStatus } from '../domain/types.js';
+import { orphanDismissals, repDecisions, type RawReaction } from '../domain/rep-decisions.js';
 import { readRecords } from '../mirror/records.js';
 import { DEFAULT_MINIMUMS, DEFAULT_NON_PRODUCT_RULES, isNonProduct, type ModelMinimums, type NonProductRules } from './rules.js';
 
@@ -80,6 +81,7 @@ export function cleanMirror(db: DatabaseSync, opts: CleanOptions = {}): { datase
       Task: read('Task'),
       Event: read('Event'),
       Product_Recommendation__c: read('Product_Recommendation__c'),
+      Recommendation_Reaction__c: read('Recommendation_Reaction__c'),
     },
     opts,
   );
@@ -258,10 +260,15 @@ export function cleanRecords(raw: Record<string, Raw[]>, opts: CleanOptions = {}
     }
   }
 
+  // Reps' decisions: their reactions (newest wins), else a status a rep set on the recommendation itself.
+  const recommendations = byId(raw.Product_Recommendation__c ?? []);
+  const reactions = byId(raw.Recommendation_Reaction__c ?? []) as RawReaction[];
+  const decisions = repDecisions(recommendations, reactions);
   const feedback: Feedback[] = [];
-  for (const r of byId(raw.Product_Recommendation__c ?? [])) {
+  for (const r of recommendations) {
     const kind = str(r.Kind__c) as RecommendationKind | null;
-    const status = (str(r.Status__c) ?? 'New') as RecommendationStatus;
+    const decision = decisions.get(r.Id);
+    const status = (decision?.status ?? str(r.Status__c) ?? 'New') as RecommendationStatus;
     if (!kind || !str(r.Account__c) || !str(r.Product__c)) {
       log.hit('incomplete-recommendation', 'flagged', 'Product_Recommendation__c', r.Id);
       continue;
@@ -273,7 +280,19 @@ export function cleanRecords(raw: Record<string, Raw[]>, opts: CleanOptions = {}
       productId: canonical.get(String(r.Product__c)) ?? String(r.Product__c),
       kind,
       status,
-      dismissReason: str(r.Dismiss_Reason__c),
+      dismissReason: decision ? decision.dismissReason : str(r.Dismiss_Reason__c),
+    });
+  }
+  // A dismissal outlives its recommendation record: the reaction names the account and product itself.
+  for (const d of orphanDismissals(reactions, new Set(recommendations.map((r) => r.Id)))) {
+    feedback.push({
+      recommendationId: d.reactionId,
+      externalId: '',
+      accountId: d.accountId,
+      productId: canonical.get(d.productId) ?? d.productId,
+      kind: null,
+      status: 'Dismissed',
+      dismissReason: d.reason,
     });
   }
 

@@ -30,7 +30,7 @@ export async function checkOrg(conn: Connection): Promise<OrgCheckResult> {
 
   for (const src of SOURCE_OBJECTS) {
     const d = await describeOrNull(conn, src.name);
-    const isReco = recoNames.has(src.name);
+    const isReco = recoNames.has(src.name) || src.recoMetadata === true;
     if (!d) {
       problems.push({ object: src.name, problem: 'object is missing or not visible to this user', fix: isReco ? DEPLOY : `grant Read on ${src.name}` });
       continue;

@@ -59,13 +59,18 @@ export type Activity = {
   source: 'Task' | 'Event';
 };
 
-/** A rep's decision on a recommendation, read back from Product_Recommendation__c. */
+/**
+ * A rep's decision on a recommendation: the newest Recommendation_Reaction__c, else a status a rep set on
+ * Product_Recommendation__c (see rep-decisions.ts).
+ */
 export type Feedback = {
+  /** The recommendation's Id, or the reaction's when the recommendation record is gone. */
   recommendationId: string;
   externalId: string;
   accountId: string;
   productId: string;
-  kind: RecommendationKind;
+  /** null: a dismissal whose recommendation record is gone (its kind is unknown; it blocks both kinds). */
+  kind: RecommendationKind | null;
   status: RecommendationStatus;
   dismissReason: string | null;
 };

@@ -13,6 +13,8 @@ export type SourceObject = {
    * record's scores is still news, and still visible in the record.
    */
   othersEditsOnly?: { stillRead?: string };
+  /** Part of Reco's own metadata (read, never written, by Reco): missing means "deploy Reco", not "grant Read". */
+  recoMetadata?: boolean;
 };
 
 const SYSTEM = ['Id', 'SystemModstamp', 'IsDeleted'];
@@ -36,6 +38,13 @@ export const SOURCE_OBJECTS: SourceObject[] = [
     fields: [...SYSTEM, 'External_Id__c', 'Account__c', 'Product__c', 'Kind__c', 'Status__c', 'Dismiss_Reason__c'],
     // Reco itself only ever sets New or Expired; any other status is a rep's.
     othersEditsOnly: { stillRead: "Status__c NOT IN ('New', 'Expired')" },
+  },
+  {
+    // Reps' Accept/Dismiss, as records they create (Reco never writes these): the newest per recommendation
+    // is the decision. The rep's comment is theirs, not Reco's to copy.
+    name: 'Recommendation_Reaction__c',
+    recoMetadata: true,
+    fields: [...SYSTEM, 'CreatedDate', 'Recommendation__c', 'Account__c', 'Product__c', 'Reaction__c', 'Dismiss_Reason__c'],
   },
 ];
 

@@ -4,8 +4,9 @@
 // Recommendations that no longer apply are set to Expired rather than deleted: the record keeps its history
 // (reports on how many suggestions were accepted, converted or ignored, and the evidence shown to the rep)
 // and, if the model suggests the same product again, the same record comes back as New instead of a
-// duplicate. A rep's decision (Accepted, Dismissed, Converted) is never overwritten: Status__c is sent only
-// on creation, to expire a New one, or to revive one Reco itself expired.
+// duplicate. A rep's decision (Accepted, Dismissed, Converted) is never overwritten: a recommendation's
+// content is written without Status__c (except New on creation), and its status is written afterwards by
+// status-writes.ts, from reps' reactions read right before (see docs/reactions.md).
 import type { Connection } from 'jsforce';
 import type { DatabaseSync } from 'node:sqlite';
 import type { ModelOutput } from '../domain/types.js';
@@ -14,6 +15,7 @@ import { SOURCE_OBJECTS, type SourceObject } from '../extract/objects.js';
 import { applyOwnWrites, readRecords } from '../mirror/records.js';
 import { payloadHash, readLedger, recordWritten } from './ledger.js';
 import { insightPayload, recommendationPayload, retiredSegmentPayload, segmentPayload } from './payloads.js';
+import { writeStatuses } from './status-writes.js';
 import { upsertRecords, type RecordOutcome, type UpsertOptions } from './upsert.js';
 
 export type WriteFailure = { object: string; externalId: string; code: string; message: string };
@@ -160,21 +162,22 @@ export async function writeBack(conn: Connection, db: DatabaseSync, output: Mode
     if (wanted.has(ext.toLowerCase())) continue; // the same (account, product, kind) twice: keep the first
     wanted.add(ext.toLowerCase());
     recAccount.set(ext, r.accountId);
-    const existing = inOrg.get(ext.toLowerCase());
-    let payload: Record<string, unknown>;
-    if (!existing) payload = { ...base, Account__c: r.accountId, Status__c: 'New' };
-    else if (existing.Status__c === 'Expired') payload = { ...base, Status__c: 'New' };
-    else payload = base;
-    planned.push(plan(ext, payload));
-  }
-  for (const [ext, r] of inOrg) {
-    if (!wanted.has(ext) && r.Status__c === 'New') planned.push(plan(r.External_Id__c as string, { External_Id__c: r.External_Id__c, Status__c: 'Expired' }, true));
+    // Status__c only on creation: expiring and reviving are the status phase's, after a fresh read.
+    planned.push(plan(ext, inOrg.has(ext.toLowerCase()) ? base : { ...base, Account__c: r.accountId, Status__c: 'New' }));
   }
   // A record the ledger remembers but the org no longer has must be written again, whatever its hash.
   const recLedger = readLedger(db, 'Product_Recommendation__c');
   const gone = planned.filter((p) => !inOrg.has(p.externalId.toLowerCase()) && recLedger.has(p.externalId.toLowerCase()));
   if (gone.length) db.prepare(`DELETE FROM written WHERE object = 'Product_Recommendation__c' AND external_id IN (${gone.map(() => '?').join(',')})`).run(...gone.map((p) => p.externalId.toLowerCase()));
-  all.push(await writeObject(conn, db, 'Product_Recommendation__c', 'External_Id__c', planned, opts, accountFallback(recAccount), recoSource.fields));
+  const content = await writeObject(conn, db, 'Product_Recommendation__c', 'External_Id__c', planned, opts, accountFallback(recAccount), recoSource.fields);
+  all.push(content);
+
+  // Statuses last, from reps' decisions read after the content went out (which may have taken minutes).
+  const statuses = await writeStatuses(conn, db, wanted, { ...opts, rereadRecommendations: content.stats.considered > content.stats.unchanged });
+  content.stats.expired += statuses.expired;
+  content.stats.updated += statuses.updated;
+  content.stats.failed += statuses.failures.length;
+  content.failures.push(...statuses.failures.map((f) => ({ object: 'Product_Recommendation__c', ...f })));
 
   const stats = all.map((a) => a.stats);
   const failures = all.flatMap((a) => a.failures);

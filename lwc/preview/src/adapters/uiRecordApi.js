@@ -11,6 +11,11 @@ export const getRecord = fetchingAdapter(
     (config) => Boolean(config.recordId)
 );
 
+/** Like createRecord: POST the UI API record input ({ apiName, fields }), resolves with the created record. */
+export function createRecord(recordInput) {
+    return requestJson('/records', { method: 'POST', body: JSON.stringify({ apiName: recordInput.apiName, fields: recordInput.fields }) });
+}
+
 export function updateRecord(recordInput) {
     const { Id, ...fields } = recordInput.fields;
     return requestJson(`/records/${encodeURIComponent(Id)}`, { method: 'PATCH', body: JSON.stringify({ fields }) });

@@ -8,6 +8,7 @@
 // POST /preview/api/related-list-records/:parentId/:relatedListId  getRelatedListRecords
 // GET  /preview/api/records/:id?fields=&optionalFields=             getRecord
 // PATCH /preview/api/records/:id  { fields }                        updateRecord
+// POST /preview/api/records  { apiName, fields }                     createRecord
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -80,6 +81,13 @@ export function createPreviewRouter(opts: PreviewRouterOptions): Router {
   });
   router.get('/api/records/:recordId', async (req, res) => {
     res.json(await data.getRecord(req.params.recordId, list(req.query.fields), list(req.query.optionalFields)));
+  });
+  router.post('/api/records', express.json(), async (req, res) => {
+    const body = (req.body ?? {}) as { apiName?: unknown; fields?: unknown };
+    if (typeof body.apiName !== 'string' || !body.fields || typeof body.fields !== 'object' || Array.isArray(body.fields)) {
+      throw new UiApiError(400, [{ errorCode: 'INVALID_INPUT', message: 'Body must be { "apiName": "...", "fields": { ... } }' }], 'bad body');
+    }
+    res.status(201).json(await data.createRecord(body.apiName, body.fields as Record<string, unknown>));
   });
   router.patch('/api/records/:recordId', express.json(), async (req, res) => {
     const fields = (req.body as { fields?: unknown } | undefined)?.fields;

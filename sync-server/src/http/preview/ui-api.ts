@@ -1,5 +1,5 @@
 // The slice of the UI API the preview's data-service adapters need (related-list records, one record,
-// an update), answered with SOQL and sObject REST over jsforce, so local-org (or a real org) stands in for
+// a create, an update), answered with SOQL and sObject REST over jsforce, so local-org (or a real org) stands in for
 // Lightning Data Service. Records come back in the UI API shape: { apiName, id, fields: { F: { value,
 // displayValue } } }, spanning fields nested as records.
 import type { Connection, DescribeSObjectResult, Record as JsforceRecord } from 'jsforce';
@@ -40,9 +40,14 @@ const FIELD_PATH = /^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*$/;
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 // The preview is reachable without the service's token, so it may do no more than the components do: read
-// the records a rep's page shows, and write what the Reco Sales Rep permission set lets a rep edit.
-const READABLE = new Set(['Account', 'Opportunity', 'Product2', 'Product_Recommendation__c', 'Account_Insight__c', 'Customer_Segment__c']);
-const WRITABLE: Record<string, Set<string>> = { Product_Recommendation__c: new Set(['Status__c', 'Dismiss_Reason__c']) };
+// the records a rep's page shows, and create what the Reco Sales Rep permission set lets a rep create (a
+// reaction; reps edit no record). It writes through Reco's own connection, so its reactions are Reco's
+// user's, not a rep's: fine for a local preview, and the sync reads reactions whoever created them.
+const READABLE = new Set(['Account', 'Opportunity', 'Product2', 'Product_Recommendation__c', 'Account_Insight__c', 'Customer_Segment__c', 'Recommendation_Reaction__c']);
+const WRITABLE: Record<string, Set<string>> = {};
+const CREATABLE: Record<string, Set<string>> = {
+  Recommendation_Reaction__c: new Set(['Recommendation__c', 'Account__c', 'Product__c', 'Reaction__c', 'Dismiss_Reason__c', 'Comment__c']),
+};
 
 const forbidden = (message: string) => new UiApiError(403, [{ errorCode: 'INSUFFICIENT_ACCESS', message }], message);
 const badRequest = (message: string, errorCode = 'INVALID_INPUT') => new UiApiError(400, [{ errorCode, message }], message);
@@ -124,6 +129,26 @@ export class PreviewData {
     }
     if (!result.success) throw updateFailed(result.errors ?? []);
     return this.getRecord(id, names.map((n) => `${type}.${n}`));
+  }
+
+  /** Like POST /ui-api/records { apiName, fields }: creates the record, answers it with those fields. */
+  public async createRecord(apiName: string, fields: Record<string, unknown>): Promise<UiRecord> {
+    if (!FIELD_NAME.test(apiName)) throw badRequest(`${apiName} is not an object name`);
+    const creatable = CREATABLE[apiName];
+    if (!creatable) throw forbidden(`The preview may not create ${apiName} records`);
+    const names = Object.keys(fields);
+    for (const name of names) if (!FIELD_NAME.test(name)) throw badRequest(`${name} is not a field name`);
+    const denied = names.filter((name) => !creatable.has(name));
+    if (denied.length > 0) throw forbidden(`The preview may not set ${denied.map((n) => `${apiName}.${n}`).join(', ')}`);
+    const conn = await this.connection();
+    let result: { id?: string; success: boolean; errors?: unknown[] };
+    try {
+      result = (await conn.sobject(apiName).create(fields)) as { id?: string; success: boolean; errors?: unknown[] };
+    } catch (error) {
+      throw updateFailed([error], 'create');
+    }
+    if (!result.success || !result.id) throw updateFailed(result.errors ?? [], 'create');
+    return this.getRecord(result.id, names.map((n) => `${apiName}.${n}`));
   }
 
   /** Accounts that have recommendations, by name, so a person can pick one to preview. */
@@ -231,8 +256,8 @@ function orgError(error: unknown): UiApiError {
   return new UiApiError(status, [{ errorCode, message }], message);
 }
 
-// The UI API's update error: a summary message plus record-level and per-field errors under output.
-function updateFailed(errors: unknown[]): UiApiError {
+// The UI API's save error: a summary message plus record-level and per-field errors under output.
+function updateFailed(errors: unknown[], action: 'update' | 'create' = 'update'): UiApiError {
   const output = { errors: [] as object[], fieldErrors: {} as Record<string, object[]> };
   for (const raw of errors) {
     const e = (raw ?? {}) as OrgErrorLike;
@@ -241,7 +266,7 @@ function updateFailed(errors: unknown[]): UiApiError {
     if (fields.length === 0) output.errors.push(item);
     for (const field of fields) (output.fieldErrors[field] ??= []).push({ ...item, field });
   }
-  const message = 'An error occurred while trying to update the record. Please try again.';
+  const message = `An error occurred while trying to ${action} the record. Please try again.`;
   return new UiApiError(400, { message, statusCode: 400, errorCode: 'INVALID_INPUT', output }, message);
 }
 

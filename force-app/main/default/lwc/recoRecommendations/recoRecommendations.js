@@ -1,11 +1,11 @@
 import { LightningElement, api, wire } from 'lwc';
-import { getRecord, getFieldValue, updateRecord, notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
+import { getRecord, getFieldValue, createRecord } from 'lightning/uiRecordApi';
 import { getRelatedListRecords } from 'lightning/uiRelatedListApi';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import { reduceErrors } from 'c/ldsUtils';
 import {
-    RECOMMENDATIONS_LIST, INSIGHTS_LIST, RECOMMENDATION_FIELDS, RECOMMENDATION_SORT, OPEN_FILTER, OPEN_STATUSES,
-    HOLDOUT_FIELD, KIND, STATUS, toRecommendation, isHoldout
+    RECOMMENDATIONS_LIST, INSIGHTS_LIST, REACTIONS_LIST, RECOMMENDATION_FIELDS, RECOMMENDATION_SORT, OPEN_FILTER,
+    OPEN_STATUSES, REACTION_FIELDS, REACTION_SORT, HOLDOUT_FIELD, KIND, STATUS, toRecommendation, isHoldout, latestReactions, reactionInput
 } from 'c/recoRecords';
 
 const OPPORTUNITY_ACCOUNT = 'Opportunity.AccountId';
@@ -44,6 +44,9 @@ export default class RecoRecommendations extends LightningElement {
     records;
     loadErrors;
     saveErrors;
+    // The rep's newest reaction per recommendation (the recommendation's own status lags until the next sync).
+    reactions;
+    reactionErrors;
     // Optimistic state: rows dismissed and statuses set while the server catches up.
     removedIds = [];
     statusById = {};
@@ -70,6 +73,19 @@ export default class RecoRecommendations extends LightningElement {
         }
     }
 
+    @wire(getRelatedListRecords, {
+        parentRecordId: '$accountId', relatedListId: REACTIONS_LIST, fields: REACTION_FIELDS, sortBy: REACTION_SORT, pageSize: 200
+    })
+    wiredReactions({ data, error }) {
+        if (data) {
+            this.reactions = latestReactions(data.records);
+            this.reactionErrors = undefined;
+        } else if (error) {
+            this.reactions = undefined;
+            this.reactionErrors = error;
+        }
+    }
+
     // On an Opportunity page the recommendations are its Account's.
     get opportunityId() {
         return this.objectApiName === 'Opportunity' ? this.recordId : undefined;
@@ -92,7 +108,7 @@ export default class RecoRecommendations extends LightningElement {
     get errors() {
         const insightError = this.insights && this.insights.error;
         const opportunityError = this.opportunity && this.opportunity.error;
-        return this.loadErrors || insightError || opportunityError;
+        return this.loadErrors || this.reactionErrors || insightError || opportunityError;
     }
 
     get insightsKnown() {
@@ -100,7 +116,7 @@ export default class RecoRecommendations extends LightningElement {
     }
 
     get isLoading() {
-        return !this.errors && !this.noAccount && (!this.records || !this.insightsKnown);
+        return !this.errors && !this.noAccount && (!this.records || !this.reactions || !this.insightsKnown);
     }
 
     // Holdout accounts must see nothing, so their lift can be measured against the others.
@@ -109,9 +125,13 @@ export default class RecoRecommendations extends LightningElement {
     }
 
     get rows() {
+        const reactions = this.reactions || new Map();
         return (this.records || [])
             .filter((record) => !this.removedIds.includes(record.id))
-            .map((record) => toRecommendation(record, this.statusById[record.id]))
+            .map((record) => {
+                const reaction = reactions.get(record.id);
+                return toRecommendation(record, this.statusById[record.id] || (reaction && reaction.status));
+            })
             .filter((row) => OPEN_STATUSES.includes(row.status));
     }
 
@@ -126,25 +146,29 @@ export default class RecoRecommendations extends LightningElement {
     }
 
     handleAccept(event) {
-        return this.save(event.detail.id, { Status__c: STATUS.ACCEPTED }, 'Recommendation accepted');
+        return this.react(event.detail.id, STATUS.ACCEPTED, undefined, 'Recommendation accepted');
     }
 
     handleDismiss(event) {
-        const fields = { Status__c: STATUS.DISMISSED, Dismiss_Reason__c: event.detail.reason };
-        return this.save(event.detail.id, fields, 'Recommendation dismissed');
+        return this.react(event.detail.id, STATUS.DISMISSED, event.detail.reason, 'Recommendation dismissed');
     }
 
-    async save(id, fields, successTitle) {
-        this.applyOptimistic(id, fields.Status__c);
+    // A new reaction record each time: a later one supersedes an earlier one, so a rep may change their mind.
+    async react(id, status, reason, successTitle) {
+        const recommendation = this.rows.find((row) => row.id === id);
+        if (!recommendation) {
+            return;
+        }
+        const previous = this.statusById[id];
+        this.applyOptimistic(id, status);
         this.saveErrors = undefined;
         try {
-            await updateRecord({ fields: { Id: id, ...fields } });
+            await createRecord(reactionInput(recommendation, this.accountId, status, reason));
             this.toast(successTitle, undefined, 'success');
-            await notifyRecordUpdateAvailable([{ recordId: id }]);
         } catch (error) {
-            this.revertOptimistic(id);
+            this.revertOptimistic(id, previous);
             this.saveErrors = error;
-            this.toast('Could not update the recommendation', reduceErrors(error).join(', '), 'error');
+            this.toast('Could not save your decision', reduceErrors(error).join(', '), 'error');
         }
     }
 
@@ -156,9 +180,14 @@ export default class RecoRecommendations extends LightningElement {
         }
     }
 
-    revertOptimistic(id) {
+    revertOptimistic(id, previous) {
         this.removedIds = this.removedIds.filter((removed) => removed !== id);
-        const { [id]: reverted, ...rest } = this.statusById;
+        const rest = { ...this.statusById };
+        if (previous) {
+            rest[id] = previous;
+        } else {
+            delete rest[id];
+        }
         this.statusById = rest;
     }
 

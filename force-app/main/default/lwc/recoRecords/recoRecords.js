@@ -1,9 +1,17 @@
 // What the Reco components read, in one place, so the wires, the jest fixtures and the preview server agree.
 const rec = (field) => `Product_Recommendation__c.${field}`;
 const ins = (field) => `Account_Insight__c.${field}`;
+const react = (field) => `Recommendation_Reaction__c.${field}`;
 
 export const RECOMMENDATIONS_LIST = 'Product_Recommendations__r';
 export const INSIGHTS_LIST = 'Account_Insights__r';
+// A rep accepts or dismisses by creating a reaction (read access to the Account is enough), never by editing
+// the recommendation: Reco copies the newest reaction onto the recommendation's status at the next sync.
+export const REACTION_OBJECT = 'Recommendation_Reaction__c';
+export const REACTIONS_LIST = 'Recommendation_Reactions__r';
+export const REACTION_FIELDS = ['Recommendation__c', 'Reaction__c', 'Dismiss_Reason__c', 'CreatedDate'].map(react);
+// Newest first, so a page holds every recommendation's latest reaction even on an account with a long history.
+export const REACTION_SORT = [`-${react('CreatedDate')}`];
 export const KIND = { CROSS_SELL: 'Cross-sell', BUY_AGAIN: 'Buy again' };
 export const STATUS = { NEW: 'New', ACCEPTED: 'Accepted', DISMISSED: 'Dismissed' };
 export const OPEN_STATUSES = [STATUS.NEW, STATUS.ACCEPTED];
@@ -51,6 +59,7 @@ export function toRecommendation(record, statusOverride) {
         reason: valueOf(record, 'Reason__c'),
         evidence: valueOf(record, 'Evidence__c'),
         expectedRevenue: valueOf(record, 'Expected_Revenue__c'),
+        productId: valueOf(record, 'Product__c'),
         status,
         accepted: status === STATUS.ACCEPTED
     };
@@ -59,4 +68,39 @@ export function toRecommendation(record, statusOverride) {
 /** True when the account's insight puts it in the holdout group. */
 export function isHoldout(insightRecords) {
     return (insightRecords || []).some((record) => valueOf(record, 'Holdout__c') === true);
+}
+
+/**
+ * The rep's newest reaction per recommendation id ({ status, reason }), from Recommendation_Reaction__c
+ * records in any order: newest by CreatedDate, then by id (ids grow with creation).
+ */
+export function latestReactions(reactionRecords) {
+    const latest = new Map();
+    for (const record of reactionRecords || []) {
+        const recommendationId = valueOf(record, 'Recommendation__c');
+        const status = valueOf(record, 'Reaction__c');
+        if (!recommendationId || (status !== STATUS.ACCEPTED && status !== STATUS.DISMISSED)) {
+            continue;
+        }
+        const createdDate = valueOf(record, 'CreatedDate') || '';
+        const had = latest.get(recommendationId);
+        if (!had || createdDate > had.createdDate || (createdDate === had.createdDate && record.id > had.id)) {
+            latest.set(recommendationId, { id: record.id, createdDate, status, reason: valueOf(record, 'Dismiss_Reason__c') });
+        }
+    }
+    return latest;
+}
+
+/** The createRecord input of a reaction to `recommendation` (a toRecommendation view) on `accountId`. */
+export function reactionInput(recommendation, accountId, status, reason) {
+    const fields = {
+        Recommendation__c: recommendation.id,
+        Account__c: accountId,
+        Product__c: recommendation.productId,
+        Reaction__c: status
+    };
+    if (status === STATUS.DISMISSED) {
+        fields.Dismiss_Reason__c = reason;
+    }
+    return { apiName: REACTION_OBJECT, fields };
 }
