@@ -46,17 +46,17 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       const run = findUnfinishedRun(mirror.db);
       return run && { id: run.id, kind: run.kind, status: run.status };
     },
-    publicRouters: options.preview ? [['/preview', loopbackOnly(await previewRouter(connection))]] : [],
+    publicRouters: options.preview ? [['/preview', loopbackOnly(await previewRouter(connection, config.server.allowedHosts))]] : [],
     onClose: () => mirror.close(),
   });
   return Object.assign(service, { logger });
 }
 
 /** The preview belongs to the LWC work; loaded by name so the service runs without it. */
-async function previewRouter(connection: Connection): Promise<RequestHandler> {
+async function previewRouter(connection: Connection, allowedHosts: readonly string[]): Promise<RequestHandler> {
   const specifier = './http/preview/router.js';
-  const mod = (await import(specifier)) as { createPreviewRouter(opts: { connection: () => Promise<Connection> }): RequestHandler };
-  return mod.createPreviewRouter({ connection: async () => connection });
+  const mod = (await import(specifier)) as { createPreviewRouter(opts: { connection: () => Promise<Connection>; allowedHosts?: readonly string[] }): RequestHandler };
+  return mod.createPreviewRouter({ connection: async () => connection, allowedHosts });
 }
 
 function loopbackOnly(handler: RequestHandler): RequestHandler {
