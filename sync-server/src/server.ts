@@ -28,8 +28,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const logger = options.logger ?? createLogger({ level: config.log.level });
   const connectionConfig = parseConnectionConfig(options.connection ?? config.org ?? connectionConfigFromEnv());
   logger.info({ org: describeConnectionConfig(connectionConfig), store: config.store.path }, 'starting');
-  const connection = await createConnection(connectionConfig);
-  const mirror = openMirror(config.store.path);
+  // The store first: an unusable RECO_STORE_PATH is a local mistake to report before any call to the org.
+  const mirror = openMirror(config.store.path, { setting: 'RECO_STORE_PATH' });
+  let connection: Connection;
+  try {
+    connection = await createConnection(connectionConfig);
+  } catch (error) {
+    mirror.close();
+    throw error;
+  }
   const store = mirrorResultsStore(mirror.db, { evaluationFile: config.evaluation.file });
 
   const pipeline: Pipeline = async (kind, { signal, onProgress }) => {
