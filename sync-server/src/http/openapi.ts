@@ -46,7 +46,7 @@ export const openApiDocument = {
       get: {
         summary: 'Current recommendations for an account, best first (served from memory)',
         parameters: [accountId,
-          { name: 'kind', in: 'query', schema: { enum: ['Cross-sell', 'Buy again'] } },
+          { name: 'kind', in: 'query', description: "cross-sell or buy-again (as the CLI's --kind; any case, and 'Buy again' with a space, are accepted)", schema: { type: 'string' } },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: MAX_RECOMMENDATIONS, default: 10 } }],
         responses: { 200: { description: 'Recommendations (empty when the account has none)', ...json({ type: 'object', properties: { accountId: { type: 'string' }, kind: { type: ['string', 'null'] }, recommendations: { type: 'array', items: ref('Recommendation') } } }) }, ...errors(400, 401) },
       },
