@@ -61,16 +61,31 @@ function normalizeHost(value: string, defaultPort: number): string | null {
 
 export type GuardRefusal = { status: number; code: string; message: string };
 
-/** Says why a request must be refused, or null to serve it. */
-export function checkRequest(req: Request, options: GuardOptions = {}): GuardRefusal | null {
-  const path = (req.url ?? '/').split('?')[0];
-  const allowed = ownHosts(req.socket, options.allowedHosts);
+/**
+ * Returns the check: why a request must be refused, or null to serve it. It runs before the fast path on
+ * every request, so the accepted names are built once per local address and an exact Host match (the usual
+ * case) costs one lookup.
+ */
+export function requestChecker(options: GuardOptions = {}): (req: Request) => GuardRefusal | null {
+  const bySocket = new Map<string, ReturnType<typeof ownHosts>>();
+  return (req) => {
+    const key = `${req.socket.localAddress}|${req.socket.localPort}`;
+    let allowed = bySocket.get(key);
+    if (!allowed) {
+      allowed = ownHosts(req.socket, options.allowedHosts);
+      if (bySocket.size < 64) bySocket.set(key, allowed); // a handful of local addresses, at most
+    }
+    return check(req, allowed);
+  };
+}
+
+function check(req: Request, allowed: ReturnType<typeof ownHosts>): GuardRefusal | null {
   const accepts = (hostPort: string | null): boolean => {
     if (!hostPort) return false;
     return allowed.exact.has(hostPort) || allowed.anyPort.has(hostPort.replace(/:\d+$/, ''));
   };
-  if (!HOST_EXEMPT.has(path)) {
-    const host = req.headers.host;
+  const host = req.headers.host;
+  if (!(host !== undefined && allowed.exact.has(host.toLowerCase())) && !HOST_EXEMPT.has((req.url ?? '/').split('?')[0])) {
     if (!accepts(host ? normalizeHost(host, 80) : null)) {
       return {
         status: 421,
@@ -106,9 +121,10 @@ function originHost(origin: string): string | null {
 
 /** Sets the base headers and answers refused requests; returns true when the request was answered. */
 export function requestGuard(options: GuardOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const checkRequest = requestChecker(options);
   return (req, res) => {
-    for (const [name, value] of Object.entries(BASE_HEADERS)) res.setHeader(name, value);
-    const refusal = checkRequest(req, options);
+    for (const name in BASE_HEADERS) res.setHeader(name, BASE_HEADERS[name]);
+    const refusal = checkRequest(req);
     if (!refusal) return false;
     const body = JSON.stringify({ error: { code: refusal.code, message: refusal.message } });
     res.writeHead(refusal.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });

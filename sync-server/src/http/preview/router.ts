@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import express, { type ErrorRequestHandler, type Request, type Router } from 'express';
 import type { Connection } from 'jsforce';
-import { allowCaching, checkRequest } from '../request-guard.js';
+import { allowCaching, requestChecker } from '../request-guard.js';
 import { appBuilderProperties, renderIndex, renderPage } from './page.js';
 import { PreviewData, UiApiError } from './ui-api.js';
 
@@ -45,8 +45,9 @@ export function createPreviewRouter(opts: PreviewRouterOptions): Router {
 
   // The preview edits the org with no token, so it checks Host and Origin itself too: mounted on a bare
   // express app (tests, a developer's own server) it must be as safe from DNS rebinding as in the service.
+  const checkRequest = requestChecker({ allowedHosts: opts.allowedHosts });
   router.use((req, res, next) => {
-    const refusal = checkRequest(req, { allowedHosts: opts.allowedHosts });
+    const refusal = checkRequest(req);
     if (!refusal) return next();
     res.status(refusal.status).json([{ errorCode: refusal.code.toUpperCase(), message: refusal.message }]);
   });
