@@ -1,6 +1,7 @@
 // startLocalOrg: the whole emulator in-process (schema + SQLite store + SOQL engine + REST/Bulk/OAuth
 // server) for tests, the CLI and the demo.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -22,6 +23,7 @@ import { DEFAULT_METADATA_DIR } from './schema/metadata.js';
 import { createSchema } from './schema/registry.js';
 import { seedOnlineRetail, type SeedProgress, type SeedReport } from './seed/online-retail.js';
 import { replayInvoices, type ReplayOptions, type ReplayReport } from './seed/replay.js';
+import { removeDatabaseFiles } from './seed/write.js';
 import { createQueryEngine } from './soql/engine.js';
 import { ADMIN_USERNAME, openOrgStore, type LocalOrgStore } from './store/org-store.js';
 
@@ -101,6 +103,7 @@ function userRecord(store: LocalOrgStore, where: string, value: string): OrgUser
 export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOrg> {
   const clock = opts.clock ?? (() => new Date());
   const host = opts.host ?? '127.0.0.1';
+  const createsFile = opts.db !== undefined && opts.db !== ':memory:' && !existsSync(opts.db);
   const access = createAccessPolicy(readAccessModel(DEFAULT_METADATA_DIR));
   const store = openOrgStore({ file: opts.db, schema: createSchema(), clock, access });
   deployPermissionSets(store);
@@ -207,6 +210,8 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
     };
   } catch (e) {
     store.close();
+    // A file this start created (a failed seed, most often) would later open as an org that looks complete.
+    if (createsFile) removeDatabaseFiles(opts.db as string);
     throw e;
   }
 }

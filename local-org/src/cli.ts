@@ -130,6 +130,8 @@ async function serve(args: string[]): Promise<void> {
       `local-org: seeded ${r.accounts} accounts, ${r.products} products, ${r.opportunities.won + r.opportunities.lost} opportunities, ` +
         `${r.lineItems} line items, ${r.tasks + r.events} activities; ${r.pendingInvoices} invoices pending replay`,
     );
+    // Rows the seed left out, each by file and line, so a typo in the data is seen, not silently lost.
+    for (const note of r.notes.filter((n) => n.startsWith('skipped '))) console.error(`local-org: warning: ${note}`);
   }
   const file = values['credentials-file'];
   if (file) {

@@ -28,8 +28,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const logger = options.logger ?? createLogger({ level: config.log.level });
   const connectionConfig = parseConnectionConfig(options.connection ?? config.org ?? connectionConfigFromEnv());
   logger.info({ org: describeConnectionConfig(connectionConfig), store: config.store.path }, 'starting');
-  const connection = await createConnection(connectionConfig);
-  const mirror = openMirror(config.store.path);
+  // The store first: an unusable RECO_STORE_PATH is a local mistake to report before any call to the org.
+  const mirror = openMirror(config.store.path, { setting: 'RECO_STORE_PATH' });
+  let connection: Connection;
+  try {
+    connection = await createConnection(connectionConfig);
+  } catch (error) {
+    mirror.close();
+    throw error;
+  }
   const store = mirrorResultsStore(mirror.db, { evaluationFile: config.evaluation.file });
 
   const pipeline: Pipeline = async (kind, { signal, onProgress }) => {
@@ -46,17 +53,17 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       const run = findUnfinishedRun(mirror.db);
       return run && { id: run.id, kind: run.kind, status: run.status };
     },
-    publicRouters: options.preview ? [['/preview', loopbackOnly(await previewRouter(connection))]] : [],
+    publicRouters: options.preview ? [['/preview', loopbackOnly(await previewRouter(connection, config.server.allowedHosts))]] : [],
     onClose: () => mirror.close(),
   });
   return Object.assign(service, { logger });
 }
 
 /** The preview belongs to the LWC work; loaded by name so the service runs without it. */
-async function previewRouter(connection: Connection): Promise<RequestHandler> {
+async function previewRouter(connection: Connection, allowedHosts: readonly string[]): Promise<RequestHandler> {
   const specifier = './http/preview/router.js';
-  const mod = (await import(specifier)) as { createPreviewRouter(opts: { connection: () => Promise<Connection> }): RequestHandler };
-  return mod.createPreviewRouter({ connection: async () => connection });
+  const mod = (await import(specifier)) as { createPreviewRouter(opts: { connection: () => Promise<Connection>; allowedHosts?: readonly string[] }): RequestHandler };
+  return mod.createPreviewRouter({ connection: async () => connection, allowedHosts });
 }
 
 function loopbackOnly(handler: RequestHandler): RequestHandler {

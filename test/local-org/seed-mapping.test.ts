@@ -117,7 +117,7 @@ describe('seed mapping: reading the file', () => {
     const file = tmp.write('bad-number.csv', `${FIXTURE_HEADER}\n536365,85123A,HEART,6,2011-11-01 08:26:00,2.55,17850,United Kingdom\n536365,71053,LANTERN,six,2011-11-01 08:26:00,3.39,17850,United Kingdom\n`);
     const data = await loadRetailData(file);
     expect(data.skipped['malformed-row']).to.deep.equal({ rows: 1, examples: [3] });
-    expect(data.malformed).to.deep.equal([`${file}: line 3: Quantity "six" is not a number`]);
+    expect(data.malformed).to.deep.equal([`${file}: line 3: Quantity "six" is not a number (column 4)`]);
     expect(data.invoices).to.have.length(1);
   });
 
@@ -126,7 +126,7 @@ describe('seed mapping: reading the file', () => {
     expect((await rejection(loadRetailData(empty))).message).to.equal(`${empty}: no valid data rows`);
     const bad = tmp.write('bad.csv', `${FIXTURE_HEADER}\n536365,85123A,HEART,6,yesterday,2.55,17850,United Kingdom\n`);
     expect((await rejection(loadRetailData(bad))).message).to.equal(
-      `${bad}: no valid data rows (${bad}: line 2: InvoiceDate "yesterday" is not a date (YYYY-MM-DD HH:MM:SS))`,
+      `${bad}: no valid data rows (${bad}: line 2: InvoiceDate "yesterday" is not a date and time as YYYY-MM-DD HH:MM:SS (column 5))`,
     );
   });
 

@@ -131,7 +131,7 @@ describe('seedOnlineRetail', function () {
     const file = tmp.write('bad-number.csv', rowsWithBadNumber);
     const report = await seedOnlineRetail(open(), { file });
     expect(report.skipped['malformed-row']).to.deep.equal({ rows: 1, examples: [14] });
-    expect(report.notes).to.include(`skipped malformed row: ${file}: line 14: Quantity "2O" is not a number`);
+    expect(report.notes).to.include(`skipped malformed row: ${file}: line 14: Quantity "2O" is not a number (column 4)`);
     expect(report.opportunities.won).to.equal(7);
   });
 

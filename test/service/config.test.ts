@@ -15,7 +15,7 @@ describe('service configuration', () => {
     const config = loadConfig({ env: { RECO_API_TOKEN: 'x'.repeat(20) } });
     expect(config.schedule.incremental).to.equal('*/15 * * * *');
     expect(config.schedule.full).to.equal('7 2 * * *');
-    expect(config.server).to.deep.equal({ host: '127.0.0.1', port: 3000 });
+    expect(config.server).to.deep.equal({ host: '127.0.0.1', port: 3000, allowedHosts: [] });
   });
 
   it('reads a file and lets the environment win over it', () => {
@@ -38,6 +38,35 @@ describe('service configuration', () => {
     expect(message).to.contain('schedule.incremental (RECO_SCHEDULE_INCREMENTAL): not a valid cron expression');
     expect(message).to.contain('server.port (RECO_PORT)');
     expect(message).not.to.contain('short-secret');
+  });
+
+  it('says what a number setting must be, not "expected number, received NaN"', () => {
+    for (const [name, value, path, rule] of [
+      ['RECO_PORT', 'abc', 'server.port', 'must be a whole number from 0 to 65535'],
+      ['RECO_PORT', '80.5', 'server.port', 'must be a whole number from 0 to 65535'],
+      ['RECO_SHUTDOWN_GRACE_MS', 'soon', 'shutdown.graceMs', 'must be a whole number from 0 to 600000'],
+    ]) {
+      let message = '';
+      try {
+        loadConfig({ env: { RECO_API_TOKEN: 'x'.repeat(20), [name]: value } });
+      } catch (e) { message = (e as Error).message; }
+      expect(message, `${name}=${value}`).to.contain(`${path} (${name}): ${rule}`);
+      expect(message).not.to.match(/NaN|expected number/);
+    }
+    expect(loadConfig({ env: { RECO_API_TOKEN: 'x'.repeat(20), RECO_PORT: '4100' } }).server.port).to.equal(4100);
+  });
+
+  it('rejects an unknown schedule time zone at load, before anything listens', () => {
+    expect(() => loadConfig({ env: { RECO_API_TOKEN: 'x'.repeat(20), RECO_SCHEDULE_TIMEZONE: 'Mars/Olympus_Mons' } }))
+      .to.throw(ConfigError, 'schedule.timezone (RECO_SCHEDULE_TIMEZONE): not a known IANA time zone');
+    expect(loadConfig({ env: { RECO_API_TOKEN: 'x'.repeat(20), RECO_SCHEDULE_TIMEZONE: 'Europe/London' } }).schedule.timezone).to.equal('Europe/London');
+  });
+
+  it('reads RECO_ALLOWED_HOSTS as a comma-separated list and rejects what is not a host', () => {
+    expect(loadConfig({ env: { RECO_API_TOKEN: 'x'.repeat(20), RECO_ALLOWED_HOSTS: 'reco.example.com, proxy:8443' } }).server.allowedHosts)
+      .to.deep.equal(['reco.example.com', 'proxy:8443']);
+    expect(() => loadConfig({ env: { RECO_API_TOKEN: 'x'.repeat(20), RECO_ALLOWED_HOSTS: 'http://reco.example.com/' } }))
+      .to.throw(ConfigError, 'server.allowedHosts.0 (RECO_ALLOWED_HOSTS)');
   });
 
   it('reports a missing token and an unreadable file clearly', () => {

@@ -130,6 +130,7 @@ import { loadConfig } from '@reco/sync-server/config/load-config.js';
 import { createLogger } from '@reco/sync-server/logging/logger.js';
 import { startService, type Service } from '@reco/sync-server/http/service.js';
 import { Writable } from 'node:stream';
+import type { RequestHandler } from 'express';
 
 /** Collects log lines so tests can assert on what the service logged. */
 export function memoryLogger() {
@@ -140,19 +141,19 @@ export function memoryLogger() {
 
 export async function startTestService(options: {
   store: MemoryStore; pipeline: Pipeline; schedule?: { enabled?: boolean; incremental?: string; full?: string }; orgUp?: () => boolean; graceMs?: number;
-  injectToken?: boolean;
+  injectToken?: boolean; allowedHosts?: string; publicRouters?: Array<[string, RequestHandler]>;
 }): Promise<Service & { lines: Array<Record<string, unknown>> }> {
   const config = loadConfig({
     env: {},
     overrides: {
-      server: { port: 0 }, auth: { token: TOKEN },
+      server: { port: 0, allowedHosts: options.allowedHosts }, auth: { token: TOKEN },
       schedule: { enabled: false, ...options.schedule }, shutdown: { graceMs: options.graceMs ?? 5000 },
       dashboard: { injectToken: options.injectToken ?? false },
     },
   });
   const { logger, lines } = memoryLogger();
   const service = await startService(config, logger, {
-    pipeline: options.pipeline, store: options.store, lastRun: options.store.lastRun,
+    pipeline: options.pipeline, store: options.store, lastRun: options.store.lastRun, publicRouters: options.publicRouters,
     orgProbe: async () => { if (options.orgUp && !options.orgUp()) throw new Error('connection refused'); },
   });
   return Object.assign(service, { lines });

@@ -100,6 +100,10 @@ describe('sync-server HTTP API', () => {
       const one = await api(service.url, `/accounts/${id}/recommendations?kind=Buy%20again&limit=1`);
       expect(one.body.recommendations).to.have.length(1);
       expect(one.body.recommendations[0]).to.include({ kind: 'Buy again', accountId: id });
+      // The CLI's spelling (sf reco recommend show --kind buy-again) means the same here.
+      const cli = await api(service.url, `/accounts/${id}/recommendations?kind=buy-again&limit=1`);
+      expect(cli.body).to.deep.equal(one.body);
+      expect((await api(service.url, `/accounts/${id}/recommendations?kind=CROSS-SELL`)).body.recommendations.map((r: { kind: string }) => r.kind)).to.deep.equal(['Cross-sell']);
     });
 
     it('answers only well-formed authorised requests on the fast path and leaves the rest to express', () => {
@@ -130,7 +134,7 @@ describe('sync-server HTTP API', () => {
         ['/accounts/abc/recommendations', /^id: account id 'abc' must be a Salesforce id of 15 or 18 letters and digits$/],
         [`/accounts/${accountId(4).slice(0, 15)}XYZ/recommendations`, /^id: .* has a wrong checksum \(an 18-character id starting 001Qy\w+ ends in \w{3}\)$/],
         [`/accounts/006Qy0000000001${idChecksum('006Qy0000000001')}/insight`, /^id: account id '006Qy0000000001\w{3}' must start with 001$/],
-        [`/accounts/${accountId(4)}/recommendations?kind=Upsell`, /^query\.kind: must be 'Cross-sell' or 'Buy again'$/],
+        [`/accounts/${accountId(4)}/recommendations?kind=Upsell`, /^query\.kind: must be 'cross-sell' or 'buy-again' \(the CLI's --kind values; 'Cross-sell' and 'Buy again' work too\)$/],
         [`/accounts/${accountId(4)}/recommendations?limit=0`, /^query\.limit: must be an integer from 1 to 50$/],
         [`/accounts/${accountId(4)}/recommendations?limit=5x`, /^query\.limit: must be an integer from 1 to 50$/],
         [`/accounts/${accountId(4)}/recommendations?limit=1&limit=2`, /^query\.limit: must be an integer from 1 to 50$/],

@@ -2,6 +2,7 @@
 // aggregate per stock code and per customer, and every row that cannot become a record counted under the
 // reason it was dropped (with the first CSV line numbers, so a user can look at the rows themselves).
 import { readOnlineRetailBatches, type OnlineRetailRow } from './online-retail-csv.js';
+import { bulkTimeRange } from './date-outliers.js';
 import { sourceTimeMs } from './dates.js';
 
 export type SkipReason =
@@ -10,7 +11,8 @@ export type SkipReason =
   | 'no-customer-id'
   | 'non-positive-quantity'
   | 'non-positive-price'
-  | 'cancellation-positive-quantity';
+  | 'cancellation-positive-quantity'
+  | 'date-outlier';
 
 export type Skipped = Record<string, { rows: number; examples: number[] }>;
 
@@ -26,6 +28,7 @@ export type Invoice = {
 
 export type ProductAgg = {
   code: string;
+  firstLine: number; // CSV line where the stock code first appears, to point at it in errors
   descriptions: Map<string, number>; // trimmed description -> rows
   prices: Map<number, number>; // positive unit price -> rows
 };
@@ -44,6 +47,7 @@ export type RetailData = {
   invoices: Invoice[]; // all kept invoices in time order, then invoice number
   skipped: Skipped;
   malformed: string[]; // the first few rejected rows as "file: line N: reason"
+  outliers: string[]; // invoices dropped for a date far outside the rest, as "file: line N: ..."
   firstSourceMs: number;
   lastSourceMs: number;
 };
@@ -83,8 +87,8 @@ export async function loadRetailData(file: string): Promise<RetailData> {
   let rows = 0;
   let lastDate = '';
   let lastMs = NaN;
-  let firstSourceMs = Infinity;
-  let lastSourceMs = -Infinity;
+  // Rows per distinct timestamp (and the first line with it), for the outlier check after the read.
+  const times = new Map<number, { rows: number; line: number }>();
 
   const malformed: string[] = [];
   const onReject = (r: { line: number; reason: string }): void => {
@@ -100,13 +104,14 @@ export async function loadRetailData(file: string): Promise<RetailData> {
       lastMs = sourceTimeMs(lastDate);
     }
     const atMs = lastMs;
-    if (atMs < firstSourceMs) firstSourceMs = atMs;
-    if (atMs > lastSourceMs) lastSourceMs = atMs;
+    const seen = times.get(atMs);
+    if (seen) seen.rows += 1;
+    else times.set(atMs, { rows: 1, line: row.line });
 
     // Every stock code becomes a product, even one only ever sold to anonymous buyers: it is in the catalogue.
     let product = products.get(row.stockCode);
     if (!product) {
-      product = { code: row.stockCode, descriptions: new Map(), prices: new Map() };
+      product = { code: row.stockCode, firstLine: row.line, descriptions: new Map(), prices: new Map() };
       products.set(row.stockCode, product);
     }
     const description = row.description?.trim();
@@ -135,13 +140,29 @@ export async function loadRetailData(file: string): Promise<RetailData> {
     invoice.lines.push({ line: row.line, stockCode: row.stockCode, quantity: Math.abs(row.quantity), unitPrice: row.unitPrice });
   }
 
+  if (times.size === 0) {
+    throw new Error(`${file}: no valid data rows${malformed.length > 0 ? ` (${malformed.join('; ')})` : ''}`);
+  }
+  const bulk = bulkTimeRange(times);
+  const outliers: string[] = [];
+  const inBulk = (ms: number): boolean => ms >= bulk.fromMs && ms <= bulk.toMs;
+  for (const [ms, t] of times) {
+    if (inBulk(ms)) continue;
+    outliers.push(`${file}: line ${t.line}: InvoiceDate ${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} is ${bulk.why(ms)}; its ${t.rows} row(s) are skipped`);
+  }
+  for (const invoice of invoicesByNo.values()) {
+    if (inBulk(invoice.atMs)) continue;
+    invoicesByNo.delete(invoice.invoiceNo);
+    for (const l of invoice.lines) noteSkip(skipped, 'date-outlier', l.line);
+    const customer = customers.get(invoice.customerId)!;
+    customer.invoices = customer.invoices.filter((i) => i !== invoice);
+    if (customer.invoices.length === 0) customers.delete(customer.id);
+  }
+
   const byTime = (a: Invoice, b: Invoice): number => a.atMs - b.atMs || (a.invoiceNo < b.invoiceNo ? -1 : a.invoiceNo > b.invoiceNo ? 1 : 0);
   const invoices = [...invoicesByNo.values()].sort(byTime);
   for (const c of customers.values()) c.invoices.sort(byTime);
-  if (!Number.isFinite(lastSourceMs)) {
-    throw new Error(`${file}: no valid data rows${malformed.length > 0 ? ` (${malformed.join('; ')})` : ''}`);
-  }
-  return { file, rows, products, customers, invoices, skipped, malformed, firstSourceMs, lastSourceMs };
+  return { file, rows, products, customers, invoices, skipped, malformed, outliers, firstSourceMs: bulk.fromMs, lastSourceMs: bulk.toMs };
 }
 
 /** The key with the highest count; ties go to the key seen first (Map order), so the choice is stable. */

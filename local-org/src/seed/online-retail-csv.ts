@@ -40,32 +40,58 @@ export class OnlineRetailFormatError extends Error {
   }
 }
 
-const DATE_RE = /^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/;
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/;
 const DMY_RE = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?$/; // the original UCI export
 const pad = (s: string): string => s.padStart(2, '0');
 
+/** "YYYY-MM-DDTHH:MM:SS" when the parts name a real calendar time (no 2011-13-45, no 25:00), else null. */
+function calendarTime(y: string, mo: string, d: string, h: string, mi: string, sec = '00'): string | null {
+  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, sec].map(Number);
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  const back = new Date(ms);
+  // Date.UTC rolls over out-of-range parts (Feb 30 -> Mar 2); a real time reads back unchanged.
+  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day
+    || back.getUTCHours() !== hour || back.getUTCMinutes() !== minute || back.getUTCSeconds() !== second) return null;
+  return `${y}-${mo}-${d}T${pad(h)}:${mi}:${sec}`;
+}
+
 function parseDate(value: string): string | null {
   const iso = DATE_RE.exec(value.trim());
-  if (iso) return `${iso[1]}T${pad(iso[2])}:${iso[3]}:${iso[4] ?? '00'}`;
+  if (iso) return calendarTime(iso[1], iso[2], iso[3], iso[4], iso[5], iso[6]);
   const dmy = DMY_RE.exec(value.trim());
-  if (dmy) return `${dmy[3]}-${pad(dmy[2])}-${pad(dmy[1])}T${pad(dmy[4])}:${dmy[5]}:${dmy[6] ?? '00'}`;
+  if (dmy) return calendarTime(dmy[3], pad(dmy[2]), pad(dmy[1]), dmy[4], dmy[5], dmy[6]);
   return null;
 }
 
-/** Validates one raw record; returns the typed row or the reason it was rejected. */
+// Plain decimal notation only: Number() would also take "0x1F", "1e300" and " ", none of which this layout
+// writes, and the first two turn a typo into a huge amount rather than an error.
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+// The widest values the org's fields hold (OpportunityLineItem.Quantity is number(12,2), UnitPrice
+// currency(18,2)): a row beyond them cannot be loaded, so it is refused here, by line, not by a rolled-back batch.
+const LIMITS = { Quantity: 1e10, UnitPrice: 1e16 } as const;
+
+const column = (name: (typeof ONLINE_RETAIL_COLUMNS)[number]): number => ONLINE_RETAIL_COLUMNS.indexOf(name) + 1;
+const shown = (value: string): string => JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+
+function numberProblem(name: 'Quantity' | 'UnitPrice', value: string): string | null {
+  const text = value.trim();
+  if (!DECIMAL.test(text)) return `${name} ${shown(value)} is not a number (column ${column(name)})`;
+  if (Math.abs(Number(text)) >= LIMITS[name]) return `${name} ${shown(value)} is out of range: at most ${LIMITS[name]} (column ${column(name)})`;
+  return null;
+}
+
+/** Validates one raw record; returns the typed row or the reason it was rejected (naming the column and value). */
 export function toRow(raw: string[], line: number): OnlineRetailRow | RejectedRow {
   if (raw.length !== ONLINE_RETAIL_COLUMNS.length) {
     return { line, raw, reason: `expected ${ONLINE_RETAIL_COLUMNS.length} columns, found ${raw.length}` };
   }
   const [invoiceNo, stockCode, description, quantity, invoiceDate, unitPrice, customerId, country] = raw;
-  if (!invoiceNo.trim()) return { line, raw, reason: 'InvoiceNo is empty' };
-  if (!stockCode.trim()) return { line, raw, reason: 'StockCode is empty' };
-  const qty = Number(quantity);
-  if (quantity.trim() === '' || !Number.isFinite(qty)) return { line, raw, reason: `Quantity "${quantity}" is not a number` };
-  const price = Number(unitPrice);
-  if (unitPrice.trim() === '' || !Number.isFinite(price)) return { line, raw, reason: `UnitPrice "${unitPrice}" is not a number` };
+  if (!invoiceNo.trim()) return { line, raw, reason: `InvoiceNo is empty (column ${column('InvoiceNo')})` };
+  if (!stockCode.trim()) return { line, raw, reason: `StockCode is empty (column ${column('StockCode')})` };
+  const badNumber = numberProblem('Quantity', quantity) ?? numberProblem('UnitPrice', unitPrice);
+  if (badNumber) return { line, raw, reason: badNumber };
   const date = parseDate(invoiceDate);
-  if (!date) return { line, raw, reason: `InvoiceDate "${invoiceDate}" is not a date (YYYY-MM-DD HH:MM:SS)` };
+  if (!date) return { line, raw, reason: `InvoiceDate ${shown(invoiceDate)} is not a date and time as YYYY-MM-DD HH:MM:SS (column ${column('InvoiceDate')})` };
   // Some re-publishers write the id as a float ("17850.0"); the value is the integer.
   const cust = customerId.trim().replace(/\.0+$/, '');
   return {
@@ -73,9 +99,9 @@ export function toRow(raw: string[], line: number): OnlineRetailRow | RejectedRo
     invoiceNo: invoiceNo.trim(),
     stockCode: stockCode.trim(),
     description: description.trim() === '' ? null : description,
-    quantity: qty,
+    quantity: Number(quantity),
     invoiceDate: date,
-    unitPrice: price,
+    unitPrice: Number(unitPrice),
     customerId: cust === '' ? null : cust,
     country: country.trim() === '' ? null : country.trim(),
   };

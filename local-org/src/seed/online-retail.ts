@@ -85,6 +85,7 @@ export async function seedOnlineRetail(store: OrgStore, opts: SeedOptions): Prom
       'Tasks and Events are SYNTHETIC (seeded PRNG shaped by each account\'s buying); the source data has no activities.',
       `All dates moved forward by ${weeks} whole weeks (weekdays preserved); source times are UK local, read as UTC.`,
       ...data.malformed.map((m) => `skipped malformed row: ${m}`),
+      ...data.outliers.map((m) => `skipped date outlier: ${m}`),
     ],
   };
 
@@ -100,9 +101,9 @@ export async function seedOnlineRetail(store: OrgStore, opts: SeedOptions): Prom
     const products = [...data.products.values()];
     const entryByCode = new Map<string, string>();
     for (const batch of chunks(products, RECORD_BATCH)) {
-      const productIds = insertAll(store, 'Product2', batch.map((p) => ({ ...productRecord(p), CreatedDate: catalogueAt })), BACKDATED, (i) => `stock code ${batch[i].code}`);
+      const productIds = insertAll(store, 'Product2', batch.map((p) => ({ ...productRecord(p), CreatedDate: catalogueAt })), BACKDATED, (i) => `stock code ${batch[i].code} (first on CSV line ${batch[i].firstLine})`);
       const entries = batch.map((p, i) => ({ Pricebook2Id: pricebookId, Product2Id: productIds[i], UnitPrice: listPrice(p), IsActive: true, CreatedDate: catalogueAt }));
-      const entryIds = insertAll(store, 'PricebookEntry', entries, BACKDATED, (i) => `price of stock code ${batch[i].code}`);
+      const entryIds = insertAll(store, 'PricebookEntry', entries, BACKDATED, (i) => `price of stock code ${batch[i].code} (first on CSV line ${batch[i].firstLine})`);
       batch.forEach((p, i) => entryByCode.set(p.code, entryIds[i]));
       report.products += batch.length;
       report.pricebookEntries += batch.length;

@@ -1,5 +1,6 @@
 // Small write helpers shared by the seeder and the replayer: both must stop at the first rejected record
 // with a message that says which object and which source row, rather than leave half an invoice behind.
+import { rmSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
 import type { DmlOptions, OrgStore, SfRecord } from '../types.js';
 
@@ -7,22 +8,51 @@ import type { DmlOptions, OrgStore, SfRecord } from '../types.js';
 export const BACKDATED: DmlOptions = { allOrNone: true, setAuditFields: true };
 export const LIVE: DmlOptions = { allOrNone: true };
 
-/** Inserts and returns the new ids in order; throws naming the object and the record's origin on failure. */
+const ROLLED_BACK = 'ALL_OR_NONE_OPERATION_ROLLED_BACK';
+const PROBE_DONE = Symbol('probe done');
+
+/**
+ * Inserts and returns the new ids in order; throws naming the object and the origin of the record that failed.
+ * With allOrNone every good record of a failed batch reports ALL_OR_NONE_OPERATION_ROLLED_BACK, so the one to
+ * name is the record with any other error, not the batch's first.
+ */
 export function insertAll(store: OrgStore, object: string, records: SfRecord[], opts: DmlOptions, origin: (i: number) => string): string[] {
   if (records.length === 0) return [];
   let results;
   try {
     results = store.insert(object, records, opts);
   } catch (err) {
-    throw new Error(`insert ${object} failed (${origin(0)}...): ${(err as Error).message}`, { cause: err });
+    const culprit = findThrowingRecord(store, object, records, opts);
+    const which = culprit === null ? `${origin(0)}...` : origin(culprit.index);
+    const cause = culprit?.error ?? err;
+    throw new Error(`insert ${object} failed for ${which}: ${(cause as Error).message}`, { cause });
   }
-  return results.map((r, i) => {
-    if (!r.success || !r.id) {
-      const why = r.errors.map((e) => `${e.errorCode}: ${e.message}`).join('; ') || 'no error given';
-      throw new Error(`insert ${object} failed for ${origin(i)}: ${why}`);
+  const failed = results.findIndex((r) => !r.success && r.errors.some((e) => e.errorCode !== ROLLED_BACK));
+  const bad = failed >= 0 ? failed : results.findIndex((r) => !r.success || !r.id);
+  if (bad >= 0) {
+    const why = results[bad].errors.map((e) => `${e.errorCode}: ${e.message}`).join('; ') || 'no error given';
+    throw new Error(`insert ${object} failed for ${origin(bad)}: ${why}`);
+  }
+  return results.map((r) => r.id as string);
+}
+
+/**
+ * When a whole insert call throws (a storage limit rather than a field error), inserts the records one at a
+ * time, each in a savepoint that is always undone, to find the first that throws on its own. Only ever on the
+ * way to an error, so its cost does not matter.
+ */
+function findThrowingRecord(store: OrgStore, object: string, records: SfRecord[], opts: DmlOptions): { index: number; error: unknown } | null {
+  for (let index = 0; index < records.length; index += 1) {
+    try {
+      store.transaction(() => {
+        store.insert(object, [records[index]], opts);
+        throw PROBE_DONE;
+      });
+    } catch (error) {
+      if (error !== PROBE_DONE) return { index, error };
     }
-    return r.id;
-  });
+  }
+  return null;
 }
 
 /** The standard price book's id (every org has exactly one). */
@@ -49,4 +79,9 @@ export function accountsByNumber(db: DatabaseSync): Map<string, string> {
   const out = new Map<string, string>();
   for (const r of rows) if (!out.has(r.num)) out.set(r.num, r.id);
   return out;
+}
+
+/** Deletes an SQLite database and its journal files (WAL, shared memory, rollback journal). */
+export function removeDatabaseFiles(file: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${file}${suffix}`, { force: true });
 }

@@ -1,10 +1,28 @@
 import { SfCommand } from '@salesforce/sf-plugins-core';
-import type { SfError } from '@salesforce/core';
+import { Org, type SfError } from '@salesforce/core';
+import type { Interfaces } from '@oclif/core';
 import { withOrgErrorActions } from './org-errors.js';
 
-/** SfCommand whose failures raised by the org (expired session, API limit, missing access) say what to do. */
+// oclif's own constraint for parsed flags and args (FlagOutput, ArgOutput), which it does not export.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Parsed = Record<string, any>;
+
+/** SfCommand whose failures raised by the org (expired session, API limit, missing access, no answer) say what to do. */
 export abstract class RecoCommand<T> extends SfCommand<T> {
+  /** The org's instance URL once --target-org is parsed, so a network failure can name where it tried. */
+  private orgUrl: string | undefined;
+
+  protected override async parse<F extends Parsed, B extends Parsed, A extends Parsed>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv);
+    const org = (parsed.flags as Record<string, unknown>)['target-org'];
+    if (org instanceof Org) this.orgUrl = org.getConnection().instanceUrl;
+    return parsed;
+  }
+
   protected override catch(error: Error | SfError | SfCommand.Error): Promise<never> {
-    return super.catch(withOrgErrorActions(error));
+    return super.catch(withOrgErrorActions(error, this.orgUrl));
   }
 }

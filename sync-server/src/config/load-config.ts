@@ -31,7 +31,8 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => {
       const path = issue.path.join('.');
-      const name = envVars[path];
+      // A list item's issue (server.allowedHosts.0) belongs to the list's variable.
+      const name = envVars[path] ?? envVars[issue.path.filter((p) => typeof p === 'string').join('.')];
       return `${path}${name ? ` (${name})` : ''}: ${issue.message}`;
     }));
   }

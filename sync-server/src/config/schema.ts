@@ -5,12 +5,38 @@ import { z } from 'zod';
 
 const cronExpression = z.string().refine((expr) => cron.validate(expr), { message: 'not a valid cron expression' });
 const booleanish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
-const port = z.coerce.number().int().min(0).max(65535);
+/**
+ * A whole number from the environment (text) or a file (number). z.coerce would turn "abc" into NaN and
+ * report "expected number, received NaN"; the operator needs to read what the setting must be instead.
+ */
+const integer = (min: number, max: number) => {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z.union([z.number(), z.string().trim().regex(/^-?\d+$/, { error: message }).transform(Number)], { error: message })
+    .pipe(z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message }));
+};
+const port = integer(0, 65535);
+// node-cron hands the zone to Intl; an unknown one would only fail when the first schedule is set up, after
+// the server already listens.
+const timeZone = z.string().min(1).refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, { message: 'not a known IANA time zone (e.g. UTC, Europe/London, America/New_York)' });
+// A comma-separated list in the environment, an array in the file.
+const hostList = z.preprocess(
+  (v) => (typeof v === 'string' ? v.split(',').map((h) => h.trim()).filter(Boolean) : v),
+  z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, { error: 'must list host names or host:port, separated by commas' })),
+);
 
 export const configSchema = z.object({
   server: z.object({
     host: z.string().min(1).default('127.0.0.1'),
     port: port.default(3000),
+    // Host header values accepted besides the server's own address (a reverse proxy's or DNS name).
+    allowedHosts: hostList.default([]),
   }).prefault({}),
   // Preprocessed rather than defaulted: the token has no default, and a missing section must still report auth.token.
   auth: z.preprocess((v) => v ?? {}, z.object({
@@ -28,11 +54,11 @@ export const configSchema = z.object({
     incremental: cronExpression.default('*/15 * * * *'),
     // Off the quarter-hour so the nightly full run does not collide with an incremental tick.
     full: cronExpression.default('7 2 * * *'),
-    timezone: z.string().min(1).default('UTC'),
+    timezone: timeZone.default('UTC'),
     resumeOnStart: booleanish.default(true),
   }).prefault({}),
   shutdown: z.object({
-    graceMs: z.coerce.number().int().min(0).max(600_000).default(30_000),
+    graceMs: integer(0, 600_000).default(30_000),
   }).prefault({}),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -53,6 +79,7 @@ export type Config = z.infer<typeof configSchema>;
 export const envVars: Record<string, string> = {
   'server.host': 'RECO_HOST',
   'server.port': 'RECO_PORT',
+  'server.allowedHosts': 'RECO_ALLOWED_HOSTS',
   'auth.token': 'RECO_API_TOKEN',
   'store.path': 'RECO_STORE_PATH',
   'schedule.enabled': 'RECO_SCHEDULE_ENABLED',

@@ -33,6 +33,23 @@ function table(r: EvaluationReport & { segments: unknown; churn: unknown }): str
   return lines.join('\n');
 }
 
+/**
+ * Why the split cannot measure anything, or null. With no training lines, or no account in the test window
+ * that also bought before it, every metric is zero by construction: printed, they would read as a model that
+ * never gets anything right (and the demo would chart them), so the run fails instead and says why.
+ */
+function splitProblem(r: EvaluationReport): string | null {
+  const w = r.windows;
+  const where = `train ${w.trainFrom}..${w.testFrom}, test ${w.testFrom}..${w.testTo}`;
+  const advice = 'the evaluation needs purchases both before and in the last three months (at least about six months of history)';
+  if (r.data.trainLines === 0) return `nothing to train on: every purchase (${w.trainFrom}..${w.testTo}) falls in the three-month test window that starts ${w.testFrom}; ${advice}`;
+  if (r.data.testLines === 0) return `nothing to test on: no purchase lines in the test window (${where}); ${advice}`;
+  if (r.crossSell.reco.users === 0 && r.buyAgain.reco.users === 0) {
+    return `no account that bought in the test window had bought before it (${where}, ${r.data.trainLines} training and ${r.data.testLines} test lines); ${advice}`;
+  }
+  return null;
+}
+
 async function main(): Promise<void> {
   let values: { csv?: string; json?: boolean; end?: string; synthetic?: string; ease?: boolean };
   try {
@@ -53,9 +70,12 @@ async function main(): Promise<void> {
   const loaded: RetailData = values.csv
     ? await loadRetail(values.csv)
     : retailDataFromDataset(syntheticDataset({ accounts, products: 2000, linesPerAccount: 10 }));
+  for (const warning of loaded.warnings ?? []) process.stderr.write(`evaluate: warning: ${warning}\n`);
   const data = values.end ? endBefore(loaded, values.end) : loaded;
   const loadMs = Math.round(performance.now() - started);
   const reco = evaluate(data, { withEase: values.ease });
+  const degenerate = splitProblem(reco);
+  if (degenerate) throw new Error(degenerate);
   const insights = evaluateInsights(data);
   const out = { ...reco, ...insights, timings: { load: loadMs, ...reco.timings, ...insights.timings } };
   process.stdout.write(values.json ? `${JSON.stringify(out)}\n` : `${table(out)}\n`);

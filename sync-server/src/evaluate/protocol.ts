@@ -1,5 +1,6 @@
 // The offline protocol on a file in the Online Retail layout: which rows are purchases, how accounts and
 // products are indexed, and where the train / validation / test windows fall.
+import { bulkTimeRange } from '../../../local-org/src/seed/date-outliers.js';
 import { readOnlineRetail } from '../../../local-org/src/seed/online-retail-csv.js';
 import { dayNumber, sliceLog, type PurchaseLog } from '../recommend/purchase-log.js';
 import { createLogBuilder } from './log-builder.js';
@@ -15,6 +16,8 @@ export type RetailData = {
   country: string[]; // per user index
   lastDay: number;
   rows: { read: number; kept: number; rejected: number };
+  /** What the loader left out and why, for the CLI to print (rows with dates far outside the rest). */
+  warnings?: string[];
 };
 
 export async function loadRetail(file: string): Promise<RetailData> {
@@ -22,8 +25,13 @@ export async function loadRetail(file: string): Promise<RetailData> {
   let read = 0;
   let rejected = 0;
   let kept = 0;
+  const times = new Map<number, { rows: number; line: number }>();
   for await (const row of readOnlineRetail(file, () => rejected++)) {
     read++;
+    const ms = Date.parse(`${row.invoiceDate}Z`);
+    const seen = times.get(ms);
+    if (seen) seen.rows++;
+    else times.set(ms, { rows: 1, line: row.line });
     if (row.customerId === null) continue;
     const inv = row.invoiceNo.toUpperCase();
     if (inv.startsWith('C') || inv.startsWith('A')) continue;
@@ -41,7 +49,18 @@ export async function loadRetail(file: string): Promise<RetailData> {
     kept++;
   }
   if (kept === 0) throw new Error(`${file}: no purchase rows left after cleaning (${read} rows read)`);
-  return log.build({ read, kept, rejected });
+  const data = log.build({ read, kept, rejected });
+  // The test window is the last three months before the newest date: one row dated years ahead would leave
+  // it empty and every metric zero. The seeder drops the same rows (local-org's date-outliers.ts).
+  const bulk = bulkTimeRange(times);
+  const warnings = [...times].filter(([ms]) => ms < bulk.fromMs || ms > bulk.toMs)
+    .map(([ms, t]) => `${file}: line ${t.line}: InvoiceDate ${new Date(ms).toISOString().slice(0, 10)} is ${bulk.why(ms)}; its ${t.rows} row(s) are left out`);
+  if (warnings.length === 0) return data;
+  const day = (ms: number): number => dayNumber(new Date(ms).toISOString().slice(0, 10));
+  const trimmed = sliceLog(data.log, day(bulk.fromMs), day(bulk.toMs) + 1);
+  let lastDay = -Infinity;
+  for (const d of trimmed.day) if (d > lastDay) lastDay = d;
+  return { ...data, log: trimmed, lastDay, warnings };
 }
 
 /**

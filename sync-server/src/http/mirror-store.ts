@@ -4,6 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
 import type { AccountInsight, Recommendation } from '../domain/types.js';
+import { storeFault } from '../mirror/db.js';
 import { getInsight, listSegments } from '../mirror/results.js';
 import { getRun, listRuns, type RunRecord, type Stage } from '../mirror/runs.js';
 import type { EvaluationReport, RecommendationView, ResultsStore, RunView } from './ports.js';
@@ -14,6 +15,7 @@ export function mirrorResultsStore(db: DatabaseSync, options: { evaluationFile?:
   const readEvaluation = evaluationFileReader(options.evaluationFile);
   return {
     isOpen: () => db.isOpen,
+    fault: () => storeFault(db)?.message ?? null,
     listRuns: (limit) => listRuns(db, limit).map(toRunView),
     getRun: (id) => {
       const run = getRun(db, id);

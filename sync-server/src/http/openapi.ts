@@ -6,7 +6,7 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), { description: errorText[c], ...json(ref('Error')) }]));
 const errorText: Record<number, string> = {
   400: 'Invalid input; the message names the parameter', 401: 'Missing or wrong bearer token', 404: 'Not found',
-  409: 'A run is already in progress', 503: 'Not ready, or shutting down',
+  409: 'A run is already in progress', 415: 'The body is not JSON', 503: 'Not ready, or shutting down',
 };
 const accountId = {
   name: 'id', in: 'path', required: true, description: 'Account id, 15 or 18 characters (18 with a valid checksum), prefix 001',
@@ -32,7 +32,7 @@ export const openApiDocument = {
       post: {
         summary: 'Start a run now',
         requestBody: { required: false, ...json({ type: 'object', additionalProperties: false, properties: { kind: { enum: ['Full', 'Incremental'], default: 'Incremental' } } }) },
-        responses: { 202: { description: 'Started', ...json({ type: 'object', properties: { run: ref('ActiveRun') } }) }, ...errors(400, 401, 409, 503) },
+        responses: { 202: { description: 'Started', ...json({ type: 'object', properties: { run: ref('ActiveRun') } }) }, ...errors(400, 401, 409, 415, 503) },
       },
     },
     '/runs/{id}': {
@@ -46,7 +46,7 @@ export const openApiDocument = {
       get: {
         summary: 'Current recommendations for an account, best first (served from memory)',
         parameters: [accountId,
-          { name: 'kind', in: 'query', schema: { enum: ['Cross-sell', 'Buy again'] } },
+          { name: 'kind', in: 'query', description: "cross-sell or buy-again (as the CLI's --kind; any case, and 'Buy again' with a space, are accepted)", schema: { type: 'string' } },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: MAX_RECOMMENDATIONS, default: 10 } }],
         responses: { 200: { description: 'Recommendations (empty when the account has none)', ...json({ type: 'object', properties: { accountId: { type: 'string' }, kind: { type: ['string', 'null'] }, recommendations: { type: 'array', items: ref('Recommendation') } } }) }, ...errors(400, 401) },
       },

@@ -27,6 +27,8 @@ export type EvaluationReport = {
 
 export type ResultsStore = {
   isOpen(): boolean;
+  /** The store's last unrecovered failure (a write that hit a full disk, say), or null while it works. */
+  fault?(): string | null;
   listRuns(limit: number): RunView[];
   getRun(id: string): RunView | undefined;
   /** Every current recommendation; the API serves them from a cache rebuilt after each run. */

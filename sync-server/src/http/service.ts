@@ -12,6 +12,7 @@ import { RunCoordinator } from '../schedule/run-coordinator.js';
 import { startSchedules, type Schedules } from '../schedule/scheduler.js';
 import { createApp } from './app.js';
 import { recommendationsFastPath } from './fast-path.js';
+import { requestGuard } from './request-guard.js';
 import type { OrgProbe, ResultsStore } from './ports.js';
 import { RecommendationCache } from './use-cases/recommendation-cache.js';
 import { projectAccounts, type Projection } from './use-cases/segment-projection.js';
@@ -60,8 +61,9 @@ export async function startService(config: Config, logger: Logger, deps: Service
     publicRouters: deps.publicRouters,
   });
   const fastPath = recommendationsFastPath({ token: config.auth.token, cache, metrics });
+  const guard = requestGuard({ allowedHosts: config.server.allowedHosts });
   const server: Server = createServer((req, res) => {
-    if (!fastPath(req, res)) app(req, res);
+    if (!guard(req, res) && !fastPath(req, res)) app(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -14,7 +14,15 @@ export const accountIdParam = z.string().transform((value, ctx) => {
   return z.NEVER;
 });
 
-export const recommendationKind = z.enum(['Cross-sell', 'Buy again'], { error: "must be 'Cross-sell' or 'Buy again'" });
+// `sf reco recommend show --kind` spells the kinds cross-sell and buy-again; the API takes that spelling
+// too (any case, space or hyphen), so one word works everywhere. Answers carry the org's picklist value.
+const KIND_BY_SLUG: Record<string, 'Cross-sell' | 'Buy again'> = { 'cross-sell': 'Cross-sell', 'buy-again': 'Buy again' };
+export const recommendationKind = z.string().transform((value, ctx) => {
+  const kind = KIND_BY_SLUG[value.trim().toLowerCase().replace(/\s+/g, '-')];
+  if (kind) return kind;
+  ctx.addIssue({ code: 'custom', message: "must be 'cross-sell' or 'buy-again' (the CLI's --kind values; 'Cross-sell' and 'Buy again' work too)" });
+  return z.NEVER;
+});
 export const runKind = z.enum(['Full', 'Incremental'], { error: "must be 'Full' or 'Incremental'" });
 
 const intInRange = (min: number, max: number) =>

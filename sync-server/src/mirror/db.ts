@@ -7,6 +7,59 @@ import { DatabaseSync } from 'node:sqlite';
 
 export type Mirror = { db: DatabaseSync; path: string; close(): void };
 
+/**
+ * SQLite result codes that mean the store itself is failing (not the statement): the disk is full, the file
+ * cannot be written or read, or it is not a database. Named so the operator reads SQLITE_FULL, not "error 13".
+ */
+const STORE_FAILURES: Record<number, { code: string; fix: string }> = {
+  13: { code: 'SQLITE_FULL', fix: 'free space on the volume that holds it' },
+  10: { code: 'SQLITE_IOERR', fix: 'check the disk and the file system that hold it' },
+  8: { code: 'SQLITE_READONLY', fix: 'make the file and its directory writable by this user' },
+  14: { code: 'SQLITE_CANTOPEN', fix: 'make sure its directory exists and is writable by this user' },
+  11: { code: 'SQLITE_CORRUPT', fix: 'restore it from a backup or delete it (the next Full run rebuilds it)' },
+  26: { code: 'SQLITE_NOTADB', fix: 'point the setting at a Reco mirror, or at a new path' },
+};
+
+/** The mirror store failed as a whole; the message names the file, the SQLite code and what to do. */
+export class StoreError extends Error {
+  public constructor(
+    public readonly code: string,
+    public readonly path: string,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
+
+// The last store failure per file, for readiness probes: a store that just failed a write is not ready, even
+// though the handle is still open. Cleared by the next committed transaction.
+const faults = new Map<string, { error: StoreError; at: string }>();
+
+/** The last unrecovered failure of the store at this file (or of this handle's file), or null. */
+export function storeFault(target: DatabaseSync | string): { message: string; code: string; at: string } | null {
+  const fault = faults.get(typeof target === 'string' ? target : locationOf(target));
+  return fault ? { message: fault.error.message, code: fault.error.code, at: fault.at } : null;
+}
+
+const locationOf = (db: DatabaseSync): string => db.location() ?? ':memory:';
+
+/**
+ * Turns a store-level SQLite failure into a StoreError naming the file (and the setting that chose it, when
+ * given) and records it for readiness; any other error is returned unchanged.
+ */
+export function asStoreError(error: unknown, path: string, setting?: string): unknown {
+  if (error instanceof StoreError) return error;
+  const e = error as { errcode?: number; errstr?: string; code?: string; message?: string };
+  const failure = typeof e?.errcode === 'number' ? STORE_FAILURES[e.errcode & 0xff] : undefined;
+  if (!failure) return error;
+  const where = setting ? `${path} (set by ${setting})` : path;
+  const storeError = new StoreError(failure.code, path, `the mirror store ${where} failed: ${e.errstr ?? e.message} (${failure.code}); ${failure.fix}`, { cause: error });
+  faults.set(path, { error: storeError, at: new Date().toISOString() });
+  return storeError;
+}
+
 const MIGRATIONS: string[] = [
   // 1: records, watermarks, runs, write-back ledger, results
   `
@@ -46,19 +99,35 @@ const MIGRATIONS: string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Opens (creating and migrating) the mirror. `location` is a data directory, a .db/.sqlite file, or ':memory:'. */
-export function openMirror(location: string): Mirror {
+/**
+ * Opens (creating and migrating) the mirror. `location` is a data directory, a .db/.sqlite file, or ':memory:'.
+ * `setting` names where the location came from (RECO_STORE_PATH), so an unusable one can be fixed from the error.
+ */
+export function openMirror(location: string, options: { setting?: string } = {}): Mirror {
   let path = location;
-  if (location !== ':memory:' && !/\.(db|sqlite3?)$/.test(location)) {
-    mkdirSync(location, { recursive: true });
-    path = join(location, 'reco-mirror.db');
-  } else if (location !== ':memory:') {
-    mkdirSync(dirname(location), { recursive: true });
+  const where = (): string => (options.setting ? `${path} (set by ${options.setting})` : path);
+  try {
+    if (location !== ':memory:' && !/\.(db|sqlite3?)$/.test(location)) {
+      path = join(location, 'reco-mirror.db');
+      mkdirSync(location, { recursive: true });
+    } else if (location !== ':memory:') {
+      mkdirSync(dirname(location), { recursive: true });
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new StoreError(code, path, `cannot create the directory of the mirror store ${where()}: ${code}; choose a writable location`, { cause: error });
   }
-  const db = new DatabaseSync(path);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
-  migrate(db);
-  return { db, path, close: () => db.close() };
+  let db: DatabaseSync | undefined;
+  try {
+    db = new DatabaseSync(path);
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    migrate(db);
+  } catch (error) {
+    db?.close();
+    throw asStoreError(error, path, options.setting);
+  }
+  const opened = db;
+  return { db: opened, path, close: () => opened.close() };
 }
 
 function migrate(db: DatabaseSync): void {
@@ -76,15 +145,20 @@ function migrate(db: DatabaseSync): void {
   }
 }
 
-/** Runs fn in one write transaction (node:sqlite has no helper). */
+/**
+ * Runs fn in one write transaction (node:sqlite has no helper). On SQLITE_FULL, IOERR and the like SQLite has
+ * already rolled the transaction back itself; a second ROLLBACK would throw "no transaction is active" and
+ * hide the real cause, so it is issued only while a transaction is still open.
+ */
 export function transaction<T>(db: DatabaseSync, fn: () => T): T {
-  db.exec('BEGIN IMMEDIATE');
   try {
+    db.exec('BEGIN IMMEDIATE');
     const out = fn();
     db.exec('COMMIT');
+    faults.delete(locationOf(db));
     return out;
   } catch (err) {
-    db.exec('ROLLBACK');
-    throw err;
+    if (db.isOpen && db.isTransaction) db.exec('ROLLBACK');
+    throw asStoreError(err, locationOf(db));
   }
 }

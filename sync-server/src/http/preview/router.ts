@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import express, { type ErrorRequestHandler, type Request, type Router } from 'express';
 import type { Connection } from 'jsforce';
+import { allowCaching, requestChecker } from '../request-guard.js';
 import { appBuilderProperties, renderIndex, renderPage } from './page.js';
 import { PreviewData, UiApiError } from './ui-api.js';
 
@@ -21,6 +22,8 @@ export type PreviewRouterOptions = {
   connection: () => Promise<Connection>;
   /** The built bundle; defaults to lwc/preview/dist. */
   distDir?: string;
+  /** Host names accepted besides the server's own address (see request-guard.ts). */
+  allowedHosts?: readonly string[];
 };
 
 const LWC_DIR = path.resolve(import.meta.dirname, '../../../../lwc');
@@ -41,8 +44,16 @@ export function createPreviewRouter(opts: PreviewRouterOptions): Router {
   const data = new PreviewData(opts.connection);
   const distDir = opts.distDir ?? DEFAULT_DIST_DIR;
 
-  router.use('/assets/slds', express.static(sldsAssetsDir(), { fallthrough: false, maxAge: '1h' }));
-  router.use('/dist', express.static(distDir, { fallthrough: false }));
+  // The preview edits the org with no token, so it checks Host and Origin itself too: mounted on a bare
+  // express app (tests, a developer's own server) it must be as safe from DNS rebinding as in the service.
+  const checkRequest = requestChecker({ allowedHosts: opts.allowedHosts });
+  router.use((req, res, next) => {
+    const refusal = checkRequest(req);
+    if (!refusal) return next();
+    res.status(refusal.status).json([{ errorCode: refusal.code.toUpperCase(), message: refusal.message }]);
+  });
+  router.use('/assets/slds', express.static(sldsAssetsDir(), { fallthrough: false, maxAge: '1h', setHeaders: allowCaching }));
+  router.use('/dist', express.static(distDir, { fallthrough: false, setHeaders: allowCaching }));
 
   const page = (objectApiName: 'Account' | 'Opportunity') => (req: Request<{ recordId: string }>, res: express.Response) => {
     if (!/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(req.params.recordId)) {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 import { isLoopback } from '../loopback.js';
+import { allowCaching } from '../request-guard.js';
 
 const dashboardDir = fileURLToPath(new URL('../../dashboard/', import.meta.url));
 const chartJs = path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
@@ -20,10 +21,16 @@ export function dashboardRouter(options: { token: string; injectToken: boolean }
   router.get('/', (_req, res) => { res.redirect(302, '/dashboard/'); });
   router.get(['/dashboard/', '/dashboard/index.html'], (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'");
+    // frame-ancestors: no other page may frame the dashboard and click its buttons for the admin.
+    res.setHeader('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     res.type('html').send(options.injectToken && isLoopback(req.socket.remoteAddress) ? withToken : page);
   });
-  router.get('/dashboard/vendor/chart.umd.js', (_req, res) => { res.sendFile(chartJs); });
-  router.use('/dashboard', express.static(dashboardDir, { index: false, fallthrough: true }));
+  router.get('/dashboard/vendor/chart.umd.js', (_req, res) => {
+    allowCaching(res);
+    res.sendFile(chartJs);
+  });
+  router.use('/dashboard', express.static(dashboardDir, { index: false, fallthrough: true, setHeaders: allowCaching }));
+  // Browsers ask for it on every page; a 401 from the token wall only fills the console with errors.
+  router.get('/favicon.ico', (_req, res) => { res.status(204).end(); });
   return router;
 }

@@ -7,7 +7,8 @@ export function healthRouter(deps: { store: ResultsStore; orgProbe: OrgProbe; pr
   router.get('/ready', async (_req, res) => {
     const org = await withTimeout(deps.orgProbe(), deps.probeTimeoutMs ?? 3000)
       .then(() => ({ ok: true, message: 'reachable' }), (error: unknown) => ({ ok: false, message: `unreachable: ${(error as Error).message ?? 'error'}` }));
-    const store = deps.store.isOpen() ? { ok: true, message: 'open' } : { ok: false, message: 'closed' };
+    const fault = deps.store.fault?.() ?? null;
+    const store = !deps.store.isOpen() ? { ok: false, message: 'closed' } : fault ? { ok: false, message: `failing: ${fault}` } : { ok: true, message: 'open' };
     const ready = org.ok && store.ok;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: { org, store } });
   });

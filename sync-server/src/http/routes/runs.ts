@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { AppError } from '../app-error.js';
 import type { ResultsStore } from '../ports.js';
 import type { RunCoordinator } from '../../schedule/run-coordinator.js';
 import { getRun, listRuns, triggerRun } from '../use-cases/runs.js';
@@ -14,6 +15,11 @@ export function runsRouter(deps: { store: ResultsStore; coordinator: RunCoordina
     res.json(getRun(deps.store, deps.coordinator, parseInput(runIdParam, req.params.id, 'id')));
   });
   router.post('/runs', async (req, res) => {
+    // express.json skips other types, so `kind=Full` as text/plain would arrive as no body and start the
+    // default Incremental: a body Reco cannot read is refused instead (req.is is null when there is no body).
+    if (req.is('application/json') === false) {
+      throw new AppError('unsupported_media_type', `POST /runs takes a JSON body such as {"kind":"Full"} sent as Content-Type: application/json, not ${req.headers['content-type'] ?? 'an untyped body'}`, 415);
+    }
     const { kind } = parseInput(triggerBody, req.body ?? {}, 'body');
     const result = await triggerRun(deps.store, deps.coordinator, kind);
     if (result.run.id) res.location(`/runs/${encodeURIComponent(result.run.id)}`);

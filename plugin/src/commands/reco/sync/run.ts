@@ -51,6 +51,9 @@ export default class RecoSyncRun extends RecoCommand<RecoSyncRunResult> {
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);
     const dataDir = flags['data-dir'] ?? defaultDataDir(org.getOrgId());
+    // The pipeline retries network failures for seconds and then reports only "fetch failed"; one call to the
+    // versions resource first turns an org that does not answer into OrgUnreachableError with its URL at once.
+    await conn.request(`${conn.instanceUrl}/services/data/`);
     const mirror = openMirror(dataDir);
     const ms = new MultiStageOutput<StageData>({
       jsonEnabled: this.jsonEnabled(),
