@@ -8,17 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { startLocalOrg, type LocalOrg } from '@reco/local-org';
 import { retailSample } from '../support/retail-sample.js';
-
-/** Assigns a permission set to the org's admin through the REST API, as `sf org assign permset` does. */
-async function assignPermissionSet(org: LocalOrg, name: string): Promise<void> {
-  const api = (path: string, init?: RequestInit): Promise<Response> =>
-    fetch(`${org.url}${path}`, { ...init, headers: { Authorization: `Bearer ${org.credentials.accessToken}`, 'Content-Type': 'application/json' } });
-  const me = (await (await api('/services/oauth2/userinfo')).json()) as { user_id: string };
-  const q = encodeURIComponent(`SELECT Id FROM PermissionSet WHERE Name = '${name}'`);
-  const ps = (await (await api(`/services/data/v62.0/query?q=${q}`)).json()) as { records: Array<{ Id: string }> };
-  const res = await api('/services/data/v62.0/sobjects/PermissionSetAssignment', { method: 'POST', body: JSON.stringify({ AssigneeId: me.user_id, PermissionSetId: ps.records[0].Id }) });
-  if (res.status !== 201) throw new Error(`assigning ${name} failed: ${res.status} ${await res.text()}`);
-}
+import { ensureAssigned } from '../support/org-admin.js';
 
 const PLUGIN_BIN = resolve(fileURLToPath(import.meta.url), '../../../plugin/bin/dev.js');
 
@@ -78,7 +68,7 @@ describe('sf reco commands against local-org (e2e)', function () {
 
   it('org check with an access token: names the token\'s user and their permission sets, and never prints the token', async () => {
     const token = org.credentials.accessToken;
-    await assignPermissionSet(org, 'Reco_Admin');
+    await ensureAssigned(org, 'Reco_Admin');
     const r = await sf(['reco', 'org', 'check', ...target(), '--json']);
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     const out = json<{ username: string; permissionSets: Array<{ name: string; assignedToYou: boolean }> }>(r);
