@@ -81,6 +81,7 @@ describe('the packed plugin installed into a fresh sf (e2e)', function () {
   before(async function () {
     this.timeout(240_000);
     home = mkdtempSync(join(tmpdir(), 'reco-packed-sf-'));
+    const started0 = performance.now();
     const [packed, started] = await Promise.all([run('npm', ['run', '--silent', 'pack:plugin'], { ...process.env }), startRecoOrg()]);
     org = started;
     expect(packed.code, packed.stderr).to.equal(0);
@@ -88,8 +89,12 @@ describe('the packed plugin installed into a fresh sf (e2e)', function () {
     // An admin allows this one unsigned plugin by its install URL, as sf's own docs tell them to.
     mkdirSync(join(home, '.config/sf'), { recursive: true });
     writeFileSync(join(home, '.config/sf/unsignedPluginAllowList.json'), JSON.stringify([`file:${tarball}`]));
+    const packedAt = performance.now();
     const install = await sf(['plugins', 'install', `file:${tarball}`]);
     expect(install.code, install.stdout + install.stderr).to.equal(0);
+    // The two slow steps, for whoever watches this suite's time budget.
+    const s = (ms: number): string => (ms / 1000).toFixed(0);
+    console.log(`      build + pack (beside the org's start) ${s(packedAt - started0)} s, sf plugins install ${s(performance.now() - packedAt)} s`);
     installed = join(home, '.local/share/sf/node_modules/@reco/plugin-reco');
   });
   after(async () => {
