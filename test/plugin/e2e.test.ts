@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { startLocalOrg, type LocalOrg } from '@reco/local-org';
 import { retailSample } from '../support/retail-sample.js';
+import { ensureAssigned } from '../support/org-admin.js';
 
 const PLUGIN_BIN = resolve(fileURLToPath(import.meta.url), '../../../plugin/bin/dev.js');
 
@@ -63,6 +64,27 @@ describe('sf reco commands against local-org (e2e)', function () {
     const human = await sf(['reco', 'org', 'check', ...target()]);
     expect(human.code).to.equal(0);
     expect(human.stdout).to.include('Data readiness').and.include('is ready for Reco');
+  });
+
+  it('org check with an access token: names the token\'s user and their permission sets, and never prints the token', async () => {
+    const token = org.credentials.accessToken;
+    await ensureAssigned(org, 'Reco_Admin');
+    const r = await sf(['reco', 'org', 'check', ...target(), '--json']);
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    const out = json<{ username: string; permissionSets: Array<{ name: string; assignedToYou: boolean }> }>(r);
+    expect(out.result.username).to.equal(org.credentials.username);
+    expect(out.result.permissionSets.map((p) => [p.name, p.assignedToYou])).to.deep.equal([
+      ['Reco_Admin', true],
+      ['Reco_Sales_Rep', false],
+      ['Reco_Integration', false],
+    ]);
+    const human = await sf(['reco', 'org', 'check', ...target()]);
+    expect(human.code).to.equal(0);
+    expect(human.stdout).to.include(`${org.credentials.username} is ready for Reco`);
+    for (const run of [r, human]) {
+      expect(run.stdout, 'stdout').not.to.include(token);
+      expect(run.stderr, 'stderr').not.to.include(token);
+    }
   });
 
   it('sync run --full: runs the pipeline and writes results into the org', async () => {

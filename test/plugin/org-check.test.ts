@@ -14,6 +14,11 @@ const describeOf = (name: string, fields: string[]): object => ({
   fields: fields.map((f) => ({ name: f, createable: true, updateable: true })),
 });
 
+// What the org's /services/oauth2/userinfo says about the token: deliberately another user than the one sf
+// stored, so a test can tell which of the two the command believed.
+const ME = { user_id: '005000000000042AAA', preferred_username: 'rep.from.token@example.com', organization_id: '00D000000000001AAA' };
+const userinfo = (request: unknown): Promise<never> | undefined => (urlOf(request).endsWith('/services/oauth2/userinfo') ? Promise.resolve(ME as never) : undefined);
+
 describe('sf reco org check (unit)', () => {
   const $$ = new TestContext();
   const testOrg = new MockTestOrgData();
@@ -30,6 +35,8 @@ describe('sf reco org check (unit)', () => {
   it('fails with the fixes as actions when Reco is not deployed and the history is thin', async () => {
     const sources = new Map(SOURCE_OBJECTS.map((o) => [o.name, o.fields]));
     $$.fakeConnectionRequest = (request: unknown) => {
+      const me = userinfo(request);
+      if (me) return me;
       const described = /\/sobjects\/([A-Za-z0-9_]+)\/describe/.exec(urlOf(request))?.[1];
       if (described) {
         const fields = sources.get(described);
@@ -73,10 +80,15 @@ describe('sf reco org check (unit)', () => {
     for (const o of RECO_OBJECTS) fields.set(o.name, [...(fields.get(o.name) ?? []), o.externalId, ...o.fields, ...(o.createOnly ?? [])]);
     const rows = (n: number): object[] => Array.from({ length: n }, (_, i) => ({ expr0: i }));
     $$.fakeConnectionRequest = (request: unknown) => {
+      const me = userinfo(request);
+      if (me) return me;
       const described = /\/sobjects\/([A-Za-z0-9_]+)\/describe/.exec(urlOf(request))?.[1];
       if (described) return Promise.resolve(describeOf(described, fields.get(described) ?? []) as never);
       const soql = soqlOf(request);
-      if (soql.includes('FROM PermissionSetAssignment')) return Promise.resolve(envelope([{ PermissionSet: { Name: 'Reco_Admin' } }]));
+      // Only the token's own user holds Reco_Admin: asking about anyone else finds nothing.
+      if (soql.includes('FROM PermissionSetAssignment')) {
+        return Promise.resolve(envelope(soql.includes(`AssigneeId = '${ME.user_id}'`) ? [{ PermissionSet: { Name: 'Reco_Admin' } }] : []));
+      }
       if (soql.includes('FROM PermissionSet')) return Promise.resolve(envelope(['Reco_Admin', 'Reco_Sales_Rep', 'Reco_Integration'].map((Name, i) => ({ Id: `0PS00000000000${i}AAA`, Name }))));
       if (soql.includes('COUNT_DISTINCT(AccountId)')) return Promise.resolve(envelope([{ n: 400 }]));
       if (soql.includes('COUNT_DISTINCT(Product2Id) n')) return Promise.resolve(envelope([{ n: 300 }]));
@@ -106,6 +118,8 @@ describe('sf reco org check (unit)', () => {
     ]);
     const titles = ux.table.args.map((a: unknown[]) => (a[0] as { title: string }).title);
     expect(titles).to.deep.equal(['Permission sets', 'Data readiness']);
-    expect(ux.logSuccess.firstCall.args[0]).to.include(testOrg.username);
+    // the user is the one the token belongs to, not what sf stored as the login's username
+    expect(result.username).to.equal(ME.preferred_username);
+    expect(ux.logSuccess.firstCall.args[0]).to.include(ME.preferred_username);
   });
 });

@@ -1,5 +1,5 @@
 import type { Connection } from '@salesforce/core';
-import { DEFAULT_MINIMUMS } from '@reco/sync-server/clean/rules.js';
+import { DEFAULT_MINIMUMS } from '@reco/sync-server';
 
 export type ReadinessCheck = { model: string; measure: string; have: number; need: number; ready: boolean };
 

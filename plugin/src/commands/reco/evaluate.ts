@@ -1,10 +1,9 @@
 import { Flags } from '@salesforce/sf-plugins-core';
 import { RecoCommand } from '../../shared/reco-command.js';
 import { Messages } from '@salesforce/core';
-import { retailDataFromDataset } from '@reco/sync-server/evaluate/from-dataset.js';
-import { evaluate, type ListReport } from '@reco/sync-server/evaluate/run-evaluation.js';
+import type { Connection as JsforceConnection } from 'jsforce';
+import { evaluate, loadOrgDataset, retailDataFromDataset, type ListReport } from '@reco/sync-server';
 import { defaultDataDir } from '../../shared/data-dir.js';
-import { loadOrgDataset } from '../../shared/org-dataset.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@reco/plugin-reco', 'reco.evaluate');
@@ -53,7 +52,7 @@ export default class RecoEvaluate extends RecoCommand<RecoEvaluateResult> {
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);
     this.spinner.start(messages.getMessage('progress.Loading'));
-    const { dataset } = await loadOrgDataset(conn, flags['data-dir'] ?? defaultDataDir(org.getOrgId()));
+    const { dataset } = await loadOrgDataset(conn as unknown as JsforceConnection, flags['data-dir'] ?? defaultDataDir(org.getOrgId()));
     this.spinner.status = messages.getMessage('progress.Evaluating');
     let report;
     try {

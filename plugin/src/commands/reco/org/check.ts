@@ -2,7 +2,7 @@ import { Flags } from '@salesforce/sf-plugins-core';
 import { RecoCommand } from '../../../shared/reco-command.js';
 import { Messages, SfError } from '@salesforce/core';
 import type { Connection as JsforceConnection } from 'jsforce';
-import { checkOrg, type OrgProblem } from '@reco/sync-server/connect/org-check.js';
+import { checkOrg, whoAmI, type OrgProblem } from '@reco/sync-server';
 import { checkPermissionSets, type PermissionSetCheck } from '../../../shared/permission-sets.js';
 import { checkDataReadiness, countActivities, type ReadinessCheck } from '../../../shared/readiness.js';
 
@@ -38,7 +38,10 @@ export default class RecoOrgCheck extends RecoCommand<RecoOrgCheckResult> {
     // @salesforce/core's Connection is jsforce's under another package name; checkOrg only describes objects.
     const metadata = await checkOrg(conn as unknown as JsforceConnection);
     this.spinner.status = messages.getMessage('progress.PermissionSets');
-    const permissionSets = await checkPermissionSets(conn, conn.getAuthInfoFields().userId);
+    // The org, not sf's stored auth, says who the token acts as: an access-token login stores the token as the
+    // username and no user id, and a JWT or web login need not store the user id either.
+    const me = await whoAmI(conn as unknown as JsforceConnection);
+    const permissionSets = await checkPermissionSets(conn, me.userId);
     this.spinner.status = messages.getMessage('progress.Data');
     const readiness = await checkDataReadiness(conn);
     const activities = await countActivities(conn);
@@ -52,7 +55,7 @@ export default class RecoOrgCheck extends RecoCommand<RecoOrgCheckResult> {
     for (const ps of permissionSets.filter((p) => !p.present)) {
       problems.push({ object: ps.name, problem: messages.getMessage('problem.PermsetMissing'), fix: messages.getMessage('fix.Deploy') });
     }
-    const username = org.getUsername() ?? '';
+    const username = me.username;
     const result: RecoOrgCheckResult = {
       ready: problems.length === 0 && readiness.every((r) => r.ready),
       username,

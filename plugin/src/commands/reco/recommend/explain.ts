@@ -1,10 +1,10 @@
 import { Flags } from '@salesforce/sf-plugins-core';
 import { RecoCommand } from '../../../shared/reco-command.js';
 import { Messages } from '@salesforce/core';
-import { explainRecommendation } from '@reco/sync-server/models/run-models.js';
+import type { Connection as JsforceConnection } from 'jsforce';
+import { explainRecommendation, loadOrgDataset } from '@reco/sync-server';
 import { resolveAccount } from '../../../shared/accounts.js';
 import { defaultDataDir } from '../../../shared/data-dir.js';
-import { loadOrgDataset } from '../../../shared/org-dataset.js';
 import { resolveProduct } from '../../../shared/products.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -44,7 +44,7 @@ export default class RecoRecommendExplain extends RecoCommand<RecoRecommendExpla
     const product = await resolveProduct(conn, flags.product);
 
     this.spinner.start(messages.getMessage('progress.Loading'));
-    const { dataset } = await loadOrgDataset(conn, flags['data-dir'] ?? defaultDataDir(org.getOrgId()));
+    const { dataset } = await loadOrgDataset(conn as unknown as JsforceConnection, flags['data-dir'] ?? defaultDataDir(org.getOrgId()));
     this.spinner.stop();
     if (!dataset.accounts.some((a) => a.id === account.Id)) throw messages.createError('error.NotModelled', [account.Name, 'account']);
     if (!dataset.products.some((p) => p.id === product.Id)) throw messages.createError('error.NotModelled', [product.Name, 'product']);

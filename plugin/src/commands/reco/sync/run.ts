@@ -3,9 +3,9 @@ import { RecoCommand } from '../../../shared/reco-command.js';
 import { Messages, SfError } from '@salesforce/core';
 import { MultiStageOutput } from '@oclif/multi-stage-output';
 import type { Connection as JsforceConnection } from 'jsforce';
-import { openMirror } from '@reco/sync-server/mirror/db.js';
-import { runPipeline, type ProgressEvent, type RunSummary } from '@reco/sync-server/pipeline/run-pipeline.js';
+import { openMirror, runPipeline, type ProgressEvent, type RunSummary } from '@reco/sync-server';
 import { defaultDataDir } from '../../../shared/data-dir.js';
+import { orgLabel } from '../../../shared/org-label.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@reco/plugin-reco', 'reco.sync.run');
@@ -58,7 +58,7 @@ export default class RecoSyncRun extends RecoCommand<RecoSyncRunResult> {
     const ms = new MultiStageOutput<StageData>({
       jsonEnabled: this.jsonEnabled(),
       stages: [...STAGES],
-      title: messages.getMessage('title', [flags.full ? 'Full' : 'Incremental', org.getUsername() ?? '']),
+      title: messages.getMessage('title', [flags.full ? 'Full' : 'Incremental', orgLabel(org)]),
       stageSpecificBlock: [
         { stage: 'extract', type: 'dynamic-key-value', label: messages.getMessage('label.Read'), get: shown('read') },
         { stage: 'models', type: 'dynamic-key-value', label: messages.getMessage('label.Recommendations'), get: shown('recommendations') },
