@@ -1,0 +1,7 @@
+// Reco's text engine: cleaning CRM bodies, sentiment per text, themes across an org's texts.
+export { cleanCrmText, MAX_CLEAN_INPUT, MAX_SCORED_CHARS, type CleanResult } from './clean.js';
+export { scoreSentiment, scoreClean, labelFor, NEUTRAL_BAND, type Sentiment, type SentimentLabel } from './sentiment.js';
+export { discoverThemes, assignTheme, defaultThemeCount, type Theme, type ThemeModel, type ThemeResult } from './themes.js';
+export { fingerprint } from './fingerprint.js';
+export { readLabelledCsv, type LabelledRow } from './dataset.js';
+export { shippedCalibration } from './sentiment.js';
