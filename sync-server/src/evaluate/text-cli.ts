@@ -6,7 +6,7 @@ import { evaluateText, type TextReport } from './text-eval.js';
 const USAGE = 'usage: npm run evaluate:text -- --csv PATH [--text-column text] [--label-column label] [--group-column source] [--no-topics] [--json]';
 
 function table(r: TextReport): string {
-  const lines = [`rows: ${r.rows} (left out as calibration training rows: ${r.excludedTrainingRows}); labels: ${r.labels.kind} ${r.labels.classes.join('/')}`];
+  const lines = [`rows: ${r.rows} (left out as calibration training rows: ${r.excludedTrainingRows}); labels: ${r.labels.kind}, ${r.labels.classes.length} classes (${r.labels.classes.slice(0, 6).join('/')}${r.labels.classes.length > 6 ? '/…' : ''})`];
   const block = (title: string, s: Record<string, { accuracy: number; macroF1: number }>) => {
     lines.push('', title, `${'method'.padEnd(10)}${'accuracy'.padStart(10)}${'macroF1'.padStart(10)}`);
     for (const [m, v] of Object.entries(s)) lines.push(`${m.padEnd(10)}${v.accuracy.toFixed(4).padStart(10)}${v.macroF1.toFixed(4).padStart(10)}`);

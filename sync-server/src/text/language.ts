@@ -9,7 +9,7 @@ const ENGLISH_FUNCTION_WORDS = new Set(
 const FOREIGN_FUNCTION_WORDS = new Set(
   ('der die das und ist nicht ich sie wir mit den ein eine zu auf für le la les et est pas je vous nous une des du ' +
     'que el los las y es por para con una muy pero il di che non è sono della um uma não com para het een niet van ' +
-    'ik je wij zijn och att det är inte jag'.split(' ')),
+    'ik je wij zijn och att det är inte jag').split(' '),
 );
 
 /**
