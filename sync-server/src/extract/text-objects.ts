@@ -57,5 +57,6 @@ export function scoreAndStripText(
 /** After a full load's sweep: forget the scores of records the mirror no longer has. */
 export function dropOrphanTextScores(db: DatabaseSync, object: string): number {
   ensureTextScoreTable(db);
-  return Number(db.prepare('DELETE FROM reco_text_score WHERE object = ? AND id NOT IN (SELECT id FROM records WHERE object = ?)').run(object, object).changes);
+  const ids = (db.prepare('SELECT id FROM reco_text_score WHERE object = ? AND id NOT IN (SELECT id FROM records WHERE object = ?)').all(object, object) as { id: string }[]).map((r) => r.id);
+  return rescoreChanged(db, [], { deletedIds: ids }).deleted;
 }

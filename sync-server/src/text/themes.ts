@@ -32,11 +32,11 @@ function themeId(terms: readonly string[]): string {
   return `th_${createHash('sha256').update(terms.slice(0, 5).slice().sort().join('|')).digest('hex').slice(0, 10)}`;
 }
 
-function surfaceOf(term: string, surface: Map<string, string>): string {
-  return term.split(' ').map((s) => surface.get(s) ?? s).join(' ');
+function surfaceOf(term: string, surface: ReadonlyMap<string, string>): string {
+  return surface.get(term) ?? term.split(' ').map((s) => surface.get(s) ?? s).join(' ');
 }
 
-function nameCluster(c: number, centroids: Float64Array[], vocab: string[], surface: Map<string, string>): { terms: string[]; topTerms: string[]; name: string } {
+function nameCluster(c: number, centroids: Float64Array[], vocab: string[], surface: ReadonlyMap<string, string>): { terms: string[]; topTerms: string[]; name: string } {
   const dim = vocab.length;
   const scored: { j: number; s: number }[] = [];
   for (let j = 0; j < dim; j++) {
@@ -83,9 +83,19 @@ function carryIds(themes: Theme[], previous: readonly Theme[]): void {
   }
 }
 
-export function discoverThemes(texts: readonly string[], opts: { k?: number; seed?: number; previous?: readonly Theme[] } = {}): ThemeResult {
+export type ThemeOptions = { k?: number; seed?: number; previous?: readonly Theme[] };
+
+export function discoverThemes(texts: readonly string[], opts: ThemeOptions = {}): ThemeResult {
   const surface = new Map<string, string>();
-  const docs = texts.map((t) => termsOf(t, surface));
+  return discoverThemesFromTerms(texts.map((t) => termsOf(t, surface)), surface, opts);
+}
+
+/**
+ * The same from term lists already extracted (the score store keeps hashed terms, not texts); `surface` maps
+ * a term, or each word of a bigram, to what a rep reads.
+ */
+export function discoverThemesFromTerms(docs: readonly string[][], surface: ReadonlyMap<string, string>, opts: ThemeOptions = {}): ThemeResult {
+  const texts = docs;
   const tfidf = fitTfidf(docs, { minDf: 2, maxDfShare: 0.5 });
   const vectors = docs.map((d) => vectorize(tfidf, d));
   const live = vectors.map((v, i) => ({ v, i })).filter((x) => x.v.idx.length > 0);
