@@ -1,6 +1,7 @@
 // Per-account text signals at a date: sentiment level and trend, negative texts in 30 and 90 days, the age of
 // the oldest open case, and the themes of the last 90 days' negative texts with counts ("card not arrived
 // ×3, refund ×1"), plus the excerpt (when one was allowed) that most explains them.
+import type { InsightText } from '../domain/types.js';
 import type { Theme } from './themes.js';
 
 export type ScoredText = {
@@ -97,4 +98,24 @@ export function themeSummary(a: AccountText, max = 3): string {
   if (a.negative90 === 0) return '';
   const parts = a.themes.slice(0, max).map((t) => `${t.name} ×${t.count}`);
   return `${a.negative30} negative in 30 days, ${a.negative90} in 90${parts.length ? `: ${parts.join(', ')}` : ''}`;
+}
+
+/** The account's text signals as the insight record carries them (Top_Themes__c is a 255-character field). */
+export function insightText(a: AccountText): InsightText {
+  let themes = '';
+  for (const t of a.themes) {
+    const next = `${themes ? `${themes}; ` : ''}${t.name} ×${t.count}`;
+    if (next.length > 255) break;
+    themes = next;
+  }
+  const round = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
+  return {
+    sentimentScore: round(a.sentimentLevel),
+    sentimentTrend: round(a.sentimentTrend),
+    negativeCases30: a.negativeCases30,
+    negativeCases90: a.negativeCases90,
+    openCaseAgeDays: a.openCaseAgeDays,
+    topThemes: themes,
+    excerpt: a.excerpt === null ? null : a.excerpt.slice(0, 255),
+  };
 }

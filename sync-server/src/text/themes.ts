@@ -96,7 +96,9 @@ export function discoverThemes(texts: readonly string[], opts: ThemeOptions = {}
  */
 export function discoverThemesFromTerms(docs: readonly string[][], surface: ReadonlyMap<string, string>, opts: ThemeOptions = {}): ThemeResult {
   const texts = docs;
-  const tfidf = fitTfidf(docs, { minDf: 2, maxDfShare: 0.5 });
+  // No upper document-frequency cut: in a small org one complaint can be every negative text, and its words
+  // are then the theme's name (idf already keeps such words from steering the clustering).
+  const tfidf = fitTfidf(docs, { minDf: 2, maxDfShare: 1 });
   const vectors = docs.map((d) => vectorize(tfidf, d));
   const live = vectors.map((v, i) => ({ v, i })).filter((x) => x.v.idx.length > 0);
   if (live.length < 2 || tfidf.vocab.length === 0) {
