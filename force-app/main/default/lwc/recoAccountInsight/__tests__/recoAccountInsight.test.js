@@ -57,7 +57,7 @@ describe('c-reco-account-insight', () => {
         expect($(element, 'lightning-icon.trend-icon').iconName).toBe('utility:arrowdown');
         expect($(element, '.negative-cases').textContent.trim()).toBe('3 negative cases in 30 days, 4 in 90');
         const themes = Array.from(element.shadowRoot.querySelectorAll('.theme'));
-        expect(themes.map((t) => [t.querySelector('lightning-badge').label, t.querySelector('.theme-count').textContent])).toEqual([
+        expect(themes.map((t) => [t.querySelector('.theme-name').textContent, t.querySelector('.theme-count').textContent])).toEqual([
             ['card arrive / new card', '×3'], ['refund', '×1']
         ]);
         expect($(element, '.excerpt').textContent.trim()).toBe('“Still waiting for my new card”');
