@@ -78,7 +78,11 @@ export type Dataset = {
   lines: LineItem[];
   activities: Activity[];
   feedback: Feedback[];
+  /** Scored customer texts (no bodies), when the org has any: the churn model may use them. */
+  texts?: TextEvent[];
 };
+
+export type TextEvent = { accountId: string; date: IsoDateTime; score: number; negativeCase: boolean };
 
 export type RecommendationKind = 'Cross-sell' | 'Buy again';
 export type RecommendationStatus = 'New' | 'Accepted' | 'Dismissed' | 'Converted' | 'Expired';

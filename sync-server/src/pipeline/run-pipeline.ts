@@ -8,7 +8,7 @@ import { cleanMirror, type CleanOptions, type QualityReport } from '../clean/cle
 import { ApiBudget, ApiBudgetExceededError } from '../connect/api-budget.js';
 import type { Dataset, ModelOutput } from '../domain/types.js';
 import { extractAll, type ExtractOptions, type ObjectStats } from '../extract/extract.js';
-import { attachTextSignals } from './text-signals.js';
+import { attachTextSignals, textEvents } from './text-signals.js';
 import { SOURCE_OBJECTS } from '../extract/objects.js';
 import type { Mirror } from '../mirror/db.js';
 import { resetWatermark } from '../mirror/records.js';
@@ -148,6 +148,7 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
     current = 'clean';
     stage('clean', 'running');
     const cleaned = cleanMirror(db, { ...opts.clean, asOf: opts.asOf });
+    cleaned.dataset.texts = textEvents(db);
     quality = cleaned.report;
     updateRun(db, runId, { quality });
     stage('clean', 'done', cleaned.dataset.lines.length, { ready: quality.ready, output: quality.output });
