@@ -35,7 +35,7 @@ export type LocalOrgOptions = {
   /** SQLite file; in memory when omitted. */
   db?: string;
   /** Load the UCI Online Retail file into a fresh org before serving. */
-  seed?: { onlineRetail: string; onProgress?: (p: SeedProgress) => void };
+  seed?: { onlineRetail: string; cases?: string; onProgress?: (p: SeedProgress) => void };
   /** YYYY-MM-DD: seed only history before this day (the rest is left pending for replay). */
   asOf?: string;
   /** Fault spec (see docs/local-org.md, "Faults"). */
@@ -110,7 +110,7 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
   try {
     let seedReport: SeedReport | undefined;
     if (opts.seed) {
-      seedReport = await seedOnlineRetail(store, { file: opts.seed.onlineRetail, asOf: opts.asOf, onProgress: opts.seed.onProgress });
+      seedReport = await seedOnlineRetail(store, { file: opts.seed.onlineRetail, cases: opts.seed.cases, asOf: opts.asOf, onProgress: opts.seed.onProgress });
     }
 
     const adminRecord = userRecord(store, 'Id = ?', store.identity.adminUserId);

@@ -15,6 +15,8 @@ Serve options:
   --host ADDR               interface to bind (default 127.0.0.1)
   --db FILE                 SQLite file holding the org (default: in memory)
   --seed online-retail=PATH load the UCI Online Retail CSV (.csv or .csv.gz) into a new --db
+  --seed-cases PATH         with --seed: open Cases with the support queries of a text,label CSV
+                            (e.g. ../shared/data/text/banking77-test.csv.gz) on random accounts
   --as-of YYYY-MM-DD        seed only history before this day; the rest stays pending for replay
   --credentials-file PATH   write {instanceUrl, loginUrl, username, password, clientId, clientSecret,
                             accessToken, refreshToken} as JSON (mode 0600)
@@ -75,6 +77,7 @@ async function serve(args: string[]): Promise<void> {
       host: { type: 'string' },
       db: { type: 'string' },
       seed: { type: 'string' },
+      'seed-cases': { type: 'string' },
       'as-of': { type: 'string' },
       'credentials-file': { type: 'string' },
       faults: { type: 'string' },
@@ -107,10 +110,12 @@ async function serve(args: string[]): Promise<void> {
     if (!m) throw new UsageError(`--seed must be online-retail=PATH, got "${values.seed}"`);
     opts.seed = {
       onlineRetail: readable('seed', m[1]),
+      cases: values['seed-cases'] === undefined ? undefined : readable('seed-cases', values['seed-cases']),
       onProgress: (p) => process.stderr.write(`local-org: seeding ${p.stage} ${p.done}${p.total ? `/${p.total}` : ''}\n`),
     };
   }
   if (opts.asOf && !opts.seed) throw new UsageError('--as-of only applies together with --seed');
+  if (values['seed-cases'] !== undefined && !opts.seed) throw new UsageError('--seed-cases only applies together with --seed');
   if (values.faults !== undefined) {
     try {
       parseFaultSpec(values.faults);

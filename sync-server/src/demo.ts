@@ -11,6 +11,8 @@ import { startServer, stopOnSignals } from './server.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const dataFile = path.resolve(repoRoot, '../shared/data/online-retail.csv.gz');
+// Real support queries (BANKING77, CC BY 4.0) opened as Cases on random accounts: the record page's text signals.
+const casesFile = path.resolve(repoRoot, '../shared/data/text/banking77-test.csv.gz');
 const workDir = path.join(repoRoot, '.reco/demo');
 const orgDir = path.join(repoRoot, '.reco/demo-org');
 const say = (line: string): void => { process.stdout.write(`${line}\n`); };
@@ -96,7 +98,8 @@ async function main(): Promise<void> {
 async function startDemoOrg(): Promise<LocalOrg> {
   const db = path.join(orgDir, 'org.db');
   const marker = path.join(orgDir, 'seeded.json');
-  const stamp = JSON.stringify({ file: dataFile, size: statSync(dataFile).size, mtimeMs: statSync(dataFile).mtimeMs });
+  const cases = existsSync(casesFile) ? casesFile : undefined;
+  const stamp = JSON.stringify({ file: dataFile, size: statSync(dataFile).size, mtimeMs: statSync(dataFile).mtimeMs, cases });
   if (process.env.RECO_DEMO_RESEED !== '1' && existsSync(marker) && readFileSync(marker, 'utf8') === stamp) {
     say('Reusing the seeded local org in .reco/demo-org (RECO_DEMO_RESEED=1 to rebuild it).');
     return startLocalOrg({ port: 0, db });
@@ -104,7 +107,7 @@ async function startDemoOrg(): Promise<LocalOrg> {
   rmSync(orgDir, { recursive: true, force: true });
   mkdirSync(orgDir, { recursive: true });
   say(`Seeding a local org from ${path.relative(process.cwd(), dataFile)} (once; later demos reuse it) ...`);
-  const org = await startLocalOrg({ port: 0, db, seed: { onlineRetail: dataFile } });
+  const org = await startLocalOrg({ port: 0, db, seed: { onlineRetail: dataFile, cases } });
   writeFileSync(marker, stamp);
   return org;
 }

@@ -39,6 +39,8 @@ async function seed(conn: Connection): Promise<Ids> {
     Account__c: account, Segment__c: champions, Previous_Segment__c: loyal, Segment_Changed_On__c: '2026-10-12',
     Lifecycle_Stage__c: 'Active', Recency_Days__c: 12, Frequency__c: 9, Monetary__c: 15820.4, Average_Order_Value__c: 1757.82,
     Engagement_Score__c: 71.5, Churn_Risk__c: 18, Holdout__c: false,
+    Sentiment_Score__c: -0.42, Sentiment_Trend__c: -0.3, Negative_Cases_30__c: 3, Negative_Cases_90__c: 4,
+    Top_Themes__c: 'card arrive / new card ×3; refund ×1', Text_Excerpt__c: 'Still waiting for my new card',
   });
   await one('Account_Insight__c', { Account__c: holdoutAccount, Segment__c: loyal, Holdout__c: true, Churn_Risk__c: 40 });
   const rec = (accountId: string, product: string, kind: string, rank: number, score: number, reason: string, status = 'New') =>
@@ -150,6 +152,10 @@ describe('LWC preview (headless Chromium)', function () {
     expect(await insight.locator('.description').textContent()).to.equal('Bought recently, buy often and spend the most.');
     expect(await insight.locator('.churn').textContent()).to.match(/18\s?%/);
     expect(await insight.locator('.segment-change').textContent()).to.match(/Moved from Loyal/);
+    // What customers say: sentiment with its trend, negative cases, and the themes with their counts.
+    expect(await insight.locator('.trend').textContent()).to.equal('Getting worse');
+    expect((await insight.locator('.negative-cases').textContent())?.trim()).to.equal('3 negative cases in 30 days, 4 in 90');
+    expect((await insight.locator('.theme').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim())).to.deep.equal(['card arrive / new card×3', 'refund×1']);
     expect(pageErrors).to.deep.equal([]);
   });
 

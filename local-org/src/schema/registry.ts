@@ -3,6 +3,7 @@
 import type { ChildRelationship, ObjectDef, Schema } from '../types.js';
 import { DEFAULT_METADATA_DIR, readCustomObjects, type CustomObjectSource } from './metadata.js';
 import { permissionSetObjects } from './permission-sets.js';
+import { serviceObjects } from './service-objects.js';
 import { standardObjects } from './standard-objects.js';
 
 export type SchemaOptions = {
@@ -15,7 +16,7 @@ export type SchemaOptions = {
 export function createSchema(opts: SchemaOptions = {}): Schema {
   const custom = opts.customObjects ?? readCustomObjects(opts.metadataDir ?? DEFAULT_METADATA_DIR);
   const activityTargets = custom.filter((c) => c.enableActivities).map((c) => c.def.name);
-  return schemaFromObjects([...standardObjects(activityTargets), ...permissionSetObjects(), ...custom.map((c) => c.def)]);
+  return schemaFromObjects([...standardObjects(activityTargets), ...serviceObjects(), ...permissionSetObjects(), ...custom.map((c) => c.def)]);
 }
 
 export function schemaFromObjects(objects: ObjectDef[]): Schema {

@@ -10,6 +10,7 @@ import type { OrgStore, SfRecord } from '../types.js';
 import { loadRetailData, type CustomerAgg, type Invoice, type Skipped } from './dataset.js';
 import { accountName, accountRecord, lineItemRecord, listPrice, opportunityRecord, productRecord } from './records.js';
 import { activityRecord, planAccountActivities } from './activities.js';
+import { caseRecord, planAccountCases, readCaseQueries } from './cases.js';
 import { DAY_MS, dateShiftWeeks, parseDayOption, shiftMs, toSfDate, toSfDateTime } from './dates.js';
 import { hasPendingTables, pendingWriter } from './pending.js';
 import { BACKDATED, insertAll, standardPricebookId } from './write.js';
@@ -23,6 +24,8 @@ export type SeedOptions = {
   onProgress?: (e: SeedProgress) => void;
   /** Seed of the synthetic activity generator (default 1). */
   seed?: number;
+  /** A `text,label` CSV of real support queries (banking77-test.csv.gz) to open as Cases on the accounts. */
+  cases?: string;
 };
 
 export type SeedReport = {
@@ -33,6 +36,7 @@ export type SeedReport = {
   lineItems: number;
   tasks: number; // SYNTHETIC
   events: number; // SYNTHETIC
+  cases: number; // real text, accounts assigned at random (cases.ts)
   pendingInvoices: number;
   skipped: Skipped;
   dateShiftWeeks: number;
@@ -71,6 +75,7 @@ export async function seedOnlineRetail(store: OrgStore, opts: SeedOptions): Prom
   assertEmptyOrg(store);
 
   progress({ stage: 'read', done: 0 });
+  const caseQueries = opts.cases ? readCaseQueries(opts.cases) : undefined;
   const data = await loadRetailData(opts.file);
   progress({ stage: 'read', done: data.rows, total: data.rows });
 
@@ -78,7 +83,7 @@ export async function seedOnlineRetail(store: OrgStore, opts: SeedOptions): Prom
   const at = (sourceMs: number): number => shiftMs(sourceMs, weeks);
   const isLoaded = (sourceMs: number): boolean => at(sourceMs) < asOfMs;
   const report: SeedReport = {
-    accounts: 0, products: 0, pricebookEntries: 0, opportunities: { won: 0, lost: 0 }, lineItems: 0, tasks: 0, events: 0,
+    accounts: 0, products: 0, pricebookEntries: 0, opportunities: { won: 0, lost: 0 }, lineItems: 0, tasks: 0, events: 0, cases: 0,
     pendingInvoices: 0, skipped: data.skipped, dateShiftWeeks: weeks, lastInvoiceDate: toSfDate(at(data.lastSourceMs)),
     elapsedMs: 0,
     notes: [
@@ -196,6 +201,26 @@ export async function seedOnlineRetail(store: OrgStore, opts: SeedOptions): Prom
     }
     report.tasks = tasks.length;
     report.events = events.length;
+
+    // Cases with real support text (cases.ts): on random accounts and days, so they carry no churn signal.
+    if (caseQueries) {
+      const cases: SfRecord[] = [];
+      const nowMs = store.now().getTime();
+      for (const c of customers) {
+        const accountId = accountIds.get(c.id);
+        if (!accountId) continue;
+        for (const planned of planAccountCases(c, caseQueries, data.lastSourceMs, seed)) {
+          const shifted = at(planned.atMs);
+          // Cases after --as-of are not kept for replay: replay adds orders and activities, not service history.
+          if (shifted < asOfMs) cases.push(caseRecord(planned, accountId, shifted, Math.min(nowMs, asOfMs), toSfDateTime));
+        }
+      }
+      for (let i = 0; i < cases.length; i += RECORD_BATCH) {
+        insertAll(store, 'Case', cases.slice(i, i + RECORD_BATCH), BACKDATED, (j) => `case #${i + j + 1}`);
+      }
+      report.cases = cases.length;
+      report.notes.push(`${cases.length} Cases carry real BANKING77 queries (CC BY 4.0) on accounts and days drawn at random: their text is real, their link to any account's buying or churn is not.`);
+    }
   });
 
   report.elapsedMs = Date.now() - started;

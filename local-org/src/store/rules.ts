@@ -1,6 +1,7 @@
 // The behaviour of standard objects that a real org enforces beyond field types: opportunity stages and
 // roll-ups, line-item pricing, price book rules, activity account derivation, full names.
 import { CLOSED_TASK_STATUSES, OPPORTUNITY_STAGES } from '../schema/standard-objects.js';
+import { CLOSED_CASE_STATUSES } from '../schema/service-objects.js';
 import type { DmlContext, ObjectRules, Row } from './context.js';
 import { keyPrefixOf } from './ids.js';
 import { fail } from './values.js';
@@ -291,7 +292,27 @@ const permissionSetAssignment: ObjectRules = {
   },
 };
 
+// ---- Cases ---------------------------------------------------------------------------------------
+
+/** IsClosed follows Status; ClosedDate is stamped when a case closes and cleared when it reopens. */
+function caseDerived(ctx: DmlContext, merged: Row, out: Row, wasClosed: boolean): void {
+  const closed = CLOSED_CASE_STATUSES.has(String(merged.Status ?? 'New'));
+  out.IsClosed = closed ? 1 : 0;
+  if (closed && !wasClosed) out.ClosedDate = ctx.now;
+  if (!closed) out.ClosedDate = null;
+}
+
+const caseRules: ObjectRules = {
+  beforeInsert(ctx, vals) {
+    caseDerived(ctx, vals, vals, false);
+  },
+  beforeUpdate(ctx, old, changes) {
+    if (has(changes, 'Status')) caseDerived(ctx, { ...old, ...changes }, changes, old.IsClosed === 1);
+  },
+};
+
 export const OBJECT_RULES: Readonly<Record<string, ObjectRules>> = {
+  Case: caseRules,
   Opportunity: opportunity,
   OpportunityLineItem: lineItem,
   PricebookEntry: pricebookEntry,

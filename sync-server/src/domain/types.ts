@@ -83,7 +83,11 @@ export type Dataset = {
   lines: LineItem[];
   activities: Activity[];
   feedback: Feedback[];
+  /** Scored customer texts (no bodies), when the org has any: the churn model may use them. */
+  texts?: TextEvent[];
 };
+
+export type TextEvent = { accountId: string; date: IsoDateTime; score: number; negativeCase: boolean };
 
 export type RecommendationKind = 'Cross-sell' | 'Buy again';
 export type RecommendationStatus = 'New' | 'Accepted' | 'Dismissed' | 'Converted' | 'Expired';
@@ -112,6 +116,18 @@ export type AccountInsight = {
   churnRisk: number | null; // 0..1
   holdout: boolean;
   signals: Record<string, number | string | null>;
+  /** What the account's customers wrote (text/org-signals.ts); absent when the org has no texts for it. */
+  text?: InsightText | null;
+};
+
+export type InsightText = {
+  sentimentScore: number | null; // mean over the last 90 days, -1..1
+  sentimentTrend: number | null; // last 30 days minus days 31-90
+  negativeCases30: number;
+  negativeCases90: number;
+  openCaseAgeDays: number | null;
+  topThemes: string; // "card arrive ×2; refund ×1"
+  excerpt: string | null; // only where the object's excerpt setting allows
 };
 
 export type Recommendation = {

@@ -10,6 +10,7 @@ import { runningUserId } from '../connect/identity.js';
 import { applyPage, deleteMeta, getMeta, getWatermark, setMeta, setWatermark, sweepObject, type Watermark } from '../mirror/records.js';
 import { bulkQueryPages } from './bulk-query.js';
 import { OPTIONAL_FIELDS, SOURCE_OBJECTS, type SourceObject } from './objects.js';
+import { dropOrphanTextScores, scoreAndStripText } from './text-objects.js';
 
 export type ExtractMode = 'rest' | 'bulk';
 
@@ -22,7 +23,20 @@ export type ExtractProgress = {
   incremental: boolean;
 };
 
-export type ObjectStats = { object: string; mode: ExtractMode; incremental: boolean; expected: number; fetched: number; upserted: number; deleted: number; swept: number; calls: number };
+export type ObjectStats = {
+  object: string;
+  mode: ExtractMode;
+  incremental: boolean;
+  expected: number;
+  fetched: number;
+  upserted: number;
+  deleted: number;
+  swept: number;
+  calls: number;
+  /** text objects: texts scored (new or changed) and left as they were */
+  textScored?: number;
+  textUnchanged?: number;
+};
 
 export type ExtractOptions = {
   runId: string;
@@ -37,6 +51,8 @@ export type ExtractOptions = {
   /** Bulk 2.0 polling (jsforce defaults: 1 s interval, 30 s timeout, too short for large orgs). */
   bulkPollInterval?: number;
   bulkPollTimeout?: number;
+  /** Excerpt characters kept per text object (text/score-store.ts DEFAULT_EXCERPT_CHARS: none for EmailMessage). */
+  textExcerptChars?: Record<string, number>;
 };
 
 type FieldTypes = Record<string, string>;
@@ -136,6 +152,16 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
   let fetched = 0;
   let upserted = 0;
   let deleted = 0;
+  let textScored = 0;
+  let textUnchanged = 0;
+  // Text fields are scored here and never reach applyPage: the mirror keeps no bodies.
+  const withoutText = (recs: Array<Record<string, unknown>>): Array<Record<string, unknown>> => {
+    if (!src.text) return recs;
+    const r = scoreAndStripText(db, src, recs, opts.textExcerptChars);
+    textScored += r.stats.scored;
+    textUnchanged += r.stats.unchanged;
+    return r.records;
+  };
   const fullKey = `fullload:${src.name}`;
   if (!wm) setMeta(db, fullKey, opts.runId);
   const finishFull = !wm || !wm.fullDone;
@@ -149,7 +175,7 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
       const recs = res.records;
       fetched += recs.length;
       const last = recs.at(-1);
-      const r = applyPage(db, src.name, recs, opts.runId, last ? { modstamp: String(last.SystemModstamp), lastId: String(last.Id), syncedAt } : undefined);
+      const r = applyPage(db, src.name, withoutText(recs), opts.runId, last ? { modstamp: String(last.SystemModstamp), lastId: String(last.Id), syncedAt } : undefined);
       upserted += r.upserted;
       deleted += r.deleted;
       opts.onProgress?.({ object: src.name, phase: 'page', mode, expected, fetched, incremental });
@@ -169,7 +195,7 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
         const recs = page.map((raw) => coerce(raw, types));
         for (const rec of recs) if (String(rec.SystemModstamp) > maxStamp) maxStamp = String(rec.SystemModstamp);
         fetched += recs.length;
-        const r = applyPage(db, src.name, recs, opts.runId);
+        const r = applyPage(db, src.name, withoutText(recs), opts.runId);
         upserted += r.upserted;
         deleted += r.deleted;
         opts.onProgress?.({ object: src.name, phase: 'page', mode, expected, fetched, incremental });
@@ -182,10 +208,15 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
   if (finishFull) {
     // The load that started from nothing is complete: whatever it did not see is gone from the org. Only the
     // run that started the load can tell (records carry the run that last stored them).
-    if (getMeta<string>(db, fullKey, Infinity) === opts.runId) swept = sweepObject(db, src.name, opts.runId);
+    if (getMeta<string>(db, fullKey, Infinity) === opts.runId) {
+      swept = sweepObject(db, src.name, opts.runId);
+      // Scores of texts whose records are gone from the org go with them.
+      if (src.text) dropOrphanTextScores(db, src.name);
+    }
     setWatermark(db, src.name, { modstamp: getWatermark(db, src.name)?.modstamp ?? '1970-01-01T00:00:00.000Z', fullDone: true, syncedAt });
   }
-  const stats = { object: src.name, mode, incremental, expected, fetched, upserted, deleted, swept, calls: (opts.budget?.calls ?? 0) - callsBefore };
+  const stats: ObjectStats = { object: src.name, mode, incremental, expected, fetched, upserted, deleted, swept, calls: (opts.budget?.calls ?? 0) - callsBefore };
+  if (src.text) Object.assign(stats, { textScored, textUnchanged });
   opts.onProgress?.({ object: src.name, phase: 'done', mode, expected, fetched, incremental });
   return stats;
 }

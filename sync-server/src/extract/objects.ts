@@ -15,9 +15,36 @@ export type SourceObject = {
   othersEditsOnly?: { stillRead?: string };
   /** Part of Reco's own metadata (read, never written, by Reco): missing means "deploy Reco", not "grant Read". */
   recoMetadata?: boolean;
+  /**
+   * Customer text: `parts` are scored as the page arrives (text/score-store.ts) and never reach the mirror,
+   * which keeps only the other fields. `date` is when the text was written; the account comes from
+   * `account`, else from the mirrored parent Case (`parent`), else from `related` when it is an Account id.
+   */
+  text?: { parts: string[]; date: string; account?: string; parent?: string; related?: string; closed?: string };
 };
 
 const SYSTEM = ['Id', 'SystemModstamp', 'IsDeleted'];
+
+function serviceTextObjects(): SourceObject[] {
+  return [
+    {
+      name: 'Case',
+      fields: [...SYSTEM, 'AccountId', 'ContactId', 'Subject', 'Description', 'Status', 'Priority', 'Type', 'Reason', 'Origin', 'CreatedDate', 'ClosedDate', 'IsClosed'],
+      text: { parts: ['Subject', 'Description'], date: 'CreatedDate', account: 'AccountId', closed: 'IsClosed' },
+    },
+    {
+      name: 'CaseComment',
+      fields: [...SYSTEM, 'ParentId', 'CommentBody', 'IsPublished', 'CreatedDate'],
+      text: { parts: ['CommentBody'], date: 'CreatedDate', parent: 'ParentId' },
+    },
+    {
+      // HtmlBody is not read: TextBody carries the same words without the markup, at a fraction of the size.
+      name: 'EmailMessage',
+      fields: [...SYSTEM, 'ParentId', 'RelatedToId', 'Subject', 'TextBody', 'Incoming', 'MessageDate', 'Status', 'CreatedDate'],
+      text: { parts: ['Subject', 'TextBody'], date: 'MessageDate', parent: 'ParentId', related: 'RelatedToId' },
+    },
+  ];
+}
 
 export const SOURCE_OBJECTS: SourceObject[] = [
   { name: 'Account', fields: [...SYSTEM, 'Name', 'BillingCountry', 'Industry', 'CreatedDate'] },
@@ -31,8 +58,16 @@ export const SOURCE_OBJECTS: SourceObject[] = [
     name: 'OpportunityLineItem',
     fields: [...SYSTEM, 'OpportunityId', 'Product2Id', 'PricebookEntryId', 'Quantity', 'UnitPrice', 'TotalPrice', 'CurrencyIsoCode'],
   },
-  { name: 'Task', fields: [...SYSTEM, 'AccountId', 'WhatId', 'ActivityDate', 'TaskSubtype', 'Type', 'CreatedDate'] },
-  { name: 'Event', fields: [...SYSTEM, 'AccountId', 'WhatId', 'ActivityDate', 'StartDateTime', 'EventSubtype', 'Type', 'CreatedDate'] },
+  {
+    name: 'Task',
+    fields: [...SYSTEM, 'AccountId', 'WhatId', 'ActivityDate', 'TaskSubtype', 'Type', 'CreatedDate', 'Subject', 'Description'],
+    text: { parts: ['Subject', 'Description'], date: 'CreatedDate', account: 'AccountId' },
+  },
+  {
+    name: 'Event',
+    fields: [...SYSTEM, 'AccountId', 'WhatId', 'ActivityDate', 'StartDateTime', 'EventSubtype', 'Type', 'CreatedDate', 'Subject', 'Description'],
+    text: { parts: ['Subject', 'Description'], date: 'CreatedDate', account: 'AccountId' },
+  },
   {
     name: 'Product_Recommendation__c',
     fields: [...SYSTEM, 'External_Id__c', 'Account__c', 'Product__c', 'Kind__c', 'Status__c', 'Dismiss_Reason__c'],
@@ -46,6 +81,8 @@ export const SOURCE_OBJECTS: SourceObject[] = [
     recoMetadata: true,
     fields: [...SYSTEM, 'CreatedDate', 'Recommendation__c', 'Account__c', 'Product__c', 'Reaction__c', 'Dismiss_Reason__c'],
   },
+  // Service text, after Account (and Case before its comments and emails, whose account comes from the Case).
+  ...serviceTextObjects(),
 ];
 
 /** Fields orgs may lack without it being an error (multi-currency is an org setting). */

@@ -14,7 +14,7 @@ import { buildTextIndex, type TextIndex } from '../recommend/text-similarity.js'
 import type { ItemNeighbours } from '../recommend/item-similarity.js';
 import { neighboursInWorkers } from './similarity-workers.js';
 import { productRule, type AccountBlocks, type RuleName } from '../recommend/business-rules.js';
-import { fitChurn, type ChurnModel, type ChurnReport } from '../churn/churn.js';
+import { fitChurn, type ChurnModel, type ChurnReport, type TextTable } from '../churn/churn.js';
 import { listState, type ListState } from './list-state.js';
 import { sampleAccounts } from './tune-sample.js';
 import { countColumnsInHeapLimit } from './columns.js';
@@ -144,7 +144,7 @@ function accountStage({ ds, opts, time, ix, ui, orders }: Logs): Accounts {
     });
   });
   const params = tuning?.params ?? opts.params ?? DEFAULT_PARAMS;
-  const churn = time('churn', () => fitChurn(orders, nUsers, asOfDay));
+  const churn = time('churn', () => fitChurn(orders, nUsers, asOfDay, { text: textTable(ds) }));
   return { features, crm, breadth, seg, text, tuning, params, churn };
 }
 
@@ -195,4 +195,19 @@ function* opportunityRows(ds: Dataset, accountIx: Map<string, number>): Generato
     if (day === undefined) days.set(o.closeDate, (day = dayNumber(o.closeDate)));
     yield { user: accountIx.get(o.accountId) ?? -1, isClosed: o.isClosed, isWon: o.isWon, amount: o.amount, day };
   }
+}
+
+/** The dataset's scored texts by account index and day, for the churn model; undefined without texts. */
+function textTable(ds: Dataset): TextTable | undefined {
+  if (!ds.texts?.length) return undefined;
+  const index = new Map(ds.accounts.map((a, u) => [a.id, u]));
+  const n = ds.texts.length;
+  const t: TextTable = { user: new Int32Array(n), day: new Int32Array(n), score: new Float64Array(n), negativeCase: new Uint8Array(n) };
+  ds.texts.forEach((e, i) => {
+    t.user[i] = index.get(e.accountId) ?? -1;
+    t.day[i] = dayNumber(e.date);
+    t.score[i] = e.score;
+    t.negativeCase[i] = e.negativeCase ? 1 : 0;
+  });
+  return t;
 }

@@ -3,7 +3,7 @@
 import type { AccountInsight, Dataset, ModelOutput, Recommendation } from '../domain/types.js';
 import { engagementScore } from '../features/features.js';
 import { lifecycleStage } from '../features/lifecycle.js';
-import { predict } from '../churn/churn.js';
+import { predict, textChurnReason } from '../churn/churn.js';
 import { dayNumber, dayToIso } from '../recommend/purchase-log.js';
 import { accountRule, type RuleName } from '../recommend/business-rules.js';
 import { availableParallelism } from 'node:os';
@@ -123,6 +123,9 @@ function startRun(
         meetings90: crm.meetings90[u],
       },
     };
+    // Present only when the churn model reads customer text and the text drives this account's risk.
+    const churnWhy = ctx.churn.model && !Number.isNaN(f.recencyDays[u]) ? textChurnReason(ctx.churn.model, f, u) : null;
+    if (churnWhy) insight.signals.churnReason = churnWhy;
     const recs = picks === null ? [] : crossSellRecords(ctx, u, picks.cross).concat(buyAgainRecords(ctx, u, picks.buy));
     nInsights++;
     nRecommendations += recs.length;

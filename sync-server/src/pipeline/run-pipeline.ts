@@ -8,6 +8,7 @@ import { cleanMirror, type CleanOptions, type QualityReport } from '../clean/cle
 import { ApiBudget, ApiBudgetExceededError } from '../connect/api-budget.js';
 import type { Dataset, ModelOutput } from '../domain/types.js';
 import { extractAll, type ExtractOptions, type ObjectStats } from '../extract/extract.js';
+import { attachTextSignals, textEvents } from './text-signals.js';
 import { SOURCE_OBJECTS } from '../extract/objects.js';
 import type { Mirror } from '../mirror/db.js';
 import { resetWatermark } from '../mirror/records.js';
@@ -147,6 +148,7 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
     current = 'clean';
     stage('clean', 'running');
     const cleaned = cleanMirror(db, { ...opts.clean, asOf: opts.asOf });
+    cleaned.dataset.texts = textEvents(db);
     quality = cleaned.report;
     updateRun(db, runId, { quality });
     stage('clean', 'done', cleaned.dataset.lines.length, { ready: quality.ready, output: quality.output });
@@ -165,6 +167,7 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
       const plan = planTuning(kind, opts.modelOptions, getResultMeta(db), cleaned.dataset.asOf, opts.retuneAfterDays);
       log?.info({ runId, tuning: plan.reason }, 'model settings');
       output = await runModels(cleaned.dataset, plan.options, previous);
+      attachTextSignals(db, output);
       saveModelOutput(db, runId, output);
     }
     stage('models', 'done', output.recommendations.length, { segments: output.segments.length, insights: output.insights.length });

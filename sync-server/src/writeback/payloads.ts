@@ -39,6 +39,13 @@ export function insightPayload(i: AccountInsight, segmentIds: Map<string, string
     Churn_Risk__c: i.churnRisk === null ? null : round(i.churnRisk * 100, 1), // Percent field: 0..100
     Holdout__c: i.holdout,
     Signals__c: JSON.stringify(i.signals),
+    Sentiment_Score__c: i.text?.sentimentScore ?? null,
+    Sentiment_Trend__c: i.text?.sentimentTrend ?? null,
+    Negative_Cases_30__c: i.text?.negativeCases30 ?? null,
+    Negative_Cases_90__c: i.text?.negativeCases90 ?? null,
+    Open_Case_Age_Days__c: i.text?.openCaseAgeDays ?? null,
+    Top_Themes__c: i.text?.topThemes ? clip(i.text.topThemes, 255) : null,
+    Text_Excerpt__c: i.text?.excerpt ? clip(i.text.excerpt, 255) : null,
   };
 }
 

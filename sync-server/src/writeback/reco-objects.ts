@@ -16,6 +16,8 @@ export const RECO_OBJECTS: RecoObject[] = [
     fields: [
       'Segment__c', 'Previous_Segment__c', 'Segment_Changed_On__c', 'Lifecycle_Stage__c', 'Recency_Days__c', 'Frequency__c', 'Monetary__c',
       'Average_Order_Value__c', 'Engagement_Score__c', 'Churn_Risk__c', 'Holdout__c', 'Signals__c', 'Run__c',
+      // text signals (text/org-signals.ts)
+      'Sentiment_Score__c', 'Sentiment_Trend__c', 'Negative_Cases_30__c', 'Negative_Cases_90__c', 'Open_Case_Age_Days__c', 'Top_Themes__c', 'Text_Excerpt__c',
     ],
     // master-detail, not reparentable: set on create only
     createOnly: ['Account__c'],

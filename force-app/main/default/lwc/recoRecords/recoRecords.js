@@ -30,7 +30,8 @@ export const HOLDOUT_FIELD = ins('Holdout__c');
 export const INSIGHT_FIELDS = [
     'Segment__r.Name', 'Segment__r.Description__c', 'Previous_Segment__r.Name', 'Segment_Changed_On__c',
     'Lifecycle_Stage__c', 'Recency_Days__c', 'Frequency__c', 'Monetary__c', 'Average_Order_Value__c',
-    'Engagement_Score__c', 'Churn_Risk__c', 'Holdout__c'
+    'Engagement_Score__c', 'Churn_Risk__c', 'Holdout__c',
+    'Sentiment_Score__c', 'Sentiment_Trend__c', 'Negative_Cases_30__c', 'Negative_Cases_90__c', 'Top_Themes__c', 'Text_Excerpt__c'
 ].map(ins);
 
 /** Value of a (possibly spanning) field of a UI API record: valueOf(record, 'Product__r.Name'). */

@@ -39,13 +39,40 @@ describe('c-reco-account-insight', () => {
         expect($(element, '.recency').textContent).toBe('12');
         expect($(element, '.frequency').textContent).toBe('9');
         expect($(element, '.engagement').textContent).toBe('71.5');
-        const numbers = Array.from(element.shadowRoot.querySelectorAll('lightning-formatted-number'));
+        const numbers = Array.from(element.shadowRoot.querySelectorAll('dl lightning-formatted-number'));
         expect(numbers.map((n) => [n.value, n.formatStyle])).toEqual([
             [0.18, 'percent'], [15820.4, 'currency'], [1757.82, 'currency']
         ]);
         expect($(element, '.segment-change').textContent).toMatch(/Moved from Loyal/);
         expect($(element, 'lightning-relative-date-time').value).toBe(Date.UTC(2026, 9, 12));
         await expect(element).toBeAccessible();
+    });
+
+    it('shows sentiment, its trend, negative cases and the top themes with counts', async () => {
+        const element = await mount();
+        getRelatedListRecords.emit(INSIGHT);
+        await flushPromises();
+        expect($(element, 'lightning-formatted-number.sentiment').value).toBe(-0.42);
+        expect($(element, '.trend').textContent).toBe('Getting worse');
+        expect($(element, 'lightning-icon.trend-icon').iconName).toBe('utility:arrowdown');
+        expect($(element, '.negative-cases').textContent.trim()).toBe('3 negative cases in 30 days, 4 in 90');
+        const themes = Array.from(element.shadowRoot.querySelectorAll('.theme'));
+        expect(themes.map((t) => [t.querySelector('.theme-name').textContent, t.querySelector('.theme-count').textContent])).toEqual([
+            ['card arrive / new card', '×3'], ['refund', '×1']
+        ]);
+        expect($(element, '.excerpt').textContent.trim()).toBe('“Still waiting for my new card”');
+        await expect(element).toBeAccessible();
+    });
+
+    it('leaves the customer-text section out when Reco has no text for the account', async () => {
+        const element = await mount();
+        const record = JSON.parse(JSON.stringify(INSIGHT.records[0]));
+        for (const f of ['Sentiment_Score__c', 'Sentiment_Trend__c', 'Top_Themes__c', 'Text_Excerpt__c']) {
+            record.fields[f].value = null;
+        }
+        getRelatedListRecords.emit({ records: [record], count: 1 });
+        await flushPromises();
+        expect($(element, '.customer-text')).toBeNull();
     });
 
     it('says when no segment change was recorded', async () => {

@@ -1,0 +1,62 @@
+// Customer text on its way into the mirror: each page of a text object (Case, CaseComment, EmailMessage, Task,
+// Event) is scored into reco_text_score — only texts whose content or SystemModstamp changed — and the text
+// fields are dropped before the page is stored, so no body is ever written to Reco's database.
+import type { DatabaseSync } from 'node:sqlite';
+import { ensureTextScoreTable, rescoreChanged, type RescoreStats, type TextRecord } from '../text/index.js';
+import type { SourceObject } from './objects.js';
+
+const ACCOUNT_PREFIX = '001';
+
+function caseAccount(db: DatabaseSync, caseId: string): string | null {
+  const row = db.prepare("SELECT json_extract(data, '$.AccountId') AS a FROM records WHERE object = 'Case' AND id = ?").get(caseId) as { a: string | null } | undefined;
+  return row?.a ?? null;
+}
+
+function str(v: unknown): string | null {
+  return v === null || v === undefined || v === '' ? null : String(v);
+}
+
+/** Scores the page's texts, then returns the records without their text fields. */
+export function scoreAndStripText(
+  db: DatabaseSync,
+  src: SourceObject,
+  records: Array<Record<string, unknown>>,
+  excerptChars?: Record<string, number>,
+): { records: Array<Record<string, unknown>>; stats: RescoreStats } {
+  const spec = src.text;
+  if (!spec) return { records, stats: { scored: 0, unchanged: 0, deleted: 0 } };
+  const live: TextRecord[] = [];
+  const deletedIds: string[] = [];
+  for (const r of records) {
+    const id = String(r.Id);
+    if (r.IsDeleted === true || r.IsDeleted === 'true') {
+      deletedIds.push(id);
+      continue;
+    }
+    let accountId = spec.account ? str(r[spec.account]) : null;
+    const parent = spec.parent ? str(r[spec.parent]) : null;
+    if (!accountId && parent) accountId = caseAccount(db, parent);
+    const related = spec.related ? str(r[spec.related]) : null;
+    if (!accountId && related?.startsWith(ACCOUNT_PREFIX)) accountId = related;
+    live.push({
+      id,
+      object: src.name,
+      accountId,
+      date: str(r[spec.date]) ?? str(r.CreatedDate) ?? String(r.SystemModstamp),
+      systemModstamp: String(r.SystemModstamp),
+      parts: spec.parts.map((p) => str(r[p])),
+      isClosed: spec.closed ? r[spec.closed] === true || r[spec.closed] === 'true' : undefined,
+    });
+  }
+  const stats = rescoreChanged(db, live, { excerptChars, deletedIds });
+  const drop = new Set(spec.parts);
+  const stripped = records.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !drop.has(k))));
+  return { records: stripped, stats };
+}
+
+/** After a full load's sweep: forget the scores of records the mirror no longer has. */
+export function dropOrphanTextScores(db: DatabaseSync, object: string): number {
+  ensureTextScoreTable(db);
+  const ids = (db.prepare('SELECT id FROM reco_text_score WHERE object = ? AND id NOT IN (SELECT id FROM records WHERE object = ?)').all(object, object) as { id: string }[]).map((r) => r.id);
+  return rescoreChanged(db, [], { deletedIds: ids }).deleted;
+}

@@ -1,0 +1,55 @@
+// The org-level text step of a run: themes over the org's recent negative texts (from the stored term
+// hashes, never from bodies), each text's theme, and per account the signals the churn model and the record
+// page use. Last run's themes are kept so a theme keeps its id from one run to the next.
+import type { DatabaseSync } from 'node:sqlite';
+import { accountTextSignals, type AccountText, type ScoredText } from './account-text.js';
+import { ensureTextScoreTable } from './score-store.js';
+import { discoverThemesFromTerms, type Theme } from './themes.js';
+
+const DAY = 86_400_000;
+/** Themes are found over a longer window than the 90 days shown, so they do not churn with every new case. */
+const THEME_WINDOW_DAYS = 180;
+
+export type OrgTextSignals = { themes: Theme[]; accounts: Map<string, AccountText>; texts: number; themedTexts: number };
+
+function ensureThemeTable(db: DatabaseSync): void {
+  db.exec('CREATE TABLE IF NOT EXISTS reco_text_themes (slot INTEGER PRIMARY KEY CHECK (slot = 1), themes TEXT NOT NULL)');
+}
+
+export function orgTextSignals(db: DatabaseSync, asOf: Date, opts: { k?: number } = {}): OrgTextSignals {
+  ensureTextScoreTable(db);
+  ensureThemeTable(db);
+  const rows = db.prepare('SELECT id, object, account_id, date, score, label, is_closed, excerpt, terms FROM reco_text_score ORDER BY id').all() as {
+    id: string; object: string; account_id: string | null; date: string; score: number; label: ScoredText['label'];
+    is_closed: number | null; excerpt: string | null; terms: string;
+  }[];
+  const surface = new Map((db.prepare('SELECT hash, surface FROM reco_text_term WHERE surface IS NOT NULL').all() as { hash: string; surface: string }[]).map((r) => [r.hash, r.surface]));
+  const from = asOf.getTime() - THEME_WINDOW_DAYS * DAY;
+  const negatives = rows.filter((r) => r.label === 'negative' && Date.parse(r.date) >= from && Date.parse(r.date) <= asOf.getTime());
+  // Only words enough texts share have a readable form; clustering on those alone keeps themes nameable.
+  const docs = negatives.map((r) => (JSON.parse(r.terms) as string[]).filter((h) => surface.has(h)));
+  const prevRow = db.prepare('SELECT themes FROM reco_text_themes WHERE slot = 1').get() as { themes: string } | undefined;
+  const previous = prevRow ? (JSON.parse(prevRow.themes) as Theme[]) : [];
+  const found = discoverThemesFromTerms(docs, surface, { k: opts.k, previous });
+  const themeOf = new Map(negatives.map((r, i) => [r.id, found.assignment[i]]));
+  const setTheme = db.prepare('UPDATE reco_text_score SET theme_id = ? WHERE id = ?');
+  db.exec('BEGIN');
+  try {
+    for (const r of rows) setTheme.run(themeOf.get(r.id) ?? null, r.id);
+    db.prepare('INSERT INTO reco_text_themes (slot, themes) VALUES (1, ?) ON CONFLICT(slot) DO UPDATE SET themes = excluded.themes').run(JSON.stringify(found.model.themes));
+    db.exec('COMMIT');
+  } catch (err) {
+    db.exec('ROLLBACK');
+    throw err;
+  }
+  const texts: ScoredText[] = rows.map((r) => ({
+    accountId: r.account_id, object: r.object, date: r.date, score: r.score, label: r.label,
+    themeId: themeOf.get(r.id) ?? null, isClosed: r.is_closed === null ? null : r.is_closed === 1, excerpt: r.excerpt,
+  }));
+  return {
+    themes: found.model.themes,
+    accounts: accountTextSignals(texts, found.model.themes, asOf),
+    texts: rows.length,
+    themedTexts: found.assignment.filter((a) => a !== null).length,
+  };
+}

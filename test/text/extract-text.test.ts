@@ -1,0 +1,85 @@
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { extractObject } from '../../sync-server/src/extract/extract.js';
+import { SOURCE_OBJECTS } from '../../sync-server/src/extract/objects.js';
+import { openMirror, type Mirror } from '../../sync-server/src/mirror/db.js';
+import { readRecords } from '../../sync-server/src/mirror/records.js';
+import { loadTextScores } from '../../sync-server/src/text/index.js';
+import { startFakeQueryOrg, type FakeOrg, type FakeRecord } from '../sync/fake-query-server.js';
+
+const src = (name: string) => SOURCE_OBJECTS.find((o) => o.name === name)!;
+const CASE_BODY = 'I have been charged twice and the support line never answers, this is unacceptable';
+const EMAIL_BODY = 'My passport number is X1234567 and my new card still has not arrived';
+
+function kase(id: string, stamp: string, description: string, extra: Partial<FakeRecord> = {}): FakeRecord {
+  return {
+    Id: id, SystemModstamp: stamp, IsDeleted: false, AccountId: '001000000000001AAA', ContactId: null, Subject: 'Billing',
+    Description: description, Status: 'New', Priority: 'High', Type: 'Other', Reason: 'Billing', Origin: 'Email',
+    CreatedDate: '2024-05-01T10:00:00.000+0000', ClosedDate: null, IsClosed: false, ...extra,
+  };
+}
+
+describe('text: extraction of customer text (scores in, bodies out)', () => {
+  let dir: string;
+  let mirror: Mirror;
+  let org: FakeOrg;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'reco-textx-'));
+    mirror = openMirror(dir);
+    org = await startFakeQueryOrg({
+      Case: [kase('500000000000001AAA', '2024-05-01T10:00:00.000+0000', CASE_BODY), kase('500000000000002AAA', '2024-05-01T10:00:01.000+0000', 'Thanks, the team was great')],
+      EmailMessage: [{
+        Id: '02s000000000001AAA', SystemModstamp: '2024-05-02T10:00:00.000+0000', IsDeleted: false, ParentId: '500000000000001AAA',
+        RelatedToId: null, Subject: 'Re: card', TextBody: EMAIL_BODY, Incoming: true, MessageDate: '2024-05-02T09:00:00.000+0000', Status: '0',
+        CreatedDate: '2024-05-02T10:00:00.000+0000',
+      }],
+    });
+  });
+  afterEach(async () => {
+    mirror.close();
+    await org.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('scores every text, mirrors the records without their text fields, and keeps no email body', async () => {
+    const c = await extractObject(org.conn, mirror.db, src('Case'), { runId: 'r1' });
+    const e = await extractObject(org.conn, mirror.db, src('EmailMessage'), { runId: 'r1' });
+    expect(c).to.include({ upserted: 2, textScored: 2, textUnchanged: 0 });
+    expect(e).to.include({ upserted: 1, textScored: 1 });
+    for (const r of readRecords<Record<string, unknown>>(mirror.db, 'Case')) {
+      expect(r).to.not.have.any.keys('Description', 'Subject');
+      expect(r).to.include({ AccountId: '001000000000001AAA', Status: 'New' });
+    }
+    expect(readRecords<Record<string, unknown>>(mirror.db, 'EmailMessage')[0]).to.not.have.any.keys('TextBody', 'Subject');
+    const scores = new Map(loadTextScores(mirror.db).map((s) => [s.id, s]));
+    expect(scores.get('500000000000001AAA')).to.include({ label: 'negative', accountId: '001000000000001AAA', isClosed: false });
+    expect(scores.get('500000000000002AAA')!.label).to.equal('positive');
+    // The email's account comes from its Case; it keeps no excerpt by default.
+    expect(scores.get('02s000000000001AAA')).to.include({ accountId: '001000000000001AAA', excerpt: null, label: 'negative' });
+    mirror.close();
+    const file = readFileSync(join(dir, 'reco-mirror.db')).toString('latin1') + readWal(dir);
+    expect(file).to.not.contain('X1234567');
+    expect(file).to.not.contain('passport');
+    mirror = openMirror(dir);
+  });
+
+  it('re-scores only the texts that changed on the next incremental read', async () => {
+    await extractObject(org.conn, mirror.db, src('Case'), { runId: 'r1' });
+    const rows = org.records.get('Case')!;
+    rows[1] = { ...rows[1], Description: 'It broke again. Useless.', SystemModstamp: '2025-01-01T00:00:00.000+0000' };
+    const stats = await extractObject(org.conn, mirror.db, src('Case'), { runId: 'r2', overlapMs: 0 });
+    expect(stats).to.include({ fetched: 1, textScored: 1, textUnchanged: 0 });
+    expect(loadTextScores(mirror.db).find((s) => s.id === '500000000000002AAA')!.label).to.equal('negative');
+  });
+});
+
+function readWal(dir: string): string {
+  try {
+    return readFileSync(join(dir, 'reco-mirror.db-wal')).toString('latin1');
+  } catch {
+    return '';
+  }
+}
