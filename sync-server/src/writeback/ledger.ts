@@ -47,3 +47,17 @@ export function recordWritten(
     alongside?.();
   });
 }
+
+/**
+ * Drops ledger entries, so those records are written again whatever their hash. One statement per entry in a
+ * single transaction: a mass delete in the org can leave tens of thousands to forget, more than SQLite binds
+ * in one statement (SQLITE_MAX_VARIABLE_NUMBER, 32,766 by default).
+ */
+export function forgetWritten(db: DatabaseSync, object: string, externalIds: Iterable<string>): number {
+  const del = db.prepare('DELETE FROM written WHERE object = ? AND external_id = ?');
+  let n = 0;
+  transaction(db, () => {
+    for (const id of externalIds) n += Number(del.run(object, id.toLowerCase()).changes);
+  });
+  return n;
+}

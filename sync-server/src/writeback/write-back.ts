@@ -12,7 +12,7 @@ import type { ModelOutput } from '../domain/types.js';
 import { extractObject } from '../extract/extract.js';
 import { SOURCE_OBJECTS, type SourceObject } from '../extract/objects.js';
 import { applyOwnWrites, readRecords } from '../mirror/records.js';
-import { payloadHash, readLedger, recordWritten } from './ledger.js';
+import { forgetWritten, payloadHash, readLedger, recordWritten } from './ledger.js';
 import { insightPayload, recommendationPayload, retiredSegmentPayload, segmentPayload } from './payloads.js';
 import { upsertRecords, type RecordOutcome, type UpsertOptions } from './upsert.js';
 
@@ -173,7 +173,7 @@ export async function writeBack(conn: Connection, db: DatabaseSync, output: Mode
   // A record the ledger remembers but the org no longer has must be written again, whatever its hash.
   const recLedger = readLedger(db, 'Product_Recommendation__c');
   const gone = planned.filter((p) => !inOrg.has(p.externalId.toLowerCase()) && recLedger.has(p.externalId.toLowerCase()));
-  if (gone.length) db.prepare(`DELETE FROM written WHERE object = 'Product_Recommendation__c' AND external_id IN (${gone.map(() => '?').join(',')})`).run(...gone.map((p) => p.externalId.toLowerCase()));
+  forgetWritten(db, 'Product_Recommendation__c', gone.map((p) => p.externalId));
   all.push(await writeObject(conn, db, 'Product_Recommendation__c', 'External_Id__c', planned, opts, accountFallback(recAccount), recoSource.fields));
 
   const stats = all.map((a) => a.stats);
