@@ -10,10 +10,10 @@ import type { Dataset, ModelOutput } from '../domain/types.js';
 import { extractAll, type ExtractOptions, type ObjectStats } from '../extract/extract.js';
 import { SOURCE_OBJECTS } from '../extract/objects.js';
 import type { Mirror } from '../mirror/db.js';
-import { resetWatermark } from '../mirror/records.js';
+import { getMeta, resetWatermark, setMeta } from '../mirror/records.js';
 import { getResultMeta, loadModelOutput, saveModelOutput } from '../mirror/results.js';
 import { runModelsInWorkers as defaultRunModels, type ModelOptions, type PreviousInsights } from '../models/run-models.js';
-import { planTuning } from '../models/stored-params.js';
+import { historyFingerprint, planTuning } from '../models/stored-params.js';
 import { createRun, findUnfinishedRun, getRun, setStage, updateRun, type RunKind, type Stage } from '../mirror/runs.js';
 import { upsertRecoRun } from '../writeback/reco-run.js';
 import { ensureOrgReady } from './org-ready.js';
@@ -46,7 +46,7 @@ export type PipelineOptions = {
   asOf?: string;
   clean?: Omit<CleanOptions, 'asOf'>;
   extract?: Pick<ExtractOptions, 'bulkThreshold' | 'overlapMs' | 'bulkPollInterval' | 'bulkPollTimeout'>;
-  writeback?: Pick<WritebackOptions, 'bulkThreshold' | 'maxRetries' | 'retryBaseMs'>;
+  writeback?: Pick<WritebackOptions, 'bulkThreshold' | 'maxRetries' | 'retryBaseMs' | 'scoreTolerance'>;
   modelOptions?: ModelOptions;
   /** Incremental runs reuse the last tuned settings until they are this many days old (default 7); Full runs re-tune. */
   retuneAfterDays?: number;
@@ -72,6 +72,9 @@ export type RunSummary = {
   writeback: WritebackResult | null;
   error: string | null;
 };
+
+/** Mirror meta key: the fingerprint of the purchase history the stored model settings were tuned on. */
+const TUNED_HISTORY = 'tuned-history';
 
 const newRunId = (): string => `run-${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
 
@@ -162,10 +165,13 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
       const runModels = deps.models ?? defaultRunModels;
       const last = loadModelOutput(db);
       const previous = last ? { insights: new Map(last.insights.map((i) => [i.accountId, { segmentKey: i.segmentKey, segmentChangedOn: i.segmentChangedOn }])) } : undefined;
-      const plan = planTuning(kind, opts.modelOptions, getResultMeta(db), cleaned.dataset.asOf, opts.retuneAfterDays);
+      const history = historyFingerprint(cleaned.dataset.lines);
+      const tunedOn = getMeta<string>(db, TUNED_HISTORY, Infinity);
+      const plan = planTuning(kind, opts.modelOptions, getResultMeta(db), cleaned.dataset.asOf, opts.retuneAfterDays, tunedOn === history);
       log?.info({ runId, tuning: plan.reason }, 'model settings');
       output = await runModels(cleaned.dataset, plan.options, previous);
       saveModelOutput(db, runId, output);
+      if (!plan.reused) setMeta(db, TUNED_HISTORY, history); // after the output: a crash in between only re-tunes
     }
     stage('models', 'done', output.recommendations.length, { segments: output.segments.length, insights: output.insights.length });
     abortCheck();

@@ -12,6 +12,7 @@ import type { ModelOutput } from '../domain/types.js';
 import { extractObject } from '../extract/extract.js';
 import { SOURCE_OBJECTS, type SourceObject } from '../extract/objects.js';
 import { applyOwnWrites, readRecords } from '../mirror/records.js';
+import { shownChanged, shownValues } from './change-filter.js';
 import { forgetWritten, payloadHash, readLedger, recordWritten } from './ledger.js';
 import { insightPayload, recommendationPayload, retiredSegmentPayload, segmentPayload } from './payloads.js';
 import { upsertRecords, type RecordOutcome, type UpsertOptions } from './upsert.js';
@@ -27,6 +28,8 @@ export type WritebackOptions = UpsertOptions & {
   /** Reco_Run__c Id, stamped on every record this run writes. */
   runSfId?: string | null;
   onProgress?: (p: WritebackProgress) => void;
+  /** Score movement left unwritten when nothing else a rep sees changed (default DEFAULT_SCORE_TOLERANCE). */
+  scoreTolerance?: number;
 };
 
 type Planned = { externalId: string; payload: Record<string, unknown>; hash: string; expire?: boolean };
@@ -50,7 +53,8 @@ async function writeObject(
   for (const p of planned) {
     const known = ledger.get(p.externalId.toLowerCase());
     if (known?.sfId) ids.set(p.externalId, known.sfId);
-    if (known && known.hash === p.hash) stats.unchanged += 1;
+    // The ledger keeps what was last written, so small moves cannot add up unseen: each run compares with it.
+    if (known && (known.hash === p.hash || !shownChanged(object, known.shown, shownValues(object, p.payload), opts.scoreTolerance))) stats.unchanged += 1;
     else todo.push(p);
   }
   const failures: WriteFailure[] = [];
@@ -60,7 +64,7 @@ async function writeObject(
   const commit = (outcomes: RecordOutcome[]): void => {
     const entries = outcomes.flatMap((o) => {
       const p = byExt.get(o.externalId.toLowerCase());
-      return p ? [{ externalId: p.externalId, hash: p.hash, sfId: o.id ?? null }] : [];
+      return p ? [{ externalId: p.externalId, hash: p.hash, sfId: o.id ?? null, shown: shownValues(object, sent.get(o.externalId.toLowerCase()) ?? p.payload) }] : [];
     });
     const mirrored = outcomes.flatMap((o) => {
       const values = sent.get(o.externalId.toLowerCase());
