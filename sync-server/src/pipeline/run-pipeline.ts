@@ -183,10 +183,12 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
       runId,
       runSfId,
       budget,
+      auditLedger: kind === 'Full',
       signal: opts.signal,
       onProgress: (p) => opts.onProgress?.({ runId, stage: 'writeback', status: 'running', records: p.written, detail: { object: p.object, total: p.total } }),
     });
-    stage('writeback', 'done', wb.written, { stats: wb.stats, failed: wb.failed });
+    if (wb.audit?.some((a) => a.forgotten > 0)) log?.warn({ runId, audit: wb.audit }, 'the org lacked records the write-back ledger remembered; they were written again');
+    stage('writeback', 'done', wb.written, { stats: wb.stats, failed: wb.failed, audit: wb.audit });
 
     current = 'finish';
     const status: RunStatus = wb.failed > 0 ? 'Partial' : 'Succeeded';

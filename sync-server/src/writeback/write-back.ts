@@ -13,6 +13,7 @@ import { extractObject } from '../extract/extract.js';
 import { SOURCE_OBJECTS, type SourceObject } from '../extract/objects.js';
 import { applyOwnWrites, readRecords } from '../mirror/records.js';
 import { shownChanged, shownValues } from './change-filter.js';
+import { auditLedger, type LedgerAuditResult } from './ledger-audit.js';
 import { forgetWritten, payloadHash, readLedger, recordWritten } from './ledger.js';
 import { insightPayload, recommendationPayload, retiredSegmentPayload, segmentPayload } from './payloads.js';
 import { upsertRecords, type RecordOutcome, type UpsertOptions } from './upsert.js';
@@ -20,7 +21,7 @@ import { upsertRecords, type RecordOutcome, type UpsertOptions } from './upsert.
 export type WriteFailure = { object: string; externalId: string; code: string; message: string };
 /** `expired`: recommendations set to Expired, or segments retired (Active__c cleared). */
 export type WriteStats = { object: string; considered: number; unchanged: number; created: number; updated: number; expired: number; failed: number };
-export type WritebackResult = { stats: WriteStats[]; failures: WriteFailure[]; written: number; failed: number };
+export type WritebackResult = { stats: WriteStats[]; failures: WriteFailure[]; written: number; failed: number; audit?: LedgerAuditResult[] };
 export type WritebackProgress = { object: string; written: number; total: number };
 
 export type WritebackOptions = UpsertOptions & {
@@ -28,6 +29,8 @@ export type WritebackOptions = UpsertOptions & {
   /** Reco_Run__c Id, stamped on every record this run writes. */
   runSfId?: string | null;
   onProgress?: (p: WritebackProgress) => void;
+  /** Check the ledger against the org first (see ledger-audit.ts); the pipeline does on every Full run. */
+  auditLedger?: boolean;
   /** Score movement left unwritten when nothing else a rep sees changed (default DEFAULT_SCORE_TOLERANCE). */
   scoreTolerance?: number;
 };
@@ -124,6 +127,7 @@ function accountFallback(accountOf: Map<string, string>) {
 
 export async function writeBack(conn: Connection, db: DatabaseSync, output: ModelOutput, opts: WritebackOptions): Promise<WritebackResult> {
   const all: Awaited<ReturnType<typeof writeObject>>[] = [];
+  const audit = opts.auditLedger ? await auditLedger(conn, db, { budget: opts.budget }) : undefined;
 
   // Segments this run no longer produces are retired (Active__c cleared, no accounts), not deleted: insights
   // keep them as their previous segment, and a segment that comes back is the same record made active again.
@@ -187,5 +191,6 @@ export async function writeBack(conn: Connection, db: DatabaseSync, output: Mode
     failures,
     written: stats.reduce((n, s) => n + s.created + s.updated + s.expired, 0),
     failed: failures.length,
+    ...(audit ? { audit } : {}),
   };
 }
