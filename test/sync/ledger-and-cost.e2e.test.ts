@@ -42,7 +42,7 @@ describe('sync: cost on an unchanged org, and records deleted behind Reco\'s bac
   }
   const count = async (conn: Connection, object: string): Promise<number> => (await conn.query(`SELECT COUNT() FROM ${object}`)).totalSize;
 
-  it('an Incremental right after a Full reads and writes nothing in at most 12 calls; a Full after it rewrites under 5%', async () => {
+  it('an Incremental right after a Full reads and writes nothing in at most 12 calls; a Full after a day of Incrementals rewrites under 5%', async () => {
     // The seed and the Full are seconds apart, so every seeded record lies in the next run's overlap window.
     const { org, conn, mirror } = await freshOrg('cost');
     try {
@@ -56,7 +56,11 @@ describe('sync: cost on an unchanged org, and records deleted behind Reco\'s bac
       expect(inc.counts.written).to.equal(0);
       expect(inc.apiCalls, JSON.stringify(inc.apiCallsByKind)).to.be.at.most(12);
 
-      const again = await runPipeline({ connection: conn, mirror }, { kind: 'Full', ...FAST });
+      // A day later: the day's Incremental, then the nightly Full on the same (unchanged) history. The Full
+      // must not re-tune its way into rewriting what the Incremental just wrote.
+      const nextDay = await runPipeline({ connection: conn, mirror }, { kind: 'Incremental', ...FAST, asOf: '2026-01-02' });
+      expect(nextDay.status, nextDay.error ?? '').to.equal('Succeeded');
+      const again = await runPipeline({ connection: conn, mirror }, { kind: 'Full', ...FAST, asOf: '2026-01-02' });
       expect(again.status, again.error ?? '').to.equal('Succeeded');
       const recStats = again.writeback!.stats.find((s) => s.object === 'Product_Recommendation__c')!;
       expect(recStats.created + recStats.updated + recStats.expired).to.be.below(recs * 0.05);

@@ -16,6 +16,8 @@ import { runModelsInWorkers as defaultRunModels, type ModelOptions, type Previou
 import { historyFingerprint, planTuning } from '../models/stored-params.js';
 import { createRun, findUnfinishedRun, getRun, setStage, updateRun, type RunKind, type Stage } from '../mirror/runs.js';
 import { upsertRecoRun } from '../writeback/reco-run.js';
+import { isOrgLimitError } from './org-limit.js';
+import { flushPendingOutcomes, forgetPending, keepOutcome, recordRunOutcome } from './run-record.js';
 import { ensureOrgReady } from './org-ready.js';
 import { writeBack, type WritebackOptions, type WritebackResult } from '../writeback/write-back.js';
 
@@ -91,7 +93,11 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
 
   let unfinished = findUnfinishedRun(db);
   if (unfinished && opts.kind === 'Full' && unfinished.kind === 'Incremental') {
-    updateRun(db, unfinished.id, { status: 'Failed', finishedAt: new Date().toISOString(), error: 'superseded by a Full run' });
+    const finishedAt = new Date().toISOString();
+    const error = 'superseded by a Full run';
+    updateRun(db, unfinished.id, { status: 'Failed', finishedAt, error });
+    // Its Reco_Run__c still says Running or Paused: corrected at this run's start (see run-record.ts).
+    keepOutcome(db, unfinished.id, { status: 'Failed', finishedAt, error });
     unfinished = undefined;
   }
   const resumed = Boolean(unfinished);
@@ -129,6 +135,8 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
     const checked = await ensureOrgReady(conn, db);
     if (checked?.warnings.length) log?.warn({ runId, warnings: checked.warnings }, 'org check: ready with warnings');
     runSfId = await upsertRecoRun(conn, runId, { kind, status: 'Running', startedAt }, { budget, signal: opts.signal });
+    forgetPending(db, runId); // resumed: Running again, whatever its paused state said
+    await flushPendingOutcomes(conn, db, log);
     stage('connect', 'done');
 
     current = 'extract';
@@ -195,12 +203,17 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
     return await finish(status, null);
   } catch (err) {
     const message = (err as Error).message ?? String(err);
-    if (isAbort(err, opts.signal) || err instanceof ApiBudgetExceededError) {
-      // Left unfinished on purpose: the next runPipeline() resumes it.
-      setStage(db, runId, current, { state: 'failed', detail: { reason: message } });
-      updateRun(db, runId, { status: 'Aborted', error: message, apiCalls: budget.calls - callsAtStart });
-      log?.warn({ runId, stage: current, reason: message }, 'run stopped; it resumes on the next start');
-      return summary('Aborted', message, null);
+    const orgLimit = isOrgLimitError(err);
+    if (isAbort(err, opts.signal) || err instanceof ApiBudgetExceededError || orgLimit) {
+      // Left unfinished on purpose: the next runPipeline() resumes it. The org's own limit is no fault of the
+      // run either: it pauses exactly like Reco's budget guard makes it.
+      const reason = orgLimit ? `paused: the org refused a call with REQUEST_LIMIT_EXCEEDED, its own API limit (${message}); the next run resumes where this one stopped` : message;
+      setStage(db, runId, current, { state: 'failed', detail: { reason } });
+      updateRun(db, runId, { status: 'Aborted', error: reason, apiCalls: budget.calls - callsAtStart });
+      log?.warn({ runId, stage: current, reason }, 'run stopped; it resumes on the next start');
+      // One call past the budget, so the org shows the run as paused rather than running.
+      await recordRunOutcome(conn, db, runId, { kind, status: 'Paused', startedAt, finishedAt: null, apiCalls: budget.calls - callsAtStart + 1, error: reason }, log);
+      return summary('Aborted', reason, null);
     }
     log?.error({ runId, stage: current, err: message, stack: (err as Error).stack }, 'run failed');
     try {
@@ -250,22 +263,18 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
       failures: wb?.failures.slice(0, 50),
       readiness: quality?.readiness,
     };
-    try {
-      await upsertRecoRun(conn, runId, {
-        kind,
-        status: status === 'Aborted' ? 'Failed' : status,
-        startedAt,
-        finishedAt,
-        recordsRead: s.counts.read,
-        recordsWritten: s.counts.written,
-        recordsFailed: s.counts.failed,
-        apiCalls: budget.calls - callsAtStart + 1, // this upsert included
-        summary: brief,
-        error,
-      }, { budget: undefined, signal: undefined });
-    } catch (err) {
-      log?.warn({ runId, err: (err as Error).message }, 'could not record the run outcome in Reco_Run__c');
-    }
+    await recordRunOutcome(conn, db, runId, {
+      kind,
+      status: status === 'Aborted' ? 'Failed' : status,
+      startedAt,
+      finishedAt,
+      recordsRead: s.counts.read,
+      recordsWritten: s.counts.written,
+      recordsFailed: s.counts.failed,
+      apiCalls: budget.calls - callsAtStart + 1, // this upsert included
+      summary: brief,
+      error,
+    }, log);
     s.apiCalls = budget.calls - callsAtStart;
     updateRun(db, runId, { status, finishedAt, summary: brief, error, apiCalls: s.apiCalls });
     stage('finish', status === 'Failed' ? 'failed' : 'done');
