@@ -54,6 +54,8 @@ export type PipelineOptions = {
   retuneAfterDays?: number;
   /** Share of the org's daily API requests a run may leave used before it stops (default 0.5). */
   maxShareOfDailyLimit?: number;
+  /** The id a new run takes (see nextRunId), so a caller can name it before it starts; a resumed run keeps its own. */
+  runId?: string;
 };
 
 export type RunStatus = 'Succeeded' | 'Partial' | 'Failed' | 'Aborted';
@@ -84,6 +86,12 @@ function isAbort(err: unknown, signal?: AbortSignal): boolean {
   return Boolean(signal?.aborted) || (err as Error)?.name === 'AbortError';
 }
 
+/** The id the next runPipeline() of `kind` will run under: the unfinished run it resumes, or a new one. */
+export function nextRunId(db: Mirror['db'], kind: RunKind): string {
+  const unfinished = findUnfinishedRun(db);
+  return unfinished && !(kind === 'Full' && unfinished.kind === 'Incremental') ? unfinished.id : newRunId();
+}
+
 export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Promise<RunSummary> {
   const { connection: conn, mirror } = deps;
   const db = mirror.db;
@@ -101,7 +109,7 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
     unfinished = undefined;
   }
   const resumed = Boolean(unfinished);
-  const runId = unfinished?.id ?? newRunId();
+  const runId = unfinished?.id ?? opts.runId ?? newRunId();
   const kind: RunKind = unfinished?.kind ?? opts.kind;
   const startedAt = unfinished?.startedAt ?? new Date().toISOString();
   if (!unfinished) {
