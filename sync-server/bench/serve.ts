@@ -8,7 +8,7 @@
 // with the whole Online Retail file; --sync-customers N for a sample, --sync off to skip) runs beside it.
 //   npm run bench:serve [-- --duration 10 --accounts 4300 --per-account 20]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -23,7 +23,6 @@ import { createLogger } from '../src/logging/logger.js';
 import { openMirror } from '../src/mirror/db.js';
 import { saveModelOutput } from '../src/mirror/results.js';
 import { startServer } from '../src/server.js';
-import { startLocalOrg } from '@reco/local-org';
 import { retailSample, SHARED_DATA } from '../../test/support/retail-sample.js';
 
 const { values } = parseArgs({ options: {
@@ -94,14 +93,35 @@ async function startFloor(body: string): Promise<{ server: Server; url: string }
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
+type OrgCredentials = { instanceUrl: string; loginUrl: string; clientId: string; clientSecret: string; refreshToken: string };
+
+/** local-org in a child process: in this one its request handling would share the measured service's event loop. */
+async function startOrgProcess(data: string): Promise<{ credentials: OrgCredentials; close(): Promise<void> }> {
+  const credentialsFile = path.join(dir, 'org-credentials.json');
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../../local-org/src/cli.ts'), '--db', path.join(dir, 'org.db'), '--seed', `online-retail=${data}`, '--credentials-file', credentialsFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`local-org exited with ${child.exitCode} while seeding`);
+    if (existsSync(credentialsFile)) {
+      try {
+        const credentials = JSON.parse(readFileSync(credentialsFile, 'utf8')) as OrgCredentials;
+        return { credentials, close: async () => { child.kill('SIGTERM'); await exited; } };
+      } catch {
+        // written but not complete yet
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 /** The no-sync row at the sync row's connections, then windows of load while a Full sync runs beside the service. */
 async function measureDuringSync(): Promise<{ noSync: LevelResult; windows: LevelResult[]; syncSeconds: number; syncStatus: string; loadAverage: number[] }> {
   const syncConnections = Number(values['sync-connections']);
   const customers = values['sync-customers'] ? Number(values['sync-customers']) : null;
   const data = customers ? await retailSample(customers) : SHARED_DATA;
   const t0 = Date.now();
-  const org = await startLocalOrg({ port: 0, db: path.join(dir, 'org.db'), seed: { onlineRetail: data } });
-  process.stdout.write(`  during a Full sync: seeded local-org from ${customers ? `${customers} customers` : 'the whole Online Retail file (the demo org)'} in ${Math.round((Date.now() - t0) / 1000)} s\n`);
+  const org = await startOrgProcess(data);
+  process.stdout.write(`  during a Full sync: seeded local-org (its own process, as a real org is remote) from ${customers ? `${customers} customers` : 'the whole Online Retail file (the demo org)'} in ${Math.round((Date.now() - t0) / 1000)} s\n`);
   const c = org.credentials;
   const syncConfig = loadConfig({ env: {}, overrides: { auth: { token }, server: { port: 0 }, schedule: { enabled: false }, log: { level: 'warn' }, store: { path: mirror.path } } });
   const live = await startServer(syncConfig, {
