@@ -11,7 +11,7 @@ import { startLocalOrg, type LocalOrg } from '@reco/local-org';
 import { loadConfig } from '@reco/sync-server/config/load-config.js';
 import { startServer } from '@reco/sync-server/server.js';
 import { retailSample } from '../support/retail-sample.js';
-import { api, memoryLogger, TOKEN, waitFor } from './doubles.js';
+import { api, memoryLogger, TOKEN } from './doubles.js';
 
 async function latency(url: string): Promise<number> {
   const t0 = performance.now();
