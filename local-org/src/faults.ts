@@ -6,7 +6,7 @@
 //   SPEC  := ITEM (';' ITEM)*
 //   ITEM  := 'seed=' INT | RULE
 //   RULE  := KIND [':' MS] ( '=' RATE | '@' N (',' N)* ) [ '~' PATH ]
-//   KIND  := 503 | 500 | lock | expire | slow | drop
+//   KIND  := 503 | 500 | lock | expire | slow | drop | limit
 // '=RATE' fires on each matching call with probability RATE (0..1), drawn from a PRNG seeded by `seed`
 // (default 1); '@N,M' fires on exactly the N-th and M-th matching call, counted from when the spec was set.
 // ':MS' is the delay of `slow` (default 1000 ms). '~PATH' limits the rule to API paths (the part after
@@ -17,8 +17,8 @@
 
 import { mulberry32 } from './seed/prng.js';
 
-export type FaultKind = '503' | '500' | 'lock' | 'expire' | 'slow' | 'drop';
-const KINDS: readonly FaultKind[] = ['503', '500', 'lock', 'expire', 'slow', 'drop'];
+export type FaultKind = '503' | '500' | 'lock' | 'expire' | 'slow' | 'drop' | 'limit';
+const KINDS: readonly FaultKind[] = ['503', '500', 'lock', 'expire', 'slow', 'drop', 'limit'];
 
 export type FaultRule = {
   kind: FaultKind;
@@ -80,7 +80,7 @@ export function parseFaultSpec(spec: string): { rules: FaultRule[]; seed: number
 export type CallFaults = {
   delayMs: number;
   /** The fault that replaces the response, if any (the first matching rule in spec order wins). */
-  fail?: '503' | '500' | 'expire' | 'drop';
+  fail?: '503' | '500' | 'expire' | 'drop' | 'limit';
 };
 
 /** Chooses which records of one write call hit UNABLE_TO_LOCK_ROW (by index). */

@@ -25,7 +25,7 @@ process.stdout.write(JSON.stringify({
   durationSeconds: Number(duration),
   requests: result.requests.total,
   requestsPerSecond: result.requests.average,
-  latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.mean },
+  latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, p999: (result.latency as unknown as { p99_9?: number }).p99_9 ?? null, max: result.latency.max, mean: result.latency.mean },
   non2xx: result.non2xx,
   errors: result.errors,
   timeouts: result.timeouts,

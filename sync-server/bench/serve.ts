@@ -3,9 +3,12 @@
 // demo's size; autocannon runs in a second process on loopback at 1, 50 and 200 connections. The baseline,
 // measured in the same run with the same load generator, is a bare node:http server answering every request
 // with one fixed body of the same size: the floor of Node's HTTP stack on this machine, which no route can beat.
+// Last, a "during a Full sync" row: the real service (startServer, the pipeline on its thread) over the same
+// mirror, 50 connections in back-to-back windows for as long as a Full sync of the demo org (local-org seeded
+// with the whole Online Retail file; --sync-customers N for a sample, --sync off to skip) runs beside it.
 //   npm run bench:serve [-- --duration 10 --accounts 4300 --per-account 20]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -19,10 +22,13 @@ import { startService } from '../src/http/service.js';
 import { createLogger } from '../src/logging/logger.js';
 import { openMirror } from '../src/mirror/db.js';
 import { saveModelOutput } from '../src/mirror/results.js';
+import { startServer } from '../src/server.js';
+import { retailSample, SHARED_DATA } from '../../test/support/retail-sample.js';
 
 const { values } = parseArgs({ options: {
   duration: { type: 'string', default: '10' }, accounts: { type: 'string', default: '4300' }, 'per-account': { type: 'string', default: '20' },
   connections: { type: 'string', default: '1,50,200' },
+  sync: { type: 'string', default: 'on' }, 'sync-customers': { type: 'string' }, 'sync-connections': { type: 'string', default: '50' },
 } });
 const duration = Number(values.duration);
 const accounts = Number(values.accounts);
@@ -54,7 +60,7 @@ function syntheticOutput(): { ids: string[]; insights: AccountInsight[]; recomme
   return { ids, insights, recommendations, segments: [] };
 }
 
-type LevelResult = { connections: number; requests: number; requestsPerSecond: number; latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number }; non2xx: number; errors: number; timeouts: number };
+type LevelResult = { connections: number; requests: number; requestsPerSecond: number; latencyMs: { p50: number; p90: number; p99: number; p999: number | null; max: number; mean: number }; non2xx: number; errors: number; timeouts: number };
 
 function load(url: string, token: string, connections: number, seconds: number, ids: string[]): Promise<LevelResult> {
   return new Promise((resolve, reject) => {
@@ -87,6 +93,68 @@ async function startFloor(body: string): Promise<{ server: Server; url: string }
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
+type OrgCredentials = { instanceUrl: string; loginUrl: string; clientId: string; clientSecret: string; refreshToken: string };
+
+/** local-org in a child process: in this one its request handling would share the measured service's event loop. */
+async function startOrgProcess(data: string): Promise<{ credentials: OrgCredentials; close(): Promise<void> }> {
+  const credentialsFile = path.join(dir, 'org-credentials.json');
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../../local-org/src/cli.ts'), '--db', path.join(dir, 'org.db'), '--seed', `online-retail=${data}`, '--credentials-file', credentialsFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`local-org exited with ${child.exitCode} while seeding`);
+    if (existsSync(credentialsFile)) {
+      try {
+        const credentials = JSON.parse(readFileSync(credentialsFile, 'utf8')) as OrgCredentials;
+        return { credentials, close: async () => { child.kill('SIGTERM'); await exited; } };
+      } catch {
+        // written but not complete yet
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** The no-sync row at the sync row's connections, then windows of load while a Full sync runs beside the service. */
+async function measureDuringSync(): Promise<{ noSync: LevelResult; windows: LevelResult[]; syncSeconds: number; syncStatus: string; loadAverage: number[] }> {
+  const syncConnections = Number(values['sync-connections']);
+  const customers = values['sync-customers'] ? Number(values['sync-customers']) : null;
+  const data = customers ? await retailSample(customers) : SHARED_DATA;
+  const t0 = Date.now();
+  const org = await startOrgProcess(data);
+  process.stdout.write(`  during a Full sync: seeded local-org (its own process, as a real org is remote) from ${customers ? `${customers} customers` : 'the whole Online Retail file (the demo org)'} in ${Math.round((Date.now() - t0) / 1000)} s\n`);
+  const c = org.credentials;
+  const syncConfig = loadConfig({ env: {}, overrides: { auth: { token }, server: { port: 0 }, schedule: { enabled: false }, log: { level: 'warn' }, store: { path: mirror.path } } });
+  const live = await startServer(syncConfig, {
+    logger: createLogger({ level: 'warn' }),
+    connection: { flow: 'refresh-token', loginUrl: c.loginUrl, instanceUrl: c.instanceUrl, clientId: c.clientId, clientSecret: c.clientSecret, refreshToken: c.refreshToken },
+  });
+  try {
+    await load(live.url, token, 10, 2, ids); // warm-up
+    const noSync = await load(live.url, token, syncConnections, duration, ids);
+    const line = (label: string, r: LevelResult): string =>
+      `    ${label}: p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, p99.9 ${r.latencyMs.p999} ms, max ${r.latencyMs.max} ms, ${Math.round(r.requestsPerSecond).toLocaleString()} req/s (non-2xx ${r.non2xx}, errors ${r.errors}); load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`;
+    process.stdout.write(line(`${syncConnections} connections, no sync`, noSync));
+    const started = Date.now();
+    live.coordinator.trigger('Full', 'manual');
+    const done = live.coordinator.current!.done;
+    const windows: LevelResult[] = [];
+    while (live.coordinator.current) {
+      const r = await load(live.url, token, syncConnections, duration, ids);
+      windows.push(r);
+      const stage = [...(live.coordinator.current?.stages.values() ?? [])].filter((s) => s.status === 'running' || s.status === 'pending').map((s) => s.stage).join(',') || 'finished';
+      process.stdout.write(line(`${syncConnections} connections, during the sync (window ${windows.length}, now ${stage})`, r));
+    }
+    const outcome = await done;
+    const syncSeconds = Math.round((Date.now() - started) / 1000);
+    const worst = windows.reduce((m, w) => ({ p999: Math.max(m.p999, w.latencyMs.p999 ?? 0), max: Math.max(m.max, w.latencyMs.max) }), { p999: 0, max: 0 });
+    process.stdout.write(`    during the ${syncSeconds} s Full sync (${outcome?.status ?? 'no outcome'}): worst window p99.9 ${worst.p999} ms, max ${worst.max} ms over ${windows.length} windows (target: p99.9 < 100 ms, max < 250 ms)\n`);
+    return { noSync, windows, syncSeconds, syncStatus: outcome?.status ?? 'none', loadAverage: os.loadavg() };
+  } finally {
+    await live.close();
+    await org.close();
+  }
+}
+
 const dir = mkdtempSync(path.join(os.tmpdir(), 'reco-bench-serve-'));
 const mirror = openMirror(path.join(dir, 'mirror.db'));
 const { ids, ...output } = syntheticOutput();
@@ -115,7 +183,8 @@ try {
     if (r.non2xx || r.errors) throw new Error(`${r.non2xx} non-2xx responses and ${r.errors} errors at ${connections} connections`);
   }
   await new Promise((resolve) => floor.server.close(resolve));
-  process.stdout.write(`${JSON.stringify({ accounts, perAccount, durationSeconds: duration, cpus: os.cpus().length, node: process.version, results })}\n`);
+  const duringSync = values.sync === 'off' ? null : await measureDuringSync();
+  process.stdout.write(`${JSON.stringify({ accounts, perAccount, durationSeconds: duration, cpus: os.cpus().length, node: process.version, results, duringSync })}\n`);
 } finally {
   await service.close();
   rmSync(dir, { recursive: true, force: true });

@@ -13,8 +13,7 @@ import { startService, type Service } from './http/service.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { openMirror } from './mirror/db.js';
 import { findUnfinishedRun } from './mirror/runs.js';
-import { runPipeline } from './pipeline/run-pipeline.js';
-import type { Pipeline } from './schedule/ports.js';
+import { threadedPipeline } from './pipeline/pipeline-thread.js';
 
 export type ServerOptions = {
   /** Connection settings; defaults to config.org, then the SF_* variables. */
@@ -39,10 +38,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   }
   const store = mirrorResultsStore(mirror.db, { evaluationFile: config.evaluation.file });
 
-  const pipeline: Pipeline = async (kind, { signal, onProgress }) => {
-    const summary = await runPipeline({ connection, mirror, logger }, { kind, signal, onProgress });
-    return { runId: summary.runId, status: summary.status, durationMs: summary.durationMs, counts: summary.counts, apiCalls: summary.apiCalls, error: summary.error };
-  };
+  // Runs go on a worker thread with their own connection and mirror handle, so serving never waits on a sync.
+  const pipeline = threadedPipeline({ connection: connectionConfig, mirror, logger });
 
   const service = await startService(config, logger, {
     pipeline,
@@ -54,7 +51,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       return run && { id: run.id, kind: run.kind, status: run.status };
     },
     publicRouters: options.preview ? [['/preview', loopbackOnly(await previewRouter(connection, config.server.allowedHosts))]] : [],
-    onClose: () => mirror.close(),
+    // A run still going after the shutdown grace stops here, as a killed process would: it resumes next start.
+    onClose: async () => {
+      await pipeline.terminate();
+      mirror.close();
+    },
   });
   return Object.assign(service, { logger });
 }

@@ -70,6 +70,11 @@ export function apiGate(gate: Gate) {
         case '500':
           sendError(res, 500, 'UNKNOWN_EXCEPTION', `An unexpected error occurred. Please include this ErrorId if you contact support: ${errorId()}`);
           return;
+        case 'limit':
+          // The org's own allocation (or the concurrent long-request limit) refusing this call, as a real org
+          // does when other integrations have spent the day's requests: same status and body as a spent counter.
+          sendError(res, 403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
+          return;
         case 'expire':
           gate.auth.sessions.revoke(session.token);
           sendError(res, 401, INVALID_SESSION.errorCode, INVALID_SESSION.message);

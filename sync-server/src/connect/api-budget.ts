@@ -97,7 +97,7 @@ function classify(url: string): string {
   if (url.includes('/oauth2/')) return 'auth';
   if (url.includes('/jobs/query')) return 'bulk-query';
   if (url.includes('/jobs/ingest')) return 'bulk-ingest';
-  if (url.includes('/composite/')) return 'composite';
+  if (/\/composite(\/|$|\?)/.test(url)) return 'composite';
   if (/\/query(All)?[/?]/.test(url)) return 'query';
   if (url.includes('/describe')) return 'describe';
   if (url.includes('/limits')) return 'limits';

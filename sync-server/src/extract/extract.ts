@@ -7,10 +7,11 @@ import type { Connection } from 'jsforce';
 import type { DatabaseSync } from 'node:sqlite';
 import type { ApiBudget } from '../connect/api-budget.js';
 import { runningUserId } from '../connect/identity.js';
-import { applyPage, deleteMeta, getMeta, getWatermark, setMeta, setWatermark, sweepObject, type Watermark } from '../mirror/records.js';
+import { applyPage, countInWindow, deleteMeta, getMeta, getWatermark, setMeta, setWatermark, sweepObject, type Watermark } from '../mirror/records.js';
 import { bulkQueryPages } from './bulk-query.js';
 import { OPTIONAL_FIELDS, SOURCE_OBJECTS, type SourceObject } from './objects.js';
 import { dropOrphanTextScores, scoreAndStripText } from './text-objects.js';
+import { queryMany } from './query-many.js';
 
 export type ExtractMode = 'rest' | 'bulk';
 
@@ -36,6 +37,8 @@ export type ObjectStats = {
   /** text objects: texts scored (new or changed) and left as they were */
   textScored?: number;
   textUnchanged?: number;
+  /** the overlap window's counts differed between the org and the mirror, so it was read again */
+  windowReread?: boolean;
 };
 
 export type ExtractOptions = {
@@ -100,14 +103,31 @@ function coerce(rec: Record<string, unknown>, types: FieldTypes): Record<string,
  * be re-read on every run.
  */
 export function sinceCondition(wm: Watermark, overlapMs: number): string {
+  const from = overlapStart(wm, overlapMs);
+  return from ? `SystemModstamp > ${from}` : keysetCondition(wm);
+}
+
+/** Strictly after the last (SystemModstamp, Id) stored. */
+export function keysetCondition(wm: Watermark): string {
   const stamp = soqlDateTime(wm.modstamp);
-  if (wm.syncedAt) {
-    const from = new Date(Date.parse(wm.syncedAt) - overlapMs).toISOString();
-    if (from < stamp) return `SystemModstamp > ${soqlDateTime(from)}`;
-  }
   return wm.lastId
     ? `(SystemModstamp > ${stamp} OR (SystemModstamp = ${stamp} AND Id > '${wm.lastId}'))`
     : `SystemModstamp > ${stamp}`;
+}
+
+/** Where the overlap window starts, when it reaches back before the watermark (else there is no window). */
+export function overlapStart(wm: Watermark, overlapMs: number): string | null {
+  if (!wm.syncedAt) return null;
+  const from = new Date(Date.parse(wm.syncedAt) - overlapMs).toISOString();
+  return from < soqlDateTime(wm.modstamp) ? from : null;
+}
+
+/** The overlap window: records stamped after `from` and up to the watermark (what the keyset read skips). */
+export function windowCondition(wm: Watermark, from: string): string {
+  const stamp = soqlDateTime(wm.modstamp);
+  return wm.lastId
+    ? `(SystemModstamp > ${from} AND (SystemModstamp < ${stamp} OR (SystemModstamp = ${stamp} AND Id <= '${wm.lastId}')))`
+    : `(SystemModstamp > ${from} AND SystemModstamp <= ${stamp})`;
 }
 
 /**
@@ -124,7 +144,31 @@ function checkAbort(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError');
 }
 
-export async function extractObject(conn: Connection, db: DatabaseSync, src: SourceObject, opts: ExtractOptions): Promise<ObjectStats> {
+/** What an object's read asks for: the records after the watermark, and the overlap window to verify. */
+type ReadPlan = { wm: Watermark | undefined; where: string; window: { where: string; from: string } | null; countSoql: string; windowCountSoql: string | null };
+
+async function planRead(conn: Connection, src: SourceObject, wm: Watermark | undefined, overlapMs: number): Promise<ReadPlan> {
+  const base: string[] = [];
+  if (src.where) base.push(`(${src.where})`);
+  if (wm && src.othersEditsOnly) base.push(othersEditsCondition(await runningUserId(conn), src.othersEditsOnly.stillRead));
+  // Objects Reco never writes hold in the mirror exactly what the org holds, so the overlap window can be
+  // checked by counting instead of re-read. Reco's own recommendations carry local stamps in the mirror and
+  // are read back only for reps' edits, a small read: they keep the plain widened condition.
+  const from = wm && !src.othersEditsOnly ? overlapStart(wm, overlapMs) : null;
+  const since = wm ? (from ? keysetCondition(wm) : sinceCondition(wm, overlapMs)) : null;
+  const whereOf = (extra: string | null): string => {
+    const all = extra ? [...base, extra] : base;
+    return all.length ? ` WHERE ${all.join(' AND ')}` : '';
+  };
+  const where = whereOf(since);
+  const window = wm && from ? { where: whereOf(windowCondition(wm, from)), from } : null;
+  return { wm, where, window, countSoql: `SELECT COUNT() FROM ${src.name}${where}`, windowCountSoql: window ? `SELECT COUNT() FROM ${src.name}${window.where}` : null };
+}
+
+/** Counts found ahead for an object (by extractAll, several per API call). */
+type Precount = { expected: number; window: number | null };
+
+export async function extractObject(conn: Connection, db: DatabaseSync, src: SourceObject, opts: ExtractOptions, precount?: Precount): Promise<ObjectStats> {
   const callsBefore = opts.budget?.calls ?? 0;
   const overlap = opts.overlapMs ?? 60_000;
   let types: FieldTypes;
@@ -137,15 +181,14 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
   const wm = getWatermark(db, src.name);
   const incremental = Boolean(wm);
   const syncedAt = new Date().toISOString();
-  const conditions: string[] = [];
-  if (src.where) conditions.push(`(${src.where})`);
-  if (wm) conditions.push(sinceCondition(wm, overlap));
-  if (wm && src.othersEditsOnly) conditions.push(othersEditsCondition(await runningUserId(conn), src.othersEditsOnly.stillRead));
-  const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
+  const plan = await planRead(conn, src, wm, overlap);
   const fieldList = Object.keys(types).join(', ');
+  const count = async (soql: string): Promise<number> => {
+    opts.budget?.check(`reading ${src.name}`);
+    return (await conn.query(soql, { scanAll: true })).totalSize;
+  };
 
-  opts.budget?.check(`reading ${src.name}`);
-  const expected = (await conn.query(`SELECT COUNT() FROM ${src.name}${where}`, { scanAll: true })).totalSize;
+  const expected = precount?.expected ?? (await count(plan.countSoql));
   const mode: ExtractMode = expected > (opts.bulkThreshold ?? 20_000) ? 'bulk' : 'rest';
   opts.onProgress?.({ object: src.name, phase: 'start', mode, expected, fetched: 0, incremental });
 
@@ -165,26 +208,28 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
   const fullKey = `fullload:${src.name}`;
   if (!wm) setMeta(db, fullKey, opts.runId);
   const finishFull = !wm || !wm.fullDone;
-  if (expected === 0) {
-    // nothing to read: skip the query call
-  } else if (mode === 'rest') {
-    // Ordered by SystemModstamp so every committed page can advance the watermark: a run that dies resumes
-    // after the last page it stored instead of from the start.
-    let res = await conn.query<Record<string, unknown>>(`SELECT ${fieldList} FROM ${src.name}${where} ORDER BY SystemModstamp, Id`, { scanAll: true, autoFetch: false });
-    for (;;) {
-      const recs = res.records;
-      fetched += recs.length;
-      const last = recs.at(-1);
-      const r = applyPage(db, src.name, withoutText(recs), opts.runId, last ? { modstamp: String(last.SystemModstamp), lastId: String(last.Id), syncedAt } : undefined);
-      upserted += r.upserted;
-      deleted += r.deleted;
-      opts.onProgress?.({ object: src.name, phase: 'page', mode, expected, fetched, incremental });
-      if (res.done || !res.nextRecordsUrl) break;
-      checkAbort(opts.signal);
-      opts.budget?.check(`reading more ${src.name}`);
-      res = await conn.queryMore<Record<string, unknown>>(res.nextRecordsUrl);
+
+  const read = async (where: string, n: number, readMode: ExtractMode): Promise<void> => {
+    if (n === 0) return; // nothing to read: skip the query call
+    if (readMode === 'rest') {
+      // Ordered by SystemModstamp so every committed page can advance the watermark: a run that dies resumes
+      // after the last page it stored instead of from the start.
+      let res = await conn.query<Record<string, unknown>>(`SELECT ${fieldList} FROM ${src.name}${where} ORDER BY SystemModstamp, Id`, { scanAll: true, autoFetch: false });
+      for (;;) {
+        const recs = res.records;
+        fetched += recs.length;
+        const last = recs.at(-1);
+        const r = applyPage(db, src.name, withoutText(recs), opts.runId, last ? { modstamp: String(last.SystemModstamp), lastId: String(last.Id), syncedAt } : undefined);
+        upserted += r.upserted;
+        deleted += r.deleted;
+        opts.onProgress?.({ object: src.name, phase: 'page', mode: readMode, expected, fetched, incremental });
+        if (res.done || !res.nextRecordsUrl) break;
+        checkAbort(opts.signal);
+        opts.budget?.check(`reading more ${src.name}`);
+        res = await conn.queryMore<Record<string, unknown>>(res.nextRecordsUrl);
+      }
+      return;
     }
-  } else {
     // Bulk results are unordered: store page by page, move the watermark once the whole result is in.
     let maxStamp = '';
     await bulkQueryPages(
@@ -198,10 +243,26 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
         const r = applyPage(db, src.name, withoutText(recs), opts.runId);
         upserted += r.upserted;
         deleted += r.deleted;
-        opts.onProgress?.({ object: src.name, phase: 'page', mode, expected, fetched, incremental });
+        opts.onProgress?.({ object: src.name, phase: 'page', mode: readMode, expected, fetched, incremental });
       },
     );
     if (maxStamp) setWatermark(db, src.name, { modstamp: maxStamp, lastId: null, syncedAt });
+  };
+
+  await read(plan.where, expected, mode);
+  let windowReread = false;
+  if (plan.window && wm) {
+    // The overlap window exists for transactions that committed a stamp older than what the last read saw.
+    // When the org holds as many records in the window as the mirror (both after the read above, which moved
+    // records changed since out of the window on both sides), no such record arrived: skip the re-read, which
+    // right after a bulk load would be the whole org.
+    const inOrg = precount?.window ?? (await count(plan.windowCountSoql as string));
+    const inMirror = countInWindow(db, src.name, plan.window.from, wm.modstamp, wm.lastId);
+    if (inOrg !== inMirror) {
+      windowReread = true;
+      checkAbort(opts.signal);
+      await read(plan.window.where, inOrg, inOrg > (opts.bulkThreshold ?? 20_000) ? 'bulk' : 'rest');
+    }
   }
 
   let swept = 0;
@@ -214,19 +275,41 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
       if (src.text) dropOrphanTextScores(db, src.name);
     }
     setWatermark(db, src.name, { modstamp: getWatermark(db, src.name)?.modstamp ?? '1970-01-01T00:00:00.000Z', fullDone: true, syncedAt });
+  } else if (fetched === 0) {
+    // Nothing new: the read still happened, so the next overlap window starts from it.
+    setWatermark(db, src.name, { modstamp: wm?.modstamp ?? '1970-01-01T00:00:00.000Z', syncedAt });
   }
-  const stats: ObjectStats = { object: src.name, mode, incremental, expected, fetched, upserted, deleted, swept, calls: (opts.budget?.calls ?? 0) - callsBefore };
+  const stats: ObjectStats = { object: src.name, mode, incremental, expected, fetched, upserted, deleted, swept, windowReread, calls: (opts.budget?.calls ?? 0) - callsBefore };
   if (src.text) Object.assign(stats, { textScored, textUnchanged });
   opts.onProgress?.({ object: src.name, phase: 'done', mode, expected, fetched, incremental });
   return stats;
 }
 
-/** Extracts every source object in order; the watermarks make a rerun after a crash continue, not restart. */
+/**
+ * Extracts every source object in order; the watermarks make a rerun after a crash continue, not restart.
+ * Objects read incrementally are counted up front, five COUNT()s per API call.
+ */
 export async function extractAll(conn: Connection, db: DatabaseSync, opts: ExtractOptions): Promise<ObjectStats[]> {
+  const objects = opts.objects ?? SOURCE_OBJECTS;
+  const overlap = opts.overlapMs ?? 60_000;
+  const planned: Array<{ name: string; plan: ReadPlan }> = [];
+  for (const src of objects) {
+    const wm = getWatermark(db, src.name);
+    if (wm?.fullDone) planned.push({ name: src.name, plan: await planRead(conn, src, wm, overlap) });
+  }
+  const soqls = planned.flatMap((p) => (p.plan.windowCountSoql ? [p.plan.countSoql, p.plan.windowCountSoql] : [p.plan.countSoql]));
+  const counts = soqls.length ? await queryMany(conn, soqls, { scanAll: true, budget: opts.budget, what: 'counting changes' }) : [];
+  const precounts = new Map<string, Precount>();
+  let k = 0;
+  for (const p of planned) {
+    const expected = counts[k++].totalSize;
+    const window = p.plan.windowCountSoql ? counts[k++].totalSize : null;
+    precounts.set(p.name, { expected, window });
+  }
   const stats: ObjectStats[] = [];
-  for (const src of opts.objects ?? SOURCE_OBJECTS) {
+  for (const src of objects) {
     checkAbort(opts.signal);
-    stats.push(await extractObject(conn, db, src, opts));
+    stats.push(await extractObject(conn, db, src, opts, precounts.get(src.name)));
   }
   return stats;
 }

@@ -33,6 +33,8 @@ export type ResultsStore = {
   getRun(id: string): RunView | undefined;
   /** Every current recommendation; the API serves them from a cache rebuilt after each run. */
   allRecommendations(): RecommendationView[];
+  /** The same, a page at a time, so the cache can be rebuilt while the server keeps answering. */
+  recommendationPages?(pageSize: number): Iterable<RecommendationView[]>;
   getInsight(accountId: string): AccountInsight | undefined;
   listInsights(): AccountInsight[];
   listSegments(): Segment[];

@@ -48,10 +48,27 @@ export async function startService(config: Config, logger: Logger, deps: Service
     projection = null; // recomputed lazily from the new insights
     logger.info({ recommendations: count }, 'results cache refreshed');
   };
+  // After a run, while serving: rebuilt in pages, one rebuild at a time (the last one requested wins).
+  let refreshing: Promise<void> = Promise.resolve();
+  let refreshedFor: string | null = null;
+  const refreshWhileServing = (): void => {
+    refreshing = refreshing.then(async () => {
+      const count = await cache.refreshInPages(deps.store);
+      projection = null;
+      logger.info({ recommendations: count }, 'results cache refreshed');
+    }).catch((error: unknown) => logger.error({ err: error }, 'results cache refresh failed'));
+  };
   const coordinator = new RunCoordinator({
-    pipeline: deps.pipeline, logger, metrics, onRunFinished: refresh,
+    // Results change only in the models stage: a run whose models stage already refreshed the cache does not
+    // rebuild it again at its end (on a large org each rebuild costs the server a burst of CPU and GC).
+    pipeline: deps.pipeline, logger, metrics,
+    onRunFinished: (outcome) => { if (outcome.runId !== refreshedFor) refreshWhileServing(); },
     // Model results are in the store once the models stage is done; serve them without waiting for write-back.
-    onStageDone: (stage) => { if (RESULT_STAGES.has(stage)) refresh(); },
+    onStageDone: (stage, runId) => {
+      if (!RESULT_STAGES.has(stage)) return;
+      refreshedFor = runId;
+      refreshWhileServing();
+    },
   });
   refresh();
 
@@ -91,6 +108,7 @@ export async function startService(config: Config, logger: Logger, deps: Service
       const outcome = await stopped;
       server.closeAllConnections();
       await closed;
+      await refreshing; // it reads the store that onClose may close
       await deps.onClose?.();
       logger.info({ run: outcome }, 'shut down');
     })()),

@@ -95,6 +95,10 @@ const MIGRATIONS: string[] = [
   ALTER TABLE watermarks ADD COLUMN last_id TEXT;
   ALTER TABLE watermarks ADD COLUMN synced_at TEXT;
   `,
+  // 3: what each written record shows (rank, score, ...), so small score moves are not rewritten
+  `
+  ALTER TABLE written ADD COLUMN shown TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -97,6 +97,20 @@ export function resetWatermark(db: DatabaseSync, object: string): void {
   db.prepare('DELETE FROM watermarks WHERE object = ?').run(object);
 }
 
+/**
+ * Records whose stamp lies in the overlap window: after `fromIso`, up to the watermark (its stamp, and ties on
+ * it up to `lastId`). Stamps are stored as the API returns them, UTC with millisecond precision
+ * ("2026-01-01T10:00:00.000+0000"), so their first 23 characters compare as the instant.
+ */
+export function countInWindow(db: DatabaseSync, object: string, fromIso: string, toIso: string, lastId: string | null): number {
+  const from = fromIso.slice(0, 23);
+  const to = toIso.slice(0, 23);
+  const row = (lastId
+    ? db.prepare('SELECT COUNT(*) AS n FROM records WHERE object = ? AND substr(modstamp, 1, 23) > ? AND (substr(modstamp, 1, 23) < ? OR (substr(modstamp, 1, 23) = ? AND id <= ?))').get(object, from, to, to, lastId)
+    : db.prepare('SELECT COUNT(*) AS n FROM records WHERE object = ? AND substr(modstamp, 1, 23) > ? AND substr(modstamp, 1, 23) <= ?').get(object, from, to)) as { n: number };
+  return row.n;
+}
+
 export function readRecords<T = MirrorRecord>(db: DatabaseSync, object: string): T[] {
   const rows = db.prepare('SELECT data FROM records WHERE object = ?').all(object) as Array<{ data: string }>;
   return rows.map((r) => JSON.parse(r.data) as T);

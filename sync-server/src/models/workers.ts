@@ -7,6 +7,12 @@ import { fileURLToPath } from 'node:url';
 
 export function startWorker(name: 'list-worker' | 'similarity-worker', workerData: unknown): Worker {
   const ext = extname(fileURLToPath(import.meta.url));
+  return startWorkerModule(new URL(`./${name}${ext}`, import.meta.url), workerData);
+}
+
+/** Starts any worker module of this source tree (a .ts one with tsx's loader), e.g. the pipeline's thread. */
+export function startWorkerModule(url: URL, workerData: unknown): Worker {
+  const ext = extname(fileURLToPath(url));
   const execArgv: string[] = [];
   for (let k = 0; k < process.execArgv.length; k++) {
     const a = process.execArgv[k];
@@ -14,7 +20,7 @@ export function startWorker(name: 'list-worker' | 'similarity-worker', workerDat
     else if (!/^--(eval|print|input-type)=/.test(a)) execArgv.push(a);
   }
   if (ext === '.ts' && !execArgv.some((a) => a.includes('tsx'))) execArgv.push('--import', import.meta.resolve('tsx'));
-  return new Worker(new URL(`./${name}${ext}`, import.meta.url), { execArgv, workerData });
+  return new Worker(url, { execArgv, workerData });
 }
 
 /**

@@ -11,12 +11,14 @@ import { extractAll, type ExtractOptions, type ObjectStats } from '../extract/ex
 import { attachTextSignals, textEvents } from './text-signals.js';
 import { SOURCE_OBJECTS } from '../extract/objects.js';
 import type { Mirror } from '../mirror/db.js';
-import { resetWatermark } from '../mirror/records.js';
+import { getMeta, resetWatermark, setMeta } from '../mirror/records.js';
 import { getResultMeta, loadModelOutput, saveModelOutput } from '../mirror/results.js';
 import { runModelsInWorkers as defaultRunModels, type ModelOptions, type PreviousInsights } from '../models/run-models.js';
-import { planTuning } from '../models/stored-params.js';
+import { historyFingerprint, planTuning } from '../models/stored-params.js';
 import { createRun, findUnfinishedRun, getRun, setStage, updateRun, type RunKind, type Stage } from '../mirror/runs.js';
 import { upsertRecoRun } from '../writeback/reco-run.js';
+import { isOrgLimitError } from './org-limit.js';
+import { flushPendingOutcomes, forgetPending, keepOutcome, recordRunOutcome } from './run-record.js';
 import { ensureOrgReady } from './org-ready.js';
 import { writeBack, type WritebackOptions, type WritebackResult } from '../writeback/write-back.js';
 
@@ -47,12 +49,14 @@ export type PipelineOptions = {
   asOf?: string;
   clean?: Omit<CleanOptions, 'asOf'>;
   extract?: Pick<ExtractOptions, 'bulkThreshold' | 'overlapMs' | 'bulkPollInterval' | 'bulkPollTimeout'>;
-  writeback?: Pick<WritebackOptions, 'bulkThreshold' | 'maxRetries' | 'retryBaseMs'>;
+  writeback?: Pick<WritebackOptions, 'bulkThreshold' | 'maxRetries' | 'retryBaseMs' | 'scoreTolerance'>;
   modelOptions?: ModelOptions;
   /** Incremental runs reuse the last tuned settings until they are this many days old (default 7); Full runs re-tune. */
   retuneAfterDays?: number;
   /** Share of the org's daily API requests a run may leave used before it stops (default 0.5). */
   maxShareOfDailyLimit?: number;
+  /** The id a new run takes (see nextRunId), so a caller can name it before it starts; a resumed run keeps its own. */
+  runId?: string;
 };
 
 export type RunStatus = 'Succeeded' | 'Partial' | 'Failed' | 'Aborted';
@@ -74,10 +78,19 @@ export type RunSummary = {
   error: string | null;
 };
 
+/** Mirror meta key: the fingerprint of the purchase history the stored model settings were tuned on. */
+const TUNED_HISTORY = 'tuned-history';
+
 const newRunId = (): string => `run-${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
 
 function isAbort(err: unknown, signal?: AbortSignal): boolean {
   return Boolean(signal?.aborted) || (err as Error)?.name === 'AbortError';
+}
+
+/** The id the next runPipeline() of `kind` will run under: the unfinished run it resumes, or a new one. */
+export function nextRunId(db: Mirror['db'], kind: RunKind): string {
+  const unfinished = findUnfinishedRun(db);
+  return unfinished && !(kind === 'Full' && unfinished.kind === 'Incremental') ? unfinished.id : newRunId();
 }
 
 export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Promise<RunSummary> {
@@ -89,11 +102,15 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
 
   let unfinished = findUnfinishedRun(db);
   if (unfinished && opts.kind === 'Full' && unfinished.kind === 'Incremental') {
-    updateRun(db, unfinished.id, { status: 'Failed', finishedAt: new Date().toISOString(), error: 'superseded by a Full run' });
+    const finishedAt = new Date().toISOString();
+    const error = 'superseded by a Full run';
+    updateRun(db, unfinished.id, { status: 'Failed', finishedAt, error });
+    // Its Reco_Run__c still says Running or Paused: corrected at this run's start (see run-record.ts).
+    keepOutcome(db, unfinished.id, { status: 'Failed', finishedAt, error });
     unfinished = undefined;
   }
   const resumed = Boolean(unfinished);
-  const runId = unfinished?.id ?? newRunId();
+  const runId = unfinished?.id ?? opts.runId ?? newRunId();
   const kind: RunKind = unfinished?.kind ?? opts.kind;
   const startedAt = unfinished?.startedAt ?? new Date().toISOString();
   if (!unfinished) {
@@ -127,6 +144,8 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
     const checked = await ensureOrgReady(conn, db);
     if (checked?.warnings.length) log?.warn({ runId, warnings: checked.warnings }, 'org check: ready with warnings');
     runSfId = await upsertRecoRun(conn, runId, { kind, status: 'Running', startedAt }, { budget, signal: opts.signal });
+    forgetPending(db, runId); // resumed: Running again, whatever its paused state said
+    await flushPendingOutcomes(conn, db, log);
     stage('connect', 'done');
 
     current = 'extract';
@@ -164,11 +183,14 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
       const runModels = deps.models ?? defaultRunModels;
       const last = loadModelOutput(db);
       const previous = last ? { insights: new Map(last.insights.map((i) => [i.accountId, { segmentKey: i.segmentKey, segmentChangedOn: i.segmentChangedOn }])) } : undefined;
-      const plan = planTuning(kind, opts.modelOptions, getResultMeta(db), cleaned.dataset.asOf, opts.retuneAfterDays);
+      const history = historyFingerprint(cleaned.dataset.lines);
+      const tunedOn = getMeta<string>(db, TUNED_HISTORY, Infinity);
+      const plan = planTuning(kind, opts.modelOptions, getResultMeta(db), cleaned.dataset.asOf, opts.retuneAfterDays, tunedOn === history);
       log?.info({ runId, tuning: plan.reason }, 'model settings');
       output = await runModels(cleaned.dataset, plan.options, previous);
       attachTextSignals(db, output);
       saveModelOutput(db, runId, output);
+      if (!plan.reused) setMeta(db, TUNED_HISTORY, history); // after the output: a crash in between only re-tunes
     }
     stage('models', 'done', output.recommendations.length, { segments: output.segments.length, insights: output.insights.length });
     abortCheck();
@@ -180,22 +202,29 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
       runId,
       runSfId,
       budget,
+      auditLedger: kind === 'Full',
       signal: opts.signal,
       onProgress: (p) => opts.onProgress?.({ runId, stage: 'writeback', status: 'running', records: p.written, detail: { object: p.object, total: p.total } }),
     });
-    stage('writeback', 'done', wb.written, { stats: wb.stats, failed: wb.failed });
+    if (wb.audit?.some((a) => a.forgotten > 0)) log?.warn({ runId, audit: wb.audit }, 'the org lacked records the write-back ledger remembered; they were written again');
+    stage('writeback', 'done', wb.written, { stats: wb.stats, failed: wb.failed, audit: wb.audit });
 
     current = 'finish';
     const status: RunStatus = wb.failed > 0 ? 'Partial' : 'Succeeded';
     return await finish(status, null);
   } catch (err) {
     const message = (err as Error).message ?? String(err);
-    if (isAbort(err, opts.signal) || err instanceof ApiBudgetExceededError) {
-      // Left unfinished on purpose: the next runPipeline() resumes it.
-      setStage(db, runId, current, { state: 'failed', detail: { reason: message } });
-      updateRun(db, runId, { status: 'Aborted', error: message, apiCalls: budget.calls - callsAtStart });
-      log?.warn({ runId, stage: current, reason: message }, 'run stopped; it resumes on the next start');
-      return summary('Aborted', message, null);
+    const orgLimit = isOrgLimitError(err);
+    if (isAbort(err, opts.signal) || err instanceof ApiBudgetExceededError || orgLimit) {
+      // Left unfinished on purpose: the next runPipeline() resumes it. The org's own limit is no fault of the
+      // run either: it pauses exactly like Reco's budget guard makes it.
+      const reason = orgLimit ? `paused: the org refused a call with REQUEST_LIMIT_EXCEEDED, its own API limit (${message}); the next run resumes where this one stopped` : message;
+      setStage(db, runId, current, { state: 'failed', detail: { reason } });
+      updateRun(db, runId, { status: 'Aborted', error: reason, apiCalls: budget.calls - callsAtStart });
+      log?.warn({ runId, stage: current, reason }, 'run stopped; it resumes on the next start');
+      // One call past the budget, so the org shows the run as paused rather than running.
+      await recordRunOutcome(conn, db, runId, { kind, status: 'Paused', startedAt, finishedAt: null, apiCalls: budget.calls - callsAtStart + 1, error: reason }, log);
+      return summary('Aborted', reason, null);
     }
     log?.error({ runId, stage: current, err: message, stack: (err as Error).stack }, 'run failed');
     try {
@@ -245,22 +274,18 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
       failures: wb?.failures.slice(0, 50),
       readiness: quality?.readiness,
     };
-    try {
-      await upsertRecoRun(conn, runId, {
-        kind,
-        status: status === 'Aborted' ? 'Failed' : status,
-        startedAt,
-        finishedAt,
-        recordsRead: s.counts.read,
-        recordsWritten: s.counts.written,
-        recordsFailed: s.counts.failed,
-        apiCalls: budget.calls - callsAtStart + 1, // this upsert included
-        summary: brief,
-        error,
-      }, { budget: undefined, signal: undefined });
-    } catch (err) {
-      log?.warn({ runId, err: (err as Error).message }, 'could not record the run outcome in Reco_Run__c');
-    }
+    await recordRunOutcome(conn, db, runId, {
+      kind,
+      status: status === 'Aborted' ? 'Failed' : status,
+      startedAt,
+      finishedAt,
+      recordsRead: s.counts.read,
+      recordsWritten: s.counts.written,
+      recordsFailed: s.counts.failed,
+      apiCalls: budget.calls - callsAtStart + 1, // this upsert included
+      summary: brief,
+      error,
+    }, log);
     s.apiCalls = budget.calls - callsAtStart;
     updateRun(db, runId, { status, finishedAt, summary: brief, error, apiCalls: s.apiCalls });
     stage('finish', status === 'Failed' ? 'failed' : 'done');

@@ -5,7 +5,8 @@ import { withRetry, type UpsertOptions } from './upsert.js';
 
 export type RecoRunFields = {
   kind?: 'Full' | 'Incremental';
-  status: 'Running' | 'Succeeded' | 'Partial' | 'Failed';
+  /** Paused: stopped by an API limit or a shutdown; the next run resumes it under the same id. */
+  status: 'Running' | 'Paused' | 'Succeeded' | 'Partial' | 'Failed';
   startedAt?: string;
   finishedAt?: string | null;
   recordsRead?: number;

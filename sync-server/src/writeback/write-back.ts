@@ -13,7 +13,9 @@ import type { ModelOutput } from '../domain/types.js';
 import { extractObject } from '../extract/extract.js';
 import { SOURCE_OBJECTS, type SourceObject } from '../extract/objects.js';
 import { applyOwnWrites, readRecords } from '../mirror/records.js';
-import { payloadHash, readLedger, recordWritten } from './ledger.js';
+import { shownChanged, shownValues } from './change-filter.js';
+import { auditLedger, type LedgerAuditResult } from './ledger-audit.js';
+import { forgetWritten, payloadHash, readLedger, recordWritten } from './ledger.js';
 import { insightPayload, recommendationPayload, retiredSegmentPayload, segmentPayload } from './payloads.js';
 import { writeStatuses } from './status-writes.js';
 import { upsertRecords, type RecordOutcome, type UpsertOptions } from './upsert.js';
@@ -21,7 +23,7 @@ import { upsertRecords, type RecordOutcome, type UpsertOptions } from './upsert.
 export type WriteFailure = { object: string; externalId: string; code: string; message: string };
 /** `expired`: recommendations set to Expired, or segments retired (Active__c cleared). */
 export type WriteStats = { object: string; considered: number; unchanged: number; created: number; updated: number; expired: number; failed: number };
-export type WritebackResult = { stats: WriteStats[]; failures: WriteFailure[]; written: number; failed: number };
+export type WritebackResult = { stats: WriteStats[]; failures: WriteFailure[]; written: number; failed: number; audit?: LedgerAuditResult[] };
 export type WritebackProgress = { object: string; written: number; total: number };
 
 export type WritebackOptions = UpsertOptions & {
@@ -29,6 +31,10 @@ export type WritebackOptions = UpsertOptions & {
   /** Reco_Run__c Id, stamped on every record this run writes. */
   runSfId?: string | null;
   onProgress?: (p: WritebackProgress) => void;
+  /** Check the ledger against the org first (see ledger-audit.ts); the pipeline does on every Full run. */
+  auditLedger?: boolean;
+  /** Score movement left unwritten when nothing else a rep sees changed (default DEFAULT_SCORE_TOLERANCE). */
+  scoreTolerance?: number;
 };
 
 type Planned = { externalId: string; payload: Record<string, unknown>; hash: string; expire?: boolean };
@@ -52,7 +58,8 @@ async function writeObject(
   for (const p of planned) {
     const known = ledger.get(p.externalId.toLowerCase());
     if (known?.sfId) ids.set(p.externalId, known.sfId);
-    if (known && known.hash === p.hash) stats.unchanged += 1;
+    // The ledger keeps what was last written, so small moves cannot add up unseen: each run compares with it.
+    if (known && (known.hash === p.hash || !shownChanged(object, known.shown, shownValues(object, p.payload), opts.scoreTolerance))) stats.unchanged += 1;
     else todo.push(p);
   }
   const failures: WriteFailure[] = [];
@@ -62,7 +69,7 @@ async function writeObject(
   const commit = (outcomes: RecordOutcome[]): void => {
     const entries = outcomes.flatMap((o) => {
       const p = byExt.get(o.externalId.toLowerCase());
-      return p ? [{ externalId: p.externalId, hash: p.hash, sfId: o.id ?? null }] : [];
+      return p ? [{ externalId: p.externalId, hash: p.hash, sfId: o.id ?? null, shown: shownValues(object, sent.get(o.externalId.toLowerCase()) ?? p.payload) }] : [];
     });
     const mirrored = outcomes.flatMap((o) => {
       const values = sent.get(o.externalId.toLowerCase());
@@ -122,6 +129,7 @@ function accountFallback(accountOf: Map<string, string>) {
 
 export async function writeBack(conn: Connection, db: DatabaseSync, output: ModelOutput, opts: WritebackOptions): Promise<WritebackResult> {
   const all: Awaited<ReturnType<typeof writeObject>>[] = [];
+  const audit = opts.auditLedger ? await auditLedger(conn, db, { budget: opts.budget }) : undefined;
 
   // Segments this run no longer produces are retired (Active__c cleared, no accounts), not deleted: insights
   // keep them as their previous segment, and a segment that comes back is the same record made active again.
@@ -168,7 +176,7 @@ export async function writeBack(conn: Connection, db: DatabaseSync, output: Mode
   // A record the ledger remembers but the org no longer has must be written again, whatever its hash.
   const recLedger = readLedger(db, 'Product_Recommendation__c');
   const gone = planned.filter((p) => !inOrg.has(p.externalId.toLowerCase()) && recLedger.has(p.externalId.toLowerCase()));
-  if (gone.length) db.prepare(`DELETE FROM written WHERE object = 'Product_Recommendation__c' AND external_id IN (${gone.map(() => '?').join(',')})`).run(...gone.map((p) => p.externalId.toLowerCase()));
+  forgetWritten(db, 'Product_Recommendation__c', gone.map((p) => p.externalId));
   const content = await writeObject(conn, db, 'Product_Recommendation__c', 'External_Id__c', planned, opts, accountFallback(recAccount), recoSource.fields);
   all.push(content);
 
@@ -186,5 +194,6 @@ export async function writeBack(conn: Connection, db: DatabaseSync, output: Mode
     failures,
     written: stats.reduce((n, s) => n + s.created + s.updated + s.expired, 0),
     failed: failures.length,
+    ...(audit ? { audit } : {}),
   };
 }

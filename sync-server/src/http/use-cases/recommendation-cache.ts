@@ -5,6 +5,20 @@ import type { RecommendationView, ResultsStore } from '../ports.js';
 
 const MEMO_LIMIT = 10;
 
+const byScore = (a: RecommendationView, b: RecommendationView): number => b.score - a.score || a.rank - b.rank;
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function add(into: Map<string, RecommendationView[]>, recs: Iterable<RecommendationView>): number {
+  let count = 0;
+  for (const rec of recs) {
+    const list = into.get(rec.accountId);
+    if (list) list.push(rec);
+    else into.set(rec.accountId, [rec]);
+    count++;
+  }
+  return count;
+}
+
 export class RecommendationCache {
   private byAccount = new Map<string, RecommendationView[]>();
   // Serialised and UTF-8 encoded responses for the common queries, so the hot path skips JSON.stringify and
@@ -15,18 +29,42 @@ export class RecommendationCache {
 
   public refresh(store: Pick<ResultsStore, 'allRecommendations'>): number {
     const next = new Map<string, RecommendationView[]>();
+    const count = add(next, store.allRecommendations());
+    for (const list of next.values()) list.sort(byScore);
+    this.swap(next);
+    return count;
+  }
+
+  /**
+   * The same rebuild in pages, yielding to the event loop between them, so a large result set (tens of
+   * thousands of recommendations) does not hold every request for the second it takes to load. The old set
+   * is served until the new one is complete.
+   */
+  public async refreshInPages(store: Pick<ResultsStore, 'allRecommendations' | 'recommendationPages'>, pageSize = 2000): Promise<number> {
+    if (!store.recommendationPages) return this.refresh(store);
+    const next = new Map<string, RecommendationView[]>();
     let count = 0;
-    for (const rec of store.allRecommendations()) {
-      const list = next.get(rec.accountId);
-      if (list) list.push(rec);
-      else next.set(rec.accountId, [rec]);
-      count++;
+    for (const page of store.recommendationPages(pageSize)) {
+      count += add(next, page);
+      await yieldToEventLoop();
     }
-    for (const list of next.values()) list.sort((a, b) => b.score - a.score || a.rank - b.rank);
+    let sorted = 0;
+    for (const list of next.values()) {
+      list.sort(byScore);
+      sorted += list.length;
+      if (sorted >= pageSize) {
+        sorted = 0;
+        await yieldToEventLoop();
+      }
+    }
+    this.swap(next);
+    return count;
+  }
+
+  private swap(next: Map<string, RecommendationView[]>): void {
     this.byAccount = next;
     this.bodies = new Map();
     this.loadedAt = new Date().toISOString();
-    return count;
   }
 
   public get refreshedAt(): string | null {

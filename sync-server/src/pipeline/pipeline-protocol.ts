@@ -1,0 +1,18 @@
+// Messages between the service's thread and the pipeline's worker thread (see pipeline-thread.ts).
+import type { ConnectionConfig } from '../connect/config.js';
+import type { RunKind } from '../mirror/runs.js';
+import type { ProgressEvent, RunSummary } from './run-pipeline.js';
+
+export type PipelineWorkerInput = { kind: RunKind; runId: string; connection: ConnectionConfig; storePath: string };
+
+/** Parent -> worker: stop at the next checkpoint (shutdown), as the in-process AbortSignal would. */
+export type ToPipelineWorker = { type: 'abort'; reason: string };
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+/** Worker -> parent. */
+export type FromPipelineWorker =
+  | { type: 'progress'; event: ProgressEvent }
+  | { type: 'log'; level: LogLevel; obj: Record<string, unknown>; msg?: string }
+  | { type: 'done'; summary: RunSummary }
+  | { type: 'failed'; message: string; stack?: string };

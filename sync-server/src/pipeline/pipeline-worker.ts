@@ -1,0 +1,50 @@
+// The pipeline's worker thread: one run per thread. It opens its own org connection and its own handle on the
+// mirror (SQLite in WAL mode lets the service's thread keep reading while this one writes), runs the
+// pipeline, and reports progress, logs and the outcome to the service's thread. An abort message is the
+// in-process AbortSignal: the run checkpoints and ends as Aborted, resumable.
+import { parentPort, workerData } from 'node:worker_threads';
+import { createConnection } from '../connect/connect.js';
+import { openMirror } from '../mirror/db.js';
+import type { FromPipelineWorker, LogLevel, PipelineWorkerInput, ToPipelineWorker } from './pipeline-protocol.js';
+import { runPipeline, type LoggerLike } from './run-pipeline.js';
+
+const port = parentPort;
+if (!port) throw new Error('pipeline-worker.ts runs as a worker thread (see pipeline-thread.ts)');
+const input = workerData as PipelineWorkerInput;
+const post = (m: FromPipelineWorker): void => port.postMessage(m);
+
+class WorkerAbort extends Error {
+  public constructor(reason: string) {
+    super(reason);
+    this.name = 'ShuttingDownError';
+  }
+}
+
+const controller = new AbortController();
+port.on('message', (m: ToPipelineWorker) => {
+  if (m.type === 'abort' && !controller.signal.aborted) controller.abort(new WorkerAbort(m.reason));
+});
+
+// Plain data only crosses the boundary: an Error would lose its fields in the structured clone.
+const plain = (obj: object): Record<string, unknown> => JSON.parse(JSON.stringify(obj, (_k, v: unknown) => (v instanceof Error ? { message: v.message, stack: v.stack } : v))) as Record<string, unknown>;
+const log = (level: LogLevel) => (obj: object, msg?: string): void => post({ type: 'log', level, obj: plain(obj), msg });
+const logger: LoggerLike = { info: log('info'), warn: log('warn'), error: log('error') };
+
+try {
+  const connection = await createConnection(input.connection);
+  const mirror = openMirror(input.storePath);
+  try {
+    const summary = await runPipeline({ connection, mirror, logger }, {
+      kind: input.kind,
+      runId: input.runId,
+      signal: controller.signal,
+      onProgress: (event) => post({ type: 'progress', event: plain(event) as typeof event }),
+    });
+    post({ type: 'done', summary: plain(summary) as typeof summary });
+  } finally {
+    mirror.close();
+  }
+} catch (err) {
+  post({ type: 'failed', message: (err as Error).message ?? String(err), stack: (err as Error).stack });
+}
+// The parent ends the thread once it has the outcome: the connection's keep-alive sockets would hold it open.
