@@ -1,0 +1,156 @@
+// One next-best list per account: the buy-again and cross-sell candidates merged by their calibrated chance
+// of being bought in the next window. Each kind has its own calibration (a small logistic model over the
+// kind's score, its rank in the kind's list and how active the account is), learned on the validation window
+// at the end of the training period, so a due re-order and a new product are compared on one scale: the chance
+// the account buys it. That probability is also the score a rep sees.
+import { rhythm, scoreBuyAgain, type BuyAgainItem } from './buy-again.js';
+import { fitLogistic, logisticProbability, type LogisticModel } from './logistic.js';
+import type { FittedReco } from './fit.js';
+import type { ScoredItem } from './cross-sell.js';
+
+/** Per kind: the fitted model, or null with the kind's observed rate when one outcome never happened. */
+export type KindCalibration = { model: LogisticModel | null; rate: number; rows: number };
+export type NextBestCalibration = { buyAgain: KindCalibration; crossSell: KindCalibration };
+
+export type NextBestKind = 'Buy again' | 'Cross-sell';
+export type NextBestItem = { item: number; kind: NextBestKind; probability: number; kindRank: number; entry: number };
+
+/** Candidates each kind brings to the merge: the merged top 10 can then be all of one kind. */
+export const NEXT_BEST_DEPTH = 10;
+const BUY_FEATURES = 8;
+const CROSS_FEATURES = 6;
+
+type Fit = Pick<FittedReco, 'ui' | 'buyAgain' | 'params' | 'asOfDay' | 'cross'>;
+
+function accountActivity(fit: Fit, u: number): [number, number] {
+  const { ui } = fit;
+  const since = ui.userLastDay[u] >= 0 ? Math.max(0, fit.asOfDay - ui.userLastDay[u]) : 365;
+  return [Math.log1p(ui.userOrders[u]), Math.log1p(since)];
+}
+
+function buyRow(fit: Fit, u: number, b: BuyAgainItem, r: number, x: Float64Array, o: number): void {
+  const { ui } = fit;
+  const [orders, since] = accountActivity(fit, u);
+  x[o] = Math.log1p(ui.orders[b.entry]);
+  x[o + 1] = Math.log1p(Math.max(0, fit.asOfDay - ui.lastDay[b.entry]));
+  x[o + 2] = Math.log1p(r);
+  x[o + 3] = orders;
+  x[o + 4] = since;
+  x[o + 5] = rhythm(ui, b.entry, fit.asOfDay).due;
+  x[o + 6] = fit.buyAgain.repeatRate[b.item];
+  x[o + 7] = fit.buyAgain.trend[b.item];
+}
+
+function crossRow(fit: Fit, u: number, c: ScoredItem, r: number, x: Float64Array, o: number): void {
+  const [orders, since] = accountActivity(fit, u);
+  const s = Math.min(1, Math.max(0, c.score / fit.cross.maxScore));
+  x[o] = s;
+  x[o + 1] = Math.log(1e-3 + s);
+  x[o + 2] = Math.log1p(r);
+  x[o + 3] = orders;
+  x[o + 4] = since;
+  x[o + 5] = Math.log1p(fit.ui.ptr[u + 1] - fit.ui.ptr[u]);
+}
+
+function probability(cal: KindCalibration, x: Float64Array, o: number): number {
+  return cal.model ? logisticProbability(cal.model, x, o) : cal.rate;
+}
+
+/** Both kinds' candidates for account u, each with its calibrated probability, in kind order. */
+export function kindCandidates(
+  fit: Fit,
+  cal: NextBestCalibration,
+  u: number,
+  group: number,
+  opts: { depth?: number; allowed?: (item: number) => boolean } = {},
+): { buyAgain: NextBestItem[]; crossSell: NextBestItem[] } {
+  const depth = opts.depth ?? NEXT_BEST_DEPTH;
+  const buy = fit.ui.ptr[u + 1] > fit.ui.ptr[u] ? scoreBuyAgain(fit.ui, fit.buyAgain, fit.params.buyAgain, fit.asOfDay, u, depth, opts.allowed) : [];
+  const cross = fit.cross.recommend(u, depth, group, opts.allowed);
+  const xb = new Float64Array(BUY_FEATURES);
+  const xc = new Float64Array(CROSS_FEATURES);
+  return {
+    buyAgain: buy.map((b, r) => {
+      buyRow(fit, u, b, r, xb, 0);
+      return { item: b.item, kind: 'Buy again', probability: probability(cal.buyAgain, xb, 0), kindRank: r, entry: b.entry };
+    }),
+    crossSell: cross.map((c, r) => {
+      crossRow(fit, u, c, r, xc, 0);
+      return { item: c.item, kind: 'Cross-sell', probability: probability(cal.crossSell, xc, 0), kindRank: r, entry: -1 };
+    }),
+  };
+}
+
+/**
+ * Merges two kind-ordered lists by probability, keeping each kind's own order (a kind's list is already its
+ * best ordering; the calibration only says how the two kinds interleave). Ties go to the re-order.
+ */
+export function mergeByProbability(a: readonly NextBestItem[], b: readonly NextBestItem[], k: number): NextBestItem[] {
+  const out: NextBestItem[] = [];
+  let i = 0;
+  let j = 0;
+  while (out.length < k && (i < a.length || j < b.length)) {
+    if (j >= b.length || (i < a.length && a[i].probability >= b[j].probability)) out.push(a[i++]);
+    else out.push(b[j++]);
+  }
+  return out;
+}
+
+export function nextBest(fit: Fit, cal: NextBestCalibration, u: number, group: number, k: number, allowed?: (item: number) => boolean): NextBestItem[] {
+  const c = kindCandidates(fit, cal, u, group, { allowed });
+  return mergeByProbability(c.buyAgain, c.crossSell, k);
+}
+
+/**
+ * Learns each kind's calibration from `users` (accounts with history at fit.asOfDay) and what they bought in
+ * the window after it (`bought`, per account; accounts that bought nothing count as all misses).
+ */
+export function calibrateNextBest(fit: Fit, bought: Map<number, Set<number>>, users: readonly number[], groupOf?: Int32Array): NextBestCalibration {
+  const depth = NEXT_BEST_DEPTH;
+  const xb = new Float64Array(users.length * depth * BUY_FEATURES);
+  const yb = new Uint8Array(users.length * depth);
+  const xc = new Float64Array(users.length * depth * CROSS_FEATURES);
+  const yc = new Uint8Array(users.length * depth);
+  let nb = 0;
+  let nc = 0;
+  for (const u of users) {
+    const rel = bought.get(u);
+    const buy = scoreBuyAgain(fit.ui, fit.buyAgain, fit.params.buyAgain, fit.asOfDay, u, depth);
+    buy.forEach((b, r) => {
+      buyRow(fit, u, b, r, xb, nb * BUY_FEATURES);
+      yb[nb++] = rel?.has(b.item) ? 1 : 0;
+    });
+    const cross = fit.cross.recommend(u, depth, groupOf ? groupOf[u] : -1);
+    cross.forEach((c, r) => {
+      crossRow(fit, u, c, r, xc, nc * CROSS_FEATURES);
+      yc[nc++] = rel?.has(c.item) ? 1 : 0;
+    });
+  }
+  const kind = (x: Float64Array, y: Uint8Array, n: number, d: number): KindCalibration => {
+    let pos = 0;
+    for (let k = 0; k < n; k++) pos += y[k];
+    return { model: fitLogistic(x.subarray(0, n * d), y.subarray(0, n), d, 1), rate: n ? pos / n : 0, rows: n };
+  };
+  return { buyAgain: kind(xb, yb, nb, BUY_FEATURES), crossSell: kind(xc, yc, nc, CROSS_FEATURES) };
+}
+
+/** Mean predicted probability against the observed rate, per decile of prediction (equal counts). */
+export type ReliabilityRow = { decile: number; count: number; meanPredicted: number; observed: number };
+
+export function reliabilityTable(predicted: readonly number[], observed: readonly number[], bins = 10): ReliabilityRow[] {
+  const order = predicted.map((_, k) => k).sort((a, b) => predicted[a] - predicted[b]);
+  const out: ReliabilityRow[] = [];
+  for (let d = 0; d < bins; d++) {
+    const lo = Math.floor((d * order.length) / bins);
+    const hi = Math.floor(((d + 1) * order.length) / bins);
+    if (hi <= lo) continue;
+    let p = 0;
+    let o = 0;
+    for (let k = lo; k < hi; k++) {
+      p += predicted[order[k]];
+      o += observed[order[k]];
+    }
+    out.push({ decile: d + 1, count: hi - lo, meanPredicted: p / (hi - lo), observed: o / (hi - lo) });
+  }
+  return out;
+}
