@@ -7,10 +7,23 @@ import { rhythm, scoreBuyAgain, type BuyAgainItem } from './buy-again.js';
 import { fitLogistic, logisticProbability, type LogisticModel } from './logistic.js';
 import type { FittedReco } from './fit.js';
 import type { ScoredItem } from './cross-sell.js';
+import { ndcgAt } from '../evaluate/metrics.js';
 
 /** Per kind: the fitted model, or null with the kind's observed rate when one outcome never happened. */
 export type KindCalibration = { model: LogisticModel | null; rate: number; rows: number };
-export type NextBestCalibration = { buyAgain: KindCalibration; crossSell: KindCalibration };
+/** window: the days [from, to) it was learned on (absent when built directly by calibrateNextBest). */
+/**
+ * merge: how the kinds interleave. 'probability' unless, on the calibration window, putting the account's
+ * re-orders first scored better (NDCG@10 on everything bought): then the calibration is not trusted to rank
+ * a new product above a re-order, and the probabilities are only shown.
+ */
+export type NextBestCalibration = {
+  buyAgain: KindCalibration;
+  crossSell: KindCalibration;
+  merge?: 'probability' | 'buyAgainFirst';
+  mergeNdcg?: { probability: number; buyAgainFirst: number; accounts: number };
+  window?: { from: number; to: number };
+};
 
 export type NextBestKind = 'Buy again' | 'Cross-sell';
 export type NextBestItem = { item: number; kind: NextBestKind; probability: number; kindRank: number; entry: number };
@@ -98,7 +111,7 @@ export function mergeByProbability(a: readonly NextBestItem[], b: readonly NextB
 
 export function nextBest(fit: Fit, cal: NextBestCalibration, u: number, group: number, k: number, allowed?: (item: number) => boolean): NextBestItem[] {
   const c = kindCandidates(fit, cal, u, group, { allowed });
-  return mergeByProbability(c.buyAgain, c.crossSell, k);
+  return cal.merge === 'buyAgainFirst' ? [...c.buyAgain, ...c.crossSell].slice(0, k) : mergeByProbability(c.buyAgain, c.crossSell, k);
 }
 
 /**
@@ -113,25 +126,51 @@ export function calibrateNextBest(fit: Fit, bought: Map<number, Set<number>>, us
   const yc = new Uint8Array(users.length * depth);
   let nb = 0;
   let nc = 0;
+  // Per account that bought something: its candidates' rows, to compare the two ways of merging afterwards.
+  const lists: { u: number; buy: [number, number][]; cross: [number, number][] }[] = [];
   for (const u of users) {
     const rel = bought.get(u);
+    const l = { u, buy: [] as [number, number][], cross: [] as [number, number][] };
     const buy = scoreBuyAgain(fit.ui, fit.buyAgain, fit.params.buyAgain, fit.asOfDay, u, depth);
     buy.forEach((b, r) => {
       buyRow(fit, u, b, r, xb, nb * BUY_FEATURES);
+      l.buy.push([b.item, nb]);
       yb[nb++] = rel?.has(b.item) ? 1 : 0;
     });
     const cross = fit.cross.recommend(u, depth, groupOf ? groupOf[u] : -1);
     cross.forEach((c, r) => {
       crossRow(fit, u, c, r, xc, nc * CROSS_FEATURES);
+      l.cross.push([c.item, nc]);
       yc[nc++] = rel?.has(c.item) ? 1 : 0;
     });
+    if (rel) lists.push(l);
   }
   const kind = (x: Float64Array, y: Uint8Array, n: number, d: number): KindCalibration => {
     let pos = 0;
     for (let k = 0; k < n; k++) pos += y[k];
     return { model: fitLogistic(x.subarray(0, n * d), y.subarray(0, n), d, 1), rate: n ? pos / n : 0, rows: n };
   };
-  return { buyAgain: kind(xb, yb, nb, BUY_FEATURES), crossSell: kind(xc, yc, nc, CROSS_FEATURES) };
+  const cal: NextBestCalibration = { buyAgain: kind(xb, yb, nb, BUY_FEATURES), crossSell: kind(xc, yc, nc, CROSS_FEATURES) };
+  let byProbability = 0;
+  let buyFirst = 0;
+  for (const l of lists) {
+    const item = (kind: NextBestKind, [i, row]: [number, number]): NextBestItem => ({
+      item: i,
+      kind,
+      probability: kind === 'Buy again' ? probability(cal.buyAgain, xb, row * BUY_FEATURES) : probability(cal.crossSell, xc, row * CROSS_FEATURES),
+      kindRank: 0,
+      entry: -1,
+    });
+    const a = l.buy.map((r) => item('Buy again', r));
+    const b = l.cross.map((r) => item('Cross-sell', r));
+    const rel = bought.get(l.u)!;
+    byProbability += ndcgAt(mergeByProbability(a, b, 10).map((r) => r.item), rel, 10);
+    buyFirst += ndcgAt([...a, ...b].slice(0, 10).map((r) => r.item), rel, 10);
+  }
+  cal.merge = byProbability >= buyFirst ? 'probability' : 'buyAgainFirst';
+  const n = lists.length || 1;
+  cal.mergeNdcg = { probability: byProbability / n, buyAgainFirst: buyFirst / n, accounts: lists.length };
+  return cal;
 }
 
 /** Mean predicted probability against the observed rate, per decile of prediction (equal counts). */
