@@ -101,6 +101,36 @@ function crossSellNdcgPerAccount(fit: FittedReco, truth: Map<number, Set<number>
   return out;
 }
 
+/**
+ * The popularity decay for the segment-popularity tier: all-time buyers unless a shorter decay beats it by
+ * two standard errors on the validation window (the blend's decay was chosen beside co-purchase scores, and
+ * on a small book a short decay mostly follows a handful of recent orders).
+ */
+function popularityDecay(
+  ui: UserItems,
+  from: number,
+  params: RecoParams,
+  truth: Map<number, Set<number>>,
+  groups: { of: Int32Array; count: number } | undefined,
+  cache: FitCache,
+): number {
+  const perFor = (popTau: number): number[] =>
+    crossSellNdcgPerAccount(fitReco(ui, from, { ...params, popTau, cross: { ...params.cross, ranker: null, popularityOnly: true } }, groups, cache), truth, groups?.of);
+  const base = perFor(Infinity);
+  let best = Infinity;
+  let bestMean = base.reduce((a, b) => a + b, 0) / (base.length || 1);
+  for (const tau of POP_TAU) {
+    if (!Number.isFinite(tau)) continue;
+    const per = perFor(tau);
+    const m = per.reduce((a, b) => a + b, 0) / (per.length || 1);
+    if (m > bestMean && m - base.reduce((a, b) => a + b, 0) / (base.length || 1) > twoSe(per, base)) {
+      best = tau;
+      bestMean = m;
+    }
+  }
+  return best;
+}
+
 /** Two standard errors of the mean per-account difference a - b (the noise of a comparison on one window). */
 function twoSe(a: readonly number[], b: readonly number[]): number {
   const n = a.length;
@@ -327,7 +357,10 @@ export function tuneReco(
     rankerReason: out.ranker?.reason ?? null,
   });
   out.params.tier = tier;
-  if (tier.tier === 'segment-popularity') out.params.cross = { ...out.params.cross, ranker: null, popularityOnly: true };
+  if (tier.tier === 'segment-popularity') {
+    out.params.cross = { ...out.params.cross, ranker: null, popularityOnly: true };
+    out.params.popTau = popularityDecay(ui, from, best, cs, opts.groups, cache);
+  }
   out.params = calibrateAt(log, asOfDay, out.params, { ...opts, validation: { ui, from, bought: truthAll.all, cache } });
   return out;
 }
