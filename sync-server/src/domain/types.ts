@@ -78,6 +78,8 @@ export type Dataset = {
   lines: LineItem[];
   activities: Activity[];
   feedback: Feedback[];
+  /** The org's corporate currency (ISO 4217, from Organization.DefaultCurrencyIsoCode) when known. */
+  currency?: string;
 };
 
 export type RecommendationKind = 'Cross-sell' | 'Buy again';
@@ -88,7 +90,7 @@ export type LifecycleStage = 'New' | 'Active' | 'At risk' | 'Lapsed' | 'Won back
 export type Segment = {
   key: string; // stable, e.g. "champions"
   name: string; // unique, e.g. "Champions"
-  description: string; // "ordered 9 times in 90 days, average £1,240"
+  description: string; // "accounts in this segment typically order about 9 times a year, $1,240 an order, ..."  (org currency)
   accountCount: number;
   profile: Record<string, number>; // centroid in plain units
 };

@@ -193,3 +193,24 @@ export function reliabilityTable(predicted: readonly number[], observed: readonl
   }
   return out;
 }
+
+/**
+ * The chance shown for one cross-sell pick at `rank` in its list: calibrated when the tuned settings carry a
+ * calibration, else (settings stored before calibration existed) the score's share of its maximum.
+ */
+export function crossSellChance(fit: Fit, u: number, c: ScoredItem, rank: number): number {
+  const cal = fit.params.nextBest;
+  if (!cal) return Math.min(1, Math.max(0, c.score / fit.cross.maxScore));
+  const x = new Float64Array(CROSS_FEATURES);
+  crossRow(fit, u, c, rank, x, 0);
+  return probability(cal.crossSell, x, 0);
+}
+
+/** The chance shown for one buy-again pick at `rank`; without a calibration, 1 - exp(-score) as before. */
+export function buyAgainChance(fit: Fit, u: number, b: BuyAgainItem, rank: number): number {
+  const cal = fit.params.nextBest;
+  if (!cal) return 1 - Math.exp(-Math.max(0, b.score));
+  const x = new Float64Array(BUY_FEATURES);
+  buyRow(fit, u, b, rank, x, 0);
+  return probability(cal.buyAgain, x, 0);
+}
