@@ -9,8 +9,13 @@ import type { FittedReco } from './fit.js';
 import type { ScoredItem } from './cross-sell.js';
 import { ndcgAt } from '../evaluate/metrics.js';
 
-/** Per kind: the fitted model, or null with the kind's observed rate when one outcome never happened. */
-export type KindCalibration = { model: LogisticModel | null; rate: number; rows: number };
+/**
+ * Per kind: the fitted model, or null with the kind's observed rate when one outcome never happened. The
+ * logistic model is linear in its features, so it can be off in places (a mix of kinds of re-order at one
+ * predicted level); `isotonic` maps its output to the observed rate per level (pool-adjacent-violators on
+ * equal-count bins of the calibration rows): xs ascending predicted levels, ys the rates, interpolated.
+ */
+export type KindCalibration = { model: LogisticModel | null; rate: number; rows: number; isotonic?: { xs: number[]; ys: number[] } };
 /** window: the days [from, to) it was learned on (absent when built directly by calibrateNextBest). */
 /**
  * merge: how the kinds interleave. 'probability' unless, on the calibration window, putting the account's
@@ -35,16 +40,27 @@ const CROSS_FEATURES = 6;
 
 type Fit = Pick<FittedReco, 'ui' | 'buyAgain' | 'params' | 'asOfDay' | 'cross'>;
 
+/**
+ * Order counts as rates per 90 days of the account's tenure, not raw counts: a history grows between the
+ * window a calibration is learned on and the one it is applied to, and a raw count would then read as a
+ * busier account than it is (seen as over-confident top deciles).
+ */
+function tenureQuarters(fit: Fit, u: number): number {
+  const { ui } = fit;
+  const first = ui.userFirstDay[u];
+  return Math.max(30, first >= 0 ? fit.asOfDay - first : 30) / 90;
+}
+
 function accountActivity(fit: Fit, u: number): [number, number] {
   const { ui } = fit;
   const since = ui.userLastDay[u] >= 0 ? Math.max(0, fit.asOfDay - ui.userLastDay[u]) : 365;
-  return [Math.log1p(ui.userOrders[u]), Math.log1p(since)];
+  return [Math.log((ui.userOrders[u] + 0.5) / tenureQuarters(fit, u)), Math.log1p(since)];
 }
 
 function buyRow(fit: Fit, u: number, b: BuyAgainItem, r: number, x: Float64Array, o: number): void {
   const { ui } = fit;
   const [orders, since] = accountActivity(fit, u);
-  x[o] = Math.log1p(ui.orders[b.entry]);
+  x[o] = Math.log((ui.orders[b.entry] + 0.5) / tenureQuarters(fit, u));
   x[o + 1] = Math.log1p(Math.max(0, fit.asOfDay - ui.lastDay[b.entry]));
   x[o + 2] = Math.log1p(r);
   x[o + 3] = orders;
@@ -66,7 +82,57 @@ function crossRow(fit: Fit, u: number, c: ScoredItem, r: number, x: Float64Array
 }
 
 function probability(cal: KindCalibration, x: Float64Array, o: number): number {
-  return cal.model ? logisticProbability(cal.model, x, o) : cal.rate;
+  if (!cal.model) return cal.rate;
+  const p = logisticProbability(cal.model, x, o);
+  return cal.isotonic ? interpolate(cal.isotonic, p) : p;
+}
+
+function interpolate(f: { xs: number[]; ys: number[] }, p: number): number {
+  const { xs, ys } = f;
+  if (p <= xs[0]) return ys[0];
+  if (p >= xs[xs.length - 1]) return ys[ys.length - 1];
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] <= p) lo = mid;
+    else hi = mid;
+  }
+  const t = xs[hi] > xs[lo] ? (p - xs[lo]) / (xs[hi] - xs[lo]) : 0;
+  return ys[lo] + t * (ys[hi] - ys[lo]);
+}
+
+/** Isotonic fit of outcomes on predictions: equal-count bins (at least 50 rows, at most 40 bins), then PAV. */
+export function fitIsotonic(pred: ArrayLike<number>, y: ArrayLike<number>): { xs: number[]; ys: number[] } | null {
+  const n = pred.length;
+  if (n < 100) return null;
+  const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => pred[a] - pred[b]);
+  const bins = Math.max(2, Math.min(40, Math.floor(n / 50)));
+  let blocks: { x: number; y: number; w: number }[] = [];
+  for (let b = 0; b < bins; b++) {
+    const lo = Math.floor((b * n) / bins);
+    const hi = Math.floor(((b + 1) * n) / bins);
+    let sx = 0;
+    let sy = 0;
+    for (let k = lo; k < hi; k++) {
+      sx += pred[order[k]];
+      sy += y[order[k]];
+    }
+    blocks.push({ x: sx / (hi - lo), y: sy / (hi - lo), w: hi - lo });
+  }
+  // Pool adjacent violators: merge neighbours until the rates never fall as the prediction rises.
+  const out: { x: number; y: number; w: number }[] = [];
+  for (const b of blocks) {
+    out.push({ ...b });
+    while (out.length > 1 && out[out.length - 2].y > out[out.length - 1].y) {
+      const c = out.pop()!;
+      const p = out.pop()!;
+      const w = p.w + c.w;
+      out.push({ x: (p.x * p.w + c.x * c.w) / w, y: (p.y * p.w + c.y * c.w) / w, w });
+    }
+  }
+  blocks = out;
+  return { xs: blocks.map((b) => b.x), ys: blocks.map((b) => b.y) };
 }
 
 /** Both kinds' candidates for account u, each with its calibrated probability, in kind order. */
@@ -148,7 +214,13 @@ export function calibrateNextBest(fit: Fit, bought: Map<number, Set<number>>, us
   const kind = (x: Float64Array, y: Uint8Array, n: number, d: number): KindCalibration => {
     let pos = 0;
     for (let k = 0; k < n; k++) pos += y[k];
-    return { model: fitLogistic(x.subarray(0, n * d), y.subarray(0, n), d, 1), rate: n ? pos / n : 0, rows: n };
+    const model = fitLogistic(x.subarray(0, n * d), y.subarray(0, n), d, 1);
+    const out: KindCalibration = { model, rate: n ? pos / n : 0, rows: n };
+    if (model) {
+      const pred = Float64Array.from({ length: n }, (_, k) => logisticProbability(model, x, k * d));
+      out.isotonic = fitIsotonic(pred, y.subarray(0, n)) ?? undefined;
+    }
+    return out;
   };
   const cal: NextBestCalibration = { buyAgain: kind(xb, yb, nb, BUY_FEATURES), crossSell: kind(xc, yc, nc, CROSS_FEATURES) };
   let byProbability = 0;

@@ -200,7 +200,7 @@ export function chooseBuyAgainOrder(
   for (const order of OWN_HISTORY_ORDERS) {
     const per = pooled({ ...base, order });
     ndcg[order] = mean(per);
-    if (bestPer.length === 0 || ndcg[order]! > ndcg[best]! + 1e-12) {
+    if (per.length > 0 && (bestPer.length === 0 || ndcg[order]! > ndcg[best]! + 1e-12)) {
       best = order;
       bestPer = per;
     }
