@@ -18,12 +18,6 @@ function tuneOn(log: PurchaseLog, lastDay: number): ReturnType<typeof tuneReco> 
   return tuneReco(log, lastDay + 1, { similarity: false, passes: 1 });
 }
 
-function lastDayOf(log: PurchaseLog): number {
-  let d = -Infinity;
-  for (const v of log.day) if (v > d) d = v;
-  return d;
-}
-
 /**
  * A stationary order book: each account re-orders a few products at its own fixed daily rates and now and
  * then tries a popular product, the same process every day, so a chance learned on one window must hold on
