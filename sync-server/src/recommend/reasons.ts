@@ -58,6 +58,18 @@ export function confidenceFor(chance: number, evidence: Confidence, tier?: TierC
   return 'Low';
 }
 
+/**
+ * The confidence to show beside a stored score: never above what the score's chance supports (a row written
+ * before scores were calibrated may say High beside 6%).
+ */
+export function shownConfidence(stored: string | null, score: number | null): Confidence | null {
+  if (stored !== 'High' && stored !== 'Medium' && stored !== 'Low') return null;
+  if (score === null) return stored;
+  const cap: Confidence = score >= 0.5 ? 'High' : score >= 0.2 ? 'Medium' : 'Low';
+  const order: Confidence[] = ['Low', 'Medium', 'High'];
+  return order[Math.min(order.indexOf(stored), order.indexOf(cap))];
+}
+
 const TIER_WORDS: Record<TierChoice['tier'], string> = {
   'segment-popularity': 'basic list: too little order history to check anything more',
   'co-purchase': 'from co-purchase patterns',
