@@ -18,9 +18,9 @@ import { ndcgAt } from '../evaluate/metrics.js';
 export type KindCalibration = { model: LogisticModel | null; rate: number; rows: number; isotonic?: { xs: number[]; ys: number[] } };
 /** window: the days [from, to) it was learned on (absent when built directly by calibrateNextBest). */
 /**
- * merge: how the kinds interleave. 'probability' unless, on the calibration window, putting the account's
- * re-orders first scored better (NDCG@10 on everything bought): then the calibration is not trusted to rank
- * a new product above a re-order, and the probabilities are only shown.
+ * merge: how the kinds interleave. 'probability' only when, on the calibration window, interleaving by chance
+ * beat putting the account's re-orders first (NDCG@10 on everything bought) by two standard errors; otherwise
+ * the calibration is not trusted to rank a new product above a re-order, and the chances are only shown.
  */
 export type NextBestCalibration = {
   buyAgain: KindCalibration;
@@ -225,6 +225,7 @@ export function calibrateNextBest(fit: Fit, bought: Map<number, Set<number>>, us
   const cal: NextBestCalibration = { buyAgain: kind(xb, yb, nb, BUY_FEATURES), crossSell: kind(xc, yc, nc, CROSS_FEATURES) };
   let byProbability = 0;
   let buyFirst = 0;
+  const diff: number[] = [];
   for (const l of lists) {
     const item = (kind: NextBestKind, [i, row]: [number, number]): NextBestItem => ({
       item: i,
@@ -236,11 +237,18 @@ export function calibrateNextBest(fit: Fit, bought: Map<number, Set<number>>, us
     const a = l.buy.map((r) => item('Buy again', r));
     const b = l.cross.map((r) => item('Cross-sell', r));
     const rel = bought.get(l.u)!;
-    byProbability += ndcgAt(mergeByProbability(a, b, 10).map((r) => r.item), rel, 10);
-    buyFirst += ndcgAt([...a, ...b].slice(0, 10).map((r) => r.item), rel, 10);
+    const p = ndcgAt(mergeByProbability(a, b, 10).map((r) => r.item), rel, 10);
+    const f = ndcgAt([...a, ...b].slice(0, 10).map((r) => r.item), rel, 10);
+    byProbability += p;
+    buyFirst += f;
+    diff.push(p - f);
   }
-  cal.merge = byProbability >= buyFirst ? 'probability' : 'buyAgainFirst';
+  // The calibration was learned on these same accounts, so interleaving must win by more than the window's
+  // noise (two standard errors of the per-account difference) to replace re-orders-first.
   const n = lists.length || 1;
+  const d = (byProbability - buyFirst) / n;
+  const se = diff.length > 1 ? Math.sqrt(diff.reduce((acc, v) => acc + (v - d) ** 2, 0) / (diff.length - 1) / diff.length) : Infinity;
+  cal.merge = d > 2 * se ? 'probability' : 'buyAgainFirst';
   cal.mergeNdcg = { probability: byProbability / n, buyAgainFirst: buyFirst / n, accounts: lists.length };
   return cal;
 }
