@@ -278,10 +278,14 @@ export function reliabilityTable(predicted: readonly number[], observed: readonl
  * The chance shown for one cross-sell pick at `rank` in its list: calibrated when the tuned settings carry a
  * calibration, else (settings stored before calibration existed) the score's share of its maximum.
  */
+// Scratch rows for the per-pick chances: the model step scores tens of millions of picks on a big org.
+const crossScratch = new Float64Array(CROSS_FEATURES);
+const buyScratch = new Float64Array(BUY_FEATURES);
+
 export function crossSellChance(fit: Fit, u: number, c: ScoredItem, rank: number): number {
   const cal = fit.params.nextBest;
   if (!cal) return Math.min(1, Math.max(0, c.score / fit.cross.maxScore));
-  const x = new Float64Array(CROSS_FEATURES);
+  const x = crossScratch;
   crossRow(fit, u, c, rank, x, 0);
   return probability(cal.crossSell, x, 0);
 }
@@ -290,7 +294,7 @@ export function crossSellChance(fit: Fit, u: number, c: ScoredItem, rank: number
 export function buyAgainChance(fit: Fit, u: number, b: BuyAgainItem, rank: number): number {
   const cal = fit.params.nextBest;
   if (!cal) return 1 - Math.exp(-Math.max(0, b.score));
-  const x = new Float64Array(BUY_FEATURES);
+  const x = buyScratch;
   buyRow(fit, u, b, rank, x, 0);
   return probability(cal.buyAgain, x, 0);
 }
