@@ -41,7 +41,7 @@ describe('models: EASE reference baseline', () => {
     const B = new Matrix(cols.length, cols.length);
     for (let i = 0; i < cols.length; i++) for (let j = 0; j < cols.length; j++) B.set(i, j, i === j ? 0 : -P.get(i, j) / P.get(j, j));
     const S = X.mmul(B);
-    const rank = ease(ui, lambda);
+    const rank = ease(ui, lambda).crossSell;
     for (let u = 0; u < nUsers; u++) {
       const own = new Set(ui.items.subarray(ui.ptr[u], ui.ptr[u + 1]));
       const expected = cols

@@ -205,6 +205,7 @@ describe('models: cross-sell ranker', () => {
     expect(shares.map(([k]) => k)).to.deep.equal(params.cross.ranker!.features.map((f) => `ranker.${f}`));
     expect(shares.reduce((sum, [, v]) => sum + v, 0)).to.be.closeTo(e.parts.rankerTotal, 1e-9);
     expect(e.parts.score).to.be.closeTo(rec.score, 1e-4);
+    expect(e.parts.rankerProbability).to.be.within(0, 1);
   });
 
   it('beats popularity and the first stage on a seeded shop with launches, on two splits', function () {

@@ -47,7 +47,7 @@ describe('sf reco evaluate (unit)', function () {
     }
     expect(result.crossSell.list).to.equal('cross-sell');
     expect(result.crossSell.bestBaseline).to.be.oneOf(['popularity', 'itemKnn']);
-    expect(result.buyAgain.bestBaseline).to.be.oneOf(['popularity', 'itemKnn', 'ownHistory']);
+    expect(result.buyAgain.bestBaseline).to.be.oneOf(['popularity', 'itemKnn', 'ownHistory', 'ownHistoryRecency', 'ownHistoryRecencyFrequency']);
     const [cross, buy] = result.verdict.split('\n');
     expect(cross).to.match(expectedVerdict(result.crossSell));
     expect(buy).to.match(expectedVerdict(result.buyAgain));

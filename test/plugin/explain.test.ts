@@ -66,8 +66,19 @@ describe('sf reco recommend explain (unit)', function () {
     expect(Object.values(result.parts).every(Number.isFinite)).to.equal(true);
     expect(result.verdict).to.equal(`Recommended as ${top.kind}, rank 1.`);
 
-    expect(ux.styledHeader.firstCall.args[0]).to.equal(`${result.product.name} for ${top.account}`);
-    expect(ux.log.args.map((a: unknown[]) => a[0])).to.include(result.verdict);
+    expect(ux.styledHeader.firstCall.args[0]).to.equal(`${result.product.name} (${top.code}) for ${top.account}`);
+    const lines: string[] = ux.log.args.map((a: unknown[]) => String(a[0]));
+    expect(lines).to.include(result.verdict);
+    expect(lines.some((l) => /^Chance of an order in the next 3 months: (about \d+%|under 1%)$/.test(l)), lines.join('\n')).to.equal(true);
+    // Plain words by default: no model feature names and no raw parts table without --verbose.
+    expect(result.drivers.length).to.be.greaterThan(0);
+    for (const l of lines) expect(l).to.not.match(/ranker\.|logAdopt|cfXBreadth|repeatRate/);
+    expect(ux.table.callCount).to.equal(0);
+  });
+
+  it('shows the raw score parts under their feature names only with --verbose', async () => {
+    $$.fakeConnectionRequest = forwardTo(org);
+    const result = await RecoRecommendExplain.run([...args(top.account, top.code), '--verbose']);
     const table = ux.table.firstCall.args[0] as { title: string; data: Array<{ Part: string; Value: number }> };
     expect(table.title).to.equal('Score parts');
     expect(table.data.map((r) => r.Part)).to.deep.equal(Object.keys(result.parts));

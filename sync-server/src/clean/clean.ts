@@ -297,6 +297,8 @@ export function cleanRecords(raw: Record<string, Raw[]>, opts: CleanOptions = {}
   }
 
   const dataset: Dataset = { asOf, accounts, products, opportunities: [...opportunities.values()], lines, activities, feedback };
+  // Amounts are in the corporate currency from here on, so that is the currency the words use.
+  if (opts.currency) dataset.currency = opts.currency.corporate;
   const readiness = assessReadiness(dataset, opts.minimums ?? DEFAULT_MINIMUMS);
   return {
     dataset,

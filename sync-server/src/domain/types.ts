@@ -85,6 +85,8 @@ export type Dataset = {
   feedback: Feedback[];
   /** Scored customer texts (no bodies), when the org has any: the churn model may use them. */
   texts?: TextEvent[];
+  /** The org's corporate currency (ISO 4217, from Organization.DefaultCurrencyIsoCode) when known. */
+  currency?: string;
 };
 
 export type TextEvent = { accountId: string; date: IsoDateTime; score: number; negativeCase: boolean };
@@ -97,7 +99,7 @@ export type LifecycleStage = 'New' | 'Active' | 'At risk' | 'Lapsed' | 'Won back
 export type Segment = {
   key: string; // stable, e.g. "champions"
   name: string; // unique, e.g. "Champions"
-  description: string; // "ordered 9 times in 90 days, average £1,240"
+  description: string; // "accounts in this segment typically order about 9 times a year, $1,240 an order, ..."  (org currency)
   accountCount: number;
   profile: Record<string, number>; // centroid in plain units
 };

@@ -1,27 +1,26 @@
 // `npm run evaluate -- --csv PATH [--json]`: the offline protocol on a file in the Online Retail layout.
 import { parseArgs } from 'node:util';
-import { endBefore, loadRetail, type RetailData } from './protocol.js';
-import { retailDataFromDataset } from './from-dataset.js';
-import { syntheticDataset } from '../models/synthetic.js';
+import { evaluationInput, USAGE, type EvaluateArgs } from './inputs.js';
 import { dayToIso } from '../recommend/purchase-log.js';
 import { evaluate, type EvaluationReport } from './run-evaluation.js';
 import { evaluateInsights } from './insights-eval.js';
-
-const USAGE = 'usage: npm run evaluate -- (--csv PATH | --synthetic ACCOUNTS) [--end YYYY-MM-DD] [--ease] [--json]';
 
 function table(r: EvaluationReport & { segments: unknown; churn: unknown }): string {
   const cols = ['precision@10', 'recall@10', 'ndcg@10', 'hitRate@10', 'coverage@10', 'users'] as const;
   const lines: string[] = [];
   lines.push(`windows: train ${r.windows.trainFrom}.. | validation ${r.windows.validationFrom}.. | test ${r.windows.testFrom}..${r.windows.testTo}`);
-  for (const list of ['crossSell', 'buyAgain'] as const) {
-    lines.push('', `${list === 'crossSell' ? 'Cross-sell' : 'Buy again'}`);
-    lines.push(['method'.padEnd(14), ...cols.map((c) => c.padStart(13))].join(''));
+  const titles = { crossSell: 'Cross-sell', buyAgain: 'Buy again (repeat purchases)', nextBest: 'Next best (every product bought)' };
+  for (const list of ['crossSell', 'buyAgain', 'nextBest'] as const) {
+    lines.push('', titles[list]);
+    lines.push(['method'.padEnd(27), ...cols.map((c) => c.padStart(13))].join(''));
     const rows = { reco: r[list].reco, ...r[list].baselines };
     for (const [name, m] of Object.entries(rows)) {
-      lines.push([name.padEnd(14), ...cols.map((c) => (c === 'users' ? String(m[c]) : m[c].toFixed(4)).padStart(13))].join(''));
+      lines.push([name.padEnd(27), ...cols.map((c) => (c === 'users' ? String(m[c]) : m[c].toFixed(4)).padStart(13))].join(''));
     }
   }
-  lines.push('', `segments: ${JSON.stringify(r.segments)}`, `churn: ${JSON.stringify(r.churn)}`);
+  lines.push('', `buy-again ordering: ${r.tuning.buyAgain ? `${r.tuning.buyAgain.order} (${r.tuning.buyAgain.reason})` : 'not chosen'}`);
+  lines.push(`next-best reliability (test window, ${r.reliability.accounts} accounts, max gap ${r.reliability.maxGap.toFixed(3)}): ${r.reliability.rows.map((x) => `${x.meanPredicted.toFixed(3)}/${x.observed.toFixed(3)}`).join(' ')}`);
+  lines.push(`segments: ${JSON.stringify(r.segments)}`, `churn: ${JSON.stringify(r.churn)}`);
   const { ranker, ...params } = (r.tuning.params as { cross: { ranker?: unknown } }).cross;
   lines.push(`tuned settings: ${JSON.stringify({ ...(r.tuning.params as object), cross: params })}`);
   const checks = (r.tuning.ranker?.crossCheck ?? []).map(
@@ -51,27 +50,27 @@ function splitProblem(r: EvaluationReport): string | null {
 }
 
 async function main(): Promise<void> {
-  let values: { csv?: string; json?: boolean; end?: string; synthetic?: string; ease?: boolean };
+  let values: EvaluateArgs;
   try {
     ({ values } = parseArgs({
-      options: { csv: { type: 'string' }, json: { type: 'boolean' }, end: { type: 'string' }, synthetic: { type: 'string' }, ease: { type: 'boolean' } },
+      options: {
+        csv: { type: 'string' },
+        json: { type: 'boolean' },
+        end: { type: 'string' },
+        synthetic: { type: 'string' },
+        staples: { type: 'string' },
+        ease: { type: 'boolean' },
+        sample: { type: 'string' },
+        seed: { type: 'string' },
+        once: { type: 'boolean' },
+      },
       strict: true,
     }));
   } catch (err) {
     throw new Error(`${(err as Error).message}\n${USAGE}`);
   }
-  if (!values.csv === !values.synthetic) throw new Error(`give one of --csv or --synthetic\n${USAGE}`);
-  const accounts = Number(values.synthetic);
-  if (values.synthetic && !(Number.isInteger(accounts) && accounts > 0)) throw new Error(`--synthetic must be a positive account count, got "${values.synthetic}"`);
   const started = performance.now();
-  if (values.end !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.end)) throw new Error(`--end must be YYYY-MM-DD, got "${values.end}"\n${USAGE}`);
-  // The generated org of the speed benchmark (seeded, 2,000 products, 10 lines per account): a check on data
-  // with a long tail, staples and seasonal families that nothing was tuned on.
-  const loaded: RetailData = values.csv
-    ? await loadRetail(values.csv)
-    : retailDataFromDataset(syntheticDataset({ accounts, products: 2000, linesPerAccount: 10 }));
-  for (const warning of loaded.warnings ?? []) process.stderr.write(`evaluate: warning: ${warning}\n`);
-  const data = values.end ? endBefore(loaded, values.end) : loaded;
+  const data = await evaluationInput(values);
   const loadMs = Math.round(performance.now() - started);
   const reco = evaluate(data, { withEase: values.ease });
   const degenerate = splitProblem(reco);

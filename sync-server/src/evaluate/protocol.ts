@@ -2,7 +2,8 @@
 // products are indexed, and where the train / validation / test windows fall.
 import { bulkTimeRange } from '../../../local-org/src/seed/date-outliers.js';
 import { readOnlineRetail } from '../../../local-org/src/seed/online-retail-csv.js';
-import { dayNumber, sliceLog, type PurchaseLog } from '../recommend/purchase-log.js';
+import { dayNumber, selectLines, sliceLog, type PurchaseLog } from '../recommend/purchase-log.js';
+import { mulberry32 } from '../models/random.js';
 import { createLogBuilder } from './log-builder.js';
 import { isNonProductCode } from '../recommend/non-product.js';
 
@@ -74,4 +75,41 @@ export function endBefore(data: RetailData, end: string): RetailData {
   let lastDay = -Infinity;
   for (const d of log.day) if (d > lastDay) lastDay = d;
   return { ...data, log, lastDay };
+}
+
+/**
+ * A seeded random sample of n accounts (of those with a purchase) with all their lines: a small order book
+ * cut from a big one, so the protocol can be checked where the learned parts have little to learn from.
+ */
+export function sampleAccounts(data: RetailData, n: number, seed = 1): RetailData {
+  const has = new Uint8Array(data.log.nUsers);
+  for (const u of data.log.user) has[u] = 1;
+  const ids: number[] = [];
+  for (let u = 0; u < has.length; u++) if (has[u]) ids.push(u);
+  if (n > ids.length) throw new Error(`--sample ${n}: the data has only ${ids.length} accounts with a purchase`);
+  const rnd = mulberry32(seed);
+  for (let k = ids.length - 1; k > 0; k--) {
+    const j = Math.floor(rnd() * (k + 1));
+    [ids[k], ids[j]] = [ids[j], ids[k]];
+  }
+  const keep = new Uint8Array(data.log.nUsers);
+  for (const u of ids.slice(0, n)) keep[u] = 1;
+  return { ...data, log: selectLines(data.log, (k) => keep[data.log.user[k]] === 1) };
+}
+
+/**
+ * Only each account's first purchase of each product (earliest day; first line on ties): a ratings-like log
+ * where nothing is bought twice, so nothing can be re-ordered and only discovery counts.
+ */
+export function firstPurchasesOnly(data: RetailData): RetailData {
+  const { log } = data;
+  const first = new Map<number, number>(); // user * nItems + item -> line
+  for (let k = 0; k < log.user.length; k++) {
+    const key = log.user[k] * log.nItems + log.item[k];
+    const at = first.get(key);
+    if (at === undefined || log.day[k] < log.day[at]) first.set(key, k);
+  }
+  const keep = new Uint8Array(log.user.length);
+  for (const k of first.values()) keep[k] = 1;
+  return { ...data, log: selectLines(log, (k) => keep[k] === 1) };
 }

@@ -4,12 +4,14 @@ import { addMonths } from '../recommend/calendar.js';
 import { buildUserItems, dayToIso, sliceLog } from '../recommend/purchase-log.js';
 import { groundTruth } from '../recommend/ground-truth.js';
 import { fitReco } from '../recommend/fit.js';
-import { tuneReco } from '../recommend/tune.js';
-import { scoreBuyAgain } from '../recommend/buy-again.js';
+import { calibrateAt, tuneReco, type BuyAgainChoice } from '../recommend/tune.js';
+import { OWN_HISTORY_ORDERS, scoreBuyAgain } from '../recommend/buy-again.js';
+import { nextBest, reliabilityTable, type NextBestCalibration, type ReliabilityRow } from '../recommend/next-best.js';
+import type { FittedReco } from '../recommend/fit.js';
 import { buildTextIndex } from '../recommend/text-similarity.js';
 import type { RankerReport } from '../recommend/ranker-training.js';
 import { report, type TopNReport } from './metrics.js';
-import { ease, itemKnn, ownHistoryBuyAgain, popularityBuyAgain, popularityCrossSell, type Ranker } from './baselines.js';
+import { ease, itemKnn, ownHistoryBuyAgain, ownHistoryOrder, popularityBuyAgain, popularityCrossSell, popularityNextBest, type Ranker } from './baselines.js';
 import type { RetailData } from './protocol.js';
 
 export type ListReport = { reco: TopNReport; baselines: Record<string, TopNReport> };
@@ -19,7 +21,17 @@ export type EvaluationReport = {
   data: { accounts: number; products: number; trainLines: number; testLines: number; trainProducts: number };
   crossSell: ListReport;
   buyAgain: ListReport;
-  tuning: { params: unknown; validationCrossSellNdcg: number; validationBuyAgainNdcg: number; evaluations: number; ranker: RankerReport | null };
+  nextBest: ListReport;
+  /** The next-best top 10 of every account with history, predicted chance vs bought in the test window. */
+  reliability: { accounts: number; items: number; maxGap: number; rows: ReliabilityRow[] };
+  tuning: {
+    params: unknown;
+    validationCrossSellNdcg: number;
+    validationBuyAgainNdcg: number;
+    evaluations: number;
+    ranker: RankerReport | null;
+    buyAgain: BuyAgainChoice | null;
+  };
   timings: Record<string, number>;
 };
 
@@ -66,6 +78,9 @@ export function evaluate(data: RetailData, opts: { withEase?: boolean } = {}): E
   const recoCross = time('recoCrossSell', () =>
     listsFor(truth.crossSell.keys(), (u, k) => fit.cross.recommend(u, k, groups.of[u]).map((r) => r.item)),
   );
+  const cal = tuned.params.nextBest as NextBestCalibration;
+  const nextBestOf = (f: FittedReco, c: NextBestCalibration) => (u: number, k: number) => nextBest(f, c, u, groups.of[u], k).map((r) => r.item);
+  const recoNext = time('recoNextBest', () => listsFor(truth.all.keys(), nextBestOf(fit, cal)));
   const recoBuy = time('recoBuyAgain', () =>
     listsFor(truth.buyAgain.keys(), (u, k) =>
       scoreBuyAgain(ui, fit.buyAgain, tuned.params.buyAgain, testFrom, u, k).map((r) => r.item),
@@ -74,6 +89,10 @@ export function evaluate(data: RetailData, opts: { withEase?: boolean } = {}): E
   // The same model without its learned ranker: shows what the second stage adds on this split.
   const firstStage = fitReco(ui, testFrom, { ...tuned.params, cross: { ...tuned.params.cross, ranker: null } }, groups, undefined, text);
   const firstStageCross = listsFor(truth.crossSell.keys(), (u, k) => firstStage.cross.recommend(u, k, groups.of[u]).map((r) => r.item));
+  const firstStageCal = time('firstStageCalibration', () =>
+    calibrateAt(train, testFrom, { ...tuned.params, cross: { ...tuned.params.cross, ranker: null } }, { groups, text }).nextBest!,
+  );
+  const firstStageNext = listsFor(truth.all.keys(), nextBestOf(firstStage, firstStageCal));
   const knn = time('itemKnnFit', () => itemKnn(ui));
   const popCross = popularityCrossSell(ui);
   const cross: ListReport = {
@@ -84,18 +103,31 @@ export function evaluate(data: RetailData, opts: { withEase?: boolean } = {}): E
       recoFirstStage: report(firstStageCross, truth.crossSell, catalogue),
     },
   };
+  const next: ListReport = {
+    reco: report(recoNext, truth.all, catalogue),
+    baselines: {
+      popularity: report(listsFor(truth.all.keys(), popularityNextBest(ui)), truth.all, catalogue),
+      ownHistory: report(listsFor(truth.all.keys(), ownHistoryBuyAgain(ui, testFrom)), truth.all, catalogue),
+      itemKnn: report(listsFor(truth.all.keys(), knn.nextBest), truth.all, catalogue),
+      recoFirstStage: report(firstStageNext, truth.all, catalogue),
+    },
+  };
   if (opts.withEase) {
     const rank = time('ease', () => ease(ui, 300));
-    cross.baselines.ease = time('easeCrossSell', () => report(listsFor(truth.crossSell.keys(), rank), truth.crossSell, catalogue));
+    cross.baselines.ease = time('easeCrossSell', () => report(listsFor(truth.crossSell.keys(), rank.crossSell), truth.crossSell, catalogue));
+    next.baselines.ease = report(listsFor(truth.all.keys(), rank.nextBest), truth.all, catalogue);
   }
   const buy: ListReport = {
     reco: report(recoBuy, truth.buyAgain, catalogue),
     baselines: {
       popularity: report(listsFor(truth.buyAgain.keys(), popularityBuyAgain(ui)), truth.buyAgain, catalogue),
       itemKnn: report(listsFor(truth.buyAgain.keys(), knn.buyAgain), truth.buyAgain, catalogue),
-      ownHistory: report(listsFor(truth.buyAgain.keys(), ownHistoryBuyAgain(ui)), truth.buyAgain, catalogue),
+      ownHistory: report(listsFor(truth.buyAgain.keys(), ownHistoryBuyAgain(ui, testFrom)), truth.buyAgain, catalogue),
+      ownHistoryRecency: report(listsFor(truth.buyAgain.keys(), ownHistoryOrder(ui, OWN_HISTORY_ORDERS[0], testFrom)), truth.buyAgain, catalogue),
+      ownHistoryRecencyFrequency: report(listsFor(truth.buyAgain.keys(), ownHistoryOrder(ui, OWN_HISTORY_ORDERS[2], testFrom)), truth.buyAgain, catalogue),
     },
   };
+  const reliability = time('reliability', () => reliabilityOf(fit, cal, truth.all, groups.of));
   let minDay = Infinity;
   for (const d of data.log.day) if (d < minDay) minDay = d;
   return {
@@ -114,13 +146,34 @@ export function evaluate(data: RetailData, opts: { withEase?: boolean } = {}): E
     },
     crossSell: cross,
     buyAgain: buy,
+    nextBest: next,
+    reliability,
     tuning: {
       params: tuned.params,
       validationCrossSellNdcg: tuned.validation.crossSellNdcg,
       validationBuyAgainNdcg: tuned.validation.buyAgainNdcg,
       evaluations: tuned.evaluations,
       ranker: tuned.ranker,
+      buyAgain: tuned.buyAgain,
     },
     timings: t,
   };
+}
+
+/** Every account with history: its next-best top 10's predicted chances against what it bought in the window. */
+function reliabilityOf(fit: FittedReco, cal: NextBestCalibration, bought: Map<number, Set<number>>, groupOf: Int32Array): EvaluationReport['reliability'] {
+  const predicted: number[] = [];
+  const observed: number[] = [];
+  let accounts = 0;
+  for (let u = 0; u < fit.ui.nUsers; u++) {
+    if (fit.ui.ptr[u + 1] === fit.ui.ptr[u]) continue;
+    accounts++;
+    const rel = bought.get(u);
+    for (const r of nextBest(fit, cal, u, groupOf[u], 10)) {
+      predicted.push(r.probability);
+      observed.push(rel?.has(r.item) ? 1 : 0);
+    }
+  }
+  const rows = reliabilityTable(predicted, observed);
+  return { accounts, items: predicted.length, maxGap: rows.reduce((m, r) => Math.max(m, Math.abs(r.meanPredicted - r.observed)), 0), rows };
 }

@@ -123,7 +123,7 @@ function accountStage({ ds, opts, time, ix, ui, orders }: Logs): Accounts {
   const seg = time('segments', () =>
     segmentAccounts(features, breadth, nUsers, {
       seed: opts.seed,
-      currencySymbol: opts.currencySymbol,
+      currency: opts.currency ?? ds.currency ?? null,
       minK: opts.segmentK.min,
       maxK: opts.segmentK.max,
     }),

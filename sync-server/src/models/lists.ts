@@ -6,7 +6,8 @@
 // list workers pick in parallel and the main thread builds the records (list-workers.ts).
 import type { Recommendation } from '../domain/types.js';
 import { rhythm, scoreBuyAgain } from '../recommend/buy-again.js';
-import { buyAgainReason, contentReason, crossSellReason } from '../recommend/reasons.js';
+import { buyAgainReason, contentReason, crossSellReason, withChance } from '../recommend/reasons.js';
+import { buyAgainChance, crossSellChance } from '../recommend/next-best.js';
 import type { FittedReco } from '../recommend/fit.js';
 import type { ModelContext } from './context.js';
 import type { ListState } from './list-state.js';
@@ -75,8 +76,9 @@ export function crossSellPicks(ctx: PickContext, u: number): CrossPick[] {
   const g = ctx.seg.of[u];
   const allowed = allowedFor(ctx, u);
   const raw = ctx.fit.cross.recommend(u, limit * 3 + ctx.opts.maxPerFamily, g, allowed);
-  const maxScore = ctx.fit.cross.maxScore;
-  const cands: Cand[] = raw.map((r) => ({ item: r.item, score: Math.min(1, r.score / maxScore) }));
+  const fit = { ...ctx.fit, ui: ctx.ui };
+  // The score is the calibrated chance of a first order in the next window (next-best.ts).
+  const cands: Cand[] = raw.map((r, rank) => ({ item: r.item, score: crossSellChance(fit, u, r, rank) }));
   // New products nobody bought yet enter through content: same family as the account's most-ordered product.
   const content = newProductCandidate(ctx, u, allowed);
   if (content) cands.splice(Math.min(cands.length, limit - 1), 0, content);
@@ -96,7 +98,7 @@ export function crossSellPicks(ctx: PickContext, u: number): CrossPick[] {
 }
 
 /** What turning picks into records needs: the org's names and ids, and the purchase history for the reasons. */
-export type RecordContext = Pick<ModelContext, 'ds' | 'ui' | 'iu' | 'seg' | 'itemLineValue'> & { fit: Pick<FittedReco, 'asOfDay'> };
+export type RecordContext = Pick<ModelContext, 'ds' | 'ui' | 'iu' | 'seg' | 'itemLineValue'> & { fit: Pick<FittedReco, 'asOfDay' | 'params'> };
 
 export function crossSellRecords(ctx: RecordContext, u: number, picks: readonly CrossPick[]): Recommendation[] {
   const g = ctx.seg.of[u];
@@ -110,7 +112,7 @@ export function crossSellRecords(ctx: RecordContext, u: number, picks: readonly 
     if (c.contentAnchor >= 0) {
       const e = entryOf(ctx, u, c.contentAnchor);
       const every = e >= 0 && ctx.ui.orders[e] > 1 ? (ctx.ui.lastDay[e] - ctx.ui.firstDay[e]) / (ctx.ui.orders[e] - 1) : null;
-      why = { ...contentReason(ctx.ds.products[c.contentAnchor].name, product.family ?? '', every), confidence: 'Low' };
+      why = { ...contentReason(ctx.ds.products[c.contentAnchor].name, product.family ?? '', every), confidence: 'Low' as const };
     } else {
       const a = c.anchorItem;
       const support = a >= 0 ? { both: c.anchorCo, anchorBuyers: ctx.iu.ptr[a + 1] - ctx.iu.ptr[a] } : null;
@@ -119,6 +121,7 @@ export function crossSellRecords(ctx: RecordContext, u: number, picks: readonly 
         buyers: ctx.iu.ptr[c.item + 1] - ctx.iu.ptr[c.item],
       });
     }
+    why = withChance(why, c.score, ctx.fit.params.tier);
     const value = lineValue(ctx, c.item, null);
     out[r] = {
       accountId: account,
@@ -160,7 +163,10 @@ export function buyAgainPicks(ctx: PickContext, u: number): BuyAgainPick[] {
   if (limit === 0 || ctx.ui.ptr[u + 1] === ctx.ui.ptr[u]) return [];
   const { fit } = ctx;
   const raw = scoreBuyAgain(ctx.ui, fit.buyAgain, fit.params.buyAgain, fit.asOfDay, u, limit * 3 + ctx.opts.maxPerFamily, allowedFor(ctx, u));
-  return capPerFamily(ctx.lists, raw, ctx.opts.maxPerFamily, limit);
+  const withUi = { ...fit, ui: ctx.ui };
+  // The score is the calibrated chance of a re-order in the next window (next-best.ts).
+  const chances = raw.map((b, rank) => ({ item: b.item, entry: b.entry, score: buyAgainChance(withUi, u, b, rank) }));
+  return capPerFamily(ctx.lists, chances, ctx.opts.maxPerFamily, limit);
 }
 
 export function buyAgainRecords(ctx: RecordContext, u: number, picks: readonly BuyAgainPick[]): Recommendation[] {
@@ -168,8 +174,8 @@ export function buyAgainRecords(ctx: RecordContext, u: number, picks: readonly B
   const out: Recommendation[] = new Array(picks.length);
   for (let r = 0; r < picks.length; r++) {
     const b = picks[r];
-    const why = buyAgainReason(rhythm(ctx.ui, b.entry, ctx.fit.asOfDay));
-    const score = 1 - Math.exp(-b.score);
+    const why = withChance(buyAgainReason(rhythm(ctx.ui, b.entry, ctx.fit.asOfDay)), b.score, ctx.fit.params.tier);
+    const score = b.score;
     const value = lineValue(ctx, b.item, b.entry);
     out[r] = {
       accountId: account,

@@ -9,7 +9,8 @@ export type ModelOptions = {
   includeFamilies?: string[];
   excludeFamilies?: string[];
   maxPerFamily?: number; // default 3
-  currencySymbol?: string; // default "£"
+  /** ISO 4217 code of the org's corporate currency for amounts in words; default: the Dataset's, else none. */
+  currency?: string | null;
   /** 'fast' (default) tunes on a sample of the validation window, 'full' on all of it, 'off' uses params. */
   tune?: 'fast' | 'full' | 'off';
   params?: RecoParams; // starting point (and the settings used when tune is 'off')
@@ -42,7 +43,7 @@ export function resolveOptions(o: ModelOptions = {}): ResolvedOptions {
     includeFamilies: o.includeFamilies,
     excludeFamilies: o.excludeFamilies,
     maxPerFamily,
-    currencySymbol: o.currencySymbol ?? '£',
+    currency: o.currency ?? null,
     tune: o.tune ?? 'fast',
     params: o.params,
     paramsTunedOn: o.paramsTunedOn,

@@ -197,7 +197,13 @@ export function explainRecommendation(dataset: Dataset, accountId: string, produ
     const allowed = allowedFor(ctx, u);
     const ranker = fit.cross.rankerParts(u, g, i, allowed(i) ? allowed : undefined);
     if (ranker) {
-      parts = { score: ranker.probability, rankerTotal: ranker.linear, ...Object.fromEntries(Object.entries(ranker.parts).map(([k, v]) => [`ranker.${k}`, v])) };
+      // score: filled in below with the chance shown on the record when the product made the list.
+      parts = {
+        score: ranker.probability,
+        rankerProbability: ranker.probability,
+        rankerTotal: ranker.linear,
+        ...Object.fromEntries(Object.entries(ranker.parts).map(([k, v]) => [`ranker.${k}`, v])),
+      };
     } else {
       const anchor = fit.cross.anchorsFor(u, [i]).get(i);
       const pop = g >= 0 && g < fit.pop.byGroup.length ? fit.pop.byGroup[g][i] : fit.pop.global[i];
@@ -207,6 +213,8 @@ export function explainRecommendation(dataset: Dataset, accountId: string, produ
   const holdout = ctx.opts.holdoutShare > 0 && holdoutDraw(accountId, ctx.opts.seed) < ctx.opts.holdoutShare;
   const list = holdout ? [] : kind === 'Buy again' ? buyAgainList(ctx, u) : crossSellList(ctx, u);
   const recommended = list.find((r) => r.productId === productId) ?? null;
+  // The score a rep sees is the calibrated chance (next-best.ts), not the ranker's own probability.
+  if (recommended && 'score' in parts) parts.score = recommended.score;
   const removedBy = ctx.productBlock[i] ?? accountRule(ctx.blocks, u, i) ?? (holdout ? 'holdout' : null);
   const capped = !recommended && removedBy === null && list.length > 0 && familyFull(ctx.ds, list, productId, ctx.opts.maxPerFamily);
   return { accountId, productId, kind, parts, removedBy: capped ? 'family-cap' : removedBy, recommended };

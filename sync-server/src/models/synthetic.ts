@@ -10,7 +10,9 @@ import { mulberry32 } from './random.js';
 const FAMILIES = 20;
 const HISTORY_DAYS = 730;
 
-export function syntheticDataset(opts: { accounts: number; products: number; linesPerAccount: number; seed?: number }): Dataset {
+/** stapleShare: share of an account's lines that re-order its staples (0.35 by default; low for a basket-like org). */
+export function syntheticDataset(opts: { accounts: number; products: number; linesPerAccount: number; seed?: number; stapleShare?: number }): Dataset {
+  const stapleShare = opts.stapleShare ?? 0.35;
   const rnd = mulberry32(opts.seed ?? 7);
   const asOfMs = Date.UTC(2026, 0, 1);
   const asOfDay = asOfMs / DAY_MS;
@@ -88,7 +90,7 @@ export function syntheticDataset(opts: { accounts: number; products: number; lin
     const staples = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(taste));
     for (let l = 0; l < opts.linesPerAccount; l++) {
       const o = l % nOrders;
-      let p = rnd() < 0.35 ? staples[l % staples.length] : pick(taste);
+      let p = rnd() < stapleShare ? staples[l % staples.length] : pick(taste);
       // Out of season, a seasonal product is usually swapped for another pick.
       if (!inSeason(p, firstDay + o * interval) && rnd() < 0.7) p = pick(taste);
       const qty = 1 + Math.floor(rnd() * 10);

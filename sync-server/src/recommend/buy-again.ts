@@ -1,10 +1,18 @@
 // Buy-again scoring from the account's own rhythm: recency-weighted frequency, a "due" term from its own
 // interval between orders of the product, the product's repurchase propensity across all accounts, and the
 // product's current momentum (seasonal lines come back together). The mix is tuned on the validation window.
+// The learned mix is used only when it beats, on the validation window, the plain own-history orderings
+// (recency, frequency, recency x frequency) by more than the noise of that window; otherwise the best of those
+// orderings is used. On a small order book the mix cannot be validated, and a plain ordering is the honest choice.
 import { TopK } from './top-k.js';
 import type { UserItems } from './purchase-log.js';
 
-export type BuyAgainParams = { tau: number; dueWeight: number; repeatWeight: number; trendWeight: number };
+/** learned: the tuned mix below; the others are plain orderings of the account's own history. */
+export type BuyAgainOrder = 'learned' | 'recency' | 'frequency' | 'recencyFrequency';
+
+export const OWN_HISTORY_ORDERS: readonly Exclude<BuyAgainOrder, 'learned'>[] = ['recency', 'frequency', 'recencyFrequency'];
+
+export type BuyAgainParams = { tau: number; dueWeight: number; repeatWeight: number; trendWeight: number; order?: BuyAgainOrder };
 
 export type BuyAgainStats = { repeatRate: Float64Array; trend: Float64Array };
 
@@ -62,7 +70,21 @@ export function scoreBuyAgain(
   return best.ids.map((e, r) => ({ item: ui.items[e], entry: e, score: best.scores[r] }));
 }
 
+/**
+ * A plain own-history ordering of entry e (higher first). Ties break on the other signal (frequency on
+ * recency, recency on frequency) so each ordering is total. Recency x frequency: order days times a
+ * 90-day exponential decay since the last one, the usual RFM-style "often and lately" blend.
+ */
+export function ownHistoryScore(ui: UserItems, order: Exclude<BuyAgainOrder, 'learned'>, asOfDay: number, e: number): number {
+  const since = Math.max(0, asOfDay - ui.lastDay[e]);
+  const n = ui.orders[e];
+  if (order === 'recency') return -since + n / (n + 1);
+  if (order === 'frequency') return n + 1 / (2 + since);
+  return n * Math.exp(-since / 90);
+}
+
 export function entryScore(ui: UserItems, stats: BuyAgainStats, params: BuyAgainParams, asOfDay: number, e: number): number {
+  if (params.order && params.order !== 'learned') return ownHistoryScore(ui, params.order, asOfDay, e);
   let f = 0;
   for (let p = ui.dayPtr[e]; p < ui.dayPtr[e + 1]; p++) {
     f += Number.isFinite(params.tau) ? Math.exp(-(asOfDay - ui.days[p]) / params.tau) : 1;

@@ -9,7 +9,8 @@ import type { UserItems } from './purchase-log.js';
 import { ProfileSimilarity, type TextIndex } from './text-similarity.js';
 import { N_FEATURES, calibrated, compatibleRanker, type CandidateList, type RerankModel } from './rerank.js';
 
-export type CrossSellParams = { tau: number; popWeight: number; logProfile?: boolean; ranker?: RerankModel | null };
+/** popularityOnly: the segment-popularity tier (tier.ts), where co-purchase patterns were not validated. */
+export type CrossSellParams = { tau: number; popWeight: number; logProfile?: boolean; ranker?: RerankModel | null; popularityOnly?: boolean };
 
 export type ScoredItem = { item: number; score: number; cf: number; pop: number };
 
@@ -193,11 +194,14 @@ export class CrossSellScorer {
   public recommend(u: number, limit: number, group: number, allowed?: (item: number) => boolean): ScoredItem[] {
     if (this.ranked) return this.rerank(u, limit, group, allowed);
     const { acc, touched, own } = this;
-    const { nt, maxCf } = this.neighbourhood(u);
+    // The neighbourhood walk also marks the account's own products, which popularity-only lists skip too.
+    const walked = this.neighbourhood(u);
+    const nt = walked.nt;
+    const maxCf = this.params.popularityOnly ? 0 : walked.maxCf;
     const { popVec, popOrder } = this.groupView(group);
     const pw = maxCf > 0 ? this.params.popWeight : 1;
     const heap = new TopK(limit);
-    for (let t = 0; t < nt; t++) {
+    for (let t = 0; t < nt && maxCf > 0; t++) {
       const j = touched[t];
       const score = acc[j] / maxCf + pw * popVec[j];
       // Rules are checked only for candidates that could enter the list: most never do.
@@ -209,7 +213,7 @@ export class CrossSellScorer {
     if (pw > 0) {
       for (let p = 0, added = 0; p < popOrder.length && added < limit; p++) {
         const j = popOrder[p];
-        if (own[j] || acc[j] !== 0 || (allowed && !allowed(j))) continue;
+        if (own[j] || (maxCf > 0 && acc[j] !== 0) || (allowed && !allowed(j))) continue;
         heap.push(j, pw * popVec[j]);
         added++;
       }

@@ -6,12 +6,18 @@ import { adoptionCounts, popularity, rankItems, type Popularity } from './popula
 import { CANDIDATES, CrossSellScorer, ITEM_FEATURES, type CrossSellParams, type RankerSignals } from './cross-sell.js';
 import type { TextIndex } from './text-similarity.js';
 import { buyAgainStats, type BuyAgainParams, type BuyAgainStats } from './buy-again.js';
+import type { NextBestCalibration } from './next-best.js';
+import type { TierChoice } from './tier.js';
 
 export type RecoParams = {
   sim: { alpha: number; beta: number; k: number; tau: number; normalise?: boolean };
   cross: CrossSellParams;
   popTau: number;
   buyAgain: BuyAgainParams;
+  /** Per-kind calibration to the chance of purchase in the next window (tuned; absent in old stored settings). */
+  nextBest?: NextBestCalibration | null;
+  /** Which step of the model this org's data supports (tier.ts); absent in old stored settings. */
+  tier?: TierChoice;
 };
 
 export const DEFAULT_PARAMS: RecoParams = {

@@ -24,8 +24,15 @@ export type RankerReport = {
   reason: string;
   lists: number;
   /** Per window: first-stage NDCG@10 and the NDCG@10 of the ranker trained on the other window(s). */
-  crossCheck: { from: number; to: number; firstStage: number; ranker: number; accounts: number }[];
+  crossCheck: { from: number; to: number; firstStage: number; ranker: number; accounts: number; firstStageCoverage: number; rankerCoverage: number }[];
 };
+
+/**
+ * The ranker must keep at least this share of the first stage's catalogue coverage (distinct products in the
+ * accounts' top 10s): a ranker that wins NDCG by showing everyone the same few products (seen on a sparse
+ * household sample: 0.2% of the catalogue against 9%) is not kept.
+ */
+export const MIN_COVERAGE_RATIO = 0.5;
 
 type WindowData = { from: number; to: number; fit: FittedReco; truth: Map<number, Set<number>>; lists: CandidateList[]; users: number[] };
 
@@ -60,20 +67,28 @@ function windowData(
   return { from, to, fit, truth, lists, users };
 }
 
-function rankerNdcg(model: RerankModel, d: WindowData): number {
+function rankerNdcg(model: RerankModel, d: WindowData): { ndcg: number; products: number } {
   let sum = 0;
+  const seen = new Set<number>();
   d.lists.forEach((l, k) => {
     const heap = new TopK(10);
     for (let r = 0; r < l.n; r++) heap.push(l.items[r], linearScore(model, l.x, r));
-    sum += ndcgAt(heap.sorted().ids, d.truth.get(d.users[k])!, 10);
+    const ids = heap.sorted().ids;
+    for (const i of ids) seen.add(i);
+    sum += ndcgAt(ids, d.truth.get(d.users[k])!, 10);
   });
-  return d.users.length ? sum / d.users.length : 0;
+  return { ndcg: d.users.length ? sum / d.users.length : 0, products: seen.size };
 }
 
-function firstStageNdcg(d: WindowData, groupOf?: Int32Array): number {
+function firstStageNdcg(d: WindowData, groupOf?: Int32Array): { ndcg: number; products: number } {
   let sum = 0;
-  for (const u of d.users) sum += ndcgAt(d.fit.cross.recommend(u, 10, groupOf ? groupOf[u] : -1).map((r) => r.item), d.truth.get(u)!, 10);
-  return d.users.length ? sum / d.users.length : 0;
+  const seen = new Set<number>();
+  for (const u of d.users) {
+    const ids = d.fit.cross.recommend(u, 10, groupOf ? groupOf[u] : -1).map((r) => r.item);
+    for (const i of ids) seen.add(i);
+    sum += ndcgAt(ids, d.truth.get(u)!, 10);
+  }
+  return { ndcg: d.users.length ? sum / d.users.length : 0, products: seen.size };
 }
 
 /**
@@ -93,15 +108,25 @@ export function trainCrossSellRanker(
   const all = trainRanker(lists, { lambda: 0.01 });
   if (!all) return { model: null, report: { ...report, reason: 'too few accounts adopted a candidate in the tuning windows' } };
   let gain = 0;
+  let firstCoverage = 0;
+  let rankerCoverage = 0;
   for (const w of windows) {
     const others = trainRanker(windows.filter((o) => o !== w).flatMap((o) => o.lists), { lambda: 0.01 });
     if (!others) continue;
-    const check = { from: w.from, to: w.to, firstStage: firstStageNdcg(w, opts.groups?.of), ranker: rankerNdcg(others, w), accounts: w.users.length };
+    const first = firstStageNdcg(w, opts.groups?.of);
+    const ranked = rankerNdcg(others, w);
+    const check = { from: w.from, to: w.to, firstStage: first.ndcg, ranker: ranked.ndcg, accounts: w.users.length, firstStageCoverage: first.products, rankerCoverage: ranked.products };
     report.crossCheck.push(check);
     gain += check.ranker - check.firstStage;
+    firstCoverage += first.products;
+    rankerCoverage += ranked.products;
   }
   if (report.crossCheck.length > 0 && gain <= 0) {
     return { model: null, report: { ...report, reason: 'the ranker did not beat the first stage across windows' } };
+  }
+  if (report.crossCheck.length > 0 && rankerCoverage < MIN_COVERAGE_RATIO * firstCoverage) {
+    const why = `the ranker's top 10s cover ${rankerCoverage} products against the first stage's ${firstCoverage} (below ${MIN_COVERAGE_RATIO} of it)`;
+    return { model: null, report: { ...report, reason: why } };
   }
   return { model: all, report: { ...report, kept: true, reason: report.crossCheck.length ? 'beats the first stage across windows' : 'one usable window' } };
 }

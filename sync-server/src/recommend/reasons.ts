@@ -2,6 +2,7 @@
 // behind each recommendation.
 import type { Confidence } from '../domain/types.js';
 import type { Rhythm } from './buy-again.js';
+import type { TierChoice } from './tier.js';
 
 export const cut = (s: string): string => (s.length <= 255 ? s : `${s.slice(0, 252)}...`);
 
@@ -42,5 +43,51 @@ export function buyAgainReason(r: Rhythm): { reason: string; evidence: Record<st
     reason: cut(`${times}${every}; last order ${r.daysSinceLast} days ago`),
     evidence: { kind: 'rhythm', orders: r.orders, intervalDays: r.intervalDays, daysSinceLast: r.daysSinceLast, due: Math.round(r.due * 1000) / 1000 },
     confidence: r.orders >= 4 ? 'High' : r.orders >= 2 ? 'Medium' : 'Low',
+  };
+}
+
+/**
+ * Confidence from the calibrated chance and the evidence together: High needs both a better-than-even chance
+ * and strong evidence, Medium at least a one-in-five chance; a list from the segment-popularity tier (nothing
+ * learned could be checked on this org) is never more than Low. So "High" never sits beside a 6% score.
+ */
+export function confidenceFor(chance: number, evidence: Confidence, tier?: TierChoice['tier']): Confidence {
+  if (tier === 'segment-popularity') return 'Low';
+  if (chance >= 0.5 && evidence === 'High') return 'High';
+  if (chance >= 0.2 && evidence !== 'Low') return 'Medium';
+  return 'Low';
+}
+
+/**
+ * The confidence to show beside a stored score: never above what the score's chance supports (a row written
+ * before scores were calibrated may say High beside 6%).
+ */
+export function shownConfidence(stored: string | null, score: number | null): Confidence | null {
+  if (stored !== 'High' && stored !== 'Medium' && stored !== 'Low') return null;
+  if (score === null) return stored;
+  const cap: Confidence = score >= 0.5 ? 'High' : score >= 0.2 ? 'Medium' : 'Low';
+  const order: Confidence[] = ['Low', 'Medium', 'High'];
+  return order[Math.min(order.indexOf(stored), order.indexOf(cap))];
+}
+
+const TIER_WORDS: Record<TierChoice['tier'], string> = {
+  'segment-popularity': 'basic list: too little order history to check anything more',
+  'co-purchase': 'from co-purchase patterns',
+  hybrid: 'from co-purchase patterns and a learned ranker',
+};
+
+/** Adds the chance in words, the tier and the combined confidence to a reason (its evidence keeps both). */
+export function withChance<T extends { reason: string; evidence: Record<string, unknown>; confidence: Confidence }>(
+  why: T,
+  chance: number,
+  tier?: TierChoice,
+): T {
+  const pct = chance < 0.01 ? 'under 1%' : `about ${Math.round(chance * 100)}%`;
+  const tierText = tier ? `; ${TIER_WORDS[tier.tier]}` : '';
+  return {
+    ...why,
+    reason: cut(`${why.reason}; ${pct} chance of an order in the next 3 months${tierText}`),
+    evidence: { ...why.evidence, chance: Math.round(chance * 1000) / 1000, evidenceStrength: why.confidence, ...(tier ? { tier: tier.tier, tierReason: tier.reason } : {}) },
+    confidence: confidenceFor(chance, why.confidence, tier?.tier),
   };
 }

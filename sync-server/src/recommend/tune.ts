@@ -5,10 +5,13 @@ import { addMonths } from './calendar.js';
 import { buildUserItems, sliceLog, type PurchaseLog } from './purchase-log.js';
 import { groundTruth } from './ground-truth.js';
 import { fitReco, DEFAULT_PARAMS, type FitCache, type FittedReco, type RecoParams } from './fit.js';
-import { scoreBuyAgain } from './buy-again.js';
+import { OWN_HISTORY_ORDERS, buyAgainStats, scoreBuyAgain, type BuyAgainOrder } from './buy-again.js';
 import { ndcgAt } from '../evaluate/metrics.js';
 import { sampleKeys, trainCrossSellRanker, type RankerReport } from './ranker-training.js';
 import type { TextIndex } from './text-similarity.js';
+import { calibrateNextBest } from './next-best.js';
+import { chooseTier } from './tier.js';
+import type { UserItems } from './purchase-log.js';
 
 export type TuneResult = {
   params: RecoParams;
@@ -16,7 +19,11 @@ export type TuneResult = {
   validation: { from: number; to: number; crossSellNdcg: number; buyAgainNdcg: number; users: number };
   evaluations: number;
   ranker: RankerReport | null;
+  buyAgain: BuyAgainChoice | null;
 };
+
+/** How the buy-again ordering was chosen: validation NDCG@10 (repeat purchases) of each ordering, and why. */
+export type BuyAgainChoice = { order: BuyAgainOrder; reason: string; ndcg: Partial<Record<BuyAgainOrder, number>>; accounts: number };
 
 type Grid<T> = { [K in keyof T]?: T[K][] };
 
@@ -35,6 +42,48 @@ const BUY_GRID: Grid<RecoParams['buyAgain']> = {
   trendWeight: [0, 0.5, 1, 2, 3, 5],
 };
 
+/**
+ * The next-best calibration for `params` as of asOfDay, learned on the validation window (the 3 months before
+ * asOfDay; `validation` saves rebuilding it). An earlier, held-out window was tried and promised more than
+ * the test window delivered: on a young org the accounts with history that far back are the loyal early
+ * ones, so re-order rates learned there run high.
+ */
+export function calibrateAt(
+  log: PurchaseLog,
+  asOfDay: number,
+  params: RecoParams,
+  opts: {
+    months?: number;
+    groups?: { of: Int32Array; count: number };
+    text?: TextIndex | null;
+    maxUsers?: number;
+    validation?: { ui: UserItems; from: number; bought: Map<number, Set<number>>; cache?: FitCache };
+  } = {},
+): RecoParams {
+  const from = addMonths(asOfDay, -(opts.months ?? 3));
+  const v = opts.validation;
+  if (v && v.from === from) return withCalibration(params, v.ui, from, asOfDay, v.bought, opts, v.cache);
+  const ui = buildUserItems(sliceLog(log, -Infinity, from));
+  return withCalibration(params, ui, from, asOfDay, groundTruth(ui, sliceLog(log, from, asOfDay)).all, opts);
+}
+
+/** Calibrates the next-best merge on [from, to): accounts with history before it, bought or not. */
+function withCalibration(
+  params: RecoParams,
+  ui: UserItems,
+  from: number,
+  to: number,
+  bought: Map<number, Set<number>>,
+  opts: { groups?: { of: Int32Array; count: number }; text?: TextIndex | null; maxUsers?: number },
+  cache?: FitCache,
+): RecoParams {
+  const users: number[] = [];
+  for (let u = 0; u < ui.nUsers; u++) if (ui.ptr[u + 1] > ui.ptr[u]) users.push(u);
+  const fit = fitReco(ui, from, { ...params, nextBest: null }, opts.groups, cache, opts.text);
+  const cal = calibrateNextBest(fit, bought, sampleKeys(users, opts.maxUsers ?? 2000), opts.groups?.of);
+  return { ...params, nextBest: { ...cal, window: { from, to } } };
+}
+
 /** Deterministic sample of at most n keys (every stride-th), so tuning cost stays bounded on big orgs. */
 function sampleUsers<T>(m: Map<number, T>, n: number): Map<number, T> {
   if (m.size <= n) return m;
@@ -42,20 +91,137 @@ function sampleUsers<T>(m: Map<number, T>, n: number): Map<number, T> {
 }
 
 export function crossSellNdcg(fit: FittedReco, truth: Map<number, Set<number>>, groupOf?: Int32Array): number {
-  let sum = 0;
-  for (const [u, rel] of truth) {
-    sum += ndcgAt(fit.cross.recommend(u, 10, groupOf ? groupOf[u] : -1).map((r) => r.item), rel, 10);
+  const per = crossSellNdcgPerAccount(fit, truth, groupOf);
+  return per.length ? per.reduce((a, b) => a + b, 0) / per.length : 0;
+}
+
+function crossSellNdcgPerAccount(fit: FittedReco, truth: Map<number, Set<number>>, groupOf?: Int32Array): number[] {
+  const out: number[] = [];
+  for (const [u, rel] of truth) out.push(ndcgAt(fit.cross.recommend(u, 10, groupOf ? groupOf[u] : -1).map((r) => r.item), rel, 10));
+  return out;
+}
+
+/**
+ * The popularity decay for the segment-popularity tier: all-time buyers unless a shorter decay beats it by
+ * two standard errors on the validation window (the blend's decay was chosen beside co-purchase scores, and
+ * on a small book a short decay mostly follows a handful of recent orders).
+ */
+function popularityDecay(
+  ui: UserItems,
+  from: number,
+  params: RecoParams,
+  truth: Map<number, Set<number>>,
+  groups: { of: Int32Array; count: number } | undefined,
+  cache: FitCache,
+): number {
+  const perFor = (popTau: number): number[] =>
+    crossSellNdcgPerAccount(fitReco(ui, from, { ...params, popTau, cross: { ...params.cross, ranker: null, popularityOnly: true } }, groups, cache), truth, groups?.of);
+  const base = perFor(Infinity);
+  let best = Infinity;
+  let bestMean = base.reduce((a, b) => a + b, 0) / (base.length || 1);
+  for (const tau of POP_TAU) {
+    if (!Number.isFinite(tau)) continue;
+    const per = perFor(tau);
+    const m = per.reduce((a, b) => a + b, 0) / (per.length || 1);
+    if (m > bestMean && m - base.reduce((a, b) => a + b, 0) / (base.length || 1) > twoSe(per, base)) {
+      best = tau;
+      bestMean = m;
+    }
   }
-  return truth.size ? sum / truth.size : 0;
+  return best;
+}
+
+/** Two standard errors of the mean per-account difference a - b (the noise of a comparison on one window). */
+function twoSe(a: readonly number[], b: readonly number[]): number {
+  const n = a.length;
+  if (n < 2) return Infinity;
+  const diff = a.map((v, k) => v - b[k]);
+  const m = diff.reduce((s, v) => s + v, 0) / n;
+  return 2 * Math.sqrt(diff.reduce((s, v) => s + (v - m) ** 2, 0) / (n - 1) / n);
 }
 
 export function buyAgainNdcg(fit: FittedReco, params: RecoParams['buyAgain'], truth: Map<number, Set<number>>): number {
-  let sum = 0;
+  const per = buyAgainNdcgPerAccount(fit, params, truth);
+  return per.length ? per.reduce((a, b) => a + b, 0) / per.length : 0;
+}
+
+function buyAgainNdcgPerAccount(fit: Pick<FittedReco, 'ui' | 'buyAgain' | 'asOfDay'>, params: RecoParams['buyAgain'], truth: Map<number, Set<number>>): number[] {
+  const out: number[] = [];
   for (const [u, rel] of truth) {
     const ranked = scoreBuyAgain(fit.ui, fit.buyAgain, params, fit.asOfDay, u, 10).map((r) => r.item);
-    sum += ndcgAt(ranked, rel, 10);
+    out.push(ndcgAt(ranked, rel, 10));
   }
-  return truth.size ? sum / truth.size : 0;
+  return out;
+}
+
+/** heldOut: the window ends before the validation window starts, so the mix tuned there never saw it. */
+type BuyWindow = { fit: Pick<FittedReco, 'ui' | 'buyAgain' | 'asOfDay'>; truth: Map<number, Set<number>>; heldOut?: boolean };
+
+/** How many 3-month windows, each a month earlier than the last, the buy-again ordering is chosen on. */
+const BUY_WINDOWS = 6;
+
+/**
+ * The validation window plus up to BUY_WINDOWS - 1 earlier 3-month windows (each a month earlier), with
+ * each window's repeat purchases: one window of a small book holds a few dozen re-orders, too few to tell
+ * the orderings apart.
+ */
+export function buyAgainWindows(log: PurchaseLog, asOfDay: number, main: BuyWindow, maxUsers: number): BuyWindow[] {
+  let firstDay = Infinity;
+  for (const d of log.day) if (d < firstDay) firstDay = d;
+  const out = [main];
+  for (let k = 1; k < BUY_WINDOWS; k++) {
+    const from = addMonths(asOfDay, -3 - k);
+    if (from <= firstDay) break;
+    const ui = buildUserItems(sliceLog(log, -Infinity, from));
+    const truth = sampleUsers(groundTruth(ui, sliceLog(log, from, addMonths(from, 3))).buyAgain, maxUsers);
+    if (truth.size) out.push({ fit: { ui, buyAgain: buyAgainStats(ui, from), asOfDay: from }, truth, heldOut: k >= 3 });
+  }
+  return out;
+}
+
+/**
+ * Chooses between the tuned mix (`learned`, null when it could not be tuned) and the plain own-history
+ * orderings on repeat purchases. The plain orderings need no tuning and are compared over every window
+ * (pooled over accounts and windows). The mix was tuned on the first window, so it is judged on the held-out
+ * windows that end before it (the first window only when there are none), and must beat the best plain
+ * ordering by more than two standard errors of the per-account difference: on a small book that noise is
+ * large and the plain ordering wins, on a big one a real gain shows.
+ */
+export function chooseBuyAgainOrder(
+  windows: readonly BuyWindow[],
+  learned: RecoParams['buyAgain'] | null,
+): { params: RecoParams['buyAgain']; choice: BuyAgainChoice } {
+  const base = learned ?? DEFAULT_PARAMS.buyAgain;
+  const pooled = (params: RecoParams['buyAgain']): number[] => windows.flatMap((w) => buyAgainNdcgPerAccount(w.fit, params, w.truth));
+  const ndcg: Partial<Record<BuyAgainOrder, number>> = {};
+  const mean = (v: number[]): number => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0);
+  let best: Exclude<BuyAgainOrder, 'learned'> = 'frequency';
+  let bestPer: number[] = [];
+  for (const order of OWN_HISTORY_ORDERS) {
+    const per = pooled({ ...base, order });
+    ndcg[order] = mean(per);
+    if (per.length > 0 && (bestPer.length === 0 || ndcg[order]! > ndcg[best]! + 1e-12)) {
+      best = order;
+      bestPer = per;
+    }
+  }
+  const accounts = bestPer.length;
+  const fallback = (reason: string) => ({ params: { ...base, order: best }, choice: { order: best, reason, ndcg, accounts } });
+  if (accounts === 0) return fallback('no repeat purchases to validate on: plain order frequency');
+  if (!learned) return fallback(`too little history to tune the mix: best plain ordering on validation (${best})`);
+  const held = windows.filter((w) => w.heldOut && w.truth.size > 0);
+  const judged = held.length ? held : windows.slice(0, 1);
+  const on = (params: RecoParams['buyAgain']): number[] => judged.flatMap((w) => buyAgainNdcgPerAccount(w.fit, params, w.truth));
+  const per = on({ ...learned, order: 'learned' });
+  ndcg.learned = mean(per);
+  const against = on({ ...base, order: best });
+  const diff = per.map((v, k) => v - against[k]);
+  const d = mean(diff);
+  const se = Math.sqrt(diff.reduce((a, v) => a + (v - d) ** 2, 0) / Math.max(1, diff.length - 1) / diff.length);
+  if (d > 2 * se && d > 0) {
+    return { params: { ...learned, order: 'learned' }, choice: { order: 'learned', reason: `the tuned mix beats ${best} by ${d.toFixed(4)} (2 SE ${(2 * se).toFixed(4)}) on ${held.length ? `${held.length} held-out windows` : 'the validation window'}`, ndcg, accounts } };
+  }
+  return fallback(`the tuned mix does not beat ${best} beyond noise (${d.toFixed(4)} vs 2 SE ${(2 * se).toFixed(4)} on ${held.length ? `${held.length} held-out windows` : 'the validation window'})`);
 }
 
 export function tuneReco(
@@ -85,14 +251,26 @@ export function tuneReco(
   const start = structuredClone(opts.start ?? DEFAULT_PARAMS);
   // The first stage is tuned on its own: a ranker carried over from stored settings would judge every blend.
   start.cross.ranker = null;
+  start.cross.popularityOnly = false;
   const result = (params: RecoParams, c: number, b: number, tuned: boolean, evaluations: number): TuneResult => ({
     params,
     tuned,
     validation: { from, to: asOfDay, crossSellNdcg: c, buyAgainNdcg: b, users: Math.max(cs.size, ba.size) },
     evaluations,
     ranker: null,
+    buyAgain: null,
   });
-  if (cs.size < 20 && ba.size < 20) return result(start, 0, 0, false, 0); // too little history to tune on
+  if (cs.size < 20 && ba.size < 20) {
+    // Too little history to tune on; the plain own-history orderings need no tuning, so they are still compared.
+    const main = { fit: { ui, buyAgain: buyAgainStats(ui, from), asOfDay: from }, truth: ba };
+    const choice = chooseBuyAgainOrder(buyAgainWindows(log, asOfDay, main, opts.maxUsers ?? 2000), null);
+    const validation = { ui, from, bought: truthAll.all };
+    const tier = chooseTier({ tuned: false, validationAccounts: cs.size, popularityNdcg: null, coPurchaseNdcg: null, rankerKept: false, rankerReason: null });
+    const params: RecoParams = { ...start, cross: { ...start.cross, ranker: null, popularityOnly: true }, buyAgain: choice.params, tier };
+    const out = result(calibrateAt(log, asOfDay, params, { ...opts, validation }), 0, 0, false, 0);
+    out.buyAgain = choice.choice;
+    return out;
+  }
 
   const cache: FitCache = { ui, sims: new Map() };
   let evaluations = 0;
@@ -135,7 +313,7 @@ export function tuneReco(
   tuneBlend();
 
   const fit = fitReco(ui, from, best, opts.groups, cache);
-  let bestBuy = best.buyAgain;
+  let bestBuy: RecoParams['buyAgain'] = { ...best.buyAgain, order: 'learned' };
   let bestBuyScore = buyAgainNdcg(fit, bestBuy, ba);
   for (let pass = 0; pass < 2; pass++) {
     for (const [key, values] of Object.entries(BUY_GRID) as [keyof RecoParams['buyAgain'], number[]][]) {
@@ -150,7 +328,9 @@ export function tuneReco(
       }
     }
   }
-  const out = result({ ...best, buyAgain: bestBuy }, bestScore, bestBuyScore, true, evaluations);
+  const chosen = chooseBuyAgainOrder(buyAgainWindows(log, asOfDay, { fit, truth: ba }, opts.maxUsers ?? 2000), bestBuy);
+  const out = result({ ...best, buyAgain: chosen.params }, bestScore, chosen.choice.ndcg[chosen.choice.order] ?? bestBuyScore, true, evaluations);
+  out.buyAgain = chosen.choice;
   if (opts.ranker !== false) {
     const trained = trainCrossSellRanker(log, asOfDay, out.params, {
       groups: opts.groups,
@@ -162,5 +342,25 @@ export function tuneReco(
     out.params.cross = { ...out.params.cross, ranker: trained.model };
     out.ranker = trained.report;
   }
+  // The tier: co-purchase must beat plain segment popularity on the validation window to be used at all.
+  const popularityFit = fitReco(ui, from, { ...best, cross: { ...best.cross, ranker: null, popularityOnly: true } }, opts.groups, cache);
+  const popPer = crossSellNdcgPerAccount(popularityFit, cs, opts.groups?.of);
+  const coPer = crossSellNdcgPerAccount(fitReco(ui, from, best, opts.groups, cache), cs, opts.groups?.of);
+  const mean = (v: number[]): number => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0);
+  const tier = chooseTier({
+    tuned: true,
+    validationAccounts: cs.size,
+    popularityNdcg: mean(popPer),
+    coPurchaseNdcg: mean(coPer),
+    margin: twoSe(coPer, popPer),
+    rankerKept: !!out.params.cross.ranker,
+    rankerReason: out.ranker?.reason ?? null,
+  });
+  out.params.tier = tier;
+  if (tier.tier === 'segment-popularity') {
+    out.params.cross = { ...out.params.cross, ranker: null, popularityOnly: true };
+    out.params.popTau = popularityDecay(ui, from, best, cs, opts.groups, cache);
+  }
+  out.params = calibrateAt(log, asOfDay, out.params, { ...opts, validation: { ui, from, bought: truthAll.all, cache } });
   return out;
 }

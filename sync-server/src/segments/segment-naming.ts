@@ -51,12 +51,28 @@ export function nameSegments(profiles: Profile[]): string[] {
   return names;
 }
 
-export function money(v: number, symbol: string): string {
-  return `${symbol}${Math.round(v).toLocaleString('en-GB')}`;
+/**
+ * A whole amount in the org's currency (ISO 4217 code, e.g. "GBP", "USD", "EUR"): "£1,240", "$1,240",
+ * "€1,240". Without a known currency the bare number, never a guessed symbol.
+ */
+export function money(v: number, currency: string | null): string {
+  const whole = Math.round(v);
+  if (currency) {
+    try {
+      return new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 0, maximumFractionDigits: 0 }).format(whole);
+    } catch {
+      return `${whole.toLocaleString('en-US')} ${currency}`;
+    }
+  }
+  return whole.toLocaleString('en-US');
 }
 
-export function describeSegment(p: Profile, symbol: string): string {
+/**
+ * The segment's typical profile, worded as the segment's (a centroid, not any one account's figures), so it
+ * cannot be read as the account's own recency or order count shown beside it.
+ */
+export function describeSegment(p: Profile, currency: string | null): string {
   const orders = Math.round(p.orders365);
-  const times = orders === 1 ? 'once' : orders === 2 ? 'twice' : `${orders} times`;
-  return `ordered ${times} in 365 days, average ${money(p.averageOrderValue, symbol)}, last order ${Math.round(p.recencyDays)} days ago`;
+  const times = orders <= 1 ? 'about once a year' : orders === 2 ? 'about twice a year' : `about ${orders} times a year`;
+  return `accounts in this segment typically order ${times}, ${money(p.averageOrderValue, currency)} an order, last ordering about ${Math.round(p.recencyDays)} days ago`;
 }

@@ -40,7 +40,7 @@ export function segmentAccounts(
   f: PurchaseFeatures,
   breadth: Float64Array,
   nUsers: number,
-  opts: { seed: number; currencySymbol: string; minK?: number; maxK?: number },
+  opts: { seed: number; currency: string | null; minK?: number; maxK?: number },
 ): Segmentation {
   const users: number[] = [];
   for (let u = 0; u < nUsers; u++) if (!Number.isNaN(f.recencyDays[u])) users.push(u);
@@ -83,7 +83,7 @@ export function segmentAccounts(
   const segments: Segment[] = profiles.map((p, c) => ({
     key: slug(names[c]),
     name: names[c],
-    description: describeSegment(p, opts.currencySymbol),
+    description: describeSegment(p, opts.currency),
     accountCount: members[c].length,
     profile: { ...p },
   }));

@@ -18,7 +18,10 @@ export type RecoRecommendExplainResult = {
   rank: number | null;
   score: number | null;
   reason: string | null;
+  /** Raw score parts (model feature names), for admins; shown with --verbose. */
   parts: Record<string, number>;
+  /** What pushed the score up most, in words a rep understands. */
+  drivers: string[];
   removedBy: string | null;
   verdict: string;
 };
@@ -34,6 +37,7 @@ export default class RecoRecommendExplain extends RecoCommand<RecoRecommendExpla
     account: Flags.string({ char: 'a', summary: messages.getMessage('flags.account.summary'), required: true }),
     product: Flags.string({ char: 'p', summary: messages.getMessage('flags.product.summary'), required: true }),
     'data-dir': Flags.directory({ summary: messages.getMessage('flags.data-dir.summary') }),
+    verbose: Flags.boolean({ summary: messages.getMessage('flags.verbose.summary') }),
   };
 
   public async run(): Promise<RecoRecommendExplainResult> {
@@ -64,13 +68,37 @@ export default class RecoRecommendExplain extends RecoCommand<RecoRecommendExpla
       score: e.recommended?.score ?? null,
       reason: e.recommended?.reason ?? null,
       parts: e.parts,
+      drivers: drivers(e.parts),
       removedBy: e.removedBy,
       verdict,
     };
-    this.styledHeader(messages.getMessage('info.Header', [product.Name, account.Name]));
+    const name = product.ProductCode ? `${product.Name} (${product.ProductCode})` : product.Name;
+    this.styledHeader(messages.getMessage('info.Header', [name, account.Name]));
     this.log(verdict);
+    if (result.score !== null) this.log(messages.getMessage('info.Chance', [chanceWords(result.score)]));
     if (result.reason) this.log(messages.getMessage('info.Reason', [result.reason]));
-    this.table({ title: messages.getMessage('title.Parts'), data: Object.entries(e.parts).map(([Part, Value]) => ({ Part, Value: Number(Value.toFixed(4)) })) });
+    if (result.drivers.length) this.log(messages.getMessage('info.Drivers', [result.drivers.join('; ')]));
+    // Model feature names mean nothing to a rep: they are for an admin checking the model, on request.
+    if (flags.verbose) {
+      this.table({ title: messages.getMessage('title.Parts'), data: Object.entries(e.parts).map(([Part, Value]) => ({ Part, Value: Number(Value.toFixed(4)) })) });
+    }
     return result;
   }
+}
+
+/** Parts that are totals or counts, not contributions: never a "driver". */
+const NOT_DRIVERS = new Set(['total', 'score', 'rankerTotal', 'orders']);
+
+/** Up to three parts that raised the score most, each in the words of its messages entry (part.<name>). */
+export function drivers(parts: Record<string, number>): string[] {
+  return Object.entries(parts)
+    .map(([k, v]) => [k.replace(/^ranker\./, ''), v] as const)
+    .filter(([k, v]) => !NOT_DRIVERS.has(k) && v > 1e-6 && messages.messages.has(`part.${k}`))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([k]) => messages.getMessage(`part.${k}`));
+}
+
+function chanceWords(score: number): string {
+  return score < 0.01 ? 'under 1%' : `about ${Math.round(score * 100)}%`;
 }

@@ -4,6 +4,7 @@ import { Messages } from '@salesforce/core';
 import { resolveAccount } from '../../../shared/accounts.js';
 import { queryReco } from '../../../shared/reco-query.js';
 import { soqlString } from '../../../shared/soql.js';
+import { shownConfidence } from '@reco/sync-server/recommend/reasons.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@reco/plugin-reco', 'reco.recommend.show');
@@ -15,6 +16,7 @@ export type RecommendationRow = {
   kind: string;
   rank: number | null;
   product: string | null;
+  productCode: string | null;
   productId: string;
   score: number | null;
   confidence: string | null;
@@ -30,7 +32,7 @@ type RecRecord = {
   Kind__c: string;
   Rank__c: number | null;
   Product__c: string;
-  Product__r: { Name: string } | null;
+  Product__r: { Name: string; ProductCode: string | null } | null;
   Score__c: number | null;
   Confidence__c: string | null;
   Expected_Revenue__c: number | null;
@@ -61,7 +63,7 @@ export default class RecoRecommendShow extends RecoCommand<RecoRecommendShowResu
     if (!flags['include-closed']) filters.push("Status__c IN ('New', 'Accepted')");
     const records = await queryReco<RecRecord>(
       conn,
-      'SELECT Id, Kind__c, Rank__c, Product__c, Product__r.Name, Score__c, Confidence__c, Expected_Revenue__c, Status__c, Reason__c ' +
+      'SELECT Id, Kind__c, Rank__c, Product__c, Product__r.Name, Product__r.ProductCode, Score__c, Confidence__c, Expected_Revenue__c, Status__c, Reason__c ' +
         `FROM Product_Recommendation__c WHERE ${filters.join(' AND ')} ORDER BY Kind__c, Rank__c ASC NULLS LAST`,
       'Product_Recommendation__c',
     );
@@ -70,9 +72,11 @@ export default class RecoRecommendShow extends RecoCommand<RecoRecommendShowResu
       kind: r.Kind__c,
       rank: r.Rank__c,
       product: r.Product__r?.Name ?? null,
+      productCode: r.Product__r?.ProductCode ?? null,
       productId: r.Product__c,
       score: r.Score__c,
-      confidence: r.Confidence__c,
+      // Never above what the score's chance supports, even on rows written before scores were calibrated.
+      confidence: shownConfidence(r.Confidence__c, r.Score__c),
       expectedRevenue: r.Expected_Revenue__c,
       status: r.Status__c,
       reason: r.Reason__c,
@@ -85,7 +89,8 @@ export default class RecoRecommendShow extends RecoCommand<RecoRecommendShowResu
           Kind: r.kind,
           Rank: r.rank ?? '',
           Product: r.product ?? r.productId,
-          Score: r.score === null ? '' : r.score.toFixed(2),
+          Code: r.productCode ?? '',
+          'Chance (3 months)': r.score === null ? '' : r.score < 0.01 ? '<1%' : `${Math.round(r.score * 100)}%`,
           Confidence: r.confidence ?? '',
           'Expected revenue': r.expectedRevenue === null ? '' : r.expectedRevenue.toFixed(2),
           Status: r.status ?? '',

@@ -1,0 +1,180 @@
+// The next-best list, the tiers and the calibrated chances: decided from each org's own data and checked on a
+// window the calibration never saw.
+import { expect } from 'chai';
+import { syntheticDataset } from '../../sync-server/src/models/synthetic.js';
+import { retailDataFromDataset } from '../../sync-server/src/evaluate/from-dataset.js';
+import { firstPurchasesOnly } from '../../sync-server/src/evaluate/protocol.js';
+import { tuneReco } from '../../sync-server/src/recommend/tune.js';
+import { chooseTier } from '../../sync-server/src/recommend/tier.js';
+import { DEFAULT_PARAMS, fitReco } from '../../sync-server/src/recommend/fit.js';
+import { buildUserItems, sliceLog, type PurchaseLog } from '../../sync-server/src/recommend/purchase-log.js';
+import { groundTruth } from '../../sync-server/src/recommend/ground-truth.js';
+import { calibrateNextBest, mergeByProbability, nextBest, reliabilityTable, type NextBestItem } from '../../sync-server/src/recommend/next-best.js';
+import { confidenceFor, withChance } from '../../sync-server/src/recommend/reasons.js';
+import { mulberry32 } from '../../sync-server/src/models/random.js';
+import { runModels } from '../../sync-server/src/models/run-models.js';
+
+function tuneOn(log: PurchaseLog, lastDay: number): ReturnType<typeof tuneReco> {
+  return tuneReco(log, lastDay + 1, { similarity: false, passes: 1 });
+}
+
+/**
+ * A stationary order book: each account re-orders a few products at its own fixed daily rates and now and
+ * then tries a popular product, the same process every day, so a chance learned on one window must hold on
+ * the next one.
+ */
+function stationaryLog(accounts: number, products: number, days: number, seed: number): PurchaseLog {
+  const rnd = mulberry32(seed);
+  const user: number[] = [];
+  const item: number[] = [];
+  const day: number[] = [];
+  const order: number[] = [];
+  let orders = 0;
+  for (let u = 0; u < accounts; u++) {
+    const staples = Array.from({ length: 2 + Math.floor(rnd() * 5) }, () => ({
+      i: Math.floor(rnd() * rnd() * products),
+      rate: [1 / 12, 1 / 30, 1 / 70, 1 / 150][Math.floor(rnd() * 4)],
+    }));
+    const explore = 1 / (20 + rnd() * 100);
+    for (let d = 0; d < days; d++) {
+      const bought = new Set<number>();
+      for (const s of staples) if (rnd() < s.rate) bought.add(s.i);
+      if (rnd() < explore) bought.add(Math.floor(rnd() * rnd() * products));
+      if (bought.size === 0) continue;
+      for (const i of bought) {
+        user.push(u);
+        item.push(i);
+        day.push(20000 + d);
+        order.push(orders);
+      }
+      orders++;
+    }
+  }
+  return {
+    nUsers: accounts,
+    nItems: products,
+    user: Int32Array.from(user),
+    item: Int32Array.from(item),
+    day: Int32Array.from(day),
+    order: Int32Array.from(order),
+    revenue: new Float64Array(user.length).fill(1),
+  };
+}
+
+describe('models: tiers by data sufficiency', function () {
+  this.timeout(300_000);
+
+  it('picks each step only when the validation window shows it beats the step below', () => {
+    const base = { tuned: true, validationAccounts: 400, rankerReason: null };
+    expect(chooseTier({ ...base, tuned: false, popularityNdcg: null, coPurchaseNdcg: null, rankerKept: false }).tier).to.equal('segment-popularity');
+    // Ahead, but within the window's noise: not validated.
+    expect(chooseTier({ ...base, popularityNdcg: 0.08, coPurchaseNdcg: 0.09, margin: 0.02, rankerKept: true }).tier).to.equal('segment-popularity');
+    expect(chooseTier({ ...base, popularityNdcg: 0.08, coPurchaseNdcg: 0.12, margin: 0.02, rankerKept: false }).tier).to.equal('co-purchase');
+    const hybrid = chooseTier({ ...base, popularityNdcg: 0.08, coPurchaseNdcg: 0.12, margin: 0.02, rankerKept: true });
+    expect(hybrid.tier).to.equal('hybrid');
+    expect(hybrid.reason).to.contain('0.120 vs 0.080');
+  });
+
+  it('a tiny org gets segment popularity and a plain own-history buy-again ordering, and says why', () => {
+    const data = retailDataFromDataset(syntheticDataset({ accounts: 25, products: 80, linesPerAccount: 10, seed: 5 }));
+    const t = tuneOn(data.log, data.lastDay);
+    expect(t.params.tier?.tier).to.equal('segment-popularity');
+    expect(t.params.tier?.reason).to.match(/^only \d+ accounts bought something new/);
+    expect(t.params.cross.popularityOnly).to.equal(true);
+    expect(t.params.cross.ranker ?? null).to.equal(null);
+    expect(t.params.buyAgain.order).to.be.oneOf(['recency', 'frequency', 'recencyFrequency']);
+  });
+
+  it('a rich org with family structure earns co-purchase rules', () => {
+    const data = retailDataFromDataset(syntheticDataset({ accounts: 4000, products: 400, linesPerAccount: 10, seed: 9 }));
+    const t = tuneReco(data.log, data.lastDay + 1, { similarity: false, passes: 1, ranker: false });
+    expect(t.params.tier?.tier).to.equal('co-purchase');
+    expect(t.params.tier!.evidence.coPurchaseNdcg!).to.be.greaterThan(t.params.tier!.evidence.popularityNdcg!);
+    expect(t.params.cross.popularityOnly).to.equal(false);
+  });
+
+  it('a sparse org where nothing is bought twice falls back to a plain buy-again ordering and a cross-sell-only next-best list', () => {
+    const data = firstPurchasesOnly(retailDataFromDataset(syntheticDataset({ accounts: 1500, products: 300, linesPerAccount: 10, seed: 13 })));
+    const t = tuneOn(data.log, data.lastDay);
+    expect(t.buyAgain?.order).to.equal('frequency');
+    expect(t.buyAgain?.reason).to.contain('no repeat purchases');
+    const asOf = data.lastDay + 1;
+    const fit = fitReco(data.log, asOf, t.params);
+    let shown = 0;
+    for (let u = 0; u < 200; u++) {
+      for (const r of nextBest(fit, t.params.nextBest!, u, -1, 10)) {
+        shown++;
+        // Every owned product was bought once and never again: the calibration learned that a re-order is
+        // unlikely, so owned products rank below the new ones.
+        if (r.kind === 'Buy again') expect(r.probability).to.be.lessThan(0.05);
+      }
+    }
+    expect(shown).to.be.greaterThan(0);
+  });
+});
+
+describe('models: calibrated chance of purchase', function () {
+  this.timeout(300_000);
+
+  it('on a held-out window, the mean predicted chance per decile is within 0.05 of the observed rate', () => {
+    const log = stationaryLog(1500, 150, 540, 21);
+    const calFrom = 20000 + 360;
+    const testFrom = 20000 + 450;
+    const params = { ...DEFAULT_PARAMS, buyAgain: { ...DEFAULT_PARAMS.buyAgain, order: 'learned' as const } };
+    const atCal = fitReco(sliceLog(log, -Infinity, calFrom), calFrom, params);
+    const users = Array.from({ length: log.nUsers }, (_, u) => u).filter((u) => atCal.ui.ptr[u + 1] > atCal.ui.ptr[u]);
+    const cal = calibrateNextBest(atCal, groundTruth(atCal.ui, sliceLog(log, calFrom, testFrom)).all, users);
+    expect(cal.buyAgain.model).to.not.equal(null);
+    expect(cal.crossSell.model).to.not.equal(null);
+
+    const train = sliceLog(log, -Infinity, testFrom);
+    const atTest = fitReco(train, testFrom, params);
+    const bought = groundTruth(buildUserItems(train), sliceLog(log, testFrom, Infinity)).all;
+    const predicted: number[] = [];
+    const observed: number[] = [];
+    for (let u = 0; u < log.nUsers; u++) {
+      if (atTest.ui.ptr[u + 1] === atTest.ui.ptr[u]) continue;
+      for (const r of nextBest(atTest, cal, u, -1, 10)) {
+        predicted.push(r.probability);
+        observed.push(bought.get(u)?.has(r.item) ? 1 : 0);
+      }
+    }
+    const rows = reliabilityTable(predicted, observed);
+    expect(rows).to.have.length(10);
+    for (const r of rows) expect(Math.abs(r.meanPredicted - r.observed), `decile ${r.decile}: ${JSON.stringify(rows.map((x) => [x.meanPredicted.toFixed(3), x.observed.toFixed(3)]))}`).to.be.at.most(0.05);
+    // And the chances spread: a calibration that predicts the base rate everywhere would pass the check above.
+    expect(rows[9].meanPredicted - rows[0].meanPredicted).to.be.greaterThan(0.3);
+  });
+
+  it('merges the kinds by chance while keeping each kind in its own order', () => {
+    const it = (item: number, kind: NextBestItem['kind'], probability: number): NextBestItem => ({ item, kind, probability, kindRank: 0, entry: -1 });
+    const merged = mergeByProbability([it(1, 'Buy again', 0.6), it(2, 'Buy again', 0.1)], [it(3, 'Cross-sell', 0.3), it(4, 'Cross-sell', 0.05)], 3);
+    expect(merged.map((r) => r.item)).to.deep.equal([1, 3, 2]);
+  });
+});
+
+describe('models: confidence never contradicts the chance', function () {
+  this.timeout(300_000);
+
+  it('High needs a better-than-even chance and strong evidence; segment popularity is always Low', () => {
+    expect(confidenceFor(0.06, 'High')).to.equal('Low');
+    expect(confidenceFor(0.3, 'High')).to.equal('Medium');
+    expect(confidenceFor(0.7, 'High')).to.equal('High');
+    expect(confidenceFor(0.7, 'Medium')).to.equal('Medium');
+    expect(confidenceFor(0.9, 'High', 'segment-popularity')).to.equal('Low');
+    const why = withChance({ reason: 'bought by 12 of 40 accounts that also buy X', evidence: {}, confidence: 'High' as const }, 0.064);
+    expect(why.confidence).to.equal('Low');
+    expect(why.reason).to.contain('about 6% chance of an order in the next 3 months');
+  });
+
+  it("every recommendation's Confidence matches its score on a generated org", () => {
+    const out = runModels(syntheticDataset({ accounts: 600, products: 150, linesPerAccount: 12, seed: 4 }), { seed: 3 });
+    expect(out.recommendations.length).to.be.greaterThan(1000);
+    for (const r of out.recommendations) {
+      expect(r.score).to.be.within(0, 1);
+      if (r.confidence === 'High') expect(r.score).to.be.at.least(0.5);
+      if (r.confidence === 'Medium') expect(r.score).to.be.at.least(0.2);
+      expect(r.reason).to.match(/(about \d+%|under 1%) chance of an order in the next 3 months/);
+    }
+  });
+});
