@@ -37,7 +37,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     mirror.close();
     throw error;
   }
-  const store = mirrorResultsStore(mirror.db, { evaluationFile: config.evaluation.file });
+  const store = mirrorResultsStore(mirror.db, { evaluationFile: config.evaluation.file, currency: config.dashboard.currency });
 
   const pipeline: Pipeline = async (kind, { signal, onProgress }) => {
     const summary = await runPipeline({ connection, mirror, logger }, { kind, signal, onProgress });

@@ -70,6 +70,9 @@ export const configSchema = z.object({
   dashboard: z.object({
     // Demo convenience: put the token into the page, only for loopback clients.
     injectToken: booleanish.default(false),
+    // ISO 4217 code the dashboard shows amounts in. Unset: the currency stamped on the mirrored opportunities
+    // (multi-currency orgs); a single-currency org's amounts are then shown without a symbol.
+    currency: z.string().trim().regex(/^[A-Z]{3}$/, { error: 'must be a three-letter ISO 4217 currency code such as GBP, EUR or USD' }).optional(),
   }).prefault({}),
 });
 
@@ -91,4 +94,5 @@ export const envVars: Record<string, string> = {
   'log.level': 'RECO_LOG_LEVEL',
   'evaluation.file': 'RECO_EVALUATION_FILE',
   'dashboard.injectToken': 'RECO_DASHBOARD_INJECT_TOKEN',
+  'dashboard.currency': 'RECO_CURRENCY',
 };

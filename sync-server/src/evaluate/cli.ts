@@ -1,13 +1,15 @@
-// `npm run evaluate -- --csv PATH [--json]`: the offline protocol on a file in the Online Retail layout.
+// `npm run evaluate -- --csv PATH [--json]`: the offline protocol on a file in the Online Retail layout;
+// `--mirror PATH` on a sync server's mirror (the org's own records and dates, as `sf reco evaluate` sees them).
 import { parseArgs } from 'node:util';
 import { endBefore, loadRetail, type RetailData } from './protocol.js';
 import { retailDataFromDataset } from './from-dataset.js';
+import { retailDataFromMirror } from './from-mirror.js';
 import { syntheticDataset } from '../models/synthetic.js';
 import { dayToIso } from '../recommend/purchase-log.js';
 import { evaluate, type EvaluationReport } from './run-evaluation.js';
 import { evaluateInsights } from './insights-eval.js';
 
-const USAGE = 'usage: npm run evaluate -- (--csv PATH | --synthetic ACCOUNTS) [--end YYYY-MM-DD] [--ease] [--json]';
+const USAGE = 'usage: npm run evaluate -- (--csv PATH | --mirror PATH | --synthetic ACCOUNTS) [--end YYYY-MM-DD] [--ease] [--json]';
 
 function table(r: EvaluationReport & { segments: unknown; churn: unknown }): string {
   const cols = ['precision@10', 'recall@10', 'ndcg@10', 'hitRate@10', 'coverage@10', 'users'] as const;
@@ -51,16 +53,16 @@ function splitProblem(r: EvaluationReport): string | null {
 }
 
 async function main(): Promise<void> {
-  let values: { csv?: string; json?: boolean; end?: string; synthetic?: string; ease?: boolean };
+  let values: { csv?: string; mirror?: string; json?: boolean; end?: string; synthetic?: string; ease?: boolean };
   try {
     ({ values } = parseArgs({
-      options: { csv: { type: 'string' }, json: { type: 'boolean' }, end: { type: 'string' }, synthetic: { type: 'string' }, ease: { type: 'boolean' } },
+      options: { csv: { type: 'string' }, mirror: { type: 'string' }, json: { type: 'boolean' }, end: { type: 'string' }, synthetic: { type: 'string' }, ease: { type: 'boolean' } },
       strict: true,
     }));
   } catch (err) {
     throw new Error(`${(err as Error).message}\n${USAGE}`);
   }
-  if (!values.csv === !values.synthetic) throw new Error(`give one of --csv or --synthetic\n${USAGE}`);
+  if ([values.csv, values.mirror, values.synthetic].filter((v) => v !== undefined).length !== 1) throw new Error(`give one of --csv, --mirror or --synthetic\n${USAGE}`);
   const accounts = Number(values.synthetic);
   if (values.synthetic && !(Number.isInteger(accounts) && accounts > 0)) throw new Error(`--synthetic must be a positive account count, got "${values.synthetic}"`);
   const started = performance.now();
@@ -69,7 +71,9 @@ async function main(): Promise<void> {
   // with a long tail, staples and seasonal families that nothing was tuned on.
   const loaded: RetailData = values.csv
     ? await loadRetail(values.csv)
-    : retailDataFromDataset(syntheticDataset({ accounts, products: 2000, linesPerAccount: 10 }));
+    : values.mirror
+      ? retailDataFromMirror(values.mirror)
+      : retailDataFromDataset(syntheticDataset({ accounts, products: 2000, linesPerAccount: 10 }));
   for (const warning of loaded.warnings ?? []) process.stderr.write(`evaluate: warning: ${warning}\n`);
   const data = values.end ? endBefore(loaded, values.end) : loaded;
   const loadMs = Math.round(performance.now() - started);
