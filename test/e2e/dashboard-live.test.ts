@@ -9,6 +9,16 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { startLocalOrg, type LocalOrg } from '@reco/local-org';
 import { loadConfig } from '@reco/sync-server/config/load-config.js';
 import { startServer } from '@reco/sync-server/server.js';
+import { writeFileSync } from 'node:fs';
+import { Connection } from 'jsforce';
+import { cleanMirror } from '@reco/sync-server/clean/clean.js';
+import { retailDataFromDataset } from '@reco/sync-server/evaluate/from-dataset.js';
+import { retailDataFromMirror } from '@reco/sync-server/evaluate/from-mirror.js';
+import { loadRetail } from '@reco/sync-server/evaluate/protocol.js';
+import { evaluate } from '@reco/sync-server/evaluate/run-evaluation.js';
+import { extractAll } from '@reco/sync-server/extract/extract.js';
+import { openMirror } from '@reco/sync-server/mirror/db.js';
+import { dayToIso } from '@reco/sync-server/recommend/purchase-log.js';
 import { retailSample } from '../support/retail-sample.js';
 import { api, memoryLogger, TOKEN, waitFor } from '../service/doubles.js';
 
@@ -18,11 +28,16 @@ describe('admin dashboard on a real run (headless Chromium)', function () {
   let dir: string;
   let context: BrowserContext | undefined;
   let service: Awaited<ReturnType<typeof startServer>> | undefined;
+  let sample: string;
 
   before(async () => {
-    org = await startLocalOrg({ port: 0, seed: { onlineRetail: await retailSample(120) } });
+    sample = await retailSample(120);
+    org = await startLocalOrg({ port: 0, seed: { onlineRetail: sample } });
     dir = mkdtempSync(path.join(os.tmpdir(), 'reco-dashboard-live-'));
-    const config = loadConfig({ env: {}, overrides: { auth: { token: TOKEN }, server: { port: 0 }, store: { path: path.join(dir, 'mirror.db') }, schedule: { enabled: false }, dashboard: { injectToken: true } } });
+    const config = loadConfig({ env: {}, overrides: {
+      auth: { token: TOKEN }, server: { port: 0 }, store: { path: path.join(dir, 'mirror.db') }, schedule: { enabled: false }, dashboard: { injectToken: true },
+      evaluation: { file: path.join(dir, 'evaluation.json') },
+    } });
     const c = org.credentials;
     service = await startServer(config, {
       logger: memoryLogger().logger,
@@ -80,5 +95,33 @@ describe('admin dashboard on a real run (headless Chromium)', function () {
     expect(await page.locator('#account-result .insight').textContent()).to.match(/^Segment /);
     mkdirSync('test-output', { recursive: true });
     await page.screenshot({ path: 'test-output/dashboard-live.png', fullPage: true });
+  });
+
+  it('evaluates on the org\'s dates, as `sf reco evaluate` does, and the dashboard shows that window', async () => {
+    // The windows follow from the data's last day, so equal data means equal windows; the models run once.
+    // The demo's path: the sync server's own mirror (what `npm run evaluate -- --mirror` reads).
+    const demoData = retailDataFromMirror(path.join(dir, 'mirror.db'));
+    // The CLI's path (plugin/src/shared/org-dataset.ts): its own extract of the org, cleaned the same way.
+    const c = org.credentials;
+    const cli = openMirror(path.join(dir, 'cli.db'));
+    try {
+      await extractAll(new Connection({ instanceUrl: c.instanceUrl, accessToken: c.accessToken, version: '62.0' }), cli.db, { runId: 'cli-test' });
+      const cliData = retailDataFromDataset(cleanMirror(cli.db).dataset);
+      expect([demoData.lastDay, demoData.rows, demoData.accounts.length]).to.deep.equal([cliData.lastDay, cliData.rows, cliData.accounts.length]);
+    } finally {
+      cli.close();
+    }
+    // The source file's own dates (2010-2011) are not the org's: evaluating the CSV is what made them disagree.
+    const csvLastDay = dayToIso((await loadRetail(sample)).lastDay);
+    const demo = evaluate(demoData);
+    expect(csvLastDay.slice(0, 4)).to.equal('2011');
+    expect(demo.windows.testTo.slice(0, 4)).not.to.equal('2011');
+    expect(demo.windows.testTo).to.equal(dayToIso(demoData.lastDay));
+
+    writeFileSync(path.join(dir, 'evaluation.json'), JSON.stringify(demo));
+    const page = context!.pages()[0];
+    await page.reload();
+    await page.locator('#evaluation[data-loaded="true"] .comparisons li').first().waitFor({ timeout: 20_000 });
+    expect(await page.locator('#evaluation .meta').textContent()).to.contain(`test window ${demo.windows.testFrom} to ${demo.windows.testTo}`);
   });
 });
