@@ -13,7 +13,7 @@ import { startService, type Service } from './http/service.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { openMirror } from './mirror/db.js';
 import { findUnfinishedRun } from './mirror/runs.js';
-import { runPipeline } from './pipeline/run-pipeline.js';
+import { runPipeline, type PipelineOptions } from './pipeline/run-pipeline.js';
 import type { Pipeline } from './schedule/ports.js';
 
 export type ServerOptions = {
@@ -40,7 +40,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const store = mirrorResultsStore(mirror.db, { evaluationFile: config.evaluation.file, currency: config.dashboard.currency });
 
   const pipeline: Pipeline = async (kind, { signal, onProgress }) => {
-    const summary = await runPipeline({ connection, mirror, logger }, { kind, signal, onProgress });
+    const summary = await runPipeline({ connection, mirror, logger }, { kind, signal, onProgress, ...pipelineSettings(config) });
     return { runId: summary.runId, status: summary.status, durationMs: summary.durationMs, counts: summary.counts, apiCalls: summary.apiCalls, error: summary.error };
   };
 
@@ -102,5 +102,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   main().catch((error: unknown) => {
     process.stderr.write(`sync-server: ${(error as Error).message}\n`);
     process.exit(1);
+  });
+}
+
+/** The operator's sync settings as pipeline options; unset ones are left out so the pipeline's defaults apply. */
+export function pipelineSettings(config: Config): Pick<PipelineOptions, 'maxShareOfDailyLimit' | 'extract' | 'writeback' | 'retuneAfterDays'> {
+  const s = config.sync;
+  const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  return defined({
+    maxShareOfDailyLimit: s.apiBudgetShare,
+    extract: defined({ bulkThreshold: s.extractBulkThreshold, overlapMs: s.incrementalOverlapMs }),
+    writeback: defined({ bulkThreshold: s.writebackBulkThreshold }),
+    retuneAfterDays: s.retuneAfterDays,
   });
 }
