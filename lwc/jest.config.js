@@ -8,6 +8,7 @@ module.exports = {
     ...jestConfig,
     rootDir: path.resolve(__dirname, '..'),
     roots: ['<rootDir>/force-app'],
+    resolver: path.join(__dirname, 'jest-resolver.js'),
     setupFilesAfterEnv: [...(jestConfig.setupFilesAfterEnv || []), path.join(__dirname, 'jest-sa11y-setup.js')],
     testTimeout: 10000
 };

@@ -6,6 +6,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmS
 import path from 'node:path';
 import { startLocalOrg, type LocalOrg } from '@reco/local-org';
 import { loadConfig } from './config/load-config.js';
+import { writeDemoCredentials } from './demo-credentials.js';
 import { createLogger } from './logging/logger.js';
 import { startServer, stopOnSignals } from './server.js';
 
@@ -27,6 +28,9 @@ async function main(): Promise<void> {
 
   const org = await startDemoOrg();
   say(`Local org at ${org.url} (${seconds(t0)})`);
+  const login = writeDemoCredentials(path.join(orgDir, 'credentials.json'), org.credentials);
+  say(`Its credentials: ${path.relative(process.cwd(), login.file)} (git-ignored). Log the sf CLI in to it with:`);
+  say(`  ${login.loginCommand}`);
 
   const token = process.env.RECO_API_TOKEN ?? randomBytes(24).toString('base64url');
   const evaluationFile = path.join(workDir, 'evaluation.json');
@@ -86,8 +90,10 @@ async function main(): Promise<void> {
   say(`Preview:    ${service.url}/preview/accounts/${sample ?? '<accountId>'} (after npm run build:preview -w lwc)`);
   say(`Ready ${seconds(t0)} after start. Schedules: incremental "${config.schedule.incremental}", full "${config.schedule.full}". Ctrl-C to stop.`);
 
-  // The evaluation against baselines takes a while on the full file; it fills the dashboard chart when done.
-  startEvaluation(evaluationFile);
+  // The evaluation against baselines takes a while; it fills the dashboard chart when done. It reads the
+  // mirror the sync just wrote, not the CSV: local-org moved the CSV's 2011 dates to the present, and the
+  // dashboard must show the window `sf reco evaluate` on this org shows.
+  startEvaluation(evaluationFile, config.store.path);
 }
 
 /**
@@ -112,9 +118,9 @@ async function startDemoOrg(): Promise<LocalOrg> {
   return org;
 }
 
-function startEvaluation(outFile: string): void {
+function startEvaluation(outFile: string, mirror: string): void {
   const out = createWriteStream(`${outFile}.partial`);
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'evaluate/cli.ts'), '--csv', dataFile, '--json'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'evaluate/cli.ts'), '--mirror', mirror, '--json'], {
     cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'],
   });
   child.stdout.pipe(out);

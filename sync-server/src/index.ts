@@ -9,6 +9,8 @@ export type { Dataset } from './domain/types.js';
 export { retailDataFromDataset } from './evaluate/from-dataset.js';
 export { evaluate, type EvaluationReport, type ListReport } from './evaluate/run-evaluation.js';
 export { openMirror, type Mirror } from './mirror/db.js';
+export { getWatermark } from './mirror/records.js';
+export { SOURCE_OBJECTS } from './extract/objects.js';
 export { explainRecommendation } from './models/run-models.js';
 export { loadOrgDataset, type OrgDataset } from './pipeline/load-dataset.js';
 export { runPipeline, type PipelineDeps, type PipelineOptions, type ProgressEvent, type RunSummary } from './pipeline/run-pipeline.js';

@@ -13,6 +13,7 @@ import { startService, type Service } from './http/service.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { openMirror } from './mirror/db.js';
 import { findUnfinishedRun } from './mirror/runs.js';
+import type { PipelineOptions } from './pipeline/run-pipeline.js';
 import { threadedPipeline } from './pipeline/pipeline-thread.js';
 
 export type ServerOptions = {
@@ -36,10 +37,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     mirror.close();
     throw error;
   }
-  const store = mirrorResultsStore(mirror.db, { evaluationFile: config.evaluation.file });
+  const store = mirrorResultsStore(mirror.db, { evaluationFile: config.evaluation.file, currency: config.dashboard.currency });
 
   // Runs go on a worker thread with their own connection and mirror handle, so serving never waits on a sync.
-  const pipeline = threadedPipeline({ connection: connectionConfig, mirror, logger });
+  const pipeline = threadedPipeline({ connection: connectionConfig, mirror, logger, settings: pipelineSettings(config) });
 
   const service = await startService(config, logger, {
     pipeline,
@@ -103,5 +104,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   main().catch((error: unknown) => {
     process.stderr.write(`sync-server: ${(error as Error).message}\n`);
     process.exit(1);
+  });
+}
+
+/** The operator's sync settings as pipeline options; unset ones are left out so the pipeline's defaults apply. */
+export function pipelineSettings(config: Config): Pick<PipelineOptions, 'maxShareOfDailyLimit' | 'extract' | 'writeback' | 'retuneAfterDays'> {
+  const s = config.sync;
+  const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  return defined({
+    maxShareOfDailyLimit: s.apiBudgetShare,
+    extract: defined({ bulkThreshold: s.extractBulkThreshold, overlapMs: s.incrementalOverlapMs }),
+    writeback: defined({ bulkThreshold: s.writebackBulkThreshold }),
+    retuneAfterDays: s.retuneAfterDays,
   });
 }

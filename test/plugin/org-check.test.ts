@@ -92,7 +92,8 @@ describe('sf reco org check (unit)', () => {
       if (soql.includes('FROM PermissionSet')) return Promise.resolve(envelope(['Reco_Admin', 'Reco_Sales_Rep', 'Reco_Integration'].map((Name, i) => ({ Id: `0PS00000000000${i}AAA`, Name }))));
       if (soql.includes('COUNT_DISTINCT(AccountId)')) return Promise.resolve(envelope([{ n: 400 }]));
       if (soql.includes('COUNT_DISTINCT(Product2Id) n')) return Promise.resolve(envelope([{ n: 300 }]));
-      if (soql.includes('GROUP BY OpportunityId')) return Promise.resolve(envelope(rows(150)));
+      // An org with more multi-product orders than the query returns: it stops at its LIMIT.
+      if (soql.includes('GROUP BY OpportunityId')) return Promise.resolve(envelope(rows(soql.endsWith('LIMIT 2000') ? 2000 : 5000)));
       if (soql.includes('GROUP BY AccountId')) return Promise.resolve(envelope(rows(60)));
       if (soql.includes('MIN(CloseDate)')) return Promise.resolve(envelope([{ firstClose: '2025-01-01', lastClose: '2026-02-05' }]));
       if (soql === 'SELECT COUNT() FROM Task') return Promise.resolve({ totalSize: 12, done: true, records: [] } as never);
@@ -110,7 +111,7 @@ describe('sf reco org check (unit)', () => {
     ]);
     expect(result.readiness.map((r) => [r.model, r.have, r.ready])).to.deep.equal([
       ['segmentation', 400, true],
-      ['cross-sell', 150, true],
+      ['cross-sell', 2000, true],
       ['cross-sell', 300, true],
       ['buy-again', 60, true],
       ['churn', 400, true],
@@ -121,5 +122,9 @@ describe('sf reco org check (unit)', () => {
     // the user is the one the token belongs to, not what sf stored as the login's username
     expect(result.username).to.equal(ME.preferred_username);
     expect(ux.logSuccess.firstCall.args[0]).to.include(ME.preferred_username);
+    // A capped count reads as a floor, and counts carry thousands separators.
+    expect(result.readiness.map((r) => r.atLeast)).to.deep.equal([false, true, false, false, false, false]);
+    const shown = (ux.table.args[1][0] as { data: Array<{ Measure: string; Have: string }> }).data;
+    expect(shown.map((r) => r.Have)).to.deep.equal(['400', '2,000+', '300', '60', '400', '400']);
   });
 });

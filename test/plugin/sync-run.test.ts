@@ -148,4 +148,15 @@ describe('sf reco sync run (unit)', function () {
     expect(e.exitCode).to.equal(2);
     expect(fwd.calls.filter((c) => c.includes('/sobjects/')), 'no run is started').to.deep.equal([]);
   });
+
+  it('runs and records the first sync into an empty data directory as Full, without --full', async () => {
+    $$.fakeConnectionRequest = forwardTo(org);
+    const dir = mkdtempSync(join(dataRoot, 'first-'));
+    const result = await RecoSyncRun.run([...base(), '--data-dir', dir]);
+    expect(result).to.include({ kind: 'Full', status: 'Succeeded', dataDir: dir });
+    expect(recoRun(result.runId)).to.include({ Kind__c: 'Full' });
+    // The next one has a mirror to be incremental to.
+    const next = await RecoSyncRun.run([...base(), '--data-dir', dir]);
+    expect(next.kind).to.equal('Incremental');
+  });
 });

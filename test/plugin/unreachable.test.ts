@@ -73,6 +73,14 @@ describe('sf reco commands when the org does not answer (unit)', function () {
     });
   }
 
+  it('leaves no signal listeners behind, however many commands one process runs (no MaxListenersExceeded)', async () => {
+    const signals = ['SIGINT', 'SIGTERM', 'SIGBREAK', 'SIGHUP'];
+    const counts = () => signals.map((s) => process.listenerCount(s));
+    const before = counts();
+    for (let i = 0; i < 12; i++) await failureOf(RecoStatus.run([...target()]));
+    expect(counts()).to.deep.equal(before);
+  });
+
   it('keeps the org error codes scripts rely on, and says "its instance URL" when the URL is unknown', () => {
     const expired = Object.assign(new Error('Session expired or invalid'), { name: 'INVALID_SESSION_ID', errorCode: 'INVALID_SESSION_ID' });
     expect(withOrgErrorActions(expired).name).to.equal('INVALID_SESSION_ID');

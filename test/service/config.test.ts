@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
+import { pipelineSettings } from '@reco/sync-server/server.js';
 import { ConfigError, loadConfig } from '@reco/sync-server/config/load-config.js';
 import { createLogger } from '@reco/sync-server/logging/logger.js';
 
@@ -45,6 +46,11 @@ describe('service configuration', () => {
       ['RECO_PORT', 'abc', 'server.port', 'must be a whole number from 0 to 65535'],
       ['RECO_PORT', '80.5', 'server.port', 'must be a whole number from 0 to 65535'],
       ['RECO_SHUTDOWN_GRACE_MS', 'soon', 'shutdown.graceMs', 'must be a whole number from 0 to 600000'],
+      ['RECO_API_BUDGET_SHARE', 'half', 'sync.apiBudgetShare', 'must be a number above 0 and at most 1'],
+      ['RECO_API_BUDGET_SHARE', '1.5', 'sync.apiBudgetShare', 'must be a number above 0 and at most 1'],
+      ['RECO_API_BUDGET_SHARE', '0', 'sync.apiBudgetShare', 'must be a number above 0 and at most 1'],
+      ['RECO_EXTRACT_BULK_THRESHOLD', '1e4', 'sync.extractBulkThreshold', 'must be a whole number from 1 to 100000000'],
+      ['RECO_CURRENCY', 'pounds', 'dashboard.currency', 'must be a three-letter ISO 4217 currency code'],
     ]) {
       let message = '';
       try {
@@ -88,5 +94,14 @@ describe('service logger', () => {
     const entry = JSON.parse(lines[0]);
     expect(entry).to.include({ runId: 'run-7', msg: 'started', level: 'info' });
     expect(entry.config.auth.token).to.equal('[redacted]');
+  });
+});
+
+describe('service sync settings', () => {
+  it('hands the operator\'s sync settings to the pipeline, and leaves unset ones to its defaults', () => {
+    const token = { RECO_API_TOKEN: 'x'.repeat(20) };
+    expect(pipelineSettings(loadConfig({ env: token }))).to.deep.equal({ extract: {}, writeback: {} });
+    const config = loadConfig({ env: { ...token, RECO_API_BUDGET_SHARE: '0.25', RECO_EXTRACT_BULK_THRESHOLD: '5000', RECO_WRITEBACK_BULK_THRESHOLD: '2000', RECO_INCREMENTAL_OVERLAP_MS: '0', RECO_RETUNE_AFTER_DAYS: '3' } });
+    expect(pipelineSettings(config)).to.deep.equal({ maxShareOfDailyLimit: 0.25, extract: { bulkThreshold: 5000, overlapMs: 0 }, writeback: { bulkThreshold: 2000 }, retuneAfterDays: 3 });
   });
 });

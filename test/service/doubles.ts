@@ -20,6 +20,8 @@ export class MemoryStore implements ResultsStore {
   public insights: AccountInsight[] = [];
   public segments: Segment[] = [];
   public report: EvaluationReport | null = null;
+  public names = new Map<string, string>();
+  public currencyCode: string | null = null;
 
   public isOpen() { return this.open; }
   public listRuns(limit: number) { return [...this.runs].reverse().slice(0, limit); }
@@ -29,6 +31,14 @@ export class MemoryStore implements ResultsStore {
   public listInsights() { return this.insights; }
   public listSegments() { return this.segments; }
   public evaluation() { return this.report; }
+  public searchAccounts(text: string, limit: number) {
+    const needle = text.toLowerCase();
+    return [...this.names].filter(([, name]) => name.toLowerCase().includes(needle))
+      .sort((a, b) => Number(b[1].toLowerCase().startsWith(needle)) - Number(a[1].toLowerCase().startsWith(needle)) || a[1].localeCompare(b[1]))
+      .slice(0, limit).map(([accountId, name]) => ({ accountId, name }));
+  }
+  public accountName(id: string) { return this.names.get(id) ?? null; }
+  public currency() { return this.currencyCode; }
   public lastRun = () => {
     const last = this.runs.at(-1);
     return last ? { id: last.id, kind: last.kind, status: last.status } : undefined;
@@ -44,6 +54,7 @@ export function seedResults(store: MemoryStore, n: number): void {
   for (let i = 0; i < n; i++) {
     const id = accountId(i + 1);
     const seg = segs[i % 3];
+    store.names.set(id, `${['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli'][i % 5]} Trading ${i + 1}`);
     store.segments[i % 3].accountCount++;
     store.insights.push({
       accountId: id, segmentKey: seg, previousSegmentKey: null, segmentChangedOn: null, lifecycleStage: 'Active',

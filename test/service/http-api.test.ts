@@ -50,7 +50,7 @@ describe('sync-server HTTP API', () => {
       const { status, body } = await api(service.url, '/openapi.json', { token: null });
       expect(status).to.equal(200);
       expect(body.openapi).to.equal('3.1.0');
-      expect(Object.keys(body.paths)).to.include.members(['/health', '/ready', '/metrics', '/runs', '/runs/{id}', '/accounts/{id}/recommendations', '/accounts/{id}/insight', '/segments']);
+      expect(Object.keys(body.paths)).to.include.members(['/health', '/ready', '/metrics', '/runs', '/runs/{id}', '/accounts/{id}/recommendations', '/accounts/{id}/insight', '/segments', '/overview', '/accounts']);
     });
   });
 
@@ -147,6 +147,29 @@ describe('sync-server HTTP API', () => {
         expect(res.body.error.code, path).to.equal('invalid_request');
         expect(res.body.error.message, path).to.match(message);
       }
+    });
+
+    it('finds accounts by name (or by Id), saying which have recommendations, and names a bad query', async () => {
+      const hits = await api(service.url, '/accounts?q=hooli&limit=3');
+      expect(hits.status).to.equal(200);
+      expect(hits.body.accounts).to.deep.equal([
+        { accountId: accountId(10), name: 'Hooli Trading 10', hasRecommendations: true },
+        { accountId: accountId(15), name: 'Hooli Trading 15', hasRecommendations: true },
+        { accountId: accountId(20), name: 'Hooli Trading 20', hasRecommendations: true },
+      ]);
+      const byId = await api(service.url, `/accounts?q=${accountId(4).slice(0, 15)}`);
+      expect(byId.body.accounts).to.deep.equal([{ accountId: accountId(4), name: 'Umbrella Trading 4', hasRecommendations: true }]);
+      const short = await api(service.url, '/accounts?q=h');
+      expect(short.status).to.equal(400);
+      expect(short.body.error.message).to.contain('q').and.contain('at least 2 characters');
+      expect((await api(service.url, '/accounts')).body.error.message).to.contain('q');
+    });
+
+    it('serves the dashboard overview: verdict, checks, fixes and currency', async () => {
+      const { status, body } = await api(service.url, '/overview');
+      expect(status).to.equal(200);
+      expect(body).to.include.keys('verdict', 'headline', 'checks', 'fixes', 'repaired', 'currency', 'evaluation');
+      expect(body.checks[0]).to.deep.equal({ label: 'The local store is open and writable', ok: true, detail: 'open' });
     });
 
     it('serves an insight, and 404 for an account nobody scored', async () => {

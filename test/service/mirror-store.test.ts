@@ -69,4 +69,24 @@ describe('mirror results store', () => {
     expect(report.tasks.crossSell).to.deep.equal({ reco: { 'precision@10': 0.1, 'recall@10': 0.2 }, popularity: { 'precision@10': 0.05, 'recall@10': 0.1 } });
     expect(report.source).to.equal('test window 2011-09-01 to 2011-12-09');
   });
+
+  it('finds accounts by part of their name (prefix matches first, LIKE wildcards taken literally) and names one by id', () => {
+    const acc = (n: number, Name: string) => ({ Id: accountId(n), Name, SystemModstamp: '2026-11-23T00:00:00.000Z' });
+    applyPage(mirror.db, 'Account', [acc(1, 'The Acme Company'), acc(2, 'Acme Ltd'), acc(3, 'Globex'), acc(4, '100% Acme_Parts')], 'r1');
+    const store = mirrorResultsStore(mirror.db);
+    expect(store.searchAccounts('acme', 10).map((m) => m.name)).to.deep.equal(['Acme Ltd', '100% Acme_Parts', 'The Acme Company']);
+    expect(store.searchAccounts('acme', 1)).to.deep.equal([{ accountId: accountId(2), name: 'Acme Ltd' }]);
+    expect(store.searchAccounts('0%', 10).map((m) => m.name)).to.deep.equal(['100% Acme_Parts']);
+    expect(store.searchAccounts('e_p', 10).map((m) => m.name)).to.deep.equal(['100% Acme_Parts']);
+    expect(store.accountName(accountId(3))).to.equal('Globex');
+    expect(store.accountName(accountId(9))).to.equal(null);
+  });
+
+  it('takes the currency from the setting, else the one most mirrored opportunities carry, else none', () => {
+    expect(mirrorResultsStore(mirror.db).currency()).to.equal(null);
+    const opp = (n: number, CurrencyIsoCode: string) => ({ Id: `006Qy${String(n).padStart(10, '0')}AAA`, CurrencyIsoCode, SystemModstamp: '2026-11-23T00:00:00.000Z' });
+    applyPage(mirror.db, 'Opportunity', [opp(1, 'EUR'), opp(2, 'GBP'), opp(3, 'GBP')], 'r1');
+    expect(mirrorResultsStore(mirror.db).currency()).to.equal('GBP');
+    expect(mirrorResultsStore(mirror.db, { currency: 'USD' }).currency()).to.equal('USD');
+  });
 });

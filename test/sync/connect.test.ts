@@ -36,6 +36,20 @@ describe('sync: connection settings and JWT assertion', () => {
     expect(() => connectionConfigFromEnv({})).to.throw(ConfigError, /SF_AUTH_FLOW/);
   });
 
+  it('reads the documented SF_PRIVATE_KEY_FILE, keeps SF_JWT_KEY_FILE as an old name, and names the variables in errors', () => {
+    const jwtEnv = { SF_AUTH_FLOW: 'jwt', SF_CLIENT_ID: 'cid', SF_USERNAME: 'u@x.com' };
+    expect(connectionConfigFromEnv({ ...jwtEnv, SF_PRIVATE_KEY_FILE: '/keys/a.pem' })).to.include({ privateKeyFile: '/keys/a.pem' });
+    expect(connectionConfigFromEnv({ ...jwtEnv, SF_JWT_KEY_FILE: '/keys/old.pem' })).to.include({ privateKeyFile: '/keys/old.pem' });
+    expect(connectionConfigFromEnv({ ...jwtEnv, SF_JWT_KEY: 'PEM' })).to.include({ privateKey: 'PEM' });
+    expect(connectionConfigFromEnv({ ...jwtEnv, SF_PRIVATE_KEY_FILE: '/keys/a.pem', SF_JWT_KEY_FILE: '/keys/a.pem' })).to.include({ privateKeyFile: '/keys/a.pem' });
+    expect(() => connectionConfigFromEnv({ ...jwtEnv, SF_PRIVATE_KEY_FILE: '/keys/a.pem', SF_JWT_KEY_FILE: '/keys/b.pem' }))
+      .to.throw(ConfigError, 'SF_PRIVATE_KEY_FILE: also set under its old name SF_JWT_KEY_FILE with another value; keep only SF_PRIVATE_KEY_FILE');
+    expect(() => connectionConfigFromEnv(jwtEnv)).to.throw(ConfigError, /SF_PRIVATE_KEY: set exactly one of .*SF_PRIVATE_KEY_FILE/);
+    expect(() => connectionConfigFromEnv({ SF_AUTH_FLOW: 'jwt', SF_PRIVATE_KEY: 'PEM' })).to.throw(ConfigError, /SF_CLIENT_ID: .*\n.*SF_USERNAME: /);
+    expect(() => connectionConfigFromEnv({ SF_AUTH_FLOW: 'magic' })).to.throw(ConfigError, /SF_AUTH_FLOW: must be one of/);
+    expect(() => connectionConfigFromEnv({ SF_AUTH_FLOW: 'refresh-token', SF_CLIENT_ID: 'c', SF_REFRESH_TOKEN: 'r', SF_LOGIN_URL: 'not a url' })).to.throw(ConfigError, /SF_LOGIN_URL: /);
+  });
+
   it('signs an RS256 assertion with the claims Salesforce checks', () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

@@ -7,6 +7,8 @@ import { withOrgErrorActions } from './org-errors.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Parsed = Record<string, any>;
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGBREAK', 'SIGHUP'] as const;
+
 /** SfCommand whose failures raised by the org (expired session, API limit, missing access, no answer) say what to do. */
 export abstract class RecoCommand<T> extends SfCommand<T> {
   /** The org's instance URL once --target-org is parsed, so a network failure can name where it tried. */
@@ -20,6 +22,23 @@ export abstract class RecoCommand<T> extends SfCommand<T> {
     const org = (parsed.flags as Record<string, unknown>)['target-org'];
     if (org instanceof Org) this.orgUrl = org.getConnection().instanceUrl;
     return parsed;
+  }
+
+  /**
+   * SfCommand adds SIGINT/SIGTERM/SIGBREAK/SIGHUP listeners on every run and never removes them. The sf CLI
+   * runs one command per process, so that leaks nothing there; but a process that runs commands one after
+   * another (the test suites, a script calling Command.run) collects four per run until Node warns
+   * MaxListenersExceeded. The ones this run added are removed when it ends: the command they stop is over.
+   */
+  public override async _run<R>(): Promise<R> {
+    const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+    try {
+      return await super._run<R>();
+    } finally {
+      for (const signal of SIGNALS) {
+        for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+      }
+    }
   }
 
   protected override catch(error: Error | SfError | SfCommand.Error): Promise<never> {

@@ -15,6 +15,12 @@ const integer = (min: number, max: number) => {
     .pipe(z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message }));
 };
 const port = integer(0, 65535);
+/** A share such as 0.5 from the environment (text) or a file (number). */
+const fraction = (() => {
+  const message = 'must be a number above 0 and at most 1, such as 0.5 for half';
+  return z.union([z.number(), z.string().trim().regex(/^(0|1)?(\.\d+)?$/, { error: message }).transform(Number)], { error: message })
+    .pipe(z.number({ error: message }).gt(0, { error: message }).max(1, { error: message }));
+})();
 // node-cron hands the zone to Intl; an unknown one would only fail when the first schedule is set up, after
 // the server already listens.
 const timeZone = z.string().min(1).refine((zone) => {
@@ -57,6 +63,19 @@ export const configSchema = z.object({
     timezone: timeZone.default('UTC'),
     resumeOnStart: booleanish.default(true),
   }).prefault({}),
+  // How a run uses the org; unset, the pipeline's defaults (in parentheses in the README) apply.
+  sync: z.object({
+    // Share of the org's daily API requests a run may leave used before it stops and resumes next time.
+    apiBudgetShare: fraction.optional(),
+    // Above this many changed records an object is read with Bulk API 2.0 instead of REST queries.
+    extractBulkThreshold: integer(1, 100_000_000).optional(),
+    // Above this many records to write, write-back uses Bulk API 2.0 instead of sObject Collections.
+    writebackBulkThreshold: integer(1, 100_000_000).optional(),
+    // Incremental reads start this far before the last watermark, for records committed late.
+    incrementalOverlapMs: integer(0, 86_400_000).optional(),
+    // Incremental runs reuse the last tuned model settings until they are this many days old.
+    retuneAfterDays: integer(0, 365).optional(),
+  }).prefault({}),
   shutdown: z.object({
     graceMs: integer(0, 600_000).default(30_000),
   }).prefault({}),
@@ -70,6 +89,9 @@ export const configSchema = z.object({
   dashboard: z.object({
     // Demo convenience: put the token into the page, only for loopback clients.
     injectToken: booleanish.default(false),
+    // ISO 4217 code the dashboard shows amounts in. Unset: the currency stamped on the mirrored opportunities
+    // (multi-currency orgs); a single-currency org's amounts are then shown without a symbol.
+    currency: z.string().trim().regex(/^[A-Z]{3}$/, { error: 'must be a three-letter ISO 4217 currency code such as GBP, EUR or USD' }).optional(),
   }).prefault({}),
 });
 
@@ -87,8 +109,14 @@ export const envVars: Record<string, string> = {
   'schedule.full': 'RECO_SCHEDULE_FULL',
   'schedule.timezone': 'RECO_SCHEDULE_TIMEZONE',
   'schedule.resumeOnStart': 'RECO_SCHEDULE_RESUME_ON_START',
+  'sync.apiBudgetShare': 'RECO_API_BUDGET_SHARE',
+  'sync.extractBulkThreshold': 'RECO_EXTRACT_BULK_THRESHOLD',
+  'sync.writebackBulkThreshold': 'RECO_WRITEBACK_BULK_THRESHOLD',
+  'sync.incrementalOverlapMs': 'RECO_INCREMENTAL_OVERLAP_MS',
+  'sync.retuneAfterDays': 'RECO_RETUNE_AFTER_DAYS',
   'shutdown.graceMs': 'RECO_SHUTDOWN_GRACE_MS',
   'log.level': 'RECO_LOG_LEVEL',
   'evaluation.file': 'RECO_EVALUATION_FILE',
   'dashboard.injectToken': 'RECO_DASHBOARD_INJECT_TOKEN',
+  'dashboard.currency': 'RECO_CURRENCY',
 };

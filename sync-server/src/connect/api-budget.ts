@@ -87,7 +87,7 @@ export class ApiBudget {
     if (used >= max * this.share) {
       throw new ApiBudgetExceededError(
         `stopped before ${stage}: the org has used ${used} of its ${max} daily API requests and this service may ` +
-          `use up to ${Math.round(this.share * 100)}% (set maxShareOfDailyLimit to change it); the next run resumes where this one stopped`,
+          `use up to ${Math.round(this.share * 100)}% (the service's RECO_API_BUDGET_SHARE setting changes it); the next run resumes where this one stopped`,
       );
     }
   }

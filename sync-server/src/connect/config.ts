@@ -20,7 +20,7 @@ export const connectionConfigSchema = z.discriminatedUnion('flow', [
     privateKeyFile: z.string().min(1).optional(),
     ...common,
   }).refine((c) => Boolean(c.privateKey) !== Boolean(c.privateKeyFile), {
-    message: 'set exactly one of privateKey (PEM text) or privateKeyFile (path to a PEM file)',
+    message: 'set exactly one of privateKey (PEM text, SF_PRIVATE_KEY) or privateKeyFile (path to a PEM file, SF_PRIVATE_KEY_FILE)',
     path: ['privateKey'],
   }),
   z.object({
@@ -61,43 +61,62 @@ export class ConfigError extends Error {
   }
 }
 
-/** Validates settings; the error lists every wrong or missing setting by name, never its value. */
-export function parseConnectionConfig(input: unknown): ConnectionConfig {
+/**
+ * Validates settings; the error lists every wrong or missing setting by name, never its value. `nameOf` says
+ * how to name a setting (the environment variable when the settings came from the environment).
+ */
+export function parseConnectionConfig(input: unknown, nameOf: (setting: string) => string = (s) => s): ConnectionConfig {
   const result = connectionConfigSchema.safeParse(input);
   if (result.success) return result.data;
   throw new ConfigError(
     result.error.issues.map((i) => {
-      const name = i.path.length ? i.path.join('.') : 'flow';
-      if (i.code === 'invalid_union' || (name === 'flow' && i.code !== 'custom')) {
-        return 'flow: must be one of sf-org, jwt, client-credentials, refresh-token, password';
+      const setting = i.path.length ? i.path.join('.') : 'flow';
+      if (i.code === 'invalid_union' || (setting === 'flow' && i.code !== 'custom')) {
+        return `${nameOf('flow')}: must be one of sf-org, jwt, client-credentials, refresh-token, password`;
       }
-      return `${name}: ${i.message}`;
+      return `${nameOf(setting)}: ${i.message}`;
     }),
   );
 }
 
-/** Maps SF_* environment variables (as the service and CLI read them) onto the settings. */
+/** The environment variable of each connection setting (the README's settings table is tested against it). */
+export const connectionEnvVars: Record<string, string> = {
+  flow: 'SF_AUTH_FLOW',
+  targetOrg: 'SF_TARGET_ORG',
+  loginUrl: 'SF_LOGIN_URL',
+  instanceUrl: 'SF_INSTANCE_URL',
+  clientId: 'SF_CLIENT_ID',
+  clientSecret: 'SF_CLIENT_SECRET',
+  username: 'SF_USERNAME',
+  password: 'SF_PASSWORD',
+  refreshToken: 'SF_REFRESH_TOKEN',
+  accessToken: 'SF_ACCESS_TOKEN',
+  privateKey: 'SF_PRIVATE_KEY',
+  privateKeyFile: 'SF_PRIVATE_KEY_FILE',
+  apiVersion: 'SF_API_VERSION',
+};
+
+/** Names read before the README's names were settled; still accepted so existing deployments keep working. */
+export const connectionEnvAliases: Record<string, string> = { SF_JWT_KEY: 'SF_PRIVATE_KEY', SF_JWT_KEY_FILE: 'SF_PRIVATE_KEY_FILE' };
+
+/** Maps SF_* environment variables (as the service and CLI read them) onto the settings; errors name the variables. */
 export function connectionConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ConnectionConfig {
-  const pick = (k: string): string | undefined => (env[k] === undefined || env[k] === '' ? undefined : env[k]);
-  const flow = pick('SF_AUTH_FLOW') ?? (pick('SF_TARGET_ORG') ? 'sf-org' : undefined);
-  const raw: Record<string, unknown> = {
-    flow,
-    targetOrg: pick('SF_TARGET_ORG'),
-    loginUrl: pick('SF_LOGIN_URL'),
-    instanceUrl: pick('SF_INSTANCE_URL'),
-    clientId: pick('SF_CLIENT_ID'),
-    clientSecret: pick('SF_CLIENT_SECRET'),
-    username: pick('SF_USERNAME'),
-    password: pick('SF_PASSWORD'),
-    refreshToken: pick('SF_REFRESH_TOKEN'),
-    accessToken: pick('SF_ACCESS_TOKEN'),
-    privateKey: pick('SF_JWT_KEY'),
-    privateKeyFile: pick('SF_JWT_KEY_FILE'),
-    apiVersion: pick('SF_API_VERSION'),
+  const set = (k: string): string | undefined => (env[k] === undefined || env[k] === '' ? undefined : env[k]);
+  const problems: string[] = [];
+  const pick = (name: string): string | undefined => {
+    const alias = Object.keys(connectionEnvAliases).find((old) => connectionEnvAliases[old] === name);
+    const value = set(name);
+    const old = alias ? set(alias) : undefined;
+    if (value !== undefined && old !== undefined && value !== old) problems.push(`${name}: also set under its old name ${alias} with another value; keep only ${name}`);
+    return value ?? old;
   };
+  const flow = pick('SF_AUTH_FLOW') ?? (pick('SF_TARGET_ORG') ? 'sf-org' : undefined);
+  const raw: Record<string, unknown> = {};
+  for (const [setting, name] of Object.entries(connectionEnvVars)) raw[setting] = setting === 'flow' ? flow : pick(name);
   for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
+  if (problems.length) throw new ConfigError(problems);
   if (!flow) throw new ConfigError(['SF_AUTH_FLOW: set it (sf-org, jwt, client-credentials, refresh-token, password) or set SF_TARGET_ORG']);
-  return parseConnectionConfig(raw);
+  return parseConnectionConfig(raw, (setting) => connectionEnvVars[setting] ?? setting);
 }
 
 const SECRET_KEYS = new Set(['clientSecret', 'password', 'refreshToken', 'accessToken', 'privateKey']);

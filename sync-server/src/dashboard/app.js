@@ -1,249 +1,101 @@
-// The admin dashboard: reads the JSON API with the bearer token and renders each section. No framework;
-// chart.js (loaded as a classic script, global `Chart`) draws the two charts.
-const palette = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
-const state = { token: document.querySelector('meta[name="reco-token"]').content || sessionStorage.getItem('recoToken') || '', charts: {} };
+// The admin dashboard: a verdict first, then the sections of sections/index.js. Each section renders its own
+// DOM and loads from the JSON API with the bearer token; chart.js (a classic script, global `Chart`) draws
+// the charts. No framework and no inline script or style, so the page's CSP stays strict.
+import { $, api, ApiError, el, session } from './lib.js';
+import { sections } from './sections/index.js';
 
-const $ = (selector) => document.querySelector(selector);
-const el = (tag, props = {}, ...children) => {
-  const node = Object.assign(document.createElement(tag), props);
-  for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(String(child ?? '')));
-  return node;
-};
-// Colours go through the CSSOM: the page's CSP forbids inline style attributes.
-const swatch = (colour) => {
-  const node = el('span', { className: 'swatch' });
-  node.style.backgroundColor = colour;
-  return node;
-};
-const fmtDate = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
-const fmtDuration = (ms) => (ms == null ? '—' : ms < 1000 ? `${Math.round(ms)} ms` : ms < 120000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 60000).toFixed(1)} min`);
-const fmtNumber = (v) => (typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString() : v.toFixed(3)) : String(v));
-
-class ApiError extends Error {
-  constructor(status, body) {
-    super(body?.error?.message ?? `HTTP ${status}`);
-    this.status = status;
-  }
-}
-
-async function api(path, init = {}) {
-  const res = await fetch(path, { ...init, headers: { ...init.headers, authorization: `Bearer ${state.token}`, 'content-type': 'application/json' } });
-  const body = await res.json().catch(() => null);
-  if (!res.ok) throw new ApiError(res.status, body);
-  return body;
+const main = $('main');
+for (const section of sections) {
+  const node = el('section', { id: section.id, className: `card ${section.wide ? 'wide' : ''}` });
+  node.setAttribute('aria-labelledby', `${section.id}-title`);
+  if (section.title) node.append(el('h2', { id: `${section.id}-title` }, section.title));
+  section.render(node);
+  main.append(node);
 }
 
 function showError(error) {
   if (error instanceof ApiError && error.status === 401) {
     $('#token-form').hidden = false;
-    $('#error').textContent = state.token ? 'The token was rejected; enter the API token.' : 'Enter the API token to load the dashboard.';
+    $('#error').textContent = session.token ? 'The token was rejected; enter the API token.' : 'Enter the API token to load the dashboard.';
   } else {
     $('#error').textContent = error.message;
   }
   $('#error').hidden = false;
 }
 
-function markLoaded(section) {
-  $(section).dataset.loaded = 'true';
+/** One refresh: each section's requests go through a per-refresh memo, so sections sharing /overview fetch it once. */
+let lastSignature = null;
+async function refresh() {
+  const memo = new Map();
+  const runsNow = await api('/runs?limit=20');
+  memo.set('/runs?limit=20', Promise.resolve(runsNow));
+  // Results only change when a run finishes: heavy sections (the account map) redraw only then.
+  const signature = JSON.stringify(runsNow.runs.map((r) => [r.id, r.status]));
+  const changed = signature !== lastSignature;
+  lastSignature = signature;
+  const ctx = {
+    changed,
+    get: (path) => {
+      if (!memo.has(path)) memo.set(path, api(path));
+      return memo.get(path);
+    },
+    refresh: () => refresh(),
+  };
+  const overview = await ctx.get('/overview');
+  updateHeader(overview, await ctx.get('/runs?limit=20'));
+  const results = await Promise.allSettled(sections.map(async (section) => {
+    await section.load(ctx, $(`#${section.id}`));
+    $(`#${section.id}`).dataset.loaded = 'true';
+  }));
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return overview;
 }
 
-async function loadRuns() {
-  const { active, runs } = await api('/runs?limit=20');
+function updateHeader(overview, { active, runs }) {
   const badge = $('#active-run');
   badge.hidden = !active;
   if (active) {
     const current = active.stages.find((s) => s.status === 'running');
-    badge.textContent = `${active.kind} run in progress${current ? `: ${current.stage}` : ''}`;
+    badge.textContent = `${active.kind} sync running${current ? `: ${current.stage}` : ''}`;
   }
-  const tbody = $('#runs tbody');
-  tbody.replaceChildren(...runs.map((run) => el('tr', {},
-    el('td', {}, el('code', {}, run.id)),
-    el('td', {}, run.kind),
-    el('td', { className: `status-${run.status}` }, run.status),
-    el('td', {}, fmtDate(run.startedAt)),
-    el('td', {}, fmtDuration(run.durationMs)),
-    el('td', {}, run.stages.map((s) => `${s.stage} ${s.status}${s.records != null ? ` (${fmtNumber(s.records)})` : ''}`).join(' · ')),
-  )));
-  if (!runs.length) tbody.append(el('tr', {}, el('td', { colSpan: 6 }, 'No runs yet.')));
-  renderQuality(runs.find((r) => r.dataQuality != null));
-  markLoaded('#runs');
-  return active;
-}
-
-/** The report's shape belongs to the cleaning stage; show it as flattened rows so any field appears. */
-function renderQuality(run) {
-  const tbody = $('#quality tbody');
-  if (!run) {
-    $('#quality .meta').textContent = 'No data-quality report yet.';
-    tbody.replaceChildren();
-    markLoaded('#quality');
-    return;
-  }
-  $('#quality .meta').textContent = `From run ${run.id} (${run.kind}, ${fmtDate(run.startedAt)}).`;
-  const rows = [];
-  const walk = (value, path) => {
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [key, child] of Object.entries(value)) walk(child, path ? `${path} › ${key}` : key);
-    } else if (Array.isArray(value) && value.every((v) => v && typeof v === 'object' && !Array.isArray(v))) {
-      // A list of findings (e.g. cleaning rules): one row each, scalar fields only (examples are ids).
-      value.forEach((item, i) => {
-        const scalars = Object.entries(item).filter(([, v]) => v === null || typeof v !== 'object');
-        const [first, ...others] = scalars;
-        rows.push([`${path} › ${first ? first[1] : i + 1}`, others.map(([k, v]) => `${k} ${fmtNumber(v)}`).join(' · ')]);
-      });
-    } else if (Array.isArray(value)) {
-      rows.push([path, value.length > 5 ? `${value.length} items` : value.join(', ')]);
-    } else {
-      rows.push([path, value]);
-    }
-  };
-  walk(run.dataQuality, '');
-  tbody.replaceChildren(...rows.slice(0, 60).map(([key, value]) => el('tr', {}, el('th', { scope: 'row' }, key), el('td', {}, fmtNumber(value)))));
-  markLoaded('#quality');
-}
-
-async function loadSegments() {
-  const [{ segments }, projection] = await Promise.all([api('/segments'), api('/segments/projection')]);
-  const colour = new Map(segments.map((s, i) => [s.key, palette[i % palette.length]]));
-  $('#segments tbody').replaceChildren(...segments.map((s) => el('tr', {},
-    el('td', {}, swatch(colour.get(s.key)), el('strong', {}, s.name), el('div', { className: 'hint' }, s.description)),
-    el('td', {}, fmtNumber(s.accountCount)),
-    el('td', {}, Object.entries(s.profile ?? {}).slice(0, 6).map(([k, v]) => `${k} ${fmtNumber(v)}`).join(' · ')),
-  )));
-  const datasets = segments.map((s) => ({
-    label: s.name,
-    data: projection.points.filter((p) => p.segmentKey === s.key),
-    backgroundColor: colour.get(s.key),
-    pointRadius: 2.5,
-  }));
-  const unsegmented = projection.points.filter((p) => !colour.has(p.segmentKey));
-  if (unsegmented.length) datasets.push({ label: 'No segment', data: unsegmented, backgroundColor: '#bbb', pointRadius: 2 });
-  state.charts.segments?.destroy();
-  state.charts.segments = new Chart($('#segment-chart'), {
-    type: 'scatter',
-    data: { datasets },
-    options: {
-      animation: false,
-      parsing: { xAxisKey: 'x', yAxisKey: 'y' },
-      scales: { x: { title: { display: true, text: 'PC 1' } }, y: { title: { display: true, text: 'PC 2' } } },
-      plugins: { tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${ctx.raw.accountId}` } } },
-      onClick: (_event, elements) => {
-        const hit = elements[0];
-        if (!hit) return;
-        const point = state.charts.segments.data.datasets[hit.datasetIndex].data[hit.index];
-        $('#account-id').value = point.accountId;
-        showAccount(point.accountId);
-      },
-    },
-  });
-  const [v1, v2] = projection.explainedVariance;
-  $('#segments figcaption').textContent = `${projection.points.length.toLocaleString()} accounts on the first two principal components of ${projection.features.join(', ')} (${Math.round((v1 + v2) * 100)}% of variance).`;
-  if (!$('#account-id').value && projection.points.length) $('#account-id').placeholder = projection.points[0].accountId;
-  markLoaded('#segments');
-}
-
-async function loadEvaluation() {
-  const { evaluation } = await api('/evaluation');
-  $('#evaluation figure').hidden = !evaluation;
-  if (!evaluation) {
-    $('#evaluation .meta').textContent = 'No evaluation yet (npm run evaluate).';
-    markLoaded('#evaluation');
-    return;
-  }
-  const labels = [];
-  const models = new Set();
-  for (const [task, byModel] of Object.entries(evaluation.tasks)) {
-    for (const [model, metrics] of Object.entries(byModel)) {
-      models.add(model);
-      for (const metric of Object.keys(metrics)) if (!labels.includes(`${task} ${metric}`)) labels.push(`${task} ${metric}`);
-    }
-  }
-  const datasets = [...models].map((model, i) => ({
-    label: model,
-    backgroundColor: palette[i % palette.length],
-    data: labels.map((label) => {
-      const [task, ...rest] = label.split(' ');
-      return evaluation.tasks[task]?.[model]?.[rest.join(' ')] ?? null;
-    }),
-  }));
-  state.charts.evaluation?.destroy();
-  state.charts.evaluation = new Chart($('#evaluation-chart'), {
-    type: 'bar',
-    data: { labels, datasets },
-    options: { animation: false, scales: { y: { beginAtZero: true } } },
-  });
-  $('#evaluation .meta').textContent = [evaluation.source, evaluation.generatedAt && `evaluated ${fmtDate(evaluation.generatedAt)}`].filter(Boolean).join(' · ');
-  markLoaded('#evaluation');
-}
-
-async function showAccount(id) {
-  const out = $('#account-result');
-  out.replaceChildren(el('p', { className: 'hint' }, 'Loading…'));
-  try {
-    const [recs, insight] = await Promise.all([
-      api(`/accounts/${encodeURIComponent(id)}/recommendations?limit=10`),
-      api(`/accounts/${encodeURIComponent(id)}/insight`).catch((error) => (error.status === 404 ? null : Promise.reject(error))),
-    ]);
-    const summary = insight
-      ? el('p', { className: 'insight' }, `Segment ${insight.insight.segmentKey ?? '—'} · ${insight.insight.lifecycleStage} · last order ${insight.insight.recencyDays ?? '—'} days ago · ${insight.insight.frequency} orders · churn risk ${insight.insight.churnRisk == null ? '—' : Math.round(insight.insight.churnRisk * 100) + '%'}`)
-      : el('p', { className: 'hint' }, 'No insight for this account.');
-    const list = recs.recommendations.map((r) => el('div', { className: 'recommendation' },
-      el('strong', {}, `${r.rank}. ${r.productName ?? r.productId}`), ` — ${r.kind}, ${r.confidence} confidence, score ${r.score.toFixed(2)}`,
-      el('div', { className: 'reason' }, r.reason),
-    ));
-    out.replaceChildren(el('h3', {}, recs.accountId), summary, ...(list.length ? list : [el('p', {}, 'No recommendations for this account.')]));
-  } catch (error) {
-    out.replaceChildren(el('p', { className: 'error' }, error.message));
-  }
-  out.dataset.loaded = 'true';
-}
-
-async function loadAll() {
-  $('#error').hidden = true;
-  try {
-    const active = await loadRuns();
-    await Promise.all([loadSegments(), loadEvaluation()]);
-    schedulePoll(active ? 2000 : 15000);
-  } catch (error) {
-    showError(error);
-  }
+  // With nothing mirrored yet an incremental sync has nothing to be incremental to.
+  const first = !runs.some((r) => r.status === 'Succeeded' || r.status === 'Partial');
+  const button = $('#run-now');
+  button.dataset.kind = first ? 'Full' : 'Incremental';
+  button.textContent = first ? 'Run the first full sync' : 'Sync changes now';
+  button.disabled = Boolean(active);
+  document.body.dataset.verdict = overview.verdict;
 }
 
 let pollTimer;
-function schedulePoll(ms) {
+async function loadAll() {
+  $('#error').hidden = true;
   clearTimeout(pollTimer);
-  pollTimer = setTimeout(async () => {
-    try {
-      const wasActive = !$('#active-run').hidden;
-      const active = await loadRuns();
-      if (wasActive && !active) await Promise.all([loadSegments(), loadEvaluation()]); // a run just finished
-      schedulePoll(active ? 2000 : 15000);
-    } catch (error) {
-      showError(error);
-    }
-  }, ms);
+  try {
+    await refresh();
+    const { active } = await api('/runs?limit=1');
+    pollTimer = setTimeout(loadAll, active ? 2000 : 15000);
+  } catch (error) {
+    showError(error);
+  }
 }
 
 $('#token-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  state.token = $('#token-input').value.trim();
-  sessionStorage.setItem('recoToken', state.token);
+  session.token = $('#token-input').value.trim();
+  sessionStorage.setItem('recoToken', session.token);
   $('#token-form').hidden = true;
   loadAll();
 });
-$('#account-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  showAccount($('#account-id').value.trim());
-});
 $('#run-now').addEventListener('click', async () => {
   try {
-    await api('/runs', { method: 'POST', body: JSON.stringify({ kind: 'Incremental' }) });
-    await loadRuns();
-    schedulePoll(2000);
+    await api('/runs', { method: 'POST', body: JSON.stringify({ kind: $('#run-now').dataset.kind ?? 'Incremental' }) });
+    await loadAll();
   } catch (error) {
     showError(error);
   }
 });
 
-if (state.token) loadAll();
+if (session.token) loadAll();
 else showError(new ApiError(401, null));

@@ -1,4 +1,5 @@
-// `npm run evaluate -- --csv PATH [--json]`: the offline protocol on a file in the Online Retail layout.
+// `npm run evaluate -- --csv PATH [--json]`: the offline protocol on a file in the Online Retail layout;
+// `--mirror PATH` on a sync server's mirror (the org's own records and dates, as `sf reco evaluate` sees them).
 import { parseArgs } from 'node:util';
 import { evaluationInput, USAGE, type EvaluateArgs } from './inputs.js';
 import { dayToIso } from '../recommend/purchase-log.js';
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     ({ values } = parseArgs({
       options: {
         csv: { type: 'string' },
+        mirror: { type: 'string' },
         json: { type: 'boolean' },
         end: { type: 'string' },
         synthetic: { type: 'string' },

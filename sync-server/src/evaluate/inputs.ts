@@ -2,12 +2,13 @@
 // sampled or reduced to first purchases. Shared by `npm run evaluate` and the generalisation harness.
 import { endBefore, firstPurchasesOnly, loadRetail, sampleAccounts, type RetailData } from './protocol.js';
 import { retailDataFromDataset } from './from-dataset.js';
+import { retailDataFromMirror } from './from-mirror.js';
 import { syntheticDataset } from '../models/synthetic.js';
 
 export const USAGE =
-  'usage: npm run evaluate -- (--csv PATH | --synthetic ACCOUNTS [--staples SHARE]) [--end YYYY-MM-DD] [--sample ACCOUNTS [--seed N]] [--once] [--ease] [--json]';
+  'usage: npm run evaluate -- (--csv PATH | --mirror PATH | --synthetic ACCOUNTS [--staples SHARE]) [--end YYYY-MM-DD] [--sample ACCOUNTS [--seed N]] [--once] [--ease] [--json]';
 
-export type EvaluateArgs = { csv?: string; json?: boolean; end?: string; synthetic?: string; ease?: boolean; sample?: string; seed?: string; once?: boolean; staples?: string };
+export type EvaluateArgs = { csv?: string; mirror?: string; json?: boolean; end?: string; synthetic?: string; ease?: boolean; sample?: string; seed?: string; once?: boolean; staples?: string };
 
 function positiveInt(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -18,7 +19,7 @@ function positiveInt(name: string, v: string | undefined): number | undefined {
 
 /** The input an evaluate run measures on, from its arguments (shared with the generalisation harness). */
 export async function evaluationInput(values: EvaluateArgs): Promise<RetailData> {
-  if (!values.csv === !values.synthetic) throw new Error(`give one of --csv or --synthetic\n${USAGE}`);
+  if ([values.csv, values.mirror, values.synthetic].filter((v) => v !== undefined).length !== 1) throw new Error(`give one of --csv, --mirror or --synthetic\n${USAGE}`);
   const accounts = positiveInt('synthetic', values.synthetic);
   if (values.end !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.end)) throw new Error(`--end must be YYYY-MM-DD, got "${values.end}"\n${USAGE}`);
   const staples = values.staples === undefined ? undefined : Number(values.staples);
@@ -28,7 +29,9 @@ export async function evaluationInput(values: EvaluateArgs): Promise<RetailData>
   // with a long tail, staples and seasonal families that nothing was tuned on.
   let data: RetailData = values.csv
     ? await loadRetail(values.csv)
-    : retailDataFromDataset(syntheticDataset({ accounts: accounts!, products: 2000, linesPerAccount: 10, stapleShare: staples }));
+    : values.mirror
+      ? retailDataFromMirror(values.mirror)
+      : retailDataFromDataset(syntheticDataset({ accounts: accounts!, products: 2000, linesPerAccount: 10, stapleShare: staples }));
   for (const warning of data.warnings ?? []) process.stderr.write(`evaluate: warning: ${warning}\n`);
   if (values.end) data = endBefore(data, values.end);
   const sample = positiveInt('sample', values.sample);

@@ -7,12 +7,13 @@ import type { AccountInsight, Recommendation } from '../domain/types.js';
 import { storeFault } from '../mirror/db.js';
 import { getInsight, listSegments } from '../mirror/results.js';
 import { getRun, listRuns, type RunRecord, type Stage } from '../mirror/runs.js';
-import type { EvaluationReport, RecommendationView, ResultsStore, RunView } from './ports.js';
+import type { AccountMatch, EvaluationReport, RecommendationView, ResultsStore, RunView } from './ports.js';
 
 const STAGE_ORDER: Stage[] = ['connect', 'extract', 'clean', 'models', 'writeback', 'finish'];
 
-export function mirrorResultsStore(db: DatabaseSync, options: { evaluationFile?: string } = {}): ResultsStore {
+export function mirrorResultsStore(db: DatabaseSync, options: { evaluationFile?: string; currency?: string } = {}): ResultsStore {
   const readEvaluation = evaluationFileReader(options.evaluationFile);
+  const nameOf = db.prepare(`SELECT json_extract(data, '$.Name') AS name FROM records WHERE object = 'Account' AND id = ?`);
   return {
     isOpen: () => db.isOpen,
     fault: () => storeFault(db)?.message ?? null,
@@ -27,7 +28,33 @@ export function mirrorResultsStore(db: DatabaseSync, options: { evaluationFile?:
     listInsights: () => (db.prepare('SELECT data FROM result_insights ORDER BY account_id').all() as Array<{ data: string }>).map((r) => JSON.parse(r.data) as AccountInsight),
     listSegments: () => listSegments(db).sort((a, b) => b.accountCount - a.accountCount),
     evaluation: readEvaluation,
+    searchAccounts: (text, limit) => searchAccounts(db, text, limit),
+    accountName: (accountId) => ((nameOf.get(accountId) as { name: string | null } | undefined)?.name ?? null),
+    currency: () => options.currency ?? mirroredCurrency(db),
   };
+}
+
+/** Substring match on the mirrored Account names; names starting with the text first, then alphabetical. */
+function searchAccounts(db: DatabaseSync, text: string, limit: number): AccountMatch[] {
+  const pattern = text.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const rows = db.prepare(
+    `SELECT id, json_extract(data, '$.Name') AS name FROM records
+      WHERE object = 'Account' AND json_extract(data, '$.Name') LIKE ? ESCAPE '\\'
+      ORDER BY json_extract(data, '$.Name') LIKE ? ESCAPE '\\' DESC, json_extract(data, '$.Name'), id LIMIT ?`,
+  ).all(`%${pattern}%`, `${pattern}%`, limit) as Array<{ id: string; name: string }>;
+  return rows.map((r) => ({ accountId: r.id, name: r.name }));
+}
+
+/**
+ * A multi-currency org stamps CurrencyIsoCode on every opportunity: the most common one is what its amounts
+ * are mostly in. A single-currency org has no such field, and then the operator's setting has to say.
+ */
+function mirroredCurrency(db: DatabaseSync): string | null {
+  const row = db.prepare(
+    `SELECT json_extract(data, '$.CurrencyIsoCode') AS code, COUNT(*) AS n FROM records
+      WHERE object = 'Opportunity' AND json_extract(data, '$.CurrencyIsoCode') IS NOT NULL GROUP BY code ORDER BY n DESC LIMIT 1`,
+  ).get() as { code: string } | undefined;
+  return row?.code ?? null;
 }
 
 export function toRunView(run: RunRecord): RunView {

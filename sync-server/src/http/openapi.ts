@@ -42,6 +42,14 @@ export const openApiDocument = {
         responses: { 200: { description: 'The run', ...json({ type: 'object', properties: { run: ref('Run') } }) }, ...errors(400, 401, 404) },
       },
     },
+    '/overview': { get: { summary: "The dashboard's verdict: is Reco working, readiness checks, records to fix (with ids), Reco against the best baseline", responses: { 200: { description: 'Overview', ...json({ type: 'object', properties: { verdict: { enum: ['working', 'attention', 'broken', 'not-started'] }, headline: { type: 'string' }, checks: { type: 'array' }, fixes: { type: 'array' }, currency: { type: ['string', 'null'] } } }) }, ...errors(401) } } },
+    '/accounts': {
+      get: {
+        summary: 'Find accounts by part of their name (or by Id), with whether Reco has recommendations for them',
+        parameters: [{ name: 'q', in: 'query', required: true, schema: { type: 'string', minLength: 2, maxLength: 80 } }, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 50, default: 10 } }],
+        responses: { 200: { description: 'Matching accounts', ...json({ type: 'object', properties: { query: { type: 'string' }, accounts: { type: 'array', items: { type: 'object', properties: { accountId: { type: 'string' }, name: { type: 'string' }, hasRecommendations: { type: 'boolean' } } } } } }) }, ...errors(400, 401) },
+      },
+    },
     '/accounts/{id}/recommendations': {
       get: {
         summary: 'Current recommendations for an account, best first (served from memory)',

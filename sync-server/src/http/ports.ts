@@ -39,7 +39,15 @@ export type ResultsStore = {
   listInsights(): AccountInsight[];
   listSegments(): Segment[];
   evaluation(): EvaluationReport | null;
+  /** Accounts whose name contains the text (case-insensitive), best match first: the dashboard's search box. */
+  searchAccounts(text: string, limit: number): AccountMatch[];
+  /** The account's name as mirrored from the org, or null when it is not mirrored. */
+  accountName(accountId: string): string | null;
+  /** The ISO code amounts are in (the org's currency as mirrored), or null when the org does not say. */
+  currency(): string | null;
 };
+
+export type AccountMatch = { accountId: string; name: string };
 
 /** Liveness of the org for /ready: resolves when reachable, rejects with the reason otherwise. */
 export type OrgProbe = () => Promise<void>;

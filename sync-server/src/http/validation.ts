@@ -35,6 +35,11 @@ export const recommendationsQuery = z.strictObject({
   limit: intInRange(1, MAX_RECOMMENDATIONS).optional(),
 }, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}` : undefined) });
 
+export const accountSearchQuery = z.strictObject({
+  q: z.string({ error: 'is required: part of an account name' }).trim().min(2, { error: 'must be at least 2 characters of an account name' }).max(80, { error: 'must be at most 80 characters' }),
+  limit: intInRange(1, 50).optional(),
+}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}` : undefined) });
+
 export const runsQuery = z.strictObject({
   limit: intInRange(1, MAX_RUNS).optional(),
 }, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}` : undefined) });

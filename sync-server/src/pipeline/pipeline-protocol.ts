@@ -1,9 +1,11 @@
 // Messages between the service's thread and the pipeline's worker thread (see pipeline-thread.ts).
 import type { ConnectionConfig } from '../connect/config.js';
 import type { RunKind } from '../mirror/runs.js';
-import type { ProgressEvent, RunSummary } from './run-pipeline.js';
+import type { PipelineOptions, ProgressEvent, RunSummary } from './run-pipeline.js';
 
-export type PipelineWorkerInput = { kind: RunKind; runId: string; connection: ConnectionConfig; storePath: string };
+/** `settings`: the operator's run settings (RECO_API_BUDGET_SHARE, bulk thresholds, …), plain data. */
+export type PipelineWorkerInput = { kind: RunKind; runId: string; connection: ConnectionConfig; storePath: string; settings?: PipelineSettings };
+export type PipelineSettings = Pick<PipelineOptions, 'maxShareOfDailyLimit' | 'extract' | 'writeback' | 'retuneAfterDays'>;
 
 /** Parent -> worker: stop at the next checkpoint (shutdown), as the in-process AbortSignal would. */
 export type ToPipelineWorker = { type: 'abort'; reason: string };

@@ -9,7 +9,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Mirror } from '../mirror/db.js';
 import { startWorkerModule } from '../models/workers.js';
 import type { Pipeline, RunOutcome } from '../schedule/ports.js';
-import type { FromPipelineWorker, PipelineWorkerInput, ToPipelineWorker } from './pipeline-protocol.js';
+import type { FromPipelineWorker, PipelineSettings, PipelineWorkerInput, ToPipelineWorker } from './pipeline-protocol.js';
 import { nextRunId } from './run-pipeline.js';
 
 export type ThreadedPipeline = Pipeline & {
@@ -17,7 +17,7 @@ export type ThreadedPipeline = Pipeline & {
   terminate(): Promise<void>;
 };
 
-export function threadedPipeline(options: { connection: ConnectionConfig; mirror: Mirror; logger: Logger }): ThreadedPipeline {
+export function threadedPipeline(options: { connection: ConnectionConfig; mirror: Mirror; logger: Logger; settings?: PipelineSettings }): ThreadedPipeline {
   const storePath = options.mirror.path;
   if (storePath === ':memory:') throw new Error('store.path ":memory:" cannot be shared with the pipeline thread; use a file');
   const running = new Set<Worker>();
@@ -29,7 +29,7 @@ export function threadedPipeline(options: { connection: ConnectionConfig; mirror
       // seconds on a busy machine, and callers get the run's id at once.
       const runId = nextRunId(options.mirror.db, kind);
       onProgress({ runId, stage: 'connect', status: 'pending' });
-      const input: PipelineWorkerInput = { kind, runId, connection: options.connection, storePath };
+      const input: PipelineWorkerInput = { kind, runId, connection: options.connection, storePath, settings: options.settings };
       const worker = startWorkerModule(new URL(`./pipeline-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url), input);
       running.add(worker);
       let settled = false;

@@ -35,6 +35,7 @@ try {
   const mirror = openMirror(input.storePath);
   try {
     const summary = await runPipeline({ connection, mirror, logger }, {
+      ...input.settings,
       kind: input.kind,
       runId: input.runId,
       signal: controller.signal,

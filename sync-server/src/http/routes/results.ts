@@ -3,10 +3,15 @@ import type { ResultsStore } from '../ports.js';
 import { getAccountInsight, getAccountRecommendationsJson } from '../use-cases/account-results.js';
 import type { RecommendationCache } from '../use-cases/recommendation-cache.js';
 import type { Projection } from '../use-cases/segment-projection.js';
-import { accountIdParam, parseInput, recommendationsQuery } from '../validation.js';
+import { searchAccounts } from '../use-cases/account-search.js';
+import { accountIdParam, accountSearchQuery, parseInput, recommendationsQuery } from '../validation.js';
 
 export function resultsRouter(deps: { store: ResultsStore; cache: RecommendationCache; projection: () => Projection }): Router {
   const router = Router();
+  router.get('/accounts', (req, res) => {
+    const { q, limit } = parseInput(accountSearchQuery, req.query, 'query');
+    res.json(searchAccounts(deps.store, deps.cache, q, limit ?? 10));
+  });
   router.get('/accounts/:id/recommendations', (req, res) => {
     const accountId = parseInput(accountIdParam, req.params.id, 'id');
     res.type('application/json').send(getAccountRecommendationsJson(deps.cache, accountId, parseInput(recommendationsQuery, req.query, 'query')));

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { AppError } from '../app-error.js';
 import type { ResultsStore } from '../ports.js';
 import type { RunCoordinator } from '../../schedule/run-coordinator.js';
+import { buildOverview } from '../use-cases/overview.js';
 import { getRun, listRuns, triggerRun } from '../use-cases/runs.js';
 import { parseInput, runIdParam, runsQuery, triggerBody } from '../validation.js';
 
@@ -10,6 +11,10 @@ export function runsRouter(deps: { store: ResultsStore; coordinator: RunCoordina
   router.get('/runs', (req, res) => {
     const { limit } = parseInput(runsQuery, req.query, 'query');
     res.json(listRuns(deps.store, deps.coordinator, limit ?? 20));
+  });
+  // The dashboard's verdict: it needs the run history and the coordinator, so it lives beside the runs.
+  router.get('/overview', (_req, res) => {
+    res.json(buildOverview(deps.store, deps.coordinator.current));
   });
   router.get('/runs/:id', (req, res) => {
     res.json(getRun(deps.store, deps.coordinator, parseInput(runIdParam, req.params.id, 'id')));

@@ -4,7 +4,7 @@ import { Messages, SfError } from '@salesforce/core';
 import type { Connection as JsforceConnection } from 'jsforce';
 import { checkOrg, whoAmI, type OrgProblem } from '@reco/sync-server';
 import { checkPermissionSets, type PermissionSetCheck } from '../../../shared/permission-sets.js';
-import { checkDataReadiness, countActivities, type ReadinessCheck } from '../../../shared/readiness.js';
+import { checkDataReadiness, countActivities, formatHave, type ReadinessCheck } from '../../../shared/readiness.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@reco/plugin-reco', 'reco.org.check');
@@ -90,7 +90,7 @@ export default class RecoOrgCheck extends RecoCommand<RecoOrgCheckResult> {
     });
     this.table({
       title: messages.getMessage('title.Data'),
-      data: result.readiness.map((r) => ({ Model: r.model, Measure: r.measure, Have: r.have, Need: r.need, Ready: r.ready ? 'yes' : 'no' })),
+      data: result.readiness.map((r) => ({ Model: r.model, Measure: r.measure, Have: formatHave(r), Need: r.need.toLocaleString('en-US'), Ready: r.ready ? 'yes' : 'no' })),
     });
   }
 }

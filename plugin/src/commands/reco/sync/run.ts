@@ -3,7 +3,7 @@ import { RecoCommand } from '../../../shared/reco-command.js';
 import { Messages, SfError } from '@salesforce/core';
 import { MultiStageOutput } from '@oclif/multi-stage-output';
 import type { Connection as JsforceConnection } from 'jsforce';
-import { openMirror, runPipeline, type ProgressEvent, type RunSummary } from '@reco/sync-server';
+import { getWatermark, openMirror, runPipeline, SOURCE_OBJECTS, type ProgressEvent, type RunSummary } from '@reco/sync-server';
 import { defaultDataDir } from '../../../shared/data-dir.js';
 import { orgLabel } from '../../../shared/org-label.js';
 
@@ -55,10 +55,14 @@ export default class RecoSyncRun extends RecoCommand<RecoSyncRunResult> {
     // versions resource first turns an org that does not answer into OrgUnreachableError with its URL at once.
     await conn.request(`${conn.instanceUrl}/services/data/`);
     const mirror = openMirror(dataDir);
+    // With no object ever read in full there is nothing to be incremental to: the run reads everything, and
+    // is labelled and recorded as the Full sync it is.
+    const firstSync = !SOURCE_OBJECTS.some((o) => getWatermark(mirror.db, o.name)?.fullDone);
+    const kind = flags.full || firstSync ? 'Full' : 'Incremental';
     const ms = new MultiStageOutput<StageData>({
       jsonEnabled: this.jsonEnabled(),
       stages: [...STAGES],
-      title: messages.getMessage('title', [flags.full ? 'Full' : 'Incremental', orgLabel(org)]),
+      title: messages.getMessage('title', [kind, orgLabel(org)]),
       stageSpecificBlock: [
         { stage: 'extract', type: 'dynamic-key-value', label: messages.getMessage('label.Read'), get: shown('read') },
         { stage: 'models', type: 'dynamic-key-value', label: messages.getMessage('label.Recommendations'), get: shown('recommendations') },
@@ -83,7 +87,7 @@ export default class RecoSyncRun extends RecoCommand<RecoSyncRunResult> {
       // @salesforce/core's Connection is jsforce's Node build; the pipeline uses only the API both share.
       summary = await runPipeline(
         { connection: conn as unknown as JsforceConnection, mirror },
-        { kind: flags.full ? 'Full' : 'Incremental', onProgress },
+        { kind, onProgress },
       );
     } catch (err) {
       ms.error();
