@@ -15,8 +15,9 @@ import type { OrgContext } from './http/context.js';
 import { INVALID_SESSION } from './http/pipeline.js';
 import { sendError, sendJson } from './http/respond.js';
 import { createServer } from './http/server.js';
-import { deployPermissionSets } from './deploy.js';
-import { createSchema } from './schema/registry.js';
+import { metadataRestRoutes } from './http/metadata/rest.js';
+import { metadataSoapHandler } from './http/metadata/soap.js';
+import { createDeployService } from './metadata-api/deploy.js';
 import { seedOnlineRetail, type SeedProgress, type SeedReport } from './seed/online-retail.js';
 import { replayInvoices, type ReplayOptions, type ReplayReport } from './seed/replay.js';
 import { createQueryEngine } from './soql/engine.js';
@@ -96,8 +97,8 @@ function userRecord(store: LocalOrgStore, where: string, value: string): OrgUser
 export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOrg> {
   const clock = opts.clock ?? (() => new Date());
   const host = opts.host ?? '127.0.0.1';
-  const store = openOrgStore({ file: opts.db, schema: createSchema(), clock });
-  deployPermissionSets(store);
+  // A new org is blank (standard objects only); its schema is whatever has been deployed to it since.
+  const store = openOrgStore({ file: opts.db, clock });
   try {
     let seedReport: SeedReport | undefined;
     if (opts.seed) {
@@ -129,7 +130,9 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
       store,
       query: createQueryEngine(store),
       clock,
-      schemaLoadedAt: clock(),
+      get schemaLoadedAt() {
+        return store.schemaChangedAt;
+      },
       actAs: (userId, fn) => store.asUser(userId, fn),
       bulkUsage: (kind, n) => counter.consumeBulk(kind, n),
     };
@@ -152,12 +155,14 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
       }
     });
 
+    const deploys = createDeployService(store, clock);
     const app = createServer({
       auth,
       counter,
       faults: () => faults,
       api: apiHandler(buildRouteTable(ctx, counter), ctx),
       local,
+      metadata: { soap: metadataSoapHandler(auth, deploys, store), rest: metadataRestRoutes(deploys) },
     });
     const server: Server = createHttpServer(app);
     // Salesforce's edge keeps idle connections open for minutes. Node's 5 s default would close a pooled socket

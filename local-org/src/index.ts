@@ -11,3 +11,7 @@ export type { LocalOrgStore, OrgIdentity } from './store/org-store.js';
 export { ADMIN_USERNAME, INTEGRATION_USERNAME } from './store/org-store.js';
 export * from './seed/online-retail-csv.js';
 export * from './types.js';
+export { deploySource, assignPermissionSets, DeployFailedError, type OrgTarget } from './metadata-api/fast-path.js';
+export { deployFiles, type DeployOptions, type DeployOutcome, type DeployResult, type DeployMessage } from './metadata-api/deploy.js';
+export { convertSource, SourceConversionError } from './metadata-api/source.js';
+export { openOrgStore } from './store/org-store.js';
