@@ -4,6 +4,7 @@
 // every component. Files the project's .forceignore names are left out, as the CLI leaves them out.
 import fs from 'node:fs';
 import path from 'node:path';
+import { XMLValidator } from 'fast-xml-parser';
 
 /** SDR's decomposed CustomObject children: source folder -> element name in the .object file. */
 const OBJECT_CHILDREN: Record<string, { element: string; suffix: string; type?: string }> = {
@@ -55,6 +56,8 @@ function sourceApiVersion(root: string | undefined): string {
 
 /** The body of a source file's root element, re-rooted as `element` (for recomposing into a parent). */
 function asChild(xml: string, root: string, element: string, file: string): string {
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) throw new SourceConversionError(file, `not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`);
   const m = new RegExp(`<${root}(?:\\s[^>]*)?>([\\s\\S]*)</${root}>`).exec(xml);
   if (!m) throw new SourceConversionError(file, `expected a <${root}> root element`);
   return `    <${element}>${m[1].replace(/\s+$/, '')}\n    </${element}>\n`;
