@@ -4,24 +4,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import JSZip from 'jszip';
 import type { Connection } from 'jsforce';
 import { convertSource, type DeployResult, type LocalOrg } from '../../local-org/src/index.js';
 import { RECO_SOURCE } from '../support/reco-org.js';
+import { sourceComponents, zipOf } from './deploy-fixture.js';
 import { rejection, startTestOrg, tokenConnection } from './http-fixture.js';
-
-const DEFAULT = path.join(RECO_SOURCE, 'main/default');
-
-/** The components the source tree holds, read straight from its folders (not through the converter). */
-export function sourceComponents(root = DEFAULT) {
-  const dirs = (rel: string) => fs.readdirSync(path.join(root, rel), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
-  const objects = dirs('objects');
-  const fields = objects.flatMap((o) =>
-    fs.existsSync(path.join(root, 'objects', o, 'fields')) ? fs.readdirSync(path.join(root, 'objects', o, 'fields')).map((f) => `${o}.${f.replace('.field-meta.xml', '')}`) : [],
-  );
-  const permissionSets = fs.readdirSync(path.join(root, 'permissionsets')).map((f) => f.replace('.permissionset-meta.xml', ''));
-  return { objects, fields: fields.sort(), permissionSets: permissionSets.sort(), bundles: dirs('lwc') };
-}
 
 /** What the org reports: custom objects and fields from describe, permission sets from SOQL, bundles from listMetadata. */
 async function orgComponents(conn: Connection) {
@@ -33,12 +20,6 @@ async function orgComponents(conn: Connection) {
   const listed = await conn.metadata.list([{ type: 'LightningComponentBundle' }]);
   const bundles = (Array.isArray(listed) ? listed : [listed]).filter(Boolean).map((b) => b.fullName).sort();
   return { objects, fields: fields.sort(), permissionSets, bundles };
-}
-
-export async function zipOf(files: Map<string, Buffer>, top = ''): Promise<Buffer> {
-  const zip = new JSZip();
-  for (const [name, data] of files) zip.file(`${top}${name}`, data);
-  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }
 
 async function restStatus(conn: Connection, id: string): Promise<DeployResult> {
