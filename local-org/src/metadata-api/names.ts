@@ -1,8 +1,9 @@
-// Salesforce's rules for API names (object, field, relationship, permission set and component names).
-// Rule text: "The API name can contain only underscores and alphanumeric characters. It must be unique,
-// begin with a letter, not include spaces, not end with an underscore, and not contain two consecutive
-// underscores." and "The current character limit for creating field names and labels is 40 characters."
-// (developer.salesforce.com object reference, DeveloperName; help.salesforce.com article 000381913).
+// Salesforce's rules for API names (object, field, relationship, permission set and component names): only
+// underscores and alphanumerics, begin with a letter, no spaces, no trailing underscore, no two consecutive
+// underscores (DeveloperName in the object reference, e.g. object-auradefinitionbundleinfo.html), and "The
+// current character limit for creating field names and labels is 40 characters." (help.salesforce.com
+// article 000381913). The invalid-name sentence is the one a real org returns for an LWC bundle name
+// (forcedotcom/salesforcedx-vscode#3823), with the kind of name in front.
 
 export const MAX_CUSTOM_NAME = 40;
 

@@ -167,7 +167,8 @@ export function readPackage(zipFiles: Map<string, Buffer>): { pkg: MetadataPacka
   for (const name of [...(members.get('LightningComponentBundle') ?? [])].sort()) {
     const prefix = `lwc/${name}/`;
     const bundleFiles: Record<string, string> = {};
-    for (const [f, content] of files) if (f.startsWith(prefix)) bundleFiles[f.slice(prefix.length)] = content;
+    // Sorted, because zip entry order varies between runs of the CLI and the stored form is compared.
+    for (const f of [...files.keys()].filter((k) => k.startsWith(prefix)).sort()) bundleFiles[f.slice(prefix.length)] = files.get(f)!;
     if (Object.keys(bundleFiles).length === 0) missing('LightningComponentBundle', name);
     else pkg.bundles.push({ name, fileName: `lwc/${name}`, files: bundleFiles });
   }
