@@ -213,6 +213,30 @@ describe('local-org deploy validation (broken copies of force-app)', function ()
     expect(failures.map((f) => `${f.fullName}: ${f.problem}`)).to.deep.equal(["Reco_Run__c.Kind__c: Duplicate name 'Kind__c' specified"]);
   });
 
+  it('validates a later deploy against what the org already holds (a field alone, a permission set alone)', () => {
+    deploySource(store, RECO_SOURCE);
+    const pkg = (types: string, files: Record<string, string>) =>
+      new Map<string, Buffer>([
+        ['package.xml', Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><Package ${NS}>${types}<version>66.0</version></Package>`)],
+        ...Object.entries(files).map(([k, v]) => [k, Buffer.from(v)] as [string, Buffer]),
+      ]);
+    // One field deployed on its own (what SDR sends for --metadata CustomField:Reco_Run__c.Note__c).
+    const note = pkg('<types><members>Reco_Run__c.Note__c</members><name>CustomField</name></types>', {
+      'objects/Reco_Run__c.object': `<CustomObject ${NS}><fields><fullName>Note__c</fullName><label>Note</label><length>80</length><type>Text</type></fields></CustomObject>`,
+    });
+    expect(deployFiles(store, note).status).to.equal('Succeeded');
+    expect(store.schema.get('Reco_Run__c')!.fieldMap.get('note__c')).to.include({ type: 'string', length: 80 });
+    // A permission set alone, naming the deployed master-detail field: refused from the stored metadata.
+    const ps = (field: string) =>
+      pkg('<types><members>Auditor</members><name>PermissionSet</name></types>', {
+        'permissionsets/Auditor.permissionset': `<PermissionSet ${NS}><label>Auditor</label><fieldPermissions><editable>false</editable><field>${field}</field><readable>true</readable></fieldPermissions></PermissionSet>`,
+      });
+    expect(deployFiles(store, ps('Product_Recommendation__c.Account__c')).failures.map((f) => f.problem)).to.deep.equal(['You cannot deploy to a required field: Product_Recommendation__c.Account__c']);
+    expect(deployFiles(store, ps('Reco_Run__c.Note__c')).status).to.equal('Succeeded');
+    const rows = store.db.prepare("SELECT Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId = (SELECT Id FROM PermissionSet WHERE Name = 'Auditor')").all();
+    expect(rows.map((r) => ({ ...r }))).to.deep.equal([{ Field: 'Reco_Run__c.Note__c', PermissionsRead: 1, PermissionsEdit: 0 }]);
+  });
+
   it('with rollbackOnError false deploys what is valid and reports SucceededPartial', () => {
     const dir = brokenCopy({ [rep]: objectPermission('Account_Insight__c', 'allowDelete', 'true') });
     dirs.push(dir);

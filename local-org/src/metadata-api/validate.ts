@@ -28,7 +28,8 @@ const lc = (s: string) => s.toLowerCase();
 /** The org's objects and fields as they are now, before the package is overlaid. */
 function currentWorld(store: LocalOrgStore): World {
   const world: World = new Map();
-  const sharing = new Map(deployedObjects(store.db).objects.map((o) => [o.name, text(o.object, 'sharingModel')]));
+  const deployed = deployedObjects(store.db);
+  const sharing = new Map(deployed.objects.map((o) => [o.name, text(o.object, 'sharingModel')]));
   for (const obj of store.schema.objects()) {
     const fields = new Map<string, FieldFacts>();
     for (const f of obj.fields) {
@@ -44,6 +45,12 @@ function currentWorld(store: LocalOrgStore): World {
       });
     }
     world.set(lc(obj.name), { name: obj.name, custom: obj.custom, sharingModel: sharing.get(obj.name), fields });
+  }
+  // Deployed fields as they were deployed (a required Cascade lookup is not a master-detail).
+  const nodes = [...deployed.objects.map((o) => [o.name, o.fields] as const), ...deployed.standardFields];
+  for (const [objectName, fieldNodes] of nodes) {
+    const target = world.get(lc(objectName));
+    for (const n of fieldNodes) target?.fields.set(lc(text(n, 'fullName') ?? ''), { ...fieldFacts(target.name, n), deployed: false });
   }
   return world;
 }
