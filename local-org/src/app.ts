@@ -162,7 +162,7 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
       faults: () => faults,
       api: apiHandler(buildRouteTable(ctx, counter), ctx),
       local,
-      metadata: { soap: metadataSoapHandler(auth, deploys, store), rest: metadataRestRoutes(deploys) },
+      metadata: { soap: metadataSoapHandler(auth, deploys, store, () => counter.consume()), rest: metadataRestRoutes(deploys) },
     });
     const server: Server = createHttpServer(app);
     // Salesforce's edge keeps idle connections open for minutes. Node's 5 s default would close a pooled socket

@@ -127,6 +127,20 @@ describe('local-org Metadata API deploy (jsforce)', function () {
     expect(await res.text()).to.include('<faultcode>sf:INVALID_SESSION_ID</faultcode>');
   });
 
+  it('counts Metadata API SOAP calls against the daily API allocation', async () => {
+    const small = await startTestOrg({ dailyApiLimit: 2 }, { blank: true });
+    try {
+      const c = tokenConnection(small, '66.0');
+      const id = (await c.metadata.deploy(zip, { rollbackOnError: true })).id; // 1
+      await c.metadata.checkDeployStatus(id); // 2
+      const spent = await rejection(() => c.metadata.checkDeployStatus(id));
+      expect(spent.message).to.match(/REQUEST_LIMIT_EXCEEDED/);
+      expect(small.apiUsage().used).to.equal(2);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('a zip without package.xml fails with a componentFailure on package.xml', async () => {
     const files = convertSource(RECO_SOURCE);
     files.delete('package.xml');

@@ -40,7 +40,8 @@ function respond(res: Response, op: string, result: unknown): void {
 
 const parser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: true, parseTagValue: false, isArray: (name) => ['runTests', 'queries'].includes(name) });
 
-export function metadataSoapHandler(auth: AuthContext, service: DeployService, store: LocalOrgStore) {
+/** `consume` counts the call against the daily API allocation (false: spent), as every SOAP call counts. */
+export function metadataSoapHandler(auth: AuthContext, service: DeployService, store: LocalOrgStore, consume: () => boolean = () => true) {
   return (req: Request, res: Response): void => {
     let doc: Record<string, unknown>;
     try {
@@ -55,6 +56,10 @@ export function metadataSoapHandler(auth: AuthContext, service: DeployService, s
     const session = token ? auth.sessions.check(token) : undefined;
     if (!session) {
       fault(res, 'INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session');
+      return;
+    }
+    if (!consume()) {
+      fault(res, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
       return;
     }
     const body = (env.Body ?? {}) as Record<string, Record<string, unknown> | undefined>;
