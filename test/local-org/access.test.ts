@@ -171,6 +171,20 @@ describe('local-org access: sharing and object permissions for users without Mod
       ids(react());
     });
 
+    it('forgets access granted inside a transaction that rolled back', () => {
+      store.close();
+      open(false);
+      const react = () => asRep(() => store.insert('Recommendation_Reaction__c', [{ Recommendation__c: recOnTheirs, Account__c: theirs, Product__c: product, Reaction__c: 'Accepted' }]));
+      expect(() =>
+        store.transaction(() => {
+          assignPermissionSets(store, SALES_REP_USERNAME, ['Reco_Sales_Rep']);
+          ids(react());
+          throw new Error('undo');
+        }),
+      ).to.throw('undo');
+      expect(errorOf(react()).errorCode).to.equal('INSUFFICIENT_ACCESS_OR_READONLY');
+    });
+
     it('follows a redeployed permission set that takes a grant back', () => {
       const src = path.join(tmp, 'no-reactions');
       fs.mkdirSync(path.join(src, 'permissionsets'), { recursive: true });

@@ -239,6 +239,7 @@ class SqliteOrgStore implements LocalOrgStore {
       if (rollback) {
         this.db.exec(`ROLLBACK TO ${name}`);
         this.rows.clear();
+        this.access?.invalidate(); // it may have read rows (assignments, object permissions) now undone
       }
       this.db.exec(`RELEASE ${name}`);
       return value;
@@ -246,6 +247,7 @@ class SqliteOrgStore implements LocalOrgStore {
       this.db.exec(`ROLLBACK TO ${name}`);
       this.db.exec(`RELEASE ${name}`);
       this.rows.clear();
+      this.access?.invalidate();
       throw err;
     } finally {
       this.depth--;
