@@ -6,7 +6,6 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createAccessPolicy, type LocalAccessPolicy } from './access/policy.js';
-import { readAccessModel } from './access/model.js';
 import { createFaultInjector, type FaultInjector } from './faults.js';
 import { createApiCounter, DEFAULT_DAILY_API_LIMIT } from './limits.js';
 import type { ApiUsage } from './limits.js';
@@ -18,9 +17,9 @@ import type { OrgContext } from './http/context.js';
 import { INVALID_SESSION } from './http/pipeline.js';
 import { sendError, sendJson } from './http/respond.js';
 import { createServer } from './http/server.js';
-import { deployPermissionSets } from './deploy.js';
-import { DEFAULT_METADATA_DIR } from './schema/metadata.js';
-import { createSchema } from './schema/registry.js';
+import { metadataRestRoutes } from './http/metadata/rest.js';
+import { metadataSoapHandler } from './http/metadata/soap.js';
+import { createDeployService } from './metadata-api/deploy.js';
 import { seedOnlineRetail, type SeedProgress, type SeedReport } from './seed/online-retail.js';
 import { replayInvoices, type ReplayOptions, type ReplayReport } from './seed/replay.js';
 import { removeDatabaseFiles } from './seed/write.js';
@@ -104,9 +103,10 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
   const clock = opts.clock ?? (() => new Date());
   const host = opts.host ?? '127.0.0.1';
   const createsFile = opts.db !== undefined && opts.db !== ':memory:' && !existsSync(opts.db);
-  const access = createAccessPolicy(readAccessModel(DEFAULT_METADATA_DIR));
-  const store = openOrgStore({ file: opts.db, schema: createSchema(), clock, access });
-  deployPermissionSets(store);
+  // A new org is blank (standard objects only); its schema is whatever has been deployed to it since, and
+  // who may write what follows the deployed permission sets as they are assigned.
+  const access = createAccessPolicy();
+  const store = openOrgStore({ file: opts.db, clock, access });
   try {
     let seedReport: SeedReport | undefined;
     if (opts.seed) {
@@ -138,7 +138,9 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
       store,
       query: createQueryEngine(store),
       clock,
-      schemaLoadedAt: clock(),
+      get schemaLoadedAt() {
+        return store.schemaChangedAt;
+      },
       actAs: (userId, fn) => store.asUser(userId, fn),
       bulkUsage: (kind, n) => counter.consumeBulk(kind, n),
     };
@@ -161,12 +163,14 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
       }
     });
 
+    const deploys = createDeployService(store, clock);
     const app = createServer({
       auth,
       counter,
       faults: () => faults,
       api: apiHandler(buildRouteTable(ctx, counter), ctx),
       local,
+      metadata: { soap: metadataSoapHandler(auth, deploys, store, () => counter.consume()), rest: metadataRestRoutes(deploys) },
     });
     const server: Server = createHttpServer(app);
     // Salesforce's edge keeps idle connections open for minutes. Node's 5 s default would close a pooled socket

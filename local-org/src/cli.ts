@@ -1,6 +1,7 @@
 // local-org command line: serve an emulated org (optionally seeded from the UCI Online Retail file), or
 // replay pending invoices into an existing org.
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LocalOrgOptions } from './app.js';
 import { parseFaultSpec } from './faults.js';
@@ -11,6 +12,12 @@ const HELP = `Usage:
   npm run local-org -- replay [replay options]   replay pending invoices as new live records
 
 Serve options:
+  --blank                   serve a blank org: standard objects only, nothing deployed (deploy Reco's
+                            metadata yourself with \`sf project deploy start\`)
+  --deploy DIR              SFDX source directory deployed (Metadata API deploy, validated as a real org
+                            validates it) before serving; default: this repository's force-app, whose
+                            Reco_Admin / Reco_Integration permission sets are then assigned to the admin
+                            and integration users
   --port N                  TCP port (default 0: any free port)
   --host ADDR               interface to bind (default 127.0.0.1)
   --db FILE                 SQLite file holding the org (default: in memory)
@@ -47,6 +54,9 @@ Fault SPEC: rules separated by ';'
 
 class UsageError extends Error {}
 
+/** This repository's SFDX package directory, deployed unless --blank. */
+const RECO_SOURCE = path.resolve(import.meta.dirname, '../../force-app');
+
 function int(flag: string, value: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
@@ -76,6 +86,8 @@ async function serve(args: string[]): Promise<void> {
       port: { type: 'string' },
       host: { type: 'string' },
       db: { type: 'string' },
+      blank: { type: 'boolean' },
+      deploy: { type: 'string' },
       seed: { type: 'string' },
       'seed-cases': { type: 'string' },
       'as-of': { type: 'string' },
@@ -126,9 +138,33 @@ async function serve(args: string[]): Promise<void> {
   }
   if (values['jwt-public-key'] !== undefined) opts.jwtPublicKey = readFileSync(readable('jwt-public-key', values['jwt-public-key']), 'utf8');
 
+  if (values.blank && values.deploy !== undefined) throw new UsageError('give either --blank or --deploy DIR, not both');
+  const source = values.blank ? undefined : values.deploy === undefined ? RECO_SOURCE : readable('deploy', values.deploy);
+
   // Loaded only once the flags are valid: a usage error shouldn't wait for the whole emulator to load.
-  const { startLocalOrg } = await import('./app.js');
+  const [{ startLocalOrg }, { deploySource, assignPermissionSets }, { ADMIN_USERNAME, INTEGRATION_USERNAME, SALES_REP_USERNAME }] = await Promise.all([
+    import('./app.js'),
+    import('./metadata-api/fast-path.js'),
+    import('./store/org-store.js'),
+  ]);
   const org = await startLocalOrg(opts);
+  if (source) {
+    try {
+      const outcome = deploySource(org, source);
+      console.log(`local-org: deployed ${outcome.applied.length} components from ${path.relative(process.cwd(), source) || '.'}`);
+      if (source === RECO_SOURCE) {
+        assignPermissionSets(org, ADMIN_USERNAME, ['Reco_Admin']);
+        assignPermissionSets(org, INTEGRATION_USERNAME, ['Reco_Integration']);
+        assignPermissionSets(org, SALES_REP_USERNAME, ['Reco_Sales_Rep']);
+        console.log(`local-org: assigned Reco_Admin to ${ADMIN_USERNAME}, Reco_Integration to ${INTEGRATION_USERNAME}, Reco_Sales_Rep to ${SALES_REP_USERNAME}`);
+      }
+    } catch (e) {
+      await org.close();
+      throw e;
+    }
+  } else {
+    console.log('local-org: blank org (standard objects only); deploy metadata to it with `sf project deploy start`');
+  }
   if (org.seedReport) {
     const r = org.seedReport;
     console.log(
@@ -186,12 +222,8 @@ async function replay(args: string[]): Promise<void> {
     return;
   }
   if (!values.db) throw new UsageError('replay needs --credentials-file (running server) or --db (stopped server)');
-  const [{ openOrgStore }, { createSchema }, { replayInvoices }] = await Promise.all([
-    import('./store/org-store.js'),
-    import('./schema/registry.js'),
-    import('./seed/replay.js'),
-  ]);
-  const store = openOrgStore({ file: readable('db', values.db), schema: createSchema() });
+  const [{ openOrgStore }, { replayInvoices }] = await Promise.all([import('./store/org-store.js'), import('./seed/replay.js')]);
+  const store = openOrgStore({ file: readable('db', values.db) });
   try {
     console.log(JSON.stringify(replayInvoices(store, opts), null, 2));
   } finally {

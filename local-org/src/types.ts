@@ -69,7 +69,7 @@ export type ObjectDef = {
   childRelationships: ChildRelationship[];
 };
 
-/** Object registry: standard objects plus the custom objects read from force-app metadata. */
+/** Object registry: standard objects plus the custom objects and fields deployed to the org. */
 export type Schema = {
   objects(): ObjectDef[];
   /** Case-insensitive lookup; undefined when the org has no such object. */

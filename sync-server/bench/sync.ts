@@ -4,9 +4,9 @@
 // last week of invoices is replayed. Options: --keep-db PATH to reuse a seeded org file between runs.
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import { ADMIN_USERNAME, INTEGRATION_USERNAME, SALES_REP_USERNAME, assignPermissionSets, deploySource, startLocalOrg, type LocalOrg } from '@reco/local-org';
 import { ApiBudget } from '../src/connect/api-budget.js';
 import { createConnection } from '../src/connect/connect.js';
 import { extractAll, type ObjectStats } from '../src/extract/extract.js';
@@ -36,6 +36,11 @@ async function main(): Promise<void> {
   const orgDb = join(dir, 'org.db');
   copyFileSync(seeded, orgDb);
   const org = await startLocalOrg({ port: 0, db: orgDb });
+  // Reco installed as an admin installs it: its metadata deployed, its permission sets assigned.
+  deploySource(org, resolve(import.meta.dirname, '../../force-app'));
+  assignPermissionSets(org, ADMIN_USERNAME, ['Reco_Admin']);
+  assignPermissionSets(org, INTEGRATION_USERNAME, ['Reco_Integration']);
+  assignPermissionSets(org, SALES_REP_USERNAME, ['Reco_Sales_Rep']);
   const c = org.credentials;
   const connect = () => createConnection({ flow: 'refresh-token', loginUrl: c.loginUrl, clientId: c.clientId, clientSecret: c.clientSecret, refreshToken: c.refreshToken });
   const table = (stats: ObjectStats[]): void => {

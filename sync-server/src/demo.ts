@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import { ADMIN_USERNAME, INTEGRATION_USERNAME, SALES_REP_USERNAME, assignPermissionSets, deploySource, startLocalOrg, type LocalOrg } from '@reco/local-org';
 import { loadConfig } from './config/load-config.js';
 import { writeDemoCredentials } from './demo-credentials.js';
 import { createLogger } from './logging/logger.js';
@@ -108,13 +108,27 @@ async function startDemoOrg(): Promise<LocalOrg> {
   const stamp = JSON.stringify({ file: dataFile, size: statSync(dataFile).size, mtimeMs: statSync(dataFile).mtimeMs, cases });
   if (process.env.RECO_DEMO_RESEED !== '1' && existsSync(marker) && readFileSync(marker, 'utf8') === stamp) {
     say('Reusing the seeded local org in .reco/demo-org (RECO_DEMO_RESEED=1 to rebuild it).');
-    return startLocalOrg({ port: 0, db });
+    return installReco(await startLocalOrg({ port: 0, db }));
   }
   rmSync(orgDir, { recursive: true, force: true });
   mkdirSync(orgDir, { recursive: true });
   say(`Seeding a local org from ${path.relative(process.cwd(), dataFile)} (once; later demos reuse it) ...`);
-  const org = await startLocalOrg({ port: 0, db, seed: { onlineRetail: dataFile, cases } });
+  const org = installReco(await startLocalOrg({ port: 0, db, seed: { onlineRetail: dataFile, cases } }));
   writeFileSync(marker, stamp);
+  return org;
+}
+
+/**
+ * Installs Reco as an admin would (`sf project deploy start` of force-app, then `sf org assign permset`),
+ * through local-org's own deploy path; on a reused org it redeploys the same metadata, which changes
+ * nothing, and keeps the assignments it already has.
+ */
+function installReco(org: LocalOrg): LocalOrg {
+  const outcome = deploySource(org, path.join(repoRoot, 'force-app'));
+  assignPermissionSets(org, ADMIN_USERNAME, ['Reco_Admin']);
+  assignPermissionSets(org, INTEGRATION_USERNAME, ['Reco_Integration']);
+  assignPermissionSets(org, SALES_REP_USERNAME, ['Reco_Sales_Rep']);
+  say(`Deployed Reco's metadata to the local org (${outcome.applied.length} components) and assigned its permission sets.`);
   return org;
 }
 

@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import type { LocalOrg } from '@reco/local-org';
+import { startRecoOrg } from '../support/reco-org.js';
 import { loadConfig } from '@reco/sync-server/config/load-config.js';
 import { startServer } from '@reco/sync-server/server.js';
 import { writeFileSync } from 'node:fs';
@@ -32,7 +33,7 @@ describe('admin dashboard on a real run (headless Chromium)', function () {
 
   before(async () => {
     sample = await retailSample(120);
-    org = await startLocalOrg({ port: 0, seed: { onlineRetail: sample } });
+    org = await startRecoOrg({ port: 0, seed: { onlineRetail: sample } });
     dir = mkdtempSync(path.join(os.tmpdir(), 'reco-dashboard-live-'));
     const config = loadConfig({ env: {}, overrides: {
       auth: { token: TOKEN }, server: { port: 0 }, store: { path: path.join(dir, 'mirror.db') }, schedule: { enabled: false }, dashboard: { injectToken: true },

@@ -10,7 +10,8 @@ import { expect } from 'chai';
 import express from 'express';
 import { Connection } from 'jsforce';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import type { LocalOrg } from '@reco/local-org';
+import { startRecoOrg } from '../support/reco-org.js';
 import { BUILD_COMMAND, createPreviewRouter, DEFAULT_DIST_DIR } from '@reco/sync-server/http/preview/router.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -92,7 +93,7 @@ describe('LWC preview (headless Chromium)', function () {
       const build = spawnSync('npm', ['run', 'build:preview'], { cwd: LWC_DIR, encoding: 'utf8', timeout: 330_000 });
       expect(build.status, `${BUILD_COMMAND} failed:\n${build.stdout}\n${build.stderr}`).to.equal(0);
     }
-    org = await startLocalOrg({ port: 0 });
+    org = await startRecoOrg({ port: 0 });
     conn = new Connection({ instanceUrl: org.credentials.instanceUrl, accessToken: org.credentials.accessToken, version: '62.0' });
     ids = await seed(conn);
 

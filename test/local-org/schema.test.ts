@@ -3,13 +3,30 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { describeGlobal, describeSObject } from '../../local-org/src/schema/describe.js';
-import { customKeyPrefix, MetadataError, readCustomObjects } from '../../local-org/src/schema/metadata.js';
+import { DeployFailedError, deploySource } from '../../local-org/src/metadata-api/fast-path.js';
+import { SourceConversionError } from '../../local-org/src/metadata-api/source.js';
+import { customKeyPrefix } from '../../local-org/src/schema/metadata.js';
 import { createSchema } from '../../local-org/src/schema/registry.js';
+import { openOrgStore } from '../../local-org/src/store/org-store.js';
+import { RECO_SOURCE } from '../support/reco-org.js';
 
 describe('local-org schema', () => {
-  const schema = createSchema();
+  const deployed = openOrgStore({});
+  deploySource(deployed, RECO_SOURCE);
+  const schema = deployed.schema;
+  after(() => deployed.close());
 
-  it("reads Reco's five custom objects with deterministic key prefixes", () => {
+  it('is standard objects only in a blank org, permission objects included', () => {
+    const blank = createSchema();
+    expect(blank.objects().filter((o) => o.custom)).to.deep.equal([]);
+    for (const o of ['Account', 'PermissionSet', 'PermissionSetAssignment', 'ObjectPermissions', 'FieldPermissions']) expect(blank.get(o), o).to.not.equal(undefined);
+    const op = blank.get('ObjectPermissions')!.fieldMap;
+    for (const f of ['ParentId', 'SobjectType', 'PermissionsRead', 'PermissionsCreate', 'PermissionsEdit', 'PermissionsDelete', 'PermissionsViewAllRecords', 'PermissionsModifyAllRecords']) expect(op.has(f.toLowerCase()), f).to.equal(true);
+    const fp = blank.get('FieldPermissions')!.fieldMap;
+    for (const f of ['ParentId', 'SobjectType', 'Field', 'PermissionsRead', 'PermissionsEdit']) expect(fp.has(f.toLowerCase()), f).to.equal(true);
+  });
+
+  it("serves Reco's five custom objects once deployed, key prefixes in deploy order", () => {
     const custom = schema.objects().filter((o) => o.custom).map((o) => `${o.name}:${o.keyPrefix}`);
     expect(custom).to.deep.equal(['Account_Insight__c:a00', 'Customer_Segment__c:a01', 'Product_Recommendation__c:a02', 'Reco_Run__c:a03', 'Recommendation_Reaction__c:a04']);
     expect(schema.byKeyPrefix('a02')?.name).to.equal('Product_Recommendation__c');
@@ -85,43 +102,64 @@ describe('local-org schema', () => {
     expect(describeSObject(schema, 'Nope__c', '60.0')).to.equal(undefined);
   });
 
-  describe('malformed metadata', () => {
+  describe('deployed metadata becomes the schema', () => {
     let dir: string;
+    let store: ReturnType<typeof openOrgStore>;
+    const NS = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
     beforeEach(() => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reco-meta-'));
       fs.mkdirSync(path.join(dir, 'objects/Thing__c/fields'), { recursive: true });
-      fs.writeFileSync(path.join(dir, 'objects/Thing__c/Thing__c.object-meta.xml'), '<?xml version="1.0"?><CustomObject><label>Thing</label><pluralLabel>Things</pluralLabel><nameField><label>Name</label><type>Text</type></nameField><sharingModel>ReadWrite</sharingModel></CustomObject>');
+      fs.writeFileSync(path.join(dir, 'objects/Thing__c/Thing__c.object-meta.xml'), `<?xml version="1.0"?><CustomObject ${NS}><deploymentStatus>Deployed</deploymentStatus><label>Thing</label><pluralLabel>Things</pluralLabel><nameField><label>Name</label><type>Text</type></nameField><sharingModel>ReadWrite</sharingModel></CustomObject>`);
+      store = openOrgStore({});
     });
-    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+    afterEach(() => {
+      store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
 
-    const field = (name: string, body: string) => fs.writeFileSync(path.join(dir, `objects/Thing__c/fields/${name}.field-meta.xml`), `<CustomField><fullName>${name}</fullName><label>X</label>${body}</CustomField>`);
+    const field = (name: string, body: string) => fs.writeFileSync(path.join(dir, `objects/Thing__c/fields/${name}.field-meta.xml`), `<CustomField ${NS}><fullName>${name}</fullName><label>X</label>${body}</CustomField>`);
+    const problems = (): string[] => {
+      try {
+        deploySource(store, dir);
+      } catch (e) {
+        expect(e).to.be.instanceOf(DeployFailedError);
+        return (e as DeployFailedError).outcome.failures.map((f) => `${f.componentType} ${f.fullName}: ${f.problem}`);
+      }
+      throw new Error('expected the deploy to fail');
+    };
 
-    it('reads a well-formed directory', () => {
+    it('serves a deployed object with its fields and child relationships', () => {
       field('Code__c', '<type>Text</type><length>10</length><externalId>true</externalId>');
       field('Parent__c', '<type>Lookup</type><referenceTo>Account</referenceTo><relationshipName>Things</relationshipName><deleteConstraint>Cascade</deleteConstraint>');
-      const s = createSchema({ metadataDir: dir });
-      expect(s.get('Thing__c')!.keyPrefix).to.equal('a00');
-      expect(s.get('Account')!.childRelationships.find((r) => r.relationshipName === 'Things__r')).to.include({ cascadeDelete: true });
+      deploySource(store, dir);
+      expect(store.schema.get('Thing__c')!.keyPrefix).to.equal('a00');
+      expect(store.schema.get('Thing__c')!.fieldMap.get('code__c')).to.include({ type: 'string', length: 10, externalId: true });
+      expect(store.schema.get('Account')!.childRelationships.find((r) => r.relationshipName === 'Things__r')).to.include({ cascadeDelete: true });
     });
 
-    it('names the file for an unknown field type', () => {
+    it('refuses an unknown field type, naming the field', () => {
       field('Bad__c', '<type>Hologram</type>');
-      expect(() => readCustomObjects(dir)).to.throw(MetadataError, /Bad__c\.field-meta\.xml: unsupported field type "Hologram"/);
+      expect(problems()).to.deep.equal(["CustomField Thing__c.Bad__c: 'Hologram' is not a valid value for the enum 'FieldType'"]);
+      expect(store.schema.get('Thing__c')).to.equal(undefined);
     });
 
-    it('names the file for a missing length and a bad delete constraint', () => {
+    it('refuses a Text field without length and a bad delete constraint', () => {
       field('Code__c', '<type>Text</type>');
-      expect(() => readCustomObjects(dir)).to.throw(/Code__c\.field-meta\.xml: missing <length>/);
-      fs.rmSync(path.join(dir, 'objects/Thing__c/fields/Code__c.field-meta.xml'));
       field('Parent__c', '<type>Lookup</type><referenceTo>Account</referenceTo><relationshipName>Things</relationshipName><deleteConstraint>Explode</deleteConstraint>');
-      expect(() => readCustomObjects(dir)).to.throw(/Parent__c\.field-meta\.xml: <deleteConstraint> must be/);
+      expect(problems()).to.deep.equal([
+        "CustomField Thing__c.Code__c: Must specify 'length' for a CustomField of type Text",
+        "CustomField Thing__c.Parent__c: 'Explode' is not a valid value for the enum 'DeleteConstraint'",
+      ]);
     });
 
-    it('names the file for unparseable XML and a fullName mismatch', () => {
-      fs.writeFileSync(path.join(dir, 'objects/Thing__c/fields/Broken__c.field-meta.xml'), '<CustomField><fullName>Broken__c</fullName');
-      expect(() => readCustomObjects(dir)).to.throw(/Broken__c\.field-meta\.xml: malformed XML/);
-      fs.writeFileSync(path.join(dir, 'objects/Thing__c/fields/Broken__c.field-meta.xml'), '<CustomField><fullName>Other__c</fullName><label>X</label><type>Date</type></CustomField>');
-      expect(() => readCustomObjects(dir)).to.throw(/does not match the file name Broken__c/);
+    it('refuses unparseable XML, naming the file (the CLI fails converting it, before any deploy)', () => {
+      fs.writeFileSync(path.join(dir, 'objects/Thing__c/fields/Broken__c.field-meta.xml'), `<CustomField ${NS}><fullName>Broken__c</fullName`);
+      expect(() => deploySource(store, dir)).to.throw(SourceConversionError, /Broken__c\.field-meta\.xml: not well-formed XML/);
+    });
+
+    it('refuses malformed XML inside a deployed package, naming the file', () => {
+      fs.writeFileSync(path.join(dir, 'objects/Thing__c/Thing__c.object-meta.xml'), `<CustomObject ${NS}><label>Thing</CustomObject>`);
+      expect(problems().join('\n')).to.match(/^CustomObject Thing__c: Error parsing file: /);
     });
   });
 });

@@ -1,8 +1,8 @@
 // The engine over the real OrgStore (schema registry + DML), as the HTTP layer runs it.
 import { expect } from 'chai';
-import { createSchema } from '../../local-org/src/schema/registry.js';
 import { createQueryEngine, type QueryEngine } from '../../local-org/src/soql/engine.js';
 import { openOrgStore, type LocalOrgStore } from '../../local-org/src/store/org-store.js';
+import { installReco } from '../support/reco-org.js';
 
 const V = '50.0';
 const url = (type: string, id: string): string => `/services/data/v${V}/sobjects/${type}/${id}`;
@@ -19,7 +19,8 @@ describe('soql engine over the OrgStore', () => {
   };
 
   before(() => {
-    store = openOrgStore({ schema: createSchema(), clock: () => new Date('2024-05-15T10:30:00.000Z') });
+    store = openOrgStore({ clock: () => new Date('2024-05-15T10:30:00.000Z') });
+    installReco(store);
     engine = createQueryEngine(store);
     ids.acme = created(store.insert('Account', [{ Name: 'Acme', Industry: 'Technology' }]));
     ids.prod = created(store.insert('Product2', [{ Name: 'Mug', Family: 'Kitchen', ProductCode: 'MUG-1', IsActive: true }]));

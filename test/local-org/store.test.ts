@@ -2,12 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { DEFAULT_METADATA_DIR as repoMetadata } from '../../local-org/src/schema/metadata.js';
-import { createSchema } from '../../local-org/src/schema/registry.js';
+import { deploySource } from '../../local-org/src/metadata-api/fast-path.js';
 import { openOrgStore, type LocalOrgStore } from '../../local-org/src/store/org-store.js';
 import { SfApiError, SfMultipleChoicesError, type SaveResult, type SfRecord } from '../../local-org/src/types.js';
-
-const schema = createSchema();
+import { installReco, RECO_SOURCE } from '../support/reco-org.js';
 
 /** A clock tests move by hand, so timestamps are exact. */
 function manualClock(start = '2024-03-01T09:00:00.000Z') {
@@ -36,7 +34,8 @@ describe('local-org store', () => {
 
   beforeEach(() => {
     clock = manualClock();
-    store = openOrgStore({ schema, clock: clock.now });
+    store = openOrgStore({ clock: clock.now });
+    installReco(store);
     pricebook = store.identity.standardPricebookId;
   });
   afterEach(() => store.close());
@@ -62,35 +61,44 @@ describe('local-org store', () => {
     });
 
     it('says which file it cannot open', () => {
-      expect(() => openOrgStore({ file: path.join(os.tmpdir(), 'no-such-dir-reco', 'org.db'), schema })).to.throw(/cannot open the org database .*no-such-dir-reco/);
+      expect(() => openOrgStore({ file: path.join(os.tmpdir(), 'no-such-dir-reco', 'org.db') })).to.throw(/cannot open the org database .*no-such-dir-reco/);
     });
 
-    it('reopens a file without bootstrapping again and never reuses ids', () => {
+    it('reopens a file without bootstrapping again, with its deployed schema, and never reuses ids', () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reco-store-'));
       try {
         const file = path.join(dir, 'org.db');
-        const a = openOrgStore({ file, schema });
+        const a = openOrgStore({ file });
+        deploySource(a, RECO_SOURCE);
+        const run = one(a.insert('Reco_Run__c', [{ Kind__c: 'Full', Status__c: 'Running', Started_At__c: '2024-03-01T09:00:00.000Z', External_Id__c: 'run-1' }]));
         const first = one(a.insert('Account', [{ Name: 'One' }]));
         const identity = a.identity;
         a.close();
-        const b = openOrgStore({ file, schema });
+        const b = openOrgStore({ file });
         expect(b.identity).to.deep.equal(identity);
         expect(b.retrieve('Organization', identity.organizationId)).to.not.equal(undefined);
         // Another new org is another org: its own id (clients key local state by it).
-        const other = openOrgStore({ schema });
+        const other = openOrgStore({});
         expect(other.identity.organizationId).to.not.equal(identity.organizationId);
         other.close();
+        expect(b.schema.get('Reco_Run__c')?.keyPrefix).to.equal('a03');
+        expect(b.retrieve('Reco_Run__c', run)!.External_Id__c).to.equal('run-1');
         expect(b.retrieve('Account', first)!.Name).to.equal('One');
         expect(b.db.prepare('SELECT COUNT(*) AS n FROM "User"').get()).to.deep.include({ n: 3 }); // admin, integration, sales rep
         const second = one(b.insert('Account', [{ Name: 'Two' }]));
         expect(second > first).to.equal(true);
-        b.close();
-        // A new custom object sorting first would shift a00..: the file must be refused, not misread.
+        // An object deployed later takes the next free prefix, even when its name sorts first: stored ids
+        // keep naming the object they were issued for.
         const meta = path.join(dir, 'meta');
         fs.mkdirSync(path.join(meta, 'objects/Aardvark__c'), { recursive: true });
-        fs.writeFileSync(path.join(meta, 'objects/Aardvark__c/Aardvark__c.object-meta.xml'), '<CustomObject><label>A</label><pluralLabel>As</pluralLabel><nameField><label>N</label><type>Text</type></nameField></CustomObject>');
-        for (const o of fs.readdirSync(path.join(repoMetadata, 'objects'))) fs.cpSync(path.join(repoMetadata, 'objects', o), path.join(meta, 'objects', o), { recursive: true });
-        expect(() => openOrgStore({ file, schema: createSchema({ metadataDir: meta }) })).to.throw(/key prefix a00/);
+        fs.writeFileSync(
+          path.join(meta, 'objects/Aardvark__c/Aardvark__c.object-meta.xml'),
+          '<CustomObject xmlns="http://soap.sforce.com/2006/04/metadata"><deploymentStatus>Deployed</deploymentStatus><label>A</label><pluralLabel>As</pluralLabel><nameField><label>N</label><type>Text</type></nameField><sharingModel>ReadWrite</sharingModel></CustomObject>',
+        );
+        deploySource(b, meta);
+        expect(b.schema.get('Aardvark__c')?.keyPrefix).to.equal('a05'); // a04: Recommendation_Reaction__c
+        expect(b.schema.get('Account_Insight__c')?.keyPrefix).to.equal('a00');
+        b.close();
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

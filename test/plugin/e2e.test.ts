@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import type { LocalOrg } from '@reco/local-org';
+import { startRecoOrg } from '../support/reco-org.js';
 import { retailSample } from '../support/retail-sample.js';
 import { ensureAssigned } from '../support/org-admin.js';
 
@@ -47,7 +48,7 @@ describe('sf reco commands against local-org (e2e)', function () {
 
   before(async () => {
     home = mkdtempSync(join(tmpdir(), 'reco-plugin-e2e-'));
-    org = await startLocalOrg({ seed: { onlineRetail: await retailSample(150) } });
+    org = await startRecoOrg({ seed: { onlineRetail: await retailSample(150) } });
   });
   after(async () => {
     await org?.close();

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { MockTestOrgData, TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx, stubSpinner } from '@salesforce/sf-plugins-core';
-import { startLocalOrg } from '@reco/local-org';
+import { startRecoOrg } from '../support/reco-org.js';
 import RecoEvaluate, { type ListVerdict } from '../../plugin/src/commands/reco/evaluate.js';
 import { failureOf, forwardTo, orgError, soqlOf, startSeededOrg, type SeededOrg } from './fake-org.js';
 
@@ -65,7 +65,7 @@ describe('sf reco evaluate (unit)', function () {
   });
 
   it('says it cannot evaluate an org without won orders, and what to check', async () => {
-    const empty = await startLocalOrg();
+    const empty = await startRecoOrg();
     try {
       $$.fakeConnectionRequest = forwardTo(empty);
       const e = await failureOf(RecoEvaluate.run(argv('empty', '--json')));

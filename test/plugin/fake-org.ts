@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { Connection } from 'jsforce';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import type { LocalOrg } from '@reco/local-org';
+import { startRecoOrg } from '../support/reco-org.js';
 import { retailSample } from '../support/retail-sample.js';
 
 type FakeRequest = { url?: string; method?: string; body?: string; headers?: Record<string, string> };
@@ -65,7 +66,7 @@ export type SeededOrg = { org: LocalOrg; dataRoot: string; close: () => Promise<
  * Bulk API 2.0, whose requests bypass Connection#request (and so the fake) and would leave the machine.
  */
 export async function startSeededOrg(customers: number): Promise<SeededOrg> {
-  const org = await startLocalOrg({ seed: { onlineRetail: await retailSample(customers) } });
+  const org = await startRecoOrg({ seed: { onlineRetail: await retailSample(customers) } });
   const dataRoot = mkdtempSync(join(tmpdir(), 'reco-plugin-unit-'));
   return {
     org,

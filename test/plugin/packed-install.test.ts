@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect } from 'chai';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import type { LocalOrg } from '@reco/local-org';
+import { startRecoOrg } from '../support/reco-org.js';
 import { retailSample } from '../support/retail-sample.js';
 import { ensureAssigned } from '../support/org-admin.js';
 
@@ -29,13 +30,9 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): P
   });
 }
 
-/**
- * The org the installed plugin talks to, set up as an admin would before running Reco. Today local-org starts
- * with Reco's metadata already in place (read from force-app); once it starts blank, this is where the metadata
- * deploy goes, between the start and the permission set assignment.
- */
-async function startRecoOrg(): Promise<LocalOrg> {
-  const org = await startLocalOrg({ seed: { onlineRetail: await retailSample(120) } });
+/** The org the installed plugin talks to: a blank org with Reco deployed and its permission sets assigned. */
+async function startInstalledOrg(): Promise<LocalOrg> {
+  const org = await startRecoOrg({ seed: { onlineRetail: await retailSample(120) } });
   await ensureAssigned(org, 'Reco_Admin');
   return org;
 }

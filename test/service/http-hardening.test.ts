@@ -3,7 +3,8 @@
 import { request } from 'node:http';
 import { expect } from 'chai';
 import { Connection } from 'jsforce';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import type { LocalOrg } from '@reco/local-org';
+import { startRecoOrg } from '../support/reco-org.js';
 import { createPreviewRouter } from '@reco/sync-server/http/preview/router.js';
 import { accountId, api, fakePipeline, MemoryStore, seedResults, startTestService, TOKEN } from './doubles.js';
 
@@ -33,7 +34,7 @@ describe('sync-server HTTP hardening', function () {
   let hostPort: string;
 
   before(async () => {
-    org = await startLocalOrg({ port: 0 });
+    org = await startRecoOrg({ port: 0 });
     conn = new Connection({ instanceUrl: org.credentials.instanceUrl, accessToken: org.credentials.accessToken, version: '62.0' });
     const account = (await conn.sobject('Account').create({ Name: 'Rebinding Target Ltd' })) as { id: string };
     const product = (await conn.sobject('Product2').create({ Name: 'Party Bunting', IsActive: true })) as { id: string };

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import type { LocalOrg } from '@reco/local-org';
+import { startRecoOrg } from '../support/reco-org.js';
 import { loadConfig } from '@reco/sync-server/config/load-config.js';
 import { startServer } from '@reco/sync-server/server.js';
 import { retailSample } from '../support/retail-sample.js';
@@ -17,7 +18,7 @@ describe('sync-server against local-org (real pipeline)', function () {
   let dir: string;
 
   before(async () => {
-    org = await startLocalOrg({ port: 0, seed: { onlineRetail: await retailSample(120) } });
+    org = await startRecoOrg({ port: 0, seed: { onlineRetail: await retailSample(120) } });
     dir = mkdtempSync(path.join(os.tmpdir(), 'reco-live-'));
   });
   after(async () => {

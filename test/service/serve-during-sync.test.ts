@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { expect } from 'chai';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import type { LocalOrg } from '@reco/local-org';
+import { startRecoOrg } from '../support/reco-org.js';
 import { loadConfig } from '@reco/sync-server/config/load-config.js';
 import { startServer } from '@reco/sync-server/server.js';
 import { retailSample } from '../support/retail-sample.js';
@@ -29,7 +30,7 @@ describe('serving while a sync runs', function () {
   let dir: string;
 
   before(async () => {
-    org = await startLocalOrg({ port: 0, seed: { onlineRetail: await retailSample(200) } });
+    org = await startRecoOrg({ port: 0, seed: { onlineRetail: await retailSample(200) } });
     dir = mkdtempSync(path.join(os.tmpdir(), 'reco-serve-sync-'));
   });
   after(async () => {

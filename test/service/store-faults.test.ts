@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import type { LocalOrg } from '@reco/local-org';
+import { startRecoOrg } from '../support/reco-org.js';
 import { createConnection } from '@reco/sync-server/connect/connect.js';
 import { loadConfig } from '@reco/sync-server/config/load-config.js';
 import { mirrorResultsStore } from '@reco/sync-server/http/mirror-store.js';
@@ -77,7 +78,7 @@ describe('mirror store failures', function () {
 
   describe('during a real sync', () => {
     let org: LocalOrg;
-    before(async () => { org = await startLocalOrg({ port: 0, seed: { onlineRetail: await retailSample(40) } }); });
+    before(async () => { org = await startRecoOrg({ port: 0, seed: { onlineRetail: await retailSample(40) } }); });
     after(async () => { await org?.close(); });
 
     it('fails the run with SQLITE_FULL and /ready reports the store failing until a run succeeds', async () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { generateKeyPairSync } from 'node:crypto';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import type { LocalOrg } from '@reco/local-org';
+import { startRecoOrg } from '../support/reco-org.js';
 import { AuthError, createConnection } from '../../sync-server/src/connect/connect.js';
 import { checkOrg } from '../../sync-server/src/connect/org-check.js';
 
@@ -9,7 +10,7 @@ describe('sync: every auth flow against local-org', function () {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   let org: LocalOrg;
   before(async () => {
-    org = await startLocalOrg({ port: 0, jwtPublicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
+    org = await startRecoOrg({ port: 0, jwtPublicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
   });
   after(() => org.close());
 

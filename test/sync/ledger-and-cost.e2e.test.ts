@@ -4,7 +4,8 @@ import { expect } from 'chai';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import type { LocalOrg } from '@reco/local-org';
+import { startRecoOrg } from '../support/reco-org.js';
 import type { Connection } from 'jsforce';
 import { createConnection } from '../../sync-server/src/connect/connect.js';
 import type { ModelOutput, Recommendation } from '../../sync-server/src/domain/types.js';
@@ -27,7 +28,7 @@ describe('sync: cost on an unchanged org, and records deleted behind Reco\'s bac
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'reco-ledger-'));
     seedDb = join(dir, 'seed.db');
-    const org = await startLocalOrg({ port: 0, db: seedDb, seed: { onlineRetail: await retailSample(120) } });
+    const org = await startRecoOrg({ port: 0, db: seedDb, seed: { onlineRetail: await retailSample(120) } });
     await org.close();
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,7 +36,7 @@ describe('sync: cost on an unchanged org, and records deleted behind Reco\'s bac
   async function freshOrg(name: string): Promise<{ org: LocalOrg; conn: Connection; mirror: Mirror }> {
     const db = join(dir, `${name}.db`);
     copyFileSync(seedDb, db);
-    const org = await startLocalOrg({ port: 0, db });
+    const org = await startRecoOrg({ port: 0, db });
     const c = org.credentials;
     const conn = await createConnection({ flow: 'refresh-token', loginUrl: c.loginUrl, clientId: c.clientId, clientSecret: c.clientSecret, refreshToken: c.refreshToken });
     return { org, conn, mirror: openMirror(join(dir, `${name}-mirror`)) };
@@ -103,7 +104,7 @@ describe('sync: cost on an unchanged org, and records deleted behind Reco\'s bac
 
   it('writes back again a ledger larger than SQLite binds in one statement', async () => {
     // 34,000 recommendations the ledger remembers and the org does not hold: more than SQLite's 32,766 variables.
-    const org = await startLocalOrg({ port: 0 });
+    const org = await startRecoOrg({ port: 0 });
     const c = org.credentials;
     const conn = await createConnection({ flow: 'refresh-token', loginUrl: c.loginUrl, clientId: c.clientId, clientSecret: c.clientSecret, refreshToken: c.refreshToken });
     const mirror = openMirror(join(dir, 'big-ledger'));

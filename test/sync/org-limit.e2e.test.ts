@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import type { LocalOrg } from '@reco/local-org';
+import { startRecoOrg } from '../support/reco-org.js';
 import type { Connection } from 'jsforce';
 import { createConnection } from '../../sync-server/src/connect/connect.js';
 import { openMirror, type Mirror } from '../../sync-server/src/mirror/db.js';
@@ -24,7 +25,7 @@ describe('sync: the org\'s own API limit pauses the run', function () {
   let mirror: Mirror;
 
   before(async () => {
-    org = await startLocalOrg({ port: 0, seed: { onlineRetail: await retailSample(60) } });
+    org = await startRecoOrg({ port: 0, seed: { onlineRetail: await retailSample(60) } });
     const c = org.credentials;
     conn = await createConnection({ flow: 'refresh-token', loginUrl: c.loginUrl, clientId: c.clientId, clientSecret: c.clientSecret, refreshToken: c.refreshToken });
     dir = mkdtempSync(join(tmpdir(), 'reco-limit-'));

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import type { LocalOrg } from '@reco/local-org';
+import { startRecoOrg } from '../support/reco-org.js';
 import type { Connection } from 'jsforce';
 import { createConnection } from '../../sync-server/src/connect/connect.js';
 import { checkOrg } from '../../sync-server/src/connect/org-check.js';
@@ -20,7 +21,7 @@ describe('sync: a run starts with the org check', function () {
   let hide: string | null = null;
 
   before(async () => {
-    org = await startLocalOrg({ port: 0 });
+    org = await startRecoOrg({ port: 0 });
     const c = org.credentials;
     conn = await createConnection({ flow: 'client-credentials', loginUrl: c.loginUrl, clientId: c.clientId, clientSecret: c.clientSecret });
     dir = mkdtempSync(join(tmpdir(), 'reco-orgcheck-'));

@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import type { LocalOrg } from '@reco/local-org';
+import { startRecoOrg } from '../support/reco-org.js';
 import type { Connection } from 'jsforce';
 import { createConnection } from '../../sync-server/src/connect/connect.js';
 import { openMirror, type Mirror } from '../../sync-server/src/mirror/db.js';
@@ -29,7 +30,7 @@ describe('sync: pipeline end to end against a seeded local-org', function () {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'reco-e2e-'));
     seedDb = join(dir, 'seed.db');
-    const org = await startLocalOrg({ port: 0, db: seedDb, seed: { onlineRetail: DATA }, asOf: AS_OF });
+    const org = await startRecoOrg({ port: 0, db: seedDb, seed: { onlineRetail: DATA }, asOf: AS_OF });
     await org.close();
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,7 +38,7 @@ describe('sync: pipeline end to end against a seeded local-org', function () {
   async function freshOrg(name: string): Promise<{ org: LocalOrg; conn: Connection; mirror: Mirror; mirrorPath: string }> {
     const db = join(dir, `${name}.db`);
     copyFileSync(seedDb, db);
-    const org = await startLocalOrg({ port: 0, db });
+    const org = await startRecoOrg({ port: 0, db });
     const c = org.credentials;
     const conn = await createConnection({ flow: 'refresh-token', loginUrl: c.loginUrl, clientId: c.clientId, clientSecret: c.clientSecret, refreshToken: c.refreshToken });
     const mirrorPath = join(dir, `${name}-mirror`);

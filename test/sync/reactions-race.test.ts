@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import type { LocalOrg } from '@reco/local-org';
+import { startRecoOrg } from '../support/reco-org.js';
 import type { Connection } from 'jsforce';
 import { cleanMirror } from '../../sync-server/src/clean/clean.js';
 import { createConnection } from '../../sync-server/src/connect/connect.js';
@@ -55,7 +56,7 @@ describe('sync: reps deciding while the write-back runs lose nothing (issue 15 i
   const opts = (runId: string): WritebackOptions => ({ runId, bulkThreshold: 100, retryBaseMs: 5 });
 
   beforeEach(async () => {
-    org = await startLocalOrg({ port: 0 });
+    org = await startRecoOrg({ port: 0 });
     repId = addRep(org);
     const c = org.credentials;
     conn = await createConnection({ flow: 'refresh-token', loginUrl: c.loginUrl, clientId: c.clientId, clientSecret: c.clientSecret, refreshToken: c.refreshToken });

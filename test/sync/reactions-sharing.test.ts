@@ -6,7 +6,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SALES_REP_USERNAME, startLocalOrg, type LocalOrg } from '@reco/local-org';
+import { SALES_REP_USERNAME, type LocalOrg } from '@reco/local-org';
+import { startRecoOrg } from '../support/reco-org.js';
 import type { Connection } from 'jsforce';
 import { cleanMirror } from '../../sync-server/src/clean/clean.js';
 import { createConnection } from '../../sync-server/src/connect/connect.js';
@@ -24,7 +25,7 @@ describe('sync: a rep with read-only access to an Account reacts, and the sync h
 
   before(async () => {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    org = await startLocalOrg({ port: 0, jwtPublicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
+    org = await startRecoOrg({ port: 0, jwtPublicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
     org.access.setOrgWideDefault('Account', 'Read');
     const c = org.credentials;
     reco = await createConnection({ flow: 'refresh-token', loginUrl: c.loginUrl, clientId: c.clientId, clientSecret: c.clientSecret, refreshToken: c.refreshToken });

@@ -6,7 +6,8 @@ import { expect } from 'chai';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import type { LocalOrg } from '@reco/local-org';
+import { startRecoOrg } from '../support/reco-org.js';
 import { AuthInfo, StateAggregator } from '@salesforce/core';
 import { AuthError, createConnection } from '../../sync-server/src/connect/connect.js';
 import { runningUserId } from '../../sync-server/src/connect/identity.js';
@@ -55,7 +56,7 @@ describe('sync: the sf-org flow (sf CLI alias or username)', function () {
   const alias = 'reco-local';
 
   before(async () => {
-    org = await startLocalOrg({ port: 0 });
+    org = await startRecoOrg({ port: 0 });
     ({ home, restore } = isolatedSfHome());
     // What `sf org login access-token --alias reco-local` leaves behind: an encrypted auth file and an alias.
     const c = org.credentials;
@@ -110,7 +111,7 @@ describe('sync: the sf-org flow after `sf org login web` (refresh token stored)'
   let restore: () => Promise<void>;
 
   before(async () => {
-    org = await startLocalOrg({ port: 0 });
+    org = await startRecoOrg({ port: 0 });
     ({ restore } = isolatedSfHome());
     const c = org.credentials;
     const auth = await AuthInfo.create({ oauth2Options: { refreshToken: c.refreshToken, clientId: c.clientId, clientSecret: c.clientSecret, loginUrl: c.loginUrl } });

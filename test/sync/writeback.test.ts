@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalOrg, type LocalOrg } from '@reco/local-org';
+import type { LocalOrg } from '@reco/local-org';
+import { startRecoOrg } from '../support/reco-org.js';
 import type { Connection } from 'jsforce';
 import { ApiBudget } from '../../sync-server/src/connect/api-budget.js';
 import { createConnection } from '../../sync-server/src/connect/connect.js';
@@ -51,7 +52,7 @@ describe('sync: write-back against local-org', function () {
   let repId: string;
 
   beforeEach(async () => {
-    org = await startLocalOrg({ port: 0 });
+    org = await startRecoOrg({ port: 0 });
     repId = addRep(org);
     conn = await connect(org);
     dir = mkdtempSync(join(tmpdir(), 'reco-wb-'));

@@ -29,7 +29,7 @@ describe('local-org: Case, CaseComment and EmailMessage', () => {
 
   it('stores cases: IsClosed follows Status and ClosedDate is stamped on close, cleared on reopen', () => {
     let t = Date.parse('2024-03-01T09:00:00.000Z');
-    const store = openOrgStore({ schema, clock: () => new Date(t) });
+    const store = openOrgStore({ clock: () => new Date(t) });
     const account = store.insert('Account', [{ Name: 'Acme' }])[0].id!;
     const res = store.insert('Case', [{ AccountId: account, Subject: 'Card not arrived', Description: 'Still waiting', Reason: 'Card Delivery' }]);
     expect(res[0].success, JSON.stringify(res[0].errors)).to.equal(true);

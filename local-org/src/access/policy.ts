@@ -17,8 +17,8 @@ import { fail } from '../store/values.js';
 import type { AccessPolicy, DmlContext, Row } from '../store/context.js';
 import { AUDIT_FIELDS } from '../schema/fields.js';
 import type { FieldDef, ObjectDef } from '../types.js';
-import type { AccessModel, ObjectPerms, SharingModel } from './model.js';
-import { NO_ACCESS, STANDARD_USER_OBJECTS, SYSTEM_ADMINISTRATOR, union } from './profiles.js';
+import { assignedObjectPermissions, deployedAccessModel, union, type AccessModel, type ObjectPerms, type SharingModel } from './model.js';
+import { NO_ACCESS, STANDARD_USER_OBJECTS, SYSTEM_ADMINISTRATOR } from './profiles.js';
 
 type Level = 0 | 1 | 2 | 3; // none, read, read/write, full (owner or Modify All)
 const NONE = 0;
@@ -29,13 +29,13 @@ const FULL = 3;
 type UserAccess = { modifyAllData: boolean; perms: (object: string) => ObjectPerms };
 
 export type LocalAccessPolicy = AccessPolicy & {
-  /** Changes a standard object's organization-wide default (Setup > Sharing Settings). */
+  /** Changes a standard object's organization-wide default (Setup > Sharing Settings). A custom object's
+   * comes from its deployed <sharingModel>. */
   setOrgWideDefault(object: string, model: Exclude<SharingModel, 'ControlledByParent'>): void;
-  orgWideDefault(object: string): SharingModel;
 };
 
 /** Standard objects' defaults in a new org; their details (line items) are controlled by their master. */
-const STANDARD_OWD: Record<string, SharingModel> = { account: 'ReadWrite', contact: 'ControlledByParent', opportunity: 'ReadWrite', case: 'ReadWrite', task: 'Private', event: 'Private' };
+const STANDARD_OWD: Partial<Record<string, SharingModel>> = { account: 'ReadWrite', contact: 'ControlledByParent', opportunity: 'ReadWrite', case: 'ReadWrite', task: 'Private', event: 'Private' };
 
 // Salesforce's wording for both refusals (REST: HTTP 400, [{message, errorCode, fields: []}]).
 function noAccess(): never {
@@ -45,33 +45,36 @@ function noCrossReferenceAccess(id: string): never {
   fail('INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY', `insufficient access rights on cross-reference id: ${id}`, []);
 }
 
-export function createAccessPolicy(model: AccessModel): LocalAccessPolicy {
+/**
+ * The policy reads everything it decides from the org itself (deployed metadata, ObjectPermissions rows,
+ * assignments) through the DML context, and forgets it whenever the store says access inputs changed
+ * (invalidate: a deploy rebuilt the schema, or users, permission sets, their object permissions or
+ * assignments were written), so it follows redeploys and `sf org assign permset` alike.
+ */
+export function createAccessPolicy(): LocalAccessPolicy {
   const users = new Map<string, UserAccess>();
-  const owd = new Map<string, SharingModel>(Object.entries(STANDARD_OWD));
-  for (const [object, sharing] of model.sharing) owd.set(object, sharing);
+  let deployed: AccessModel | undefined;
+  /** Setup's changes to standard objects' defaults. */
+  const owdSettings = new Map<string, SharingModel>();
+
+  const model = (ctx: DmlContext): AccessModel => (deployed ??= deployedAccessModel(ctx.all));
+  const orgWideDefault = (ctx: DmlContext, object: string): SharingModel => {
+    const key = object.toLowerCase();
+    return model(ctx).sharing.get(key) ?? owdSettings.get(key) ?? STANDARD_OWD[key] ?? 'ReadWrite';
+  };
 
   function userAccess(ctx: DmlContext): UserAccess {
     let u = users.get(ctx.userId);
     if (u) return u;
     const profile = ctx.get('SELECT p."Name" AS name FROM "User" u JOIN "Profile" p ON p."Id" = u."ProfileId" WHERE u."Id" = ?', ctx.userId);
-    const sets = ctx.all(
-      'SELECT ps."Name" AS name FROM "PermissionSetAssignment" a JOIN "PermissionSet" ps ON ps."Id" = a."PermissionSetId" WHERE a."AssigneeId" = ? AND a."IsDeleted" = 0 AND ps."IsDeleted" = 0',
-      ctx.userId,
-    ).map((r) => String(r.name));
+    const assigned = assignedObjectPermissions(ctx.all, ctx.userId);
     // An unknown acting user (the org's own bootstrap) is the system.
     const modifyAllData = !profile || profile.name === SYSTEM_ADMINISTRATOR;
-    const cache = new Map<string, ObjectPerms>();
     u = {
       modifyAllData,
       perms(object) {
         const key = object.toLowerCase();
-        let p = cache.get(key);
-        if (!p) {
-          p = STANDARD_USER_OBJECTS.get(key) ?? NO_ACCESS;
-          for (const s of sets) p = union(p, model.permissionSets.get(s)?.get(key) ?? NO_ACCESS);
-          cache.set(key, p);
-        }
-        return p;
+        return union(STANDARD_USER_OBJECTS.get(key) ?? NO_ACCESS, assigned.get(key) ?? NO_ACCESS);
       },
     };
     users.set(ctx.userId, u);
@@ -79,11 +82,14 @@ export function createAccessPolicy(model: AccessModel): LocalAccessPolicy {
   }
 
   /** The master-detail field of a detail object (it has no owner of its own), if any. */
-  function masterField(obj: ObjectDef): FieldDef | undefined {
+  function masterField(ctx: DmlContext, obj: ObjectDef): FieldDef | undefined {
     if (obj.fieldMap.has('ownerid')) return undefined;
+    // A custom object's master-detail field is what was deployed as MasterDetail (a required cascading
+    // lookup looks the same in the schema); standard details (line items) have theirs built in.
+    if (obj.custom) return obj.fields.find((f) => model(ctx).masterRead.has(`${obj.name}.${f.name}`.toLowerCase()));
     return obj.fields.find((f) => f.type === 'reference' && f.cascadeDelete && !f.nillable && !AUDIT_FIELDS.has(f.name.toLowerCase()));
   }
-  const masterReadSuffices = (obj: ObjectDef, f: FieldDef): boolean => model.masterRead.get(`${obj.name}.${f.name}`.toLowerCase()) === true;
+  const masterReadSuffices = (ctx: DmlContext, obj: ObjectDef, f: FieldDef): boolean => model(ctx).masterRead.get(`${obj.name}.${f.name}`.toLowerCase()) === true;
 
   /** The access `u` has to the (existing or proposed) record `row` of `obj`. */
   function level(ctx: DmlContext, u: UserAccess, obj: ObjectDef, row: Row): Level {
@@ -91,17 +97,17 @@ export function createAccessPolicy(model: AccessModel): LocalAccessPolicy {
     const p = u.perms(obj.name);
     if (!p.read) return NONE;
     if (p.modifyAll) return FULL;
-    const md = masterField(obj);
+    const md = masterField(ctx, obj);
     if (md) {
       const master = masterLevel(ctx, u, obj, md, row[md.name]);
-      const writable = master >= EDIT || (master >= READ && masterReadSuffices(obj, md));
+      const writable = master >= EDIT || (master >= READ && masterReadSuffices(ctx, obj, md));
       return writable ? (p.edit ? EDIT : READ) : master >= READ ? READ : NONE;
     }
     let l: Level;
     if (!obj.fieldMap.has('ownerid')) l = p.edit ? EDIT : READ; // no owner, no sharing: object permissions decide
     else if (row.OwnerId === ctx.userId) l = FULL;
     else {
-      const sharing = owd.get(obj.name.toLowerCase()) ?? 'ReadWrite';
+      const sharing = orgWideDefault(ctx, obj.name);
       l = sharing === 'ReadWrite' ? EDIT : sharing === 'Read' ? READ : NONE;
     }
     if (p.viewAll && l < READ) l = READ;
@@ -119,10 +125,10 @@ export function createAccessPolicy(model: AccessModel): LocalAccessPolicy {
   /** Setting `f` to `id` needs read access to that record (edit, for the master of a detail). */
   function checkReference(ctx: DmlContext, u: UserAccess, obj: ObjectDef, f: FieldDef, id: unknown): void {
     if (typeof id !== 'string' || !id || AUDIT_FIELDS.has(f.name.toLowerCase()) || f.name === 'OwnerId') return;
-    const md = masterField(obj);
+    const md = masterField(ctx, obj);
     if (md && md.name === f.name) {
       const l = masterLevel(ctx, u, obj, md, id);
-      if (!(l >= EDIT || (l >= READ && masterReadSuffices(obj, md)))) noCrossReferenceAccess(id);
+      if (!(l >= EDIT || (l >= READ && masterReadSuffices(ctx, obj, md)))) noCrossReferenceAccess(id);
       return;
     }
     for (const name of f.referenceTo) {
@@ -156,16 +162,14 @@ export function createAccessPolicy(model: AccessModel): LocalAccessPolicy {
       if (u.modifyAllData) return;
       if (!u.perms(obj.name).delete) noAccess();
       const l = level(ctx, u, obj, row);
-      if (l < (masterField(obj) ? EDIT : FULL)) noAccess();
+      if (l < (masterField(ctx, obj) ? EDIT : FULL)) noAccess();
     },
     invalidate() {
       users.clear();
+      deployed = undefined;
     },
     setOrgWideDefault(object, sharing) {
-      owd.set(object.toLowerCase(), sharing);
-    },
-    orgWideDefault(object) {
-      return owd.get(object.toLowerCase()) ?? 'ReadWrite';
+      owdSettings.set(object.toLowerCase(), sharing);
     },
   };
 }

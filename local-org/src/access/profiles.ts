@@ -29,11 +29,3 @@ export const STANDARD_USER_OBJECTS: ReadonlyMap<string, ObjectPerms> = new Map([
 ]);
 
 export const NO_ACCESS: ObjectPerms = { read: false, create: false, edit: false, delete: false, viewAll: false, modifyAll: false };
-
-/** Permissions held through several grants add up. */
-export function union(a: ObjectPerms, b: ObjectPerms): ObjectPerms {
-  return {
-    read: a.read || b.read, create: a.create || b.create, edit: a.edit || b.edit, delete: a.delete || b.delete,
-    viewAll: a.viewAll || b.viewAll, modifyAll: a.modifyAll || b.modifyAll,
-  };
-}

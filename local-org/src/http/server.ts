@@ -14,7 +14,11 @@ export type ServerParts = Gate & {
   api: RequestHandler;
   /** Extra unauthenticated-at-the-gate routes at the origin root (e.g. /_local). */
   local?: Router;
+  /** The Metadata API: SOAP at /services/Soap/m/{version}, REST under /services/data/{version}/metadata. */
+  metadata?: { soap: RequestHandler; rest: Router };
 };
+
+const isMultipart = (req: Request): boolean => /^multipart\/form-data/i.test(req.get('content-type') ?? '');
 
 export function createServer(parts: ServerParts): express.Express {
   const app = express();
@@ -43,17 +47,22 @@ export function createServer(parts: ServerParts): express.Express {
   app.get('/services/oauth2/userinfo', userinfoHandler(parts.auth));
   app.get('/id/:org/:user', identityHandler(parts.auth));
   app.post('/services/Soap/u/:version{/:org}', express.text({ type: () => true, limit: '1mb' }), soapHandler(parts.auth));
+  // A deploy carries its zip base64-encoded in the envelope.
+  if (parts.metadata) app.post('/services/Soap/m/:version{/:org}', express.text({ type: () => true, limit: '400mb' }), parts.metadata.soap);
 
   app.get(['/services/data', '/services/data/'], (_req, res) => sendJson(res, 200, versionList()));
   if (parts.local) app.use('/_local', express.json({ limit: '1mb' }), parts.local);
 
   const v = express.Router({ mergeParams: true });
-  v.use(express.text({ type: () => true, limit: '200mb' }));
+  // Multipart bodies (REST deploys) hold a binary zip, which a text decode would corrupt.
+  v.use(express.text({ type: (req) => !isMultipart(req as Request), limit: '200mb' }));
+  v.use(express.raw({ type: (req) => isMultipart(req as Request), limit: '200mb' }));
   v.use(apiGate(parts));
   v.get('/', (req, res) => {
     const { session, version } = api(res);
     sendJson(res, 200, versionResources(version, identityUrl(originOf(req), parts.auth, session.user)));
   });
+  if (parts.metadata) v.use('/metadata', parts.metadata.rest);
   v.use(parts.api);
   app.use('/services/data/:version', v);
 

@@ -1,15 +1,10 @@
-// Reads custom objects from SFDX source format (objects/<Name>/<Name>.object-meta.xml plus
-// fields/*.field-meta.xml) into ObjectDefs, so the local org serves exactly what the package deploys.
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { XMLParser } from 'fast-xml-parser';
+// Turns deployed CustomObject / CustomField metadata (the metadata-format XML a deploy carries, parsed by
+// fast-xml-parser with every value kept as text) into ObjectDefs, so the org serves exactly what was
+// deployed. The deploy validates first (metadata-api/validate.ts); the errors here only guard against
+// stored metadata that could never have passed it.
 import type { FieldDef, ObjectDef } from '../types.js';
 import { field, ownerField, picklist, reference } from './fields.js';
 import { defineObject } from './standard-objects.js';
-
-/** force-app/main/default of this repository. */
-export const DEFAULT_METADATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../force-app/main/default');
 
 export class MetadataError extends Error {
   public constructor(
@@ -21,60 +16,36 @@ export class MetadataError extends Error {
   }
 }
 
+/** A parsed metadata element: child element name -> text, nested element or list of them. */
+export type Xml = Record<string, unknown>;
+
+/** A deployed custom object: its own element (no <fields>) and its fields, each a <fields> element. */
+export type DeployedObject = { name: string; keyPrefix: string; object: Xml; fields: Xml[] };
+
 export type CustomObjectSource = {
   def: ObjectDef;
   /** enableActivities: Task/Event WhatId may point at it. */
   enableActivities: boolean;
 };
 
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  parseTagValue: false, // keep "000123" and "true" as written; we convert per element
-  trimValues: true,
-  isArray: (name) => name === 'value',
-});
-
-type Xml = Record<string, unknown>;
-
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-/** a00, a01, ... a0z, a10, ... in the order of the sorted object names. */
+/** a00, a01, ... a0z, a10, ...: the n-th custom object deployed to the org. */
 export function customKeyPrefix(index: number): string {
   if (index >= 62 * 62) throw new Error(`too many custom objects (${index + 1})`);
   return `a${BASE62[Math.floor(index / 62)]}${BASE62[index % 62]}`;
 }
 
-/** Reads every custom object under `<dir>/objects`; an absent directory means no custom objects. */
-export function readCustomObjects(dir: string = DEFAULT_METADATA_DIR): CustomObjectSource[] {
-  const objectsDir = path.join(dir, 'objects');
-  if (!fs.existsSync(objectsDir)) return [];
-  const names = fs
-    .readdirSync(objectsDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && d.name.endsWith('__c'))
-    .map((d) => d.name)
-    .sort();
-  return names.map((name, i) => readObject(path.join(objectsDir, name), name, customKeyPrefix(i)));
-}
-
-function parseFile(file: string, root: string): Xml {
-  let doc: Xml;
-  try {
-    doc = parser.parse(fs.readFileSync(file, 'utf8'), true) as Xml;
-  } catch (err) {
-    throw new MetadataError(file, `malformed XML: ${(err as Error).message}`);
-  }
-  const body = doc[root];
-  if (body === undefined || typeof body !== 'object' || body === null) {
-    throw new MetadataError(file, `expected a <${root}> root element`);
-  }
-  return body as Xml;
-}
-
-function text(node: Xml, key: string): string | undefined {
-  const v = node[key];
+export function text(node: Xml | undefined, key: string): string | undefined {
+  const v = node?.[key];
   if (v === undefined || v === null || v === '') return undefined;
   if (typeof v === 'object') return undefined;
-  return String(v);
+  return String(v).trim();
+}
+
+/** Elements that may repeat, as a list whether the XML had one or many. */
+export function list(value: unknown): Xml[] {
+  return (Array.isArray(value) ? value : value === undefined || value === null || value === '' ? [] : [value]) as Xml[];
 }
 
 function bool(node: Xml, key: string, file: string, fallback = false): boolean {
@@ -97,10 +68,10 @@ function need(node: Xml, key: string, file: string): string {
   return v;
 }
 
-function readObject(dir: string, name: string, keyPrefix: string): CustomObjectSource {
-  const file = path.join(dir, `${name}.object-meta.xml`);
-  if (!fs.existsSync(file)) throw new MetadataError(file, 'object directory has no object-meta.xml');
-  const obj = parseFile(file, 'CustomObject');
+/** The ObjectDef of a deployed custom object. */
+export function customObjectDef(o: DeployedObject): CustomObjectSource {
+  const file = `objects/${o.name}.object`;
+  const obj = o.object;
   const label = need(obj, 'label', file);
   const nameNode = obj.nameField as Xml | undefined;
   if (!nameNode || typeof nameNode !== 'object') throw new MetadataError(file, 'missing <nameField>');
@@ -120,25 +91,17 @@ function readObject(dir: string, name: string, keyPrefix: string): CustomObjectS
   } else {
     throw new MetadataError(file, `unsupported nameField type "${nameType}" (Text or AutoNumber)`);
   }
-
-  const fieldsDir = path.join(dir, 'fields');
-  const fieldFiles = fs.existsSync(fieldsDir)
-    ? fs.readdirSync(fieldsDir).filter((f) => f.endsWith('.field-meta.xml')).sort()
-    : [];
-  const custom = fieldFiles.map((f) => readField(path.join(fieldsDir, f)));
+  const custom = [...o.fields].sort((a, b) => String(a.fullName).localeCompare(String(b.fullName))).map((f) => customFieldDef(f, file));
   // Master-detail children inherit sharing (and ownership) from the master: no OwnerId.
   const controlledByParent = text(obj, 'sharingModel') === 'ControlledByParent';
   const own = [...(controlledByParent ? [] : [ownerField()]), nameField, ...custom];
-  const def = defineObject(name, keyPrefix, own, { label, labelPlural: need(obj, 'pluralLabel', file) });
+  const def = defineObject(o.name, o.keyPrefix, own, { label, labelPlural: need(obj, 'pluralLabel', file) });
   return { def, enableActivities: bool(obj, 'enableActivities', file) };
 }
 
-function readField(file: string): FieldDef {
-  const node = parseFile(file, 'CustomField');
+/** The FieldDef of one deployed <fields> element (custom fields of standard objects too). */
+export function customFieldDef(node: Xml, file: string): FieldDef {
   const name = need(node, 'fullName', file);
-  const expected = path.basename(file, '.field-meta.xml');
-  if (name !== expected) throw new MetadataError(file, `<fullName>${name}</fullName> does not match the file name ${expected}`);
-  if (!name.endsWith('__c')) throw new MetadataError(file, `custom field name "${name}" must end in __c`);
   const label = need(node, 'label', file);
   const type = need(node, 'type', file);
   const required = bool(node, 'required', file);
@@ -149,8 +112,7 @@ function readField(file: string): FieldDef {
     case 'Phone':
     case 'Url': {
       const length = int(node, 'length', file) ?? (type === 'Text' ? undefined : 255);
-      if (length === undefined) throw new MetadataError(file, 'missing <length>');
-      if (length < 1 || length > 255) throw new MetadataError(file, `<length> must be 1..255 for ${type}, got ${length}`);
+      if (length === undefined) throw new MetadataError(file, `${name}: missing <length>`);
       return field(name, type === 'Text' ? 'string' : (type.toLowerCase() as 'email' | 'phone' | 'url'), {
         ...common,
         length,
@@ -162,89 +124,62 @@ function readField(file: string): FieldDef {
     case 'TextArea':
       return field(name, 'textarea', { ...common, length: 255 });
     case 'LongTextArea':
-    case 'Html': {
-      const length = int(node, 'length', file);
-      if (length === undefined) throw new MetadataError(file, 'missing <length>');
-      return field(name, 'textarea', { ...common, length });
-    }
+    case 'Html':
+      return field(name, 'textarea', { ...common, length: int(node, 'length', file) ?? 32768 });
     case 'Number':
     case 'Currency':
     case 'Percent': {
       const precision = int(node, 'precision', file) ?? 18;
       const scale = int(node, 'scale', file) ?? 0;
-      if (scale > precision) throw new MetadataError(file, `<scale> ${scale} exceeds <precision> ${precision}`);
       const t = type === 'Number' ? 'double' : type === 'Currency' ? 'currency' : 'percent';
-      return field(name, t, {
-        ...common,
-        precision,
-        scale,
-        externalId: bool(node, 'externalId', file),
-        unique: bool(node, 'unique', file),
-      });
+      return field(name, t, { ...common, precision, scale, externalId: bool(node, 'externalId', file), unique: bool(node, 'unique', file) });
     }
-    case 'Checkbox': {
-      const dv = text(node, 'defaultValue') ?? 'false';
-      if (dv !== 'true' && dv !== 'false') throw new MetadataError(file, `Checkbox <defaultValue> must be true or false, got "${dv}"`);
-      return field(name, 'boolean', { label, custom: true, defaultValue: dv === 'true' });
-    }
+    case 'Checkbox':
+      return field(name, 'boolean', { label, custom: true, defaultValue: text(node, 'defaultValue') === 'true' });
     case 'Date':
       return field(name, 'date', common);
     case 'DateTime':
       return field(name, 'datetime', common);
+    case 'Time':
+      return field(name, 'time', common);
     case 'Picklist':
     case 'MultiselectPicklist':
-      return readPicklist(node, file, name, type === 'Picklist' ? 'picklist' : 'multipicklist', common);
+      return picklistDef(node, file, name, type === 'Picklist' ? 'picklist' : 'multipicklist', common);
     case 'Lookup':
     case 'MasterDetail':
-      return readRelationship(node, file, name, label, type === 'MasterDetail', required);
-    case 'AutoNumber': {
-      const fmt = need(node, 'displayFormat', file);
-      return field(name, 'string', { label, custom: true, length: 30, autoNumber: true, autoNumberFormat: fmt, externalId: bool(node, 'externalId', file) });
-    }
+      return relationshipDef(node, file, name, label, type === 'MasterDetail', required);
+    case 'AutoNumber':
+      return field(name, 'string', { label, custom: true, length: 30, autoNumber: true, autoNumberFormat: need(node, 'displayFormat', file), externalId: bool(node, 'externalId', file) });
     default:
-      throw new MetadataError(file, `unsupported field type "${type}"`);
+      throw new MetadataError(file, `${name}: unsupported field type "${type}"`);
   }
 }
 
-function readPicklist(node: Xml, file: string, name: string, type: 'picklist' | 'multipicklist', common: { label: string; required: boolean; custom: boolean }): FieldDef {
-  const valueSet = node.valueSet as Xml | undefined;
-  const definition = valueSet?.valueSetDefinition as Xml | undefined;
-  const values = (definition?.value as Xml[] | undefined) ?? [];
-  if (!valueSet || values.length === 0) throw new MetadataError(file, 'picklist has no <valueSet><valueSetDefinition><value> entries');
-  const names: string[] = [];
-  let defaultValue: string | undefined;
-  for (const v of values) {
-    const fullName = need(v, 'fullName', file);
-    if (names.includes(fullName)) throw new MetadataError(file, `duplicate picklist value "${fullName}"`);
-    names.push(fullName);
-    if (bool(v, 'default', file)) {
-      if (defaultValue !== undefined) throw new MetadataError(file, 'more than one default picklist value');
-      defaultValue = fullName;
-    }
-  }
-  const values2 = picklist(names, defaultValue);
-  values.forEach((v, i) => (values2[i].label = text(v, 'label') ?? names[i]));
+/** The picklist values of a <valueSet>, in order. */
+export function picklistValues(node: Xml): Xml[] {
+  const definition = (node.valueSet as Xml | undefined)?.valueSetDefinition as Xml | undefined;
+  return list(definition?.value);
+}
+
+function picklistDef(node: Xml, file: string, name: string, type: 'picklist' | 'multipicklist', common: { label: string; required: boolean; custom: boolean }): FieldDef {
+  const values = picklistValues(node);
+  const names = values.map((v) => need(v, 'fullName', file));
+  const defaultValue = values.find((v) => text(v, 'default') === 'true');
+  const entries = picklist(names, defaultValue ? text(defaultValue, 'fullName') : undefined);
+  values.forEach((v, i) => (entries[i].label = text(v, 'label') ?? names[i]));
   return field(name, type, {
     ...common,
-    picklistValues: values2,
-    restrictedPicklist: bool(valueSet, 'restricted', file),
-    defaultValue: defaultValue ?? null,
+    picklistValues: entries,
+    restrictedPicklist: text(node.valueSet as Xml, 'restricted') === 'true',
+    defaultValue: defaultValue ? (text(defaultValue, 'fullName') ?? null) : null,
     defaultedOnCreate: defaultValue !== undefined,
   });
 }
 
-function readRelationship(node: Xml, file: string, name: string, label: string, masterDetail: boolean, required: boolean): FieldDef {
+function relationshipDef(node: Xml, file: string, name: string, label: string, masterDetail: boolean, required: boolean): FieldDef {
   const target = need(node, 'referenceTo', file);
   const relName = need(node, 'relationshipName', file);
-  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(relName) || relName.endsWith('__r')) {
-    throw new MetadataError(file, `<relationshipName> "${relName}" must be a plain API name without __r`);
-  }
   const constraint = text(node, 'deleteConstraint') ?? (masterDetail ? undefined : 'SetNull');
-  if (masterDetail && constraint !== undefined) throw new MetadataError(file, 'MasterDetail fields take no <deleteConstraint>');
-  if (constraint !== undefined && !['SetNull', 'Restrict', 'Cascade'].includes(constraint)) {
-    throw new MetadataError(file, `<deleteConstraint> must be SetNull, Restrict or Cascade, got "${constraint}"`);
-  }
-  if (constraint === 'SetNull' && required) throw new MetadataError(file, 'a required lookup cannot use deleteConstraint SetNull');
   return reference(name, [target], {
     label,
     custom: true,

@@ -1,15 +1,19 @@
-// Permission sets as an org holds them after Reco's metadata is deployed: PermissionSet rows named by the
-// permissionsets/*.permissionset-meta.xml files, and PermissionSetAssignment rows linking users to them.
-// Admins (and `sf reco org check`) query these to see what is deployed and who holds it.
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import path from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
+// Permission sets as an org holds them: PermissionSet rows (one per deployed permission set), the
+// ObjectPermissions and FieldPermissions rows that spell out what each grants, and PermissionSetAssignment
+// rows linking users to them. All four are queryable sObjects in Salesforce under these names and fields;
+// admins (and `sf reco org check`) query them to see what is deployed and who holds it.
 import type { ObjectDef } from '../types.js';
 import { field, reference } from './fields.js';
-import { MetadataError } from './metadata.js';
 import { defineObject } from './standard-objects.js';
 
-export const PERMISSION_SET_KEY_PREFIXES = { PermissionSet: '0PS', PermissionSetAssignment: '0Pa' } as const;
+export const PERMISSION_SET_KEY_PREFIXES = {
+  PermissionSet: '0PS',
+  PermissionSetAssignment: '0Pa',
+  ObjectPermissions: '110',
+  FieldPermissions: '01k',
+} as const;
+
+const flag = (name: string, label: string) => field(name, 'boolean', { label });
 
 export function permissionSetObjects(): ObjectDef[] {
   return [
@@ -35,23 +39,32 @@ export function permissionSetObjects(): ObjectDef[] {
       ],
       { label: 'Permission Set Assignment', updateable: false },
     ),
+    defineObject(
+      'ObjectPermissions',
+      PERMISSION_SET_KEY_PREFIXES.ObjectPermissions,
+      [
+        reference('ParentId', ['PermissionSet'], { required: true, createOnly: true, label: 'Parent ID', childRelationshipName: 'ObjectPerms', cascadeDelete: true }),
+        field('SobjectType', 'string', { length: 40, required: true, createOnly: true, label: 'Sobject Type Name' }),
+        flag('PermissionsRead', 'Read'),
+        flag('PermissionsCreate', 'Create'),
+        flag('PermissionsEdit', 'Edit'),
+        flag('PermissionsDelete', 'Delete'),
+        flag('PermissionsViewAllRecords', 'View All'),
+        flag('PermissionsModifyAllRecords', 'Modify All'),
+      ],
+      { label: 'Object Permissions', labelPlural: 'Object Permissions' },
+    ),
+    defineObject(
+      'FieldPermissions',
+      PERMISSION_SET_KEY_PREFIXES.FieldPermissions,
+      [
+        reference('ParentId', ['PermissionSet'], { required: true, createOnly: true, label: 'Parent ID', childRelationshipName: 'FieldPerms', cascadeDelete: true }),
+        field('SobjectType', 'string', { length: 40, required: true, createOnly: true, label: 'Sobject Type Name' }),
+        field('Field', 'string', { length: 120, required: true, createOnly: true, label: 'Field Name' }),
+        flag('PermissionsRead', 'Read Access'),
+        flag('PermissionsEdit', 'Edit Access'),
+      ],
+      { label: 'Field Permissions', labelPlural: 'Field Permissions' },
+    ),
   ];
-}
-
-export type PermissionSetSource = { name: string; label: string; description: string | null };
-
-/** Reads permissionsets/*.permissionset-meta.xml under an SFDX default directory. */
-export function readPermissionSets(dir: string): PermissionSetSource[] {
-  const folder = path.join(dir, 'permissionsets');
-  if (!existsSync(folder)) return [];
-  const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false });
-  return readdirSync(folder)
-    .filter((f) => f.endsWith('.permissionset-meta.xml'))
-    .sort()
-    .map((f) => {
-      const file = path.join(folder, f);
-      const doc = parser.parse(readFileSync(file, 'utf8')) as { PermissionSet?: { label?: string; description?: string } };
-      if (!doc.PermissionSet?.label) throw new MetadataError(file, 'a PermissionSet needs a <label>');
-      return { name: f.replace(/\.permissionset-meta\.xml$/, ''), label: doc.PermissionSet.label, description: doc.PermissionSet.description ?? null };
-    });
 }

@@ -1,22 +1,33 @@
-// The org's object registry: standard objects plus the custom objects from SFDX metadata, with child
-// relationships wired onto parents (Account.Opportunities, Account.Product_Recommendations__r, ...).
-import type { ChildRelationship, ObjectDef, Schema } from '../types.js';
-import { DEFAULT_METADATA_DIR, readCustomObjects, type CustomObjectSource } from './metadata.js';
+// The org's object registry: the standard objects every org has plus the custom objects (and custom
+// fields of standard objects) deployed to it, with child relationships wired onto parents
+// (Account.Opportunities, Account.Product_Recommendations__r, ...).
+import type { ChildRelationship, FieldDef, ObjectDef, Schema } from '../types.js';
+import type { CustomObjectSource } from './metadata.js';
 import { permissionSetObjects } from './permission-sets.js';
 import { serviceObjects } from './service-objects.js';
-import { standardObjects } from './standard-objects.js';
+import { defineObject, standardObjects } from './standard-objects.js';
 
 export type SchemaOptions = {
-  /** Directory holding objects/<Name>__c/...; defaults to the repo's force-app/main/default. */
-  metadataDir?: string;
-  /** Use these custom objects instead of reading metadata (tests). */
+  /** Deployed custom objects; none in a blank org. */
   customObjects?: CustomObjectSource[];
+  /** Deployed custom fields of standard objects, by object name (Account -> [Region__c, ...]). */
+  standardObjectFields?: Map<string, FieldDef[]>;
 };
 
+/** A blank org's schema (standard objects only) plus whatever `opts` says was deployed. */
 export function createSchema(opts: SchemaOptions = {}): Schema {
-  const custom = opts.customObjects ?? readCustomObjects(opts.metadataDir ?? DEFAULT_METADATA_DIR);
+  const custom = opts.customObjects ?? [];
   const activityTargets = custom.filter((c) => c.enableActivities).map((c) => c.def.name);
-  return schemaFromObjects([...standardObjects(activityTargets), ...serviceObjects(), ...permissionSetObjects(), ...custom.map((c) => c.def)]);
+  const standard = [...standardObjects(activityTargets), ...serviceObjects(), ...permissionSetObjects()].map((o) => withFields(o, opts.standardObjectFields?.get(o.name) ?? []));
+  return schemaFromObjects([...standard, ...custom.map((c) => c.def)]);
+}
+
+function withFields(o: ObjectDef, extra: FieldDef[]): ObjectDef {
+  if (extra.length === 0) return o;
+  // Rebuilt through defineObject so fieldMap and the system-field order stay as for any other object.
+  const own = o.fields.filter((f) => f.name !== 'Id' && !['IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp'].includes(f.name));
+  const def = defineObject(o.name, o.keyPrefix, [...own, ...extra], { label: o.label, labelPlural: o.labelPlural, createable: o.createable, updateable: o.updateable, deletable: o.deletable });
+  return { ...def, custom: o.custom, queryable: o.queryable };
 }
 
 export function schemaFromObjects(objects: ObjectDef[]): Schema {

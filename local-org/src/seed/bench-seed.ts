@@ -1,14 +1,13 @@
 // Measures a full seed: `npx tsx local-org/src/seed/bench-seed.ts [file.csv.gz] [--db path] [--as-of YYYY-MM-DD]
 // [--replay N]`. Prints the SeedReport (and the ReplayReport of N replayed invoices) as JSON; the budget is 60 s for the 541,909-row UCI file on a 2-core machine.
 import { parseArgs } from 'node:util';
-import { createSchema } from '../schema/registry.js';
 import { openOrgStore } from '../store/org-store.js';
 import { seedOnlineRetail } from './online-retail.js';
 import { replayInvoices } from './replay.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { db: { type: 'string' }, 'as-of': { type: 'string' }, replay: { type: 'string' } } });
 const file = positionals[0] ?? new URL('../../../../shared/data/online-retail.csv.gz', import.meta.url).pathname;
-const store = openOrgStore({ schema: createSchema(), file: values.db });
+const store = openOrgStore({ file: values.db });
 let lastStage = '';
 const cpu0 = process.cpuUsage();
 const report = await seedOnlineRetail(store, {

@@ -1,7 +1,6 @@
 // Measures the seeder's load shape through OrgStore.insert: accounts, products with standard price
 // book entries, opportunities, then line items in batches (default 400k across 20k opportunities).
 // Run: npx tsx local-org/src/store/bench-insert.ts [lineItems] [opportunities] [file]
-import { createSchema } from '../schema/registry.js';
 import type { SfRecord } from '../types.js';
 import { openOrgStore } from './org-store.js';
 
@@ -26,7 +25,7 @@ function timed<T>(label: string, fn: () => T): T {
   return out;
 }
 
-const store = openOrgStore({ file, schema: createSchema() });
+const store = openOrgStore({ file });
 const total = performance.now();
 const totalCpu = process.cpuUsage();
 const accounts = timed('4,400 accounts', () => must(store.insert('Account', Array.from({ length: 4400 }, (_, i): SfRecord => ({ Name: `Customer ${i}`, BillingCountry: 'United Kingdom' })))));

@@ -6,6 +6,7 @@ import type { DmlOptions, FieldDef, ObjectDef, OrgStore, SaveResult, Schema, SfE
 import { SfApiError, SfMultipleChoicesError } from '../types.js';
 import type { AccessPolicy, DmlContext, ObjectRules, Row } from './context.js';
 import { keyPrefixOf, makeId, newOrgId, to18 } from './ids.js';
+import { deployedSchema, ensureMetadataTable } from './deployed-metadata.js';
 import { OBJECT_RULES, rollUpOpportunities } from './rules.js';
 import { collation, ensureTables, quoteIdent } from './tables.js';
 import { coerce, decodeRow, fail, type Stored } from './values.js';
@@ -13,7 +14,6 @@ import { coerce, decodeRow, fail, type Stored } from './values.js';
 export type OpenOrgStoreOptions = {
   /** SQLite file; ':memory:' (the default) keeps the org in memory. */
   file?: string;
-  schema: Schema;
   clock?: () => Date;
   /** Who may write which record; without one every user writes everything (as before per-user access). */
   access?: AccessPolicy;
@@ -34,6 +34,10 @@ export type OrgIdentity = {
 
 export type LocalOrgStore = OrgStore & {
   readonly identity: OrgIdentity;
+  /** Rebuilds the schema from the deployed metadata (after a deploy wrote it): new tables and columns. */
+  reloadSchema(): void;
+  /** When the schema was last (re)built: describe's Last-Modified. */
+  readonly schemaChangedAt: Date;
   /** Runs `fn` with `userId` as the acting user (CreatedById, LastModifiedById, default OwnerId). */
   asUser<T>(userId: string, fn: () => T): T;
   close(): void;
@@ -43,8 +47,8 @@ export const ADMIN_USERNAME = 'admin@reco.local';
 export const INTEGRATION_USERNAME = 'integration@reco.local';
 export const SALES_REP_USERNAME = 'sales.rep@reco.local';
 
-/** Objects whose changes change who may do what. */
-const ACCESS_OBJECTS = new Set(['User', 'Profile', 'PermissionSet', 'PermissionSetAssignment']);
+/** Objects whose changes change who may do what (a permission set deploy writes ObjectPermissions rows). */
+const ACCESS_OBJECTS = new Set(['User', 'Profile', 'PermissionSet', 'PermissionSetAssignment', 'ObjectPermissions']);
 
 const ROLLED_BACK: SfErrorItem = {
   errorCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
@@ -99,13 +103,20 @@ class SqliteOrgStore implements LocalOrgStore {
    */
   private readonly rows = new Map<string, Row | null>();
 
+  private current!: Schema;
+  public schemaChangedAt: Date;
+
+  public get schema(): Schema {
+    return this.current;
+  }
+
   public constructor(
-    public readonly schema: Schema,
     file: string,
     clock: () => Date,
     public readonly access?: AccessPolicy,
   ) {
     this.clock = clock;
+    this.schemaChangedAt = clock();
     try {
       this.db = new DatabaseSync(file);
     } catch (err) {
@@ -115,8 +126,10 @@ class SqliteOrgStore implements LocalOrgStore {
     // every index insert of a bulk load re-read pages from the file.
     try {
       if (file !== ':memory:') this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144');
+      ensureMetadataTable(this.db);
+      this.current = deployedSchema(this.db);
       this.checkKeyPrefixes();
-      ensureTables(this.db, schema);
+      ensureTables(this.db, this.current);
       for (const r of this.db.prepare('SELECT key, value FROM _reco_meta').all() as { key: string; value: string }[]) {
         if (r.key.startsWith('counter:')) this.counters.set(r.key.slice(8), Number(r.value));
       }
@@ -130,11 +143,22 @@ class SqliteOrgStore implements LocalOrgStore {
     }
   }
 
+  public reloadSchema(): void {
+    this.current = deployedSchema(this.db);
+    this.checkKeyPrefixes();
+    ensureTables(this.db, this.current);
+    this.infos.clear();
+    this.rows.clear();
+    this.schemaChangedAt = this.clock();
+    // Sharing models and master-detail settings come from the deployed metadata just rebuilt.
+    this.access?.invalidate();
+  }
+
   // ---- plumbing ------------------------------------------------------------------------------------
 
   /**
-   * Custom key prefixes follow the sorted object names, so adding an object to the metadata can shift
-   * them; stored ids would then name the wrong object. Refuse such a file instead of misreading it.
+   * A deploy gives each new custom object the next free key prefix and keeps it; a stored id must never
+   * come to name another object, so a file whose prefixes disagree with its metadata is refused.
    */
   private checkKeyPrefixes(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS _reco_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
@@ -145,7 +169,7 @@ class SqliteOrgStore implements LocalOrgStore {
       const was = stored[o.name];
       const holder = owner.get(o.keyPrefix);
       if ((was !== undefined && was !== o.keyPrefix) || (holder !== undefined && holder !== o.name)) {
-        throw new Error(`this org file was created with ${holder ?? o.name} as key prefix ${was ?? o.keyPrefix}, but the metadata now gives ${o.name} the prefix ${o.keyPrefix}; the stored ids would name the wrong object. Start from a new org file (or restore the previous metadata).`);
+        throw new Error(`this org file was created with ${holder ?? o.name} as key prefix ${was ?? o.keyPrefix}, but its metadata now gives ${o.name} the prefix ${o.keyPrefix}; the stored ids would name the wrong object. Start from a new org file.`);
       }
       stored[o.name] = o.keyPrefix;
     }
@@ -215,6 +239,7 @@ class SqliteOrgStore implements LocalOrgStore {
       if (rollback) {
         this.db.exec(`ROLLBACK TO ${name}`);
         this.rows.clear();
+        this.access?.invalidate(); // it may have read rows (assignments, object permissions) now undone
       }
       this.db.exec(`RELEASE ${name}`);
       return value;
@@ -222,6 +247,7 @@ class SqliteOrgStore implements LocalOrgStore {
       this.db.exec(`ROLLBACK TO ${name}`);
       this.db.exec(`RELEASE ${name}`);
       this.rows.clear();
+      this.access?.invalidate();
       throw err;
     } finally {
       this.depth--;
@@ -619,5 +645,5 @@ class SqliteOrgStore implements LocalOrgStore {
 
 /** Opens (and on first use bootstraps) an org backed by node:sqlite. */
 export function openOrgStore(opts: OpenOrgStoreOptions): LocalOrgStore {
-  return new SqliteOrgStore(opts.schema, opts.file ?? ':memory:', opts.clock ?? (() => new Date()), opts.access);
+  return new SqliteOrgStore(opts.file ?? ':memory:', opts.clock ?? (() => new Date()), opts.access);
 }
