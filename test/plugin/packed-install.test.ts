@@ -79,7 +79,7 @@ describe('the packed plugin installed into a fresh sf (e2e)', function () {
     this.timeout(240_000);
     home = mkdtempSync(join(tmpdir(), 'reco-packed-sf-'));
     const started0 = performance.now();
-    const [packed, started] = await Promise.all([run('npm', ['run', '--silent', 'pack:plugin'], { ...process.env }), startRecoOrg()]);
+    const [packed, started] = await Promise.all([run('npm', ['run', '--silent', 'pack:plugin'], { ...process.env }), startInstalledOrg()]);
     org = started;
     expect(packed.code, packed.stderr).to.equal(0);
     tarball = packed.stdout.trim().split('\n').pop() ?? '';
