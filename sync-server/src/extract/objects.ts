@@ -27,7 +27,7 @@ export const SOURCE_OBJECTS: SourceObject[] = [
   },
   {
     name: 'OpportunityLineItem',
-    fields: [...SYSTEM, 'OpportunityId', 'Product2Id', 'PricebookEntryId', 'Quantity', 'UnitPrice', 'TotalPrice', 'CurrencyIsoCode'],
+    fields: [...SYSTEM, 'OpportunityId', 'Product2Id', 'PricebookEntryId', 'Quantity', 'UnitPrice', 'TotalPrice', 'CurrencyIsoCode', 'CreatedDate'],
   },
   { name: 'Task', fields: [...SYSTEM, 'AccountId', 'WhatId', 'ActivityDate', 'TaskSubtype', 'Type', 'CreatedDate'] },
   { name: 'Event', fields: [...SYSTEM, 'AccountId', 'WhatId', 'ActivityDate', 'StartDateTime', 'EventSubtype', 'Type', 'CreatedDate'] },

@@ -6,3 +6,5 @@ export { buildReport, periodOf, METHODS, type GroupStats, type ImpactReport, typ
 export { accountsNeeded, bootstrapMeanDifference, clusteredRate, newcombeDifference, rateDifference, type AccountOutcome } from './intervals.js';
 export { ensureImpactTables, readConversions, readExposures, recordExposures, saveConversions, type Conversion, type Exposure } from './store.js';
 export { measureImpact, type MeasureResult } from './measure.js';
+export { conversionPayload, runFigures, writeConversions, type ConversionWrites } from './org-writes.js';
+export { markOrgWritten, pendingOrgWrites } from './store.js';

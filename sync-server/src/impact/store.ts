@@ -16,7 +16,7 @@ export function ensureImpactTables(db: DatabaseSync): void {
     CREATE INDEX IF NOT EXISTS impact_exposure_account ON impact_exposure (account_id, product_id);
     CREATE TABLE IF NOT EXISTS impact_conversion (
       external_id TEXT PRIMARY KEY, line_id TEXT NOT NULL, opportunity_id TEXT NOT NULL, converted_on TEXT NOT NULL,
-      amount REAL NOT NULL, won INTEGER NOT NULL);`);
+      amount REAL NOT NULL, won INTEGER NOT NULL, org_written INTEGER NOT NULL DEFAULT 0);`);
 }
 
 const extId = (r: Pick<Recommendation, 'accountId' | 'productId' | 'kind'>): string => `${r.accountId}-${r.productId}-${r.kind === 'Cross-sell' ? 'XS' : 'BA'}`;
@@ -67,8 +67,8 @@ export function readConversions(db: DatabaseSync): Conversion[] {
 export function saveConversions(db: DatabaseSync, found: Conversion[]): Conversion[] {
   ensureImpactTables(db);
   const get = db.prepare('SELECT * FROM impact_conversion WHERE external_id = ?');
-  const ins = db.prepare('INSERT INTO impact_conversion (external_id, line_id, opportunity_id, converted_on, amount, won) VALUES (?, ?, ?, ?, ?, ?)');
-  const setWon = db.prepare('UPDATE impact_conversion SET won = ? WHERE external_id = ?');
+  const ins = db.prepare('INSERT INTO impact_conversion (external_id, line_id, opportunity_id, converted_on, amount, won, org_written) VALUES (?, ?, ?, ?, ?, ?, 0)');
+  const setWon = db.prepare('UPDATE impact_conversion SET won = ?, org_written = 0 WHERE external_id = ?');
   const changed: Conversion[] = [];
   db.exec('BEGIN');
   try {
@@ -88,4 +88,24 @@ export function saveConversions(db: DatabaseSync, found: Conversion[]): Conversi
     throw err;
   }
   return changed;
+}
+
+/** Conversions the org has not been told about yet (new, or whose won state changed since). */
+export function pendingOrgWrites(db: DatabaseSync): Conversion[] {
+  ensureImpactTables(db);
+  return (db.prepare('SELECT * FROM impact_conversion WHERE org_written = 0 ORDER BY external_id').all() as ConversionRow[]).map((r) => ({
+    externalId: r.external_id, lineId: r.line_id, opportunityId: r.opportunity_id, convertedOn: r.converted_on, amount: r.amount, won: r.won === 1,
+  }));
+}
+
+export function markOrgWritten(db: DatabaseSync, externalIds: string[]): void {
+  const upd = db.prepare('UPDATE impact_conversion SET org_written = 1 WHERE external_id = ?');
+  db.exec('BEGIN');
+  try {
+    for (const id of externalIds) upd.run(id);
+    db.exec('COMMIT');
+  } catch (err) {
+    db.exec('ROLLBACK');
+    throw err;
+  }
 }

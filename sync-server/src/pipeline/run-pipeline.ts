@@ -15,7 +15,9 @@ import { getResultMeta, loadModelOutput, saveModelOutput } from '../mirror/resul
 import { runModelsInWorkers as defaultRunModels, type ModelOptions, type PreviousInsights } from '../models/run-models.js';
 import { planTuning } from '../models/stored-params.js';
 import { createRun, findUnfinishedRun, getRun, setStage, updateRun, type RunKind, type Stage } from '../mirror/runs.js';
-import { upsertRecoRun } from '../writeback/reco-run.js';
+import { upsertRecoRun, upsertRunFigures } from '../writeback/reco-run.js';
+import { buildReport, DEFAULT_WINDOW_DAYS, linesFromMirror, measureImpact, readConversions, readExposures, recordExposures, runFigures, writeConversions, type ImpactReport } from '../impact/index.js';
+import { resolveOptions } from '../models/options.js';
 import { ensureOrgReady } from './org-ready.js';
 import { writeBack, type WritebackOptions, type WritebackResult } from '../writeback/write-back.js';
 
@@ -52,6 +54,8 @@ export type PipelineOptions = {
   retuneAfterDays?: number;
   /** Share of the org's daily API requests a run may leave used before it stops (default 0.5). */
   maxShareOfDailyLimit?: number;
+  /** Attribution window of the impact measurement, in days (default 90). */
+  impactWindowDays?: number;
 };
 
 export type RunStatus = 'Succeeded' | 'Partial' | 'Failed' | 'Aborted';
@@ -70,6 +74,8 @@ export type RunSummary = {
   extract: ObjectStats[];
   quality: QualityReport | null;
   writeback: WritebackResult | null;
+  /** The impact measurement this run made (null when it stopped before it). */
+  impact: { exposures: number; conversions: number; conversionsWritten: number; lift: ImpactReport['lift']; verdict: string } | null;
   error: string | null;
 };
 
@@ -117,6 +123,8 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
   let extractStats: ObjectStats[] = [];
   let quality: QualityReport | null = null;
   let wb: WritebackResult | null = null;
+  let impact: RunSummary['impact'] = null;
+  let impactReport: ImpactReport | null = null;
   let current: Stage = 'connect';
   let runSfId: string | null = null;
   try {
@@ -165,6 +173,8 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
       const plan = planTuning(kind, opts.modelOptions, getResultMeta(db), cleaned.dataset.asOf, opts.retuneAfterDays);
       log?.info({ runId, tuning: plan.reason }, 'model settings');
       output = await runModels(cleaned.dataset, plan.options, previous);
+      // Before the output is stored: the stored copy has no shadow lists, and a resumed run reads that copy.
+      recordExposures(db, output, output.asOf);
       saveModelOutput(db, runId, output);
     }
     stage('models', 'done', output.recommendations.length, { segments: output.segments.length, insights: output.insights.length });
@@ -181,6 +191,15 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
       onProgress: (p) => opts.onProgress?.({ runId, stage: 'writeback', status: 'running', records: p.written, detail: { object: p.object, total: p.total } }),
     });
     stage('writeback', 'done', wb.written, { stats: wb.stats, failed: wb.failed });
+
+    // Conversions are looked for after the write-back, so a recommendation created by this run is in the org
+    // (and in the ledger) when its conversion fields are sent.
+    const windowDays = opts.impactWindowDays ?? DEFAULT_WINDOW_DAYS;
+    const measured = measureImpact(db, linesFromMirror(db), windowDays);
+    const sent = await writeConversions(conn, db, { ...opts.writeback, budget, signal: opts.signal });
+    if (sent.failed.length) log?.warn({ runId, failed: sent.failed.slice(0, 10), count: sent.failed.length }, 'some conversions were not written; they are retried next run');
+    impactReport = buildReport(readExposures(db), readConversions(db), { windowDays, holdoutShare: resolveOptions(opts.modelOptions).holdoutShare });
+    impact = { exposures: measured.exposures, conversions: measured.conversions, conversionsWritten: sent.written, lift: impactReport.lift, verdict: impactReport.verdict.text };
 
     current = 'finish';
     const status: RunStatus = wb.failed > 0 ? 'Partial' : 'Succeeded';
@@ -227,6 +246,7 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
       extract: extractStats,
       quality,
       writeback: wb,
+      impact,
       error,
     };
   }
@@ -241,6 +261,7 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
       writeback: wb?.stats,
       failures: wb?.failures.slice(0, 50),
       readiness: quality?.readiness,
+      impact: impact ? { exposures: impact.exposures, conversions: impact.conversions, verdict: impact.verdict } : undefined,
     };
     try {
       await upsertRecoRun(conn, runId, {
@@ -257,6 +278,15 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
       }, { budget: undefined, signal: undefined });
     } catch (err) {
       log?.warn({ runId, err: (err as Error).message }, 'could not record the run outcome in Reco_Run__c');
+    }
+    // Apart from the outcome: an org still on older metadata lacks the Impact_* fields, and that must not cost
+    // the run its recorded outcome.
+    if (impactReport) {
+      try {
+        await upsertRunFigures(conn, runId, runFigures(impactReport));
+      } catch (err) {
+        log?.warn({ runId, err: (err as Error).message }, 'could not record the impact figures in Reco_Run__c (deploy the Impact_* fields)');
+      }
     }
     s.apiCalls = budget.calls - callsAtStart;
     updateRun(db, runId, { status, finishedAt, summary: brief, error, apiCalls: s.apiCalls });
