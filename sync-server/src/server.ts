@@ -9,6 +9,7 @@ import { connectionConfigFromEnv, describeConnectionConfig, parseConnectionConfi
 import { createConnection } from './connect/connect.js';
 import { isLoopback } from './http/loopback.js';
 import { mirrorResultsStore } from './http/mirror-store.js';
+import { mirrorImpactSource } from './http/use-cases/impact.js';
 import { startService, type Service } from './http/service.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { openMirror } from './mirror/db.js';
@@ -33,13 +34,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const store = mirrorResultsStore(mirror.db, { evaluationFile: config.evaluation.file });
 
   const pipeline: Pipeline = async (kind, { signal, onProgress }) => {
-    const summary = await runPipeline({ connection, mirror, logger }, { kind, signal, onProgress });
+    const summary = await runPipeline({ connection, mirror, logger }, {
+      kind, signal, onProgress, modelOptions: { holdoutShare: config.impact.holdoutShare }, impactWindowDays: config.impact.windowDays,
+    });
     return { runId: summary.runId, status: summary.status, durationMs: summary.durationMs, counts: summary.counts, apiCalls: summary.apiCalls, error: summary.error };
   };
 
   const service = await startService(config, logger, {
     pipeline,
     store,
+    impact: mirrorImpactSource(mirror.db, config.impact),
     // The versions resource is the cheapest authenticated-free call that proves the org answers.
     orgProbe: async () => { await connection.request(`${connection.instanceUrl}/services/data/`); },
     lastRun: () => {

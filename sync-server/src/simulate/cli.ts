@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   try {
     ({ values } = parseArgs({
       options: {
-        effect: { type: 'string' }, seed: { type: 'string' }, seeds: { type: 'string' }, accounts: { type: 'string', default: '600' },
+        effect: { type: 'string' }, seed: { type: 'string' }, seeds: { type: 'string' }, accounts: { type: 'string', default: '400' },
         weeks: { type: 'string', default: '13' }, 'as-of': { type: 'string', default: '2011-08-01' }, 'holdout-share': { type: 'string', default: '0.5' },
         window: { type: 'string', default: String(DEFAULT_WINDOW_DAYS) }, data: { type: 'string', default: DATA }, json: { type: 'boolean', default: false },
       },
