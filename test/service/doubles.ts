@@ -129,6 +129,7 @@ export async function waitFor<T>(check: () => T | undefined | false, timeoutMs =
 import { loadConfig } from '@reco/sync-server/config/load-config.js';
 import { createLogger } from '@reco/sync-server/logging/logger.js';
 import { startService, type Service } from '@reco/sync-server/http/service.js';
+import type { ImpactSource } from '@reco/sync-server/http/ports.js';
 import { Writable } from 'node:stream';
 
 /** Collects log lines so tests can assert on what the service logged. */
@@ -141,6 +142,7 @@ export function memoryLogger() {
 export async function startTestService(options: {
   store: MemoryStore; pipeline: Pipeline; schedule?: { enabled?: boolean; incremental?: string; full?: string }; orgUp?: () => boolean; graceMs?: number;
   injectToken?: boolean;
+  impact?: ImpactSource;
 }): Promise<Service & { lines: Array<Record<string, unknown>> }> {
   const config = loadConfig({
     env: {},
@@ -152,7 +154,7 @@ export async function startTestService(options: {
   });
   const { logger, lines } = memoryLogger();
   const service = await startService(config, logger, {
-    pipeline: options.pipeline, store: options.store, lastRun: options.store.lastRun,
+    pipeline: options.pipeline, store: options.store, lastRun: options.store.lastRun, impact: options.impact,
     orgProbe: async () => { if (options.orgUp && !options.orgUp()) throw new Error('connection refused'); },
   });
   return Object.assign(service, { lines });

@@ -176,6 +176,48 @@ async function loadEvaluation() {
   markLoaded('#evaluation');
 }
 
+const pct = (v) => (v == null ? '—' : `${(v * 100).toFixed(1)}%`);
+const pts = (v) => (v == null ? '—' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} pts`);
+
+async function loadImpact() {
+  const { impact } = await api('/impact?by=week');
+  $('#impact .two-columns').hidden = !impact;
+  if (!impact) {
+    $('#impact .verdict').textContent = 'This server does not measure impact.';
+    markLoaded('#impact');
+    return;
+  }
+  $('#impact .verdict').textContent = impact.verdict.text;
+  const row = (name, g) => el('tr', {}, el('th', { scope: 'row' }, name), el('td', {}, fmtNumber(g.accounts)), el('td', {}, fmtNumber(g.recommendations)),
+    el('td', {}, fmtNumber(g.converted)), el('td', {}, pct(g.conversionRate)), el('td', {}, g.wonRevenuePerAccount == null ? '—' : g.wonRevenuePerAccount.toFixed(2)));
+  $('#impact tbody').replaceChildren(row('Treated (shown)', impact.treated), row('Holdout (shadow)', impact.holdout));
+  const ci = impact.lift.ci95;
+  $('#impact .lift').textContent = `Conversion lift ${pts(impact.lift.conversion)}${ci ? ` (95% CI ${pts(ci[0])} to ${pts(ci[1])})` : ''} · window ${impact.windowDays} days`;
+  $('#impact .methods').textContent = `Methods: ${impact.methods.conversion}. Revenue: ${impact.methods.wonRevenuePerAccount}.`;
+  const labels = impact.periods.map((p) => p.period);
+  state.charts.impactRates?.destroy();
+  state.charts.impactRates = new Chart($('#impact-rates-chart'), {
+    type: 'line',
+    data: { labels, datasets: [
+      { label: 'Treated', data: impact.periods.map((p) => p.treated.conversionRate), borderColor: palette[0], backgroundColor: palette[0] },
+      { label: 'Holdout', data: impact.periods.map((p) => p.holdout.conversionRate), borderColor: palette[1], backgroundColor: palette[1] },
+    ] },
+    options: { animation: false, scales: { x: { title: { display: true, text: 'Week the recommendation was first made' } }, y: { beginAtZero: true, title: { display: true, text: 'Conversion rate' } } } },
+  });
+  // The interval as a band: the upper bound fills down to the lower one.
+  state.charts.impactLift?.destroy();
+  state.charts.impactLift = new Chart($('#impact-lift-chart'), {
+    type: 'line',
+    data: { labels, datasets: [
+      { label: '95% upper', data: impact.periods.map((p) => p.lift.ci95?.[1] ?? null), borderColor: 'transparent', backgroundColor: 'rgba(44,160,44,0.2)', fill: '+1', pointRadius: 0 },
+      { label: '95% lower', data: impact.periods.map((p) => p.lift.ci95?.[0] ?? null), borderColor: 'transparent', pointRadius: 0 },
+      { label: 'Lift (treated − holdout)', data: impact.periods.map((p) => p.lift.conversion), borderColor: palette[2], backgroundColor: palette[2] },
+    ] },
+    options: { animation: false, scales: { y: { title: { display: true, text: 'Lift (rate difference)' } } } },
+  });
+  markLoaded('#impact');
+}
+
 async function showAccount(id) {
   const out = $('#account-result');
   out.replaceChildren(el('p', { className: 'hint' }, 'Loading…'));
@@ -202,7 +244,7 @@ async function loadAll() {
   $('#error').hidden = true;
   try {
     const active = await loadRuns();
-    await Promise.all([loadSegments(), loadEvaluation()]);
+    await Promise.all([loadSegments(), loadEvaluation(), loadImpact()]);
     schedulePoll(active ? 2000 : 15000);
   } catch (error) {
     showError(error);
@@ -216,7 +258,7 @@ function schedulePoll(ms) {
     try {
       const wasActive = !$('#active-run').hidden;
       const active = await loadRuns();
-      if (wasActive && !active) await Promise.all([loadSegments(), loadEvaluation()]); // a run just finished
+      if (wasActive && !active) await Promise.all([loadSegments(), loadEvaluation(), loadImpact()]); // a run just finished
       schedulePoll(active ? 2000 : 15000);
     } catch (error) {
       showError(error);

@@ -26,7 +26,7 @@ export type AppDeps = {
   projection: () => Projection;
   coordinator: RunCoordinator;
   orgProbe: OrgProbe;
-  /** The impact measurement; without it GET /impact answers 404. */
+  /** The impact measurement; without it GET /impact answers { impact: null }. */
   impact?: ImpactSource;
   /** Extra routers mounted before authentication, e.g. the LWC preview. */
   publicRouters?: Array<[string, RequestHandler]>;
