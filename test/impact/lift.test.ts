@@ -56,7 +56,7 @@ describe('impact: intervals', () => {
     expect(n).to.be.within(780, 790);
     expect(accountsNeeded(0.01, 0.01, 0.01, 0.5)).to.be.within(4 * n - 4, 4 * n + 4);
     expect(accountsNeeded(0.02, 0.01, 0.01, 0.1)).to.be.above(n);
-    expect(accountsNeeded(0.02, 0.01, 0.01, 0)).to.be.NaN;
+    expect(Number.isNaN(accountsNeeded(0.02, 0.01, 0.01, 0))).to.equal(true);
   });
 });
 
