@@ -152,7 +152,7 @@ export function buildReport(allExposures: Exposure[], conversions: Conversion[],
     const moreWeeks = more !== null && weeks > 0 ? Math.ceil((more / have) * weeks) : null;
     const needText = more === null
       ? 'too little variation to size the test yet'
-      : `need about ${more} more accounts with recommendations${moreWeeks !== null ? ` (about ${moreWeeks} more weeks at the current pace)` : ''} to detect a lift of ${pct(delta)} with 80% power`;
+      : `need about ${more} more accounts with recommendations${moreWeeks !== null ? ` (about ${moreWeeks} more weeks if new accounts keep getting recommendations at the pace so far)` : ''} to detect a lift of ${pct(delta)} with 80% power`;
     return { detected: 'none', text: `No detectable effect yet: ${range} includes 0; ${needText}.`, accountsNeeded: Number.isFinite(need) ? need : null, moreAccounts: more, moreWeeks };
   }
 }
