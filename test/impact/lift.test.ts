@@ -103,6 +103,14 @@ describe('impact: report', () => {
     expect(r.verdict.text).to.match(/^No detectable effect yet: .* includes 0; need about \d+ more accounts/);
   });
 
+  it('says any effect is likely smaller than the detectable lift when there are already enough accounts', () => {
+    const w = world({ treated: 400, holdout: 400, convT: (k) => k % 3, convH: (k) => (k + 1) % 3 });
+    const r = buildReport(w.exposures, w.conversions, { windowDays: 90, holdoutShare: 0.5 });
+    expect(r.verdict.detected).to.equal('none');
+    expect(r.verdict.moreAccounts).to.equal(0);
+    expect(r.verdict.text).to.match(/^No detectable effect: .* includes 0; with 800 accounts a lift of .* would have shown 80% of the time/);
+  });
+
   it('is not measurable without a holdout, and splits by week and month', () => {
     const w = world({ treated: 10, holdout: 0, convT: () => 1, convH: () => 0 });
     expect(buildReport(w.exposures, w.conversions, { windowDays: 90 }).verdict.detected).to.equal('not-measurable');

@@ -150,6 +150,10 @@ export function buildReport(allExposures: Exposure[], conversions: Conversion[],
     const more = Number.isFinite(need) ? Math.max(0, need - have) : null;
     const weeks = new Set(exposures.map((e) => periodOf(e.firstOn, 'week'))).size;
     const moreWeeks = more !== null && weeks > 0 ? Math.ceil((more / have) * weeks) : null;
+    // Enough accounts already: then the interval itself bounds the effect, and more data would not change the answer.
+    if (more === 0) {
+      return { detected: 'none', text: `No detectable effect: ${range} includes 0; with ${have} accounts a lift of ${pct(delta)} would have shown 80% of the time, so any effect is likely smaller.`, accountsNeeded: need, moreAccounts: 0, moreWeeks: 0 };
+    }
     const needText = more === null
       ? 'too little variation to size the test yet'
       : `need about ${more} more accounts with recommendations${moreWeeks !== null ? ` (about ${moreWeeks} more weeks if new accounts keep getting recommendations at the pace so far)` : ''} to detect a lift of ${pct(delta)} with 80% power`;
