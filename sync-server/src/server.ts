@@ -9,11 +9,12 @@ import { connectionConfigFromEnv, describeConnectionConfig, parseConnectionConfi
 import { createConnection } from './connect/connect.js';
 import { isLoopback } from './http/loopback.js';
 import { mirrorResultsStore } from './http/mirror-store.js';
+import { mirrorImpactSource } from './http/use-cases/impact.js';
 import { startService, type Service } from './http/service.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { openMirror } from './mirror/db.js';
 import { findUnfinishedRun } from './mirror/runs.js';
-import type { PipelineOptions } from './pipeline/run-pipeline.js';
+import type { PipelineSettings } from './pipeline/pipeline-protocol.js';
 import { threadedPipeline } from './pipeline/pipeline-thread.js';
 
 export type ServerOptions = {
@@ -45,6 +46,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const service = await startService(config, logger, {
     pipeline,
     store,
+    impact: mirrorImpactSource(mirror.db, config.impact),
     // The versions resource is the cheapest authenticated-free call that proves the org answers.
     orgProbe: async () => { await connection.request(`${connection.instanceUrl}/services/data/`); },
     lastRun: () => {
@@ -108,7 +110,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 }
 
 /** The operator's sync settings as pipeline options; unset ones are left out so the pipeline's defaults apply. */
-export function pipelineSettings(config: Config): Pick<PipelineOptions, 'maxShareOfDailyLimit' | 'extract' | 'writeback' | 'retuneAfterDays'> {
+export function pipelineSettings(config: Config): PipelineSettings {
   const s = config.sync;
   const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
   return defined({
@@ -116,5 +118,9 @@ export function pipelineSettings(config: Config): Pick<PipelineOptions, 'maxShar
     extract: defined({ bulkThreshold: s.extractBulkThreshold, overlapMs: s.incrementalOverlapMs }),
     writeback: defined({ bulkThreshold: s.writebackBulkThreshold }),
     retuneAfterDays: s.retuneAfterDays,
+    // The impact settings always have a value (schema defaults), and the worker must measure with the same
+    // holdout share and window the service's GET /impact reports with.
+    modelOptions: { holdoutShare: config.impact.holdoutShare },
+    impactWindowDays: config.impact.windowDays,
   });
 }

@@ -100,8 +100,8 @@ describe('service logger', () => {
 describe('service sync settings', () => {
   it('hands the operator\'s sync settings to the pipeline, and leaves unset ones to its defaults', () => {
     const token = { RECO_API_TOKEN: 'x'.repeat(20) };
-    expect(pipelineSettings(loadConfig({ env: token }))).to.deep.equal({ extract: {}, writeback: {} });
-    const config = loadConfig({ env: { ...token, RECO_API_BUDGET_SHARE: '0.25', RECO_EXTRACT_BULK_THRESHOLD: '5000', RECO_WRITEBACK_BULK_THRESHOLD: '2000', RECO_INCREMENTAL_OVERLAP_MS: '0', RECO_RETUNE_AFTER_DAYS: '3' } });
-    expect(pipelineSettings(config)).to.deep.equal({ maxShareOfDailyLimit: 0.25, extract: { bulkThreshold: 5000, overlapMs: 0 }, writeback: { bulkThreshold: 2000 }, retuneAfterDays: 3 });
+    expect(pipelineSettings(loadConfig({ env: token }))).to.deep.equal({ extract: {}, writeback: {}, modelOptions: { holdoutShare: 0.1 }, impactWindowDays: 90 });
+    const config = loadConfig({ env: { ...token, RECO_API_BUDGET_SHARE: '0.25', RECO_EXTRACT_BULK_THRESHOLD: '5000', RECO_WRITEBACK_BULK_THRESHOLD: '2000', RECO_INCREMENTAL_OVERLAP_MS: '0', RECO_RETUNE_AFTER_DAYS: '3', RECO_IMPACT_HOLDOUT_SHARE: '0.2', RECO_IMPACT_WINDOW_DAYS: '30' } });
+    expect(pipelineSettings(config)).to.deep.equal({ maxShareOfDailyLimit: 0.25, extract: { bulkThreshold: 5000, overlapMs: 0 }, writeback: { bulkThreshold: 2000 }, retuneAfterDays: 3, modelOptions: { holdoutShare: 0.2 }, impactWindowDays: 30 });
   });
 });

@@ -140,6 +140,7 @@ export async function waitFor<T>(check: () => T | undefined | false, timeoutMs =
 import { loadConfig } from '@reco/sync-server/config/load-config.js';
 import { createLogger } from '@reco/sync-server/logging/logger.js';
 import { startService, type Service } from '@reco/sync-server/http/service.js';
+import type { ImpactSource } from '@reco/sync-server/http/ports.js';
 import { Writable } from 'node:stream';
 import type { RequestHandler } from 'express';
 
@@ -153,6 +154,7 @@ export function memoryLogger() {
 export async function startTestService(options: {
   store: MemoryStore; pipeline: Pipeline; schedule?: { enabled?: boolean; incremental?: string; full?: string }; orgUp?: () => boolean; graceMs?: number;
   injectToken?: boolean; allowedHosts?: string; publicRouters?: Array<[string, RequestHandler]>;
+  impact?: ImpactSource;
 }): Promise<Service & { lines: Array<Record<string, unknown>> }> {
   const config = loadConfig({
     env: {},
@@ -164,7 +166,7 @@ export async function startTestService(options: {
   });
   const { logger, lines } = memoryLogger();
   const service = await startService(config, logger, {
-    pipeline: options.pipeline, store: options.store, lastRun: options.store.lastRun, publicRouters: options.publicRouters,
+    pipeline: options.pipeline, store: options.store, lastRun: options.store.lastRun, publicRouters: options.publicRouters, impact: options.impact,
     orgProbe: async () => { if (options.orgUp && !options.orgUp()) throw new Error('connection refused'); },
   });
   return Object.assign(service, { lines });

@@ -86,6 +86,13 @@ export const configSchema = z.object({
     // JSON written by `npm run evaluate -- --json`, shown on the dashboard when present.
     file: z.string().min(1).optional(),
   }).prefault({}),
+  impact: z.object({
+    // Share of accounts whose lists reps never see, kept to measure lift. Assignment is a seeded hash of the
+    // Account Id, so changing the share moves only the accounts between the old and new share.
+    holdoutShare: z.coerce.number().min(0).max(0.5).default(0.1),
+    // Days after a recommendation in which a new line item for its product counts as its conversion.
+    windowDays: z.coerce.number().int().min(1).max(3650).default(90),
+  }).prefault({}),
   dashboard: z.object({
     // Demo convenience: put the token into the page, only for loopback clients.
     injectToken: booleanish.default(false),
@@ -119,4 +126,6 @@ export const envVars: Record<string, string> = {
   'evaluation.file': 'RECO_EVALUATION_FILE',
   'dashboard.injectToken': 'RECO_DASHBOARD_INJECT_TOKEN',
   'dashboard.currency': 'RECO_CURRENCY',
+  'impact.holdoutShare': 'RECO_IMPACT_HOLDOUT_SHARE',
+  'impact.windowDays': 'RECO_IMPACT_WINDOW_DAYS',
 };

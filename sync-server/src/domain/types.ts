@@ -150,5 +150,7 @@ export type ModelOutput = {
   segments: Segment[];
   insights: AccountInsight[];
   recommendations: Recommendation[];
+  /** Holdout accounts' lists: computed and measured like the others, never shown to a rep. */
+  shadow?: Recommendation[];
   metrics: Record<string, unknown>; // silhouette, stability, timings, churn AUC ...
 };

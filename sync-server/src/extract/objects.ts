@@ -56,7 +56,7 @@ export const SOURCE_OBJECTS: SourceObject[] = [
   },
   {
     name: 'OpportunityLineItem',
-    fields: [...SYSTEM, 'OpportunityId', 'Product2Id', 'PricebookEntryId', 'Quantity', 'UnitPrice', 'TotalPrice', 'CurrencyIsoCode'],
+    fields: [...SYSTEM, 'OpportunityId', 'Product2Id', 'PricebookEntryId', 'Quantity', 'UnitPrice', 'TotalPrice', 'CurrencyIsoCode', 'CreatedDate'],
   },
   {
     name: 'Task',

@@ -7,9 +7,10 @@ import type { RunCoordinator } from '../schedule/run-coordinator.js';
 import { requireBearerToken } from './auth.js';
 import { errorHandler, unknownRoute } from './error-handler.js';
 import { openApiDocument } from './openapi.js';
-import type { OrgProbe, ResultsStore } from './ports.js';
+import type { ImpactSource, OrgProbe, ResultsStore } from './ports.js';
 import { dashboardRouter } from './routes/dashboard.js';
 import { healthRouter } from './routes/health.js';
+import { impactRouter } from './routes/impact.js';
 import { resultsRouter } from './routes/results.js';
 import { runsRouter } from './routes/runs.js';
 import type { RecommendationCache } from './use-cases/recommendation-cache.js';
@@ -25,6 +26,8 @@ export type AppDeps = {
   projection: () => Projection;
   coordinator: RunCoordinator;
   orgProbe: OrgProbe;
+  /** The impact measurement; without it GET /impact answers { impact: null }. */
+  impact?: ImpactSource;
   /** Extra routers mounted before authentication, e.g. the LWC preview. */
   publicRouters?: Array<[string, RequestHandler]>;
 };
@@ -47,6 +50,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(runsRouter({ store: deps.store, coordinator: deps.coordinator }));
   app.use(resultsRouter({ store: deps.store, cache: deps.cache, projection: deps.projection }));
+  app.use(impactRouter({ impact: deps.impact }));
 
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));

@@ -68,6 +68,17 @@ export const openApiDocument = {
     },
     '/segments': { get: { summary: 'Segments with sizes and profiles', responses: { 200: { description: 'Segments', ...json({ type: 'object', properties: { segments: { type: 'array', items: ref('Segment') } } }) }, ...errors(401) } } },
     '/segments/projection': { get: { summary: 'Accounts projected on two principal components of their features, with segment', responses: { 200: { description: 'Projection', ...json({ type: 'object' }) }, ...errors(401) } } },
+    '/impact': {
+      get: {
+        summary: 'Measured impact: conversion of shown lists against the holdout, with the lift and its 95% interval',
+        parameters: [
+          { name: 'since', in: 'query', schema: { type: 'string', format: 'date' }, description: 'Only recommendations first made on or after this day' },
+          { name: 'window', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 3650 }, description: 'Attribution window in days (default: the configured one)' },
+          { name: 'by', in: 'query', schema: { enum: ['week', 'month'] }, description: 'Period of the breakdown (default week)' },
+        ],
+        responses: { 200: { description: 'The report, or null when this server keeps no measurement', ...json({ type: 'object', properties: { impact: { oneOf: [{ type: 'object' }, { type: 'null' }] } } }) }, ...errors(400, 401) },
+      },
+    },
     '/evaluation': { get: { summary: 'Offline evaluation of the models against baselines', responses: { 200: { description: 'Metrics per task and model', ...json({ type: 'object', properties: { evaluation: { oneOf: [{ type: 'object' }, { type: 'null' }] } } }) }, ...errors(401) } } },
   },
   components: {

@@ -1,5 +1,6 @@
 // What the HTTP API reads, as an interface over the mirror's persisted results (adapted in the composition
 // root; replaced by an in-memory double in tests). Synchronous because node:sqlite is.
+import type { ImpactReport } from '../impact/index.js';
 import type { AccountInsight, Recommendation, Segment } from '../domain/types.js';
 import type { RunKind, StageProgress } from '../schedule/ports.js';
 
@@ -51,3 +52,7 @@ export type AccountMatch = { accountId: string; name: string };
 
 /** Liveness of the org for /ready: resolves when reachable, rejects with the reason otherwise. */
 export type OrgProbe = () => Promise<void>;
+
+/** The impact measurement (sync-server/src/impact) as the API reads it. */
+export type ImpactQuery = { since?: string; windowDays?: number; by?: 'week' | 'month' };
+export type ImpactSource = (q: ImpactQuery) => ImpactReport;

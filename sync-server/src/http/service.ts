@@ -13,7 +13,7 @@ import { startSchedules, type Schedules } from '../schedule/scheduler.js';
 import { createApp } from './app.js';
 import { recommendationsFastPath } from './fast-path.js';
 import { requestGuard } from './request-guard.js';
-import type { OrgProbe, ResultsStore } from './ports.js';
+import type { ImpactSource, OrgProbe, ResultsStore } from './ports.js';
 import { RecommendationCache } from './use-cases/recommendation-cache.js';
 import { projectAccounts, type Projection } from './use-cases/segment-projection.js';
 
@@ -24,6 +24,7 @@ export type ServiceDeps = {
   pipeline: Pipeline;
   store: ResultsStore;
   orgProbe: OrgProbe;
+  impact?: ImpactSource;
   lastRun?: LastRunProbe;
   publicRouters?: Array<[string, RequestHandler]>;
   /** Released after the HTTP server and the run have stopped (e.g. closing the mirror database). */
@@ -74,7 +75,7 @@ export async function startService(config: Config, logger: Logger, deps: Service
 
   const app = createApp({
     token: config.auth.token, injectToken: config.dashboard.injectToken, logger, metrics, store: deps.store, cache,
-    projection: () => (projection ??= projectAccounts(deps.store.listInsights())), coordinator, orgProbe: deps.orgProbe,
+    projection: () => (projection ??= projectAccounts(deps.store.listInsights())), coordinator, orgProbe: deps.orgProbe, impact: deps.impact,
     publicRouters: deps.publicRouters,
   });
   const fastPath = recommendationsFastPath({ token: config.auth.token, cache, metrics });

@@ -44,6 +44,15 @@ export const runsQuery = z.strictObject({
   limit: intInRange(1, MAX_RUNS).optional(),
 }, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}` : undefined) });
 
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date as YYYY-MM-DD' })
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), { error: 'is not a calendar date' });
+
+export const impactQuery = z.strictObject({
+  since: isoDay.optional(),
+  window: intInRange(1, 3650).optional(),
+  by: z.enum(['week', 'month'], { error: "must be 'week' or 'month'" }).optional(),
+}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}` : undefined) });
+
 export const runIdParam = z.string().regex(/^[A-Za-z0-9_.:-]{1,80}$/, { error: 'run id must be 1-80 letters, digits or _.:-' });
 
 export const triggerBody = z.strictObject({ kind: runKind.default('Incremental') },

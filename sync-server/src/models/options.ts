@@ -1,10 +1,14 @@
 // Options of the model step, with defaults. Business rules live here so the CLI, the service and the
 // evaluator share one definition.
+import { createHash } from 'node:crypto';
 import type { RecoParams } from '../recommend/fit.js';
+
+/** Share of accounts kept as the control group when nothing is configured: enough to measure lift, little enough to cost reps. */
+export const DEFAULT_HOLDOUT_SHARE = 0.1;
 
 export type ModelOptions = {
   seed?: number; // default 42: k-means seeds and holdout assignment
-  holdoutShare?: number; // 0..1, share of accounts kept without recommendations to measure lift (default 0)
+  holdoutShare?: number; // 0..1, share of accounts whose lists are kept from reps to measure lift (default DEFAULT_HOLDOUT_SHARE)
   limits?: { crossSell?: number; buyAgain?: number }; // per account, default 10 each
   includeFamilies?: string[];
   excludeFamilies?: string[];
@@ -28,7 +32,7 @@ export type ResolvedOptions = Required<Omit<ModelOptions, 'params' | 'paramsTune
   };
 
 export function resolveOptions(o: ModelOptions = {}): ResolvedOptions {
-  const share = o.holdoutShare ?? 0;
+  const share = o.holdoutShare ?? DEFAULT_HOLDOUT_SHARE;
   if (!(share >= 0 && share <= 1)) throw new Error(`holdoutShare must be between 0 and 1, got ${share}`);
   const limits = { crossSell: o.limits?.crossSell ?? 10, buyAgain: o.limits?.buyAgain ?? 10 };
   for (const [k, v] of Object.entries(limits)) {
@@ -52,12 +56,17 @@ export function resolveOptions(o: ModelOptions = {}): ResolvedOptions {
   };
 }
 
-/** Deterministic per (account, seed): FNV-1a hash mapped to [0, 1). */
+/**
+ * Deterministic per (account, seed), uniform on [0, 1): the first 48 bits of sha256(seed:accountId). A
+ * cryptographic hash because Salesforce Ids are near-sequential and a weak hash (FNV) maps neighbours to
+ * correlated draws. Holdout is `draw < share`, a monotone threshold: raising the share from 10% to 15% adds
+ * accounts and moves none out, and lowering it only releases the accounts between the two shares.
+ */
 export function holdoutDraw(accountId: string, seed: number): number {
-  let h = 0x811c9dc5 ^ seed;
-  for (let i = 0; i < accountId.length; i++) {
-    h ^= accountId.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) / 2 ** 32;
+  const digest = createHash('sha256').update(`${seed}:${accountId}`).digest();
+  return digest.readUIntBE(0, 6) / 2 ** 48;
+}
+
+export function isHoldout(accountId: string, opts: { holdoutShare: number; seed: number }): boolean {
+  return opts.holdoutShare > 0 && holdoutDraw(accountId, opts.seed) < opts.holdoutShare;
 }

@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { entryOf, allowedFor, buyAgainList, buyAgainPicks, buyAgainRecords, crossSellList, crossSellPicks, crossSellRecords, type BuyAgainPick, type CrossPick } from './lists.js';
 import { prepare, prepareInWorkers, type ModelContext } from './context.js';
 import { pickInWorkers } from './list-workers.js';
-import { holdoutDraw, type ModelOptions } from './options.js';
+import { isHoldout as isHoldoutAccount, type ModelOptions } from './options.js';
 import { entryScore, rhythm } from '../recommend/buy-again.js';
 
 export type { ModelOptions };
@@ -20,7 +20,7 @@ export type PreviousInsights = { insights: Map<string, { segmentKey: string | nu
  * memory (the returned insights and recommendations are empty), so a million-account org streams its ~20M
  * recommendations to their destination instead of holding them all at once.
  */
-export type AccountSink = (insight: AccountInsight, recommendations: Recommendation[]) => void;
+export type AccountSink = (insight: AccountInsight, recommendations: Recommendation[], shadow: Recommendation[]) => void;
 
 /** Worker threads for the neighbourhoods and lists, when the org is big enough to repay starting them. */
 export type ListParallelism = { workers?: number; minAccounts?: number };
@@ -33,7 +33,7 @@ export function runModels(dataset: Dataset, options?: ModelOptions, previous?: P
   const run = startRun(dataset, prepare(dataset, options), previous, sink, started);
   const { ctx } = run;
   for (let u = 0; u < dataset.accounts.length; u++) {
-    run.emit(u, run.isHoldout(u) ? null : { cross: crossSellPicks(ctx, u), buy: buyAgainPicks(ctx, u) });
+    run.emit(u, { cross: crossSellPicks(ctx, u), buy: buyAgainPicks(ctx, u) });
   }
   return run.finish();
 }
@@ -56,15 +56,16 @@ export async function runModelsInWorkers(
   if (workers < 1 || dataset.accounts.length < (parallel.minAccounts ?? 50_000)) return runModels(dataset, options, previous, sink);
   const started = startClock();
   const run = startRun(dataset, await prepareInWorkers(dataset, options, workers), previous, sink, started);
-  const holdout = Uint8Array.from(dataset.accounts, (_a, u) => (run.isHoldout(u) ? 1 : 0));
-  await pickInWorkers(run.ctx, holdout, workers, (u, cross, buy) => run.emit(u, holdout[u] ? null : { cross, buy }));
+  // Holdout accounts get lists too (kept as shadow lists, see emit), so no account is skipped by the workers.
+  const skip = new Uint8Array(dataset.accounts.length);
+  await pickInWorkers(run.ctx, skip, workers, (u, cross, buy) => run.emit(u, { cross, buy }));
   return run.finish();
 }
 
 type Run = {
   ctx: ModelContext;
   isHoldout: (u: number) => boolean;
-  emit: (u: number, picks: { cross: CrossPick[]; buy: BuyAgainPick[] } | null) => void;
+  emit: (u: number, picks: { cross: CrossPick[]; buy: BuyAgainPick[] }) => void;
   finish: () => ModelOutput;
 };
 
@@ -87,9 +88,12 @@ function startRun(
   const listsCpuStart = process.cpuUsage();
   let nInsights = 0;
   let nRecommendations = 0;
-  const isHoldout = (u: number): boolean => opts.holdoutShare > 0 && holdoutDraw(dataset.accounts[u].id, opts.seed) < opts.holdoutShare;
+  const shadow: Recommendation[] = [];
+  let nShadow = 0;
+  const isHoldout = (u: number): boolean => isHoldoutAccount(dataset.accounts[u].id, opts);
   const emit: Run['emit'] = (u, picks) => {
     const a = dataset.accounts[u];
+    const holdout = isHoldout(u);
     const g = seg.of[u];
     const segmentKey = g >= 0 ? seg.segments[g].key : null;
     const prev = previous?.insights.get(a.id);
@@ -107,7 +111,7 @@ function startRun(
       averageOrderValue: nanToNull(f.averageOrderValue[u]),
       engagementScore: engagementScore(crm, u),
       churnRisk: ctx.churn.model && !Number.isNaN(f.recencyDays[u]) ? Math.round(predict(ctx.churn.model, f, u) * 1e4) / 1e4 : null,
-      holdout: picks === null,
+      holdout,
       signals: {
         tenureDays: nanToNull(f.tenureDays[u]),
         productBreadth: ctx.breadth[u],
@@ -126,12 +130,18 @@ function startRun(
     // Present only when the churn model reads customer text and the text drives this account's risk.
     const churnWhy = ctx.churn.model && !Number.isNaN(f.recencyDays[u]) ? textChurnReason(ctx.churn.model, f, u) : null;
     if (churnWhy) insight.signals.churnReason = churnWhy;
-    const recs = picks === null ? [] : crossSellRecords(ctx, u, picks.cross).concat(buyAgainRecords(ctx, u, picks.buy));
+    // A holdout account's list is computed exactly like a shown one and kept apart as its shadow list: never
+    // in `recommendations` (what reps see), but measured the same way so lift compares like with like.
+    const list = picks === null ? [] : crossSellRecords(ctx, u, picks.cross).concat(buyAgainRecords(ctx, u, picks.buy));
+    const recs = holdout ? [] : list;
+    const hidden = holdout ? list : [];
     nInsights++;
     nRecommendations += recs.length;
-    if (sink) return sink(insight, recs);
+    nShadow += hidden.length;
+    if (sink) return sink(insight, recs, hidden);
     insights.push(insight);
     for (const r of recs) recommendations.push(r);
+    for (const r of hidden) shadow.push(r);
   };
   const finish = (): ModelOutput => {
     const listsCpu = process.cpuUsage(listsCpuStart);
@@ -143,6 +153,7 @@ function startRun(
       segments: seg.segments,
       insights,
       recommendations,
+      shadow,
       metrics: {
         segments: seg.metrics,
         churn: ctx.churn.report,
@@ -153,7 +164,7 @@ function startRun(
             : null,
         timings,
         cpuTimings,
-        counts: { insights: nInsights, recommendations: nRecommendations },
+        counts: { insights: nInsights, recommendations: nRecommendations, shadow: nShadow },
       },
     };
   };
@@ -210,8 +221,9 @@ export function explainRecommendation(dataset: Dataset, accountId: string, produ
       parts = { neighbourhood: anchor?.contribution ?? 0, popularity: pop * fit.params.cross.popWeight };
     }
   }
-  const holdout = ctx.opts.holdoutShare > 0 && holdoutDraw(accountId, ctx.opts.seed) < ctx.opts.holdoutShare;
-  const list = holdout ? [] : kind === 'Buy again' ? buyAgainList(ctx, u) : crossSellList(ctx, u);
+  // For a holdout account the admin still sees what its shadow list holds; `removedBy: 'holdout'` says reps do not.
+  const holdout = isHoldoutAccount(accountId, ctx.opts);
+  const list = kind === 'Buy again' ? buyAgainList(ctx, u) : crossSellList(ctx, u);
   const recommended = list.find((r) => r.productId === productId) ?? null;
   // The score a rep sees is the calibrated chance (next-best.ts), not the ranker's own probability.
   if (recommended && 'score' in parts) parts.score = recommended.score;

@@ -3,9 +3,12 @@ import type { ConnectionConfig } from '../connect/config.js';
 import type { RunKind } from '../mirror/runs.js';
 import type { PipelineOptions, ProgressEvent, RunSummary } from './run-pipeline.js';
 
-/** `settings`: the operator's run settings (RECO_API_BUDGET_SHARE, bulk thresholds, …), plain data. */
+/** `settings`: the operator's run settings (RECO_API_BUDGET_SHARE, bulk thresholds, impact holdout share and window, …), plain data. */
 export type PipelineWorkerInput = { kind: RunKind; runId: string; connection: ConnectionConfig; storePath: string; settings?: PipelineSettings };
-export type PipelineSettings = Pick<PipelineOptions, 'maxShareOfDailyLimit' | 'extract' | 'writeback' | 'retuneAfterDays'>;
+export type PipelineSettings = Pick<PipelineOptions, 'maxShareOfDailyLimit' | 'extract' | 'writeback' | 'retuneAfterDays' | 'impactWindowDays'> & {
+  /** Only the holdout share: the rest of the model options are tuned per run, not set by the operator. */
+  modelOptions?: Pick<NonNullable<PipelineOptions['modelOptions']>, 'holdoutShare'>;
+};
 
 /** Parent -> worker: stop at the next checkpoint (shutdown), as the in-process AbortSignal would. */
 export type ToPipelineWorker = { type: 'abort'; reason: string };

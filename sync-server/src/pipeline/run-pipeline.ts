@@ -19,6 +19,9 @@ import { createRun, findUnfinishedRun, getRun, setStage, updateRun, type RunKind
 import { upsertRecoRun } from '../writeback/reco-run.js';
 import { isOrgLimitError } from './org-limit.js';
 import { flushPendingOutcomes, forgetPending, keepOutcome, recordRunOutcome } from './run-record.js';
+import { upsertRunFigures } from '../writeback/reco-run.js';
+import { buildReport, DEFAULT_WINDOW_DAYS, linesFromMirror, measureImpact, readConversions, readExposures, recordExposures, runFigures, writeConversions, type ImpactReport } from '../impact/index.js';
+import { resolveOptions } from '../models/options.js';
 import { ensureOrgReady } from './org-ready.js';
 import { writeBack, type WritebackOptions, type WritebackResult } from '../writeback/write-back.js';
 
@@ -57,6 +60,8 @@ export type PipelineOptions = {
   maxShareOfDailyLimit?: number;
   /** The id a new run takes (see nextRunId), so a caller can name it before it starts; a resumed run keeps its own. */
   runId?: string;
+  /** Attribution window of the impact measurement, in days (default 90). */
+  impactWindowDays?: number;
 };
 
 export type RunStatus = 'Succeeded' | 'Partial' | 'Failed' | 'Aborted';
@@ -75,6 +80,8 @@ export type RunSummary = {
   extract: ObjectStats[];
   quality: QualityReport | null;
   writeback: WritebackResult | null;
+  /** The impact measurement this run made (null when it stopped before it). */
+  impact: { exposures: number; conversions: number; conversionsWritten: number; lift: ImpactReport['lift']; verdict: string } | null;
   error: string | null;
 };
 
@@ -135,6 +142,8 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
   let extractStats: ObjectStats[] = [];
   let quality: QualityReport | null = null;
   let wb: WritebackResult | null = null;
+  let impact: RunSummary['impact'] = null;
+  let impactReport: ImpactReport | null = null;
   let current: Stage = 'connect';
   let runSfId: string | null = null;
   try {
@@ -189,6 +198,8 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
       log?.info({ runId, tuning: plan.reason }, 'model settings');
       output = await runModels(cleaned.dataset, plan.options, previous);
       attachTextSignals(db, output);
+      // Before the output is stored: the stored copy has no shadow lists, and a resumed run reads that copy.
+      recordExposures(db, output, output.asOf);
       saveModelOutput(db, runId, output);
       if (!plan.reused) setMeta(db, TUNED_HISTORY, history); // after the output: a crash in between only re-tunes
     }
@@ -208,6 +219,15 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
     });
     if (wb.audit?.some((a) => a.forgotten > 0)) log?.warn({ runId, audit: wb.audit }, 'the org lacked records the write-back ledger remembered; they were written again');
     stage('writeback', 'done', wb.written, { stats: wb.stats, failed: wb.failed, audit: wb.audit });
+
+    // Conversions are looked for after the write-back, so a recommendation created by this run is in the org
+    // (and in the ledger) when its conversion fields are sent.
+    const windowDays = opts.impactWindowDays ?? DEFAULT_WINDOW_DAYS;
+    const measured = measureImpact(db, linesFromMirror(db), windowDays);
+    const sent = await writeConversions(conn, db, { ...opts.writeback, budget, signal: opts.signal });
+    if (sent.failed.length) log?.warn({ runId, failed: sent.failed.slice(0, 10), count: sent.failed.length }, 'some conversions were not written; they are retried next run');
+    impactReport = buildReport(readExposures(db), readConversions(db), { windowDays, holdoutShare: resolveOptions(opts.modelOptions).holdoutShare });
+    impact = { exposures: measured.exposures, conversions: measured.conversions, conversionsWritten: sent.written, lift: impactReport.lift, verdict: impactReport.verdict.text };
 
     current = 'finish';
     const status: RunStatus = wb.failed > 0 ? 'Partial' : 'Succeeded';
@@ -259,6 +279,7 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
       extract: extractStats,
       quality,
       writeback: wb,
+      impact,
       error,
     };
   }
@@ -273,6 +294,7 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
       writeback: wb?.stats,
       failures: wb?.failures.slice(0, 50),
       readiness: quality?.readiness,
+      impact: impact ? { exposures: impact.exposures, conversions: impact.conversions, verdict: impact.verdict } : undefined,
     };
     await recordRunOutcome(conn, db, runId, {
       kind,
@@ -286,6 +308,15 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
       summary: brief,
       error,
     }, log);
+    // Apart from the outcome: an org still on older metadata lacks the Impact_* fields, and that must not cost
+    // the run its recorded outcome.
+    if (impactReport) {
+      try {
+        await upsertRunFigures(conn, runId, runFigures(impactReport));
+      } catch (err) {
+        log?.warn({ runId, err: (err as Error).message }, 'could not record the impact figures in Reco_Run__c (deploy the Impact_* fields)');
+      }
+    }
     s.apiCalls = budget.calls - callsAtStart;
     updateRun(db, runId, { status, finishedAt, summary: brief, error, apiCalls: s.apiCalls });
     stage('finish', status === 'Failed' ? 'failed' : 'done');

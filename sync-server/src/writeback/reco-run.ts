@@ -38,3 +38,10 @@ export async function upsertRecoRun(conn: Connection, runId: string, f: RecoRunF
   const found = await conn.query<{ Id: string }>(`SELECT Id FROM Reco_Run__c WHERE External_Id__c = '${runId.replace(/'/g, "\\'")}'`);
   return found.records[0]?.Id ?? null;
 }
+
+/** Sets extra fields (the impact figures) on an existing run record. */
+export async function upsertRunFigures(conn: Connection, runId: string, fields: Record<string, unknown>, opts: UpsertOptions = {}): Promise<void> {
+  const rec = { ...fields, External_Id__c: runId };
+  const res = (await withRetry('writing Reco_Run__c figures', () => conn.sobject('Reco_Run__c').upsert(rec as never, 'External_Id__c'), opts)) as unknown as { success: boolean; errors?: unknown[] };
+  if (!res.success) throw new Error(`Reco_Run__c ${runId} figures were not saved: ${JSON.stringify(res.errors)}`);
+}

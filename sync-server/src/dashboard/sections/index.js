@@ -3,8 +3,9 @@
 import verdict from './verdict.js';
 import readiness from './readiness.js';
 import evaluation from './evaluation.js';
+import impact from './impact.js';
 import segments from './segments.js';
 import accounts from './accounts.js';
 import runs from './runs.js';
 
-export const sections = [verdict, readiness, evaluation, segments, accounts, runs];
+export const sections = [verdict, readiness, evaluation, impact, segments, accounts, runs];

@@ -54,7 +54,10 @@ export default class RecoRecommendExplain extends RecoCommand<RecoRecommendExpla
     if (!dataset.products.some((p) => p.id === product.Id)) throw messages.createError('error.NotModelled', [product.Name, 'product']);
 
     const e = explainRecommendation(dataset, account.Id, product.Id);
-    const verdict = e.recommended
+    // A holdout account's shadow list is shown to the admin running explain; the verdict says reps never see it.
+    const verdict = e.recommended && e.removedBy === 'holdout'
+      ? messages.getMessage('verdict.HeldOut', [e.kind, e.recommended.rank])
+      : e.recommended
       ? messages.getMessage('verdict.Recommended', [e.kind, e.recommended.rank])
       : e.removedBy
         ? messages.getMessage('verdict.Removed', [messages.getMessage(`rule.${e.removedBy}`)])
