@@ -29,6 +29,9 @@ export function orgError(errorCode: string, message: string): Error {
   return Object.assign(new Error(message), { name: errorCode, errorCode });
 }
 
+/** The REST version the test connections speak. */
+const API_VERSION = '64.0';
+
 export type Forwarder = ((request: unknown) => Promise<never>) & { calls: string[] };
 
 /**
@@ -39,7 +42,10 @@ export function forwardTo(org: LocalOrg, token = org.credentials.accessToken): F
   const calls: string[] = [];
   const forward = async (request: unknown): Promise<never> => {
     const req: FakeRequest = typeof request === 'string' ? { url: request, method: 'GET' } : (request as FakeRequest);
-    const u = new URL(req.url ?? '', org.url);
+    // jsforce resolves a bare resource path ('/composite', as queryMany posts) against the versioned REST base
+    // before sending; the fake request hook sees it unresolved, so resolve it here as jsforce would.
+    const raw = req.url ?? '';
+    const u = new URL(raw.startsWith('/') && !raw.startsWith('/services/') ? `/services/data/v${API_VERSION}${raw}` : raw, org.url);
     const method = (req.method ?? 'GET').toUpperCase();
     calls.push(`${method} ${u.pathname}`);
     const res = await fetch(`${org.url}${u.pathname}${u.search}`, {
@@ -80,7 +86,7 @@ export async function startSeededOrg(customers: number): Promise<SeededOrg> {
 
 /** A jsforce connection straight to local-org, for arranging a test (as a rep or an admin would). */
 export const connectionTo = (org: LocalOrg): Connection =>
-  new Connection({ instanceUrl: org.url, accessToken: org.credentials.accessToken, version: '64.0' });
+  new Connection({ instanceUrl: org.url, accessToken: org.credentials.accessToken, version: API_VERSION });
 
 export type CommandError = Error & { actions?: string[]; exitCode?: number; data?: Record<string, unknown> };
 

@@ -28,7 +28,7 @@ describe('sync-server HTTP hardening', function () {
   this.timeout(30_000);
   let org: LocalOrg;
   let conn: Connection;
-  let ids: { account: string; recommendation: string };
+  let ids: { account: string; product: string; recommendation: string };
   let store: MemoryStore;
   let service: Awaited<ReturnType<typeof startTestService>>;
   let hostPort: string;
@@ -41,7 +41,7 @@ describe('sync-server HTTP hardening', function () {
     const rec = (await conn.sobject('Product_Recommendation__c').create({
       Account__c: account.id, Product__c: product.id, Kind__c: 'Cross-sell', Rank__c: 1, Score__c: 0.8, Confidence__c: 'High', Reason__c: 'r', Status__c: 'New',
     })) as { id: string };
-    ids = { account: account.id, recommendation: rec.id };
+    ids = { account: account.id, product: product.id, recommendation: rec.id };
     store = new MemoryStore();
     seedResults(store, 3);
     service = await startTestService({
@@ -55,9 +55,11 @@ describe('sync-server HTTP hardening', function () {
     await org?.close();
   });
 
-  const status = async () => (await conn.sobject('Product_Recommendation__c').retrieve(ids.recommendation) as { Status__c: string }).Status__c;
-  const accept = (headers: Record<string, string>) => raw(service.url, `/preview/api/records/${ids.recommendation}`, {
-    method: 'PATCH', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ fields: { Status__c: 'Accepted' } }),
+  // The state change a rep makes from the preview: a reaction to the recommendation (reps never edit it directly).
+  const reactions = async () => (await conn.query(`SELECT Id FROM Recommendation_Reaction__c WHERE Recommendation__c = '${ids.recommendation}'`)).totalSize;
+  const accept = (headers: Record<string, string>) => raw(service.url, '/preview/api/records', {
+    method: 'POST', headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ apiName: 'Recommendation_Reaction__c', fields: { Recommendation__c: ids.recommendation, Account__c: ids.account, Product__c: ids.product, Reaction__c: 'Accepted' } }),
   });
 
   describe('DNS rebinding (Host check)', () => {
@@ -79,7 +81,7 @@ describe('sync-server HTTP hardening', function () {
     it('does not let a foreign Host change a recommendation', async () => {
       const refused = await accept({ host: `evil.example:${new URL(service.url).port}` });
       expect(refused.status).to.equal(421);
-      expect(await status()).to.equal('New');
+      expect(await reactions()).to.equal(0);
     });
 
     it('keeps the injected token and the fast path from a foreign Host', async () => {
@@ -125,14 +127,14 @@ describe('sync-server HTTP hardening', function () {
       expect(foreign.status).to.equal(403);
       expect(JSON.parse(foreign.body).error.code).to.equal('forbidden_origin');
       expect((await accept({ host: hostPort, origin: 'null' })).status).to.equal(403);
-      expect(await status()).to.equal('New');
+      expect(await reactions()).to.equal(0);
       const run = await raw(service.url, '/runs', { method: 'POST', headers: { host: hostPort, origin: 'http://evil.example', authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: '{"kind":"Full"}' });
       expect(run.status).to.equal(403);
       expect(service.coordinator.current).to.equal(null);
 
       const own = await accept({ host: hostPort, origin: service.url });
-      expect(own.status).to.equal(200);
-      expect(await status()).to.equal('Accepted');
+      expect(own.status).to.equal(201);
+      expect(await reactions()).to.equal(1);
     });
   });
 
