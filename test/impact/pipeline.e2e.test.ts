@@ -62,7 +62,9 @@ describe('impact: through the sync pipeline on a replayed month', function () {
       `SELECT Impact_Treated_Accounts__c, Impact_Holdout_Accounts__c, Impact_Lift__c, Impact_Verdict__c FROM Reco_Run__c WHERE External_Id__c = '${last.runId}'`)).records[0];
     expect(figures.Impact_Treated_Accounts__c).to.be.above(figures.Impact_Holdout_Accounts__c);
     expect(figures.Impact_Holdout_Accounts__c).to.be.above(0);
-    expect(figures.Impact_Verdict__c).to.equal(last.impact?.verdict.slice(0, 255));
+    // A Text(255) field: a longer verdict is cut to 254 characters and an ellipsis (org-writes.ts), not silently.
+    const verdict = last.impact?.verdict ?? '';
+    expect(figures.Impact_Verdict__c).to.equal(verdict.length <= 255 ? verdict : `${verdict.slice(0, 254)}…`);
 
     // A rep dismisses a converted recommendation; a re-sync on the same day changes no conversion and keeps both.
     const rep = addRep(env.org);
