@@ -55,9 +55,14 @@ describe('sync-server HTTP hardening', function () {
     await org?.close();
   });
 
-  const status = async () => (await conn.sobject('Product_Recommendation__c').retrieve(ids.recommendation) as { Status__c: string }).Status__c;
-  const accept = (headers: Record<string, string>) => raw(service.url, `/preview/api/records/${ids.recommendation}`, {
-    method: 'PATCH', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ fields: { Status__c: 'Accepted' } }),
+  // A rep's decision is a reaction record the preview creates (docs/reactions.md): 'Accepted' once one exists.
+  const status = async () => {
+    const n = (await conn.query(`SELECT COUNT() FROM Recommendation_Reaction__c WHERE Recommendation__c = '${ids.recommendation}'`)).totalSize;
+    return n > 0 ? 'Accepted' : 'New';
+  };
+  const accept = (headers: Record<string, string>) => raw(service.url, '/preview/api/records', {
+    method: 'POST', headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ apiName: 'Recommendation_Reaction__c', fields: { Recommendation__c: ids.recommendation, Account__c: ids.account, Reaction__c: 'Accepted' } }),
   });
 
   describe('DNS rebinding (Host check)', () => {
@@ -131,7 +136,7 @@ describe('sync-server HTTP hardening', function () {
       expect(service.coordinator.current).to.equal(null);
 
       const own = await accept({ host: hostPort, origin: service.url });
-      expect(own.status).to.equal(200);
+      expect(own.status).to.equal(201);
       expect(await status()).to.equal('Accepted');
     });
   });
