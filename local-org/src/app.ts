@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createAccessPolicy, type LocalAccessPolicy } from './access/policy.js';
 import { readAccessModel } from './access/model.js';
-import { createFaultInjector, type FaultInjector } from './faults.js';
+import { createFaultInjector, type FaultInjector, type FaultKind } from './faults.js';
 import { createApiCounter, DEFAULT_DAILY_API_LIMIT } from './limits.js';
 import type { ApiUsage } from './limits.js';
 import { apiHandler, buildRouteTable } from './http/api.js';
@@ -75,6 +75,8 @@ export type LocalOrg = {
   replay(opts?: ReplayOptions): ReplayReport;
   /** Replaces the fault spec (null = no faults); call numbering restarts. Throws FaultSpecError on a bad spec. */
   setFaults(spec: string | null): void;
+  /** Faults injected by kind since the current spec was set (empty without one). */
+  faultsInjected(): Partial<Record<FaultKind, number>>;
   apiUsage(): ApiUsage;
   close(): Promise<void>;
 };
@@ -196,6 +198,7 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
       setFaults(spec) {
         faults = spec ? createFaultInjector(spec) : undefined;
       },
+      faultsInjected: () => ({ ...faults?.injected }),
       apiUsage: () => counter.usage(),
       async close() {
         await new Promise<void>((resolve) => {

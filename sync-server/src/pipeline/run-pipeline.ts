@@ -161,7 +161,7 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
       stage('models', 'running');
       const runModels = deps.models ?? defaultRunModels;
       const last = loadModelOutput(db);
-      const previous = last ? { insights: new Map(last.insights.map((i) => [i.accountId, { segmentKey: i.segmentKey, segmentChangedOn: i.segmentChangedOn }])) } : undefined;
+      const previous = last ? { insights: new Map(last.insights.map((i) => [i.accountId, { segmentKey: i.segmentKey, segmentChangedOn: i.segmentChangedOn, previousSegmentKey: i.previousSegmentKey }])) } : undefined;
       const plan = planTuning(kind, opts.modelOptions, getResultMeta(db), cleaned.dataset.asOf, opts.retuneAfterDays);
       log?.info({ runId, tuning: plan.reason }, 'model settings');
       output = await runModels(cleaned.dataset, plan.options, previous);
