@@ -132,10 +132,17 @@ async function reference(b: Baseline): Promise<Reference> {
     const mirror = openMirror(mirrorPath);
     try {
       let events = 0;
+      let writebackEvent = 0;
       const t0 = Date.now();
-      const s = await runPipeline({ connection: conn, mirror }, { kind: 'Incremental', asOf: DAY2, ...PIPELINE, onProgress: () => void (events += 1) });
+      const s = await runPipeline({ connection: conn, mirror }, {
+        kind: 'Incremental', asOf: DAY2, ...PIPELINE,
+        onProgress: (e) => {
+          events += 1;
+          if (e.stage === 'writeback' && writebackEvent === 0) writebackEvent = events;
+        },
+      });
       if (s.status !== 'Succeeded') throw new Error(`the fault-free run did not succeed: ${s.status} ${s.error}`);
-      const shape: RunShape = { apiCalls: s.apiCalls, events, durationMs: Date.now() - t0 };
+      const shape: RunShape = { apiCalls: s.apiCalls, events, durationMs: Date.now() - t0, writebackEvent };
       const state = await readOrgState(conn);
       const again = await runPipeline({ connection: conn, mirror }, { kind: 'Full', asOf: DAY2, ...PIPELINE });
       const after = await readOrgState(conn);
@@ -342,7 +349,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
   try {
     const ref = await reference(baseline);
     const referenceHash = stateHash(convergingLines(ref.state));
-    log(`chaos: seed=${o.seed} runs=${o.runs} customers=${customers} kinds=${kinds.join(',')} reference hash=${referenceHash} (${ref.state.recs.length} recommendations, ${ref.state.insights.length} insights, ${ref.state.segments.length} segments; ${ref.shape.apiCalls} API calls, ${ref.shape.events} progress events, ${(ref.shape.durationMs / 1000).toFixed(1)} s)`);
+    log(`chaos: seed=${o.seed} runs=${o.runs} customers=${customers} kinds=${kinds.join(',')} reference hash=${referenceHash} (${ref.state.recs.length} recommendations, ${ref.state.insights.length} insights, ${ref.state.segments.length} segments; ${ref.shape.apiCalls} API calls, ${ref.shape.events} progress events (write-back from ${ref.shape.writebackEvent}), ${(ref.shape.durationMs / 1000).toFixed(1)} s)`);
     const scanner = new SecretScanner();
     const results: RunResult[] = [];
     for (let run = 0; run < o.runs; run++) {

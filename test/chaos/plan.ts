@@ -16,7 +16,7 @@ export type RunPlan = {
   rep: RepAction[];
 };
 /** What the fault-free run looked like: how many API calls, progress events and milliseconds it took. */
-export type RunShape = { apiCalls: number; events: number; durationMs: number };
+export type RunShape = { apiCalls: number; events: number; durationMs: number; /** The first write-back event. */ writebackEvent: number };
 
 const REASONS = ['Not relevant', 'Already owns it', 'Bought elsewhere', 'Too expensive', 'Bad timing'];
 const SCOPES = ['/query', '/jobs/*', '/composite/sobjects', '/sobjects'];
@@ -81,7 +81,9 @@ export function planRun(campaignSeed: number, run: number, kinds: readonly strin
   const kind = random() < 0.5 ? 'Full' : 'Incremental';
   // Every fourth run is killed for sure (so a short campaign has kills), the others with probability 0.35.
   const killed = run % 4 === 1 || random() < 0.35;
-  const killAtEvent = killed ? 2 + Math.floor(random() * Math.max(1, shape.events - 2)) : null;
+  // Half the kills land in the write-back (a few events of many), the others anywhere from connect on.
+  const from = random() < 0.5 ? Math.max(2, shape.writebackEvent) : 2;
+  const killAtEvent = killed ? from + Math.floor(random() * Math.max(1, shape.events - from)) : null;
   const rep: RepAction[] = Array.from({ length: 1 + Math.floor(random() * 4) }, () => {
     const reaction = random() < 0.5 ? 'Accepted' : 'Dismissed';
     return {
