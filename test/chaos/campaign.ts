@@ -51,6 +51,8 @@ export type CampaignOptions = {
   log?: (line: string) => void;
   /** Keep the files of runs that failed a check (their path is in the result). */
   keepFailed?: boolean;
+  /** Asked before each run: true ends the campaign early (a time budget, a signal); the report covers the runs done. */
+  stop?: () => boolean;
 };
 
 export type RunResult = {
@@ -68,6 +70,8 @@ export type RunResult = {
   stuck: string[];
   diverged: { count: number; onlyRun: string[]; onlyReference: string[] };
   hash: string;
+  /** Secrets found in this run's log lines. */
+  secrets: number;
   ok: boolean;
   ms: number;
   dir?: string;
@@ -261,6 +265,7 @@ class Rep {
 
 async function oneRun(b: Baseline, ref: Reference, plan: RunPlan, scanner: SecretScanner, keepFailed: boolean): Promise<RunResult> {
   const t0 = Date.now();
+  const secretsBefore = scanner.findings.length;
   const { org, dir, mirror: mirrorPath } = await fromBaseline(b, `run-${plan.run}`);
   let keep = false;
   try {
@@ -315,10 +320,11 @@ async function oneRun(b: Baseline, ref: Reference, plan: RunPlan, scanner: Secre
     scanner.scan(`run ${plan.run}: follow-up syncs`, log.text());
     for (const r of state?.runs ?? []) scanner.scan(`run ${plan.run}: Reco_Run__c ${r.External_Id__c}`, `${r.Error__c ?? ''}\n${r.Summary__c ?? ''}`);
     const v = verdict as NonNullable<typeof verdict>;
+    const secrets = scanner.findings.length - secretsBefore;
     keep = keepFailed && !v.ok;
     return {
       plan, outcome: child.outcome, killed: child.killed, followUps, injected, repActions: rep.decisions.length, repGaveUp: rep.gaveUp,
-      ...v, ms: Date.now() - t0, ...(keep ? { dir } : {}),
+      ...v, secrets, ms: Date.now() - t0, ...(keep ? { dir } : {}),
     };
   } finally {
     await org.close();
@@ -328,7 +334,7 @@ async function oneRun(b: Baseline, ref: Reference, plan: RunPlan, scanner: Secre
 
 export function describeRun(r: RunResult): string {
   const faults = Object.entries(r.injected).map(([k, n]) => `${k}:${n}`).join(',') || 'none';
-  const head = `run ${r.plan.run} seed=${r.plan.seed} ${r.plan.kind} faults="${r.plan.faults}" injected=${faults} kill=${r.plan.killAtEvent ?? '-'} outcome=${r.outcome} rep=${r.repActions}/${r.plan.rep.length} follow-ups=${r.followUps} hash=${r.hash} ${(r.ms / 1000).toFixed(1)}s`;
+  const head = `run ${r.plan.run} seed=${r.plan.seed} ${r.plan.kind} faults="${r.plan.faults}" injected=${faults} kill=${r.plan.killAtEvent ?? '-'} outcome=${r.outcome} rep=${r.repActions}/${r.plan.rep.length} follow-ups=${r.followUps} hash=${r.hash} secrets=${r.secrets} ${(r.ms / 1000).toFixed(1)}s`;
   if (r.ok) return `${head} ok`;
   const why = [
     r.lost.length ? `lost decisions: ${r.lost.slice(0, 5).join('; ')}` : '',
@@ -352,7 +358,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
     log(`chaos: seed=${o.seed} runs=${o.runs} customers=${customers} kinds=${kinds.join(',')} reference hash=${referenceHash} (${ref.state.recs.length} recommendations, ${ref.state.insights.length} insights, ${ref.state.segments.length} segments; ${ref.shape.apiCalls} API calls, ${ref.shape.events} progress events (write-back from ${ref.shape.writebackEvent}), ${(ref.shape.durationMs / 1000).toFixed(1)} s)`);
     const scanner = new SecretScanner();
     const results: RunResult[] = [];
-    for (let run = 0; run < o.runs; run++) {
+    for (let run = 0; run < o.runs && !o.stop?.(); run++) {
       const r = await oneRun(baseline, ref, planRun(o.seed, run, kinds, ref.shape), scanner, o.keepFailed ?? false);
       results.push(r);
       log(describeRun(r));
@@ -370,7 +376,7 @@ export function summaryLine(r: CampaignReport): string {
   const sum = (f: (x: RunResult) => number): number => r.results.reduce((n, x) => n + f(x), 0);
   const faults = r.kinds.map((k) => `${k}=${injected[k] ?? 0}`).join(' ');
   return [
-    `chaos summary: seed=${r.seed} runs=${r.results.length} failed=${r.results.filter((x) => !x.ok).length}`,
+    `chaos summary: seed=${r.seed} runs=${r.results.length} failed=${r.results.filter((x) => !x.ok).length} customers=${r.customers}`,
     `faults injected: ${faults}`,
     `kills=${sum((x) => (x.killed ? 1 : 0))}`,
     `rep actions=${sum((x) => x.repActions)} (gave up ${sum((x) => x.repGaveUp)})`,

@@ -1,5 +1,7 @@
-// `npm run test:chaos -- [--runs N] [--seed S] [--customers C] [--keep-failed]`: the long fault campaign.
-// Prints one line per run and the summary line last; exits 1 if any run failed a check or a secret was found.
+// `npm run test:chaos -- [--runs N] [--seed S] [--customers C] [--minutes M] [--keep-failed]`: the long fault
+// campaign. Prints one line per run and the summary line last; exits 1 if any run failed a check or a secret
+// was found. --minutes (or SIGINT / SIGTERM) stops it after the run in progress, still with its summary, so a
+// time-boxed campaign reports exactly how many runs it made.
 import { parseArgs } from 'node:util';
 import { runCampaign, summaryLine } from './campaign.js';
 
@@ -8,6 +10,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '200' },
     seed: { type: 'string' },
     customers: { type: 'string', default: '40' },
+    minutes: { type: 'string' },
     'keep-failed': { type: 'boolean', default: false },
   },
 });
@@ -20,7 +23,17 @@ const int = (name: string, text: string): number => {
   return n;
 };
 const seed = values.seed !== undefined ? int('seed', values.seed) : Math.floor(Math.random() * 1_000_000);
+const deadline = values.minutes !== undefined ? Date.now() + int('minutes', values.minutes) * 60_000 : Infinity;
+let signalled = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (signalled) process.exit(130); // a second signal: stop now
+    signalled = true;
+    console.log(`${sig}: stopping after the run in progress`);
+  });
+}
 const report = await runCampaign({
+  stop: () => signalled || Date.now() > deadline,
   runs: int('runs', values.runs),
   seed,
   customers: int('customers', values.customers),
@@ -30,4 +43,5 @@ const report = await runCampaign({
 for (const f of report.secrets.slice(0, 20)) console.log(`SECRET: ${f.what} in ${f.source}, line ${f.line}`);
 console.log(summaryLine(report));
 console.log(`replay: npm run test:chaos -- --runs ${report.results.length} --seed ${seed} --customers ${report.customers}`);
+if (report.results.length === 0) process.exit(1); // nothing was checked
 process.exit(report.results.every((r) => r.ok) && report.secrets.length === 0 ? 0 : 1);
