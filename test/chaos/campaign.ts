@@ -194,7 +194,12 @@ function faultyRun(org: LocalOrg, mirror: string, plan: RunPlan, started: () => 
       while ((i = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, i);
         buf = buf.slice(i + 1);
-        const e = JSON.parse(line) as { stage?: string; summary?: { status: string } };
+        let e: { stage?: string; summary?: { status: string } };
+        try {
+          e = JSON.parse(line) as typeof e;
+        } catch {
+          continue; // not a progress line (still scanned for secrets with the rest of the output)
+        }
         if (e.summary) outcome = e.summary.status;
         if (!e.stage) continue;
         events += 1;
