@@ -6,7 +6,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createAccessPolicy, type LocalAccessPolicy } from './access/policy.js';
-import { createFaultInjector, type FaultInjector } from './faults.js';
+import { createFaultInjector, type FaultInjector, type FaultKind } from './faults.js';
 import { createApiCounter, DEFAULT_DAILY_API_LIMIT } from './limits.js';
 import type { ApiUsage } from './limits.js';
 import { apiHandler, buildRouteTable } from './http/api.js';
@@ -76,6 +76,8 @@ export type LocalOrg = {
   replay(opts?: ReplayOptions): ReplayReport;
   /** Replaces the fault spec (null = no faults); call numbering restarts. Throws FaultSpecError on a bad spec. */
   setFaults(spec: string | null): void;
+  /** Faults injected by kind since the current spec was set (empty without one). */
+  faultsInjected(): Partial<Record<FaultKind, number>>;
   apiUsage(): ApiUsage;
   close(): Promise<void>;
 };
@@ -203,6 +205,7 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
       setFaults(spec) {
         faults = spec ? createFaultInjector(spec) : undefined;
       },
+      faultsInjected: () => ({ ...faults?.injected }),
       apiUsage: () => counter.usage(),
       async close() {
         await new Promise<void>((resolve) => {

@@ -92,12 +92,18 @@ export type FaultInjector = {
   onCall(path: string): CallFaults;
   /** Called by write routes once per write call; returns which record indexes fail with a lock error. */
   onWrite(path: string): LockPicker;
+  /** Faults injected so far by kind (calls failed or slowed; records locked), for reports of what a test endured. */
+  readonly injected: Readonly<Partial<Record<FaultKind, number>>>;
 };
 
 export function createFaultInjector(spec: string): FaultInjector {
   const { rules, seed } = parseFaultSpec(spec);
   const state = rules.map((rule, i) => ({ rule, count: 0, random: mulberry32(seed + i * 7919) }));
   const inScope = (rule: FaultRule, path: string) => !rule.path || rule.path.test(path);
+  const injected: Partial<Record<FaultKind, number>> = {};
+  const count = (kind: FaultKind, n = 1): void => {
+    if (n > 0) injected[kind] = (injected[kind] ?? 0) + n;
+  };
   const fires = (s: (typeof state)[number]): boolean => {
     s.count++;
     if (s.rule.calls) return s.rule.calls.has(s.count);
@@ -105,13 +111,19 @@ export function createFaultInjector(spec: string): FaultInjector {
   };
   return {
     spec,
+    injected,
     onCall(path) {
       const out: CallFaults = { delayMs: 0 };
       for (const s of state) {
         if (s.rule.kind === 'lock' || !inScope(s.rule, path)) continue;
         if (!fires(s)) continue;
-        if (s.rule.kind === 'slow') out.delayMs += s.rule.delayMs;
-        else out.fail ??= s.rule.kind;
+        if (s.rule.kind === 'slow') {
+          out.delayMs += s.rule.delayMs;
+          count('slow');
+        } else if (out.fail === undefined) {
+          out.fail = s.rule.kind;
+          count(s.rule.kind);
+        }
       }
       return out;
     },
@@ -134,6 +146,7 @@ export function createFaultInjector(spec: string): FaultInjector {
       return (n) => {
         const hit = new Set<number>();
         for (const p of pickers) for (const i of p(n)) hit.add(i);
+        count('lock', hit.size);
         return hit;
       };
     },
@@ -141,3 +154,6 @@ export function createFaultInjector(spec: string): FaultInjector {
 }
 
 export const NO_LOCKS: LockPicker = () => new Set();
+
+/** Every fault kind a spec may name, so harnesses that inject "every fault" follow this list as it grows. */
+export const FAULT_KINDS: readonly FaultKind[] = KINDS;

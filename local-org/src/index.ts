@@ -2,6 +2,7 @@
 export { startLocalOrg, DEFAULT_CLIENT_ID } from './app.js';
 export type { LocalOrg, LocalOrgCredentials, LocalOrgOptions } from './app.js';
 export { FaultSpecError, parseFaultSpec } from './faults.js';
+export { FAULT_KINDS, type FaultKind } from './faults.js';
 export { DEFAULT_DAILY_API_LIMIT } from './limits.js';
 export type { ApiUsage } from './limits.js';
 export { LATEST_VERSION, OLDEST_VERSION, NEWEST_VERSION } from './http/versions.js';

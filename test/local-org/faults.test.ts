@@ -57,6 +57,16 @@ describe('local-org HTTP: fault injection (jsforce)', () => {
     expect(bulk.successfulResults).to.have.length(1);
   });
 
+  it('counts what it injected, by kind, since the spec was set', async () => {
+    expect(org.faultsInjected()).to.deep.equal({});
+    org.setFaults('slow:1@1;503@1;lock=1');
+    await conn.query('SELECT Id FROM Organization'); // slowed and failed once (not the retry), then answered
+    await conn.sobject('Account').create([{ Name: 'C1' }, { Name: 'C2' }]);
+    expect(org.faultsInjected()).to.deep.equal({ slow: 1, '503': 1, lock: 2 });
+    org.setFaults('500@9');
+    expect(org.faultsInjected()).to.deep.equal({});
+  });
+
   it('a lock rate draws per record', async () => {
     org.setFaults('lock=1');
     const all = (await conn.sobject('Account').create([{ Name: 'R1' }, { Name: 'R2' }, { Name: 'R3' }])) as unknown as { success: boolean }[];

@@ -116,6 +116,16 @@ describe('models: runModels', function () {
     expect(a0.churnRisk).to.be.within(0, 1);
   });
 
+  it('keeps where an account moved from when the same day is run again (a follow-up after a failed run)', () => {
+    // Found by the fault campaign: the re-run saw no move against the first run's output and cleared the
+    // previous segment, so a retried day left the org with different insights than an uninterrupted one.
+    const first = runModels(ds, { seed: 5, tune: 'off' }, { insights: new Map([['A0', { segmentKey: 'someone-else', segmentChangedOn: '2025-01-01' }]]) });
+    const moved = first.insights.find((i) => i.accountId === 'A0')!;
+    const again = runModels(ds, { seed: 5, tune: 'off' }, { insights: new Map(first.insights.map((i) => [i.accountId, i])) });
+    expect(again.insights.find((i) => i.accountId === 'A0')).to.deep.equal(moved);
+    expect(moved).to.include({ previousSegmentKey: 'someone-else', segmentChangedOn: '2026-01-01' });
+  });
+
   it('explains a recommendation and names the rule that removed a product', () => {
     const rec = out.recommendations.find((r) => r.accountId === 'A1' && r.kind === 'Cross-sell')!;
     const e = explainRecommendation(ds, 'A1', rec.productId, { seed: 5 });

@@ -142,8 +142,11 @@ describe('sf reco commands against local-org (e2e)', function () {
     expect(out.result).to.include({ recommended: true, rank: 1, kind: top.kind });
     expect(Object.keys(out.result.parts).length).to.be.greaterThan(1);
     expect(out.result.verdict).to.include('rank 1');
+    // In plain words by default; the raw score parts (feature names) only with --verbose.
     const human = await sf(['reco', 'recommend', 'explain', ...target(), '--account', top.account, '--product', top.code]);
-    expect(human.stdout).to.include('Score parts').and.include('Recommended as');
+    expect(human.stdout).to.include('Recommended as').and.not.include('Score parts');
+    const verbose = await sf(['reco', 'recommend', 'explain', ...target(), '--account', top.account, '--product', top.code, '--verbose']);
+    expect(verbose.stdout).to.include('Score parts');
     const missing = await sf(['reco', 'recommend', 'explain', ...target(), '--account', top.account, '--product', 'NO-SUCH-CODE', '--json']);
     expect(missing.code).to.equal(1);
     expect(json<unknown>(missing).name).to.equal('ProductNotFoundError');

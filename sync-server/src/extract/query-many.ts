@@ -29,7 +29,8 @@ export async function queryMany(
   for (let i = 0; i < soqls.length; i += QUERIES_PER_COMPOSITE) {
     const chunk = soqls.slice(i, i + QUERIES_PER_COMPOSITE);
     opts.budget?.check(opts.what ?? 'counting records');
-    const res = await conn.requestPost<CompositeResponse>('/composite', {
+    // The versioned path in full: @salesforce/core's Connection (the sf plugin's) sends a bare '/composite' as is.
+    const res = await conn.requestPost<CompositeResponse>(`/services/data/v${conn.version}/composite`, {
       allOrNone: false,
       compositeRequest: chunk.map((q, k) => ({
         method: 'GET',

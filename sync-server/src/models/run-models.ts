@@ -14,7 +14,11 @@ import { isHoldout as isHoldoutAccount, type ModelOptions } from './options.js';
 import { entryScore, rhythm } from '../recommend/buy-again.js';
 
 export type { ModelOptions };
-export type PreviousInsights = { insights: Map<string, { segmentKey: string | null; segmentChangedOn: string | null }> };
+/**
+ * Each account's segment history from the last output. previousSegmentKey carries forward while the segment
+ * stays put, so re-running a day (a follow-up after a failed write-back) keeps "moved from X on D" intact.
+ */
+export type PreviousInsights = { insights: Map<string, { segmentKey: string | null; segmentChangedOn: string | null; previousSegmentKey?: string | null }> };
 /**
  * Receives each account's insight and lists as soon as they are built. With a sink, runModels keeps neither in
  * memory (the returned insights and recommendations are empty), so a million-account org streams its ~20M
@@ -102,7 +106,7 @@ function startRun(
     const insight: AccountInsight = {
       accountId: a.id,
       segmentKey,
-      previousSegmentKey: moved ? prev.segmentKey : null,
+      previousSegmentKey: moved ? prev.segmentKey : (prev?.previousSegmentKey ?? null),
       segmentChangedOn: moved ? today : (prev?.segmentChangedOn ?? null),
       lifecycleStage: lifecycleStage(f.recencyDays[u], f.tenureDays[u], f.gapBeforeLastDays[u], ageDays),
       recencyDays: nanToNull(f.recencyDays[u]),

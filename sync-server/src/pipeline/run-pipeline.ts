@@ -191,7 +191,7 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
       stage('models', 'running');
       const runModels = deps.models ?? defaultRunModels;
       const last = loadModelOutput(db);
-      const previous = last ? { insights: new Map(last.insights.map((i) => [i.accountId, { segmentKey: i.segmentKey, segmentChangedOn: i.segmentChangedOn }])) } : undefined;
+      const previous = last ? { insights: new Map(last.insights.map((i) => [i.accountId, { segmentKey: i.segmentKey, segmentChangedOn: i.segmentChangedOn, previousSegmentKey: i.previousSegmentKey }])) } : undefined;
       const history = historyFingerprint(cleaned.dataset.lines);
       const tunedOn = getMeta<string>(db, TUNED_HISTORY, Infinity);
       const plan = planTuning(kind, opts.modelOptions, getResultMeta(db), cleaned.dataset.asOf, opts.retuneAfterDays, tunedOn === history);

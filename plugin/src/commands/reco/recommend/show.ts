@@ -4,7 +4,7 @@ import { Messages } from '@salesforce/core';
 import { resolveAccount } from '../../../shared/accounts.js';
 import { queryReco } from '../../../shared/reco-query.js';
 import { soqlString } from '../../../shared/soql.js';
-import { shownConfidence } from '@reco/sync-server/recommend/reasons.js';
+import { shownConfidence } from '@reco/sync-server';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@reco/plugin-reco', 'reco.recommend.show');
