@@ -23,16 +23,20 @@ describe('models: model step at scale', function () {
   it('streams the same insights and recommendations to a sink as the array API returns, holding none', () => {
     const insights: AccountInsight[] = [];
     const recs: Recommendation[] = [];
-    const streamed = runModels(ds, { seed: 3, holdoutShare: 0.2 }, undefined, (i, r) => {
+    const shadow: Recommendation[] = [];
+    const streamed = runModels(ds, { seed: 3, holdoutShare: 0.2 }, undefined, (i, r, s) => {
       insights.push(i);
       recs.push(...r);
+      shadow.push(...s);
     });
     expect(streamed.insights).to.deep.equal([]);
     expect(streamed.recommendations).to.deep.equal([]);
     expect(recs.length).to.be.greaterThan(1000);
     expect(recs).to.deep.equal(tuned.recommendations);
     expect(insights).to.deep.equal(tuned.insights);
-    expect(streamed.metrics.counts).to.deep.equal({ insights: insights.length, recommendations: recs.length });
+    // Holdout accounts' lists stream as shadow lists (measured, never shown), counted apart.
+    expect(shadow.length).to.be.greaterThan(0);
+    expect(streamed.metrics.counts).to.deep.equal({ insights: insights.length, recommendations: recs.length, shadow: shadow.length });
     expect(streamed.segments).to.deep.equal(tuned.segments);
   });
 
