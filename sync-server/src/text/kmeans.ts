@@ -3,21 +3,11 @@
 // thing" means for texts of different lengths; several seeded k-means++ starts, the most cohesive kept.
 // Euclidean (the evaluation's baseline): Lloyd's algorithm with one k-means++ start, as a TF-IDF + k-means
 // pipeline is usually run.
+// The models' seeded PRNG: the same texts must give the same themes on every run.
+import { mulberry32 as rng } from '../models/random.js';
 import { dot, type SparseVector } from './tfidf.js';
 
 export type KMeansResult = { assignment: Int32Array; centroids: Float64Array[]; objective: number };
-
-/** Deterministic PRNG (mulberry32): the same texts must give the same themes on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function toDense(v: SparseVector, dim: number): Float64Array {
   const d = new Float64Array(dim);
