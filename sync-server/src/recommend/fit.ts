@@ -6,7 +6,7 @@ import { adoptionCounts, popularity, rankItems, type Popularity } from './popula
 import { CANDIDATES, CrossSellScorer, ITEM_FEATURES, type CrossSellParams, type RankerSignals } from './cross-sell.js';
 import type { TextIndex } from './text-similarity.js';
 import { buyAgainStats, type BuyAgainParams, type BuyAgainStats } from './buy-again.js';
-import type { NextBestCalibration } from './next-best.js';
+import type { NextBestCalibration } from './calibration.js';
 import type { TierChoice } from './tier.js';
 
 export type RecoParams = {

@@ -4,31 +4,13 @@
 // at the end of the training period, so a due re-order and a new product are compared on one scale: the chance
 // the account buys it. That probability is also the score a rep sees.
 import { rhythm, scoreBuyAgain, type BuyAgainItem } from './buy-again.js';
-import { fitLogistic, logisticProbability, type LogisticModel } from './logistic.js';
+import { fitLogistic, logisticProbability } from './logistic.js';
 import type { FittedReco } from './fit.js';
 import type { ScoredItem } from './cross-sell.js';
 import { ndcgAt } from '../evaluate/metrics.js';
 
-/**
- * Per kind: the fitted model, or null with the kind's observed rate when one outcome never happened. The
- * logistic model is linear in its features, so it can be off in places (a mix of kinds of re-order at one
- * predicted level); `isotonic` maps its output to the observed rate per level (pool-adjacent-violators on
- * equal-count bins of the calibration rows): xs ascending predicted levels, ys the rates, interpolated.
- */
-export type KindCalibration = { model: LogisticModel | null; rate: number; rows: number; isotonic?: { xs: number[]; ys: number[] } };
-/** window: the days [from, to) it was learned on (absent when built directly by calibrateNextBest). */
-/**
- * merge: how the kinds interleave. 'probability' only when, on the calibration window, interleaving by chance
- * beat putting the account's re-orders first (NDCG@10 on everything bought) by two standard errors; otherwise
- * the calibration is not trusted to rank a new product above a re-order, and the chances are only shown.
- */
-export type NextBestCalibration = {
-  buyAgain: KindCalibration;
-  crossSell: KindCalibration;
-  merge?: 'probability' | 'buyAgainFirst';
-  mergeNdcg?: { probability: number; buyAgainFirst: number; accounts: number };
-  window?: { from: number; to: number };
-};
+export type { KindCalibration, NextBestCalibration } from './calibration.js';
+import type { KindCalibration, NextBestCalibration } from './calibration.js';
 
 export type NextBestKind = 'Buy again' | 'Cross-sell';
 export type NextBestItem = { item: number; kind: NextBestKind; probability: number; kindRank: number; entry: number };

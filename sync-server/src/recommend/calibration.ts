@@ -1,0 +1,24 @@
+// What a next-best calibration is, as plain data: fit.ts keeps one in the fitted params and next-best.ts
+// learns and applies it, so the type lives apart from both (neither has to import the other's module for it).
+import type { LogisticModel } from './logistic.js';
+
+/**
+ * Per kind: the fitted model, or null with the kind's observed rate when one outcome never happened. The
+ * logistic model is linear in its features, so it can be off in places (a mix of kinds of re-order at one
+ * predicted level); `isotonic` maps its output to the observed rate per level (pool-adjacent-violators on
+ * equal-count bins of the calibration rows): xs ascending predicted levels, ys the rates, interpolated.
+ */
+export type KindCalibration = { model: LogisticModel | null; rate: number; rows: number; isotonic?: { xs: number[]; ys: number[] } };
+/** window: the days [from, to) it was learned on (absent when built directly by calibrateNextBest). */
+/**
+ * merge: how the kinds interleave. 'probability' only when, on the calibration window, interleaving by chance
+ * beat putting the account's re-orders first (NDCG@10 on everything bought) by two standard errors; otherwise
+ * the calibration is not trusted to rank a new product above a re-order, and the chances are only shown.
+ */
+export type NextBestCalibration = {
+  buyAgain: KindCalibration;
+  crossSell: KindCalibration;
+  merge?: 'probability' | 'buyAgainFirst';
+  mergeNdcg?: { probability: number; buyAgainFirst: number; accounts: number };
+  window?: { from: number; to: number };
+};
