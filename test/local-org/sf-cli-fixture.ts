@@ -29,7 +29,8 @@ export type SfJson<T> = { code: number; status: number; result: T; warnings?: st
 /** The environment of an admin's shell, minus anything that would point sf at another org or config. */
 function baseEnv(home: string, instanceUrl: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(SF|SFDX)_/i.test(k) && k !== 'DEBUG') env[k] = v;
+  // CI runners set CI / CI_*; @oclif/table then prints plain ASCII tables instead of what an admin sees.
+  for (const [k, v] of Object.entries(process.env)) if (!/^(SF|SFDX|CI)_/i.test(k) && !['DEBUG', 'CI', 'CONTINUOUS_INTEGRATION'].includes(k)) env[k] = v;
   return {
     ...env,
     HOME: home,
