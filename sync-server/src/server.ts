@@ -16,6 +16,7 @@ import { openMirror } from './mirror/db.js';
 import { findUnfinishedRun } from './mirror/runs.js';
 import type { PipelineSettings } from './pipeline/pipeline-protocol.js';
 import { threadedPipeline } from './pipeline/pipeline-thread.js';
+import { DEFAULT_EXCERPT_CHARS } from './text/index.js';
 
 export type ServerOptions = {
   /** Connection settings; defaults to config.org, then the SF_* variables. */
@@ -115,7 +116,7 @@ export function pipelineSettings(config: Config): PipelineSettings {
   const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
   return defined({
     maxShareOfDailyLimit: s.apiBudgetShare,
-    extract: defined({ bulkThreshold: s.extractBulkThreshold, overlapMs: s.incrementalOverlapMs }),
+    extract: defined({ bulkThreshold: s.extractBulkThreshold, overlapMs: s.incrementalOverlapMs, textExcerptChars: textExcerptChars(config.text) }),
     writeback: defined({ bulkThreshold: s.writebackBulkThreshold }),
     retuneAfterDays: s.retuneAfterDays,
     // The impact settings always have a value (schema defaults), and the worker must measure with the same
@@ -123,4 +124,14 @@ export function pipelineSettings(config: Config): PipelineSettings {
     modelOptions: { holdoutShare: config.impact.holdoutShare },
     impactWindowDays: config.impact.windowDays,
   });
+}
+
+/** The excerpt settings per text object; undefined when neither is set, so the text step's defaults apply. */
+function textExcerptChars(text: Config['text']): Record<string, number> | undefined {
+  const out: Record<string, number> = {};
+  if (text.excerptChars !== undefined) {
+    for (const object of Object.keys(DEFAULT_EXCERPT_CHARS).filter((o) => o !== 'EmailMessage')) out[object] = text.excerptChars;
+  }
+  if (text.emailExcerptChars !== undefined) out.EmailMessage = text.emailExcerptChars;
+  return Object.keys(out).length ? out : undefined;
 }

@@ -51,6 +51,9 @@ describe('service configuration', () => {
       ['RECO_API_BUDGET_SHARE', '0', 'sync.apiBudgetShare', 'must be a number above 0 and at most 1'],
       ['RECO_EXTRACT_BULK_THRESHOLD', '1e4', 'sync.extractBulkThreshold', 'must be a whole number from 1 to 100000000'],
       ['RECO_CURRENCY', 'pounds', 'dashboard.currency', 'must be a three-letter ISO 4217 currency code'],
+      ['RECO_TEXT_EXCERPTS', 'none', 'text.excerptChars', 'must be off, or a whole number of characters from 1 to 255'],
+      ['RECO_TEXT_EXCERPTS', '300', 'text.excerptChars', 'must be off, or a whole number of characters from 1 to 255'],
+      ['RECO_TEXT_EMAIL_EXCERPTS', '-1', 'text.emailExcerptChars', 'must be off, or a whole number of characters from 1 to 255'],
     ]) {
       let message = '';
       try {
@@ -103,5 +106,16 @@ describe('service sync settings', () => {
     expect(pipelineSettings(loadConfig({ env: token }))).to.deep.equal({ extract: {}, writeback: {}, modelOptions: { holdoutShare: 0.1 }, impactWindowDays: 90 });
     const config = loadConfig({ env: { ...token, RECO_API_BUDGET_SHARE: '0.25', RECO_EXTRACT_BULK_THRESHOLD: '5000', RECO_WRITEBACK_BULK_THRESHOLD: '2000', RECO_INCREMENTAL_OVERLAP_MS: '0', RECO_RETUNE_AFTER_DAYS: '3', RECO_IMPACT_HOLDOUT_SHARE: '0.2', RECO_IMPACT_WINDOW_DAYS: '30' } });
     expect(pipelineSettings(config)).to.deep.equal({ maxShareOfDailyLimit: 0.25, extract: { bulkThreshold: 5000, overlapMs: 0 }, writeback: { bulkThreshold: 2000 }, retuneAfterDays: 3, modelOptions: { holdoutShare: 0.2 }, impactWindowDays: 30 });
+  });
+
+  it('turns the excerpt settings into per-object limits: off is 0, emails have their own setting', () => {
+    const token = { RECO_API_TOKEN: 'x'.repeat(20) };
+    const limits = (env: Record<string, string>) => pipelineSettings(loadConfig({ env: { ...token, ...env } })).extract?.textExcerptChars;
+    expect(limits({ RECO_TEXT_EXCERPTS: 'off' })).to.deep.equal({ Case: 0, CaseComment: 0, Task: 0, Event: 0 });
+    expect(limits({ RECO_TEXT_EXCERPTS: ' OFF ' })).to.deep.equal({ Case: 0, CaseComment: 0, Task: 0, Event: 0 });
+    expect(limits({ RECO_TEXT_EXCERPTS: '80', RECO_TEXT_EMAIL_EXCERPTS: '40' })).to.deep.equal({ Case: 80, CaseComment: 80, Task: 80, Event: 80, EmailMessage: 40 });
+    expect(limits({ RECO_TEXT_EMAIL_EXCERPTS: '0' })).to.deep.equal({ EmailMessage: 0 });
+    // From the JSON file a number works too.
+    expect(pipelineSettings(loadConfig({ env: token, overrides: { text: { excerptChars: 120 } } })).extract?.textExcerptChars?.Case).to.equal(120);
   });
 });

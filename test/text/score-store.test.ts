@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as sentiment from '../../sync-server/src/text/sentiment.js';
-import { accountTextSignals, loadTextScores, rescoreChanged, themeSummary, type TextRecord } from '../../sync-server/src/text/index.js';
+import { accountTextSignals, enforceExcerptLimits, joinTextParts, loadTextScores, rescoreChanged, themeSummary, type TextRecord } from '../../sync-server/src/text/index.js';
 
 const SECRET = 'Account 99-1234 was debited twice and the replacement card never arrived';
 
@@ -60,6 +60,34 @@ describe('text: score store (incremental, privacy)', () => {
     const file = readFileSync(join(dir, 'reco.db')).toString('latin1');
     for (const fragment of ['Still waiting', 'no response', 'all sorted']) expect(file).to.not.contain(fragment);
     db = new DatabaseSync(join(dir, 'reco.db'));
+  });
+
+  it('removes the excerpts an earlier setting stored once excerpts are off, and shortens them to a lower limit', () => {
+    rescoreChanged(db, records());
+    expect(loadTextScores(db).find((r) => r.id === '500A')!.excerpt).to.contain('Still waiting');
+    // Unchanged texts are not re-scored, so the new limit must reach the stored rows by itself.
+    expect(rescoreChanged(db, records(), { excerptChars: { Case: 0 } })).to.include({ scored: 0, unchanged: 3 });
+    expect(loadTextScores(db).find((r) => r.id === '500A')!.excerpt).to.contain('Still waiting');
+    expect(enforceExcerptLimits(db, { Case: 20 })).to.equal(2);
+    for (const r of loadTextScores(db).filter((x) => x.object === 'Case')) expect(r.excerpt!.length, r.excerpt!).to.be.at.most(20);
+    expect(enforceExcerptLimits(db, { Case: 0, CaseComment: 0, Task: 0, Event: 0 })).to.equal(2);
+    expect(enforceExcerptLimits(db, { Case: 0 })).to.equal(0);
+    for (const r of loadTextScores(db)) expect(r.excerpt).to.equal(null);
+    db.close();
+    // Not even in the freed space of the file.
+    const file = readFileSync(join(dir, 'reco.db')).toString('latin1');
+    for (const fragment of ['Still waiting', 'no response', 'all sorted']) expect(file).to.not.contain(fragment);
+    db = new DatabaseSync(join(dir, 'reco.db'));
+  });
+
+  it('reads a Case Subject that only repeats the start of its Description once', () => {
+    const description = 'I still have not received my new card, I ordered over a week ago and nobody answers my emails.';
+    expect(joinTextParts([`${description.slice(0, 40)}...`, description])).to.equal(description);
+    expect(joinTextParts([description, description])).to.equal(description);
+    expect(joinTextParts(['Card not arrived', description])).to.equal(`Card not arrived\n${description}`);
+    expect(joinTextParts([null, '  ', description, undefined])).to.equal(description);
+    rescoreChanged(db, [{ id: '500C', object: 'Case', accountId: '001A', date: '2024-05-01T10:00:00.000Z', systemModstamp: '2024-05-01T10:00:00.000Z', parts: [description, description] }]);
+    expect(loadTextScores(db)[0].excerpt).to.not.contain('\n');
   });
 
   it('writes nothing of the body to stdout or stderr while scoring', () => {

@@ -21,6 +21,15 @@ const fraction = (() => {
   return z.union([z.number(), z.string().trim().regex(/^(0|1)?(\.\d+)?$/, { error: message }).transform(Number)], { error: message })
     .pipe(z.number({ error: message }).gt(0, { error: message }).max(1, { error: message }));
 })();
+/**
+ * Characters of customer text quoted back into the org: "off" (or 0) for none, else 1 to 255
+ * (Text_Excerpt__c holds 255).
+ */
+const excerptChars = (() => {
+  const message = 'must be off, or a whole number of characters from 1 to 255';
+  return z.union([z.number(), z.string().trim().regex(/^(off|\d+)$/i, { error: message }).transform((v) => (v.toLowerCase() === 'off' ? 0 : Number(v)))], { error: message })
+    .pipe(z.number({ error: message }).int({ error: message }).min(0, { error: message }).max(255, { error: message }));
+})();
 // node-cron hands the zone to Intl; an unknown one would only fail when the first schedule is set up, after
 // the server already listens.
 const timeZone = z.string().min(1).refine((zone) => {
@@ -76,6 +85,15 @@ export const configSchema = z.object({
     // Incremental runs reuse the last tuned model settings until they are this many days old.
     retuneAfterDays: integer(0, 365).optional(),
   }).prefault({}),
+  // Customer text (Cases, comments, Tasks, Events, emails): Reco stores scores and themes, and quotes at most
+  // this much of one text back into the org as the insight's excerpt. Unset, the text step's defaults apply
+  // (text/score-store.ts DEFAULT_EXCERPT_CHARS: 160, none for emails).
+  text: z.object({
+    // Case, CaseComment, Task and Event.
+    excerptChars: excerptChars.optional(),
+    // EmailMessage: off unless the operator opts in, emails being the most private text.
+    emailExcerptChars: excerptChars.optional(),
+  }).prefault({}),
   shutdown: z.object({
     graceMs: integer(0, 600_000).default(30_000),
   }).prefault({}),
@@ -121,6 +139,8 @@ export const envVars: Record<string, string> = {
   'sync.writebackBulkThreshold': 'RECO_WRITEBACK_BULK_THRESHOLD',
   'sync.incrementalOverlapMs': 'RECO_INCREMENTAL_OVERLAP_MS',
   'sync.retuneAfterDays': 'RECO_RETUNE_AFTER_DAYS',
+  'text.excerptChars': 'RECO_TEXT_EXCERPTS',
+  'text.emailExcerptChars': 'RECO_TEXT_EMAIL_EXCERPTS',
   'shutdown.graceMs': 'RECO_SHUTDOWN_GRACE_MS',
   'log.level': 'RECO_LOG_LEVEL',
   'evaluation.file': 'RECO_EVALUATION_FILE',

@@ -10,6 +10,7 @@ import { runningUserId } from '../connect/identity.js';
 import { applyPage, countInWindow, deleteMeta, getMeta, getWatermark, setMeta, setWatermark, sweepObject, type Watermark } from '../mirror/records.js';
 import { bulkQueryPages } from './bulk-query.js';
 import { OPTIONAL_FIELDS, SOURCE_OBJECTS, type SourceObject } from './objects.js';
+import { enforceExcerptLimits } from '../text/index.js';
 import { dropOrphanTextScores, scoreAndStripText } from './text-objects.js';
 import { queryMany } from './query-many.js';
 
@@ -292,6 +293,9 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
 export async function extractAll(conn: Connection, db: DatabaseSync, opts: ExtractOptions): Promise<ObjectStats[]> {
   const objects = opts.objects ?? SOURCE_OBJECTS;
   const overlap = opts.overlapMs ?? 60_000;
+  // Before any page is read: an incremental run may read no text at all, and the excerpts stored under an
+  // earlier setting must not reach this run's write-back.
+  enforceExcerptLimits(db, opts.textExcerptChars);
   const planned: Array<{ name: string; plan: ReadPlan }> = [];
   for (const src of objects) {
     const wm = getWatermark(db, src.name);

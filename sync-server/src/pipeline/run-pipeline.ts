@@ -51,7 +51,7 @@ export type PipelineOptions = {
   onProgress?: (e: ProgressEvent) => void;
   asOf?: string;
   clean?: Omit<CleanOptions, 'asOf'>;
-  extract?: Pick<ExtractOptions, 'bulkThreshold' | 'overlapMs' | 'bulkPollInterval' | 'bulkPollTimeout'>;
+  extract?: Pick<ExtractOptions, 'bulkThreshold' | 'overlapMs' | 'bulkPollInterval' | 'bulkPollTimeout' | 'textExcerptChars'>;
   writeback?: Pick<WritebackOptions, 'bulkThreshold' | 'maxRetries' | 'retryBaseMs' | 'scoreTolerance'>;
   modelOptions?: ModelOptions;
   /** Incremental runs reuse the last tuned settings until they are this many days old (default 7); Full runs re-tune. */

@@ -46,6 +46,47 @@ export function ensureTextScoreTable(db: DatabaseSync): void {
   db.exec('CREATE INDEX IF NOT EXISTS reco_text_score_account ON reco_text_score(account_id, date)');
 }
 
+/**
+ * Applies the operator's excerpt limits to the excerpts already stored: scoring writes excerpts only for texts
+ * that changed, so without this an excerpt kept under an earlier, looser setting would still reach the org
+ * after the operator turned excerpts off. Returns how many stored excerpts were removed or shortened.
+ */
+export function enforceExcerptLimits(db: DatabaseSync, excerptChars: Record<string, number> = {}): number {
+  ensureTextScoreTable(db);
+  const limits = { ...DEFAULT_EXCERPT_CHARS, ...excerptChars };
+  let changed = 0;
+  const clear = db.prepare('UPDATE reco_text_score SET excerpt = NULL WHERE object = ? AND excerpt IS NOT NULL');
+  const tooLong = db.prepare('SELECT id, excerpt FROM reco_text_score WHERE object = ? AND length(excerpt) > ?');
+  const set = db.prepare('UPDATE reco_text_score SET excerpt = ? WHERE id = ?');
+  const objects = (db.prepare('SELECT DISTINCT object FROM reco_text_score WHERE excerpt IS NOT NULL').all() as { object: string }[]).map((r) => r.object);
+  for (const object of objects) {
+    const limit = limits[object] ?? 0;
+    if (limit <= 0) {
+      changed += Number(clear.run(object).changes);
+      continue;
+    }
+    for (const row of tooLong.all(object, limit) as { id: string; excerpt: string }[]) {
+      set.run(excerptOf(row.excerpt, limit), row.id);
+      changed++;
+    }
+  }
+  return changed;
+}
+
+/**
+ * The parts of a record joined into one text, without a part that only repeats the start of a later one: a
+ * Case Subject is often the first line of its Description (cut with "..."), and reading it twice would double
+ * its sentiment and quote it twice in the excerpt.
+ */
+export function joinTextParts(parts: ReadonlyArray<string | null | undefined>): string {
+  const present = parts.filter((p): p is string => !!p && p.trim().length > 0).map((p) => p.trim());
+  const key = (p: string) => p.replace(/(\.\.\.|…)$/, '').trim().toLowerCase();
+  return present.filter((p, i) => {
+    const k = key(p);
+    return !present.some((later, j) => j > i && later.toLowerCase().startsWith(k));
+  }).join('\n');
+}
+
 function excerptOf(text: string, chars: number): string | null {
   if (chars <= 0 || !text) return null;
   if (text.length <= chars) return text;
@@ -126,7 +167,7 @@ export function rescoreChanged(
   db.exec('BEGIN');
   try {
     for (const r of records) {
-      const body = r.parts.filter((p): p is string => !!p && p.trim().length > 0).join('\n');
+      const body = joinTextParts(r.parts);
       const hash = fingerprint(body);
       const prev = seen.get(r.id) as { content_hash: string; system_modstamp: string; terms: string } | undefined;
       if (prev && prev.content_hash === hash && prev.system_modstamp === r.systemModstamp) {
