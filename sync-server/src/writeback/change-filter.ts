@@ -18,9 +18,14 @@ const SHOWN: Record<string, { exact: string[]; scaled?: Record<string, number>; 
   Product_Recommendation__c: { exact: ['Product__c', 'Kind__c', 'Rank__c', 'Confidence__c', 'Opportunity__c', 'Status__c', 'Account__c'], scaled: { Score__c: 1 } },
   Customer_Segment__c: { exact: ['Name', 'Description__c', 'Account_Count__c', 'Active__c'] },
   Account_Insight__c: {
-    exact: ['Segment__c', 'Previous_Segment__c', 'Segment_Changed_On__c', 'Lifecycle_Stage__c', 'Recency_Days__c', 'Frequency__c', 'Holdout__c', 'Account__c'],
-    // 0..100 scores: the tolerance in points is 100 times the 0..1 tolerance.
-    scaled: { Engagement_Score__c: 100, Churn_Risk__c: 100 },
+    exact: [
+      'Segment__c', 'Previous_Segment__c', 'Segment_Changed_On__c', 'Lifecycle_Stage__c', 'Recency_Days__c', 'Frequency__c', 'Holdout__c', 'Account__c',
+      // What customers say, as the record page shows it: a new theme, count or excerpt (or an excerpt removed
+      // because the operator turned excerpts off) must reach the org even when nothing else moved.
+      'Negative_Cases_30__c', 'Negative_Cases_90__c', 'Open_Case_Age_Days__c', 'Top_Themes__c', 'Text_Excerpt__c',
+    ],
+    // 0..100 scores: the tolerance in points is 100 times the 0..1 tolerance; sentiment is on -1..1.
+    scaled: { Engagement_Score__c: 100, Churn_Risk__c: 100, Sentiment_Score__c: 1, Sentiment_Trend__c: 1 },
     relative: ['Monetary__c', 'Average_Order_Value__c'],
   },
 };
