@@ -1,22 +1,19 @@
 // The LWC preview in headless Chromium: Reco's record-page components, built with LWC open source and served
 // by the preview router over a local org. A rep's view renders both lists with reasons and the account
 // insight; Dismiss (with a reason) and Accept change the list at once and the record in the org.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import express from 'express';
 import { Connection } from 'jsforce';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { LocalOrg } from '@reco/local-org';
 import { startRecoOrg } from '../support/reco-org.js';
-import { BUILD_COMMAND, createPreviewRouter, DEFAULT_DIST_DIR } from '@reco/sync-server/http/preview/router.js';
+import { createPreviewRouter } from '@reco/sync-server/http/preview/router.js';
+import { ensurePreviewBundle, openPreviewBrowser, type PreviewBrowser } from './preview-browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const OUTPUT = path.resolve('test-output');
-const LWC_DIR = path.resolve(import.meta.dirname, '../../lwc');
 
 type Ids = { account: string; holdoutAccount: string; opportunity: string; recs: Record<string, string> };
 
@@ -61,19 +58,6 @@ async function seed(conn: Connection): Promise<Ids> {
   return { account, holdoutAccount, opportunity, recs };
 }
 
-/** True when dist/main.js is missing or older than any component or preview source. */
-function bundleIsStale(): boolean {
-  const bundle = path.join(DEFAULT_DIST_DIR, 'main.js');
-  if (!fs.existsSync(bundle)) return true;
-  const builtAt = fs.statSync(bundle).mtimeMs;
-  const sources = [path.resolve(LWC_DIR, '../force-app/main/default/lwc'), path.join(LWC_DIR, 'preview/src')];
-  return sources.some((dir) =>
-    fs.readdirSync(dir, { recursive: true, withFileTypes: true }).some(
-      (entry) => entry.isFile() && !entry.parentPath.includes('__tests__') && fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs > builtAt,
-    ),
-  ) || fs.statSync(path.join(LWC_DIR, 'preview/rollup.config.mjs')).mtimeMs > builtAt;
-}
-
 describe('LWC preview (headless Chromium)', function () {
   this.timeout(60_000);
   let org: LocalOrg;
@@ -81,18 +65,13 @@ describe('LWC preview (headless Chromium)', function () {
   let ids: Ids;
   let server: ReturnType<express.Express['listen']>;
   let base: string;
-  let profile: string;
-  let context: BrowserContext;
+  let browser: PreviewBrowser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   before(async function () {
     this.timeout(360_000); // a fresh checkout builds the bundle first; on a busy 2-core machine that can take minutes
-    if (bundleIsStale()) {
-      // ~20-60 s: the bundle is git-ignored, so a fresh checkout (or changed sources) builds it here.
-      const build = spawnSync('npm', ['run', 'build:preview'], { cwd: LWC_DIR, encoding: 'utf8', timeout: 330_000 });
-      expect(build.status, `${BUILD_COMMAND} failed:\n${build.stdout}\n${build.stderr}`).to.equal(0);
-    }
+    ensurePreviewBundle();
     org = await startRecoOrg({ port: 0 });
     conn = new Connection({ instanceUrl: org.credentials.instanceUrl, accessToken: org.credentials.accessToken, version: '62.0' });
     ids = await seed(conn);
@@ -102,23 +81,14 @@ describe('LWC preview (headless Chromium)', function () {
     server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/preview`;
-
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'reco-preview-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 1000 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    browser = await openPreviewBrowser();
+    ({ page, pageErrors } = browser);
   });
 
   after(async () => {
-    await context?.close();
+    await browser?.close();
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
     await org?.close();
-    if (profile) fs.rmSync(profile, { recursive: true, force: true });
   });
 
   const rows = (list: string) => page.locator(`c-reco-list.${list} c-reco-row`);
