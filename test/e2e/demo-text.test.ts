@@ -138,8 +138,18 @@ describe('demo text: seeded Cases -> sync -> Account_Insight__c -> record page (
     expect(shownAccount, 'the first test found an account').to.not.equal('');
     const settings = pipelineSettings(loadConfig({ env: { RECO_API_TOKEN: 'x'.repeat(20), RECO_TEXT_EXCERPTS: 'off' } }));
     // Incremental: the Cases did not change, so nothing is re-scored; the stored excerpts must go anyway.
-    const run = await runPipeline({ connection: conn, mirror }, { kind: 'Incremental', ...FAST, extract: { ...FAST.extract, ...settings.extract } });
+    const progress: unknown[] = [];
+    const run = await runPipeline({ connection: conn, mirror }, { kind: 'Incremental', ...FAST, extract: { ...FAST.extract, ...settings.extract }, onProgress: (e) => progress.push(e) });
     expect(run.status, run.error ?? '').to.equal('Succeeded');
+    const fragment = shownCaseText.slice(0, 30);
+    // Nothing of it in what the run reports (the service logs these events and the summary) ...
+    expect(JSON.stringify([progress, run])).to.not.contain(fragment);
+    // ... nor in any field of any of Reco's records in the org.
+    for (const object of ['Account_Insight__c', 'Reco_Run__c', 'Customer_Segment__c', 'Product_Recommendation__c']) {
+      const fields = (await conn.sobject(object).describe()).fields.map((f) => f.name);
+      const rows = await conn.query(`SELECT ${fields.join(', ')} FROM ${object}`, { autoFetch: true, maxFetch: 100_000 });
+      expect(JSON.stringify(rows.records), object).to.not.contain(fragment);
+    }
 
     const quoted = (await conn.query(`${INSIGHT_SOQL} WHERE Text_Excerpt__c != null`)).totalSize;
     expect(quoted, 'insights still quoting customer text').to.equal(0);
@@ -153,7 +163,6 @@ describe('demo text: seeded Cases -> sync -> Account_Insight__c -> record page (
 
     mirror.close();
     // Reco's own files hold no sentence of the Case that was quoted before (freed pages and WAL included).
-    const fragment = shownCaseText.slice(0, 30);
     for (const file of readdirSync(join(dir, 'mirror'))) {
       expect(readFileSync(join(dir, 'mirror', file)).toString('utf8').includes(fragment), `${file} contains "${fragment}"`).to.equal(false);
     }
