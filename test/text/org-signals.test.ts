@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { DatabaseSync } from 'node:sqlite';
-import { orgTextSignals, rescoreChanged, type TextRecord } from '../../sync-server/src/text/index.js';
+import { orgTextSignals, rescoreChanged, TEMPLATE_COPIES, type TextRecord } from '../../sync-server/src/text/index.js';
+import { textEvents } from '../../sync-server/src/pipeline/text-signals.js';
 
 const CARD = ['My new card has still not arrived', 'The card I ordered never arrived, still waiting', 'Card not arrived after three weeks, terrible', 'Still no card, it has not arrived', 'Where is my card? It never arrived and nobody answers', 'Card delivery failed, card not arrived'];
 const REFUND = ['Still waiting for my refund, this is unacceptable', 'Refund not received, no response from support', 'I was charged twice and the refund never came', 'Where is my refund? Terrible service', 'Refund still missing after a month, awful', 'No refund yet, I am fed up'];
@@ -31,6 +32,42 @@ describe('text: org signals (themes from stored term hashes)', () => {
     expect(first.accounts.get('001C')!.negative90).to.equal(0);
     const again = orgTextSignals(db, asOf, { k: 2 });
     expect(again.themes.map((t) => t.id)).to.deep.equal(first.themes.map((t) => t.id));
+    db.close();
+  });
+
+  it('leaves a text logged identically on many accounts (a template) out of themes, sentiment and churn events', () => {
+    const db = new DatabaseSync(':memory:');
+    const template = (i: number): TextRecord => ({
+      id: `00T${String(i).padStart(3, '0')}`, object: 'Task', accountId: `001T${i}`, date: '2024-06-15T00:00:00Z', systemModstamp: 's1',
+      parts: ['Email: we miss you - new range', 'Automated activity logged by the marketing system, unsubscribe link broken.'],
+    });
+    const copies = Array.from({ length: TEMPLATE_COPIES }, (_, i) => template(i));
+    rescoreChanged(db, [...records(), ...copies]);
+    const scored = db.prepare("SELECT label FROM reco_text_score WHERE object = 'Task'").all() as { label: string }[];
+    expect(scored.every((r) => r.label === 'negative'), 'the template reads as negative').to.equal(true);
+    const signals = orgTextSignals(db, new Date('2024-07-01T00:00:00Z'), { k: 2 });
+    const words = signals.themes.flatMap((t) => [t.name, ...t.topTerms]).join(' ');
+    expect(words).to.not.match(/miss|automat|marketing|unsubscribe/);
+    expect(signals.accounts.has('001T0')).to.equal(false);
+    expect(signals.accounts.get('001A')!.negative30).to.equal(6);
+    expect(textEvents(db).map((e) => e.accountId)).to.not.include('001T0');
+    // One copy fewer is not a template: those texts count.
+    const few = new DatabaseSync(':memory:');
+    rescoreChanged(few, [...records(), ...copies.slice(1)]);
+    expect(orgTextSignals(few, new Date('2024-07-01T00:00:00Z'), { k: 2 }).accounts.get('001T1')!.negative30).to.equal(1);
+    db.close();
+    few.close();
+  });
+
+  it('does not build or name themes from a line most of the org\'s texts share', () => {
+    const db = new DatabaseSync(':memory:');
+    const withFooter = records().map((r) => ({ ...r, parts: [...r.parts, 'Logged through the Acme helpdesk widget.'] }));
+    rescoreChanged(db, withFooter);
+    const signals = orgTextSignals(db, new Date('2024-07-01T00:00:00Z'), { k: 2 });
+    const words = signals.themes.flatMap((t) => [t.name, ...t.topTerms]).join(' ');
+    expect(words).to.match(/arriv/);
+    expect(words).to.match(/refund/);
+    expect(words.toLowerCase()).to.not.match(/acme|helpdesk|widget|logged/);
     db.close();
   });
 

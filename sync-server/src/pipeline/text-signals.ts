@@ -2,7 +2,7 @@
 // each account's sentiment, negative cases and themes, put on its insight for the record page.
 import type { DatabaseSync } from 'node:sqlite';
 import type { ModelOutput, TextEvent } from '../domain/types.js';
-import { insightText, loadTextScores, orgTextSignals } from '../text/index.js';
+import { insightText, loadTextScores, orgTextSignals, templateHashes } from '../text/index.js';
 
 export function attachTextSignals(db: DatabaseSync, output: ModelOutput): { themes: number; accounts: number } {
   const signals = orgTextSignals(db, new Date(output.asOf));
@@ -16,9 +16,10 @@ export function attachTextSignals(db: DatabaseSync, output: ModelOutput): { them
   return { themes: signals.themes.length, accounts };
 }
 
-/** Scored texts for the models (the churn model may read them): account, date, score, negative case. */
+/** Scored texts for the models (the churn model may read them): account, date, score, negative case; templates left out. */
 export function textEvents(db: DatabaseSync): TextEvent[] {
+  const templates = templateHashes(db);
   return loadTextScores(db)
-    .filter((t) => t.accountId !== null)
+    .filter((t) => t.accountId !== null && !templates.has(t.contentHash))
     .map((t) => ({ accountId: t.accountId as string, date: t.date, score: t.score, negativeCase: t.object === 'Case' && t.label === 'negative' }));
 }

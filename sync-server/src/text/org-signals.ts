@@ -3,12 +3,14 @@
 // page use. Last run's themes are kept so a theme keeps its id from one run to the next.
 import type { DatabaseSync } from 'node:sqlite';
 import { accountTextSignals, type AccountText, type ScoredText } from './account-text.js';
-import { ensureTextScoreTable } from './score-store.js';
+import { ensureTextScoreTable, MIN_READABLE_DF, templateHashes } from './score-store.js';
 import { discoverThemesFromTerms, type Theme } from './themes.js';
 
 const DAY = 86_400_000;
 /** Themes are found over a longer window than the 90 days shown, so they do not churn with every new case. */
 const THEME_WINDOW_DAYS = 180;
+/** Share of all the org's texts above which a term is boilerplate for themes (a max-df cut). */
+export const MAX_TERM_SHARE = 0.5;
 
 export type OrgTextSignals = { themes: Theme[]; accounts: Map<string, AccountText>; texts: number; themedTexts: number };
 
@@ -19,11 +21,15 @@ function ensureThemeTable(db: DatabaseSync): void {
 export function orgTextSignals(db: DatabaseSync, asOf: Date, opts: { k?: number } = {}): OrgTextSignals {
   ensureTextScoreTable(db);
   ensureThemeTable(db);
-  const rows = db.prepare('SELECT id, object, account_id, date, score, label, is_closed, excerpt, terms FROM reco_text_score ORDER BY id').all() as {
+  const templates = templateHashes(db);
+  const rows = (db.prepare('SELECT id, object, account_id, date, score, label, is_closed, excerpt, terms, content_hash FROM reco_text_score ORDER BY id').all() as {
     id: string; object: string; account_id: string | null; date: string; score: number; label: ScoredText['label'];
-    is_closed: number | null; excerpt: string | null; terms: string;
-  }[];
-  const surface = new Map((db.prepare('SELECT hash, surface FROM reco_text_term WHERE surface IS NOT NULL').all() as { hash: string; surface: string }[]).map((r) => [r.hash, r.surface]));
+    is_closed: number | null; excerpt: string | null; terms: string; content_hash: string;
+  }[]).filter((r) => !templates.has(r.content_hash));
+  // A term in most of the org's texts (a footer, a logging system's line, the org's own name) cannot tell one
+  // theme from another and would otherwise name the biggest one.
+  const maxDf = Math.max(MIN_READABLE_DF, Math.floor(MAX_TERM_SHARE * (db.prepare('SELECT COUNT(*) AS n FROM reco_text_score').get() as { n: number }).n));
+  const surface = new Map((db.prepare('SELECT hash, surface FROM reco_text_term WHERE surface IS NOT NULL AND df <= ?').all(maxDf) as { hash: string; surface: string }[]).map((r) => [r.hash, r.surface]));
   const from = asOf.getTime() - THEME_WINDOW_DAYS * DAY;
   const negatives = rows.filter((r) => r.label === 'negative' && Date.parse(r.date) >= from && Date.parse(r.date) <= asOf.getTime());
   // Only words enough texts share have a readable form; clustering on those alone keeps themes nameable.
@@ -35,7 +41,9 @@ export function orgTextSignals(db: DatabaseSync, asOf: Date, opts: { k?: number 
   const setTheme = db.prepare('UPDATE reco_text_score SET theme_id = ? WHERE id = ?');
   db.exec('BEGIN');
   try {
-    for (const r of rows) setTheme.run(themeOf.get(r.id) ?? null, r.id);
+    // Template texts (filtered out of rows) keep no theme from an earlier run either.
+    db.prepare('UPDATE reco_text_score SET theme_id = NULL WHERE theme_id IS NOT NULL').run();
+    for (const r of rows) if (themeOf.has(r.id)) setTheme.run(themeOf.get(r.id) ?? null, r.id);
     db.prepare('INSERT INTO reco_text_themes (slot, themes) VALUES (1, ?) ON CONFLICT(slot) DO UPDATE SET themes = excluded.themes').run(JSON.stringify(found.model.themes));
     db.exec('COMMIT');
   } catch (err) {

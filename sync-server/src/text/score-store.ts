@@ -198,6 +198,20 @@ export function rescoreChanged(
   return stats;
 }
 
+/**
+ * Copies of one text (same content hash) from which it is a template, not something a customer wrote: a mass
+ * email logged on every account, an auto-logged activity, a seeder's placeholder. Left out of sentiment and
+ * themes, such a text would otherwise become the org's biggest "theme" and set the mood of every account.
+ */
+export const TEMPLATE_COPIES = 10;
+
+/** The content hashes of template texts (TEMPLATE_COPIES or more records with the same content). */
+export function templateHashes(db: DatabaseSync): Set<string> {
+  ensureTextScoreTable(db);
+  const rows = db.prepare('SELECT content_hash AS hash FROM reco_text_score GROUP BY content_hash HAVING COUNT(*) >= ?').all(TEMPLATE_COPIES) as { hash: string }[];
+  return new Set(rows.map((r) => r.hash));
+}
+
 export function loadTextScores(db: DatabaseSync): TextScore[] {
   ensureTextScoreTable(db);
   return (db.prepare('SELECT * FROM reco_text_score ORDER BY id').all() as Record<string, unknown>[]).map((r) => ({
