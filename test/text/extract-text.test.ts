@@ -66,6 +66,24 @@ describe('text: extraction of customer text (scores in, bodies out)', () => {
     mirror = openMirror(dir);
   });
 
+  it('does not score an agent\'s reply (Incoming false) as customer text, and forgets it if it was scored before', async () => {
+    const emails = org.records.get('EmailMessage')!;
+    emails.push({
+      Id: '02s000000000002AAA', SystemModstamp: '2024-05-03T10:00:00.000+0000', IsDeleted: false, ParentId: '500000000000001AAA',
+      RelatedToId: null, Subject: 'Re: card', TextBody: 'We are so sorry for the trouble, we apologise for the delay with your card.', Incoming: false,
+      MessageDate: '2024-05-03T09:00:00.000+0000', Status: '3', CreatedDate: '2024-05-03T10:00:00.000+0000',
+    });
+    await extractObject(org.conn, mirror.db, src('Case'), { runId: 'r1' });
+    const first = await extractObject(org.conn, mirror.db, src('EmailMessage'), { runId: 'r1' });
+    expect(first).to.include({ upserted: 2, textScored: 1 });
+    expect(loadTextScores(mirror.db).map((s) => s.id)).to.not.include('02s000000000002AAA');
+    expect(readRecords<Record<string, unknown>>(mirror.db, 'EmailMessage').find((r) => r.Id === '02s000000000002AAA')).to.not.have.any.keys('TextBody', 'Subject');
+    // The customer's own email, re-saved as outbound by a mistaken integration, loses its score.
+    emails[0] = { ...emails[0], Incoming: false, SystemModstamp: '2024-06-01T10:00:00.000+0000' };
+    await extractObject(org.conn, mirror.db, src('EmailMessage'), { runId: 'r2', overlapMs: 0 });
+    expect(loadTextScores(mirror.db).filter((s) => s.object === 'EmailMessage')).to.deep.equal([]);
+  });
+
   it('re-scores only the texts that changed on the next incremental read', async () => {
     await extractObject(org.conn, mirror.db, src('Case'), { runId: 'r1' });
     const rows = org.records.get('Case')!;

@@ -19,8 +19,9 @@ export type SourceObject = {
    * Customer text: `parts` are scored as the page arrives (text/score-store.ts) and never reach the mirror,
    * which keeps only the other fields. `date` is when the text was written; the account comes from
    * `account`, else from the mirrored parent Case (`parent`), else from `related` when it is an Account id.
+   * `inbound` names a checkbox that is false when the org wrote the text (an agent's reply): not scored.
    */
-  text?: { parts: string[]; date: string; account?: string; parent?: string; related?: string; closed?: string };
+  text?: { parts: string[]; date: string; account?: string; parent?: string; related?: string; closed?: string; inbound?: string };
 };
 
 const SYSTEM = ['Id', 'SystemModstamp', 'IsDeleted'];
@@ -41,7 +42,7 @@ function serviceTextObjects(): SourceObject[] {
       // HtmlBody is not read: TextBody carries the same words without the markup, at a fraction of the size.
       name: 'EmailMessage',
       fields: [...SYSTEM, 'ParentId', 'RelatedToId', 'Subject', 'TextBody', 'Incoming', 'MessageDate', 'Status', 'CreatedDate'],
-      text: { parts: ['Subject', 'TextBody'], date: 'MessageDate', parent: 'ParentId', related: 'RelatedToId' },
+      text: { parts: ['Subject', 'TextBody'], date: 'MessageDate', parent: 'ParentId', related: 'RelatedToId', inbound: 'Incoming' },
     },
   ];
 }

@@ -29,7 +29,10 @@ export function scoreAndStripText(
   const deletedIds: string[] = [];
   for (const r of records) {
     const id = String(r.Id);
-    if (r.IsDeleted === true || r.IsDeleted === 'true') {
+    // An agent's reply ("we are sorry for the trouble") is not what the customer says; a score it may have
+    // from before (an email first saved as inbound) goes like a deleted record's.
+    const outbound = spec.inbound !== undefined && (r[spec.inbound] === false || r[spec.inbound] === 'false');
+    if (r.IsDeleted === true || r.IsDeleted === 'true' || outbound) {
       deletedIds.push(id);
       continue;
     }
