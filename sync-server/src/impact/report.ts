@@ -42,6 +42,8 @@ export type ImpactReport = {
   periods: PeriodRow[];
   /** Treated recommendations reps accepted, and how many were followed by a won sale (observational). */
   acceptedWon: AcceptedWon;
+  /** Set when the figures come from a replayed quarter (the demo), not from the live syncs. */
+  replay?: { from: IsoDate; to: IsoDate; weeks: number };
 };
 
 /** `reactions`: reps' reactions (reactionsFromMirror), for the accepted → won figures; none means none accepted. */

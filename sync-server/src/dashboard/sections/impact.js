@@ -12,6 +12,7 @@ export default {
   wide: true,
   render(section) {
     section.append(
+      el('p', { className: 'replay' }),
       el('p', { className: 'verdict' }),
       el('table', {},
         el('thead', {}, el('tr', {}, ['Group', 'Accounts', 'Recommendations', 'Converted', 'Conversion rate', 'Won revenue / account'].map((h) => el('th', {}, h)))),
@@ -34,6 +35,7 @@ export default {
     if (!impact) {
       destroyChart(rates);
       destroyChart(lift);
+      section.querySelector('.replay').textContent = '';
       section.querySelector('.verdict').textContent = 'This server does not measure impact.';
       section.querySelector('tbody').replaceChildren();
       section.querySelector('.lift').textContent = '';
@@ -41,6 +43,9 @@ export default {
       section.querySelector('.methods').textContent = '';
       return;
     }
+    section.querySelector('.replay').textContent = impact.replay
+      ? `Measured on a replayed quarter: the lists Reco would have made each week from ${impact.replay.from} to ${impact.replay.to} (${impact.replay.weeks} weekly model runs, each on the sales before its week), against the real sales that followed. No rep saw or acted on them, so a lift near 0 is the expected, honest result.`
+      : '';
     section.querySelector('.verdict').textContent = impact.verdict.text;
     const row = (name, g) => el('tr', {}, el('th', { scope: 'row' }, name), el('td', {}, fmtNumber(g.accounts)), el('td', {}, fmtNumber(g.recommendations)),
       el('td', {}, fmtNumber(g.converted)), el('td', {}, pct(g.conversionRate)), el('td', {}, g.wonRevenuePerAccount == null ? '—' : g.wonRevenuePerAccount.toFixed(2)));
