@@ -125,7 +125,7 @@ function startQuarter(outFile: string, mirror: string, settings: { windowDays: n
   const started = Date.now();
   let stdout = '';
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'simulate/quarter-cli.ts'), '--mirror', mirror, '--out', outFile,
-    '--weeks', '13', '--holdout-share', String(settings.holdoutShare), '--window', String(settings.windowDays)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'ignore'] });
+    '--weeks', '13', '--holdout-share', String(settings.holdoutShare), '--window', String(settings.windowDays)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
   child.on('close', (code) => {
     if (code !== 0) {
