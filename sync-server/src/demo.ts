@@ -1,12 +1,18 @@
 // `npm run demo`: a local Salesforce org seeded from the Online Retail data, the sync server against it, the
 // first full sync, then the dashboard URL and the token. Everything stays on loopback; Ctrl-C stops it all.
+// After that, in the background: the evaluation against baselines, and a replayed quarter (the models run on
+// each of the data's last 13 weeks, the real sales that followed attributed) for the dashboard's impact section.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { DatabaseSync } from 'node:sqlite';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ADMIN_USERNAME, INTEGRATION_USERNAME, SALES_REP_USERNAME, assignPermissionSets, deploySource, startLocalOrg, type LocalOrg } from '@reco/local-org';
 import { loadConfig } from './config/load-config.js';
 import { writeDemoCredentials } from './demo-credentials.js';
+import type { ImpactSource } from './http/ports.js';
+import { quarterImpactSource } from './simulate/quarter-source.js';
+import type { QuarterResult } from './simulate/quarter-from-mirror.js';
 import { createLogger } from './logging/logger.js';
 import { startServer, stopOnSignals } from './server.js';
 
@@ -50,13 +56,21 @@ async function main(): Promise<void> {
     clientSecret: credentials.clientSecret, refreshToken: credentials.refreshToken, accessToken: credentials.accessToken,
   };
   const logger = createLogger({ level: config.log.level });
+  // GET /impact answers from the live syncs until the replayed quarter is measured, then from it: a first sync
+  // has only just made its lists, so nothing could have converted yet.
+  let quarter: ImpactSource | null = null;
+  let liveMirror: DatabaseSync | null = null;
+  const impact = (live: ImpactSource, mirror: DatabaseSync): ImpactSource => {
+    liveMirror = mirror;
+    return (q) => (quarter ?? live)(q);
+  };
   let service;
   try {
-    service = await startServer(config, { connection, logger, preview: true });
+    service = await startServer(config, { connection, logger, preview: true, impact });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     say(`Port ${config.server.port} is taken; using a free one.`);
-    service = await startServer({ ...config, server: { ...config.server, port: 0 } }, { connection, logger, preview: true });
+    service = await startServer({ ...config, server: { ...config.server, port: 0 } }, { connection, logger, preview: true, impact });
   }
   stopOnSignals(service, logger, () => org.close());
 
@@ -94,6 +108,35 @@ async function main(): Promise<void> {
   // mirror the sync just wrote, not the CSV: local-org moved the CSV's 2011 dates to the present, and the
   // dashboard must show the window `sf reco evaluate` on this org shows.
   startEvaluation(evaluationFile, config.store.path);
+  const quarterFile = path.join(workDir, 'replayed-quarter.db');
+  startQuarter(quarterFile, config.store.path, config.impact, t0, (measured) => {
+    if (!liveMirror) return;
+    const db = new DatabaseSync(quarterFile);
+    process.once('exit', () => db.close());
+    quarter = quarterImpactSource(db, liveMirror, config.impact, measured);
+  });
+}
+
+/**
+ * The replayed quarter, in a child process so the dashboard keeps answering while the models run once per
+ * replayed week. The impact section switches to it when it is measured.
+ */
+function startQuarter(outFile: string, mirror: string, settings: { windowDays: number; holdoutShare: number }, t0: number, ready: (r: QuarterResult) => void): void {
+  const started = Date.now();
+  let stdout = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'simulate/quarter-cli.ts'), '--mirror', mirror, '--out', outFile,
+    '--weeks', '13', '--holdout-share', String(settings.holdoutShare), '--window', String(settings.windowDays)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+  child.on('close', (code) => {
+    if (code !== 0) {
+      say(`The replayed quarter exited with code ${code}; the impact section shows the live syncs' figures.`);
+      return;
+    }
+    const measured = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as QuarterResult;
+    ready(measured);
+    say(`Replayed quarter (${measured.from} to ${measured.to}, ${measured.weeks} weekly model runs, ${measured.conversions.toLocaleString()} conversions) is now the dashboard's impact section, measured in ${seconds(started)} (${seconds(t0)} after start).`);
+  });
+  process.once('exit', () => child.kill());
 }
 
 /**

@@ -3,11 +3,13 @@
 //   npx tsx sync-server/src/server.ts   (settings: RECO_* and SF_* variables, or RECO_CONFIG_FILE)
 import type { RequestHandler } from 'express';
 import type { Connection } from 'jsforce';
+import type { DatabaseSync } from 'node:sqlite';
 import { loadConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import { connectionConfigFromEnv, describeConnectionConfig, parseConnectionConfig, type ConnectionConfigInput } from './connect/config.js';
 import { createConnection } from './connect/connect.js';
 import { isLoopback } from './http/loopback.js';
+import type { ImpactSource } from './http/ports.js';
 import { mirrorResultsStore } from './http/mirror-store.js';
 import { mirrorImpactSource } from './http/use-cases/impact.js';
 import { startService, type Service } from './http/service.js';
@@ -24,6 +26,8 @@ export type ServerOptions = {
   logger?: Logger;
   /** Mount the LWC preview at /preview (loopback clients only: it can edit records in the org). */
   preview?: boolean;
+  /** Wraps the impact source GET /impact answers from (the demo answers from a replayed quarter once measured). */
+  impact?: (live: ImpactSource, mirror: DatabaseSync) => ImpactSource;
 };
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<Service & { logger: Logger }> {
@@ -47,7 +51,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const service = await startService(config, logger, {
     pipeline,
     store,
-    impact: mirrorImpactSource(mirror.db, config.impact),
+    impact: options.impact ? options.impact(mirrorImpactSource(mirror.db, config.impact), mirror.db) : mirrorImpactSource(mirror.db, config.impact),
     // The versions resource is the cheapest authenticated-free call that proves the org answers.
     orgProbe: async () => { await connection.request(`${connection.instanceUrl}/services/data/`); },
     lastRun: () => {

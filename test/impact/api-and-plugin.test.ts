@@ -9,7 +9,7 @@ import { MockTestOrgData, TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import { openMirror, type Mirror } from '../../sync-server/src/mirror/db.js';
 import { applyPage } from '../../sync-server/src/mirror/records.js';
-import { linesFromMirror, measureImpact, recordExposures } from '../../sync-server/src/impact/index.js';
+import { linesFromMirror, measureImpact, recordExposures, saveConversions } from '../../sync-server/src/impact/index.js';
 import { mirrorImpactSource } from '../../sync-server/src/http/use-cases/impact.js';
 import { impactQuery, parseInput } from '../../sync-server/src/http/validation.js';
 import type { Recommendation } from '../../sync-server/src/domain/types.js';
@@ -72,11 +72,17 @@ describe('sf reco impact (unit)', () => {
   let seen: IncomingMessage[];
   let dir: string;
   let mirror: Mirror;
+  let ux: ReturnType<typeof stubSfCommandUx>;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'reco-impact-cmd-'));
     mirror = openMirror(join(dir, 'mirror.db'));
     recordExposures(mirror.db, { recommendations: [rec('001A', 'P1'), rec('001B', 'P1')], shadow: [rec('001E', 'P1'), rec('001F', 'P1')] }, '2026-03-02');
+    // A rep accepted 001B's recommendation on 3 March; it sold, won, on the 20th.
+    const at = '2026-12-01T00:00:00.000Z';
+    applyPage(mirror.db, 'Product_Recommendation__c', [{ Id: 'a01B', SystemModstamp: at, External_Id__c: '001B-P1-XS' }], 'r1');
+    applyPage(mirror.db, 'Recommendation_Reaction__c', [{ Id: 'a02B', SystemModstamp: at, CreatedDate: '2026-03-03T09:00:00.000+0000', Recommendation__c: 'a01B', Reaction__c: 'Accepted' }], 'r1');
+    saveConversions(mirror.db, [{ externalId: '001B-P1-XS', lineId: 'L9', opportunityId: 'O9', convertedOn: '2026-03-20', amount: 40, won: true }]);
     const source = mirrorImpactSource(mirror.db, { windowDays: 90, holdoutShare: 0.5 });
     server = createServer((req, res) => {
       seen.push(req);
@@ -93,7 +99,7 @@ describe('sf reco impact (unit)', () => {
   });
   beforeEach(async () => {
     await $$.stubAuths(testOrg);
-    stubSfCommandUx($$.SANDBOX);
+    ux = stubSfCommandUx($$.SANDBOX);
     seen = [];
   });
   afterEach(() => $$.restore());
@@ -108,6 +114,15 @@ describe('sf reco impact (unit)', () => {
     expect(r.holdout.accounts).to.equal(2);
     expect(r.periods.map((p) => p.period)).to.deep.equal(['2026-03']);
     expect(r.verdict).to.match(/^No detectable effect yet/);
+  });
+
+  it('shows accepted → won beside the lift, in the table output and in --json', async () => {
+    const r = await RecoImpact.run(['--target-org', testOrg.username, '--server-url', url, '--server-token', 't']);
+    expect(r.acceptedWon).to.deep.equal({ accepted: 1, won: 1, wonRate: 1, wonRevenue: 40, treatedWonRate: 0.5 });
+    const lines = ux.log.args.map((a: unknown[]) => String(a[0]));
+    expect(lines.find((l: string) => l.startsWith('Accepted → won'))).to.equal(
+      'Accepted → won (treated accounts): 1 of 1 recommendations reps accepted were followed by a won sale within the window (100.0%), won revenue 40.00; of all shown recommendations, 50.0% were won. Reps accept what they already mean to sell, so this does not measure what Reco caused: the lift above does.',
+    );
   });
 
   it('refuses --since or --window without a server, saying what to add', async () => {

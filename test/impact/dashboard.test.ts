@@ -35,9 +35,11 @@ describe('impact: dashboard section (headless Chromium)', function () {
       for (const a of [...shown.slice(0, 5), ...held.slice(0, 5)]) conversions.push({ externalId: `${a}-P1-XS`, lineId: `L${a}`, opportunityId: `O${a}`, convertedOn: day, amount: 80, won: true });
     }
     saveConversions(db, conversions);
+    // Reps accepted four shown recommendations on the day they were made: two of them sold (won), two did not.
+    const reactions = ['T0-0-P1-XS', 'T0-1-P1-XS', 'T0-6-P1-XS', 'T0-7-P1-XS'].map((ext, k) => ({ id: `a0R${k}`, externalId: ext, type: 'Accepted' as const, at: '2026-03-02T10:00:00.000Z' }));
     const store = new MemoryStore();
     seedResults(store, 30);
-    service = await startTestService({ store, pipeline: fakePipeline(store, 5), impact: (q) => buildReport(readExposures(db), readConversions(db), { windowDays: q.windowDays ?? 90, since: q.since, by: q.by, holdoutShare: 0.5 }) });
+    service = await startTestService({ store, pipeline: fakePipeline(store, 5), impact: (q) => ({ ...buildReport(readExposures(db), readConversions(db), { windowDays: q.windowDays ?? 90, since: q.since, by: q.by, holdoutShare: 0.5, reactions }), replay: { from: '2026-03-02', to: '2026-05-31', weeks: 13 } }) });
     profile = mkdtempSync(path.join(os.tmpdir(), 'reco-chromium-'));
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
     page = context.pages()[0] ?? await context.newPage();
@@ -71,6 +73,8 @@ describe('impact: dashboard section (headless Chromium)', function () {
     expect(rows[0]).to.contain('Treated (shown)').and.contain('60').and.contain('240').and.contain('6.3%');
     expect(rows[1]).to.contain('Holdout (shadow)').and.contain('6.3%');
     expect(await page.locator('#impact .lift').textContent()).to.match(/Conversion lift \+0\.0 pts \(95% CI -[\d.]+ pts to \+[\d.]+ pts\) · window 90 days/);
+    expect(await page.locator('#impact .accepted').textContent()).to.match(/^Accepted → won: 2 of 4 recommendations reps accepted were followed by a won sale within the window \(50\.0%\), won revenue 160\.00; of all shown recommendations 6\.3% were won\. Observational/);
+    expect(await page.locator('#impact .replay').textContent()).to.match(/^Measured on a replayed quarter: the lists Reco would have made each week from 2026-03-02 to 2026-05-31 \(13 weekly model runs/);
     expect(await page.locator('#impact-rates-chart').isVisible()).to.equal(true);
     expect(await page.locator('#impact-lift-chart').isVisible()).to.equal(true);
     expect(await page.locator('#impact .why').textContent()).to.contain('a lift near 0 is the honest answer');

@@ -55,6 +55,8 @@ describe('impact: through the sync pipeline on a replayed month', function () {
     const rec = org1.find((r) => r.External_Id__c === one.externalId)!;
     expect(rec).to.deep.include({ Converted_Opportunity__c: one.opportunityId, Converted_On__c: one.convertedOn, Converted_Won__c: one.won });
     expect(one.convertedOn >= CUTOFF).to.equal(true);
+    // No rep reacted: the sync that saw each conversion set its status to Converted (over New or Expired).
+    expect(org1.filter((r) => r.Status__c !== 'Converted')).to.deep.equal([]);
 
     // The run's figures, for Salesforce reports.
     const last = runs[runs.length - 1];
@@ -70,11 +72,22 @@ describe('impact: through the sync pipeline on a replayed month', function () {
     const rep = addRep(env.org);
     const sfId = (await env.conn.query<{ Id: string }>(`SELECT Id FROM Product_Recommendation__c WHERE External_Id__c = '${one.externalId}'`)).records[0].Id;
     repUpdate(env.org, rep, 'Product_Recommendation__c', [{ Id: sfId, Status__c: 'Dismissed', Dismiss_Reason__c: 'Not relevant' }]);
+    // And the sales rep accepts a shown recommendation that has not sold: accepted, not (yet) won.
+    const open = exposures.find((e) => e.shown && !conversions.some((c) => c.externalId === e.externalId))!;
+    const openId = (await env.conn.query<{ Id: string }>(`SELECT Id FROM Product_Recommendation__c WHERE External_Id__c = '${open.externalId}'`)).records[0].Id;
+    const reacted = env.org.store.asUser(env.org.store.identity.salesRepUserId, () => env.org.store.insert('Recommendation_Reaction__c', [
+      { Recommendation__c: openId, Account__c: open.accountId, Product__c: open.productId, Reaction__c: 'Accepted' },
+    ]));
+    expect(reacted[0].success, JSON.stringify(reacted[0].errors)).to.equal(true);
     const again = await runPipeline({ connection: env.conn, mirror: env.mirror }, { ...FAST, kind: 'Incremental', asOf: '2026-09-28T00:00:00.000Z' });
     expect(again.status, again.error ?? '').to.equal('Succeeded');
     expect(readConversions(env.mirror.db)).to.deep.equal(conversions);
     const org2 = await converted();
     expect(org2.map(({ Status__c: _s, ...r }) => r)).to.deep.equal(org1.map(({ Status__c: _s, ...r }) => r));
     expect(org2.find((r) => r.External_Id__c === one.externalId)?.Status__c).to.equal('Dismissed');
+    expect(again.impact?.acceptedWon).to.deep.include({ accepted: 1, won: 0 });
+    const acceptedFigures = (await env.conn.query<{ Impact_Accepted__c: number; Impact_Accepted_Won__c: number }>(
+      `SELECT Impact_Accepted__c, Impact_Accepted_Won__c FROM Reco_Run__c WHERE External_Id__c = '${again.runId}'`)).records[0];
+    expect(acceptedFigures).to.deep.include({ Impact_Accepted__c: 1, Impact_Accepted_Won__c: 0 });
   });
 });

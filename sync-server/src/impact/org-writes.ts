@@ -1,5 +1,5 @@
 // What the org learns from a measurement: the conversion fields on each shown recommendation it converted,
-// and the run's figures on Reco_Run__c for Salesforce reports. Only Reco's own Converted_* fields are sent,
+// and the run's figures on Reco_Run__c for Salesforce reports (the holdout comparison and accepted → won). Only Reco's own Converted_* fields are sent,
 // never Status__c, so a rep's decision (and however the reactions design derives Status__c) is untouched.
 import type { Connection } from 'jsforce';
 import type { DatabaseSync } from 'node:sqlite';
@@ -47,5 +47,9 @@ export function runFigures(r: ImpactReport): Record<string, unknown> {
     Impact_Lift_Low__c: pct(r.lift.ci95?.[0] ?? null),
     Impact_Lift_High__c: pct(r.lift.ci95?.[1] ?? null),
     Impact_Verdict__c: r.verdict.text.length <= 255 ? r.verdict.text : `${r.verdict.text.slice(0, 254)}…`,
+    Impact_Accepted__c: r.acceptedWon.accepted,
+    Impact_Accepted_Won__c: r.acceptedWon.won,
+    Impact_Accepted_Won_Rate__c: pct(r.acceptedWon.wonRate),
+    Impact_Accepted_Won_Revenue__c: r.acceptedWon.wonRevenue,
   };
 }

@@ -2,6 +2,7 @@
 // accounts, recommendations, conversion rate and won revenue per account, the lift of treated over holdout
 // with 95% intervals, a plain verdict, and the same by week or month of the recommendations' first day.
 import type { IsoDate } from '../domain/types.js';
+import { acceptedWon, type AcceptedWon, type ReactionEvent } from './acceptances.js';
 import { accountsNeeded, bootstrapMeanDifference, clusteredRate, newcombeDifference, rateDifference, type AccountOutcome, type Interval } from './intervals.js';
 import type { Conversion, Exposure } from './store.js';
 
@@ -39,9 +40,14 @@ export type ImpactReport = {
   lift: Lift;
   verdict: { detected: 'positive' | 'negative' | 'none' | 'not-measurable'; text: string; accountsNeeded: number | null; moreAccounts: number | null; moreWeeks: number | null };
   periods: PeriodRow[];
+  /** Treated recommendations reps accepted, and how many were followed by a won sale (observational). */
+  acceptedWon: AcceptedWon;
+  /** Set when the figures come from a replayed quarter (the demo), not from the live syncs. */
+  replay?: { from: IsoDate; to: IsoDate; weeks: number };
 };
 
-export type ReportOptions = { windowDays: number; since?: IsoDate; by?: 'week' | 'month'; seed?: number; holdoutShare?: number };
+/** `reactions`: reps' reactions (reactionsFromMirror), for the accepted → won figures; none means none accepted. */
+export type ReportOptions = { windowDays: number; since?: IsoDate; by?: 'week' | 'month'; seed?: number; holdoutShare?: number; reactions?: ReactionEvent[] };
 
 export const METHODS = {
   conversion: 'difference of conversion rates (converted / recommended); 95% Wald interval with an account-clustered (delta-method) variance, since accounts are what the holdout randomises',
@@ -130,7 +136,8 @@ export function buildReport(allExposures: Exposure[], conversions: Conversion[],
     return { period, treated: pt.stats, holdout: ph.stats, lift: { conversion: num(d.diff), ci95: interval(d.ci95) } };
   });
 
-  return { windowDays: opts.windowDays, since, by, methods: { ...METHODS }, treated: t.stats, holdout: h.stats, lift, verdict: verdict(), periods };
+  const accepted = acceptedWon(exposures.filter((e) => e.shown), conv, opts.reactions ?? []);
+  return { windowDays: opts.windowDays, since, by, methods: { ...METHODS }, treated: t.stats, holdout: h.stats, lift, verdict: verdict(), periods, acceptedWon: accepted };
 
   function verdict(): ImpactReport['verdict'] {
     const none = { accountsNeeded: null, moreAccounts: null, moreWeeks: null };

@@ -20,7 +20,7 @@ import { upsertRecoRun } from '../writeback/reco-run.js';
 import { isOrgLimitError } from './org-limit.js';
 import { flushPendingOutcomes, forgetPending, keepOutcome, recordRunOutcome } from './run-record.js';
 import { upsertRunFigures } from '../writeback/reco-run.js';
-import { buildReport, DEFAULT_WINDOW_DAYS, linesFromMirror, measureImpact, readConversions, readExposures, recordExposures, runFigures, writeConversions, type ImpactReport } from '../impact/index.js';
+import { buildReport, DEFAULT_WINDOW_DAYS, linesFromMirror, measureImpact, reactionsFromMirror, readConversions, readExposures, recordExposures, runFigures, writeConversions, type ImpactReport } from '../impact/index.js';
 import { resolveOptions } from '../models/options.js';
 import { ensureOrgReady } from './org-ready.js';
 import { writeBack, type WritebackOptions, type WritebackResult } from '../writeback/write-back.js';
@@ -81,7 +81,7 @@ export type RunSummary = {
   quality: QualityReport | null;
   writeback: WritebackResult | null;
   /** The impact measurement this run made (null when it stopped before it). */
-  impact: { exposures: number; conversions: number; conversionsWritten: number; lift: ImpactReport['lift']; verdict: string } | null;
+  impact: { exposures: number; conversions: number; conversionsWritten: number; lift: ImpactReport['lift']; verdict: string; acceptedWon: ImpactReport['acceptedWon'] } | null;
   error: string | null;
 };
 
@@ -206,10 +206,17 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
     stage('models', 'done', output.recommendations.length, { segments: output.segments.length, insights: output.insights.length });
     abortCheck();
 
+    // Attribution needs only the mirror, so it runs before the write-back: a recommendation converted by a line
+    // this sync read gets Status__c Converted in this run's status phase, not a sync later.
+    const windowDays = opts.impactWindowDays ?? DEFAULT_WINDOW_DAYS;
+    const measured = measureImpact(db, linesFromMirror(db), windowDays);
+    const converted = new Set(readConversions(db).map((c) => c.externalId.toLowerCase()));
+
     current = 'writeback';
     stage('writeback', 'running', 0);
     wb = await writeBack(conn, db, output, {
       ...opts.writeback,
+      converted,
       runId,
       runSfId,
       budget,
@@ -220,14 +227,12 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
     if (wb.audit?.some((a) => a.forgotten > 0)) log?.warn({ runId, audit: wb.audit }, 'the org lacked records the write-back ledger remembered; they were written again');
     stage('writeback', 'done', wb.written, { stats: wb.stats, failed: wb.failed, audit: wb.audit });
 
-    // Conversions are looked for after the write-back, so a recommendation created by this run is in the org
-    // (and in the ledger) when its conversion fields are sent.
-    const windowDays = opts.impactWindowDays ?? DEFAULT_WINDOW_DAYS;
-    const measured = measureImpact(db, linesFromMirror(db), windowDays);
+    // Conversion fields are sent after the write-back, so a recommendation created by this run is in the org
+    // (and in the ledger) when they are.
     const sent = await writeConversions(conn, db, { ...opts.writeback, budget, signal: opts.signal });
     if (sent.failed.length) log?.warn({ runId, failed: sent.failed.slice(0, 10), count: sent.failed.length }, 'some conversions were not written; they are retried next run');
-    impactReport = buildReport(readExposures(db), readConversions(db), { windowDays, holdoutShare: resolveOptions(opts.modelOptions).holdoutShare });
-    impact = { exposures: measured.exposures, conversions: measured.conversions, conversionsWritten: sent.written, lift: impactReport.lift, verdict: impactReport.verdict.text };
+    impactReport = buildReport(readExposures(db), readConversions(db), { windowDays, holdoutShare: resolveOptions(opts.modelOptions).holdoutShare, reactions: reactionsFromMirror(db) });
+    impact = { exposures: measured.exposures, conversions: measured.conversions, conversionsWritten: sent.written, lift: impactReport.lift, verdict: impactReport.verdict.text, acceptedWon: impactReport.acceptedWon };
 
     current = 'finish';
     const status: RunStatus = wb.failed > 0 ? 'Partial' : 'Succeeded';

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { startLocalOrg } from '@reco/local-org';
 import { loadConfig } from '../config/load-config.js';
 import { createConnection } from '../connect/connect.js';
-import { buildReport, DEFAULT_WINDOW_DAYS, readConversions, readExposures } from '../impact/index.js';
+import { buildReport, DEFAULT_WINDOW_DAYS, reactionsFromMirror, readConversions, readExposures } from '../impact/index.js';
 import { createLogger } from '../logging/logger.js';
 import { openMirror } from '../mirror/db.js';
 import { DEFAULT_HOLDOUT_SHARE } from '../models/options.js';
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     cutoff, weeks, replay: (until) => org.replay({ until }),
     onRun: (w, asOf, s) => say(`  week ${w} (${asOf}): ${s.kind} ${s.status} in ${(s.durationMs / 1000).toFixed(1)} s; ${s.impact?.conversions ?? 0} conversions so far`),
   });
-  const report = buildReport(readExposures(mirror.db), readConversions(mirror.db), { windowDays: DEFAULT_WINDOW_DAYS, holdoutShare: DEFAULT_HOLDOUT_SHARE });
+  const report = buildReport(readExposures(mirror.db), readConversions(mirror.db), { windowDays: DEFAULT_WINDOW_DAYS, holdoutShare: DEFAULT_HOLDOUT_SHARE, reactions: reactionsFromMirror(mirror.db) });
   mirror.close();
   say(`Replayed ${weeks} weeks in ${((Date.now() - t0) / 1000).toFixed(0)} s.`);
   process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${report.verdict.text}\n`);

@@ -35,6 +35,8 @@ export type WritebackOptions = UpsertOptions & {
   auditLedger?: boolean;
   /** Score movement left unwritten when nothing else a rep sees changed (default DEFAULT_SCORE_TOLERANCE). */
   scoreTolerance?: number;
+  /** Lower-cased external ids of recommendations a conversion was attributed to: their status becomes Converted. */
+  converted?: ReadonlySet<string>;
 };
 
 type Planned = { externalId: string; payload: Record<string, unknown>; hash: string; expire?: boolean };
@@ -181,7 +183,7 @@ export async function writeBack(conn: Connection, db: DatabaseSync, output: Mode
   all.push(content);
 
   // Statuses last, from reps' decisions read after the content went out (which may have taken minutes).
-  const statuses = await writeStatuses(conn, db, wanted, { ...opts, rereadRecommendations: content.stats.considered > content.stats.unchanged });
+  const statuses = await writeStatuses(conn, db, wanted, { ...opts, converted: opts.converted, rereadRecommendations: content.stats.considered > content.stats.unchanged });
   content.stats.expired += statuses.expired;
   content.stats.updated += statuses.updated;
   content.stats.failed += statuses.failures.length;

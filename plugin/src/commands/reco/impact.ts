@@ -19,7 +19,11 @@ export type RecoImpactResult = {
   verdict: string;
   methods: Record<string, string> | null;
   periods: Array<{ period: string; treatedRate: number | null; holdoutRate: number | null; lift: number | null; ci95: Interval }>;
+  /** Shown recommendations reps accepted and how many were followed by a won sale; null when the source has none. */
+  acceptedWon: AcceptedWon | null;
 };
+
+type AcceptedWon = { accepted: number; won: number; wonRate: number | null; wonRevenue: number | null; treatedWonRate: number | null };
 
 /** The parts of the server's GET /impact answer this command reads (ImpactReport in sync-server/src/impact). */
 type ServerReport = {
@@ -31,6 +35,8 @@ type ServerReport = {
   lift: RecoImpactResult['lift'];
   verdict: { text: string };
   periods: Array<{ period: string; treated: Group; holdout: Group; lift: { conversion: number | null; ci95: Interval } }>;
+  /** Absent from a server older than the accepted → won figures. */
+  acceptedWon?: AcceptedWon;
 };
 
 type RunFigures = {
@@ -44,6 +50,10 @@ type RunFigures = {
   Impact_Lift_Low__c: number | null;
   Impact_Lift_High__c: number | null;
   Impact_Verdict__c: string | null;
+  Impact_Accepted__c: number | null;
+  Impact_Accepted_Won__c: number | null;
+  Impact_Accepted_Won_Rate__c: number | null;
+  Impact_Accepted_Won_Revenue__c: number | null;
 };
 
 const pct = (v: number | null): string => (v === null ? '' : `${(v * 100).toFixed(1)}%`);
@@ -96,6 +106,12 @@ export default class RecoImpact extends RecoCommand<RecoImpactResult> {
     this.log(messages.getMessage('info.Lift', [pts(r.lift.conversion), range(r.lift.ci95)]));
     if (r.lift.wonRevenuePerAccount !== null) this.log(messages.getMessage('info.Revenue', [r.lift.wonRevenuePerAccount.toFixed(2), r.lift.wonRevenuePerAccountCi95 ? `${r.lift.wonRevenuePerAccountCi95[0].toFixed(2)} to ${r.lift.wonRevenuePerAccountCi95[1].toFixed(2)}` : '']));
     this.log(r.verdict);
+    const a = r.acceptedWon;
+    if (a) {
+      this.log(a.accepted === 0
+        ? messages.getMessage('info.NoneAccepted')
+        : messages.getMessage('info.AcceptedWon', [String(a.won), String(a.accepted), pct(a.wonRate), a.wonRevenue === null ? '' : a.wonRevenue.toFixed(2), pct(a.treatedWonRate)]));
+    }
     if (r.periods.length) {
       this.table({
         title: messages.getMessage('title.Periods'),
@@ -128,6 +144,9 @@ export default class RecoImpact extends RecoCommand<RecoImpactResult> {
       verdict: r.verdict.text,
       methods: r.methods,
       periods: r.periods.map((p) => ({ period: p.period, treatedRate: p.treated.conversionRate, holdoutRate: p.holdout.conversionRate, lift: p.lift.conversion, ci95: p.lift.ci95 })),
+      acceptedWon: r.acceptedWon
+        ? { accepted: r.acceptedWon.accepted, won: r.acceptedWon.won, wonRate: r.acceptedWon.wonRate, wonRevenue: r.acceptedWon.wonRevenue, treatedWonRate: r.acceptedWon.treatedWonRate }
+        : null,
     };
   }
 
@@ -135,7 +154,8 @@ export default class RecoImpact extends RecoCommand<RecoImpactResult> {
     const [run] = await queryReco<RunFigures>(
       conn,
       'SELECT Name, Finished_At__c, Impact_Treated_Accounts__c, Impact_Holdout_Accounts__c, Impact_Treated_Conversion__c, Impact_Holdout_Conversion__c, ' +
-        'Impact_Lift__c, Impact_Lift_Low__c, Impact_Lift_High__c, Impact_Verdict__c FROM Reco_Run__c WHERE Impact_Verdict__c != null ' +
+        'Impact_Lift__c, Impact_Lift_Low__c, Impact_Lift_High__c, Impact_Verdict__c, Impact_Accepted__c, Impact_Accepted_Won__c, Impact_Accepted_Won_Rate__c, ' +
+        'Impact_Accepted_Won_Revenue__c FROM Reco_Run__c WHERE Impact_Verdict__c != null ' +
         'ORDER BY Finished_At__c DESC NULLS LAST LIMIT 1',
       'Reco_Run__c (with the Impact_* fields)',
     );
@@ -153,6 +173,9 @@ export default class RecoImpact extends RecoCommand<RecoImpactResult> {
       verdict: run.Impact_Verdict__c ?? '',
       methods: null,
       periods: [],
+      acceptedWon: run.Impact_Accepted__c === null
+        ? null
+        : { accepted: run.Impact_Accepted__c, won: run.Impact_Accepted_Won__c ?? 0, wonRate: fromPercent(run.Impact_Accepted_Won_Rate__c), wonRevenue: run.Impact_Accepted_Won_Revenue__c, treatedWonRate: null },
     };
   }
 }

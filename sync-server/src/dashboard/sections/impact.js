@@ -1,5 +1,6 @@
 // "Did showing the lists change what customers bought?": shown lists against the holdout's shadow lists, the
-// lift with its 95% interval, and per week how the two groups converted.
+// lift with its 95% interval, and per week how the two groups converted; beside it, "accepted → won" for the
+// lists reps acted on (observational, so it is worded as such and kept out of the verdict).
 import { destroyChart, el, fmtNumber, palette } from '../lib.js';
 
 const pct = (v) => (v == null ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -11,12 +12,14 @@ export default {
   wide: true,
   render(section) {
     section.append(
+      el('p', { className: 'replay' }),
       el('p', { className: 'verdict' }),
       el('table', {},
         el('thead', {}, el('tr', {}, ['Group', 'Accounts', 'Recommendations', 'Converted', 'Conversion rate', 'Won revenue / account'].map((h) => el('th', {}, h)))),
         el('tbody'),
       ),
       el('p', { className: 'lift' }),
+      el('p', { className: 'accepted' }),
       el('div', { className: 'two-columns' },
         el('figure', {}, el('canvas', { id: 'impact-rates-chart', width: 560, height: 300, ariaLabel: 'Conversion rate of treated and holdout recommendations by week' })),
         el('figure', {}, el('canvas', { id: 'impact-lift-chart', width: 560, height: 300, ariaLabel: 'Lift of treated over holdout by week with its 95% interval' })),
@@ -32,18 +35,29 @@ export default {
     if (!impact) {
       destroyChart(rates);
       destroyChart(lift);
+      section.querySelector('.replay').textContent = '';
       section.querySelector('.verdict').textContent = 'This server does not measure impact.';
       section.querySelector('tbody').replaceChildren();
       section.querySelector('.lift').textContent = '';
+      section.querySelector('.accepted').textContent = '';
       section.querySelector('.methods').textContent = '';
       return;
     }
+    section.querySelector('.replay').textContent = impact.replay
+      ? `Measured on a replayed quarter: the lists Reco would have made each week from ${impact.replay.from} to ${impact.replay.to} (${impact.replay.weeks} weekly model runs, each on the sales before its week), against the real sales that followed. No rep saw or acted on them, so a lift near 0 is the expected, honest result.`
+      : '';
     section.querySelector('.verdict').textContent = impact.verdict.text;
     const row = (name, g) => el('tr', {}, el('th', { scope: 'row' }, name), el('td', {}, fmtNumber(g.accounts)), el('td', {}, fmtNumber(g.recommendations)),
       el('td', {}, fmtNumber(g.converted)), el('td', {}, pct(g.conversionRate)), el('td', {}, g.wonRevenuePerAccount == null ? '—' : g.wonRevenuePerAccount.toFixed(2)));
     section.querySelector('tbody').replaceChildren(row('Treated (shown)', impact.treated), row('Holdout (shadow)', impact.holdout));
     const ci = impact.lift.ci95;
     section.querySelector('.lift').textContent = `Conversion lift ${pts(impact.lift.conversion)}${ci ? ` (95% CI ${pts(ci[0])} to ${pts(ci[1])})` : ''} · window ${impact.windowDays} days`;
+    const a = impact.acceptedWon;
+    section.querySelector('.accepted').textContent = !a
+      ? ''
+      : a.accepted === 0
+        ? 'Accepted → won: no rep has accepted a shown recommendation yet.'
+        : `Accepted → won: ${fmtNumber(a.won)} of ${fmtNumber(a.accepted)} recommendations reps accepted were followed by a won sale within the window (${pct(a.wonRate)}), won revenue ${a.wonRevenue.toFixed(2)}; of all shown recommendations ${pct(a.treatedWonRate)} were won. ${a.note}`;
     section.querySelector('.methods').textContent = `Methods: ${impact.methods.conversion}. Revenue: ${impact.methods.wonRevenuePerAccount}.`;
     const labels = impact.periods.map((p) => p.period);
     destroyChart(rates);
