@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mulberry32 } from '../../sync-server/src/models/random.js';
+import { mulberry32 } from '../../sync-server/src/lib/random.js';
 import { createLogBuilder } from '../../sync-server/src/evaluate/log-builder.js';
 import { evaluate } from '../../sync-server/src/evaluate/run-evaluation.js';
 import { endBefore, type RetailData } from '../../sync-server/src/evaluate/protocol.js';

@@ -3,7 +3,7 @@
 import { bulkTimeRange } from '../../../local-org/src/seed/date-outliers.js';
 import { readOnlineRetail } from '../../../local-org/src/seed/online-retail-csv.js';
 import { dayNumber, selectLines, sliceLog, type PurchaseLog } from '../recommend/purchase-log.js';
-import { mulberry32 } from '../models/random.js';
+import { mulberry32 } from '../lib/random.js';
 import { createLogBuilder } from './log-builder.js';
 import { isNonProductCode } from '../recommend/non-product.js';
 
