@@ -10,7 +10,7 @@ import { N_FEATURES, linearScore, trainRanker, type CandidateList } from '../../
 import { buildTextIndex, ProfileSimilarity } from '../../sync-server/src/recommend/text-similarity.js';
 import { fitReco, DEFAULT_PARAMS, type RecoParams } from '../../sync-server/src/recommend/fit.js';
 import { buildUserItems } from '../../sync-server/src/recommend/purchase-log.js';
-import { retailDataset } from '../../sync-server/src/models/retail-dataset.js';
+import { retailDataset } from '../../sync-server/src/evaluate/retail-data.js';
 import { explainRecommendation, runModels } from '../../sync-server/src/models/run-models.js';
 
 /**

@@ -2,7 +2,7 @@
 // through the same entry point the sync engine calls.
 import type { Dataset, LineItem } from '../domain/types.js';
 import { dayToIso } from '../recommend/purchase-log.js';
-import type { RetailData } from '../evaluate/protocol.js';
+import type { RetailData } from './protocol.js';
 
 export function retailDataset(d: RetailData): Dataset {
   const lines: LineItem[] = [];
