@@ -12,7 +12,7 @@ import { buildTextIndex } from '../recommend/text-similarity.js';
 import type { RankerReport } from '../recommend/ranker-training.js';
 import { report, type TopNReport } from '../recommend/ranking-metrics.js';
 import { ease, itemKnn, ownHistoryBuyAgain, ownHistoryOrder, popularityBuyAgain, popularityCrossSell, popularityNextBest, type Ranker } from './baselines.js';
-import type { RetailData } from './protocol.js';
+import type { RetailData } from './retail-data.js';
 
 export type ListReport = { reco: TopNReport; baselines: Record<string, TopNReport> };
 
