@@ -1,7 +1,8 @@
 // The offline protocol on a file in the Online Retail layout: which rows are purchases, how accounts and
 // products are indexed, and where the train / validation / test windows fall.
-import { bulkTimeRange } from '../../../local-org/src/seed/date-outliers.js';
-import { readOnlineRetail } from '../../../local-org/src/seed/online-retail-csv.js';
+// The seeder and the evaluator read the file with the same parser and the same outlier rule, so an org
+// seeded from a file and the offline evaluation of that file see the same rows and dates.
+import { bulkTimeRange, readOnlineRetail } from '@reco/local-org';
 import { dayNumber, selectLines, sliceLog } from '../recommend/purchase-log.js';
 import { mulberry32 } from '../lib/random.js';
 import { createLogBuilder } from './log-builder.js';
