@@ -1,7 +1,7 @@
 // The engine's public entry: what other packages (the sf plugin) may use. Only re-exports, so the modules
 // stay where they are and this file is the one list to keep stable. Deep imports (`@reco/sync-server/<path>`)
 // are for this repository's tests only and are not part of the packaged build.
-export { checkOrg, formatOrgCheck, type OrgCheckResult, type OrgProblem } from './connect/org-check.js';
+export { checkOrg, formatOrgCheck, type OrgCheckResult, type OrgProblem } from './pipeline/org-check.js';
 export { whoAmI, type OrgIdentity } from './connect/identity.js';
 export { DEFAULT_MINIMUMS, type ModelMinimums } from './clean/rules.js';
 export type { QualityReport } from './clean/clean.js';
