@@ -13,6 +13,7 @@ export { getWatermark } from './mirror/records.js';
 export { SOURCE_OBJECTS } from './extract/objects.js';
 export { explainRecommendation } from './models/run-models.js';
 export { loadOrgDataset, type OrgDataset } from './pipeline/load-dataset.js';
-export { runPipeline, type PipelineDeps, type PipelineOptions, type ProgressEvent, type RunSummary } from './pipeline/run-pipeline.js';
+export { runPipeline, type PipelineDeps, type PipelineOptions, type RunSummary } from './pipeline/run-pipeline.js';
+export { STAGES, type FinishedRunStatus, type ProgressEvent, type RunKind, type RunStatus, type Stage, type StageProgress, type StageStatus } from './domain/run.js';
 // The plugin's recommend show caps a stored Confidence by the score; the packed engine exports only its index.
 export { shownConfidence } from './recommend/reasons.js';

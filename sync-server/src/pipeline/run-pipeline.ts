@@ -15,7 +15,8 @@ import { getMeta, resetWatermark, setMeta } from '../mirror/records.js';
 import { getResultMeta, loadModelOutput, saveModelOutput } from '../mirror/results.js';
 import { runModelsInWorkers as defaultRunModels, type ModelOptions, type PreviousInsights } from '../models/run-models.js';
 import { historyFingerprint, planTuning } from '../models/stored-params.js';
-import { createRun, findUnfinishedRun, getRun, setStage, updateRun, type RunKind, type Stage } from '../mirror/runs.js';
+import type { FinishedRunStatus, ProgressEvent, RunKind, Stage } from '../domain/run.js';
+import { createRun, findUnfinishedRun, getRun, setStage, updateRun } from '../mirror/runs.js';
 import { upsertRecoRun } from '../writeback/reco-run.js';
 import { isOrgLimitError } from './org-limit.js';
 import { flushPendingOutcomes, forgetPending, keepOutcome, recordRunOutcome } from './run-record.js';
@@ -43,8 +44,6 @@ export type PipelineDeps = {
   budget?: ApiBudget;
 };
 
-export type ProgressEvent = { runId: string; stage: Stage; status: 'running' | 'done' | 'failed'; records?: number | null; detail?: Record<string, unknown> };
-
 export type PipelineOptions = {
   kind: RunKind;
   signal?: AbortSignal;
@@ -64,12 +63,10 @@ export type PipelineOptions = {
   impactWindowDays?: number;
 };
 
-export type RunStatus = 'Succeeded' | 'Partial' | 'Failed' | 'Aborted';
-
 export type RunSummary = {
   runId: string;
   kind: RunKind;
-  status: RunStatus;
+  status: FinishedRunStatus;
   resumed: boolean;
   startedAt: string;
   finishedAt: string;
@@ -230,7 +227,7 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
     impact = { exposures: measured.exposures, conversions: measured.conversions, conversionsWritten: sent.written, lift: impactReport.lift, verdict: impactReport.verdict.text };
 
     current = 'finish';
-    const status: RunStatus = wb.failed > 0 ? 'Partial' : 'Succeeded';
+    const status: FinishedRunStatus = wb.failed > 0 ? 'Partial' : 'Succeeded';
     return await finish(status, null);
   } catch (err) {
     const message = (err as Error).message ?? String(err);
@@ -255,7 +252,7 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
     return await finish('Failed', message);
   }
 
-  function summary(status: RunStatus, error: string | null, finishedAt: string | null): RunSummary {
+  function summary(status: FinishedRunStatus, error: string | null, finishedAt: string | null): RunSummary {
     const read = extractStats.reduce((n, s) => n + s.fetched, 0);
     return {
       runId,
@@ -284,7 +281,7 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
     };
   }
 
-  async function finish(status: RunStatus, error: string | null): Promise<RunSummary> {
+  async function finish(status: FinishedRunStatus, error: string | null): Promise<RunSummary> {
     const finishedAt = new Date().toISOString();
     const s = summary(status, error, finishedAt);
     const brief = {
