@@ -1,14 +1,26 @@
 #!/usr/bin/env node
-// Runs every suite (type check, mocha, LWC jest) and ends with one plain "N passed, N failed" line,
-// because CI reads neither mocha's nor jest's closing lines. Each suite still prints its own report.
+// Runs every suite (lint, type check, mocha, LWC jest) and ends with one plain "N passed, N failed" line,
+// because CI reads neither mocha's nor jest's closing lines. Each suite still prints its own report. Lint
+// goes first: it is the quickest to fail, and it is what keeps the folders layered and free of cycles.
 import { spawn } from 'node:child_process';
 
 const only = process.argv.slice(2);
 const suites = [
+  { name: 'lint', cmd: 'npm', args: ['run', 'lint', '--silent'], parse: parseEslint },
   { name: 'typecheck', cmd: 'npx', args: ['tsc', '-p', 'tsconfig.json'], parse: (_out, code) => ({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 }) },
   { name: 'mocha', cmd: 'npx', args: ['mocha', 'test/**/*.test.ts'], parse: parseMocha },
   { name: 'lwc', cmd: 'npm', args: ['test', '-w', 'lwc', '--silent'], parse: parseJest },
 ].filter((s) => only.length === 0 || only.includes(s.name));
+
+/** One check, failed on any error or warning (the lint script allows none); the counts are ESLint's. */
+function parseEslint(out, code) {
+  let errors = 0, warnings = 0;
+  for (const m of out.matchAll(/(\d+) problems? \((\d+) errors?, (\d+) warnings?\)/g)) {
+    errors += Number(m[2]);
+    warnings += Number(m[3]);
+  }
+  return { passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, detail: `${errors} errors, ${warnings} warnings` };
+}
 
 function parseMocha(out, code) {
   const passed = Number(/(\d+) passing/.exec(out)?.[1] ?? 0);
@@ -40,7 +52,7 @@ let passed = 0, failed = 0, skipped = 0;
 for (const suite of suites) {
   console.log(`\n=== ${suite.name} ===`);
   const r = await run(suite);
-  console.log(`=== ${suite.name}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''} ===`);
+  console.log(`=== ${suite.name}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}${r.detail ? ` (${r.detail})` : ''} ===`);
   passed += r.passed; failed += r.failed; skipped += r.skipped ?? 0;
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

@@ -13,6 +13,8 @@ export { ADMIN_USERNAME, INTEGRATION_USERNAME, SALES_REP_USERNAME } from './stor
 export { createAccessPolicy, type LocalAccessPolicy } from './access/policy.js';
 export { deployedAccessModel, type AccessModel, type ObjectPerms, type SharingModel } from './access/model.js';
 export * from './seed/online-retail-csv.js';
+export { bulkTimeRange } from './seed/date-outliers.js';
+export { ONLINE_RETAIL_FILE, retailSample } from './seed/retail-sample.js';
 export * from './types.js';
 export { deploySource, assignPermissionSets, DeployFailedError, type OrgTarget } from './metadata-api/fast-path.js';
 export { deployFiles, type DeployOptions, type DeployOutcome, type DeployResult, type DeployMessage } from './metadata-api/deploy.js';

@@ -3,7 +3,8 @@
 // generated basket-like org where few products are re-ordered, and a ratings-like log where nothing is bought
 // twice. Nothing is tuned on any of them; each run tunes itself on its own training period, as in production.
 // BENCH_INPUTS=name,name limits the inputs; BENCH_CSV overrides the Online Retail path; --json prints the rows.
-import { endBefore, firstPurchasesOnly, loadRetail, sampleAccounts, type RetailData } from '../src/evaluate/protocol.js';
+import { endBefore, firstPurchasesOnly, loadRetail, sampleAccounts } from '../src/evaluate/protocol.js';
+import type { RetailData } from '../src/evaluate/retail-data.js';
 import { retailDataFromDataset } from '../src/evaluate/from-dataset.js';
 import { syntheticDataset } from '../src/models/synthetic.js';
 import { evaluate, type EvaluationReport, type ListReport } from '../src/evaluate/run-evaluation.js';

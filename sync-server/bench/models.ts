@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { runModelsInWorkers } from '../src/models/run-models.js';
 import { planTuning } from '../src/models/stored-params.js';
 import { syntheticDataset } from '../src/models/synthetic.js';
-import { retailDataset } from '../src/models/retail-dataset.js';
+import { retailDataset } from '../src/evaluate/retail-data.js';
 import { loadRetail } from '../src/evaluate/protocol.js';
 import { indexDataset } from '../src/models/dataset-index.js';
 import { buildUserItems } from '../src/recommend/purchase-log.js';

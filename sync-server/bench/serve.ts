@@ -23,7 +23,7 @@ import { createLogger } from '../src/logging/logger.js';
 import { openMirror } from '../src/mirror/db.js';
 import { saveModelOutput } from '../src/mirror/results.js';
 import { startServer } from '../src/server.js';
-import { retailSample, SHARED_DATA } from '../../test/support/retail-sample.js';
+import { ONLINE_RETAIL_FILE, retailSample } from '@reco/local-org';
 
 const { values } = parseArgs({ options: {
   duration: { type: 'string', default: '10' }, accounts: { type: 'string', default: '4300' }, 'per-account': { type: 'string', default: '20' },
@@ -118,7 +118,7 @@ async function startOrgProcess(data: string): Promise<{ credentials: OrgCredenti
 async function measureDuringSync(): Promise<{ noSync: LevelResult; windows: LevelResult[]; syncSeconds: number; syncStatus: string; loadAverage: number[] }> {
   const syncConnections = Number(values['sync-connections']);
   const customers = values['sync-customers'] ? Number(values['sync-customers']) : null;
-  const data = customers ? await retailSample(customers) : SHARED_DATA;
+  const data = customers ? await retailSample(customers) : ONLINE_RETAIL_FILE;
   const t0 = Date.now();
   const org = await startOrgProcess(data);
   process.stdout.write(`  during a Full sync: seeded local-org (its own process, as a real org is remote) from ${customers ? `${customers} customers` : 'the whole Online Retail file (the demo org)'} in ${Math.round((Date.now() - t0) / 1000)} s\n`);

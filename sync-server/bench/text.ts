@@ -6,7 +6,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import winkNLP from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
-import { mulberry32 as rng } from '../src/models/random.js';
+import { mulberry32 as rng } from '../src/lib/random.js';
 import { scoreSentiment } from '../src/text/index.js';
 
 const SENTENCES = [

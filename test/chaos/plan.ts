@@ -2,7 +2,7 @@
 // its own: the run kind, a fault spec mixing local-org's fault kinds, where (if at all) the sync process is
 // killed, and when the rep acts. Fault kinds are dealt from a shuffled deck, two per run, so a short campaign
 // of ceil(kinds / 2) runs already injects every kind; a third, random kind is added to some runs.
-import { mulberry32 } from '../../sync-server/src/models/random.js';
+import { mulberry32 } from '../../sync-server/src/lib/random.js';
 
 export type RepAction = { atMs: number; reaction: 'Accepted' | 'Dismissed'; reason: string | null; pick: number; changeMind: boolean };
 export type RunPlan = {

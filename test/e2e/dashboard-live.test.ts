@@ -7,6 +7,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { chromium, type BrowserContext } from 'playwright-core';
 import type { LocalOrg } from '@reco/local-org';
+import { retailSample } from '@reco/local-org';
 import { startRecoOrg } from '../support/reco-org.js';
 import { loadConfig } from '@reco/sync-server/config/load-config.js';
 import { startServer } from '@reco/sync-server/server.js';
@@ -20,7 +21,6 @@ import { evaluate } from '@reco/sync-server/evaluate/run-evaluation.js';
 import { extractAll } from '@reco/sync-server/extract/extract.js';
 import { openMirror } from '@reco/sync-server/mirror/db.js';
 import { dayToIso } from '@reco/sync-server/recommend/purchase-log.js';
-import { retailSample } from '../support/retail-sample.js';
 import { api, memoryLogger, TOKEN, waitFor } from '../service/doubles.js';
 
 describe('admin dashboard on a real run (headless Chromium)', function () {

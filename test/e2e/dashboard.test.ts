@@ -42,7 +42,7 @@ function fullStore(): MemoryStore {
     store.runs.push({
       id: `run-2026-11-2${n}-0001`, kind: n === 1 ? 'Full' : 'Incremental', status, startedAt: `2026-11-2${n}T09:00:00.000Z`,
       finishedAt: new Date(Date.parse(`2026-11-2${n}T09:00:00.000Z`) + ms).toISOString(), durationMs: ms,
-      stages: ['extract', 'clean'].map((stage) => ({ stage, status: 'done', records: 1000 })), counts: { accounts: 90 },
+      stages: (['extract', 'clean'] as const).map((stage) => ({ stage, status: 'done', records: 1000 })), counts: { accounts: 90 },
       dataQuality: quality, error: status === 'Failed' ? 'the org did not answer' : null,
     });
   }

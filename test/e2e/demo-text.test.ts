@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import express from 'express';
 import type { Connection } from 'jsforce';
-import type { LocalOrg } from '@reco/local-org';
 import { loadConfig } from '@reco/sync-server/config/load-config.js';
 import { createConnection } from '@reco/sync-server/connect/connect.js';
 import { createPreviewRouter } from '@reco/sync-server/http/preview/router.js';
@@ -19,7 +18,7 @@ import { loadModelOutput } from '@reco/sync-server/mirror/results.js';
 import { runPipeline, type PipelineOptions } from '@reco/sync-server/pipeline/run-pipeline.js';
 import { pipelineSettings } from '@reco/sync-server/server.js';
 import { startRecoOrg } from '../support/reco-org.js';
-import { retailSample } from '../support/retail-sample.js';
+import { retailSample, type LocalOrg } from '@reco/local-org';
 import { ensurePreviewBundle, openPreviewBrowser, type PreviewBrowser } from './preview-browser.js';
 
 // The file the demo seeds its Cases from (sync-server/src/demo.ts).

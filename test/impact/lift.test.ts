@@ -2,7 +2,7 @@
 // report's groups, periods and verdicts.
 import { expect } from 'chai';
 import { accountsNeeded, bootstrapMeanDifference, buildReport, clusteredRate, newcombeDifference, periodOf, rateDifference, type Conversion, type Exposure } from '../../sync-server/src/impact/index.js';
-import { mulberry32 } from '../../sync-server/src/models/random.js';
+import { mulberry32 } from '../../sync-server/src/lib/random.js';
 
 describe('impact: intervals', () => {
   it("Newcombe's hybrid score interval matches his published example (56/70 vs 48/80)", () => {

@@ -5,11 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalOrg } from '@reco/local-org';
+import { retailSample } from '@reco/local-org';
 import type { Connection } from 'jsforce';
 import { createConnection } from '../../sync-server/src/connect/connect.js';
 import { openMirror, type Mirror } from '../../sync-server/src/mirror/db.js';
 import { startRecoOrg } from '../support/reco-org.js';
-import { retailSample } from '../support/retail-sample.js';
 
 export type ImpactOrg = { org: LocalOrg; conn: Connection; mirror: Mirror; close(): Promise<void> };
 

@@ -10,6 +10,14 @@ import { createSchema } from '../../local-org/src/schema/registry.js';
 import { openOrgStore } from '../../local-org/src/store/org-store.js';
 import { RECO_SOURCE } from '../support/reco-org.js';
 
+/** The parts of a describe answer these tests read. */
+type SObjectDescribe = {
+  name: string;
+  recordTypeInfos: object[];
+  fields: Array<{ name: string; picklistValues?: unknown[] }>;
+  childRelationships: Array<{ relationshipName: string | null }>;
+};
+
 describe('local-org schema', () => {
   const deployed = openOrgStore({});
   deploySource(deployed, RECO_SOURCE);
@@ -90,15 +98,15 @@ describe('local-org schema', () => {
     const acct = global.sobjects.find((o) => o.name === 'Account')!;
     expect(acct).to.include({ keyPrefix: '001', queryable: true, custom: false });
     expect((acct.urls as Record<string, string>).describe).to.equal('/services/data/v60.0/sobjects/Account/describe');
-    const d = describeSObject(schema, 'product_recommendation__c', 'v60.0') as Record<string, any>;
+    const d = describeSObject(schema, 'product_recommendation__c', 'v60.0') as SObjectDescribe;
     expect(d.name).to.equal('Product_Recommendation__c');
     expect(d.recordTypeInfos[0]).to.include({ master: true, recordTypeId: '012000000000000AAA' });
-    const ext = d.fields.find((f: any) => f.name === 'External_Id__c');
+    const ext = d.fields.find((f) => f.name === 'External_Id__c');
     expect(ext).to.include({ soapType: 'xsd:string', byteLength: 240, externalId: true, idLookup: true });
-    const status = d.fields.find((f: any) => f.name === 'Status__c');
-    expect(status.picklistValues[0]).to.deep.equal({ active: true, defaultValue: true, label: 'New', validFor: null, value: 'New' });
-    const a = describeSObject(schema, 'Account', '60.0') as Record<string, any>;
-    expect(a.childRelationships.find((r: any) => r.relationshipName === 'Opportunities')).to.deep.include({ childSObject: 'Opportunity', field: 'AccountId', junctionIdListNames: [] });
+    const status = d.fields.find((f) => f.name === 'Status__c');
+    expect(status?.picklistValues?.[0]).to.deep.equal({ active: true, defaultValue: true, label: 'New', validFor: null, value: 'New' });
+    const a = describeSObject(schema, 'Account', '60.0') as SObjectDescribe;
+    expect(a.childRelationships.find((r) => r.relationshipName === 'Opportunities')).to.deep.include({ childSObject: 'Opportunity', field: 'AccountId', junctionIdListNames: [] });
     expect(describeSObject(schema, 'Nope__c', '60.0')).to.equal(undefined);
   });
 

@@ -10,7 +10,7 @@ import { bulkTimeRange } from '../../local-org/src/seed/date-outliers.js';
 import { loadRetailData } from '../../local-org/src/seed/dataset.js';
 import { seedOnlineRetail } from '../../local-org/src/seed/online-retail.js';
 import type { LocalOrgStore } from '../../local-org/src/store/org-store.js';
-import { retailSample } from '../support/retail-sample.js';
+import { retailSample } from '../../local-org/src/index.js';
 import { FIXTURE_HEADER, FIXTURE_ROWS, fixtureCsv, rejection, tempDir, type TempDir } from './seed-fixture.js';
 import { openTestStore, SATURDAY } from './seed-store-helper.js';
 

@@ -32,7 +32,7 @@ describe('SFDX source tree', () => {
 
   it('holds objects, permission sets and components in one package directory', () => {
     for (const kind of ['.object-meta.xml', '.field-meta.xml', '.permissionset-meta.xml', '.js-meta.xml']) {
-      expect(files.filter((f) => f.endsWith(kind)), kind).to.not.be.empty;
+      expect(files.filter((f) => f.endsWith(kind)), kind).to.not.have.lengthOf(0);
     }
     const ignore = fs.readFileSync(path.join(PROJECT, '.forceignore'), 'utf8');
     expect(ignore).to.include('**/__tests__/**');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Matrix, inverse } from 'ml-matrix';
-import { mulberry32 } from '../../sync-server/src/models/random.js';
+import { mulberry32 } from '../../sync-server/src/lib/random.js';
 import { ease } from '../../sync-server/src/evaluate/baselines.js';
 import { buildUserItems, type PurchaseLog } from '../../sync-server/src/recommend/purchase-log.js';
 

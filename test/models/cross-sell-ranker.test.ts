@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { mulberry32 } from '../../sync-server/src/models/random.js';
+import { mulberry32 } from '../../sync-server/src/lib/random.js';
 import { createLogBuilder } from '../../sync-server/src/evaluate/log-builder.js';
 import { evaluate } from '../../sync-server/src/evaluate/run-evaluation.js';
-import { endBefore, type RetailData } from '../../sync-server/src/evaluate/protocol.js';
+import { endBefore } from '../../sync-server/src/evaluate/protocol.js';
 import { tuneReco } from '../../sync-server/src/recommend/tune.js';
 import { addMonths } from '../../sync-server/src/recommend/calendar.js';
 import { dayToIso, sliceLog, type PurchaseLog } from '../../sync-server/src/recommend/purchase-log.js';
@@ -10,7 +10,7 @@ import { N_FEATURES, linearScore, trainRanker, type CandidateList } from '../../
 import { buildTextIndex, ProfileSimilarity } from '../../sync-server/src/recommend/text-similarity.js';
 import { fitReco, DEFAULT_PARAMS, type RecoParams } from '../../sync-server/src/recommend/fit.js';
 import { buildUserItems } from '../../sync-server/src/recommend/purchase-log.js';
-import { retailDataset } from '../../sync-server/src/models/retail-dataset.js';
+import { retailDataset, type RetailData } from '../../sync-server/src/evaluate/retail-data.js';
 import { explainRecommendation, runModels } from '../../sync-server/src/models/run-models.js';
 
 /**

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { coverageAt, hitRateAt, ndcgAt, precisionAt, recallAt, report } from '../../sync-server/src/evaluate/metrics.js';
+import { coverageAt, hitRateAt, ndcgAt, precisionAt, recallAt, report } from '../../sync-server/src/recommend/ranking-metrics.js';
 import { adjustedRandIndex } from '../../sync-server/src/segments/cluster-quality.js';
 import { auc } from '../../sync-server/src/churn/auc.js';
 import { addMonths } from '../../sync-server/src/recommend/calendar.js';

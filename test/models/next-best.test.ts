@@ -11,7 +11,7 @@ import { buildUserItems, sliceLog, type PurchaseLog } from '../../sync-server/sr
 import { groundTruth } from '../../sync-server/src/recommend/ground-truth.js';
 import { calibrateNextBest, mergeByProbability, nextBest, reliabilityTable, type NextBestItem } from '../../sync-server/src/recommend/next-best.js';
 import { confidenceFor, withChance } from '../../sync-server/src/recommend/reasons.js';
-import { mulberry32 } from '../../sync-server/src/models/random.js';
+import { mulberry32 } from '../../sync-server/src/lib/random.js';
 import { runModels } from '../../sync-server/src/models/run-models.js';
 
 function tuneOn(log: PurchaseLog, lastDay: number): ReturnType<typeof tuneReco> {

@@ -5,7 +5,7 @@ import { buildUserItems, type PurchaseLog } from '../../sync-server/src/recommen
 import { indexDataset } from '../../sync-server/src/models/dataset-index.js';
 import { orderTable } from '../../sync-server/src/features/orders.js';
 import { syntheticDataset } from '../../sync-server/src/models/synthetic.js';
-import { mulberry32 } from '../../sync-server/src/models/random.js';
+import { mulberry32 } from '../../sync-server/src/lib/random.js';
 
 function randomLog(seed: number, nUsers: number, nItems: number, n: number): PurchaseLog {
   const rnd = mulberry32(seed);

@@ -11,9 +11,8 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect } from 'chai';
-import { INTEGRATION_USERNAME, SALES_REP_USERNAME, startLocalOrg, type LocalOrg } from '@reco/local-org';
+import { INTEGRATION_USERNAME, retailSample, SALES_REP_USERNAME, startLocalOrg, type LocalOrg } from '@reco/local-org';
 import { RECO_SOURCE } from '../support/reco-org.js';
-import { retailSample } from '../support/retail-sample.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 // The pinned CLI's own entry (its package exports no paths, so it is found where npm installs it).

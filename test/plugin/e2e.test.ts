@@ -7,8 +7,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { LocalOrg } from '@reco/local-org';
+import { retailSample } from '@reco/local-org';
 import { startRecoOrg } from '../support/reco-org.js';
-import { retailSample } from '../support/retail-sample.js';
 import { ensureAssigned } from '../support/org-admin.js';
 
 const PLUGIN_BIN = resolve(fileURLToPath(import.meta.url), '../../../plugin/bin/dev.js');

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { Connection } from 'jsforce';
 import type { LocalOrg } from '@reco/local-org';
+import { retailSample } from '@reco/local-org';
 import { startRecoOrg } from '../support/reco-org.js';
-import { retailSample } from '../support/retail-sample.js';
 
 type FakeRequest = { url?: string; method?: string; body?: string; headers?: Record<string, string> };
 

@@ -3,10 +3,9 @@
 // AbortSignal by checkpointing between stages, and resumes from the checkpoint on its next run.
 import type { AccountInsight, Segment } from '@reco/sync-server/domain/types.js';
 import type { EvaluationReport, RecommendationView, ResultsStore, RunView } from '@reco/sync-server/http/ports.js';
-import type { Pipeline, RunKind } from '@reco/sync-server/schedule/ports.js';
+import { STAGES, type RunKind } from '@reco/sync-server/domain/run.js';
+import type { Pipeline } from '@reco/sync-server/schedule/ports.js';
 import { idChecksum } from '@reco/sync-server/http/salesforce-id.js';
-
-export const STAGES = ['extract', 'clean', 'features', 'segments', 'recommendations', 'churn', 'writeback'];
 
 export const accountId = (n: number): string => {
   const id15 = `001Qy${String(n).padStart(10, '0')}`;
@@ -83,14 +82,13 @@ export function fakePipeline(store: MemoryStore, stageMs: number): FakePipeline 
     calls.push({ kind, resumedFrom });
     const run: RunView = {
       id: `run-${++seq}-${Date.now()}`, kind, status: 'Running', startedAt: new Date().toISOString(), finishedAt: null, durationMs: null,
-      stages: STAGES.map((stage) => ({ stage, status: resumedFrom.includes(stage) ? 'skipped' : 'pending' })), counts: {}, dataQuality: null, error: null,
+      stages: STAGES.map((stage) => ({ stage, status: resumedFrom.includes(stage) ? 'done' : 'pending' })), counts: {}, dataQuality: null, error: null,
     };
     store.runs.push(run);
     for (const stage of run.stages) {
-      if (stage.status === 'skipped') continue;
+      if (stage.status === 'done') continue; // done before the checkpoint it resumes from
       if (signal.aborted) {
         run.status = 'Aborted';
-        run.stages = run.stages.map((s) => (s.status === 'skipped' ? { ...s, status: 'done' } : s)); // checkpoint keeps earlier work
         run.finishedAt = new Date().toISOString();
         return { runId: run.id, status: 'Aborted' };
       }

@@ -230,7 +230,7 @@ describe('sync-server HTTP API', () => {
 
         // New model results are served as soon as the models stage is done, before write-back finishes.
         store.recommendations.push({ ...store.recommendations[0], accountId: accountId(500) });
-        await waitFor(() => store.getRun(runId)?.stages.find((s) => s.stage === 'recommendations')?.status === 'done', 5000, 'models done');
+        await waitFor(() => store.getRun(runId)?.stages.find((s) => s.stage === 'models')?.status === 'done', 5000, 'models done');
         expect(local.coordinator.current, 'still writing back').not.to.equal(null);
         expect((await api(local.url, `/accounts/${accountId(500)}/recommendations`)).body.recommendations).to.have.length(1);
         await waitFor(() => local.coordinator.current === null, 5000, 'run end');

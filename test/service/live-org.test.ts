@@ -6,10 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { LocalOrg } from '@reco/local-org';
+import { retailSample } from '@reco/local-org';
 import { startRecoOrg } from '../support/reco-org.js';
 import { loadConfig } from '@reco/sync-server/config/load-config.js';
 import { startServer } from '@reco/sync-server/server.js';
-import { retailSample } from '../support/retail-sample.js';
 import { api, memoryLogger, TOKEN, waitFor } from './doubles.js';
 
 describe('sync-server against local-org (real pipeline)', function () {

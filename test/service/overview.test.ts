@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { buildOverview, compareWithBaselines, describeRule, readableNeeds } from '@reco/sync-server/http/use-cases/overview.js';
 import type { RunView } from '@reco/sync-server/http/ports.js';
+import type { RunStatus } from '@reco/sync-server/domain/run.js';
 import { MemoryStore } from './doubles.js';
 
 const quality = (ready: boolean) => ({
@@ -15,7 +16,7 @@ const quality = (ready: boolean) => ({
   readiness: [{ model: 'cross-sell', ready, detail: 'won orders with 2+ products 1200/100, products sold 80/20' }],
   ready,
 });
-const run = (id: string, status: string, dataQuality: unknown = null, error: string | null = null): RunView => ({
+const run = (id: string, status: RunStatus, dataQuality: unknown = null, error: string | null = null): RunView => ({
   id, kind: 'Full', status, startedAt: '2026-11-23T09:00:00.000Z', finishedAt: '2026-11-23T09:01:00.000Z', durationMs: 60_000, stages: [], counts: {}, dataQuality, error,
 });
 

@@ -43,7 +43,7 @@ describe('run schedule', () => {
       await waitFor(() => service.lines.some((l) => String(l.msg).startsWith('scheduled run missed')), 4000, 'a missed-tick line');
       const missed = service.lines.find((l) => String(l.msg).startsWith('scheduled run missed'));
       expect(missed).to.include({ kind: 'Incremental', level: 'warn' });
-      expect(Date.parse(String(missed?.scheduledFor))).to.be.a('number').and.not.NaN;
+      expect(Number.isNaN(Date.parse(String(missed?.scheduledFor))), 'scheduledFor is a date').to.equal(false);
     } finally {
       await service.close();
     }

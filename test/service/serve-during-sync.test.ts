@@ -8,10 +8,10 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { expect } from 'chai';
 import type { LocalOrg } from '@reco/local-org';
+import { retailSample } from '@reco/local-org';
 import { startRecoOrg } from '../support/reco-org.js';
 import { loadConfig } from '@reco/sync-server/config/load-config.js';
 import { startServer } from '@reco/sync-server/server.js';
-import { retailSample } from '../support/retail-sample.js';
 import { api, memoryLogger, TOKEN } from './doubles.js';
 
 async function latency(url: string): Promise<number> {

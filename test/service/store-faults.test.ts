@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { LocalOrg } from '@reco/local-org';
+import { retailSample } from '@reco/local-org';
 import { startRecoOrg } from '../support/reco-org.js';
 import { createConnection } from '@reco/sync-server/connect/connect.js';
 import { loadConfig } from '@reco/sync-server/config/load-config.js';
@@ -16,7 +17,6 @@ import { openMirror, StoreError, storeFault, type Mirror } from '@reco/sync-serv
 import { applyPage } from '@reco/sync-server/mirror/records.js';
 import { runPipeline } from '@reco/sync-server/pipeline/run-pipeline.js';
 import { startServer } from '@reco/sync-server/server.js';
-import { retailSample } from '../support/retail-sample.js';
 import { api, memoryLogger, TOKEN, waitFor } from './doubles.js';
 
 /** Caps the file at its current size plus `spare` pages, for this connection: the next big write hits SQLITE_FULL. */

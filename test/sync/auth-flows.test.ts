@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { LocalOrg } from '@reco/local-org';
 import { startRecoOrg } from '../support/reco-org.js';
 import { AuthError, createConnection } from '../../sync-server/src/connect/connect.js';
-import { checkOrg } from '../../sync-server/src/connect/org-check.js';
+import { checkOrg } from '../../sync-server/src/pipeline/org-check.js';
 
 describe('sync: every auth flow against local-org', function () {
   this.timeout(60_000);

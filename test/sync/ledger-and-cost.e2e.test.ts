@@ -5,6 +5,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalOrg } from '@reco/local-org';
+import { retailSample } from '@reco/local-org';
 import { startRecoOrg } from '../support/reco-org.js';
 import type { Connection } from 'jsforce';
 import { createConnection } from '../../sync-server/src/connect/connect.js';
@@ -15,7 +16,6 @@ import { runPipeline, type PipelineOptions } from '../../sync-server/src/pipelin
 import { payloadHash, readLedger, recordWritten } from '../../sync-server/src/writeback/ledger.js';
 import { recommendationPayload } from '../../sync-server/src/writeback/payloads.js';
 import { writeBack } from '../../sync-server/src/writeback/write-back.js';
-import { retailSample } from '../support/retail-sample.js';
 
 const AS_OF = '2026-01-01';
 const FAST: Partial<PipelineOptions> = { asOf: AS_OF, extract: { bulkThreshold: 20_000, bulkPollInterval: 100 }, writeback: { retryBaseMs: 20 } };

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalOrg } from '@reco/local-org';
+import { retailSample } from '@reco/local-org';
 import { startRecoOrg } from '../support/reco-org.js';
 import type { Connection } from 'jsforce';
 import { createConnection } from '../../sync-server/src/connect/connect.js';
@@ -13,7 +14,6 @@ import { openMirror, type Mirror } from '../../sync-server/src/mirror/db.js';
 import { countRecords } from '../../sync-server/src/mirror/records.js';
 import { findUnfinishedRun, listRuns } from '../../sync-server/src/mirror/runs.js';
 import { runPipeline, type PipelineOptions } from '../../sync-server/src/pipeline/run-pipeline.js';
-import { retailSample } from '../support/retail-sample.js';
 
 const FAST: Partial<PipelineOptions> = { asOf: '2026-01-01', extract: { bulkThreshold: 20_000, bulkPollInterval: 100 }, writeback: { retryBaseMs: 20 } };
 

@@ -6,10 +6,11 @@ import type { LocalOrg } from '@reco/local-org';
 import { startRecoOrg } from '../support/reco-org.js';
 import type { Connection } from 'jsforce';
 import { createConnection } from '../../sync-server/src/connect/connect.js';
-import { checkOrg } from '../../sync-server/src/connect/org-check.js';
+import { checkOrg } from '../../sync-server/src/pipeline/org-check.js';
 import { openMirror, type Mirror } from '../../sync-server/src/mirror/db.js';
 import { countRecords } from '../../sync-server/src/mirror/records.js';
-import { runPipeline, type ProgressEvent } from '../../sync-server/src/pipeline/run-pipeline.js';
+import type { ProgressEvent } from '../../sync-server/src/domain/run.js';
+import { runPipeline } from '../../sync-server/src/pipeline/run-pipeline.js';
 
 describe('sync: a run starts with the org check', function () {
   this.timeout(60_000);

@@ -11,7 +11,7 @@ import { startRecoOrg } from '../support/reco-org.js';
 import { AuthInfo, StateAggregator } from '@salesforce/core';
 import { AuthError, createConnection } from '../../sync-server/src/connect/connect.js';
 import { runningUserId } from '../../sync-server/src/connect/identity.js';
-import { checkOrg } from '../../sync-server/src/connect/org-check.js';
+import { checkOrg } from '../../sync-server/src/pipeline/org-check.js';
 
 const ENV: Record<string, string> = {
   SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { fitChurn, predict, textChurnReason, textFeaturesAt, type TextTable } from '../../sync-server/src/churn/churn.js';
 import { purchaseFeatures } from '../../sync-server/src/features/features.js';
 import type { OrderTable } from '../../sync-server/src/features/orders.js';
-import { mulberry32 as rng } from '../../sync-server/src/models/random.js';
+import { mulberry32 as rng } from '../../sync-server/src/lib/random.js';
 
 /**
  * 1,200 accounts over 2 years. Every account has the same buying rhythm up to each 90-day window; whether it

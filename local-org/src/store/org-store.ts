@@ -256,7 +256,7 @@ class SqliteOrgStore implements LocalOrgStore {
 
   private context(): DmlContext {
     const cache = this.rows;
-    const store = this;
+    const selectLive = (object: string) => this.info(object).selectLive;
     return {
       schema: this.schema,
       now: this.clock().toISOString(),
@@ -265,7 +265,7 @@ class SqliteOrgStore implements LocalOrgStore {
       row(object, id) {
         const hit = cache.get(id);
         if (hit !== undefined) return hit ?? undefined;
-        const raw = store.info(object).selectLive.get(id) as Row | undefined;
+        const raw = selectLive(object).get(id) as Row | undefined;
         if (!raw) return undefined; // misses are not cached: the id may be inserted later
         // node:sqlite rows are null-prototype dictionaries; a plain copy makes the many reads of a
         // cached parent fast.

@@ -89,17 +89,32 @@ export function cleanMirror(db: DatabaseSync, opts: CleanOptions = {}): { datase
 
 export function cleanRecords(raw: Record<string, Raw[]>, opts: CleanOptions = {}): { dataset: Dataset; report: QualityReport } {
   const asOf = opts.asOf ?? new Date().toISOString();
-  const rules = opts.nonProduct ?? DEFAULT_NON_PRODUCT_RULES;
   const log = new RuleLog(opts.examplesPerRule ?? 5);
-  const input: Record<string, number> = {};
-  for (const [k, v] of Object.entries(raw)) input[k] = v.length;
-  const byId = <T extends Raw>(rows: T[]): T[] => [...rows].sort((a, b) => (a.Id < b.Id ? -1 : a.Id > b.Id ? 1 : 0));
+  const toCorporate = corporateConverter(opts.currency, log);
+  // The steps run in this order because each keeps only what the one before it kept (lines need kept
+  // opportunities and products, accounts need a kept opportunity), and the report lists rules as first hit.
+  const catalogue = cleanProducts(raw, opts.nonProduct ?? DEFAULT_NON_PRODUCT_RULES, standardListPrices(raw, toCorporate), log);
+  const opportunities = cleanOpportunities(raw, toCorporate, log);
+  const lines = cleanLines(raw, opportunities, catalogue, toCorporate, log);
+  const accounts = cleanAccounts(raw, opportunities, asOf, log);
+  const activities = cleanActivities(raw, new Set(accounts.map((a) => a.id)), log);
+  const feedback = cleanFeedback(raw, catalogue.canonical, log);
 
-  const toCorporate = (amount: number, currency: unknown, object: string, id: string): number | null => {
-    if (!opts.currency) return amount;
-    const code = str(currency) ?? opts.currency.corporate;
-    if (code === opts.currency.corporate) return amount;
-    const rate = opts.currency.rates[code];
+  const dataset: Dataset = { asOf, accounts, products: catalogue.products, opportunities: [...opportunities.values()], lines, activities, feedback };
+  // Amounts are in the corporate currency from here on, so that is the currency the words use.
+  if (opts.currency) dataset.currency = opts.currency.corporate;
+  return { dataset, report: qualityReport(raw, dataset, log, opts.minimums ?? DEFAULT_MINIMUMS) };
+}
+
+type ToCorporate = (amount: number, currency: unknown, object: string, id: string) => number | null;
+
+/** Converts an amount to the corporate currency; null (and a dropped record) for a currency without a rate. */
+function corporateConverter(currency: CleanOptions['currency'], log: RuleLog): ToCorporate {
+  return (amount, code, object, id) => {
+    if (!currency) return amount;
+    const from = str(code) ?? currency.corporate;
+    if (from === currency.corporate) return amount;
+    const rate = currency.rates[from];
     if (rate === undefined) {
       log.hit('unknown-currency', 'dropped', object, id);
       return null;
@@ -107,8 +122,12 @@ export function cleanRecords(raw: Record<string, Raw[]>, opts: CleanOptions = {}
     log.hit('converted-currency', 'repaired', object, id);
     return amount * rate;
   };
+}
 
-  // Standard price book = the one most products have an entry in (Pricebook2 itself isn't extracted).
+const sortedById = <T extends Raw>(rows: T[] | undefined): T[] => [...(rows ?? [])].sort((a, b) => (a.Id < b.Id ? -1 : a.Id > b.Id ? 1 : 0));
+
+/** List prices from the standard price book: the one most products have an entry in (Pricebook2 itself isn't extracted). */
+function standardListPrices(raw: Record<string, Raw[]>, toCorporate: ToCorporate): Map<string, number> {
   const pbCount = new Map<string, number>();
   for (const e of raw.PricebookEntry ?? []) pbCount.set(String(e.Pricebook2Id), (pbCount.get(String(e.Pricebook2Id)) ?? 0) + 1);
   const standardPb = [...pbCount.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
@@ -117,29 +136,38 @@ export function cleanRecords(raw: Record<string, Raw[]>, opts: CleanOptions = {}
     const p = num(e.UnitPrice);
     if (String(e.Pricebook2Id) === standardPb && p !== null) listPrice.set(String(e.Product2Id), toCorporate(p, e.CurrencyIsoCode, 'PricebookEntry', e.Id) ?? p);
   }
+  return listPrice;
+}
 
-  // Products: one per ProductCode (duplicates are repaired to the lowest Id); fee/postage codes excluded.
-  const products: Product[] = [];
-  const canonical = new Map<string, string>(); // product id -> canonical product id
+type Catalogue = {
+  products: Product[];
+  /** Product id -> the product it counts as (itself, or the lowest Id sharing its ProductCode). */
+  canonical: Map<string, string>;
+  /** Fee and postage products: their lines are dropped too. */
+  nonProduct: Set<string>;
+};
+
+/** One product per ProductCode (duplicates are repaired to the lowest Id); fee/postage codes excluded. */
+function cleanProducts(raw: Record<string, Raw[]>, rules: NonProductRules, listPrice: Map<string, number>, log: RuleLog): Catalogue {
+  const catalogue: Catalogue = { products: [], canonical: new Map(), nonProduct: new Set() };
   const byCode = new Map<string, string>();
-  const nonProduct = new Set<string>();
-  for (const p of byId(raw.Product2 ?? [])) {
+  for (const p of sortedById(raw.Product2)) {
     const code = str(p.ProductCode);
     const family = str(p.Family);
     if (isNonProduct(rules, code, family)) {
-      nonProduct.add(p.Id);
+      catalogue.nonProduct.add(p.Id);
       log.hit('non-product', 'dropped', 'Product2', p.Id);
       continue;
     }
     const key = code?.trim().toLowerCase();
     if (key && byCode.has(key)) {
-      canonical.set(p.Id, byCode.get(key) as string);
+      catalogue.canonical.set(p.Id, byCode.get(key) as string);
       log.hit('duplicate-product-code', 'repaired', 'Product2', p.Id);
       continue;
     }
     if (key) byCode.set(key, p.Id);
-    canonical.set(p.Id, p.Id);
-    products.push({
+    catalogue.canonical.set(p.Id, p.Id);
+    catalogue.products.push({
       id: p.Id,
       code,
       name: str(p.Name) ?? code ?? p.Id,
@@ -149,10 +177,14 @@ export function cleanRecords(raw: Record<string, Raw[]>, opts: CleanOptions = {}
       listPrice: listPrice.get(p.Id) ?? null,
     });
   }
+  return catalogue;
+}
 
+/** Opportunities of a mirrored account with a readable close date, amounts in the corporate currency. */
+function cleanOpportunities(raw: Record<string, Raw[]>, toCorporate: ToCorporate, log: RuleLog): Map<string, Opportunity> {
   const accountIds = new Set((raw.Account ?? []).map((a) => a.Id));
   const opportunities = new Map<string, Opportunity>();
-  for (const o of byId(raw.Opportunity ?? [])) {
+  for (const o of sortedById(raw.Opportunity)) {
     const accountId = str(o.AccountId);
     if (!accountId || !accountIds.has(accountId)) {
       log.hit('orphan-opportunity', 'dropped', 'Opportunity', o.Id);
@@ -176,17 +208,21 @@ export function cleanRecords(raw: Record<string, Raw[]>, opts: CleanOptions = {}
       createdDate: toIsoDateTime(o.CreatedDate) ?? `${closeDate}T00:00:00.000Z`,
     });
   }
+  return opportunities;
+}
 
+/** Lines of kept opportunities and real products, on the canonical product, without exact duplicates. */
+function cleanLines(raw: Record<string, Raw[]>, opportunities: Map<string, Opportunity>, catalogue: Catalogue, toCorporate: ToCorporate, log: RuleLog): LineItem[] {
   const lines: LineItem[] = [];
   const seenLine = new Set<string>();
-  for (const l of byId(raw.OpportunityLineItem ?? [])) {
+  for (const l of sortedById(raw.OpportunityLineItem)) {
     const opp = opportunities.get(String(l.OpportunityId));
     const productId = str(l.Product2Id);
-    if (productId && nonProduct.has(productId)) {
+    if (productId && catalogue.nonProduct.has(productId)) {
       log.hit('non-product-line', 'dropped', 'OpportunityLineItem', l.Id);
       continue;
     }
-    const canon = productId ? canonical.get(productId) : undefined;
+    const canon = productId ? catalogue.canonical.get(productId) : undefined;
     if (!opp || !canon) {
       log.hit('orphan-line', 'dropped', 'OpportunityLineItem', l.Id);
       continue;
@@ -219,12 +255,15 @@ export function cleanRecords(raw: Record<string, Raw[]>, opts: CleanOptions = {}
       isClosed: opp.isClosed,
     });
   }
+  return lines;
+}
 
-  // Accounts with no (remaining) opportunity carry nothing to learn from.
+/** Accounts with a kept opportunity (the others carry nothing to learn from); duplicate names are flagged. */
+function cleanAccounts(raw: Record<string, Raw[]>, opportunities: Map<string, Opportunity>, asOf: string, log: RuleLog): Account[] {
   const withHistory = new Set([...opportunities.values()].map((o) => o.accountId));
   const accounts: Account[] = [];
   const names = new Map<string, string>();
-  for (const a of byId(raw.Account ?? [])) {
+  for (const a of sortedById(raw.Account)) {
     if (!withHistory.has(a.Id)) {
       log.hit('account-without-history', 'dropped', 'Account', a.Id);
       continue;
@@ -241,11 +280,14 @@ export function cleanRecords(raw: Record<string, Raw[]>, opts: CleanOptions = {}
       createdDate: toIsoDateTime(a.CreatedDate) ?? asOf,
     });
   }
-  const keptAccounts = new Set(accounts.map((a) => a.id));
+  return accounts;
+}
 
+/** Tasks and events of kept accounts that have a date. */
+function cleanActivities(raw: Record<string, Raw[]>, keptAccounts: Set<string>, log: RuleLog): Activity[] {
   const activities: Activity[] = [];
   for (const source of ['Task', 'Event'] as const) {
-    for (const t of byId(raw[source] ?? [])) {
+    for (const t of sortedById(raw[source])) {
       const accountId = str(t.AccountId);
       const date = toIsoDate(t.ActivityDate) ?? toIsoDate(t.StartDateTime) ?? toIsoDate(t.CreatedDate);
       if (!accountId || !keptAccounts.has(accountId)) {
@@ -259,10 +301,13 @@ export function cleanRecords(raw: Record<string, Raw[]>, opts: CleanOptions = {}
       activities.push({ id: t.Id, accountId, kind: activityKind(str(t.TaskSubtype ?? t.EventSubtype), str(t.Type), source), date, source });
     }
   }
+  return activities;
+}
 
-  // Reps' decisions: their reactions (newest wins), else a status a rep set on the recommendation itself.
-  const recommendations = byId(raw.Product_Recommendation__c ?? []);
-  const reactions = byId(raw.Recommendation_Reaction__c ?? []) as RawReaction[];
+/** Reps' decisions: their reactions (newest wins), else a status a rep set on the recommendation itself. */
+function cleanFeedback(raw: Record<string, Raw[]>, canonical: Map<string, string>, log: RuleLog): Feedback[] {
+  const recommendations = sortedById(raw.Product_Recommendation__c);
+  const reactions = sortedById(raw.Recommendation_Reaction__c) as RawReaction[];
   const decisions = repDecisions(recommendations, reactions);
   const feedback: Feedback[] = [];
   for (const r of recommendations) {
@@ -295,21 +340,20 @@ export function cleanRecords(raw: Record<string, Raw[]>, opts: CleanOptions = {}
       dismissReason: d.reason,
     });
   }
+  return feedback;
+}
 
-  const dataset: Dataset = { asOf, accounts, products, opportunities: [...opportunities.values()], lines, activities, feedback };
-  // Amounts are in the corporate currency from here on, so that is the currency the words use.
-  if (opts.currency) dataset.currency = opts.currency.corporate;
-  const readiness = assessReadiness(dataset, opts.minimums ?? DEFAULT_MINIMUMS);
+function qualityReport(raw: Record<string, Raw[]>, d: Dataset, log: RuleLog, minimums: ModelMinimums): QualityReport {
+  const input: Record<string, number> = {};
+  for (const [k, v] of Object.entries(raw)) input[k] = v.length;
+  const readiness = assessReadiness(d, minimums);
   return {
-    dataset,
-    report: {
-      asOf,
-      input,
-      output: { accounts: accounts.length, products: products.length, opportunities: opportunities.size, lines: lines.length, activities: activities.length, feedback: feedback.length },
-      rules: log.results(),
-      readiness,
-      ready: readiness.every((r) => r.ready),
-    },
+    asOf: d.asOf,
+    input,
+    output: { accounts: d.accounts.length, products: d.products.length, opportunities: d.opportunities.length, lines: d.lines.length, activities: d.activities.length, feedback: d.feedback.length },
+    rules: log.results(),
+    readiness,
+    ready: readiness.every((r) => r.ready),
   };
 }
 

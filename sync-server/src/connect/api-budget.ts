@@ -22,7 +22,7 @@ const counters = new WeakMap<Connection, Counter>();
 
 /** Installs (once per connection) the transport wrapper that counts every HTTP call. */
 function counterFor(conn: Connection): Counter {
-  let counter = counters.get(conn);
+  const counter = counters.get(conn);
   if (counter) return counter;
   const c: Counter = { calls: 0, byKind: {} };
   const holder = conn as unknown as { _transport: Transport };

@@ -2,7 +2,7 @@
 // loader builds, so `sf reco evaluate` and `npm run evaluate` measure with one protocol.
 import type { Dataset } from '../domain/types.js';
 import { createLogBuilder } from './log-builder.js';
-import type { RetailData } from './protocol.js';
+import type { RetailData } from './retail-data.js';
 
 /** Won lines only: lost and open opportunities are not purchases. The clean stage already dropped fee lines. */
 export function retailDataFromDataset(ds: Dataset): RetailData {

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { cleanMirror } from '../clean/clean.js';
 import { openMirror } from '../mirror/db.js';
 import { retailDataFromDataset } from './from-dataset.js';
-import type { RetailData } from './protocol.js';
+import type { RetailData } from './retail-data.js';
 
 export function retailDataFromMirror(location: string): RetailData {
   // openMirror creates what is missing; here a missing file is a wrong path, not a new mirror to start.

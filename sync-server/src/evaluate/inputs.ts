@@ -1,6 +1,7 @@
 // What an evaluate run measures on, from its command-line arguments: the CSV or the generated org, cut,
 // sampled or reduced to first purchases. Shared by `npm run evaluate` and the generalisation harness.
-import { endBefore, firstPurchasesOnly, loadRetail, sampleAccounts, type RetailData } from './protocol.js';
+import { endBefore, firstPurchasesOnly, loadRetail, sampleAccounts } from './protocol.js';
+import type { RetailData } from './retail-data.js';
 import { retailDataFromDataset } from './from-dataset.js';
 import { retailDataFromMirror } from './from-mirror.js';
 import { syntheticDataset } from '../models/synthetic.js';

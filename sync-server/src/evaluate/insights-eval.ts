@@ -5,7 +5,7 @@ import { orderTable } from '../features/orders.js';
 import { purchaseFeatures } from '../features/features.js';
 import { segmentAccounts } from '../segments/segment.js';
 import { fitChurn } from '../churn/churn.js';
-import type { RetailData } from './protocol.js';
+import type { RetailData } from './retail-data.js';
 
 export function evaluateInsights(data: RetailData): { segments: unknown; churn: unknown; timings: Record<string, number> } {
   const asOf = addMonths(data.lastDay, -3);

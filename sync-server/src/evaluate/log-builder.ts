@@ -2,7 +2,7 @@
 // orders, and the typed arrays the protocol slices. The CSV loader and the org-history adapter both use it,
 // so the two evaluations index data identically.
 import { dayNumber } from '../recommend/purchase-log.js';
-import type { RetailData } from './protocol.js';
+import type { RetailData } from './retail-data.js';
 
 export type Purchase = { account: string; product: string; order: string; date: string; revenue: number; country: string; description: string | null };
 

@@ -1,25 +1,15 @@
 // The offline protocol on a file in the Online Retail layout: which rows are purchases, how accounts and
 // products are indexed, and where the train / validation / test windows fall.
-import { bulkTimeRange } from '../../../local-org/src/seed/date-outliers.js';
-import { readOnlineRetail } from '../../../local-org/src/seed/online-retail-csv.js';
-import { dayNumber, selectLines, sliceLog, type PurchaseLog } from '../recommend/purchase-log.js';
-import { mulberry32 } from '../models/random.js';
+// The seeder and the evaluator read the file with the same parser and the same outlier rule, so an org
+// seeded from a file and the offline evaluation of that file see the same rows and dates.
+import { bulkTimeRange, readOnlineRetail } from '@reco/local-org';
+import { dayNumber, selectLines, sliceLog } from '../recommend/purchase-log.js';
+import { mulberry32 } from '../lib/random.js';
 import { createLogBuilder } from './log-builder.js';
+import type { RetailData } from './retail-data.js';
 import { isNonProductCode } from '../recommend/non-product.js';
 
 export { isNonProductCode };
-
-export type RetailData = {
-  log: PurchaseLog;
-  accounts: string[]; // CustomerID per user index
-  products: string[]; // StockCode per item index
-  descriptions: string[];
-  country: string[]; // per user index
-  lastDay: number;
-  rows: { read: number; kept: number; rejected: number };
-  /** What the loader left out and why, for the CLI to print (rows with dates far outside the rest). */
-  warnings?: string[];
-};
 
 export async function loadRetail(file: string): Promise<RetailData> {
   const log = createLogBuilder();

@@ -10,9 +10,9 @@ import { nextBest, reliabilityTable, type NextBestCalibration, type ReliabilityR
 import type { FittedReco } from '../recommend/fit.js';
 import { buildTextIndex } from '../recommend/text-similarity.js';
 import type { RankerReport } from '../recommend/ranker-training.js';
-import { report, type TopNReport } from './metrics.js';
+import { report, type TopNReport } from '../recommend/ranking-metrics.js';
 import { ease, itemKnn, ownHistoryBuyAgain, ownHistoryOrder, popularityBuyAgain, popularityCrossSell, popularityNextBest, type Ranker } from './baselines.js';
-import type { RetailData } from './protocol.js';
+import type { RetailData } from './retail-data.js';
 
 export type ListReport = { reco: TopNReport; baselines: Record<string, TopNReport> };
 

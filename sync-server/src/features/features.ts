@@ -1,7 +1,7 @@
 // Per-account features as of a day, columnar (one typed array per feature) so a million accounts stay cheap.
 // Purchase features come from orders before asOf; pipeline and engagement from the CRM when present.
 import type { OrderTable } from './orders.js';
-import { allocateColumns } from '../models/columns.js';
+import { allocateColumns } from '../lib/columns.js';
 
 export type PurchaseFeatures = {
   recencyDays: Float64Array; // NaN when the account never ordered

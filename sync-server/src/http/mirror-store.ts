@@ -6,10 +6,9 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { AccountInsight, Recommendation } from '../domain/types.js';
 import { storeFault } from '../mirror/db.js';
 import { getInsight, listSegments } from '../mirror/results.js';
-import { getRun, listRuns, type RunRecord, type Stage } from '../mirror/runs.js';
+import { STAGES } from '../domain/run.js';
+import { getRun, listRuns, type RunRecord } from '../mirror/runs.js';
 import type { AccountMatch, EvaluationReport, RecommendationView, ResultsStore, RunView } from './ports.js';
-
-const STAGE_ORDER: Stage[] = ['connect', 'extract', 'clean', 'models', 'writeback', 'finish'];
 
 export function mirrorResultsStore(db: DatabaseSync, options: { evaluationFile?: string; currency?: string } = {}): ResultsStore {
   const readEvaluation = evaluationFileReader(options.evaluationFile);
@@ -58,7 +57,7 @@ function mirroredCurrency(db: DatabaseSync): string | null {
 }
 
 export function toRunView(run: RunRecord): RunView {
-  const stages = STAGE_ORDER.filter((s) => run.progress[s]).map((stage) => {
+  const stages = STAGES.filter((s) => run.progress[s]).map((stage) => {
     const p = run.progress[stage]!;
     const records = p.detail && typeof p.detail.records === 'number' ? p.detail.records : null;
     return { stage, status: p.state, startedAt: p.startedAt ?? null, finishedAt: p.finishedAt ?? null, records, detail: p.detail };

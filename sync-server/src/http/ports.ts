@@ -2,12 +2,12 @@
 // root; replaced by an in-memory double in tests). Synchronous because node:sqlite is.
 import type { ImpactReport } from '../impact/index.js';
 import type { AccountInsight, Recommendation, Segment } from '../domain/types.js';
-import type { RunKind, StageProgress } from '../schedule/ports.js';
+import type { RunKind, RunStatus, StageProgress } from '../domain/run.js';
 
 export type RunView = {
   id: string;
   kind: RunKind;
-  status: string;
+  status: RunStatus;
   startedAt: string;
   finishedAt: string | null;
   durationMs: number | null;

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Config } from '../config/schema.js';
+import type { RunStatus, Stage } from '../domain/run.js';
 import type { Logger } from '../logging/logger.js';
 import { createMetrics, type Metrics } from '../logging/metrics.js';
 import type { LastRunProbe, Pipeline } from '../schedule/ports.js';
@@ -17,8 +18,10 @@ import type { ImpactSource, OrgProbe, ResultsStore } from './ports.js';
 import { RecommendationCache } from './use-cases/recommendation-cache.js';
 import { projectAccounts, type Projection } from './use-cases/segment-projection.js';
 
-/** Stages after which the store holds new model results (the real pipeline's and the test double's names). */
-const RESULT_STAGES = new Set(['models', 'recommendations']);
+/** The stage after which the store holds new model results. */
+const RESULT_STAGE: Stage = 'models';
+/** Statuses of a run the last process left unfinished. */
+const INTERRUPTED: ReadonlySet<RunStatus> = new Set(['Running', 'Aborted']);
 
 export type ServiceDeps = {
   pipeline: Pipeline;
@@ -66,7 +69,7 @@ export async function startService(config: Config, logger: Logger, deps: Service
     onRunFinished: (outcome) => { if (outcome.runId !== refreshedFor) refreshWhileServing(); },
     // Model results are in the store once the models stage is done; serve them without waiting for write-back.
     onStageDone: (stage, runId) => {
-      if (!RESULT_STAGES.has(stage)) return;
+      if (stage !== RESULT_STAGE) return;
       refreshedFor = runId;
       refreshWhileServing();
     },
@@ -120,7 +123,7 @@ export async function startService(config: Config, logger: Logger, deps: Service
 function resumeInterruptedRun(config: Config, logger: Logger, coordinator: RunCoordinator, lastRun?: LastRunProbe): void {
   if (!config.schedule.resumeOnStart || !lastRun) return;
   const last = lastRun();
-  if (!last || !/^(running|aborted|interrupted|cancelled|canceled)$/i.test(last.status)) return;
+  if (!last || !INTERRUPTED.has(last.status)) return;
   logger.info({ runId: last.id, kind: last.kind, status: last.status }, 'resuming the interrupted run');
   coordinator.trigger(last.kind, 'resume');
 }

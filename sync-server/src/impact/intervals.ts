@@ -1,6 +1,6 @@
 // The interval arithmetic behind the lift figures. Accounts, not recommendations, are what the holdout
 // randomises, so every variance here treats an account's recommendations as one cluster.
-import { mulberry32 } from '../models/random.js';
+import { mulberry32 } from '../lib/random.js';
 
 export const Z95 = 1.959963984540054;
 const Z80 = 0.8416212335729143; // one-sided power of 80%

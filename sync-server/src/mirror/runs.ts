@@ -1,12 +1,10 @@
 // Run history with per-stage progress. The pipeline writes here as it goes, so the service can show a run
 // while it is running and a restarted process can find the run it must resume.
 import type { DatabaseSync } from 'node:sqlite';
+import type { RunKind, RunStatus, Stage, StageStatus } from '../domain/run.js';
 
-export type RunKind = 'Full' | 'Incremental';
-export type RunStatus = 'Running' | 'Succeeded' | 'Partial' | 'Failed' | 'Aborted';
-export type Stage = 'connect' | 'extract' | 'clean' | 'models' | 'writeback' | 'finish';
-
-export type StageProgress = { state: 'pending' | 'running' | 'done' | 'failed'; detail?: Record<string, unknown>; startedAt?: string; finishedAt?: string };
+/** A stage as stored in the run's progress column. */
+export type StageRecord = { state: StageStatus; detail?: Record<string, unknown>; startedAt?: string; finishedAt?: string };
 
 export type RunRecord = {
   id: string;
@@ -15,7 +13,7 @@ export type RunRecord = {
   startedAt: string;
   finishedAt: string | null;
   stage: Stage | null;
-  progress: Partial<Record<Stage, StageProgress>>;
+  progress: Partial<Record<Stage, StageRecord>>;
   quality: unknown;
   summary: unknown;
   error: string | null;
@@ -52,7 +50,7 @@ export function findUnfinishedRun(db: DatabaseSync): RunRecord | undefined {
   return row ? toRun(row) : undefined;
 }
 
-export function setStage(db: DatabaseSync, id: string, stage: Stage, progress: StageProgress): void {
+export function setStage(db: DatabaseSync, id: string, stage: Stage, progress: StageRecord): void {
   const run = getRun(db, id);
   if (!run) throw new Error(`run ${id} is not in the mirror`);
   const merged = { ...run.progress, [stage]: { ...run.progress[stage], ...progress } };

@@ -17,7 +17,7 @@ import { productRule, type AccountBlocks, type RuleName } from '../recommend/bus
 import { fitChurn, type ChurnModel, type ChurnReport, type TextTable } from '../churn/churn.js';
 import { listState, type ListState } from './list-state.js';
 import { sampleAccounts } from './tune-sample.js';
-import { countColumnsInHeapLimit } from './columns.js';
+import { countColumnsInHeapLimit } from '../lib/columns.js';
 
 export type ModelContext = {
   ds: Dataset;

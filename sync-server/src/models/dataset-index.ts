@@ -1,7 +1,7 @@
 // Turns a Dataset into dense indices and the purchase log the models read (won lines only).
 import type { Dataset } from '../domain/types.js';
 import { dayNumber, type PurchaseLog } from '../recommend/purchase-log.js';
-import { allocateColumns } from './columns.js';
+import { allocateColumns } from '../lib/columns.js';
 
 export type IndexedDataset = {
   asOfDay: number;

@@ -5,7 +5,7 @@
 // and demand swings with the season. Seeded, so every run sees the same data.
 import type { Dataset, LineItem, Product, Account, Opportunity } from '../domain/types.js';
 import { DAY_MS } from '../recommend/purchase-log.js';
-import { mulberry32 } from './random.js';
+import { mulberry32 } from '../lib/random.js';
 
 const FAMILIES = 20;
 const HISTORY_DAYS = 730;

@@ -3,7 +3,7 @@
 // remembered in the mirror for a day, so a run does not pay a dozen describe calls every time.
 import type { Connection } from 'jsforce';
 import type { DatabaseSync } from 'node:sqlite';
-import { checkOrg, formatOrgCheck, type OrgCheckResult } from '../connect/org-check.js';
+import { checkOrg, formatOrgCheck, type OrgCheckResult } from './org-check.js';
 import { getMeta, setMeta } from '../mirror/records.js';
 
 const PASSED_MS = 24 * 3600 * 1000;

@@ -1,7 +1,7 @@
 // Messages between the service's thread and the pipeline's worker thread (see pipeline-thread.ts).
 import type { ConnectionConfig } from '../connect/config.js';
-import type { RunKind } from '../mirror/runs.js';
-import type { PipelineOptions, ProgressEvent, RunSummary } from './run-pipeline.js';
+import type { ProgressEvent, RunKind } from '../domain/run.js';
+import type { PipelineOptions, RunSummary } from './run-pipeline.js';
 
 /** `settings`: the operator's run settings (RECO_API_BUDGET_SHARE, bulk thresholds, impact holdout share and window, …), plain data. */
 export type PipelineWorkerInput = { kind: RunKind; runId: string; connection: ConnectionConfig; storePath: string; settings?: PipelineSettings };

@@ -15,7 +15,8 @@ import { getMeta, resetWatermark, setMeta } from '../mirror/records.js';
 import { getResultMeta, loadModelOutput, saveModelOutput } from '../mirror/results.js';
 import { runModelsInWorkers as defaultRunModels, type ModelOptions, type PreviousInsights } from '../models/run-models.js';
 import { historyFingerprint, planTuning } from '../models/stored-params.js';
-import { createRun, findUnfinishedRun, getRun, setStage, updateRun, type RunKind, type Stage } from '../mirror/runs.js';
+import type { FinishedRunStatus, ProgressEvent, RunKind, Stage } from '../domain/run.js';
+import { createRun, findUnfinishedRun, getRun, setStage, updateRun } from '../mirror/runs.js';
 import { upsertRecoRun } from '../writeback/reco-run.js';
 import { isOrgLimitError } from './org-limit.js';
 import { flushPendingOutcomes, forgetPending, keepOutcome, recordRunOutcome } from './run-record.js';
@@ -43,8 +44,6 @@ export type PipelineDeps = {
   budget?: ApiBudget;
 };
 
-export type ProgressEvent = { runId: string; stage: Stage; status: 'running' | 'done' | 'failed'; records?: number | null; detail?: Record<string, unknown> };
-
 export type PipelineOptions = {
   kind: RunKind;
   signal?: AbortSignal;
@@ -64,12 +63,10 @@ export type PipelineOptions = {
   impactWindowDays?: number;
 };
 
-export type RunStatus = 'Succeeded' | 'Partial' | 'Failed' | 'Aborted';
-
 export type RunSummary = {
   runId: string;
   kind: RunKind;
-  status: RunStatus;
+  status: FinishedRunStatus;
   resumed: boolean;
   startedAt: string;
   finishedAt: string;
@@ -101,6 +98,50 @@ export function nextRunId(db: Mirror['db'], kind: RunKind): string {
 }
 
 export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Promise<RunSummary> {
+  const run = startRun(deps, opts);
+  try {
+    await connectStage(run);
+    await extractStage(run);
+    const dataset = cleanStage(run);
+    const output = await modelsStage(run, dataset);
+    const measured = measureImpactFromMirror(run);
+    const wb = await writebackStage(run, output, measured.converted);
+    await sendConversions(run, measured);
+    run.current = 'finish';
+    return await finishRun(run, wb.failed > 0 ? 'Partial' : 'Succeeded', null);
+  } catch (err) {
+    return await stopRun(run, err);
+  }
+}
+
+/**
+ * One run in progress: what it was started with, and what its stages have produced so far. Each stage stores
+ * its result here as soon as it has it, so a run stopped by a later step still reports it.
+ */
+type Run = {
+  deps: PipelineDeps;
+  opts: PipelineOptions;
+  conn: Connection;
+  db: Mirror['db'];
+  log: LoggerLike | undefined;
+  budget: ApiBudget;
+  callsAtStart: number;
+  t0: number;
+  runId: string;
+  kind: RunKind;
+  startedAt: string;
+  resumed: boolean;
+  current: Stage;
+  runSfId: string | null;
+  extractStats: ObjectStats[];
+  quality: QualityReport | null;
+  wb: WritebackResult | null;
+  impact: RunSummary['impact'];
+  impactReport: ImpactReport | null;
+};
+
+/** Resumes the unfinished run (a Full run supersedes an unfinished Incremental one) or records a new one. */
+function startRun(deps: PipelineDeps, opts: PipelineOptions): Run {
   const { connection: conn, mirror } = deps;
   const db = mirror.db;
   const t0 = Date.now();
@@ -128,204 +169,246 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
   }
   const log = deps.logger;
   log?.info({ runId, kind, resumed }, resumed ? 'resuming run' : 'starting run');
-
-  const stage = (s: Stage, status: ProgressEvent['status'], records?: number | null, detail?: Record<string, unknown>): void => {
-    const now = new Date().toISOString();
-    setStage(db, runId, s, { state: status, detail: { ...detail, records: records ?? null }, ...(status === 'running' ? { startedAt: now } : { finishedAt: now }) });
-    updateRun(db, runId, { apiCalls: budget.calls - callsAtStart });
-    opts.onProgress?.({ runId, stage: s, status, records, detail });
+  return {
+    deps, opts, conn, db, log, budget, callsAtStart, t0, runId, kind, startedAt, resumed,
+    current: 'connect', runSfId: null, extractStats: [], quality: null, wb: null, impact: null, impactReport: null,
   };
-  const abortCheck = (): void => {
-    if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new DOMException('run aborted', 'AbortError');
-  };
+}
 
-  let extractStats: ObjectStats[] = [];
-  let quality: QualityReport | null = null;
-  let wb: WritebackResult | null = null;
-  let impact: RunSummary['impact'] = null;
-  let impactReport: ImpactReport | null = null;
-  let current: Stage = 'connect';
-  let runSfId: string | null = null;
+/** Records a stage's progress in the mirror and tells the caller. */
+function reportStage(run: Run, s: Stage, status: ProgressEvent['status'], records?: number | null, detail?: Record<string, unknown>): void {
+  const now = new Date().toISOString();
+  setStage(run.db, run.runId, s, { state: status, detail: { ...detail, records: records ?? null }, ...(status === 'running' ? { startedAt: now } : { finishedAt: now }) });
+  updateRun(run.db, run.runId, { apiCalls: run.budget.calls - run.callsAtStart });
+  run.opts.onProgress?.({ runId: run.runId, stage: s, status, records, detail });
+}
+
+function abortCheck(run: Run): void {
+  const { signal } = run.opts;
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException('run aborted', 'AbortError');
+}
+
+/** Checks the budget and the org, marks the run Running in Reco_Run__c, and writes outcomes earlier runs could not. */
+async function connectStage(run: Run): Promise<void> {
+  const { conn, db, runId, log, budget } = run;
+  run.current = 'connect';
+  reportStage(run, 'connect', 'running');
+  await budget.refreshLimits();
+  budget.check('starting the run');
+  const checked = await ensureOrgReady(conn, db);
+  if (checked?.warnings.length) log?.warn({ runId, warnings: checked.warnings }, 'org check: ready with warnings');
+  run.runSfId = await upsertRecoRun(conn, runId, { kind: run.kind, status: 'Running', startedAt: run.startedAt }, { budget, signal: run.opts.signal });
+  forgetPending(db, runId); // resumed: Running again, whatever its paused state said
+  await flushPendingOutcomes(conn, db, log);
+  reportStage(run, 'connect', 'done');
+}
+
+/** Reads what changed in the org into the mirror, reporting each page as it comes. */
+async function extractStage(run: Run): Promise<void> {
+  const { runId, opts } = run;
+  run.current = 'extract';
+  reportStage(run, 'extract', 'running', 0);
+  let read = 0;
+  run.extractStats = await extractAll(run.conn, run.db, {
+    runId,
+    budget: run.budget,
+    signal: opts.signal,
+    ...opts.extract,
+    onProgress: (e) => {
+      if (e.phase === 'page') opts.onProgress?.({ runId, stage: 'extract', status: 'running', records: read + e.fetched, detail: { object: e.object, mode: e.mode, fetched: e.fetched, expected: e.expected } });
+      if (e.phase === 'done') read += e.fetched;
+    },
+  });
+  reportStage(run, 'extract', 'done', read, { objects: run.extractStats });
+  abortCheck(run);
+}
+
+/** The mirror as the models' Dataset, with the quality report kept on the run. */
+function cleanStage(run: Run): Dataset {
+  const { db, opts } = run;
+  run.current = 'clean';
+  reportStage(run, 'clean', 'running');
+  const cleaned = cleanMirror(db, { ...opts.clean, asOf: opts.asOf });
+  cleaned.dataset.texts = textEvents(db);
+  const quality = cleaned.report;
+  run.quality = quality;
+  updateRun(db, run.runId, { quality });
+  reportStage(run, 'clean', 'done', cleaned.dataset.lines.length, { ready: quality.ready, output: quality.output });
+  abortCheck(run);
+  return cleaned.dataset;
+}
+
+/** Fits the models (re-tuning when due) and stores their output; a run resumed after this stage reuses it. */
+async function modelsStage(run: Run, dataset: Dataset): Promise<ModelOutput> {
+  const { db, runId, opts } = run;
+  run.current = 'models';
+  let output: ModelOutput;
+  const done = getRun(db, runId)?.progress.models?.state === 'done' && getResultMeta(db)?.runId === runId;
+  if (done) {
+    output = loadModelOutput(db) as ModelOutput; // resumed after the models finished: reuse their output
+  } else {
+    reportStage(run, 'models', 'running');
+    const runModels = run.deps.models ?? defaultRunModels;
+    const last = loadModelOutput(db);
+    const previous = last ? { insights: new Map(last.insights.map((i) => [i.accountId, { segmentKey: i.segmentKey, segmentChangedOn: i.segmentChangedOn, previousSegmentKey: i.previousSegmentKey }])) } : undefined;
+    const history = historyFingerprint(dataset.lines);
+    const tunedOn = getMeta<string>(db, TUNED_HISTORY, Infinity);
+    const plan = planTuning(run.kind, opts.modelOptions, getResultMeta(db), dataset.asOf, opts.retuneAfterDays, tunedOn === history);
+    run.log?.info({ runId, tuning: plan.reason }, 'model settings');
+    output = await runModels(dataset, plan.options, previous);
+    attachTextSignals(db, output);
+    // Before the output is stored: the stored copy has no shadow lists, and a resumed run reads that copy.
+    recordExposures(db, output, output.asOf);
+    saveModelOutput(db, runId, output);
+    if (!plan.reused) setMeta(db, TUNED_HISTORY, history); // after the output: a crash in between only re-tunes
+  }
+  reportStage(run, 'models', 'done', output.recommendations.length, { segments: output.segments.length, insights: output.insights.length });
+  abortCheck(run);
+  return output;
+}
+
+/** Writes the recommendations, insights and segments to the org's Reco objects. */
+async function writebackStage(run: Run, output: ModelOutput, converted: Set<string>): Promise<WritebackResult> {
+  const { runId, opts, log } = run;
+  run.current = 'writeback';
+  reportStage(run, 'writeback', 'running', 0);
+  const wb = await writeBack(run.conn, run.db, output, {
+    ...opts.writeback,
+    converted,
+    runId,
+    runSfId: run.runSfId,
+    budget: run.budget,
+    auditLedger: run.kind === 'Full',
+    signal: opts.signal,
+    onProgress: (p) => opts.onProgress?.({ runId, stage: 'writeback', status: 'running', records: p.written, detail: { object: p.object, total: p.total } }),
+  });
+  run.wb = wb;
+  if (wb.audit?.some((a) => a.forgotten > 0)) log?.warn({ runId, audit: wb.audit }, 'the org lacked records the write-back ledger remembered; they were written again');
+  reportStage(run, 'writeback', 'done', wb.written, { stats: wb.stats, failed: wb.failed, audit: wb.audit });
+  return wb;
+}
+
+type Measured = { windowDays: number; exposures: number; conversions: number; converted: Set<string> };
+
+/**
+ * Attribution needs only the mirror, so it runs before the write-back: a recommendation converted by a line this
+ * sync read gets Status__c Converted in this run's status phase, not a sync later.
+ */
+function measureImpactFromMirror(run: Run): Measured {
+  const { db, opts } = run;
+  const windowDays = opts.impactWindowDays ?? DEFAULT_WINDOW_DAYS;
+  const measured = measureImpact(db, linesFromMirror(db), windowDays);
+  const converted = new Set(readConversions(db).map((c) => c.externalId.toLowerCase()));
+  return { windowDays, exposures: measured.exposures, conversions: measured.conversions, converted };
+}
+
+/**
+ * Conversion fields are sent after the write-back, so a recommendation created by this run is in the org (and in
+ * the ledger) when they are.
+ */
+async function sendConversions(run: Run, measured: Measured): Promise<void> {
+  const { db, opts } = run;
+  const { windowDays } = measured;
+  const sent = await writeConversions(run.conn, db, { ...opts.writeback, budget: run.budget, signal: opts.signal });
+  if (sent.failed.length) run.log?.warn({ runId: run.runId, failed: sent.failed.slice(0, 10), count: sent.failed.length }, 'some conversions were not written; they are retried next run');
+  const report = buildReport(readExposures(db), readConversions(db), { windowDays, holdoutShare: resolveOptions(opts.modelOptions).holdoutShare, reactions: reactionsFromMirror(db) });
+  run.impactReport = report;
+  run.impact = { exposures: measured.exposures, conversions: measured.conversions, conversionsWritten: sent.written, lift: report.lift, verdict: report.verdict.text, acceptedWon: report.acceptedWon };
+}
+
+/** A run that threw: paused (abort, budget, the org's limit) to resume next time, or failed. */
+async function stopRun(run: Run, err: unknown): Promise<RunSummary> {
+  const { conn, db, runId, log, current } = run;
+  const message = (err as Error).message ?? String(err);
+  const orgLimit = isOrgLimitError(err);
+  if (isAbort(err, run.opts.signal) || err instanceof ApiBudgetExceededError || orgLimit) {
+    // Left unfinished on purpose: the next runPipeline() resumes it. The org's own limit is no fault of the
+    // run either: it pauses exactly like Reco's budget guard makes it.
+    const reason = orgLimit ? `paused: the org refused a call with REQUEST_LIMIT_EXCEEDED, its own API limit (${message}); the next run resumes where this one stopped` : message;
+    setStage(db, runId, current, { state: 'failed', detail: { reason } });
+    updateRun(db, runId, { status: 'Aborted', error: reason, apiCalls: run.budget.calls - run.callsAtStart });
+    log?.warn({ runId, stage: current, reason }, 'run stopped; it resumes on the next start');
+    // One call past the budget, so the org shows the run as paused rather than running.
+    await recordRunOutcome(conn, db, runId, { kind: run.kind, status: 'Paused', startedAt: run.startedAt, finishedAt: null, apiCalls: run.budget.calls - run.callsAtStart + 1, error: reason }, log);
+    return runSummary(run, 'Aborted', reason, null);
+  }
+  log?.error({ runId, stage: current, err: message, stack: (err as Error).stack }, 'run failed');
   try {
-    stage('connect', 'running');
-    await budget.refreshLimits();
-    budget.check('starting the run');
-    const checked = await ensureOrgReady(conn, db);
-    if (checked?.warnings.length) log?.warn({ runId, warnings: checked.warnings }, 'org check: ready with warnings');
-    runSfId = await upsertRecoRun(conn, runId, { kind, status: 'Running', startedAt }, { budget, signal: opts.signal });
-    forgetPending(db, runId); // resumed: Running again, whatever its paused state said
-    await flushPendingOutcomes(conn, db, log);
-    stage('connect', 'done');
+    setStage(db, runId, current, { state: 'failed', detail: { error: message } });
+  } catch {
+    /* keep the original error */
+  }
+  return await finishRun(run, 'Failed', message);
+}
 
-    current = 'extract';
-    stage('extract', 'running', 0);
-    let read = 0;
-    extractStats = await extractAll(conn, db, {
-      runId,
-      budget,
-      signal: opts.signal,
-      ...opts.extract,
-      onProgress: (e) => {
-        if (e.phase === 'page') opts.onProgress?.({ runId, stage: 'extract', status: 'running', records: read + e.fetched, detail: { object: e.object, mode: e.mode, fetched: e.fetched, expected: e.expected } });
-        if (e.phase === 'done') read += e.fetched;
-      },
-    });
-    stage('extract', 'done', read, { objects: extractStats });
-    abortCheck();
+function runSummary(run: Run, status: FinishedRunStatus, error: string | null, finishedAt: string | null): RunSummary {
+  const { wb, quality } = run;
+  const read = run.extractStats.reduce((n, s) => n + s.fetched, 0);
+  return {
+    runId: run.runId,
+    kind: run.kind,
+    status,
+    resumed: run.resumed,
+    startedAt: run.startedAt,
+    finishedAt: finishedAt ?? new Date().toISOString(),
+    durationMs: Date.now() - run.t0,
+    apiCalls: run.budget.calls - run.callsAtStart,
+    apiCallsByKind: { ...run.budget.byKind },
+    counts: {
+      read,
+      lines: quality?.output.lines ?? 0,
+      accounts: quality?.output.accounts ?? 0,
+      written: wb?.written ?? 0,
+      failed: wb?.failed ?? 0,
+      unchanged: wb?.stats.reduce((n, s) => n + s.unchanged, 0) ?? 0,
+      expired: wb?.stats.find((s) => s.object === 'Product_Recommendation__c')?.expired ?? 0,
+    },
+    extract: run.extractStats,
+    quality,
+    writeback: wb,
+    impact: run.impact,
+    error,
+  };
+}
 
-    current = 'clean';
-    stage('clean', 'running');
-    const cleaned = cleanMirror(db, { ...opts.clean, asOf: opts.asOf });
-    cleaned.dataset.texts = textEvents(db);
-    quality = cleaned.report;
-    updateRun(db, runId, { quality });
-    stage('clean', 'done', cleaned.dataset.lines.length, { ready: quality.ready, output: quality.output });
-    abortCheck();
-
-    current = 'models';
-    let output: ModelOutput;
-    const done = getRun(db, runId)?.progress.models?.state === 'done' && getResultMeta(db)?.runId === runId;
-    if (done) {
-      output = loadModelOutput(db) as ModelOutput; // resumed after the models finished: reuse their output
-    } else {
-      stage('models', 'running');
-      const runModels = deps.models ?? defaultRunModels;
-      const last = loadModelOutput(db);
-      const previous = last ? { insights: new Map(last.insights.map((i) => [i.accountId, { segmentKey: i.segmentKey, segmentChangedOn: i.segmentChangedOn, previousSegmentKey: i.previousSegmentKey }])) } : undefined;
-      const history = historyFingerprint(cleaned.dataset.lines);
-      const tunedOn = getMeta<string>(db, TUNED_HISTORY, Infinity);
-      const plan = planTuning(kind, opts.modelOptions, getResultMeta(db), cleaned.dataset.asOf, opts.retuneAfterDays, tunedOn === history);
-      log?.info({ runId, tuning: plan.reason }, 'model settings');
-      output = await runModels(cleaned.dataset, plan.options, previous);
-      attachTextSignals(db, output);
-      // Before the output is stored: the stored copy has no shadow lists, and a resumed run reads that copy.
-      recordExposures(db, output, output.asOf);
-      saveModelOutput(db, runId, output);
-      if (!plan.reused) setMeta(db, TUNED_HISTORY, history); // after the output: a crash in between only re-tunes
-    }
-    stage('models', 'done', output.recommendations.length, { segments: output.segments.length, insights: output.insights.length });
-    abortCheck();
-
-    // Attribution needs only the mirror, so it runs before the write-back: a recommendation converted by a line
-    // this sync read gets Status__c Converted in this run's status phase, not a sync later.
-    const windowDays = opts.impactWindowDays ?? DEFAULT_WINDOW_DAYS;
-    const measured = measureImpact(db, linesFromMirror(db), windowDays);
-    const converted = new Set(readConversions(db).map((c) => c.externalId.toLowerCase()));
-
-    current = 'writeback';
-    stage('writeback', 'running', 0);
-    wb = await writeBack(conn, db, output, {
-      ...opts.writeback,
-      converted,
-      runId,
-      runSfId,
-      budget,
-      auditLedger: kind === 'Full',
-      signal: opts.signal,
-      onProgress: (p) => opts.onProgress?.({ runId, stage: 'writeback', status: 'running', records: p.written, detail: { object: p.object, total: p.total } }),
-    });
-    if (wb.audit?.some((a) => a.forgotten > 0)) log?.warn({ runId, audit: wb.audit }, 'the org lacked records the write-back ledger remembered; they were written again');
-    stage('writeback', 'done', wb.written, { stats: wb.stats, failed: wb.failed, audit: wb.audit });
-
-    // Conversion fields are sent after the write-back, so a recommendation created by this run is in the org
-    // (and in the ledger) when they are.
-    const sent = await writeConversions(conn, db, { ...opts.writeback, budget, signal: opts.signal });
-    if (sent.failed.length) log?.warn({ runId, failed: sent.failed.slice(0, 10), count: sent.failed.length }, 'some conversions were not written; they are retried next run');
-    impactReport = buildReport(readExposures(db), readConversions(db), { windowDays, holdoutShare: resolveOptions(opts.modelOptions).holdoutShare, reactions: reactionsFromMirror(db) });
-    impact = { exposures: measured.exposures, conversions: measured.conversions, conversionsWritten: sent.written, lift: impactReport.lift, verdict: impactReport.verdict.text, acceptedWon: impactReport.acceptedWon };
-
-    current = 'finish';
-    const status: RunStatus = wb.failed > 0 ? 'Partial' : 'Succeeded';
-    return await finish(status, null);
-  } catch (err) {
-    const message = (err as Error).message ?? String(err);
-    const orgLimit = isOrgLimitError(err);
-    if (isAbort(err, opts.signal) || err instanceof ApiBudgetExceededError || orgLimit) {
-      // Left unfinished on purpose: the next runPipeline() resumes it. The org's own limit is no fault of the
-      // run either: it pauses exactly like Reco's budget guard makes it.
-      const reason = orgLimit ? `paused: the org refused a call with REQUEST_LIMIT_EXCEEDED, its own API limit (${message}); the next run resumes where this one stopped` : message;
-      setStage(db, runId, current, { state: 'failed', detail: { reason } });
-      updateRun(db, runId, { status: 'Aborted', error: reason, apiCalls: budget.calls - callsAtStart });
-      log?.warn({ runId, stage: current, reason }, 'run stopped; it resumes on the next start');
-      // One call past the budget, so the org shows the run as paused rather than running.
-      await recordRunOutcome(conn, db, runId, { kind, status: 'Paused', startedAt, finishedAt: null, apiCalls: budget.calls - callsAtStart + 1, error: reason }, log);
-      return summary('Aborted', reason, null);
-    }
-    log?.error({ runId, stage: current, err: message, stack: (err as Error).stack }, 'run failed');
+/** Records how the run ended: in Reco_Run__c (with the impact figures apart), then in the mirror. */
+async function finishRun(run: Run, status: FinishedRunStatus, error: string | null): Promise<RunSummary> {
+  const { conn, db, runId, log, wb, impact, impactReport } = run;
+  const finishedAt = new Date().toISOString();
+  const s = runSummary(run, status, error, finishedAt);
+  const brief = {
+    counts: s.counts,
+    apiCallsByKind: s.apiCallsByKind,
+    extract: run.extractStats.map((e) => ({ object: e.object, mode: e.mode, fetched: e.fetched, deleted: e.deleted })),
+    writeback: wb?.stats,
+    failures: wb?.failures.slice(0, 50),
+    readiness: run.quality?.readiness,
+    impact: impact ? { exposures: impact.exposures, conversions: impact.conversions, verdict: impact.verdict } : undefined,
+  };
+  await recordRunOutcome(conn, db, runId, {
+    kind: run.kind,
+    status: status === 'Aborted' ? 'Failed' : status,
+    startedAt: run.startedAt,
+    finishedAt,
+    recordsRead: s.counts.read,
+    recordsWritten: s.counts.written,
+    recordsFailed: s.counts.failed,
+    apiCalls: run.budget.calls - run.callsAtStart + 1, // this upsert included
+    summary: brief,
+    error,
+  }, log);
+  // Apart from the outcome: an org still on older metadata lacks the Impact_* fields, and that must not cost
+  // the run its recorded outcome.
+  if (impactReport) {
     try {
-      setStage(db, runId, current, { state: 'failed', detail: { error: message } });
-    } catch {
-      /* keep the original error */
+      await upsertRunFigures(conn, runId, runFigures(impactReport));
+    } catch (err) {
+      log?.warn({ runId, err: (err as Error).message }, 'could not record the impact figures in Reco_Run__c (deploy the Impact_* fields)');
     }
-    return await finish('Failed', message);
   }
-
-  function summary(status: RunStatus, error: string | null, finishedAt: string | null): RunSummary {
-    const read = extractStats.reduce((n, s) => n + s.fetched, 0);
-    return {
-      runId,
-      kind,
-      status,
-      resumed,
-      startedAt,
-      finishedAt: finishedAt ?? new Date().toISOString(),
-      durationMs: Date.now() - t0,
-      apiCalls: budget.calls - callsAtStart,
-      apiCallsByKind: { ...budget.byKind },
-      counts: {
-        read,
-        lines: quality?.output.lines ?? 0,
-        accounts: quality?.output.accounts ?? 0,
-        written: wb?.written ?? 0,
-        failed: wb?.failed ?? 0,
-        unchanged: wb?.stats.reduce((n, s) => n + s.unchanged, 0) ?? 0,
-        expired: wb?.stats.find((s) => s.object === 'Product_Recommendation__c')?.expired ?? 0,
-      },
-      extract: extractStats,
-      quality,
-      writeback: wb,
-      impact,
-      error,
-    };
-  }
-
-  async function finish(status: RunStatus, error: string | null): Promise<RunSummary> {
-    const finishedAt = new Date().toISOString();
-    const s = summary(status, error, finishedAt);
-    const brief = {
-      counts: s.counts,
-      apiCallsByKind: s.apiCallsByKind,
-      extract: extractStats.map((e) => ({ object: e.object, mode: e.mode, fetched: e.fetched, deleted: e.deleted })),
-      writeback: wb?.stats,
-      failures: wb?.failures.slice(0, 50),
-      readiness: quality?.readiness,
-      impact: impact ? { exposures: impact.exposures, conversions: impact.conversions, verdict: impact.verdict } : undefined,
-    };
-    await recordRunOutcome(conn, db, runId, {
-      kind,
-      status: status === 'Aborted' ? 'Failed' : status,
-      startedAt,
-      finishedAt,
-      recordsRead: s.counts.read,
-      recordsWritten: s.counts.written,
-      recordsFailed: s.counts.failed,
-      apiCalls: budget.calls - callsAtStart + 1, // this upsert included
-      summary: brief,
-      error,
-    }, log);
-    // Apart from the outcome: an org still on older metadata lacks the Impact_* fields, and that must not cost
-    // the run its recorded outcome.
-    if (impactReport) {
-      try {
-        await upsertRunFigures(conn, runId, runFigures(impactReport));
-      } catch (err) {
-        log?.warn({ runId, err: (err as Error).message }, 'could not record the impact figures in Reco_Run__c (deploy the Impact_* fields)');
-      }
-    }
-    s.apiCalls = budget.calls - callsAtStart;
-    updateRun(db, runId, { status, finishedAt, summary: brief, error, apiCalls: s.apiCalls });
-    stage('finish', status === 'Failed' ? 'failed' : 'done');
-    log?.info({ runId, status, apiCalls: s.apiCalls, durationMs: s.durationMs }, 'run finished');
-    return s;
-  }
+  s.apiCalls = run.budget.calls - run.callsAtStart;
+  updateRun(db, runId, { status, finishedAt, summary: brief, error, apiCalls: s.apiCalls });
+  reportStage(run, 'finish', status === 'Failed' ? 'failed' : 'done');
+  log?.info({ runId, status, apiCalls: s.apiCalls, durationMs: s.durationMs }, 'run finished');
+  return s;
 }

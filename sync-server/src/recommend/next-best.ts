@@ -7,7 +7,7 @@ import { rhythm, scoreBuyAgain, type BuyAgainItem } from './buy-again.js';
 import { fitLogistic, logisticProbability } from './logistic.js';
 import type { FittedReco } from './fit.js';
 import type { ScoredItem } from './cross-sell.js';
-import { ndcgAt } from '../evaluate/metrics.js';
+import { ndcgAt } from './ranking-metrics.js';
 
 export type { KindCalibration, NextBestCalibration } from './calibration.js';
 import type { KindCalibration, NextBestCalibration } from './calibration.js';

@@ -1,7 +1,7 @@
 // The one shape every model reads: won purchase lines as parallel typed arrays over dense account and product
 // indices. Both the org pipeline (Dataset) and the offline evaluator (CSV) build it, so the methods are
 // evaluated on exactly the code that runs in production.
-import { allocateColumns } from '../models/columns.js';
+import { allocateColumns } from '../lib/columns.js';
 
 export type PurchaseLog = {
   nUsers: number;

@@ -9,7 +9,7 @@ import { groundTruth } from './ground-truth.js';
 import { fitReco, type FitCache, type FittedReco, type RecoParams } from './fit.js';
 import { linearScore, trainRanker, type CandidateList, type RerankModel } from './rerank.js';
 import type { TextIndex } from './text-similarity.js';
-import { ndcgAt } from '../evaluate/metrics.js';
+import { ndcgAt } from './ranking-metrics.js';
 import { TopK } from './top-k.js';
 
 export type RankerWindow = { monthsBack: number; months: number };

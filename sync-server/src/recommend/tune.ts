@@ -6,7 +6,7 @@ import { buildUserItems, sliceLog, type PurchaseLog } from './purchase-log.js';
 import { groundTruth } from './ground-truth.js';
 import { fitReco, DEFAULT_PARAMS, type FitCache, type FittedReco, type RecoParams } from './fit.js';
 import { OWN_HISTORY_ORDERS, buyAgainStats, scoreBuyAgain, type BuyAgainOrder } from './buy-again.js';
-import { ndcgAt } from '../evaluate/metrics.js';
+import { ndcgAt } from './ranking-metrics.js';
 import { sampleKeys, trainCrossSellRanker, type RankerReport } from './ranker-training.js';
 import type { TextIndex } from './text-similarity.js';
 import { calibrateNextBest } from './next-best.js';

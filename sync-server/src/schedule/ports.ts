@@ -1,21 +1,10 @@
 // What the scheduler needs from the sync engine, as an interface: the composition root adapts runPipeline to
 // it, and tests drive the scheduler with an in-process double.
-export type RunKind = 'Full' | 'Incremental';
-
-export type StageProgress = {
-  stage: string;
-  status: string; // pending | running | done | failed | skipped | aborted
-  startedAt?: string | null;
-  finishedAt?: string | null;
-  records?: number | null;
-  detail?: Record<string, unknown>;
-};
-
-export type ProgressEvent = { runId: string; stage: string; status: string; records?: number | null };
+import type { FinishedRunStatus, ProgressEvent, RunKind, RunStatus } from '../domain/run.js';
 
 export type RunOutcome = {
   runId: string;
-  status: string; // Succeeded | Failed | Aborted | ...
+  status: FinishedRunStatus;
   durationMs?: number;
   /** Records handled per stage or object, for the records metric. */
   counts?: Record<string, number>;
@@ -26,4 +15,4 @@ export type RunOutcome = {
 export type Pipeline = (kind: RunKind, options: { signal: AbortSignal; onProgress: (event: ProgressEvent) => void }) => Promise<RunOutcome>;
 
 /** The run the store last recorded, to decide at start whether an interrupted run must be resumed. */
-export type LastRunProbe = () => { id: string; kind: RunKind; status: string } | undefined;
+export type LastRunProbe = () => { id: string; kind: RunKind; status: RunStatus } | undefined;

@@ -3,7 +3,8 @@
 // waits for the pipeline to checkpoint, instead of killing it half-way.
 import type { Logger } from '../logging/logger.js';
 import type { Metrics } from '../logging/metrics.js';
-import type { Pipeline, RunKind, RunOutcome, StageProgress } from './ports.js';
+import type { RunKind, Stage, StageProgress } from '../domain/run.js';
+import type { Pipeline, RunOutcome } from './ports.js';
 
 export type RunSource = 'manual' | 'schedule' | 'resume';
 
@@ -12,7 +13,7 @@ export type ActiveRun = {
   source: RunSource;
   startedAt: string;
   runId: string | null;
-  stages: Map<string, StageProgress>;
+  stages: Map<Stage, StageProgress>;
   /** Resolves once the pipeline has named the run (first progress event) or finished. */
   named: Promise<string | null>;
   done: Promise<RunOutcome | null>;
@@ -39,7 +40,7 @@ export type RunCoordinatorDeps = {
   /** Called after every run that produced an outcome (e.g. to refresh caches). */
   onRunFinished?: (outcome: RunOutcome) => void;
   /** Called when a stage reports done (e.g. to publish model results before write-back finishes). */
-  onStageDone?: (stage: string, runId: string) => void;
+  onStageDone?: (stage: Stage, runId: string) => void;
 };
 
 export class RunCoordinator {

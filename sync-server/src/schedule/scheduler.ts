@@ -2,7 +2,7 @@
 // and counts it); runs never queue up behind each other.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../logging/logger.js';
-import type { RunKind } from './ports.js';
+import type { RunKind } from '../domain/run.js';
 import { RunInProgressError, ShuttingDownError, type RunCoordinator } from './run-coordinator.js';
 
 export type ScheduleSettings = { incremental: string; full: string; timezone: string };

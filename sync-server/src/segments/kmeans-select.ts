@@ -2,7 +2,7 @@
 // fixed-stride sample (bounded cost on big orgs) and every account is then assigned to its nearest centroid.
 import { kmeans } from 'ml-kmeans';
 import { adjustedRandIndex, silhouette } from './cluster-quality.js';
-import { mulberry32 } from '../models/random.js';
+import { mulberry32 } from '../lib/random.js';
 
 export type KSelection = {
   k: number;

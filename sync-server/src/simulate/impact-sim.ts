@@ -9,9 +9,9 @@
 // round trip (local-org, extract, write-back) is covered by the pipeline tests, not repeated here.
 import { DatabaseSync } from 'node:sqlite';
 import type { Dataset, LineItem, Opportunity } from '../domain/types.js';
-import type { RetailData } from '../evaluate/protocol.js';
+import type { RetailData } from '../evaluate/retail-data.js';
 import { attribute, buildReport, measureImpact, readConversions, readExposures, recordExposures, type AttributableLine, type ImpactReport } from '../impact/index.js';
-import { mulberry32 } from '../models/random.js';
+import { mulberry32 } from '../lib/random.js';
 import { runModels } from '../models/run-models.js';
 import { dayNumber, dayToIso } from '../recommend/purchase-log.js';
 

@@ -4,7 +4,7 @@
 // Euclidean (the evaluation's baseline): Lloyd's algorithm with one k-means++ start, as a TF-IDF + k-means
 // pipeline is usually run.
 // The models' seeded PRNG: the same texts must give the same themes on every run.
-import { mulberry32 as rng } from '../models/random.js';
+import { mulberry32 as rng } from '../lib/random.js';
 import { dot, type SparseVector } from './tfidf.js';
 
 export type KMeansResult = { assignment: Int32Array; centroids: Float64Array[]; objective: number };

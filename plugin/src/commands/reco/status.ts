@@ -1,5 +1,6 @@
 import { Flags } from '@salesforce/sf-plugins-core';
 import { RecoCommand } from '../../shared/reco-command.js';
+import type { RunKind, RunStatus } from '@reco/sync-server';
 import { Messages } from '@salesforce/core';
 import { queryReco } from '../../shared/reco-query.js';
 
@@ -37,8 +38,8 @@ type RunRecord = {
 /** A run as the sync server's GET /runs returns it (RunView in sync-server/src/http/ports.ts). */
 type ServerRun = {
   id: string;
-  kind: string | null;
-  status: string | null;
+  kind: RunKind | null;
+  status: RunStatus | null;
   startedAt: string | null;
   finishedAt: string | null;
   /** The run summary flattened to dotted paths: counts.read, counts.written, counts.failed, apiCallsByKind.<kind>. */

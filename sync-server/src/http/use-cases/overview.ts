@@ -1,5 +1,6 @@
 // The dashboard's first screen, decided here rather than in the page so the rules are tested: is Reco working,
 // is the data ready, and what should the admin fix, with the Salesforce record ids to open.
+import type { RunKind, RunStatus } from '../../domain/run.js';
 import type { EvaluationReport, ResultsStore, RunView } from '../ports.js';
 
 export type Verdict = 'working' | 'attention' | 'broken' | 'not-started';
@@ -11,7 +12,7 @@ export type ListComparison = {
 export type Overview = {
   verdict: Verdict;
   headline: string;
-  lastRun: { id: string; kind: string; status: string; finishedAt: string | null; error: string | null } | null;
+  lastRun: { id: string; kind: RunKind; status: RunStatus; finishedAt: string | null; error: string | null } | null;
   lastSuccessAt: string | null;
   checks: Check[];
   fixes: Fix[];
@@ -65,7 +66,7 @@ export const readableNeeds = (detail: string): string =>
 
 const asQuality = (value: unknown): Quality | null => (value && typeof value === 'object' ? (value as Quality) : null);
 
-export function buildOverview(store: ResultsStore, active: { kind: string } | null): Overview {
+export function buildOverview(store: ResultsStore, active: { kind: RunKind } | null): Overview {
   const runs = store.listRuns(20);
   const last = runs.find((r) => r.status !== 'Running') ?? null;
   const lastSuccess = runs.find((r) => r.status === 'Succeeded' || r.status === 'Partial') ?? null;
@@ -102,7 +103,7 @@ function runCheck(last: RunView | null, lastSuccess: RunView | null): Check {
   return { label: 'The last sync succeeded', ok: false, detail: `${last.kind} sync ${last.id} ${last.status.toLowerCase()}${last.error ? `: ${last.error}` : ''}${since}` };
 }
 
-function decide(checks: Check[], last: RunView | null, lastSuccess: RunView | null, fixes: Fix[], active: { kind: string } | null): { verdict: Verdict; headline: string } {
+function decide(checks: Check[], last: RunView | null, lastSuccess: RunView | null, fixes: Fix[], active: { kind: RunKind } | null): { verdict: Verdict; headline: string } {
   if (!last) {
     return active
       ? { verdict: 'not-started', headline: `The first ${active.kind.toLowerCase()} sync is running; results appear here when it finishes.` }

@@ -2,7 +2,7 @@
 // coordinator's live progress fills in until the pipeline has written its own record.
 import { AppError, notFound } from '../app-error.js';
 import type { ResultsStore, RunView } from '../ports.js';
-import type { RunKind } from '../../schedule/ports.js';
+import type { RunKind } from '../../domain/run.js';
 import { RunInProgressError, ShuttingDownError, type ActiveRun, type RunCoordinator } from '../../schedule/run-coordinator.js';
 
 export function listRuns(store: ResultsStore, coordinator: RunCoordinator, limit: number): { active: ReturnType<typeof activeView>; runs: RunView[] } {

@@ -27,7 +27,8 @@ function parse(text) {
     }
     try {
         return JSON.parse(text);
-    } catch (e) {
+    } catch {
+        // Not JSON: the evidence is shown as the text it is.
         return text;
     }
 }

@@ -3,19 +3,17 @@ import { RecoCommand } from '../../../shared/reco-command.js';
 import { Messages, SfError } from '@salesforce/core';
 import { MultiStageOutput } from '@oclif/multi-stage-output';
 import type { Connection as JsforceConnection } from 'jsforce';
-import { getWatermark, openMirror, runPipeline, SOURCE_OBJECTS, type ProgressEvent, type RunSummary } from '@reco/sync-server';
+import { getWatermark, openMirror, runPipeline, SOURCE_OBJECTS, STAGES, type FinishedRunStatus, type ProgressEvent, type RunKind, type RunSummary, type Stage } from '@reco/sync-server';
 import { defaultDataDir } from '../../../shared/data-dir.js';
 import { orgLabel } from '../../../shared/org-label.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@reco/plugin-reco', 'reco.sync.run');
 
-const STAGES = ['connect', 'extract', 'clean', 'models', 'writeback', 'finish'] as const;
-
 export type RecoSyncRunResult = {
   runId: string;
-  kind: string;
-  status: string;
+  kind: RunKind;
+  status: FinishedRunStatus;
   resumed: boolean;
   durationMs: number;
   apiCalls: number;
@@ -28,7 +26,7 @@ export type RecoSyncRunResult = {
 };
 
 /** Which count a stage's progress events carry. */
-const COUNTED: Partial<Record<string, keyof StageData>> = { extract: 'read', models: 'recommendations', writeback: 'written' };
+const COUNTED: Partial<Record<Stage, keyof StageData>> = { extract: 'read', models: 'recommendations', writeback: 'written' };
 const FINAL_STAGE_STATUS = { Succeeded: 'completed', Partial: 'warning', Aborted: 'aborted' } as const;
 
 type StageData = { status: string; read: number; recommendations: number; written: number };
@@ -72,7 +70,6 @@ export default class RecoSyncRun extends RecoCommand<RecoSyncRunResult> {
     });
     let shownStage = '';
     const onProgress = (e: ProgressEvent): void => {
-      if (!(STAGES as readonly string[]).includes(e.stage)) return;
       const key = COUNTED[e.stage];
       const counts = key && typeof e.records === 'number' ? { [key]: e.records } : {};
       // 'finish' only reports its end; a failed run reports it too, and must not mark the earlier stages done.

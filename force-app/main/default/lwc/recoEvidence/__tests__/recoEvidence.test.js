@@ -1,5 +1,5 @@
 import RecoEvidence from 'c/recoEvidence';
-import { flushPromises, mount as mountComponent, resetDom } from '../../../../../test/jest-utils';
+import { mount as mountComponent, resetDom } from '../../../../../test/jest-utils';
 
 
 const mount = (evidence) => mountComponent('c-reco-evidence', RecoEvidence, { evidence });

@@ -1,5 +1,5 @@
 import RecoList from 'c/recoList';
-import { flushPromises, mount as mountComponent, resetDom } from '../../../../../test/jest-utils';
+import { mount as mountComponent, resetDom } from '../../../../../test/jest-utils';
 
 const row = (id, productName) => ({
     id, productName, score: 0.5, confidence: 'Medium', reason: `Because of ${productName}`, status: 'New', accepted: false

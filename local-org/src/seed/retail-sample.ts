@@ -1,6 +1,6 @@
-// A real-data sample for end-to-end tests: every row (cancellations and fee lines included) of the first N
-// customers of the shared Online Retail file, so suites can seed a small org in seconds with the data's real
-// quirks instead of hand-made rows. Written once per N into the OS temp dir and reused.
+// A real-data sample for end-to-end tests and benches: every row (cancellations and fee lines included) of the
+// first N customers of the shared Online Retail file, so a small org can be seeded in seconds with the data's
+// real quirks instead of hand-made rows. Written once per N into the OS temp dir and reused.
 import { createReadStream, createWriteStream, existsSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,7 +8,8 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
-export const SHARED_DATA = resolve(fileURLToPath(import.meta.url), '../../../../shared/data/online-retail.csv.gz');
+/** The whole Online Retail file, in the data folder beside the repository. */
+export const ONLINE_RETAIL_FILE = resolve(fileURLToPath(import.meta.url), '../../../../../shared/data/online-retail.csv.gz');
 
 /** Customer id is the 7th column; descriptions may hold quoted commas, so count columns from the end. */
 function customerOf(line: string): string {
@@ -22,7 +23,7 @@ export async function retailSample(customers: number): Promise<string> {
   const keep = new Set<string>();
   const tmp = `${out}.${process.pid}.tmp`;
   const w = createWriteStream(tmp);
-  const lines = createInterface({ input: createReadStream(SHARED_DATA).pipe(createGunzip()), crlfDelay: Infinity });
+  const lines = createInterface({ input: createReadStream(ONLINE_RETAIL_FILE).pipe(createGunzip()), crlfDelay: Infinity });
   let header = true;
   for await (const line of lines) {
     if (header) {

@@ -1,4 +1,4 @@
-// Seeded PRNG (mulberry32): every random choice in the models is reproducible from ModelOptions.seed.
+// Seeded PRNG (mulberry32): every random choice in the engine (models, sampling, simulations) is reproducible from a seed.
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

@@ -1,8 +1,21 @@
-// Online Retail as a Dataset (one won opportunity per invoice), so the model step can be timed on real data
-// through the same entry point the sync engine calls.
+// The evaluator's data: purchases indexed densely by account, product and order (the CSV loader and the
+// org-history adapter both build it), and its view as a Dataset (one won opportunity per invoice), so the
+// model step can be timed on real data through the same entry point the sync engine calls.
 import type { Dataset, LineItem } from '../domain/types.js';
-import { dayToIso } from '../recommend/purchase-log.js';
-import type { RetailData } from '../evaluate/protocol.js';
+import { dayToIso, type PurchaseLog } from '../recommend/purchase-log.js';
+
+/** A purchase log with the dense account, product and order indexes the evaluator slices by. */
+export type RetailData = {
+  log: PurchaseLog;
+  accounts: string[]; // CustomerID per user index
+  products: string[]; // StockCode per item index
+  descriptions: string[];
+  country: string[]; // per user index
+  lastDay: number;
+  rows: { read: number; kept: number; rejected: number };
+  /** What the loader left out and why, for the CLI to print (rows with dates far outside the rest). */
+  warnings?: string[];
+};
 
 export function retailDataset(d: RetailData): Dataset {
   const lines: LineItem[] = [];
