@@ -10,6 +10,7 @@ import { runningUserId } from '../connect/identity.js';
 import { applyPage, countInWindow, deleteMeta, getMeta, getWatermark, setMeta, setWatermark, sweepObject, type Watermark } from '../mirror/records.js';
 import { bulkQueryPages } from './bulk-query.js';
 import { OPTIONAL_FIELDS, SOURCE_OBJECTS, type SourceObject } from './objects.js';
+import { refreshOrgCurrency } from './org-currency.js';
 import { dropOrphanTextScores, scoreAndStripText } from './text-objects.js';
 import { queryMany } from './query-many.js';
 
@@ -291,6 +292,8 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
  */
 export async function extractAll(conn: Connection, db: DatabaseSync, opts: ExtractOptions): Promise<ObjectStats[]> {
   const objects = opts.objects ?? SOURCE_OBJECTS;
+  // Amounts mean nothing without their currency: the clean stage converts and the models word them in it.
+  await refreshOrgCurrency(conn, db, { budget: opts.budget });
   const overlap = opts.overlapMs ?? 60_000;
   const planned: Array<{ name: string; plan: ReadPlan }> = [];
   for (const src of objects) {
