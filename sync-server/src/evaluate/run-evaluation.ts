@@ -6,7 +6,7 @@ import { groundTruth } from '../recommend/ground-truth.js';
 import { fitReco } from '../recommend/fit.js';
 import { calibrateAt, tuneReco, type BuyAgainChoice } from '../recommend/tune.js';
 import { OWN_HISTORY_ORDERS, scoreBuyAgain } from '../recommend/buy-again.js';
-import { nextBest, reliabilityTable, withoutDrift, type NextBestCalibration, type ReliabilityRow } from '../recommend/next-best.js';
+import { nextBest, reliabilityTable, type NextBestCalibration, type ReliabilityRow } from '../recommend/next-best.js';
 import type { FittedReco } from '../recommend/fit.js';
 import { buildTextIndex } from '../recommend/text-similarity.js';
 import type { RankerReport } from '../recommend/ranker-training.js';
@@ -24,10 +24,6 @@ export type EvaluationReport = {
   nextBest: ListReport;
   /** The next-best top 10 of every account with history, predicted chance vs bought in the test window. */
   reliability: { accounts: number; items: number; maxGap: number; meanGap: number; rows: ReliabilityRow[] };
-  /** The same table from the calibration before its drift correction (calibration-drift.ts), same run. */
-  reliabilityWithoutDrift: { accounts: number; items: number; maxGap: number; meanGap: number; rows: ReliabilityRow[] };
-  /** The drift applied per kind (null: the held-out cutoff was too small to measure it). */
-  drift: { buyAgain: unknown; crossSell: unknown };
   tuning: {
     params: unknown;
     validationCrossSellNdcg: number;
@@ -132,7 +128,6 @@ export function evaluate(data: RetailData, opts: { withEase?: boolean } = {}): E
     },
   };
   const reliability = time('reliability', () => reliabilityOf(fit, cal, truth.all, groups.of));
-  const reliabilityWithoutDrift = reliabilityOf(fit, withoutDrift(cal), truth.all, groups.of);
   let minDay = Infinity;
   for (const d of data.log.day) if (d < minDay) minDay = d;
   return {
@@ -153,8 +148,6 @@ export function evaluate(data: RetailData, opts: { withEase?: boolean } = {}): E
     buyAgain: buy,
     nextBest: next,
     reliability,
-    reliabilityWithoutDrift,
-    drift: { buyAgain: cal.buyAgain.drift ?? null, crossSell: cal.crossSell.drift ?? null },
     tuning: {
       params: tuned.params,
       validationCrossSellNdcg: tuned.validation.crossSellNdcg,
@@ -183,6 +176,6 @@ function reliabilityOf(fit: FittedReco, cal: NextBestCalibration, bought: Map<nu
   }
   const rows = reliabilityTable(predicted, observed);
   const gaps = rows.map((r) => Math.abs(r.meanPredicted - r.observed));
-  // maxGap: the per-decile bar; meanGap: whether a correction moved the error around rather than removing it.
+  // maxGap: the per-decile bar; meanGap: whether a change moved the error around rather than removing it.
   return { accounts, items: predicted.length, maxGap: Math.max(0, ...gaps), meanGap: gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length : 0, rows };
 }

@@ -1,6 +1,5 @@
 // What a next-best calibration is, as plain data: fit.ts keeps one in the fitted params and next-best.ts
 // learns and applies it, so the type lives apart from both (neither has to import the other's module for it).
-import type { CalibrationDrift } from './calibration-drift.js';
 import type { LogisticModel } from './logistic.js';
 
 /**
@@ -9,14 +8,7 @@ import type { LogisticModel } from './logistic.js';
  * predicted level); `isotonic` maps its output to the observed rate per level (pool-adjacent-violators on
  * equal-count bins of the calibration rows): xs ascending predicted levels, ys the rates, interpolated.
  */
-export type KindCalibration = {
-  model: LogisticModel | null;
-  rate: number;
-  rows: number;
-  isotonic?: { xs: number[]; ys: number[] };
-  /** The one-window drift measured on the held-out cutoff before (calibration-drift.ts), applied last. */
-  drift?: CalibrationDrift;
-};
+export type KindCalibration = { model: LogisticModel | null; rate: number; rows: number; isotonic?: { xs: number[]; ys: number[] } };
 /** window: the days [from, to) it was learned on (absent when built directly by calibrateNextBest). */
 /**
  * merge: how the kinds interleave. 'probability' only when, on the calibration window, interleaving by chance

@@ -4,7 +4,6 @@
 // at the end of the training period, so a due re-order and a new product are compared on one scale: the chance
 // the account buys it. That probability is also the score a rep sees.
 import { rhythm, scoreBuyAgain, type BuyAgainItem } from './buy-again.js';
-import { applyDrift, fitDrift, type CalibrationDrift } from './calibration-drift.js';
 import { fitLogistic, logisticProbability } from './logistic.js';
 import type { FittedReco } from './fit.js';
 import type { ScoredItem } from './cross-sell.js';
@@ -67,31 +66,7 @@ function crossRow(fit: Fit, u: number, c: ScoredItem, r: number, x: Float64Array
 function probability(cal: KindCalibration, x: Float64Array, o: number): number {
   if (!cal.model) return cal.rate;
   const p = logisticProbability(cal.model, x, o);
-  return applyDrift(cal.drift, cal.isotonic ? interpolate(cal.isotonic, p) : p);
-}
-
-/** The calibration without its drift correction: what the chances were before it (reported side by side). */
-export function withoutDrift(cal: NextBestCalibration): NextBestCalibration {
-  const strip = ({ drift: _d, ...k }: KindCalibration): KindCalibration => k;
-  return { ...cal, buyAgain: strip(cal.buyAgain), crossSell: strip(cal.crossSell) };
-}
-
-/**
- * The drift of `prev` (a calibration learned one window earlier) over the window after it: its chances for
- * the candidates of `fit` (fitted as of that window's start) against what `users` bought in it.
- */
-export function measureDrift(fit: Fit, prev: NextBestCalibration, bought: Map<number, Set<number>>, users: readonly number[], groupOf?: Int32Array): { buyAgain: CalibrationDrift | null; crossSell: CalibrationDrift | null } {
-  const p: Record<NextBestKind, number[]> = { 'Buy again': [], 'Cross-sell': [] };
-  const y: Record<NextBestKind, number[]> = { 'Buy again': [], 'Cross-sell': [] };
-  for (const u of users) {
-    const rel = bought.get(u);
-    const c = kindCandidates(fit, prev, u, groupOf ? groupOf[u] : -1);
-    for (const r of [...c.buyAgain, ...c.crossSell]) {
-      p[r.kind].push(r.probability);
-      y[r.kind].push(rel?.has(r.item) ? 1 : 0);
-    }
-  }
-  return { buyAgain: fitDrift(p['Buy again'], y['Buy again']), crossSell: fitDrift(p['Cross-sell'], y['Cross-sell']) };
+  return cal.isotonic ? interpolate(cal.isotonic, p) : p;
 }
 
 function interpolate(f: { xs: number[]; ys: number[] }, p: number): number {

@@ -9,7 +9,7 @@ import { OWN_HISTORY_ORDERS, buyAgainStats, scoreBuyAgain, type BuyAgainOrder } 
 import { ndcgAt } from '../evaluate/metrics.js';
 import { sampleKeys, trainCrossSellRanker, type RankerReport } from './ranker-training.js';
 import type { TextIndex } from './text-similarity.js';
-import { calibrateNextBest, measureDrift } from './next-best.js';
+import { calibrateNextBest } from './next-best.js';
 import { chooseTier } from './tier.js';
 import type { UserItems } from './purchase-log.js';
 
@@ -62,30 +62,10 @@ export function calibrateAt(
 ): RecoParams {
   const from = addMonths(asOfDay, -(opts.months ?? 3));
   const v = opts.validation;
-  const ui = v && v.from === from ? v.ui : buildUserItems(sliceLog(log, -Infinity, from));
-  const bought = v && v.from === from ? v.bought : groundTruth(ui, sliceLog(log, from, asOfDay)).all;
-  const latest = withCalibration(params, ui, from, asOfDay, bought, opts, v && v.from === from ? v.cache : undefined);
-  // The held-out cutoff one window earlier: how that window's calibration drifted over this window.
-  const prevFrom = addMonths(from, -(opts.months ?? 3));
-  const prevUi = buildUserItems(sliceLog(log, -Infinity, prevFrom));
-  let hasHistory = 0;
-  for (let u = 0; u < prevUi.nUsers && hasHistory < MIN_DRIFT_ACCOUNTS; u++) if (prevUi.ptr[u + 1] > prevUi.ptr[u]) hasHistory++;
-  const cal = latest.params.nextBest!;
-  if (hasHistory < MIN_DRIFT_ACCOUNTS) return latest.params;
-  const prev = withCalibration(params, prevUi, prevFrom, from, groundTruth(prevUi, sliceLog(log, prevFrom, from)).all, opts).params.nextBest!;
-  const drift = measureDrift(latest.fit, prev, bought, latest.users, opts.groups?.of);
-  return {
-    ...latest.params,
-    nextBest: {
-      ...cal,
-      buyAgain: drift.buyAgain ? { ...cal.buyAgain, drift: drift.buyAgain } : cal.buyAgain,
-      crossSell: drift.crossSell ? { ...cal.crossSell, drift: drift.crossSell } : cal.crossSell,
-    },
-  };
+  if (v && v.from === from) return withCalibration(params, v.ui, from, asOfDay, v.bought, opts, v.cache);
+  const ui = buildUserItems(sliceLog(log, -Infinity, from));
+  return withCalibration(params, ui, from, asOfDay, groundTruth(ui, sliceLog(log, from, asOfDay)).all, opts);
 }
-
-/** Accounts with history before the earlier window needed to measure drift on it (a young org has none). */
-const MIN_DRIFT_ACCOUNTS = 100;
 
 /** Calibrates the next-best merge on [from, to): accounts with history before it, bought or not. */
 function withCalibration(
@@ -96,13 +76,12 @@ function withCalibration(
   bought: Map<number, Set<number>>,
   opts: { groups?: { of: Int32Array; count: number }; text?: TextIndex | null; maxUsers?: number },
   cache?: FitCache,
-): { params: RecoParams; fit: FittedReco; users: number[] } {
-  const all: number[] = [];
-  for (let u = 0; u < ui.nUsers; u++) if (ui.ptr[u + 1] > ui.ptr[u]) all.push(u);
-  const users = sampleKeys(all, opts.maxUsers ?? 2000);
+): RecoParams {
+  const users: number[] = [];
+  for (let u = 0; u < ui.nUsers; u++) if (ui.ptr[u + 1] > ui.ptr[u]) users.push(u);
   const fit = fitReco(ui, from, { ...params, nextBest: null }, opts.groups, cache, opts.text);
-  const cal = calibrateNextBest(fit, bought, users, opts.groups?.of);
-  return { params: { ...params, nextBest: { ...cal, window: { from, to } } }, fit, users };
+  const cal = calibrateNextBest(fit, bought, sampleKeys(users, opts.maxUsers ?? 2000), opts.groups?.of);
+  return { ...params, nextBest: { ...cal, window: { from, to } } };
 }
 
 /** Deterministic sample of at most n keys (every stride-th), so tuning cost stays bounded on big orgs. */
