@@ -136,6 +136,7 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
         username.toLowerCase() === admin.username.toLowerCase() ? admin : userRecord(store, 'Username = ? COLLATE NOCASE', username),
       sessions,
       clock,
+      orgCurrency: () => store.orgCurrency(),
     };
     const counter = createApiCounter(opts.dailyApiLimit ?? DEFAULT_DAILY_API_LIMIT, clock);
     let faults: FaultInjector | undefined = opts.faults ? createFaultInjector(opts.faults) : undefined;

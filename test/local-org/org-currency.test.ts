@@ -39,6 +39,23 @@ describe('local-org: the org currency (Organization.DefaultCurrencyIsoCode)', ()
     }
   });
 
+  it("the SOAP login's userInfo reports the org's currency and its symbol, not a fixed USD", async () => {
+    const org = await startTestOrg({ currency: 'GBP' }, { blank: true });
+    try {
+      const c = org.credentials;
+      const body =
+        '<?xml version="1.0" encoding="utf-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:urn="urn:partner.soap.sforce.com">' +
+        `<soapenv:Body><urn:login><urn:username>${c.username}</urn:username><urn:password>${c.password}</urn:password></urn:login></soapenv:Body></soapenv:Envelope>`;
+      const res = await fetch(`${org.url}/services/Soap/u/62.0`, { method: 'POST', headers: { 'content-type': 'text/xml', SOAPAction: 'login' }, body });
+      const xml = await res.text();
+      expect(res.status, xml).to.equal(200);
+      expect(xml).to.contain('<orgDefaultCurrencyIsoCode>GBP</orgDefaultCurrencyIsoCode>');
+      expect(xml).to.contain('<currencySymbol>£</currencySymbol>');
+    } finally {
+      await org.close();
+    }
+  });
+
   it('a single-currency org has no CurrencyType: querying it fails with INVALID_TYPE, as in Salesforce', async () => {
     const org = await startTestOrg({}, { blank: true });
     try {

@@ -44,6 +44,8 @@ export type LocalOrgStore = OrgStore & {
   reloadSchema(): void;
   /** When the schema was last (re)built: describe's Last-Modified. */
   readonly schemaChangedAt: Date;
+  /** Organization.DefaultCurrencyIsoCode: the org's currency. */
+  orgCurrency(): string;
   /** Runs `fn` with `userId` as the acting user (CreatedById, LastModifiedById, default OwnerId). */
   asUser<T>(userId: string, fn: () => T): T;
   close(): void;
@@ -583,6 +585,11 @@ class SqliteOrgStore implements LocalOrgStore {
       return id && this.retrieve(info.obj.name, id) ? [id] : [];
     }
     return this.matchExternalId(info, f, coerce(f, value));
+  }
+
+  public orgCurrency(): string {
+    const row = this.info('Organization').selectLive.get(this.identity.organizationId) as Row | undefined;
+    return String(row?.DefaultCurrencyIsoCode ?? DEFAULT_ORG_CURRENCY);
   }
 
   public now(): Date {
