@@ -20,7 +20,7 @@ import { createServer } from './http/server.js';
 import { metadataRestRoutes } from './http/metadata/rest.js';
 import { metadataSoapHandler } from './http/metadata/soap.js';
 import { createDeployService } from './metadata-api/deploy.js';
-import { seedOnlineRetail, type SeedProgress, type SeedReport } from './seed/online-retail.js';
+import { ONLINE_RETAIL_CURRENCY, seedOnlineRetail, type SeedProgress, type SeedReport } from './seed/online-retail.js';
 import { replayInvoices, type ReplayOptions, type ReplayReport } from './seed/replay.js';
 import { removeDatabaseFiles } from './seed/write.js';
 import { createQueryEngine } from './soql/engine.js';
@@ -33,6 +33,8 @@ export type LocalOrgOptions = {
   host?: string;
   /** SQLite file; in memory when omitted. */
   db?: string;
+  /** Organization.DefaultCurrencyIsoCode (ISO 4217): default USD for a new org, GBP for one seeded from Online Retail. */
+  currency?: string;
   /** Load the UCI Online Retail file into a fresh org before serving. */
   seed?: { onlineRetail: string; cases?: string; onProgress?: (p: SeedProgress) => void };
   /** YYYY-MM-DD: seed only history before this day (the rest is left pending for replay). */
@@ -108,7 +110,9 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
   // A new org is blank (standard objects only); its schema is whatever has been deployed to it since, and
   // who may write what follows the deployed permission sets as they are assigned.
   const access = createAccessPolicy();
-  const store = openOrgStore({ file: opts.db, clock, access });
+  // The Online Retail file is a UK shop's book, in pounds: an org seeded from it says so, as its owner would have set it.
+  const currency = opts.currency ?? (opts.seed ? ONLINE_RETAIL_CURRENCY : undefined);
+  const store = openOrgStore({ file: opts.db, clock, access, currency });
   try {
     let seedReport: SeedReport | undefined;
     if (opts.seed) {
@@ -132,6 +136,7 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
         username.toLowerCase() === admin.username.toLowerCase() ? admin : userRecord(store, 'Username = ? COLLATE NOCASE', username),
       sessions,
       clock,
+      orgCurrency: () => store.orgCurrency(),
     };
     const counter = createApiCounter(opts.dailyApiLimit ?? DEFAULT_DAILY_API_LIMIT, clock);
     let faults: FaultInjector | undefined = opts.faults ? createFaultInjector(opts.faults) : undefined;

@@ -21,6 +21,8 @@ Serve options:
   --port N                  TCP port (default 0: any free port)
   --host ADDR               interface to bind (default 127.0.0.1)
   --db FILE                 SQLite file holding the org (default: in memory)
+  --currency CODE           the org's currency, Organization.DefaultCurrencyIsoCode (default: USD for a
+                            new org, GBP with --seed online-retail; given for an existing --db, replaces it)
   --seed online-retail=PATH load the UCI Online Retail CSV (.csv or .csv.gz) into a new --db
   --seed-cases PATH         with --seed: open Cases with the support queries of a text,label CSV
                             (e.g. ../shared/data/text/banking77-test.csv.gz) on random accounts
@@ -73,6 +75,12 @@ function day(flag: string, value: string | undefined): string | undefined {
   return value;
 }
 
+function currencyCode(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (!/^[A-Z]{3}$/.test(v)) throw new UsageError(`--currency must be a three-letter ISO 4217 code such as USD, GBP or EUR, got "${v}"`);
+  return v;
+}
+
 function readable(flag: string, file: string): string {
   if (!existsSync(file)) throw new UsageError(`--${flag}: no such file: ${file}`);
   return file;
@@ -86,6 +94,7 @@ async function serve(args: string[]): Promise<void> {
       port: { type: 'string' },
       host: { type: 'string' },
       db: { type: 'string' },
+      currency: { type: 'string' },
       blank: { type: 'boolean' },
       deploy: { type: 'string' },
       seed: { type: 'string' },
@@ -110,6 +119,7 @@ async function serve(args: string[]): Promise<void> {
     port: int('port', values.port, 0, 65535),
     host: values.host,
     db: values.db,
+    currency: currencyCode(values.currency),
     asOf: day('as-of', values['as-of']),
     dailyApiLimit: int('daily-api-limit', values['daily-api-limit'], 1),
     username: values.username,

@@ -41,9 +41,13 @@ async function seed(conn: Connection): Promise<Ids> {
     Top_Themes__c: 'card arrive / new card ×3; refund ×1', Text_Excerpt__c: 'Still waiting for my new card',
   });
   await one('Account_Insight__c', { Account__c: holdoutAccount, Segment__c: loyal, Holdout__c: true, Churn_Risk__c: 40 });
+  // The account's one list, both kinds merged by chance as the model step would write it.
+  const NEXT_BEST: Record<string, number> = {
+    'White Hanging Heart T-Light Holder': 1, 'Jumbo Bag Red Retrospot': 2, 'Party Bunting': 3, 'Assorted Colour Bird Ornament': 4, 'Regency Cakestand 3 Tier': 5,
+  };
   const rec = (accountId: string, product: string, kind: string, rank: number, score: number, reason: string, status = 'New') =>
     one('Product_Recommendation__c', {
-      Account__c: accountId, Product__c: products[product], Kind__c: kind, Rank__c: rank, Score__c: score,
+      Account__c: accountId, Product__c: products[product], Kind__c: kind, Rank__c: rank, Next_Best_Rank__c: NEXT_BEST[product], Score__c: score,
       Confidence__c: score > 0.7 ? 'High' : 'Medium', Reason__c: reason, Status__c: status, Expected_Revenue__c: Math.round(score * 1000),
       Evidence__c: JSON.stringify({ coPurchaseRate: score, similarAccounts: rank * 10 }),
     });
@@ -101,10 +105,21 @@ describe('LWC preview (headless Chromium)', function () {
   const reactionsTo = async (id: string) =>
     (await conn.query<Reaction>(`SELECT Reaction__c, Dismiss_Reason__c, Account__c, Product__c FROM Recommendation_Reaction__c WHERE Recommendation__c = '${id}'`)).records;
 
+  // Most tests look at the two kinds apart; the merged next-best list (the default) has its own test.
   const openAccount = async (id: string) => {
-    await page.goto(`${base}/accounts/${id}`);
+    await page.goto(`${base}/accounts/${id}?showNextBest=false`);
     await rows('cross-sell').first().waitFor({ timeout: 30_000 });
   };
+
+  it('shows one next-best list by default, both kinds in Next_Best_Rank__c order, each labelled', async () => {
+    await page.goto(`${base}/accounts/${ids.account}`);
+    await rows('next-best').first().waitFor({ timeout: 30_000 });
+    expect(await rows('next-best').locator('.product').allTextContents()).to.deep.equal([
+      'White Hanging Heart T-Light Holder', 'Jumbo Bag Red Retrospot', 'Party Bunting', 'Assorted Colour Bird Ornament',
+    ]);
+    expect(await rows('next-best').first().locator('lightning-badge.kind').textContent()).to.equal('Buy again');
+    expect(await page.locator('c-reco-list.cross-sell').count()).to.equal(0);
+  });
 
   it('renders both lists with their reasons and the account insight', async () => {
     await openAccount(ids.account);
@@ -181,7 +196,7 @@ describe('LWC preview (headless Chromium)', function () {
   });
 
   it('shows an Opportunity its account’s recommendations, honouring App Builder properties', async () => {
-    await page.goto(`${base}/opportunities/${ids.opportunity}?rowsPerList=1&showBuyAgain=false`);
+    await page.goto(`${base}/opportunities/${ids.opportunity}?rowsPerList=1&showBuyAgain=false&showNextBest=false`);
     await rows('cross-sell').first().waitFor({ timeout: 30_000 });
     expect(await rows('cross-sell').locator('.product').allTextContents()).to.deep.equal(['Jumbo Bag Red Retrospot']);
     expect(await page.locator('c-reco-list.buy-again').count()).to.equal(0);
@@ -200,7 +215,7 @@ describe('LWC preview (headless Chromium)', function () {
     const links = page.locator('main li a');
     expect(await links.allTextContents()).to.deep.equal(['Holdout Traders', 'Retrospot Gifts Ltd']);
     await links.filter({ hasText: 'Retrospot Gifts Ltd' }).click();
-    await rows('cross-sell').first().waitFor({ timeout: 30_000 });
+    await rows('next-best').first().waitFor({ timeout: 30_000 });
     expect(page.url()).to.equal(`${base}/accounts/${ids.account}`);
   });
 

@@ -28,7 +28,7 @@ describe('sf reco recommend show / segments list / status (unit)', () => {
       if (soql.includes('FROM Product_Recommendation__c')) {
         return Promise.resolve(
           envelope([
-            { Id: 'a03000000000001AAA', Kind__c: 'Buy again', Rank__c: 1, Product__c: '01t000000000001AAA', Product__r: { Name: 'Lantern', ProductCode: 'LNT-1' }, Score__c: 0.91, Confidence__c: 'High', Expected_Revenue__c: 120.5, Status__c: 'New', Reason__c: 'ordered 6 times, about every 45 days' },
+            { Id: 'a03000000000001AAA', Kind__c: 'Buy again', Rank__c: 1, Next_Best_Rank__c: 2, Product__c: '01t000000000001AAA', Product__r: { Name: 'Lantern', ProductCode: 'LNT-1' }, Score__c: 0.91, Confidence__c: 'High', Expected_Revenue__c: 120.5, Status__c: 'New', Reason__c: 'ordered 6 times, about every 45 days' },
             // Written before scores were calibrated: "High" beside a 6% chance must not reach the rep.
             { Id: 'a03000000000002AAA', Kind__c: 'Buy again', Rank__c: 2, Product__c: '01t000000000002AAA', Product__r: { Name: 'Candle', ProductCode: 'CND-2' }, Score__c: 0.064, Confidence__c: 'High', Expected_Revenue__c: 3.1, Status__c: 'New', Reason__c: 'ordered 4 times' },
           ]),
@@ -40,13 +40,15 @@ describe('sf reco recommend show / segments list / status (unit)', () => {
     expect(result.account).to.deep.equal({ id: '001000000000001AAA', name: "O'Brien Ltd" });
     expect(result.recommendations).to.have.length(2);
     expect(result.recommendations[0]).to.include({ product: 'Lantern', productCode: 'LNT-1', kind: 'Buy again', rank: 1, confidence: 'High' });
-    expect(result.recommendations[1]).to.include({ product: 'Candle', confidence: 'Low' });
+    expect(result.recommendations[1]).to.include({ product: 'Candle', confidence: 'Low', nextBestRank: null });
+    expect(result.recommendations[0].nextBestRank).to.equal(2);
     // the name is escaped, the kind filter and the open-status filter are applied
     const byName = queries.find((q) => q.startsWith('SELECT Id, Name FROM Account'));
     const recs = queries.find((q) => q.includes('FROM Product_Recommendation__c'));
     expect(byName).to.include("Name = 'O\\'Brien Ltd'");
     expect(recs).to.include("Kind__c = 'Buy again'").and.include("Status__c IN ('New', 'Accepted')");
-    expect(ux.table.firstCall.args[0].data[0]).to.include({ Product: 'Lantern', Code: 'LNT-1', 'Chance (3 months)': '91%', Confidence: 'High' });
+    expect(recs).to.include('ORDER BY Next_Best_Rank__c ASC NULLS LAST, Kind__c, Rank__c ASC NULLS LAST');
+    expect(ux.table.firstCall.args[0].data[0]).to.include({ 'Next best': 2, Product: 'Lantern', Code: 'LNT-1', 'Chance (3 months)': '91%', Confidence: 'High' });
     expect(ux.table.firstCall.args[0].data[1]).to.include({ Code: 'CND-2', 'Chance (3 months)': '6%', Confidence: 'Low' });
   });
 

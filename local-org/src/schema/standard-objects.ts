@@ -338,6 +338,12 @@ function profile(): ObjectDef {
   ], { createable: false, updateable: false, deletable: false });
 }
 
+/** ISO 4217 codes the runtime knows: the values a real org's currency picklists offer. */
+export const ISO_CURRENCY_CODES: readonly string[] = Intl.supportedValuesOf('currency');
+
+/** A new org's currency unless one is configured: a new Salesforce org's default locale (en_US) gives USD. */
+export const DEFAULT_ORG_CURRENCY = 'USD';
+
 function organization(): ObjectDef {
   return defineObject('Organization', STANDARD_KEY_PREFIXES.Organization, [
     str('Name', 80, { required: true, nameField: true }),
@@ -352,6 +358,9 @@ function organization(): ObjectDef {
     field('TimeZoneSidKey', 'picklist', { label: 'Default Time Zone', picklistValues: picklist(['GMT']) }),
     field('LanguageLocaleKey', 'picklist', { label: 'Language', picklistValues: picklist(['en_US']) }),
     field('DefaultLocaleSidKey', 'picklist', { label: 'Default Locale', picklistValues: picklist(['en_US']) }),
+    // A single-currency org's currency (what every amount is in), set in Setup (Company Information), not by
+    // DML; restricted to ISO 4217 codes as in a real org.
+    field('DefaultCurrencyIsoCode', 'picklist', { readOnly: true, label: 'Currency ISO Code', length: 3, restrictedPicklist: true, picklistValues: picklist(ISO_CURRENCY_CODES) }),
   ], { createable: false, updateable: false, deletable: false });
 }
 

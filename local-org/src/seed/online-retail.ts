@@ -15,6 +15,9 @@ import { DAY_MS, dateShiftWeeks, parseDayOption, shiftMs, toSfDate, toSfDateTime
 import { hasPendingTables, pendingWriter } from './pending.js';
 import { BACKDATED, insertAll, standardPricebookId } from './write.js';
 
+/** The currency the UCI Online Retail file's prices are in (a UK retailer). */
+export const ONLINE_RETAIL_CURRENCY = 'GBP';
+
 export type SeedProgress = { stage: string; done: number; total?: number };
 
 export type SeedOptions = {

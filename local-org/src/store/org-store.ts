@@ -2,6 +2,7 @@
 // derived fields and roll-ups (rules.ts), unique keys, soft delete with cascades, allOrNone, upsert.
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { AUDIT_FIELDS } from '../schema/fields.js';
+import { DEFAULT_ORG_CURRENCY, ISO_CURRENCY_CODES } from '../schema/standard-objects.js';
 import type { DmlOptions, FieldDef, ObjectDef, OrgStore, SaveResult, Schema, SfErrorItem, SfRecord } from '../types.js';
 import { SfApiError, SfMultipleChoicesError } from '../types.js';
 import type { AccessPolicy, DmlContext, ObjectRules, Row } from './context.js';
@@ -17,6 +18,11 @@ export type OpenOrgStoreOptions = {
   clock?: () => Date;
   /** Who may write which record; without one every user writes everything (as before per-user access). */
   access?: AccessPolicy;
+  /**
+   * The org's currency (Organization.DefaultCurrencyIsoCode, an ISO 4217 code): a new org gets USD unless one
+   * is given; given for an existing org, it replaces the stored one (an admin changing the currency locale).
+   */
+  currency?: string;
 };
 
 /** Well-known records every org has, created on first open. */
@@ -38,6 +44,8 @@ export type LocalOrgStore = OrgStore & {
   reloadSchema(): void;
   /** When the schema was last (re)built: describe's Last-Modified. */
   readonly schemaChangedAt: Date;
+  /** Organization.DefaultCurrencyIsoCode: the org's currency. */
+  orgCurrency(): string;
   /** Runs `fn` with `userId` as the acting user (CreatedById, LastModifiedById, default OwnerId). */
   asUser<T>(userId: string, fn: () => T): T;
   close(): void;
@@ -114,6 +122,7 @@ class SqliteOrgStore implements LocalOrgStore {
     file: string,
     clock: () => Date,
     public readonly access?: AccessPolicy,
+    currency?: string,
   ) {
     this.clock = clock;
     this.schemaChangedAt = clock();
@@ -137,6 +146,7 @@ class SqliteOrgStore implements LocalOrgStore {
       if (saved) this.identity = JSON.parse(saved.value) as OrgIdentity;
       else this.bootstrap();
       if (!this.identity.salesRepUserId) this.addSalesRep(); // an org file from before the rep user
+      this.settleCurrency(currency);
     } catch (err) {
       this.db.close();
       throw err;
@@ -577,6 +587,11 @@ class SqliteOrgStore implements LocalOrgStore {
     return this.matchExternalId(info, f, coerce(f, value));
   }
 
+  public orgCurrency(): string {
+    const row = this.info('Organization').selectLive.get(this.identity.organizationId) as Row | undefined;
+    return String(row?.DefaultCurrencyIsoCode ?? DEFAULT_ORG_CURRENCY);
+  }
+
   public now(): Date {
     return this.clock();
   }
@@ -627,6 +642,24 @@ class SqliteOrgStore implements LocalOrgStore {
     });
   }
 
+  /**
+   * The Organization's DefaultCurrencyIsoCode: the configured code, else what the org has, else USD (an org
+   * file from before the field has none, and a real single-currency org always has one). A code Salesforce
+   * would not accept is refused here, naming the setting, rather than stored.
+   */
+  private settleCurrency(configured: string | undefined): void {
+    if (configured !== undefined && !ISO_CURRENCY_CODES.includes(configured)) {
+      throw new Error(`currency: "${configured}" is not an ISO 4217 currency code (e.g. USD, GBP, EUR)`);
+    }
+    const info = this.info('Organization');
+    const row = info.selectLive.get(this.identity.organizationId) as Row | undefined;
+    if (!row) return;
+    const code = configured ?? (row.DefaultCurrencyIsoCode as string | null) ?? DEFAULT_ORG_CURRENCY;
+    if (row.DefaultCurrencyIsoCode === code) return;
+    this.stmt(`UPDATE ${info.table} SET "DefaultCurrencyIsoCode" = ? WHERE "Id" = ?`).run(code, this.identity.organizationId);
+    this.rows.delete(this.identity.organizationId);
+  }
+
   /** A Standard User profile and a sales rep on it: the user whose writes sharing rules decide. */
   private addSalesRep(): void {
     this.savepoint(() => {
@@ -645,5 +678,5 @@ class SqliteOrgStore implements LocalOrgStore {
 
 /** Opens (and on first use bootstraps) an org backed by node:sqlite. */
 export function openOrgStore(opts: OpenOrgStoreOptions): LocalOrgStore {
-  return new SqliteOrgStore(opts.file ?? ':memory:', opts.clock ?? (() => new Date()), opts.access);
+  return new SqliteOrgStore(opts.file ?? ':memory:', opts.clock ?? (() => new Date()), opts.access, opts.currency);
 }

@@ -3,6 +3,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Account, Activity, ActivityKind, Dataset, Feedback, LineItem, Opportunity, Product, RecommendationKind, RecommendationStatus } from '../domain/types.js';
 import { orphanDismissals, repDecisions, type RawReaction } from '../domain/rep-decisions.js';
+import { storedOrgCurrency } from '../mirror/org-currency.js';
 import { readRecords } from '../mirror/records.js';
 import { DEFAULT_MINIMUMS, DEFAULT_NON_PRODUCT_RULES, isNonProduct, type ModelMinimums, type NonProductRules } from './rules.js';
 
@@ -83,7 +84,8 @@ export function cleanMirror(db: DatabaseSync, opts: CleanOptions = {}): { datase
       Product_Recommendation__c: read('Product_Recommendation__c'),
       Recommendation_Reaction__c: read('Recommendation_Reaction__c'),
     },
-    opts,
+    // The currency the extract read from the org, unless the caller says otherwise.
+    { ...opts, currency: opts.currency ?? storedOrgCurrency(db) },
   );
 }
 

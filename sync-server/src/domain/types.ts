@@ -137,6 +137,11 @@ export type Recommendation = {
   productId: string;
   kind: RecommendationKind;
   rank: number; // 1-based within (account, kind)
+  /**
+   * 1-based place in the account's one next-best list (both kinds merged as the evaluation merges them):
+   * what a rep should act on first. Absent on records from before the merged list existed.
+   */
+  nextBestRank?: number | null;
   score: number; // 0..1
   confidence: Confidence;
   reason: string; // <= 255 chars, checkable in the org

@@ -23,7 +23,7 @@ export type EvaluationReport = {
   buyAgain: ListReport;
   nextBest: ListReport;
   /** The next-best top 10 of every account with history, predicted chance vs bought in the test window. */
-  reliability: { accounts: number; items: number; maxGap: number; rows: ReliabilityRow[] };
+  reliability: { accounts: number; items: number; maxGap: number; meanGap: number; rows: ReliabilityRow[] };
   tuning: {
     params: unknown;
     validationCrossSellNdcg: number;
@@ -175,5 +175,7 @@ function reliabilityOf(fit: FittedReco, cal: NextBestCalibration, bought: Map<nu
     }
   }
   const rows = reliabilityTable(predicted, observed);
-  return { accounts, items: predicted.length, maxGap: rows.reduce((m, r) => Math.max(m, Math.abs(r.meanPredicted - r.observed)), 0), rows };
+  const gaps = rows.map((r) => Math.abs(r.meanPredicted - r.observed));
+  // maxGap: the per-decile bar; meanGap: whether a change moved the error around rather than removing it.
+  return { accounts, items: predicted.length, maxGap: Math.max(0, ...gaps), meanGap: gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length : 0, rows };
 }

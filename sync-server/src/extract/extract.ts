@@ -11,6 +11,7 @@ import { applyPage, countInWindow, deleteMeta, getMeta, getWatermark, setMeta, s
 import { bulkQueryPages } from './bulk-query.js';
 import { OPTIONAL_FIELDS, SOURCE_OBJECTS, type SourceObject } from './objects.js';
 import { enforceExcerptLimits } from '../text/index.js';
+import { refreshOrgCurrency } from './org-currency.js';
 import { dropOrphanTextScores, scoreAndStripText } from './text-objects.js';
 import { queryMany } from './query-many.js';
 
@@ -292,6 +293,8 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
  */
 export async function extractAll(conn: Connection, db: DatabaseSync, opts: ExtractOptions): Promise<ObjectStats[]> {
   const objects = opts.objects ?? SOURCE_OBJECTS;
+  // Amounts mean nothing without their currency: the clean stage converts and the models word them in it.
+  await refreshOrgCurrency(conn, db, { budget: opts.budget });
   const overlap = opts.overlapMs ?? 60_000;
   // Before any page is read: an incremental run may read no text at all, and the excerpts stored under an
   // earlier setting must not reach this run's write-back.

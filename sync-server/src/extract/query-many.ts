@@ -24,7 +24,33 @@ export async function queryMany(
   soqls: string[],
   opts: { scanAll?: boolean; budget?: ApiBudget; what?: string } = {},
 ): Promise<QueryResultLike[]> {
-  const out: QueryResultLike[] = [];
+  // Stops at the first chunk with a refused query: the chunks after it would be calls spent for nothing.
+  const settled = await run(conn, soqls, opts, true);
+  return settled.map((r) => {
+    if (r instanceof SubrequestError) throw r;
+    return r;
+  });
+}
+
+/**
+ * As queryMany, but a query the org refuses comes back as its SubrequestError in its place, so a caller can
+ * ask in one call about things an org may not have (CurrencyType exists only in multi-currency orgs).
+ */
+export async function queryManySettled(
+  conn: Connection,
+  soqls: string[],
+  opts: { scanAll?: boolean; budget?: ApiBudget; what?: string } = {},
+): Promise<Array<QueryResultLike | SubrequestError>> {
+  return run(conn, soqls, opts, false);
+}
+
+async function run(
+  conn: Connection,
+  soqls: string[],
+  opts: { scanAll?: boolean; budget?: ApiBudget; what?: string },
+  stopAtRefusal: boolean,
+): Promise<Array<QueryResultLike | SubrequestError>> {
+  const out: Array<QueryResultLike | SubrequestError> = [];
   const resource = opts.scanAll ? 'queryAll' : 'query';
   for (let i = 0; i < soqls.length; i += QUERIES_PER_COMPOSITE) {
     const chunk = soqls.slice(i, i + QUERIES_PER_COMPOSITE);
@@ -42,10 +68,12 @@ export async function queryMany(
       const r = res.compositeResponse[k];
       if (!r || r.httpStatusCode >= 400) {
         const e = (Array.isArray(r?.body) ? r.body[0] : r?.body) as { errorCode?: string; message?: string } | undefined;
-        throw new SubrequestError(e?.errorCode ?? `HTTP_${r?.httpStatusCode ?? 'NO_RESPONSE'}`, e?.message ?? 'no result', q);
+        out.push(new SubrequestError(e?.errorCode ?? `HTTP_${r?.httpStatusCode ?? 'NO_RESPONSE'}`, e?.message ?? 'no result', q));
+        return;
       }
       out.push(r.body as QueryResultLike);
     });
+    if (stopAtRefusal && out.some((r) => r instanceof SubrequestError)) break;
   }
   return out;
 }

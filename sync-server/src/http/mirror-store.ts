@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
 import type { AccountInsight, Recommendation } from '../domain/types.js';
 import { storeFault } from '../mirror/db.js';
+import { storedOrgCurrency } from '../mirror/org-currency.js';
 import { getInsight, listSegments } from '../mirror/results.js';
 import { STAGES } from '../domain/run.js';
 import { getRun, listRuns, type RunRecord } from '../mirror/runs.js';
@@ -29,7 +30,7 @@ export function mirrorResultsStore(db: DatabaseSync, options: { evaluationFile?:
     evaluation: readEvaluation,
     searchAccounts: (text, limit) => searchAccounts(db, text, limit),
     accountName: (accountId) => ((nameOf.get(accountId) as { name: string | null } | undefined)?.name ?? null),
-    currency: () => options.currency ?? mirroredCurrency(db),
+    currency: () => options.currency ?? storedOrgCurrency(db)?.corporate ?? mirroredCurrency(db),
   };
 }
 
@@ -45,8 +46,8 @@ function searchAccounts(db: DatabaseSync, text: string, limit: number): AccountM
 }
 
 /**
- * A multi-currency org stamps CurrencyIsoCode on every opportunity: the most common one is what its amounts
- * are mostly in. A single-currency org has no such field, and then the operator's setting has to say.
+ * For a mirror filled before the org's currency was read from it: a multi-currency org stamps CurrencyIsoCode
+ * on every opportunity, and the most common one is what its amounts are mostly in.
  */
 function mirroredCurrency(db: DatabaseSync): string | null {
   const row = db.prepare(

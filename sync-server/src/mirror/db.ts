@@ -99,6 +99,10 @@ const MIGRATIONS: string[] = [
   `
   ALTER TABLE written ADD COLUMN shown TEXT;
   `,
+  // 4: each recommendation's place in the account's merged next-best list
+  `
+  ALTER TABLE result_recommendations ADD COLUMN next_best_rank INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

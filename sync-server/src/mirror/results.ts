@@ -22,11 +22,11 @@ export function saveModelOutput(db: DatabaseSync, runId: string, output: ModelOu
   transaction(db, () => {
     db.exec('DELETE FROM result_recommendations; DELETE FROM result_insights; DELETE FROM result_segments; DELETE FROM result_meta;');
     const rec = db.prepare(
-      `INSERT INTO result_recommendations (external_id, account_id, product_id, kind, rank, score, confidence, reason, evidence, expected_revenue, opportunity_id, run_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (external_id) DO NOTHING`,
+      `INSERT INTO result_recommendations (external_id, account_id, product_id, kind, rank, score, confidence, reason, evidence, expected_revenue, opportunity_id, run_id, next_best_rank)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (external_id) DO NOTHING`,
     );
     for (const r of output.recommendations) {
-      rec.run(recommendationExternalId(r), r.accountId, r.productId, r.kind, r.rank, r.score, r.confidence, r.reason, JSON.stringify(r.evidence), r.expectedRevenue, r.opportunityId, runId);
+      rec.run(recommendationExternalId(r), r.accountId, r.productId, r.kind, r.rank, r.score, r.confidence, r.reason, JSON.stringify(r.evidence), r.expectedRevenue, r.opportunityId, runId, r.nextBestRank ?? null);
     }
     const ins = db.prepare('INSERT OR REPLACE INTO result_insights (account_id, data, run_id) VALUES (?, ?, ?)');
     for (const i of output.insights) ins.run(i.accountId, JSON.stringify(i), runId);
@@ -38,7 +38,7 @@ export function saveModelOutput(db: DatabaseSync, runId: string, output: ModelOu
 
 type RecRow = {
   external_id: string; account_id: string; product_id: string; kind: RecommendationKind; rank: number; score: number;
-  confidence: Recommendation['confidence']; reason: string; evidence: string; expected_revenue: number | null; opportunity_id: string | null; run_id: string;
+  confidence: Recommendation['confidence']; reason: string; evidence: string; expected_revenue: number | null; opportunity_id: string | null; run_id: string; next_best_rank: number | null;
 };
 
 export function listRecommendations(
@@ -63,6 +63,7 @@ export function listRecommendations(
     evidence: JSON.parse(r.evidence) as Record<string, unknown>,
     expectedRevenue: r.expected_revenue,
     opportunityId: r.opportunity_id,
+    nextBestRank: r.next_best_rank,
   }));
 }
 

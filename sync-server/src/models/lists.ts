@@ -193,6 +193,25 @@ export function buyAgainRecords(ctx: RecordContext, u: number, picks: readonly B
   return out;
 }
 
+/**
+ * The account's one next-best list: both kinds' records given their place in it (`nextBestRank`), merged the
+ * way the calibration chose on its window (next-best.ts): re-orders first, or interleaved by the calibrated
+ * chance with each kind keeping its own order (a tie goes to the re-order, the surer kind of evidence).
+ * Without a calibration the two kinds' scores are not comparable, so re-orders come first.
+ */
+export function mergeNextBest(cross: Recommendation[], buy: Recommendation[], merge: 'probability' | 'buyAgainFirst' | undefined): Recommendation[] {
+  const out: Recommendation[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < buy.length || j < cross.length) {
+    const takeBuy = j >= cross.length || (i < buy.length && (merge !== 'probability' || buy[i].score >= cross[j].score));
+    const r = takeBuy ? buy[i++] : cross[j++];
+    r.nextBestRank = out.length + 1;
+    out.push(r);
+  }
+  return out;
+}
+
 function round(v: number, digits = 4): number {
   const f = 10 ** digits;
   return Math.round(v * f) / f;

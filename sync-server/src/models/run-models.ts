@@ -7,7 +7,7 @@ import { predict, textChurnReason } from '../churn/churn.js';
 import { dayNumber, dayToIso } from '../recommend/purchase-log.js';
 import { accountRule, type RuleName } from '../recommend/business-rules.js';
 import { availableParallelism } from 'node:os';
-import { entryOf, allowedFor, buyAgainList, buyAgainPicks, buyAgainRecords, crossSellList, crossSellPicks, crossSellRecords, type BuyAgainPick, type CrossPick } from './lists.js';
+import { entryOf, allowedFor, buyAgainList, buyAgainPicks, buyAgainRecords, crossSellList, crossSellPicks, crossSellRecords, mergeNextBest, type BuyAgainPick, type CrossPick } from './lists.js';
 import { prepare, prepareInWorkers, type ModelContext } from './context.js';
 import { pickInWorkers } from './list-workers.js';
 import { isHoldout as isHoldoutAccount, type ModelOptions } from './options.js';
@@ -136,7 +136,7 @@ function startRun(
     if (churnWhy) insight.signals.churnReason = churnWhy;
     // A holdout account's list is computed exactly like a shown one and kept apart as its shadow list: never
     // in `recommendations` (what reps see), but measured the same way so lift compares like with like.
-    const list = picks === null ? [] : crossSellRecords(ctx, u, picks.cross).concat(buyAgainRecords(ctx, u, picks.buy));
+    const list = picks === null ? [] : mergeNextBest(crossSellRecords(ctx, u, picks.cross), buyAgainRecords(ctx, u, picks.buy), ctx.fit.params.nextBest?.merge);
     const recs = holdout ? [] : list;
     const hidden = holdout ? list : [];
     nInsights++;

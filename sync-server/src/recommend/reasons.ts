@@ -76,7 +76,37 @@ const TIER_WORDS: Record<TierChoice['tier'], string> = {
   hybrid: 'from co-purchase patterns and a learned ranker',
 };
 
-/** Adds the chance in words, the tier and the combined confidence to a reason (its evidence keeps both). */
+const RANK: Record<Confidence, number> = { Low: 0, Medium: 1, High: 2 };
+
+/** The confidence the chance alone would support (the cap shownConfidence applies). */
+const chanceConfidence = (chance: number): Confidence => (chance >= 0.5 ? 'High' : chance >= 0.2 ? 'Medium' : 'Low');
+
+/**
+ * Why the evidence holds the confidence below what the chance supports, in a rep's words, read from the
+ * evidence JSON the reason builders wrote; null when the evidence is not the limit.
+ */
+function evidenceLimit(evidence: Record<string, unknown>, tier?: TierChoice['tier']): string | null {
+  if (tier === 'segment-popularity') return 'this org has too little order history to check the chance';
+  const n = (k: string): number => Number(evidence[k]);
+  switch (evidence.kind) {
+    case 'rhythm':
+      return n('orders') === 1 ? 'a single earlier order of it to go by' : `only ${n('orders')} earlier orders of it to go by`;
+    case 'co-purchase':
+      return `only ${n('accountsBuyingBoth')} ${n('accountsBuyingBoth') === 1 ? 'account' : 'accounts'} bought it with ${String(evidence.anchor)}`;
+    case 'popularity':
+      return 'nothing this account bought points to it, only its popularity';
+    case 'content':
+      return 'a new product with no sales yet';
+    default:
+      return null;
+  }
+}
+
+/**
+ * Adds the chance in words, the tier and the combined confidence to a reason (its evidence keeps both). A
+ * Confidence below what the chance alone supports (a 58% re-order with Low confidence) says why in the reason,
+ * so the two never read as a contradiction: Confidence is how far the chance can be trusted, not the chance.
+ */
 export function withChance<T extends { reason: string; evidence: Record<string, unknown>; confidence: Confidence }>(
   why: T,
   chance: number,
@@ -84,10 +114,19 @@ export function withChance<T extends { reason: string; evidence: Record<string, 
 ): T {
   const pct = chance < 0.01 ? 'under 1%' : `about ${Math.round(chance * 100)}%`;
   const tierText = tier ? `; ${TIER_WORDS[tier.tier]}` : '';
+  const confidence = confidenceFor(chance, why.confidence, tier?.tier);
+  const limit = RANK[confidence] < RANK[chanceConfidence(chance)] ? evidenceLimit(why.evidence, tier?.tier) : null;
+  const limitText = limit ? `; ${confidence} confidence: ${limit}` : '';
   return {
     ...why,
-    reason: cut(`${why.reason}; ${pct} chance of an order in the next 3 months${tierText}`),
-    evidence: { ...why.evidence, chance: Math.round(chance * 1000) / 1000, evidenceStrength: why.confidence, ...(tier ? { tier: tier.tier, tierReason: tier.reason } : {}) },
-    confidence: confidenceFor(chance, why.confidence, tier?.tier),
+    reason: cut(`${why.reason}; ${pct} chance of an order in the next 3 months${limitText}${tierText}`),
+    evidence: {
+      ...why.evidence,
+      chance: Math.round(chance * 1000) / 1000,
+      evidenceStrength: why.confidence,
+      ...(limit ? { confidenceLimitedBy: limit } : {}),
+      ...(tier ? { tier: tier.tier, tierReason: tier.reason } : {}),
+    },
+    confidence,
   };
 }

@@ -15,7 +15,7 @@ type Shown = Record<string, unknown>;
 
 /** Per object: fields compared exactly, and numeric fields compared within a tolerance (in 0..1 units). */
 const SHOWN: Record<string, { exact: string[]; scaled?: Record<string, number>; relative?: string[] }> = {
-  Product_Recommendation__c: { exact: ['Product__c', 'Kind__c', 'Rank__c', 'Confidence__c', 'Opportunity__c', 'Status__c', 'Account__c'], scaled: { Score__c: 1 } },
+  Product_Recommendation__c: { exact: ['Product__c', 'Kind__c', 'Rank__c', 'Next_Best_Rank__c', 'Confidence__c', 'Opportunity__c', 'Status__c', 'Account__c'], scaled: { Score__c: 1 } },
   Customer_Segment__c: { exact: ['Name', 'Description__c', 'Account_Count__c', 'Active__c'] },
   Account_Insight__c: {
     exact: [

@@ -55,6 +55,7 @@ export function recommendationPayload(r: Recommendation): Record<string, unknown
     Product__c: r.productId,
     Kind__c: r.kind,
     Rank__c: r.rank,
+    Next_Best_Rank__c: r.nextBestRank ?? null,
     Score__c: round(r.score, 4),
     Confidence__c: r.confidence,
     Reason__c: clip(r.reason, 255),

@@ -25,7 +25,7 @@ export const RECO_OBJECTS: RecoObject[] = [
   {
     name: 'Product_Recommendation__c',
     externalId: 'External_Id__c',
-    fields: ['Product__c', 'Kind__c', 'Rank__c', 'Score__c', 'Confidence__c', 'Reason__c', 'Evidence__c', 'Expected_Revenue__c', 'Opportunity__c', 'Status__c', 'Run__c'],
+    fields: ['Product__c', 'Kind__c', 'Rank__c', 'Next_Best_Rank__c', 'Score__c', 'Confidence__c', 'Reason__c', 'Evidence__c', 'Expected_Revenue__c', 'Opportunity__c', 'Status__c', 'Run__c'],
     createOnly: ['Account__c'],
   },
 ];

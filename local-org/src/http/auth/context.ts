@@ -14,6 +14,8 @@ export type AuthContext = {
   findUser(username: string): OrgUser | undefined;
   sessions: SessionStore;
   clock: () => Date;
+  /** Organization.DefaultCurrencyIsoCode as the org holds it now (the SOAP login's userInfo reports it). */
+  orgCurrency: () => string;
 };
 
 /** The origin the client used to reach us (instance_url, identity and SOAP serverUrl all derive from it). */

@@ -38,6 +38,7 @@ export function soapHandler(ctx: AuthContext) {
           fullName: user.displayName,
           email: user.email,
           sessionSecondsValid: SESSION_IDLE_MS / 1000,
+          currency: ctx.orgCurrency(),
         }),
       );
       return;

@@ -41,7 +41,15 @@ export type LoginResult = {
   fullName: string;
   email: string;
   sessionSecondsValid: number;
+  /** ISO 4217 code of the org's currency. */
+  currency: string;
 };
+
+/** The symbol Salesforce shows for a currency ("£" for GBP); the code itself when there is no narrower one. */
+function currencySymbol(code: string): string {
+  const part = new Intl.NumberFormat('en-US', { style: 'currency', currency: code }).formatToParts(0).find((p) => p.type === 'currency');
+  return part?.value ?? code;
+}
 
 export function loginResponse(r: LoginResult): string {
   return envelope(
@@ -51,8 +59,8 @@ export function loginResponse(r: LoginResult): string {
       `<serverUrl>${esc(r.serverUrl)}</serverUrl>` +
       `<sessionId>${esc(r.sessionId)}</sessionId>` +
       `<userId>${esc(r.userId)}</userId>` +
-      '<userInfo><accessibilityMode>false</accessibilityMode><currencySymbol>$</currencySymbol>' +
-      `<orgDefaultCurrencyIsoCode>USD</orgDefaultCurrencyIsoCode><organizationId>${esc(r.organizationId)}</organizationId>` +
+      `<userInfo><accessibilityMode>false</accessibilityMode><currencySymbol>${esc(currencySymbol(r.currency))}</currencySymbol>` +
+      `<orgDefaultCurrencyIsoCode>${esc(r.currency)}</orgDefaultCurrencyIsoCode><organizationId>${esc(r.organizationId)}</organizationId>` +
       `<sessionSecondsValid>${r.sessionSecondsValid}</sessionSecondsValid>` +
       `<userEmail>${esc(r.email)}</userEmail><userFullName>${esc(r.fullName)}</userFullName>` +
       `<userId>${esc(r.userId)}</userId><userName>${esc(r.username)}</userName>` +

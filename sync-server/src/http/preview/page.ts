@@ -53,7 +53,7 @@ ${accounts.length ? `<ul class="slds-has-dividers_bottom-space">${items}</ul>` :
 `;
 }
 
-/** App Builder properties from the query string (?rowsPerList=3&showBuyAgain=false), checked. */
+/** App Builder properties from the query string (?rowsPerList=3&showBuyAgain=false&showNextBest=false), checked. */
 export function appBuilderProperties(query: Record<string, unknown>): Record<string, string | number | boolean> {
   const props: Record<string, string | number | boolean> = {};
   if (query.rowsPerList !== undefined) {
@@ -61,7 +61,7 @@ export function appBuilderProperties(query: Record<string, unknown>): Record<str
     if (!Number.isInteger(rows) || rows < 1 || rows > 50) throw new RangeError('rowsPerList must be an integer from 1 to 50');
     props.rowsPerList = rows;
   }
-  for (const flag of ['showCrossSell', 'showBuyAgain']) {
+  for (const flag of ['showNextBest', 'showCrossSell', 'showBuyAgain']) {
     const value = query[flag];
     if (value === undefined) continue;
     if (value !== 'true' && value !== 'false') throw new RangeError(`${flag} must be true or false`);

@@ -5,7 +5,8 @@ import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import { reduceErrors } from 'c/ldsUtils';
 import {
     RECOMMENDATIONS_LIST, INSIGHTS_LIST, REACTIONS_LIST, RECOMMENDATION_FIELDS, RECOMMENDATION_SORT, OPEN_FILTER,
-    OPEN_STATUSES, REACTION_FIELDS, REACTION_SORT, HOLDOUT_FIELD, KIND, STATUS, toRecommendation, isHoldout, latestReactions, reactionInput
+    OPEN_STATUSES, REACTION_FIELDS, REACTION_SORT, HOLDOUT_FIELD, KIND, STATUS, toRecommendation, isHoldout, latestReactions, reactionInput,
+    nextBestOrder
 } from 'c/recoRecords';
 
 const OPPORTUNITY_ACCOUNT = 'Opportunity.AccountId';
@@ -14,6 +15,7 @@ const LISTS = [
     { kind: KIND.CROSS_SELL, cssClass: 'cross-sell', emptyMessage: 'No cross-sell recommendations for this account right now.' },
     { kind: KIND.BUY_AGAIN, cssClass: 'buy-again', emptyMessage: 'Nothing is due for a repeat order right now.' }
 ];
+const NEXT_BEST = { kind: 'Next best', cssClass: 'next-best', emptyMessage: 'Nothing to recommend for this account right now.' };
 
 export default class RecoRecommendations extends LightningElement {
     @api recordId;
@@ -38,8 +40,19 @@ export default class RecoRecommendations extends LightningElement {
         this.buyAgainOn = isOn(value);
     }
 
+    // One list, both kinds merged in the order Reco ranks them (what to act on first), unless App Builder asks
+    // for the two kinds apart.
+    @api
+    get showNextBest() {
+        return this.nextBestOn;
+    }
+    set showNextBest(value) {
+        this.nextBestOn = isOn(value);
+    }
+
     crossSellOn = true;
     buyAgainOn = true;
+    nextBestOn = true;
 
     records;
     loadErrors;
@@ -135,10 +148,16 @@ export default class RecoRecommendations extends LightningElement {
             .filter((row) => OPEN_STATUSES.includes(row.status));
     }
 
-    // The lists App Builder switched on, each with its first rowsPerList rows.
+    // The lists App Builder switched on, each with its first rowsPerList rows: the merged next-best list (each
+    // row labelled with its kind) or one list per kind.
     get lists() {
         const limit = Math.max(1, Number(this.rowsPerList) || 5);
         const rows = this.rows;
+        if (this.nextBestOn) {
+            const shown = rows.filter((row) => (row.kind === KIND.CROSS_SELL ? this.crossSellOn : this.buyAgainOn));
+            const merged = nextBestOrder(shown).slice(0, limit).map((row) => ({ ...row, kindLabel: row.kind }));
+            return [{ ...NEXT_BEST, rows: merged }];
+        }
         return LISTS.filter((list) => (list.kind === KIND.CROSS_SELL ? this.crossSellOn : this.buyAgainOn)).map((list) => ({
             ...list,
             rows: rows.filter((row) => row.kind === list.kind).slice(0, limit)

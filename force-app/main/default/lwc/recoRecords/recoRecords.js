@@ -19,7 +19,7 @@ export const OPEN_STATUSES = [STATUS.NEW, STATUS.ACCEPTED];
 export const DISMISS_REASONS = ['Not relevant', 'Already owns it', 'Bought elsewhere', 'Too expensive', 'Bad timing', 'Other'];
 
 export const RECOMMENDATION_FIELDS = [
-    'Product__c', 'Product__r.Name', 'Kind__c', 'Rank__c', 'Score__c', 'Confidence__c',
+    'Product__c', 'Product__r.Name', 'Kind__c', 'Rank__c', 'Next_Best_Rank__c', 'Score__c', 'Confidence__c',
     'Reason__c', 'Evidence__c', 'Status__c', 'Expected_Revenue__c'
 ].map(rec);
 export const RECOMMENDATION_SORT = [rec('Rank__c')];
@@ -55,6 +55,7 @@ export function toRecommendation(record, statusOverride) {
         productName: valueOf(record, 'Product__r.Name') || 'Unnamed product',
         kind: valueOf(record, 'Kind__c'),
         rank: valueOf(record, 'Rank__c'),
+        nextBestRank: valueOf(record, 'Next_Best_Rank__c'),
         score: Number(valueOf(record, 'Score__c') || 0),
         confidence: valueOf(record, 'Confidence__c'),
         reason: valueOf(record, 'Reason__c'),
@@ -64,6 +65,30 @@ export function toRecommendation(record, statusOverride) {
         status,
         accepted: status === STATUS.ACCEPTED
     };
+}
+
+/**
+ * The account's one next-best list: rows in Next_Best_Rank__c order (Reco merged the kinds by their chance of
+ * being bought next). Records written before that field existed follow, re-orders first and each kind in its
+ * own rank order, which is how Reco merges when it cannot compare the kinds' chances.
+ */
+export function nextBestOrder(rows) {
+    const key = (row) => [
+        row.nextBestRank === undefined || row.nextBestRank === null ? 1 : 0,
+        row.nextBestRank || 0,
+        row.kind === KIND.BUY_AGAIN ? 0 : 1,
+        row.rank || 0
+    ];
+    return [...rows].sort((a, b) => {
+        const ka = key(a);
+        const kb = key(b);
+        for (let i = 0; i < ka.length; i++) {
+            if (ka[i] !== kb[i]) {
+                return ka[i] - kb[i];
+            }
+        }
+        return 0;
+    });
 }
 
 /** True when the account's insight puts it in the holdout group. */

@@ -15,6 +15,8 @@ export type RecommendationRow = {
   id: string;
   kind: string;
   rank: number | null;
+  /** Place in the account's one next-best list (both kinds merged); null on records written before it existed. */
+  nextBestRank: number | null;
   product: string | null;
   productCode: string | null;
   productId: string;
@@ -31,6 +33,7 @@ type RecRecord = {
   Id: string;
   Kind__c: string;
   Rank__c: number | null;
+  Next_Best_Rank__c: number | null;
   Product__c: string;
   Product__r: { Name: string; ProductCode: string | null } | null;
   Score__c: number | null;
@@ -63,14 +66,16 @@ export default class RecoRecommendShow extends RecoCommand<RecoRecommendShowResu
     if (!flags['include-closed']) filters.push("Status__c IN ('New', 'Accepted')");
     const records = await queryReco<RecRecord>(
       conn,
-      'SELECT Id, Kind__c, Rank__c, Product__c, Product__r.Name, Product__r.ProductCode, Score__c, Confidence__c, Expected_Revenue__c, Status__c, Reason__c ' +
-        `FROM Product_Recommendation__c WHERE ${filters.join(' AND ')} ORDER BY Kind__c, Rank__c ASC NULLS LAST`,
+      'SELECT Id, Kind__c, Rank__c, Next_Best_Rank__c, Product__c, Product__r.Name, Product__r.ProductCode, Score__c, Confidence__c, Expected_Revenue__c, Status__c, Reason__c ' +
+        // The one next-best list first (what to act on first); rows from before it existed follow by kind and rank.
+        `FROM Product_Recommendation__c WHERE ${filters.join(' AND ')} ORDER BY Next_Best_Rank__c ASC NULLS LAST, Kind__c, Rank__c ASC NULLS LAST`,
       'Product_Recommendation__c',
     );
     const recommendations = records.map((r) => ({
       id: r.Id,
       kind: r.Kind__c,
       rank: r.Rank__c,
+      nextBestRank: r.Next_Best_Rank__c ?? null,
       product: r.Product__r?.Name ?? null,
       productCode: r.Product__r?.ProductCode ?? null,
       productId: r.Product__c,
@@ -86,6 +91,7 @@ export default class RecoRecommendShow extends RecoCommand<RecoRecommendShowResu
     else
       this.table({
         data: recommendations.map((r) => ({
+          'Next best': r.nextBestRank ?? '',
           Kind: r.kind,
           Rank: r.rank ?? '',
           Product: r.product ?? r.productId,

@@ -23,8 +23,9 @@ const reaction = (id, recommendationId, status, createdDate, reason = null) => (
     }
 });
 
+// Most tests look at the two kinds apart; the merged next-best list (the default) has its own tests below.
 const mount = (props = {}) =>
-    mountComponent('c-reco-recommendations', RecoRecommendations, { recordId: ACCOUNT_ID, objectApiName: 'Account', ...props });
+    mountComponent('c-reco-recommendations', RecoRecommendations, { recordId: ACCOUNT_ID, objectApiName: 'Account', showNextBest: false, ...props });
 
 async function mountWithData(props, reactions = NO_REACTIONS) {
     const element = await mount(props);
@@ -88,6 +89,40 @@ describe('c-reco-recommendations', () => {
         const first = list(element, 'cross-sell').shadowRoot.querySelector('c-reco-row').recommendation;
         expect(first).toMatchObject({ score: 0.82, confidence: 'High', expectedRevenue: 1240.5 });
         expect(first.reason).toBe('Bought by 64% of accounts that buy Lunch Bag Red Retrospot');
+    });
+
+    it('shows one next-best list by default, both kinds merged in Next_Best_Rank__c order and labelled', async () => {
+        const element = await mountWithData({ showNextBest: undefined });
+        expect(list(element, 'cross-sell')).toBeNull();
+        expect(list(element, 'buy-again')).toBeNull();
+        const merged = list(element, 'next-best');
+        expect(productNames(merged)).toEqual([
+            'White Hanging Heart T-Light Holder', 'Jumbo Bag Red Retrospot', 'Party Bunting', 'Assorted Colour Bird Ornament', 'Regency Cakestand 3 Tier'
+        ]);
+        const kinds = Array.from(merged.shadowRoot.querySelectorAll('c-reco-row')).map((row) => row.recommendation.kindLabel);
+        expect(kinds).toEqual(['Buy again', 'Cross-sell', 'Cross-sell', 'Buy again', 'Cross-sell']);
+        const badge = merged.shadowRoot.querySelector('c-reco-row').shadowRoot.querySelector('lightning-badge.kind');
+        expect(badge.label).toBe('Buy again');
+    });
+
+    it('keeps the merged list to rowsPerList and to the kinds switched on', async () => {
+        const element = await mountWithData({ showNextBest: true, rowsPerList: 2, showBuyAgain: false });
+        expect(productNames(list(element, 'next-best'))).toEqual(['Jumbo Bag Red Retrospot', 'Party Bunting']);
+    });
+
+    it('orders records without a next-best rank (written before it existed) after, re-orders first', async () => {
+        const element = await mount({ showNextBest: true });
+        emitInsight(INSIGHT);
+        const stripped = JSON.parse(JSON.stringify(RECOMMENDATIONS));
+        for (const record of stripped.records) {
+            if (record.fields.Kind__c.value === 'Cross-sell') delete record.fields.Next_Best_Rank__c;
+        }
+        emitRecommendations(stripped);
+        emitReactions(NO_REACTIONS);
+        await flushPromises();
+        expect(productNames(list(element, 'next-best'))).toEqual([
+            'White Hanging Heart T-Light Holder', 'Assorted Colour Bird Ornament', 'Jumbo Bag Red Retrospot', 'Party Bunting', 'Regency Cakestand 3 Tier'
+        ]);
     });
 
     it('honours the App Builder properties', async () => {

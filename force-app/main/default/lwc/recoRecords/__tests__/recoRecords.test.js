@@ -14,7 +14,7 @@ describe('c/recoRecords', () => {
     it('maps a recommendation record to the row view, applying a status override', () => {
         const row = toRecommendation(RECOMMENDATIONS.records[2], 'Accepted');
         expect(row).toEqual({
-            id: 'a01AA0000000003AAA', productName: 'Regency Cakestand 3 Tier', kind: 'Cross-sell', rank: 3,
+            id: 'a01AA0000000003AAA', productName: 'Regency Cakestand 3 Tier', kind: 'Cross-sell', rank: 3, nextBestRank: 5,
             score: 0.31, confidence: 'Low', reason: 'Often bought after Teacup And Saucer sets', evidence: undefined,
             expectedRevenue: undefined, productId: RECOMMENDATIONS.records[2].fields.Product__c.value, status: 'Accepted', accepted: true
         });

@@ -1,0 +1,21 @@
+// The org's currency as last read from it (extract/org-currency.ts), kept beside the mirrored records so every
+// reader of the mirror (clean, the dashboard) says amounts in the currency the org keeps them in.
+import type { DatabaseSync } from 'node:sqlite';
+import { getMeta, setMeta } from './records.js';
+
+/**
+ * The corporate currency (ISO 4217) and, for a multi-currency org, what one unit of each other active currency
+ * is worth in it (a single-currency org: no rates; every amount is already in the corporate currency).
+ */
+export type OrgCurrency = { corporate: string; rates: Record<string, number> };
+
+const KEY = 'orgCurrency';
+
+/** The stored currency if it was read within `maxAgeMs` (any age by default). */
+export function storedOrgCurrency(db: DatabaseSync, maxAgeMs = Number.POSITIVE_INFINITY): OrgCurrency | undefined {
+  return getMeta<OrgCurrency>(db, KEY, maxAgeMs);
+}
+
+export function storeOrgCurrency(db: DatabaseSync, currency: OrgCurrency): void {
+  setMeta(db, KEY, currency);
+}
