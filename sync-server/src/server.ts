@@ -46,6 +46,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const service = await startService(config, logger, {
     pipeline,
     store,
+    resultsHandover: (runId) => pipeline.takeResults(runId),
     impact: mirrorImpactSource(mirror.db, config.impact),
     // The versions resource is the cheapest authenticated-free call that proves the org answers.
     orgProbe: async () => { await connection.request(`${connection.instanceUrl}/services/data/`); },

@@ -11,6 +11,11 @@ import type { LocalOrg } from '@reco/local-org';
 import { startRecoOrg } from '../support/reco-org.js';
 import { loadConfig } from '@reco/sync-server/config/load-config.js';
 import { startServer } from '@reco/sync-server/server.js';
+import { mirrorResultsStore } from '@reco/sync-server/http/mirror-store.js';
+import { getAccountRecommendationsJson } from '@reco/sync-server/http/use-cases/account-results.js';
+import { RecommendationCache } from '@reco/sync-server/http/use-cases/recommendation-cache.js';
+import { openMirror } from '@reco/sync-server/mirror/db.js';
+import { readRecommendationSnapshot } from '@reco/sync-server/mirror/recommendation-snapshot.js';
 import { retailSample } from '../support/retail-sample.js';
 import { api, memoryLogger, TOKEN } from './doubles.js';
 
@@ -97,6 +102,25 @@ describe('serving while a sync runs', function () {
       const metrics = (await api(service.url, '/metrics')).body as string;
       expect(metrics).to.match(/reco_runs_total\{kind="Full",status="Succeeded"\} 1/);
       expect((await api(service.url, `/accounts/${service.cache.sampleAccount()}/recommendations?limit=3`)).status).to.equal(200);
+
+      // The run's results reached the cache as the snapshot its thread built, not by a rebuild on this
+      // thread, and they are what the store holds: the same bodies as a cache read from the mirror now.
+      const refreshes = lines.filter((l) => l.msg === 'results cache refreshed');
+      expect(refreshes.map((l) => [l.builtBy, l.runId ?? null])).to.deep.equal([['service', null], ['pipeline thread', runId]]);
+      const reread = openMirror(config.store.path);
+      try {
+        const fromStore = new RecommendationCache();
+        const count = fromStore.refresh(mirrorResultsStore(reread.db));
+        expect(count).to.be.above(0).and.to.equal(refreshes[1].recommendations);
+        const snapshot = readRecommendationSnapshot(reread.db);
+        for (const id of snapshot.accounts) {
+          for (const query of [{}, { kind: 'Buy again' as const, limit: 2 }, { limit: 25 }]) {
+            expect(getAccountRecommendationsJson(service.cache, id, query).toString(), id).to.equal(getAccountRecommendationsJson(fromStore, id, query).toString());
+          }
+        }
+      } finally {
+        reread.close();
+      }
     } finally {
       await service.close();
     }
