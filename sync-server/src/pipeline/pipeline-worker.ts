@@ -2,6 +2,7 @@
 // mirror (SQLite in WAL mode lets the service's thread keep reading while this one writes), runs the
 // pipeline, and reports progress, logs and the outcome to the service's thread. An abort message is the
 // in-process AbortSignal: the run checkpoints and ends as Aborted, resumable.
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createConnection } from '../connect/connect.js';
 import { openMirror, type Mirror } from '../mirror/db.js';
@@ -18,6 +19,20 @@ class WorkerAbort extends Error {
   public constructor(reason: string) {
     super(reason);
     this.name = 'ShuttingDownError';
+  }
+}
+
+// Below the serving thread's priority: with more busy threads than free cores (2 cores: the service, this run,
+// its model workers, whatever else the host runs) the kernel then gives the core to the thread answering
+// requests first, and the run takes what serving leaves, so a sync costs the API latency only when the machine
+// has no spare core at all. Linux only: there a nice value is per thread (pid 0 is the calling thread, and
+// threads this one starts inherit it); elsewhere it would lower the whole process, serving included.
+const PIPELINE_THREAD_NICE = 10;
+if (process.platform === 'linux') {
+  try {
+    os.setPriority(Math.max(os.getPriority(), PIPELINE_THREAD_NICE));
+  } catch {
+    // not allowed (a sandbox): the run just competes with serving at equal priority, as before
   }
 }
 
