@@ -9,7 +9,7 @@ const ids = (await new Promise<string>((resolve) => {
 })).split('\n').filter(Boolean);
 
 let next = 0;
-const result = await autocannon({
+const run = autocannon({
   url,
   connections: Number(connections),
   duration: Number(duration),
@@ -20,6 +20,15 @@ const result = await autocannon({
     setupRequest: (req) => ({ ...req, path: `/accounts/${ids[next++ % ids.length]}/recommendations?limit=10` }),
   }],
 });
+// Every response's latency in whole milliseconds (autocannon's own unit), so the parent can merge windows into
+// one distribution: the percentiles of a whole sync are not a function of its windows' percentiles.
+const histogram = new Map<number, number>();
+run.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+  if (Number(status) < 200 || Number(status) > 299) return; // autocannon's latency figures count 2xx only, too
+  const bucket = Math.round(ms);
+  histogram.set(bucket, (histogram.get(bucket) ?? 0) + 1);
+});
+const result = await run;
 process.stdout.write(JSON.stringify({
   connections: Number(connections),
   durationSeconds: Number(duration),
@@ -29,4 +38,5 @@ process.stdout.write(JSON.stringify({
   non2xx: result.non2xx,
   errors: result.errors,
   timeouts: result.timeouts,
+  histogram: [...histogram].sort((a, b) => a[0] - b[0]),
 }));

@@ -51,6 +51,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const service = await startService(config, logger, {
     pipeline,
     store,
+    resultsHandover: (runId) => pipeline.takeResults(runId),
     impact: options.impact ? options.impact(mirrorImpactSource(mirror.db, config.impact), mirror.db) : mirrorImpactSource(mirror.db, config.impact),
     // The versions resource is the cheapest authenticated-free call that proves the org answers.
     orgProbe: async () => { await connection.request(`${connection.instanceUrl}/services/data/`); },

@@ -6,6 +6,7 @@ import type { EvaluationReport, RecommendationView, ResultsStore, RunView } from
 import { STAGES, type RunKind } from '@reco/sync-server/domain/run.js';
 import type { Pipeline } from '@reco/sync-server/schedule/ports.js';
 import { idChecksum } from '@reco/sync-server/http/salesforce-id.js';
+import { packRecommendations } from '@reco/sync-server/mirror/recommendation-snapshot.js';
 
 export const accountId = (n: number): string => {
   const id15 = `001Qy${String(n).padStart(10, '0')}`;
@@ -25,7 +26,7 @@ export class MemoryStore implements ResultsStore {
   public isOpen() { return this.open; }
   public listRuns(limit: number) { return [...this.runs].reverse().slice(0, limit); }
   public getRun(id: string) { return this.runs.find((r) => r.id === id); }
-  public allRecommendations() { return this.recommendations; }
+  public recommendationSnapshot() { return packRecommendations(this.recommendations); }
   public getInsight(id: string) { return this.insights.find((i) => i.accountId === id); }
   public listInsights() { return this.insights; }
   public listSegments() { return this.segments; }
@@ -137,7 +138,7 @@ export async function waitFor<T>(check: () => T | undefined | false, timeoutMs =
 
 import { loadConfig } from '@reco/sync-server/config/load-config.js';
 import { createLogger } from '@reco/sync-server/logging/logger.js';
-import { startService, type Service } from '@reco/sync-server/http/service.js';
+import { startService, type Service, type ServiceDeps } from '@reco/sync-server/http/service.js';
 import type { ImpactSource } from '@reco/sync-server/http/ports.js';
 import { Writable } from 'node:stream';
 import type { RequestHandler } from 'express';
@@ -152,7 +153,7 @@ export function memoryLogger() {
 export async function startTestService(options: {
   store: MemoryStore; pipeline: Pipeline; schedule?: { enabled?: boolean; incremental?: string; full?: string }; orgUp?: () => boolean; graceMs?: number;
   injectToken?: boolean; allowedHosts?: string; publicRouters?: Array<[string, RequestHandler]>;
-  impact?: ImpactSource;
+  impact?: ImpactSource; resultsHandover?: ServiceDeps['resultsHandover'];
 }): Promise<Service & { lines: Array<Record<string, unknown>> }> {
   const config = loadConfig({
     env: {},
@@ -165,6 +166,7 @@ export async function startTestService(options: {
   const { logger, lines } = memoryLogger();
   const service = await startService(config, logger, {
     pipeline: options.pipeline, store: options.store, lastRun: options.store.lastRun, publicRouters: options.publicRouters, impact: options.impact,
+    resultsHandover: options.resultsHandover,
     orgProbe: async () => { if (options.orgUp && !options.orgUp()) throw new Error('connection refused'); },
   });
   return Object.assign(service, { lines });

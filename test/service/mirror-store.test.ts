@@ -9,6 +9,7 @@ import { applyPage } from '@reco/sync-server/mirror/records.js';
 import { saveModelOutput } from '@reco/sync-server/mirror/results.js';
 import { createRun, setStage, updateRun } from '@reco/sync-server/mirror/runs.js';
 import { mirrorResultsStore } from '@reco/sync-server/http/mirror-store.js';
+import { RecommendationCache } from '@reco/sync-server/http/use-cases/recommendation-cache.js';
 import { accountId, seedResults, MemoryStore } from './doubles.js';
 
 describe('mirror results store', () => {
@@ -47,7 +48,9 @@ describe('mirror results store', () => {
     const productId = seeded.recommendations[0].productId;
     applyPage(mirror.db, 'Product2', [{ Id: productId, Name: 'Regency cakestand', SystemModstamp: '2026-11-23T00:00:00.000Z' }], 'r1');
     const store = mirrorResultsStore(mirror.db);
-    const recs = store.allRecommendations();
+    const cache = new RecommendationCache();
+    cache.refresh(store);
+    const recs = seeded.insights.flatMap((i) => cache.get(i.accountId, { limit: 100 }));
     expect(recs).to.have.length(12);
     expect(recs.find((r) => r.productId === productId)?.productName).to.equal('Regency cakestand');
     expect(recs.find((r) => r.productId !== productId)?.productName).to.equal(null);

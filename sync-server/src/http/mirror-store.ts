@@ -3,13 +3,14 @@
 // JSON that `npm run evaluate -- --json` writes, re-read when the file changes.
 import { readFileSync, statSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
-import type { AccountInsight, Recommendation } from '../domain/types.js';
+import type { AccountInsight } from '../domain/types.js';
 import { storeFault } from '../mirror/db.js';
 import { storedOrgCurrency } from '../mirror/org-currency.js';
+import { readRecommendationSnapshot } from '../mirror/recommendation-snapshot.js';
 import { getInsight, listSegments } from '../mirror/results.js';
 import { STAGES } from '../domain/run.js';
 import { getRun, listRuns, type RunRecord } from '../mirror/runs.js';
-import type { AccountMatch, EvaluationReport, RecommendationView, ResultsStore, RunView } from './ports.js';
+import type { AccountMatch, EvaluationReport, ResultsStore, RunView } from './ports.js';
 
 export function mirrorResultsStore(db: DatabaseSync, options: { evaluationFile?: string; currency?: string } = {}): ResultsStore {
   const readEvaluation = evaluationFileReader(options.evaluationFile);
@@ -22,8 +23,7 @@ export function mirrorResultsStore(db: DatabaseSync, options: { evaluationFile?:
       const run = getRun(db, id);
       return run ? toRunView(run) : undefined;
     },
-    allRecommendations: () => allRecommendations(db),
-    recommendationPages: (pageSize) => recommendationPages(db, pageSize),
+    recommendationSnapshot: () => readRecommendationSnapshot(db),
     getInsight: (accountId) => getInsight(db, accountId),
     listInsights: () => (db.prepare('SELECT data FROM result_insights ORDER BY account_id').all() as Array<{ data: string }>).map((r) => JSON.parse(r.data) as AccountInsight),
     listSegments: () => listSegments(db).sort((a, b) => b.accountCount - a.accountCount),
@@ -77,39 +77,6 @@ function numericLeaves(value: unknown, prefix = '', out: Record<string, number> 
     for (const [k, v] of Object.entries(value)) numericLeaves(v, prefix ? `${prefix}.${k}` : k, out);
   }
   return out;
-}
-
-type Row = {
-  account_id: string; product_id: string; kind: Recommendation['kind']; rank: number; score: number; confidence: Recommendation['confidence'];
-  reason: string; evidence: string; expected_revenue: number | null; opportunity_id: string | null; product_name: string | null;
-};
-
-const RECOMMENDATIONS_SQL = `SELECT r.account_id, r.product_id, r.kind, r.rank, r.score, r.confidence, r.reason, r.evidence, r.expected_revenue, r.opportunity_id,
-            json_extract(p.data, '$.Name') AS product_name
-       FROM result_recommendations r LEFT JOIN records p ON p.object = 'Product2' AND p.id = r.product_id
-      ORDER BY r.account_id, r.kind, r.rank`;
-
-const toView = (r: Row): RecommendationView => ({
-  accountId: r.account_id, productId: r.product_id, productName: r.product_name, kind: r.kind, rank: r.rank, score: r.score,
-  confidence: r.confidence, reason: r.reason, evidence: JSON.parse(r.evidence) as Record<string, unknown>,
-  expectedRevenue: r.expected_revenue, opportunityId: r.opportunity_id,
-});
-
-function allRecommendations(db: DatabaseSync): RecommendationView[] {
-  return (db.prepare(RECOMMENDATIONS_SQL).all() as Row[]).map(toView);
-}
-
-/** Steps one statement (one read snapshot) across pages: the caller may yield to the event loop between them. */
-function* recommendationPages(db: DatabaseSync, pageSize: number): Generator<RecommendationView[]> {
-  let page: RecommendationView[] = [];
-  for (const row of db.prepare(RECOMMENDATIONS_SQL).iterate() as Iterable<Row>) {
-    page.push(toView(row));
-    if (page.length === pageSize) {
-      yield page;
-      page = [];
-    }
-  }
-  if (page.length) yield page;
 }
 
 type TopN = Record<string, number>;

@@ -1,7 +1,8 @@
 // What the HTTP API reads, as an interface over the mirror's persisted results (adapted in the composition
 // root; replaced by an in-memory double in tests). Synchronous because node:sqlite is.
 import type { ImpactReport } from '../impact/index.js';
-import type { AccountInsight, Recommendation, Segment } from '../domain/types.js';
+import type { AccountInsight, Segment } from '../domain/types.js';
+import type { RecommendationSnapshot, ServedRecommendation } from '../mirror/recommendation-snapshot.js';
 import type { RunKind, RunStatus, StageProgress } from '../domain/run.js';
 
 export type RunView = {
@@ -17,7 +18,7 @@ export type RunView = {
   error: string | null;
 };
 
-export type RecommendationView = Recommendation & { productName?: string | null };
+export type RecommendationView = ServedRecommendation;
 
 /** Evaluation against baselines: task (crossSell, buyAgain) -> model (reco, popularity, ...) -> metric -> value. */
 export type EvaluationReport = {
@@ -32,10 +33,11 @@ export type ResultsStore = {
   fault?(): string | null;
   listRuns(limit: number): RunView[];
   getRun(id: string): RunView | undefined;
-  /** Every current recommendation; the API serves them from a cache rebuilt after each run. */
-  allRecommendations(): RecommendationView[];
-  /** The same, a page at a time, so the cache can be rebuilt while the server keeps answering. */
-  recommendationPages?(pageSize: number): Iterable<RecommendationView[]>;
+  /**
+   * Every current recommendation, packed as the API's cache holds them. Read on the serving thread only at
+   * start, or after a run that handed no snapshot over (see ServiceDeps.resultsHandover).
+   */
+  recommendationSnapshot(): RecommendationSnapshot;
   getInsight(accountId: string): AccountInsight | undefined;
   listInsights(): AccountInsight[];
   listSegments(): Segment[];

@@ -14,6 +14,7 @@ import { startSchedules, type Schedules } from '../schedule/scheduler.js';
 import { createApp } from './app.js';
 import { recommendationsFastPath } from './fast-path.js';
 import { requestGuard } from './request-guard.js';
+import type { RecommendationSnapshot } from '../mirror/recommendation-snapshot.js';
 import type { ImpactSource, OrgProbe, ResultsStore } from './ports.js';
 import { RecommendationCache } from './use-cases/recommendation-cache.js';
 import { projectAccounts, type Projection } from './use-cases/segment-projection.js';
@@ -30,6 +31,11 @@ export type ServiceDeps = {
   impact?: ImpactSource;
   lastRun?: LastRunProbe;
   publicRouters?: Array<[string, RequestHandler]>;
+  /**
+   * The results a run's pipeline built off this thread, taken once per run (after its models stage, or at its
+   * end when that stage did not run): swapped into the cache instead of rebuilding it from the store here.
+   */
+  resultsHandover?: (runId: string) => RecommendationSnapshot | undefined;
   /** Released after the HTTP server and the run have stopped (e.g. closing the mirror database). */
   onClose?: () => void | Promise<void>;
 };
@@ -50,29 +56,31 @@ export async function startService(config: Config, logger: Logger, deps: Service
   const refresh = (): void => {
     const count = cache.refresh(deps.store);
     projection = null; // recomputed lazily from the new insights
-    logger.info({ recommendations: count }, 'results cache refreshed');
+    logger.info({ recommendations: count, builtBy: 'service' }, 'results cache refreshed');
   };
-  // After a run, while serving: rebuilt in pages, one rebuild at a time (the last one requested wins).
-  let refreshing: Promise<void> = Promise.resolve();
+  // After a run's results are stored: swap in the snapshot the pipeline built on its own thread; only a
+  // pipeline that hands none over (in-process runs, a thread that could not read the store) costs this
+  // thread a rebuild from the store.
   let refreshedFor: string | null = null;
-  const refreshWhileServing = (): void => {
-    refreshing = refreshing.then(async () => {
-      const count = await cache.refreshInPages(deps.store);
+  const refreshAfter = (runId: string): void => {
+    refreshedFor = runId;
+    try {
+      const handed = deps.resultsHandover?.(runId);
+      if (!handed) return refresh();
+      const count = cache.install(handed);
       projection = null;
-      logger.info({ recommendations: count }, 'results cache refreshed');
-    }).catch((error: unknown) => logger.error({ err: error }, 'results cache refresh failed'));
+      logger.info({ recommendations: count, builtBy: 'pipeline thread', runId }, 'results cache refreshed');
+    } catch (error) {
+      logger.error({ err: error, runId }, 'results cache refresh failed'); // the previous results stay served
+    }
   };
   const coordinator = new RunCoordinator({
     // Results change only in the models stage: a run whose models stage already refreshed the cache does not
-    // rebuild it again at its end (on a large org each rebuild costs the server a burst of CPU and GC).
+    // refresh it again at its end.
     pipeline: deps.pipeline, logger, metrics,
-    onRunFinished: (outcome) => { if (outcome.runId !== refreshedFor) refreshWhileServing(); },
+    onRunFinished: (outcome) => { if (outcome.runId !== refreshedFor) refreshAfter(outcome.runId); },
     // Model results are in the store once the models stage is done; serve them without waiting for write-back.
-    onStageDone: (stage, runId) => {
-      if (stage !== RESULT_STAGE) return;
-      refreshedFor = runId;
-      refreshWhileServing();
-    },
+    onStageDone: (stage, runId) => { if (stage === RESULT_STAGE) refreshAfter(runId); },
   });
   refresh();
 
@@ -112,7 +120,6 @@ export async function startService(config: Config, logger: Logger, deps: Service
       const outcome = await stopped;
       server.closeAllConnections();
       await closed;
-      await refreshing; // it reads the store that onClose may close
       await deps.onClose?.();
       logger.info({ run: outcome }, 'shut down');
     })()),

@@ -1,6 +1,7 @@
 // Messages between the service's thread and the pipeline's worker thread (see pipeline-thread.ts).
 import type { ConnectionConfig } from '../connect/config.js';
 import type { ProgressEvent, RunKind } from '../domain/run.js';
+import type { RecommendationSnapshot } from '../mirror/recommendation-snapshot.js';
 import type { PipelineOptions, RunSummary } from './run-pipeline.js';
 
 /** `settings`: the operator's run settings (RECO_API_BUDGET_SHARE, bulk thresholds, impact holdout share and window, …), plain data. */
@@ -15,9 +16,13 @@ export type ToPipelineWorker = { type: 'abort'; reason: string };
 
 export type LogLevel = 'info' | 'warn' | 'error';
 
-/** Worker -> parent. */
+/**
+ * Worker -> parent. `results` comes before the progress event that announces them (the models stage done), or
+ * before the outcome when that stage did not finish, so the service finds them when it is told to refresh.
+ */
 export type FromPipelineWorker =
   | { type: 'progress'; event: ProgressEvent }
+  | { type: 'results'; runId: string; snapshot: RecommendationSnapshot }
   | { type: 'log'; level: LogLevel; obj: Record<string, unknown>; msg?: string }
   | { type: 'done'; summary: RunSummary }
   | { type: 'failed'; message: string; stack?: string };

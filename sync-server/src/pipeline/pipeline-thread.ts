@@ -7,6 +7,7 @@ import type { Worker } from 'node:worker_threads';
 import type { ConnectionConfig } from '../connect/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { Mirror } from '../mirror/db.js';
+import type { RecommendationSnapshot } from '../mirror/recommendation-snapshot.js';
 import { startWorkerModule } from '../models/workers.js';
 import type { Pipeline, RunOutcome } from '../schedule/ports.js';
 import type { FromPipelineWorker, PipelineSettings, PipelineWorkerInput, ToPipelineWorker } from './pipeline-protocol.js';
@@ -15,12 +16,19 @@ import { nextRunId } from './run-pipeline.js';
 export type ThreadedPipeline = Pipeline & {
   /** Stops a run still going (e.g. after the shutdown grace): like a killed process, it resumes next start. */
   terminate(): Promise<void>;
+  /**
+   * The results snapshot the run's thread built and handed over (see pipeline-worker.ts), once: the service
+   * swaps it into its cache instead of rebuilding the cache on its own thread.
+   */
+  takeResults(runId: string): RecommendationSnapshot | undefined;
 };
 
 export function threadedPipeline(options: { connection: ConnectionConfig; mirror: Mirror; logger: Logger; settings?: PipelineSettings }): ThreadedPipeline {
   const storePath = options.mirror.path;
   if (storePath === ':memory:') throw new Error('store.path ":memory:" cannot be shared with the pipeline thread; use a file');
   const running = new Set<Worker>();
+  // Only the latest: a run hands over at most one, and a snapshot nobody took is superseded by the next run's.
+  let handed: { runId: string; snapshot: RecommendationSnapshot } | null = null;
   const logger = options.logger.child({ thread: 'pipeline' });
 
   const pipeline = (kind: Parameters<Pipeline>[0], { signal, onProgress }: Parameters<Pipeline>[1]): Promise<RunOutcome> =>
@@ -52,6 +60,9 @@ export function threadedPipeline(options: { connection: ConnectionConfig; mirror
           case 'progress':
             onProgress(m.event);
             break;
+          case 'results':
+            handed = { runId: m.runId, snapshot: m.snapshot };
+            break;
           case 'log':
             logger[m.level](m.obj, m.msg);
             break;
@@ -75,6 +86,12 @@ export function threadedPipeline(options: { connection: ConnectionConfig; mirror
   return Object.assign(pipeline, {
     terminate: async (): Promise<void> => {
       await Promise.all([...running].map((w) => w.terminate()));
+    },
+    takeResults: (runId: string): RecommendationSnapshot | undefined => {
+      if (handed?.runId !== runId) return undefined;
+      const { snapshot } = handed;
+      handed = null;
+      return snapshot;
     },
   });
 }

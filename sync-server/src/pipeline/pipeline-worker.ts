@@ -2,9 +2,11 @@
 // mirror (SQLite in WAL mode lets the service's thread keep reading while this one writes), runs the
 // pipeline, and reports progress, logs and the outcome to the service's thread. An abort message is the
 // in-process AbortSignal: the run checkpoints and ends as Aborted, resumable.
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createConnection } from '../connect/connect.js';
-import { openMirror } from '../mirror/db.js';
+import { openMirror, type Mirror } from '../mirror/db.js';
+import { readRecommendationSnapshot, snapshotTransferList } from '../mirror/recommendation-snapshot.js';
 import type { FromPipelineWorker, LogLevel, PipelineWorkerInput, ToPipelineWorker } from './pipeline-protocol.js';
 import { runPipeline, type LoggerLike } from './run-pipeline.js';
 
@@ -20,6 +22,20 @@ class WorkerAbort extends Error {
   }
 }
 
+// Below the serving thread's priority: with more busy threads than free cores (2 cores: the service, this run,
+// its model workers, whatever else the host runs) the kernel then gives the core to the thread answering
+// requests first, and the run takes what serving leaves, so a sync costs the API latency only when the machine
+// has no spare core at all. Linux only: there a nice value is per thread (pid 0 is the calling thread, and
+// threads this one starts inherit it); elsewhere it would lower the whole process, serving included.
+const PIPELINE_THREAD_NICE = 10;
+if (process.platform === 'linux') {
+  try {
+    os.setPriority(Math.max(os.getPriority(), PIPELINE_THREAD_NICE));
+  } catch {
+    // not allowed (a sandbox): the run just competes with serving at equal priority, as before
+  }
+}
+
 const controller = new AbortController();
 port.on('message', (m: ToPipelineWorker) => {
   if (m.type === 'abort' && !controller.signal.aborted) controller.abort(new WorkerAbort(m.reason));
@@ -30,6 +46,20 @@ const plain = (obj: object): Record<string, unknown> => JSON.parse(JSON.stringif
 const log = (level: LogLevel) => (obj: object, msg?: string): void => post({ type: 'log', level, obj: plain(obj), msg });
 const logger: LoggerLike = { info: log('info'), warn: log('warn'), error: log('error') };
 
+// The service's results cache is built here, on this thread, and moved (not copied) to the service's: built
+// there, its tens of thousands of objects and the GC after them held every request for up to seconds.
+let resultsSent = false;
+const sendResults = (mirror: Mirror): void => {
+  try {
+    const snapshot = readRecommendationSnapshot(mirror.db);
+    port.postMessage({ type: 'results', runId: input.runId, snapshot } satisfies FromPipelineWorker, snapshotTransferList(snapshot));
+    resultsSent = true;
+  } catch (err) {
+    // The service then rebuilds from the store itself: slower for its requests, but the results stay right.
+    logger.warn({ runId: input.runId, err }, 'could not hand the results over to the service');
+  }
+};
+
 try {
   const connection = await createConnection(input.connection);
   const mirror = openMirror(input.storePath);
@@ -39,8 +69,14 @@ try {
       kind: input.kind,
       runId: input.runId,
       signal: controller.signal,
-      onProgress: (event) => post({ type: 'progress', event: plain(event) as typeof event }),
+      onProgress: (event) => {
+        if (event.stage === 'models' && event.status === 'done') sendResults(mirror);
+        post({ type: 'progress', event: plain(event) as typeof event });
+      },
     });
+    // A run that ended before its models stage finished left the results as they were, but its extract may
+    // have renamed products: the service refreshes after every run, so it gets a snapshot here too.
+    if (!resultsSent) sendResults(mirror);
     post({ type: 'done', summary: plain(summary) as typeof summary });
   } finally {
     mirror.close();

@@ -1,70 +1,37 @@
-// Real-time callers read recommendations from memory: the whole set is loaded once per run (it only changes
-// when a run writes new results), grouped by account and pre-sorted, so a request is a map lookup.
+// Real-time callers read recommendations from memory: the whole set is swapped in once per run (it only
+// changes when a run writes new results) as a packed snapshot, each account's list pre-sorted and serialised,
+// so a request is a binary search and, for the common queries, a memoised body.
 import type { RecommendationKind } from '../../domain/types.js';
+import { compareIds, type RecommendationSnapshot } from '../../mirror/recommendation-snapshot.js';
 import type { RecommendationView, ResultsStore } from '../ports.js';
 
 const MEMO_LIMIT = 10;
 
-const byScore = (a: RecommendationView, b: RecommendationView): number => b.score - a.score || a.rank - b.rank;
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-function add(into: Map<string, RecommendationView[]>, recs: Iterable<RecommendationView>): number {
-  let count = 0;
-  for (const rec of recs) {
-    const list = into.get(rec.accountId);
-    if (list) list.push(rec);
-    else into.set(rec.accountId, [rec]);
-    count++;
-  }
-  return count;
-}
+const EMPTY: RecommendationSnapshot = { accounts: [], counts: new Uint32Array(0), ends: new Uint32Array(0), json: new Uint8Array(0) };
+const decoder = new TextDecoder();
 
 export class RecommendationCache {
-  private byAccount = new Map<string, RecommendationView[]>();
+  private snapshot = EMPTY;
   // Serialised and UTF-8 encoded responses for the common queries, so the hot path skips JSON.stringify and
   // the per-write string encoding (the largest cost left after the lookup). Keyed by account|kind|limit and
   // only for limits up to MEMO_LIMIT, which bounds it at a few entries per account.
   private bodies = new Map<string, Buffer>();
   private loadedAt: string | null = null;
 
-  public refresh(store: Pick<ResultsStore, 'allRecommendations'>): number {
-    const next = new Map<string, RecommendationView[]>();
-    const count = add(next, store.allRecommendations());
-    for (const list of next.values()) list.sort(byScore);
-    this.swap(next);
-    return count;
+  /** Reads and packs the store's recommendations on this thread: at start, or when no run handed a snapshot over. */
+  public refresh(store: Pick<ResultsStore, 'recommendationSnapshot'>): number {
+    return this.install(store.recommendationSnapshot());
   }
 
   /**
-   * The same rebuild in pages, yielding to the event loop between them, so a large result set (tens of
-   * thousands of recommendations) does not hold every request for the second it takes to load. The old set
-   * is served until the new one is complete.
+   * Swaps in a snapshot built elsewhere (the pipeline's thread): constant work here whatever its size, so the
+   * requests being answered do not wait for it. The old set is served until this call.
    */
-  public async refreshInPages(store: Pick<ResultsStore, 'allRecommendations' | 'recommendationPages'>, pageSize = 2000): Promise<number> {
-    if (!store.recommendationPages) return this.refresh(store);
-    const next = new Map<string, RecommendationView[]>();
-    let count = 0;
-    for (const page of store.recommendationPages(pageSize)) {
-      count += add(next, page);
-      await yieldToEventLoop();
-    }
-    let sorted = 0;
-    for (const list of next.values()) {
-      list.sort(byScore);
-      sorted += list.length;
-      if (sorted >= pageSize) {
-        sorted = 0;
-        await yieldToEventLoop();
-      }
-    }
-    this.swap(next);
-    return count;
-  }
-
-  private swap(next: Map<string, RecommendationView[]>): void {
-    this.byAccount = next;
+  public install(snapshot: RecommendationSnapshot): number {
+    this.snapshot = snapshot;
     this.bodies = new Map();
     this.loadedAt = new Date().toISOString();
+    return snapshot.counts.reduce((sum, n) => sum + n, 0);
   }
 
   public get refreshedAt(): string | null {
@@ -75,12 +42,13 @@ export class RecommendationCache {
   public sampleAccount(): string | null {
     let best: string | null = null;
     let most = 0;
-    for (const [id, list] of this.byAccount) if (list.length > most) [best, most] = [id, list.length];
+    const { accounts, counts } = this.snapshot;
+    for (let i = 0; i < accounts.length; i++) if (counts[i] > most) [best, most] = [accounts[i], counts[i]];
     return best;
   }
 
   public has(accountId: string): boolean {
-    return this.byAccount.has(accountId);
+    return this.indexOf(accountId) >= 0;
   }
 
   /** The response body for a query, rendered once per run for the common limits. */
@@ -90,14 +58,17 @@ export class RecommendationCache {
     let body = this.bodies.get(key);
     if (body === undefined) {
       body = Buffer.from(render(this.get(accountId, options)));
-      if (this.byAccount.has(accountId)) this.bodies.set(key, body); // unknown ids are not memoised: unbounded
+      if (this.has(accountId)) this.bodies.set(key, body); // unknown ids are not memoised: unbounded
     }
     return body;
   }
 
   /** Highest score first, across kinds unless one is asked for. */
   public get(accountId: string, options: { kind?: RecommendationKind; limit: number }): RecommendationView[] {
-    const all = this.byAccount.get(accountId) ?? [];
+    const i = this.indexOf(accountId);
+    if (i < 0) return [];
+    const { ends, json } = this.snapshot;
+    const all = JSON.parse(`[${decoder.decode(json.subarray(i === 0 ? 0 : ends[i - 1], ends[i]))}]`) as RecommendationView[];
     const picked: RecommendationView[] = [];
     for (const rec of all) {
       if (options.kind && rec.kind !== options.kind) continue;
@@ -105,5 +76,19 @@ export class RecommendationCache {
       if (picked.length === options.limit) break;
     }
     return picked;
+  }
+
+  private indexOf(accountId: string): number {
+    const { accounts } = this.snapshot;
+    let lo = 0;
+    let hi = accounts.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = compareIds(accounts[mid], accountId);
+      if (c === 0) return mid;
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 }
