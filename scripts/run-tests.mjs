@@ -3,12 +3,17 @@
 // because CI reads neither mocha's nor jest's closing lines. Each suite still prints its own report. Lint
 // goes first: it is the quickest to fail, and it is what keeps the folders layered and free of cycles.
 import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+// The tools' own entry points, not npx: npx re-reads npm's config and warns about every key it does not know
+// (a machine-wide `nodedir` for node-gyp, say), which reads like an error in a green run.
+const bin = (name) => path.resolve(import.meta.dirname, '..', 'node_modules', '.bin', name);
 
 const only = process.argv.slice(2);
 const suites = [
   { name: 'lint', cmd: 'npm', args: ['run', 'lint', '--silent'], parse: parseEslint },
-  { name: 'typecheck', cmd: 'npx', args: ['tsc', '-p', 'tsconfig.json'], parse: (_out, code) => ({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 }) },
-  { name: 'mocha', cmd: 'npx', args: ['mocha', 'test/**/*.test.ts'], parse: parseMocha },
+  { name: 'typecheck', cmd: bin('tsc'), args: ['-p', 'tsconfig.json'], parse: (_out, code) => ({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 }) },
+  { name: 'mocha', cmd: bin('mocha'), args: ['test/**/*.test.ts'], parse: parseMocha },
   { name: 'lwc', cmd: 'npm', args: ['test', '-w', 'lwc', '--silent'], parse: parseJest },
 ].filter((s) => only.length === 0 || only.includes(s.name));
 

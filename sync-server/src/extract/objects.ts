@@ -72,8 +72,9 @@ export const SOURCE_OBJECTS: SourceObject[] = [
   {
     name: 'Product_Recommendation__c',
     fields: [...SYSTEM, 'External_Id__c', 'Account__c', 'Product__c', 'Kind__c', 'Status__c', 'Dismiss_Reason__c'],
-    // Reco itself only ever sets New or Expired; any other status is a rep's.
-    othersEditsOnly: { stillRead: "Status__c NOT IN ('New', 'Expired')" },
+    // Reco itself only ever sets New, Expired or Converted; any other status is a rep's. (Re-reading Reco's
+    // own Converted rows would cost every Incremental a read that grows with every sale.)
+    othersEditsOnly: { stillRead: "Status__c NOT IN ('New', 'Expired', 'Converted')" },
   },
   {
     // Reps' Accept/Dismiss, as records they create (Reco never writes these): the newest per recommendation

@@ -10,7 +10,7 @@ import type { Dataset, ModelOutput } from '../domain/types.js';
 import { extractAll, type ExtractOptions, type ObjectStats } from '../extract/extract.js';
 import { attachTextSignals, textEvents } from './text-signals.js';
 import { SOURCE_OBJECTS } from '../extract/objects.js';
-import type { Mirror } from '../mirror/db.js';
+import { asStoreError, type Mirror } from '../mirror/db.js';
 import { getMeta, resetWatermark, setMeta } from '../mirror/records.js';
 import { getResultMeta, loadModelOutput, saveModelOutput } from '../mirror/results.js';
 import { runModelsInWorkers as defaultRunModels, type ModelOptions, type PreviousInsights } from '../models/run-models.js';
@@ -317,8 +317,11 @@ async function sendConversions(run: Run, measured: Measured): Promise<void> {
 }
 
 /** A run that threw: paused (abort, budget, the org's limit) to resume next time, or failed. */
-async function stopRun(run: Run, err: unknown): Promise<RunSummary> {
+async function stopRun(run: Run, thrown: unknown): Promise<RunSummary> {
   const { conn, db, runId, log, current } = run;
+  // A store failure outside a transaction (a single setMeta, say) reaches here as SQLite's bare message:
+  // name the file and the code the same way the transactions do, and mark the store as failing for /ready.
+  const err = asStoreError(thrown, db.location() ?? ':memory:');
   const message = (err as Error).message ?? String(err);
   const orgLimit = isOrgLimitError(err);
   if (isAbort(err, run.opts.signal) || err instanceof ApiBudgetExceededError || orgLimit) {
