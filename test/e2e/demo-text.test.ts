@@ -4,22 +4,19 @@
 // came from its Cases. Then the operator turns excerpts off (RECO_TEXT_EXCERPTS=off) and the next run leaves
 // no quoted text anywhere: not in the org, not on the page, not in the mirror's files.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import express from 'express';
 import type { Connection } from 'jsforce';
 import { loadConfig } from '@reco/sync-server/config/load-config.js';
 import { createConnection } from '@reco/sync-server/connect/connect.js';
-import { createPreviewRouter } from '@reco/sync-server/http/preview/router.js';
 import { openMirror, type Mirror } from '@reco/sync-server/mirror/db.js';
 import { loadModelOutput } from '@reco/sync-server/mirror/results.js';
 import { runPipeline, type PipelineOptions } from '@reco/sync-server/pipeline/run-pipeline.js';
 import { pipelineSettings } from '@reco/sync-server/server.js';
 import { startRecoOrg } from '../support/reco-org.js';
 import { retailSample, type LocalOrg } from '@reco/local-org';
-import { ensurePreviewBundle, openPreviewBrowser, type PreviewBrowser } from './preview-browser.js';
+import { ensurePreviewBundle, openPreviewBrowser, servePreview, type PreviewBrowser, type PreviewServer } from './preview-browser.js';
 
 // The file the demo seeds its Cases from (sync-server/src/demo.ts).
 const BANKING77 = join(import.meta.dirname, '../../../shared/data/text/banking77-test.csv.gz');
@@ -44,7 +41,7 @@ describe('demo text: seeded Cases -> sync -> Account_Insight__c -> record page (
   let org: LocalOrg;
   let conn: Connection;
   let mirror: Mirror;
-  let server: ReturnType<express.Express['listen']>;
+  let server: PreviewServer | undefined;
   let base: string;
   let browser: PreviewBrowser;
 
@@ -57,17 +54,14 @@ describe('demo text: seeded Cases -> sync -> Account_Insight__c -> record page (
     const c = org.credentials;
     conn = await createConnection({ flow: 'refresh-token', loginUrl: c.loginUrl, clientId: c.clientId, clientSecret: c.clientSecret, refreshToken: c.refreshToken });
     mirror = openMirror(join(dir, 'mirror'));
-    const app = express();
-    app.use('/preview', createPreviewRouter({ connection: async () => conn }));
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/preview`;
+    server = await servePreview(async () => conn);
+    base = server.base;
     browser = await openPreviewBrowser();
   });
 
   after(async () => {
     await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    await server?.close();
     try {
       mirror?.close();
     } catch { /* closed by the last test */ }

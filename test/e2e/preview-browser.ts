@@ -6,7 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { BUILD_COMMAND, DEFAULT_DIST_DIR } from '@reco/sync-server/http/preview/router.js';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Connection } from 'jsforce';
+import { BUILD_COMMAND, createPreviewRouter, DEFAULT_DIST_DIR } from '@reco/sync-server/http/preview/router.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const LWC_DIR = path.resolve(import.meta.dirname, '../../lwc');
@@ -51,5 +54,19 @@ export async function openPreviewBrowser(): Promise<PreviewBrowser> {
       await context.close();
       fs.rmSync(profile, { recursive: true, force: true });
     },
+  };
+}
+
+export type PreviewServer = { base: string; close(): Promise<void> };
+
+/** The record-page preview on loopback over the given org connection; `base` ends in /preview. */
+export async function servePreview(connection: () => Promise<Connection>): Promise<PreviewServer> {
+  const app = express();
+  app.use('/preview', createPreviewRouter({ connection }));
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/preview`,
+    close: () => new Promise((resolve) => { server.close(() => resolve()); }),
   };
 }

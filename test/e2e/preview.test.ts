@@ -2,16 +2,13 @@
 // by the preview router over a local org. A rep's view renders both lists with reasons and the account
 // insight; Dismiss (with a reason) and Accept change the list at once and the record in the org.
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
-import express from 'express';
 import { Connection } from 'jsforce';
 import type { Page } from 'playwright-core';
 import type { LocalOrg } from '@reco/local-org';
 import { startRecoOrg } from '../support/reco-org.js';
-import { createPreviewRouter } from '@reco/sync-server/http/preview/router.js';
-import { ensurePreviewBundle, openPreviewBrowser, type PreviewBrowser } from './preview-browser.js';
+import { ensurePreviewBundle, openPreviewBrowser, servePreview, type PreviewBrowser, type PreviewServer } from './preview-browser.js';
 
 const OUTPUT = path.resolve('test-output');
 
@@ -67,7 +64,7 @@ describe('LWC preview (headless Chromium)', function () {
   let org: LocalOrg;
   let conn: Connection;
   let ids: Ids;
-  let server: ReturnType<express.Express['listen']>;
+  let server: PreviewServer | undefined;
   let base: string;
   let browser: PreviewBrowser;
   let page: Page;
@@ -80,18 +77,15 @@ describe('LWC preview (headless Chromium)', function () {
     conn = new Connection({ instanceUrl: org.credentials.instanceUrl, accessToken: org.credentials.accessToken, version: '62.0' });
     ids = await seed(conn);
 
-    const app = express();
-    app.use('/preview', createPreviewRouter({ connection: async () => conn }));
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/preview`;
+    server = await servePreview(async () => conn);
+    base = server.base;
     browser = await openPreviewBrowser();
     ({ page, pageErrors } = browser);
   });
 
   after(async () => {
     await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    await server?.close();
     await org?.close();
   });
 
