@@ -16,6 +16,7 @@ import { runPipeline, type PipelineOptions } from '@reco/sync-server/pipeline/ru
 import { pipelineSettings } from '@reco/sync-server/server.js';
 import { startRecoOrg } from '../support/reco-org.js';
 import { retailSample, type LocalOrg } from '@reco/local-org';
+import { memoryLogger } from '../service/doubles.js';
 import { ensurePreviewBundle, openPreviewBrowser, servePreview, type PreviewBrowser, type PreviewServer } from './preview-browser.js';
 
 // The file the demo seeds its Cases from (sync-server/src/demo.ts).
@@ -132,11 +133,13 @@ describe('demo text: seeded Cases -> sync -> Account_Insight__c -> record page (
     const settings = pipelineSettings(loadConfig({ env: { RECO_API_TOKEN: 'x'.repeat(20), RECO_TEXT_EXCERPTS: 'off' } }));
     // Incremental: the Cases did not change, so nothing is re-scored; the stored excerpts must go anyway.
     const progress: unknown[] = [];
-    const run = await runPipeline({ connection: conn, mirror }, { kind: 'Incremental', ...FAST, extract: { ...FAST.extract, ...settings.extract }, onProgress: (e) => progress.push(e) });
+    const { logger, lines } = memoryLogger(); // at debug level: everything the run would log
+    const run = await runPipeline({ connection: conn, mirror, logger }, { kind: 'Incremental', ...FAST, extract: { ...FAST.extract, ...settings.extract }, onProgress: (e) => progress.push(e) });
     expect(run.status, run.error ?? '').to.equal('Succeeded');
+    expect(lines.length, 'the run logged').to.be.greaterThan(0);
     const fragment = shownCaseText.slice(0, 30);
-    // Nothing of it in what the run reports (the service logs these events and the summary) ...
-    expect(JSON.stringify([progress, run])).to.not.contain(fragment);
+    // Nothing of it in what the run reports or logs (the service logs these events and the summary) ...
+    expect(JSON.stringify([progress, run, lines])).to.not.contain(fragment);
     // ... nor in any field of any of Reco's records in the org.
     for (const object of ['Account_Insight__c', 'Reco_Run__c', 'Customer_Segment__c', 'Product_Recommendation__c']) {
       const fields = (await conn.sobject(object).describe()).fields.map((f) => f.name);
