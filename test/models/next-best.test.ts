@@ -156,12 +156,16 @@ describe('models: calibrated chance of purchase', function () {
 describe('models: confidence never contradicts the chance', function () {
   this.timeout(300_000);
 
-  it('High needs a better-than-even chance and strong evidence; segment popularity is always Low', () => {
+  it('High needs a better-than-even chance and strong evidence; never above Low where the history could check nothing', () => {
     expect(confidenceFor(0.06, 'High')).to.equal('Low');
     expect(confidenceFor(0.3, 'High')).to.equal('Medium');
     expect(confidenceFor(0.7, 'High')).to.equal('High');
     expect(confidenceFor(0.7, 'Medium')).to.equal('Medium');
-    expect(confidenceFor(0.9, 'High', 'segment-popularity')).to.equal('Low');
+    const short = { validationAccounts: 12, popularityNdcg: null, coPurchaseNdcg: null, rankerKept: false };
+    expect(confidenceFor(0.9, 'High', { tier: 'segment-popularity', reason: 'too few accounts', evidence: short })).to.equal('Low');
+    // The same tier won on a real validation window: its chances were checked like any other tier's.
+    const won = { validationAccounts: 300, popularityNdcg: 0.096, coPurchaseNdcg: 0.094, rankerKept: false };
+    expect(confidenceFor(0.9, 'High', { tier: 'segment-popularity', reason: 'co-purchase lost', evidence: won })).to.equal('High');
     const why = withChance({ reason: 'bought by 12 of 40 accounts that also buy X', evidence: {}, confidence: 'High' as const }, 0.064);
     expect(why.confidence).to.equal('Low');
     expect(why.reason).to.contain('about 6% chance of an order in the next 3 months');

@@ -56,4 +56,15 @@ describe('recommendation reasons', () => {
     expect(r.confidence).to.equal('Low');
     expect(r.reason).to.match(/; Low confidence: this org has too little order history to check the chance; basic list/);
   });
+
+  it('where segment popularity beat co-purchase on the data, says so and keeps the evidence\'s confidence', () => {
+    type R = Parameters<typeof buyAgainReason>[0];
+    const tier = { tier: 'segment-popularity' as const, reason: 'co-purchase lost', evidence: { validationAccounts: 300, popularityNdcg: 0.096, coPurchaseNdcg: 0.094, rankerKept: false } };
+    const r = withChance(buyAgainReason({ orders: 5, intervalDays: 82, daysSinceLast: 42, due: 0.888 } as R), 0.583, tier);
+    expect(r.confidence).to.equal('High');
+    expect(r.reason).to.not.match(/too little order history/);
+    expect(r.reason).to.match(/about 58% chance .*; from what similar accounts buy most, which beat co-purchase patterns on this org$/);
+    const thin = withChance(buyAgainReason({ orders: 1, intervalDays: null, daysSinceLast: 42, due: 0.5 } as R), 0.55, tier);
+    expect(thin.reason).to.match(/Low confidence: a single earlier order of it to go by/);
+  });
 });

@@ -47,12 +47,20 @@ export function buyAgainReason(r: Rhythm): { reason: string; evidence: Record<st
 }
 
 /**
- * Confidence from the calibrated chance and the evidence together: High needs both a better-than-even chance
- * and strong evidence, Medium at least a one-in-five chance; a list from the segment-popularity tier (nothing
- * learned could be checked on this org) is never more than Low. So "High" never sits beside a 6% score.
+ * The org's history was too short to check anything learned, chances included (the segment-popularity tier
+ * chosen for want of data). Not when that tier won on the data: co-purchase patterns lost to it on a real
+ * validation window, and the chances were calibrated on that window like any other tier's.
  */
-export function confidenceFor(chance: number, evidence: Confidence, tier?: TierChoice['tier']): Confidence {
-  if (tier === 'segment-popularity') return 'Low';
+const unchecked = (tier?: TierChoice): boolean =>
+  tier?.tier === 'segment-popularity' && (tier.evidence.popularityNdcg === null || tier.evidence.coPurchaseNdcg === null);
+
+/**
+ * Confidence from the calibrated chance and the evidence together: High needs both a better-than-even chance
+ * and strong evidence, Medium at least a one-in-five chance; on an org whose history could not check anything
+ * learned it is never more than Low. So "High" never sits beside a 6% score.
+ */
+export function confidenceFor(chance: number, evidence: Confidence, tier?: TierChoice): Confidence {
+  if (unchecked(tier)) return 'Low';
   if (chance >= 0.5 && evidence === 'High') return 'High';
   if (chance >= 0.2 && evidence !== 'Low') return 'Medium';
   return 'Low';
@@ -70,10 +78,10 @@ export function shownConfidence(stored: string | null, score: number | null): Co
   return order[Math.min(order.indexOf(stored), order.indexOf(cap))];
 }
 
-const TIER_WORDS: Record<TierChoice['tier'], string> = {
-  'segment-popularity': 'basic list: too little order history to check anything more',
-  'co-purchase': 'from co-purchase patterns',
-  hybrid: 'from co-purchase patterns and a learned ranker',
+const tierWords = (tier: TierChoice): string => {
+  if (tier.tier === 'hybrid') return 'from co-purchase patterns and a learned ranker';
+  if (tier.tier === 'co-purchase') return 'from co-purchase patterns';
+  return unchecked(tier) ? 'basic list: too little order history to check anything more' : 'from what similar accounts buy most, which beat co-purchase patterns on this org';
 };
 
 const RANK: Record<Confidence, number> = { Low: 0, Medium: 1, High: 2 };
@@ -85,8 +93,8 @@ const chanceConfidence = (chance: number): Confidence => (chance >= 0.5 ? 'High'
  * Why the evidence holds the confidence below what the chance supports, in a rep's words, read from the
  * evidence JSON the reason builders wrote; null when the evidence is not the limit.
  */
-function evidenceLimit(evidence: Record<string, unknown>, tier?: TierChoice['tier']): string | null {
-  if (tier === 'segment-popularity') return 'this org has too little order history to check the chance';
+function evidenceLimit(evidence: Record<string, unknown>, tier?: TierChoice): string | null {
+  if (unchecked(tier)) return 'this org has too little order history to check the chance';
   const n = (k: string): number => Number(evidence[k]);
   switch (evidence.kind) {
     case 'rhythm':
@@ -113,9 +121,9 @@ export function withChance<T extends { reason: string; evidence: Record<string, 
   tier?: TierChoice,
 ): T {
   const pct = chance < 0.01 ? 'under 1%' : `about ${Math.round(chance * 100)}%`;
-  const tierText = tier ? `; ${TIER_WORDS[tier.tier]}` : '';
-  const confidence = confidenceFor(chance, why.confidence, tier?.tier);
-  const limit = RANK[confidence] < RANK[chanceConfidence(chance)] ? evidenceLimit(why.evidence, tier?.tier) : null;
+  const tierText = tier ? `; ${tierWords(tier)}` : '';
+  const confidence = confidenceFor(chance, why.confidence, tier);
+  const limit = RANK[confidence] < RANK[chanceConfidence(chance)] ? evidenceLimit(why.evidence, tier) : null;
   const limitText = limit ? `; ${confidence} confidence: ${limit}` : '';
   return {
     ...why,
