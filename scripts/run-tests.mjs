@@ -4,6 +4,7 @@
 // goes first: it is the quickest to fail, and it is what keeps the folders layered and free of cycles.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { startThrowawayPostgres } from './throwaway-postgres.mjs';
 
 // The tools' own entry points, not npx: npx re-reads npm's config and warns about every key it does not know
 // (a machine-wide `nodedir` for node-gyp, say), which reads like an error in a green run.
@@ -52,6 +53,24 @@ function run(suite) {
     child.on('close', (code) => resolve(suite.parse(out.replace(/\x1b\[[0-9;]*m/g, ''), code ?? 1)));
   });
 }
+
+// The PostgreSQL store's suites need a server: one throwaway cluster on loopback for the whole run (each suite
+// makes its own database in it), removed at the end. RECO_TEST_PG_URL, when set, points at one already running.
+let postgres = null;
+if (!process.env.RECO_TEST_PG_URL && suites.some((s) => s.name === 'mocha')) {
+  try {
+    postgres = await startThrowawayPostgres();
+    process.env.RECO_TEST_PG_URL = postgres.url;
+    console.log(`throwaway ${postgres.version} on 127.0.0.1:${postgres.port}`);
+  } catch (error) {
+    console.error(`cannot start the tests' PostgreSQL: ${error.message}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+const stopPostgres = () => postgres?.stop();
+process.on('exit', stopPostgres);
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { stopPostgres(); process.exit(130); });
 
 let passed = 0, failed = 0, skipped = 0;
 for (const suite of suites) {
