@@ -5,7 +5,7 @@ export type SqlValue = string | number | bigint | boolean | null | Uint8Array;
 
 export type Dialect = 'sqlite' | 'postgres';
 
-export interface Sql {
+export type Sql = {
   readonly dialect: Dialect;
   /** Where the store is, safe to print: the file path, or the PostgreSQL URL without its password. */
   readonly location: string;
@@ -26,7 +26,7 @@ export interface Sql {
    */
   copy(table: string, columns: readonly string[], rows: Iterable<readonly SqlValue[]>, options?: { upsertKey?: readonly string[] }): Promise<number>;
   close(): Promise<void>;
-}
+};
 
 /**
  * Rewrites `?` placeholders as PostgreSQL's `$1, $2, …`, leaving question marks inside quoted strings,
