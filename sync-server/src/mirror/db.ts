@@ -4,8 +4,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import type { Sql } from './sql.js';
+import { SqliteSql } from './sqlite-sql.js';
 
-export type Mirror = { db: DatabaseSync; path: string; close(): void };
+/**
+ * The opened store. `sql` is the async surface every module is moving to (it also runs on PostgreSQL); `db` is
+ * the same SQLite connection used synchronously by the modules not yet moved, and goes when they have.
+ */
+export type Mirror = { db: DatabaseSync; sql: Sql; path: string; close(): void };
 
 /**
  * SQLite result codes that mean the store itself is failing (not the statement): the disk is full, the file
@@ -135,7 +141,7 @@ export function openMirror(location: string, options: { setting?: string } = {})
     throw asStoreError(error, path, options.setting);
   }
   const opened = db;
-  return { db: opened, path, close: () => opened.close() };
+  return { db: opened, sql: new SqliteSql(opened, path), path, close: () => opened.close() };
 }
 
 function migrate(db: DatabaseSync): void {
