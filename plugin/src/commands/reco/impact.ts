@@ -1,6 +1,7 @@
 import { Flags } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
 import { RecoCommand } from '../../shared/reco-command.js';
+import { getFromSyncServer, syncServerFlags } from '../../shared/sync-server.js';
 import { queryReco } from '../../shared/reco-query.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -72,8 +73,7 @@ export default class RecoImpact extends RecoCommand<RecoImpactResult> {
     since: Flags.string({ summary: messages.getMessage('flags.since.summary') }),
     window: Flags.integer({ summary: messages.getMessage('flags.window.summary'), min: 1, max: 3650 }),
     by: Flags.option({ summary: messages.getMessage('flags.by.summary'), options: ['week', 'month'] as const, default: 'week' })(),
-    'server-url': Flags.url({ summary: messages.getMessage('flags.server-url.summary'), dependsOn: ['server-token'] }),
-    'server-token': Flags.string({ summary: messages.getMessage('flags.server-token.summary'), dependsOn: ['server-url'] }),
+    ...syncServerFlags,
   };
 
   public async run(): Promise<RecoImpactResult> {
@@ -125,15 +125,7 @@ export default class RecoImpact extends RecoCommand<RecoImpactResult> {
     const params = new URLSearchParams({ by: q.by });
     if (q.since) params.set('since', q.since);
     if (q.window !== undefined) params.set('window', String(q.window));
-    const target = new URL(`impact?${params.toString()}`, url.href.endsWith('/') ? url : new URL(`${url.href}/`));
-    let res: Response;
-    try {
-      res = await fetch(target, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
-    } catch (err) {
-      throw messages.createError('error.ServerUnreachable', [url.origin, (err as Error).message]);
-    }
-    if (!res.ok) throw messages.createError('error.ServerRefused', [url.origin, String(res.status), await res.text()]);
-    const r = ((await res.json()) as { impact: ServerReport }).impact;
+    const r = (await getFromSyncServer<{ impact: ServerReport }>(url, token, `impact?${params.toString()}`)).impact;
     return {
       source: 'server',
       windowDays: r.windowDays,

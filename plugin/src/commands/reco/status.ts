@@ -1,5 +1,6 @@
 import { Flags } from '@salesforce/sf-plugins-core';
 import { RecoCommand } from '../../shared/reco-command.js';
+import { getFromSyncServer, syncServerFlags } from '../../shared/sync-server.js';
 import type { RunKind, RunStatus } from '@reco/sync-server';
 import { Messages } from '@salesforce/core';
 import { queryReco } from '../../shared/reco-query.js';
@@ -73,8 +74,7 @@ export default class RecoStatus extends RecoCommand<RecoStatusResult> {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
     limit: Flags.integer({ summary: messages.getMessage('flags.limit.summary'), default: 10, min: 1, max: 200 }),
-    'server-url': Flags.url({ summary: messages.getMessage('flags.server-url.summary'), dependsOn: ['server-token'] }),
-    'server-token': Flags.string({ summary: messages.getMessage('flags.server-token.summary'), dependsOn: ['server-url'] }),
+    ...syncServerFlags,
   };
 
   public async run(): Promise<RecoStatusResult> {
@@ -125,15 +125,7 @@ export default class RecoStatus extends RecoCommand<RecoStatusResult> {
   }
 
   private async fromServer(url: URL, token: string, limit: number): Promise<RunRow[]> {
-    const target = new URL(`runs?limit=${limit}`, url.href.endsWith('/') ? url : new URL(`${url.href}/`));
-    let res: Response;
-    try {
-      res = await fetch(target, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
-    } catch (err) {
-      throw messages.createError('error.ServerUnreachable', [url.origin, (err as Error).message]);
-    }
-    if (!res.ok) throw messages.createError('error.ServerRefused', [url.origin, String(res.status), await res.text()]);
-    const body = (await res.json()) as { runs?: ServerRun[] };
+    const body = await getFromSyncServer<{ runs?: ServerRun[] }>(url, token, `runs?limit=${limit}`);
     return (body.runs ?? []).map(fromServerRun);
   }
 }
