@@ -73,10 +73,11 @@ describe('sf reco org check (unit)', () => {
     }
   });
 
-  it('passes a deployed org with enough history, and shows permission sets and readiness', async () => {
+  /** A deployed org with enough history; `omit` drops a field from every describe (CurrencyIsoCode, say). */
+  function fakeDeployedOrg(omit?: string): void {
     // every field Reco reads or writes, as a deployed org describes it
     const fields = new Map<string, string[]>();
-    for (const o of SOURCE_OBJECTS) fields.set(o.name, [...o.fields]);
+    for (const o of SOURCE_OBJECTS) fields.set(o.name, o.fields.filter((f) => f !== omit));
     for (const o of RECO_OBJECTS) fields.set(o.name, [...(fields.get(o.name) ?? []), o.externalId, ...o.fields, ...(o.createOnly ?? [])]);
     const rows = (n: number): object[] => Array.from({ length: n }, (_, i) => ({ expr0: i }));
     $$.fakeConnectionRequest = (request: unknown) => {
@@ -99,6 +100,10 @@ describe('sf reco org check (unit)', () => {
       if (soql === 'SELECT COUNT() FROM Task') return Promise.resolve({ totalSize: 12, done: true, records: [] } as never);
       return Promise.resolve(envelope([]));
     };
+  }
+
+  it('passes a deployed org with enough history, and shows permission sets and readiness', async () => {
+    fakeDeployedOrg();
     const result = await RecoOrgCheck.run(['--target-org', testOrg.username]);
 
     expect(result.ready).to.equal(true);
@@ -126,5 +131,19 @@ describe('sf reco org check (unit)', () => {
     expect(result.readiness.map((r) => r.atLeast)).to.deep.equal([false, true, false, false, false, false]);
     const shown = (ux.table.args[1][0] as { data: Array<{ Measure: string; Have: string }> }).data;
     expect(shown.map((r) => r.Have)).to.deep.equal(['400', '2,000+', '300', '60', '400', '400']);
+  });
+
+  it('tells a single-currency org there is nothing to do about CurrencyIsoCode, as a note, not a warning', async () => {
+    fakeDeployedOrg('CurrencyIsoCode');
+    const result = await RecoOrgCheck.run(['--target-org', testOrg.username]);
+
+    expect(result.ready).to.equal(true);
+    expect(result.warnings).to.deep.equal([]);
+    const withCurrency = SOURCE_OBJECTS.filter((o) => o.fields.includes('CurrencyIsoCode')).map((o) => o.name);
+    expect(withCurrency.length).to.be.greaterThan(0);
+    expect(result.notes.map((n) => `${n.object}.${n.field}`)).to.deep.equal(withCurrency.map((o) => `${o}.CurrencyIsoCode`));
+    expect(result.notes.every((n) => n.problem === 'single-currency org' && n.fix.startsWith('nothing to do'))).to.equal(true);
+    const shown = (ux.table.args[0][0] as { title: string; data: Array<{ Severity: string }> });
+    expect(shown.data.map((r) => r.Severity)).to.deep.equal(withCurrency.map(() => 'info'));
   });
 });

@@ -6,7 +6,11 @@ import { OPTIONAL_FIELDS, SOURCE_OBJECTS } from '../extract/objects.js';
 import { RECO_OBJECTS } from '../writeback/reco-objects.js';
 
 export type OrgProblem = { object: string; field?: string; problem: string; fix: string };
-export type OrgCheckResult = { ok: boolean; problems: OrgProblem[]; warnings: OrgProblem[]; apiVersion: string };
+/**
+ * problems stop a run; warnings are gaps Reco works around (an admin may want to close them); notes are facts
+ * about the org that need no action, kept apart so "nothing to do" never reads as a warning.
+ */
+export type OrgCheckResult = { ok: boolean; problems: OrgProblem[]; warnings: OrgProblem[]; notes: OrgProblem[]; apiVersion: string };
 
 type FieldInfo = { name: string; createable: boolean; updateable: boolean };
 type DescribeLike = { name: string; queryable: boolean; createable: boolean; updateable: boolean; fields: FieldInfo[] };
@@ -26,6 +30,7 @@ async function describeOrNull(conn: Connection, name: string): Promise<DescribeL
 export async function checkOrg(conn: Connection): Promise<OrgCheckResult> {
   const problems: OrgProblem[] = [];
   const warnings: OrgProblem[] = [];
+  const notes: OrgProblem[] = [];
   const recoNames = new Set(RECO_OBJECTS.map((o) => o.name));
 
   for (const src of SOURCE_OBJECTS) {
@@ -41,7 +46,7 @@ export async function checkOrg(conn: Connection): Promise<OrgCheckResult> {
       if (have.has(f.toLowerCase())) continue;
       const entry = { object: src.name, field: f, problem: 'field is missing or not readable', fix: isReco ? DEPLOY : `grant Read on ${src.name}.${f} (field-level security)` };
       if (f === 'CurrencyIsoCode') {
-        warnings.push({ object: src.name, field: f, problem: 'single-currency org', fix: 'nothing to do: amounts are read as the corporate currency' });
+        notes.push({ object: src.name, field: f, problem: 'single-currency org', fix: 'nothing to do: amounts are read as the corporate currency' });
       } else if (OPTIONAL_FIELDS.has(f)) {
         warnings.push({ ...entry, problem: 'optional field not available; Reco works without it' });
       } else {
@@ -69,7 +74,7 @@ export async function checkOrg(conn: Connection): Promise<OrgCheckResult> {
       }
     }
   }
-  return { ok: problems.length === 0, problems, warnings, apiVersion: conn.version };
+  return { ok: problems.length === 0, problems, warnings, notes, apiVersion: conn.version };
 }
 
 /** One line per problem, for logs and CLI output. */

@@ -197,6 +197,7 @@ async function connectStage(run: Run): Promise<void> {
   budget.check('starting the run');
   const checked = await ensureOrgReady(conn, db);
   if (checked?.warnings.length) log?.warn({ runId, warnings: checked.warnings }, 'org check: ready with warnings');
+  if (checked?.notes.length) log?.info({ runId, notes: checked.notes }, 'org check: noted, nothing to do');
   run.runSfId = await upsertRecoRun(conn, runId, { kind: run.kind, status: 'Running', startedAt: run.startedAt }, { budget, signal: run.opts.signal });
   forgetPending(db, runId); // resumed: Running again, whatever its paused state said
   await flushPendingOutcomes(conn, db, log);

@@ -14,6 +14,8 @@ export type RecoOrgCheckResult = {
   username: string;
   problems: OrgProblem[];
   warnings: OrgProblem[];
+  /** Facts about the org that need no action (a single-currency org, say). */
+  notes: OrgProblem[];
   permissionSets: PermissionSetCheck[];
   readiness: ReadinessCheck[];
   activities: { tasks: number; events: number };
@@ -61,6 +63,7 @@ export default class RecoOrgCheck extends RecoCommand<RecoOrgCheckResult> {
       username,
       problems,
       warnings,
+      notes: metadata.notes,
       permissionSets,
       readiness,
       activities,
@@ -75,12 +78,13 @@ export default class RecoOrgCheck extends RecoCommand<RecoOrgCheckResult> {
   }
 
   private report(result: RecoOrgCheckResult): void {
-    if (result.problems.length > 0 || result.warnings.length > 0) {
+    if (result.problems.length > 0 || result.warnings.length > 0 || result.notes.length > 0) {
       this.table({
         title: messages.getMessage('title.Problems'),
         data: [
           ...result.problems.map((p) => ({ Severity: 'problem', Where: p.field ? `${p.object}.${p.field}` : p.object, Problem: p.problem, Fix: p.fix })),
           ...result.warnings.map((p) => ({ Severity: 'warning', Where: p.field ? `${p.object}.${p.field}` : p.object, Problem: p.problem, Fix: p.fix })),
+          ...result.notes.map((p) => ({ Severity: 'info', Where: p.field ? `${p.object}.${p.field}` : p.object, Problem: p.problem, Fix: p.fix })),
         ],
       });
     }
