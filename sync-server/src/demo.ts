@@ -87,7 +87,9 @@ async function main(): Promise<void> {
       printed.set(stage.stage, { status: stage.status, at: Date.now() });
       say(`  ${stage.stage.padEnd(10)} ${stage.status}${stage.records ? ` (${stage.records.toLocaleString()} records)` : ''}  [${seconds(t0)}]`);
       if (stage.stage === 'models' && stage.status === 'done') {
-        say(`  Recommendations are served now (write-back to the org continues), e.g. account ${service.cache.sampleAccount() ?? '-'}  [${seconds(t0)}]`);
+        // The results reach the serving cache a moment after the stage ends; name an account only once it has.
+        const example = service.cache.sampleAccount();
+        say(`  Recommendations are served now (write-back to the org continues)${example ? `, e.g. account ${example}` : ''}  [${seconds(t0)}]`);
       }
     }
   }, 250);
