@@ -16,3 +16,15 @@ export type Pipeline = (kind: RunKind, options: { signal: AbortSignal; onProgres
 
 /** The run the store last recorded, to decide at start whether an interrupted run must be resumed. */
 export type LastRunProbe = () => { id: string; kind: RunKind; status: RunStatus } | undefined;
+
+/**
+ * The lock that makes "one run at a time" hold across replicas sharing a store (mirror/run-lease.ts on
+ * PostgreSQL). Without one, the coordinator's own in-process rule is all there is (the embedded SQLite store).
+ */
+export type RunLock = {
+  acquire(): Promise<boolean>;
+  release(): Promise<void>;
+  holder(): Promise<{ application: string; pid: number } | null>;
+  /** Called if the lock is lost while held: another replica may already be taking over. */
+  onLost(listener: (reason: Error) => void): void;
+};

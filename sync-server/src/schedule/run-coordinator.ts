@@ -4,7 +4,7 @@
 import type { Logger } from '../logging/logger.js';
 import type { Metrics } from '../logging/metrics.js';
 import type { RunKind, Stage, StageProgress } from '../domain/run.js';
-import type { Pipeline, RunOutcome } from './ports.js';
+import type { Pipeline, RunLock, RunOutcome } from './ports.js';
 
 export type RunSource = 'manual' | 'schedule' | 'resume';
 
@@ -26,6 +26,25 @@ export class RunInProgressError extends Error {
   }
 }
 
+/** Another replica holds the run lock: it is running (or resuming) a run right now. */
+export class RunOnAnotherReplicaError extends Error {
+  public constructor(
+    public readonly kind: RunKind,
+    public readonly holder: { application: string; pid: number } | null,
+  ) {
+    super(`A run is already in progress on another replica${holder ? ` (${holder.application})` : ''}`);
+    this.name = 'RunOnAnotherReplicaError';
+  }
+}
+
+/** The run lock was lost mid-run (the store connection died): this replica stops so another can take over. */
+export class RunLockLostError extends Error {
+  public constructor(cause: Error) {
+    super(`stopped the run: ${cause.message}; another replica takes it over from its last checkpoint`, { cause });
+    this.name = 'RunLockLostError';
+  }
+}
+
 export class ShuttingDownError extends Error {
   public constructor() {
     super('The service is shutting down');
@@ -41,25 +60,67 @@ export type RunCoordinatorDeps = {
   onRunFinished?: (outcome: RunOutcome) => void;
   /** Called when a stage reports done (e.g. to publish model results before write-back finishes). */
   onStageDone?: (stage: Stage, runId: string) => void;
+  /** Shared with the other replicas on the same store; claim() takes it before a run and gives it back after. */
+  lock?: RunLock;
 };
 
 export class RunCoordinator {
   private active: (ActiveRun & { controller: AbortController }) | null = null;
   private closing = false;
+  private claiming = false;
 
-  public constructor(private readonly deps: RunCoordinatorDeps) {}
+  public constructor(private readonly deps: RunCoordinatorDeps) {
+    deps.lock?.onLost((reason) => {
+      const run = this.active;
+      this.deps.logger.error({ runId: run?.runId, err: reason }, 'run lock lost');
+      run?.controller.abort(new RunLockLostError(reason));
+    });
+  }
 
   public get current(): ActiveRun | null {
     return this.active;
   }
 
-  public trigger(kind: RunKind, source: RunSource): ActiveRun {
-    if (this.closing) throw new ShuttingDownError();
-    if (this.active) {
-      this.deps.metrics.runsSkipped.inc({ kind, source });
-      this.deps.logger.info({ kind, source, activeRunId: this.active.runId, activeKind: this.active.kind }, 'run skipped: another run is in progress');
-      throw new RunInProgressError(this.active);
+  /**
+   * Starts a run if no run is going on here or on any replica sharing the store: takes the run lock first
+   * (when there is one) and gives it back when the run ends. Every trigger should come through here; trigger()
+   * alone is the single-process rule.
+   */
+  public async claim(kind: RunKind, source: RunSource, options: { probe?: boolean } = {}): Promise<ActiveRun> {
+    const lock = this.deps.lock;
+    if (!lock) return this.trigger(kind, source);
+    this.refuseIfBusy(kind, source);
+    this.claiming = true;
+    let held = false;
+    try {
+      held = await lock.acquire();
+    } finally {
+      this.claiming = false;
     }
+    if (!held) {
+      const holder = await lock.holder().catch(() => null);
+      // A probe (the takeover watch finding the run's owner alive) is not a skipped run.
+      if (!options.probe) {
+        this.deps.metrics.runsSkipped.inc({ kind, source });
+        this.deps.logger.info({ kind, source, holder: holder?.application ?? null }, 'run skipped: another replica is running one');
+      }
+      throw new RunOnAnotherReplicaError(kind, holder);
+    }
+    let run: ActiveRun;
+    try {
+      run = this.trigger(kind, source);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+    // Released only after the pipeline has checkpointed and recorded the outcome, so a replica that takes the
+    // lock next finds the run's final state in the store.
+    void run.done.finally(() => lock.release().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'run lock: release failed; it is freed when the session ends')));
+    return run;
+  }
+
+  public trigger(kind: RunKind, source: RunSource): ActiveRun {
+    this.refuseIfBusy(kind, source);
     const controller = new AbortController();
     let resolveNamed!: (id: string | null) => void;
     const named = new Promise<string | null>((resolve) => { resolveNamed = resolve; });
@@ -99,6 +160,16 @@ export class RunCoordinator {
       return outcome;
     });
     return run;
+  }
+
+  private refuseIfBusy(kind: RunKind, source: RunSource): void {
+    if (this.closing) throw new ShuttingDownError();
+    const active = this.active ?? (this.claiming ? { kind, source, startedAt: new Date().toISOString(), runId: null, stages: new Map(), named: Promise.resolve(null), done: Promise.resolve(null) } : null);
+    if (active) {
+      this.deps.metrics.runsSkipped.inc({ kind, source });
+      this.deps.logger.info({ kind, source, activeRunId: active.runId, activeKind: active.kind }, 'run skipped: another run is in progress');
+      throw new RunInProgressError(active);
+    }
   }
 
   /** Stops accepting runs, asks the active one to checkpoint, and waits up to graceMs for it. */
