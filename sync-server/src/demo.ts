@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   say(`Dashboard:  ${service.url}/dashboard/  (watch the first sync there)`);
   say(`API token:  ${token}`);
   say('First full sync: extract -> clean -> models -> write back ...');
-  const run = service.coordinator.trigger('Full', 'manual');
+  const run = await service.coordinator.claim('Full', 'manual');
   const printed = new Map<string, { status: string; at: number }>();
   const ticker = setInterval(() => {
     for (const stage of run.stages.values()) {

@@ -132,5 +132,5 @@ function resumeInterruptedRun(config: Config, logger: Logger, coordinator: RunCo
   const last = lastRun();
   if (!last || !INTERRUPTED.has(last.status)) return;
   logger.info({ runId: last.id, kind: last.kind, status: last.status }, 'resuming the interrupted run');
-  coordinator.trigger(last.kind, 'resume');
+  coordinator.claim(last.kind, 'resume').catch((error: unknown) => logger.info({ runId: last.id, err: error }, 'not resumed here: another replica has it'));
 }

@@ -1,9 +1,9 @@
-// Cron schedules for the two run kinds. A tick that finds a run in progress is skipped (the coordinator logs
-// and counts it); runs never queue up behind each other.
+// Cron schedules for the two run kinds. A tick that finds a run in progress (here or on another replica) is
+// skipped (the coordinator logs and counts it); runs never queue up behind each other.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../logging/logger.js';
 import type { RunKind } from '../domain/run.js';
-import { RunInProgressError, ShuttingDownError, type RunCoordinator } from './run-coordinator.js';
+import { RunInProgressError, RunOnAnotherReplicaError, ShuttingDownError, type RunCoordinator } from './run-coordinator.js';
 
 export type ScheduleSettings = { incremental: string; full: string; timezone: string };
 
@@ -13,11 +13,14 @@ export function startSchedules(coordinator: RunCoordinator, settings: ScheduleSe
   const tasks: ScheduledTask[] = (['Incremental', 'Full'] as const).map((kind: RunKind) => {
     const expression = kind === 'Full' ? settings.full : settings.incremental;
     logger.info({ kind, expression, timezone: settings.timezone }, 'schedule registered');
-    const task = cron.schedule(expression, () => {
+    const task = cron.schedule(expression, async () => {
       try {
-        coordinator.trigger(kind, 'schedule');
+        await coordinator.claim(kind, 'schedule');
       } catch (error) {
-        if (!(error instanceof RunInProgressError || error instanceof ShuttingDownError)) throw error;
+        // Every replica's schedule fires; the one that takes the run lock runs, the others skip (and log it).
+        if (!(error instanceof RunInProgressError || error instanceof RunOnAnotherReplicaError || error instanceof ShuttingDownError)) {
+          logger.error({ kind, err: error }, 'scheduled run could not start');
+        }
       }
     }, { name: `reco-${kind.toLowerCase()}`, timezone: settings.timezone });
     // A tick is missed when a run's model step holds the event loop past it. node-cron would print its own

@@ -3,7 +3,7 @@
 import { AppError, notFound } from '../app-error.js';
 import type { ResultsStore, RunView } from '../ports.js';
 import type { RunKind } from '../../domain/run.js';
-import { RunInProgressError, ShuttingDownError, type ActiveRun, type RunCoordinator } from '../../schedule/run-coordinator.js';
+import { RunInProgressError, RunOnAnotherReplicaError, ShuttingDownError, type ActiveRun, type RunCoordinator } from '../../schedule/run-coordinator.js';
 
 export function listRuns(store: ResultsStore, coordinator: RunCoordinator, limit: number): { active: ReturnType<typeof activeView>; runs: RunView[] } {
   return { active: activeView(coordinator.current), runs: store.listRuns(limit) };
@@ -20,13 +20,13 @@ export function getRun(store: ResultsStore, coordinator: RunCoordinator, id: str
   return { run: stored };
 }
 
-/** Starts a run now; 409 while one runs. Waits briefly for the pipeline to name the run so the caller gets its id. */
+/** Starts a run now; 409 while one runs (on this replica or another). Waits briefly for the pipeline to name the run so the caller gets its id. */
 export async function triggerRun(store: ResultsStore, coordinator: RunCoordinator, kind: RunKind, waitMs = 2000): Promise<{ run: ReturnType<typeof activeView> & object }> {
   let active: ActiveRun;
   try {
-    active = coordinator.trigger(kind, 'manual');
+    active = await coordinator.claim(kind, 'manual');
   } catch (error) {
-    if (error instanceof RunInProgressError) {
+    if (error instanceof RunInProgressError || error instanceof RunOnAnotherReplicaError) {
       throw new AppError('run_in_progress', `${error.message}; try again when it has finished`, 409);
     }
     if (error instanceof ShuttingDownError) throw new AppError('shutting_down', error.message, 503);
