@@ -174,7 +174,7 @@ export function buyAgainRecords(ctx: RecordContext, u: number, picks: readonly B
   const out: Recommendation[] = new Array(picks.length);
   for (let r = 0; r < picks.length; r++) {
     const b = picks[r];
-    const why = withChance(buyAgainReason(rhythm(ctx.ui, b.entry, ctx.fit.asOfDay)), b.score, ctx.fit.params.tier);
+    const why = withChance(buyAgainReason(rhythm(ctx.ui, b.entry, ctx.fit.asOfDay)), b.score, ctx.fit.params.tier, ctx.fit.params.buyAgain);
     const score = b.score;
     const value = lineValue(ctx, b.item, b.entry);
     out[r] = {

@@ -1,14 +1,14 @@
 // Which buy-again ordering an org's history supports, decided on that history: the learned re-order model
 // (buy-again-model.ts) or the best plain own-history ordering (recency, frequency, recency x frequency).
 //
-// Several 3-month windows inside the training period (the validation window and up to five more, each a
-// month earlier) give re-orders to learn and judge on. The learned model is judged time-split: for each
-// window, a model learned only on windows whose 3 months do not overlap it, against the plain ordering that
-// was best on those same windows; both are then scored on the window, per account. It is kept when it wins
-// by more than two standard errors of that paired difference pooled over every judged window. Where no
-// window can be judged (a history too short for two non-overlapping windows), too few accounts re-ordered
-// to learn from, or the win is within noise, the best plain ordering over all windows is used, and each
-// recommendation says so.
+// Windows inside the training period give re-orders to learn and judge on: the validation window, up to five
+// earlier 3-month windows (each a month earlier) and the last month before the cutoff. Only windows with at
+// least half the cutoff's history before them are used: a window at the start of the book describes a younger
+// book (everything bought once or twice, all of it recent), and what wins there need not win at the cutoff.
+// The learned model is judged on two folds of accounts: learned on one fold's accounts in every window, it is
+// scored against the plain ordering that was best on that fold, per account, on the other fold's. It is kept
+// when it wins by more than two standard errors of that paired difference; otherwise (too few re-orders to
+// learn or to check, or a win within noise) the best plain ordering is used, and each recommendation says so.
 import { addMonths } from './calendar.js';
 import { buildUserItems, sliceLog, type PurchaseLog } from './purchase-log.js';
 import { groundTruth } from './ground-truth.js';
@@ -21,11 +21,11 @@ import { sampleKeys } from './ranker-training.js';
 export type BuyAgainChoice = {
   order: BuyAgainOrder;
   reason: string;
-  /** Plain orderings: pooled over every window; learned: over the judged windows (models never saw them). */
+  /** Plain orderings: pooled over the windows used; learned: on the accounts it did not learn from. */
   ndcg: Partial<Record<BuyAgainOrder, number>>;
   /** Accounts with a repeat purchase, summed over the windows. */
   accounts: number;
-  /** The time-split check: windows judged, accounts in them, learned minus best plain, and its standard error. */
+  /** The held-out check: windows used, accounts judged, learned minus best plain (mean per account), its standard error. */
   check: { windows: number; accounts: number; gain: number; se: number } | null;
 };
 
@@ -66,20 +66,31 @@ function perAccount(w: BuyAgainWindow, params: BuyAgainParams): number[] {
   return out;
 }
 
-/** The plain ordering with the best NDCG@10 pooled over the windows' accounts (frequency when none has any). */
-function bestPlain(windows: readonly ChoiceWindow[], base: BuyAgainParams): { order: OwnHistoryOrder; ndcg: Partial<Record<BuyAgainOrder, number>>; accounts: number } {
-  const ndcg: Partial<Record<BuyAgainOrder, number>> = {};
-  let order: OwnHistoryOrder = 'frequency';
-  let accounts = 0;
-  for (const o of OWN_HISTORY_ORDERS) {
-    const per = windows.flatMap((w) => perAccount(w, { ...base, order: o, model: null }));
-    accounts = per.length;
-    ndcg[o] = mean(per);
-    if (per.length > 0 && ndcg[o]! > (ndcg[order] ?? -1) + 1e-12) order = o;
-  }
-  return { order, ndcg, accounts };
+/** Two standard errors of the mean of per-account differences (Infinity with fewer than two). */
+function twoSe(diff: readonly number[]): number {
+  if (diff.length < 2) return Infinity;
+  const m = mean(diff);
+  return 2 * Math.sqrt(diff.reduce((a, v) => a + (v - m) ** 2, 0) / (diff.length - 1) / diff.length);
 }
 
+/**
+ * The plain ordering to fall back on: frequency (the classic "what it orders most"), unless recency or
+ * recency x frequency beats it on the windows by more than two standard errors of the per-account
+ * difference. The three are usually within a fraction of a point of each other, and picking the best by a
+ * hair on a small book picks noise.
+ */
+function bestPlain(windows: readonly ChoiceWindow[], base: BuyAgainParams): { order: OwnHistoryOrder; ndcg: Partial<Record<BuyAgainOrder, number>>; accounts: number } {
+  const ndcg: Partial<Record<BuyAgainOrder, number>> = {};
+  const per = new Map(OWN_HISTORY_ORDERS.map((o) => [o, windows.flatMap((w) => perAccount(w, { ...base, order: o, model: null }))]));
+  for (const [o, v] of per) ndcg[o] = mean(v);
+  const frequency = per.get('frequency')!;
+  let order: OwnHistoryOrder = 'frequency';
+  for (const o of OWN_HISTORY_ORDERS) {
+    const diff = per.get(o)!.map((v, k) => v - frequency[k]);
+    if (o !== 'frequency' && mean(diff) > twoSe(diff) && ndcg[o]! > ndcg[order]!) order = o;
+  }
+  return { order, ndcg, accounts: frequency.length };
+}
 
 export function chooseBuyAgain(windows: readonly ChoiceWindow[], base: BuyAgainParams, opts: { minHistoryShare?: number } = {}): { params: BuyAgainParams; choice: BuyAgainChoice } {
   // Windows with much less history before them than the cutoff has describe a younger book (every product
@@ -89,7 +100,7 @@ export function chooseBuyAgain(windows: readonly ChoiceWindow[], base: BuyAgainP
   const usable = windows.filter((w) => w.historyDays >= share * w.cutoffHistoryDays);
   const plain = bestPlain(usable.some((w) => w.truth.size) ? usable : windows, base);
   const fallback = (reason: string, check: BuyAgainChoice['check'] = null, learned?: number) => ({
-    params: { ...base, order: plain.order, model: null },
+    params: { ...base, order: plain.order, model: null, why: reason },
     choice: { order: plain.order, reason, ndcg: learned === undefined ? plain.ndcg : { ...plain.ndcg, learned }, accounts: plain.accounts, check },
   });
   if (plain.accounts === 0) return fallback(`no repeat purchases to learn or choose from: plain order ${plain.order}`);
@@ -113,16 +124,16 @@ export function chooseBuyAgain(windows: readonly ChoiceWindow[], base: BuyAgainP
       for (let k = 0; k < m.length; k++) diffs.push(m[k] - p[k]);
       learnedPer.push(...m);
     }
-    judged += usable.length;
+    judged++;
   }
-  if (judged === 0) return fallback(`the history is too short to check a learned re-order model on a window it did not learn from: best plain ordering ${plain.order}`);
+  if (judged === 0) return fallback(`too few accounts re-ordered to check a learned re-order model on accounts it did not learn from: best plain ordering ${plain.order}`);
   const gain = mean(diffs);
-  const se = diffs.length > 1 ? Math.sqrt(diffs.reduce((a, v) => a + (v - gain) ** 2, 0) / (diffs.length - 1) / diffs.length) : Infinity;
-  const check = { windows: judged, accounts: diffs.length, gain, se };
-  const words = `${gain >= 0 ? '+' : ''}${gain.toFixed(4)} NDCG@10 over ${plain.order === 'recencyFrequency' ? 'recency x frequency' : plain.order} (2 SE ${(2 * se).toFixed(4)}) on ${judged} windows it did not learn from`;
+  const se = twoSe(diffs) / 2;
+  const check = { windows: usable.length, accounts: diffs.length, gain, se };
+  const words = `${gain >= 0 ? '+' : ''}${gain.toFixed(4)} NDCG@10 over the best plain ordering (2 SE ${(2 * se).toFixed(4)}) on ${diffs.length} accounts of ${usable.length} windows it did not learn from`;
   if (gain > 2 * se) {
     return {
-      params: { ...base, order: 'learned', model: all },
+      params: { ...base, order: 'learned', model: all, why: `learned re-order model: ${words}` },
       choice: { order: 'learned', reason: `learned re-order model: ${words}`, ndcg: { ...plain.ndcg, learned: mean(learnedPer) }, accounts: plain.accounts, check },
     };
   }

@@ -3,7 +3,7 @@
 // momentum), weighted listwise (softmax over each account's owned products, positives = the ones re-ordered in
 // the window) on several 3-month windows inside the training period. The plain own-history orderings are
 // special cases of this score (frequency = the first feature alone, recency = the second), so with enough
-// evidence it can only lose to them by over-fitting, which the time-split check in buy-again-choice.ts catches.
+// evidence it can only lose to them by over-fitting, which the held-out check in buy-again-choice.ts catches.
 import type { UserItems } from './purchase-log.js';
 import { trainListwise, type ListwiseList } from './listwise.js';
 
@@ -56,6 +56,13 @@ export function buyAgainModelScore(m: BuyAgainModel, ui: UserItems, stats: ItemS
   return s;
 }
 
+/** Each feature's share of the score (standardised weight x standardised value), for `explain`. */
+export function buyAgainModelParts(m: BuyAgainModel, ui: UserItems, stats: ItemSignals, asOfDay: number, e: number): Record<string, number> {
+  const x = new Float64Array(N_BUY_FEATURES);
+  buyAgainFeatures(ui, stats, asOfDay, e, x, 0);
+  return Object.fromEntries(BUY_AGAIN_FEATURES.map((f, k) => [f, (m.weights[k] * (x[k] - m.mean[k])) / m.scale[k]]));
+}
+
 /** A stored model is used only if it was learned on exactly these features and holds finite numbers. */
 export function compatibleBuyAgainModel(m: BuyAgainModel | null | undefined): m is BuyAgainModel {
   if (!m || !Array.isArray(m.features) || m.features.length !== N_BUY_FEATURES) return false;
@@ -85,8 +92,16 @@ export function buyAgainLists(w: BuyAgainWindow): (ListwiseList & { account: num
   return out;
 }
 
-/** Learns the model on the windows' lists; null when fewer than 20 accounts had both a re-order and a miss. */
-export function trainBuyAgainModel(lists: readonly ListwiseList[], lambda = 0.01): BuyAgainModel | null {
-  const fit = trainListwise(lists, N_BUY_FEATURES, { lambda });
+/**
+ * Learns the model on the windows' lists; null when fewer than 20 accounts had both a re-order and a miss.
+ * The weights are pulled towards plain frequency (logOrders alone, its weight learned first), not towards
+ * zero: a small book's model stays close to that ordering and moves away where the evidence agrees.
+ */
+export function trainBuyAgainModel(lists: readonly ListwiseList[], lambda = 0.1): BuyAgainModel | null {
+  const frequencyOnly = lists.map((l) => ({ n: l.n, labels: l.labels, x: Float64Array.from({ length: l.n }, (_, r) => l.x[r * N_BUY_FEATURES]) }));
+  const f = trainListwise(frequencyOnly, 1, { lambda: 1e-4 });
+  if (!f) return null;
+  const prior = [f.weights[0], ...new Array<number>(N_BUY_FEATURES - 1).fill(0)];
+  const fit = trainListwise(lists, N_BUY_FEATURES, { lambda, prior });
   return fit ? { features: [...BUY_AGAIN_FEATURES], ...fit } : null;
 }

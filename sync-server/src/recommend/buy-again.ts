@@ -15,7 +15,16 @@ export type OwnHistoryOrder = Exclude<BuyAgainOrder, 'learned'>;
 
 export const OWN_HISTORY_ORDERS: readonly OwnHistoryOrder[] = ['recency', 'frequency', 'recencyFrequency'];
 
-export type BuyAgainParams = { tau: number; dueWeight: number; repeatWeight: number; trendWeight: number; order?: BuyAgainOrder; model?: BuyAgainModel | null };
+export type BuyAgainParams = {
+  tau: number;
+  dueWeight: number;
+  repeatWeight: number;
+  trendWeight: number;
+  order?: BuyAgainOrder;
+  model?: BuyAgainModel | null;
+  /** Why this ordering (buy-again-choice.ts), kept with the settings so each re-order's evidence can say it. */
+  why?: string;
+};
 
 export type BuyAgainStats = { repeatRate: Float64Array; trend: Float64Array };
 

@@ -33,7 +33,11 @@ function solve(a: Float64Array, b: Float64Array, d: number): Float64Array {
 }
 
 /** Null with fewer than `minLists` lists holding both a positive and a negative: too little to learn from. */
-export function trainListwise(lists: readonly ListwiseList[], d: number, opts: { lambda?: number; iterations?: number; minLists?: number } = {}): ListwiseFit | null {
+export function trainListwise(
+  lists: readonly ListwiseList[],
+  d: number,
+  opts: { lambda?: number; iterations?: number; minLists?: number; prior?: readonly number[] } = {},
+): ListwiseFit | null {
   const used = lists.filter((l) => l.labels.some((v) => v === 1) && l.labels.some((v) => v === 0));
   if (used.length < (opts.minLists ?? 20)) return null;
   const mean = new Float64Array(d);
@@ -60,6 +64,9 @@ export function trainListwise(lists: readonly ListwiseList[], d: number, opts: {
     return out;
   });
   const lambda = opts.lambda ?? 1e-3;
+  // The penalty pulls towards `prior` (standardised weights), zero by default: with little evidence the
+  // weights stay near an ordering known to be sensible instead of near "no preference".
+  const prior = opts.prior ?? new Array<number>(d).fill(0);
   const G = used.length;
   const s = new Float64Array(Math.max(...used.map((l) => l.n)));
   const lossGrad = (wt: Float64Array): { loss: number; grad: Float64Array; hess: Float64Array } => {
@@ -101,8 +108,9 @@ export function trainListwise(lists: readonly ListwiseList[], d: number, opts: {
       }
     });
     for (let k = 0; k < d; k++) {
-      grad[k] = grad[k] / G + lambda * wt[k];
-      loss += (G * lambda * wt[k] * wt[k]) / 2;
+      const off = wt[k] - prior[k];
+      grad[k] = grad[k] / G + lambda * off;
+      loss += (G * lambda * off * off) / 2;
       for (let j = 0; j <= k; j++) {
         hess[k * d + j] = hess[k * d + j] / G + (j === k ? lambda : 0);
         hess[j * d + k] = hess[k * d + j];
@@ -110,7 +118,7 @@ export function trainListwise(lists: readonly ListwiseList[], d: number, opts: {
     }
     return { loss: loss / G, grad, hess };
   };
-  let w = new Float64Array(d);
+  let w = Float64Array.from(prior);
   let cur = lossGrad(w);
   for (let it = 0; it < (opts.iterations ?? 25); it++) {
     const step = solve(cur.hess, cur.grad, d);
