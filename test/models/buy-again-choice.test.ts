@@ -7,7 +7,7 @@ import { firstPurchasesOnly } from '../../sync-server/src/evaluate/protocol.js';
 import { addMonths } from '../../sync-server/src/recommend/calendar.js';
 import { buildUserItems, sliceLog } from '../../sync-server/src/recommend/purchase-log.js';
 import { groundTruth } from '../../sync-server/src/recommend/ground-truth.js';
-import { DEFAULT_PARAMS } from '../../sync-server/src/recommend/fit.js';
+import { DEFAULT_PARAMS, fitReco } from '../../sync-server/src/recommend/fit.js';
 import { OWN_HISTORY_ORDERS, buyAgainStats, scoreBuyAgain, type BuyAgainParams } from '../../sync-server/src/recommend/buy-again.js';
 import { buyAgainWindows, chooseBuyAgain } from '../../sync-server/src/recommend/buy-again-choice.js';
 import { buyAgainReason, withChance } from '../../sync-server/src/recommend/reasons.js';
@@ -84,5 +84,26 @@ describe('models: buy-again ordering by data sufficiency', function () {
     const learned = withChance(why, 0.3, undefined, { order: 'learned' });
     expect(learned.reason).to.contain('ordered by a re-order model that beat plain order history');
     expect(learned.reason.length).to.be.at.most(255);
+  });
+});
+
+describe('models: segment popularity only where segments help', function () {
+  this.timeout(60_000);
+
+  it('with wholeOrg the popularity list ignores the account segment, without it the segment shapes it', () => {
+    const d = retailDataFromDataset(syntheticDataset({ accounts: 600, products: 200, linesPerAccount: 10, seed: 3 }));
+    // Two arbitrary segments: accounts by parity.
+    const groups = { of: Int32Array.from({ length: d.log.nUsers }, (_, u) => u % 2), count: 2 };
+    const asOf = d.lastDay + 1;
+    const params = { ...DEFAULT_PARAMS, cross: { ...DEFAULT_PARAMS.cross, popularityOnly: true } };
+    const seg = fitReco(d.log, asOf, params, groups);
+    const org = fitReco(d.log, asOf, { ...params, cross: { ...params.cross, wholeOrg: true } }, groups);
+    let differ = 0;
+    for (let u = 0; u < 100; u++) {
+      const whole = org.cross.recommend(u, 10, groups.of[u]).map((r) => r.item);
+      expect(whole).to.deep.equal(org.cross.recommend(u, 10, -1).map((r) => r.item));
+      if (seg.cross.recommend(u, 10, groups.of[u]).map((r) => r.item).join() !== whole.join()) differ++;
+    }
+    expect(differ).to.be.greaterThan(0);
   });
 });

@@ -102,7 +102,8 @@ export type RecordContext = Pick<ModelContext, 'ds' | 'ui' | 'iu' | 'seg' | 'ite
 
 export function crossSellRecords(ctx: RecordContext, u: number, picks: readonly CrossPick[]): Recommendation[] {
   const g = ctx.seg.of[u];
-  const segName = g >= 0 ? ctx.seg.segments[g].name : null;
+  // Where segment popularity did not beat the whole org's (tune.ts), a popular product is not the segment's.
+  const segName = g >= 0 && !ctx.fit.params.cross.wholeOrg ? ctx.seg.segments[g].name : null;
   const account = ctx.ds.accounts[u].id;
   const out: Recommendation[] = new Array(picks.length);
   for (let r = 0; r < picks.length; r++) {

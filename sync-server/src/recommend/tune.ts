@@ -124,6 +124,27 @@ function popularityDecay(
   return best;
 }
 
+/**
+ * Whether popularity within the account's segment beats popularity over the whole org by two standard errors
+ * on the validation window. On a small book a segment's counts are a handful of accounts, and the whole org's
+ * are the steadier guess.
+ */
+function segmentsHelp(
+  ui: UserItems,
+  from: number,
+  params: RecoParams,
+  truth: Map<number, Set<number>>,
+  groups: { of: Int32Array; count: number } | undefined,
+  cache: FitCache,
+): boolean {
+  if (!groups) return false;
+  const perFor = (wholeOrg: boolean): number[] => crossSellNdcgPerAccount(fitReco(ui, from, { ...params, cross: { ...params.cross, wholeOrg } }, groups, cache), truth, groups.of);
+  const seg = perFor(false);
+  const org = perFor(true);
+  const d = seg.reduce((a, v, k) => a + v - org[k], 0) / (seg.length || 1);
+  return d > twoSe(seg, org);
+}
+
 /** Two standard errors of the mean per-account difference a - b (the noise of a comparison on one window). */
 function twoSe(a: readonly number[], b: readonly number[]): number {
   const n = a.length;
@@ -252,6 +273,7 @@ export function tuneReco(
   if (tier.tier === 'segment-popularity') {
     out.params.cross = { ...out.params.cross, ranker: null, popularityOnly: true };
     out.params.popTau = popularityDecay(ui, from, best, cs, opts.groups, cache);
+    out.params.cross.wholeOrg = !segmentsHelp(ui, from, out.params, cs, opts.groups, cache);
   }
   out.params = calibrateAt(log, asOfDay, out.params, { ...opts, validation: { ui, from, bought: truthAll.all, cache } });
   return out;
