@@ -12,6 +12,7 @@ import { OWN_HISTORY_ORDERS, buyAgainStats, scoreBuyAgain, type BuyAgainParams }
 import { buyAgainWindows, chooseBuyAgain } from '../../sync-server/src/recommend/buy-again-choice.js';
 import { buyAgainReason, withChance } from '../../sync-server/src/recommend/reasons.js';
 import { ndcgAt } from '../../sync-server/src/recommend/ranking-metrics.js';
+import { explainRecommendation, runModels } from '../../sync-server/src/models/run-models.js';
 
 const base = DEFAULT_PARAMS.buyAgain;
 
@@ -105,5 +106,24 @@ describe('models: segment popularity only where segments help', function () {
       if (seg.cross.recommend(u, 10, groups.of[u]).map((r) => r.item).join() !== whole.join()) differ++;
     }
     expect(differ).to.be.greaterThan(0);
+  });
+});
+
+describe('models: the learned re-order model in the model step', function () {
+  this.timeout(120_000);
+
+  it('labels each re-order with the ordering and explains it by the model features', () => {
+    const ds = syntheticDataset({ accounts: 2000, products: 300, linesPerAccount: 15, seed: 7 });
+    const d = retailDataFromDataset(ds);
+    const { params } = chooseBuyAgain(buyAgainWindows(d.log, d.lastDay + 1, 2000), base);
+    expect(params.order).to.equal('learned');
+    const options = { tune: 'off' as const, seed: 5, params: { ...DEFAULT_PARAMS, buyAgain: params } };
+    const rec = runModels(ds, options).recommendations.find((r) => r.kind === 'Buy again')!;
+    expect(rec.reason).to.contain('ordered by a re-order model');
+    expect(rec.evidence).to.include({ buyAgainOrder: 'learned' });
+    const e = explainRecommendation(ds, rec.accountId, rec.productId, options);
+    const shares = Object.entries(e.parts).filter(([k]) => k.startsWith('ranker.'));
+    expect(shares.map(([k]) => k)).to.include.members(['ranker.logOrders', 'ranker.logSince', 'ranker.trend']);
+    expect(shares.reduce((a, [, v]) => a + v, 0)).to.be.closeTo(e.parts.total, 1e-9);
   });
 });
