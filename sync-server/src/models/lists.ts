@@ -102,7 +102,8 @@ export type RecordContext = Pick<ModelContext, 'ds' | 'ui' | 'iu' | 'seg' | 'ite
 
 export function crossSellRecords(ctx: RecordContext, u: number, picks: readonly CrossPick[]): Recommendation[] {
   const g = ctx.seg.of[u];
-  const segName = g >= 0 ? ctx.seg.segments[g].name : null;
+  // Where segment popularity did not beat the whole org's (tune.ts), a popular product is not the segment's.
+  const segName = g >= 0 && !ctx.fit.params.cross.wholeOrg ? ctx.seg.segments[g].name : null;
   const account = ctx.ds.accounts[u].id;
   const out: Recommendation[] = new Array(picks.length);
   for (let r = 0; r < picks.length; r++) {
@@ -174,7 +175,7 @@ export function buyAgainRecords(ctx: RecordContext, u: number, picks: readonly B
   const out: Recommendation[] = new Array(picks.length);
   for (let r = 0; r < picks.length; r++) {
     const b = picks[r];
-    const why = withChance(buyAgainReason(rhythm(ctx.ui, b.entry, ctx.fit.asOfDay)), b.score, ctx.fit.params.tier);
+    const why = withChance(buyAgainReason(rhythm(ctx.ui, b.entry, ctx.fit.asOfDay)), b.score, ctx.fit.params.tier, ctx.fit.params.buyAgain);
     const score = b.score;
     const value = lineValue(ctx, b.item, b.entry);
     out[r] = {

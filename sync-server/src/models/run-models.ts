@@ -12,6 +12,7 @@ import { prepare, prepareInWorkers, type ModelContext } from './context.js';
 import { pickInWorkers } from './list-workers.js';
 import { isHoldout as isHoldoutAccount, type ModelOptions } from './options.js';
 import { entryScore, rhythm } from '../recommend/buy-again.js';
+import { buyAgainModelParts, compatibleBuyAgainModel } from '../recommend/buy-again-model.js';
 
 export type { ModelOptions };
 /**
@@ -197,7 +198,13 @@ export function explainRecommendation(dataset: Dataset, accountId: string, produ
   let parts: Record<string, number>;
   if (e >= 0) {
     const r = rhythm(ctx.ui, e, fit.asOfDay);
-    parts = {
+    const model = fit.params.buyAgain.order === 'learned' && compatibleBuyAgainModel(fit.params.buyAgain.model) ? fit.params.buyAgain.model : null;
+    // With the learned re-order model the parts are its features' shares of the score (named like the ranker's).
+    parts = model ? {
+      total: entryScore(ctx.ui, fit.buyAgain, fit.params.buyAgain, fit.asOfDay, e),
+      orders: r.orders,
+      ...Object.fromEntries(Object.entries(buyAgainModelParts(model, ctx.ui, fit.buyAgain, fit.asOfDay, e)).map(([k, v]) => [`ranker.${k}`, v])),
+    } : {
       total: entryScore(ctx.ui, fit.buyAgain, fit.params.buyAgain, fit.asOfDay, e),
       due: r.due * fit.params.buyAgain.dueWeight,
       repeatRate: fit.buyAgain.repeatRate[i] * fit.params.buyAgain.repeatWeight,

@@ -1,18 +1,30 @@
 // Buy-again scoring from the account's own rhythm: recency-weighted frequency, a "due" term from its own
 // interval between orders of the product, the product's repurchase propensity across all accounts, and the
 // product's current momentum (seasonal lines come back together). The mix is tuned on the validation window.
-// The learned mix is used only when it beats, on the validation window, the plain own-history orderings
-// (recency, frequency, recency x frequency) by more than the noise of that window; otherwise the best of those
-// orderings is used. On a small order book the mix cannot be validated, and a plain ordering is the honest choice.
+// Settings stored before the learned re-order model (buy-again-model.ts) still score with this mix. Which
+// ordering an org gets, the learned model or a plain own-history ordering, is decided on its own history
+// (buy-again-choice.ts).
 import { TopK } from './top-k.js';
 import type { UserItems } from './purchase-log.js';
+import { buyAgainModelScore, compatibleBuyAgainModel, type BuyAgainModel } from './buy-again-model.js';
 
-/** learned: the tuned mix below; the others are plain orderings of the account's own history. */
+/** learned: the learned model (or, in older stored settings, the mix below); the others are plain orderings of the account's own history. */
 export type BuyAgainOrder = 'learned' | 'recency' | 'frequency' | 'recencyFrequency';
 
-export const OWN_HISTORY_ORDERS: readonly Exclude<BuyAgainOrder, 'learned'>[] = ['recency', 'frequency', 'recencyFrequency'];
+export type OwnHistoryOrder = Exclude<BuyAgainOrder, 'learned'>;
 
-export type BuyAgainParams = { tau: number; dueWeight: number; repeatWeight: number; trendWeight: number; order?: BuyAgainOrder };
+export const OWN_HISTORY_ORDERS: readonly OwnHistoryOrder[] = ['recency', 'frequency', 'recencyFrequency'];
+
+export type BuyAgainParams = {
+  tau: number;
+  dueWeight: number;
+  repeatWeight: number;
+  trendWeight: number;
+  order?: BuyAgainOrder;
+  model?: BuyAgainModel | null;
+  /** Why this ordering (buy-again-choice.ts), kept with the settings so each re-order's evidence can say it. */
+  why?: string;
+};
 
 export type BuyAgainStats = { repeatRate: Float64Array; trend: Float64Array };
 
@@ -61,10 +73,12 @@ export function scoreBuyAgain(
   allowed?: (item: number) => boolean,
 ): BuyAgainItem[] {
   const heap = new TopK(limit);
+  // A stored model from another version is checked once per list, not per product; it falls back to the mix.
+  const p = params.order === 'learned' && params.model && !compatibleBuyAgainModel(params.model) ? { ...params, model: null } : params;
   for (let e = ui.ptr[u]; e < ui.ptr[u + 1]; e++) {
     const i = ui.items[e];
     if (allowed && !allowed(i)) continue;
-    heap.push(e, entryScore(ui, stats, params, asOfDay, e));
+    heap.push(e, entryScore(ui, stats, p, asOfDay, e));
   }
   const best = heap.sorted();
   return best.ids.map((e, r) => ({ item: ui.items[e], entry: e, score: best.scores[r] }));
@@ -75,7 +89,7 @@ export function scoreBuyAgain(
  * recency, recency on frequency) so each ordering is total. Recency x frequency: order days times a
  * 90-day exponential decay since the last one, the usual RFM-style "often and lately" blend.
  */
-export function ownHistoryScore(ui: UserItems, order: Exclude<BuyAgainOrder, 'learned'>, asOfDay: number, e: number): number {
+export function ownHistoryScore(ui: UserItems, order: OwnHistoryOrder, asOfDay: number, e: number): number {
   const since = Math.max(0, asOfDay - ui.lastDay[e]);
   const n = ui.orders[e];
   if (order === 'recency') return -since + n / (n + 1);
@@ -85,6 +99,7 @@ export function ownHistoryScore(ui: UserItems, order: Exclude<BuyAgainOrder, 'le
 
 export function entryScore(ui: UserItems, stats: BuyAgainStats, params: BuyAgainParams, asOfDay: number, e: number): number {
   if (params.order && params.order !== 'learned') return ownHistoryScore(ui, params.order, asOfDay, e);
+  if (params.model) return buyAgainModelScore(params.model, ui, stats, asOfDay, e);
   let f = 0;
   for (let p = ui.dayPtr[e]; p < ui.dayPtr[e + 1]; p++) {
     f += Number.isFinite(params.tau) ? Math.exp(-(asOfDay - ui.days[p]) / params.tau) : 1;

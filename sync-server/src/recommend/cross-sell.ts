@@ -9,8 +9,11 @@ import type { UserItems } from './purchase-log.js';
 import { ProfileSimilarity, type TextIndex } from './text-similarity.js';
 import { N_FEATURES, calibrated, compatibleRanker, type CandidateList, type RerankModel } from './rerank.js';
 
-/** popularityOnly: the segment-popularity tier (tier.ts), where co-purchase patterns were not validated. */
-export type CrossSellParams = { tau: number; popWeight: number; logProfile?: boolean; ranker?: RerankModel | null; popularityOnly?: boolean };
+/**
+ * popularityOnly: the segment-popularity tier (tier.ts), where co-purchase patterns were not validated.
+ * wholeOrg: popularity over the whole org, not the account's segment (chosen where segments did not help).
+ */
+export type CrossSellParams = { tau: number; popWeight: number; logProfile?: boolean; ranker?: RerankModel | null; popularityOnly?: boolean; wholeOrg?: boolean };
 
 export type ScoredItem = { item: number; score: number; cf: number; pop: number };
 
@@ -177,7 +180,7 @@ export class CrossSellScorer {
   }
 
   private groupView(group: number): { popVec: Float64Array; popOrder: Int32Array; g: number } {
-    const g = group >= 0 && group < this.pop.byGroup.length ? group : -1;
+    const g = !this.params.wholeOrg && group >= 0 && group < this.pop.byGroup.length ? group : -1;
     return { popVec: g >= 0 ? this.pop.byGroup[g] : this.pop.global, popOrder: this.pop.order[g >= 0 ? g : this.pop.order.length - 1], g };
   }
 

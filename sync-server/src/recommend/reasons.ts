@@ -1,7 +1,7 @@
 // Reasons a rep can check in the org, with their evidence as JSON, and the confidence from the support
 // behind each recommendation.
 import type { Confidence } from '../domain/types.js';
-import type { Rhythm } from './buy-again.js';
+import type { BuyAgainParams, Rhythm } from './buy-again.js';
 import type { TierChoice } from './tier.js';
 
 export const cut = (s: string): string => (s.length <= 255 ? s : `${s.slice(0, 252)}...`);
@@ -84,6 +84,16 @@ const tierWords = (tier: TierChoice): string => {
   return unchecked(tier) ? 'basic list: too little order history to check anything more' : 'from what similar accounts buy most, which beat co-purchase patterns on this org';
 };
 
+/**
+ * How the re-order list was ordered, in a rep's words: the learned model only where it beat the plain
+ * orderings on this org's own history; otherwise the plain ordering that did best, said as such.
+ */
+export function buyAgainWords(order: NonNullable<BuyAgainParams['order']>): string {
+  if (order === 'learned') return "ordered by a re-order model that beat plain order history on this org's data";
+  const by = order === 'frequency' ? 'how often' : order === 'recency' ? 'how recently' : 'how often and how lately';
+  return `ordered by ${by} it is ordered: a learned order was not clearly better on this org's history`;
+}
+
 const RANK: Record<Confidence, number> = { Low: 0, Medium: 1, High: 2 };
 
 /** The confidence the chance alone would support (the cap shownConfidence applies). */
@@ -119,9 +129,12 @@ export function withChance<T extends { reason: string; evidence: Record<string, 
   why: T,
   chance: number,
   tier?: TierChoice,
+  buyAgain?: Pick<BuyAgainParams, 'order' | 'why'>,
 ): T {
   const pct = chance < 0.01 ? 'under 1%' : `about ${Math.round(chance * 100)}%`;
-  const tierText = tier ? `; ${tierWords(tier)}` : '';
+  // A re-order's step is how its list was ordered (buy-again-choice.ts), not the cross-sell tier.
+  const step = buyAgain?.order && !unchecked(tier) ? buyAgainWords(buyAgain.order) : tier ? tierWords(tier) : null;
+  const tierText = step ? `; ${step}` : '';
   const confidence = confidenceFor(chance, why.confidence, tier);
   const limit = RANK[confidence] < RANK[chanceConfidence(chance)] ? evidenceLimit(why.evidence, tier) : null;
   const limitText = limit ? `; ${confidence} confidence: ${limit}` : '';
@@ -134,6 +147,7 @@ export function withChance<T extends { reason: string; evidence: Record<string, 
       evidenceStrength: why.confidence,
       ...(limit ? { confidenceLimitedBy: limit } : {}),
       ...(tier ? { tier: tier.tier, tierReason: tier.reason } : {}),
+      ...(buyAgain?.order ? { buyAgainOrder: buyAgain.order, ...(buyAgain.why ? { buyAgainOrderReason: buyAgain.why } : {}) } : {}),
     },
     confidence,
   };

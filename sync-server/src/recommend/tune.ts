@@ -5,7 +5,7 @@ import { addMonths } from './calendar.js';
 import { buildUserItems, sliceLog, type PurchaseLog } from './purchase-log.js';
 import { groundTruth } from './ground-truth.js';
 import { fitReco, DEFAULT_PARAMS, type FitCache, type FittedReco, type RecoParams } from './fit.js';
-import { OWN_HISTORY_ORDERS, buyAgainStats, scoreBuyAgain, type BuyAgainOrder } from './buy-again.js';
+import { buyAgainWindows, chooseBuyAgain, type BuyAgainChoice } from './buy-again-choice.js';
 import { ndcgAt } from './ranking-metrics.js';
 import { sampleKeys, trainCrossSellRanker, type RankerReport } from './ranker-training.js';
 import type { TextIndex } from './text-similarity.js';
@@ -22,8 +22,7 @@ export type TuneResult = {
   buyAgain: BuyAgainChoice | null;
 };
 
-/** How the buy-again ordering was chosen: validation NDCG@10 (repeat purchases) of each ordering, and why. */
-export type BuyAgainChoice = { order: BuyAgainOrder; reason: string; ndcg: Partial<Record<BuyAgainOrder, number>>; accounts: number };
+export type { BuyAgainChoice };
 
 type Grid<T> = { [K in keyof T]?: T[K][] };
 
@@ -35,12 +34,6 @@ const SIM_GRID: Grid<RecoParams['sim']> = {
 };
 const CROSS_GRID: Grid<RecoParams['cross']> = { tau: [30, 90, 180, 365, Infinity], popWeight: [0, 0.05, 0.1, 0.2, 0.4, 0.8] };
 const POP_TAU = [7, 14, 30, 90, Infinity];
-const BUY_GRID: Grid<RecoParams['buyAgain']> = {
-  tau: [30, 60, 120, 365, Infinity],
-  dueWeight: [0, 0.25, 0.5, 1],
-  repeatWeight: [0, 0.5, 1, 2],
-  trendWeight: [0, 0.5, 1, 2, 3, 5],
-};
 
 /**
  * The next-best calibration for `params` as of asOfDay, learned on the validation window (the 3 months before
@@ -131,6 +124,27 @@ function popularityDecay(
   return best;
 }
 
+/**
+ * Whether popularity within the account's segment beats popularity over the whole org by two standard errors
+ * on the validation window. On a small book a segment's counts are a handful of accounts, and the whole org's
+ * are the steadier guess.
+ */
+function segmentsHelp(
+  ui: UserItems,
+  from: number,
+  params: RecoParams,
+  truth: Map<number, Set<number>>,
+  groups: { of: Int32Array; count: number } | undefined,
+  cache: FitCache,
+): boolean {
+  if (!groups) return false;
+  const perFor = (wholeOrg: boolean): number[] => crossSellNdcgPerAccount(fitReco(ui, from, { ...params, cross: { ...params.cross, wholeOrg } }, groups, cache), truth, groups.of);
+  const seg = perFor(false);
+  const org = perFor(true);
+  const d = seg.reduce((a, v, k) => a + v - org[k], 0) / (seg.length || 1);
+  return d > twoSe(seg, org);
+}
+
 /** Two standard errors of the mean per-account difference a - b (the noise of a comparison on one window). */
 function twoSe(a: readonly number[], b: readonly number[]): number {
   const n = a.length;
@@ -138,90 +152,6 @@ function twoSe(a: readonly number[], b: readonly number[]): number {
   const diff = a.map((v, k) => v - b[k]);
   const m = diff.reduce((s, v) => s + v, 0) / n;
   return 2 * Math.sqrt(diff.reduce((s, v) => s + (v - m) ** 2, 0) / (n - 1) / n);
-}
-
-export function buyAgainNdcg(fit: FittedReco, params: RecoParams['buyAgain'], truth: Map<number, Set<number>>): number {
-  const per = buyAgainNdcgPerAccount(fit, params, truth);
-  return per.length ? per.reduce((a, b) => a + b, 0) / per.length : 0;
-}
-
-function buyAgainNdcgPerAccount(fit: Pick<FittedReco, 'ui' | 'buyAgain' | 'asOfDay'>, params: RecoParams['buyAgain'], truth: Map<number, Set<number>>): number[] {
-  const out: number[] = [];
-  for (const [u, rel] of truth) {
-    const ranked = scoreBuyAgain(fit.ui, fit.buyAgain, params, fit.asOfDay, u, 10).map((r) => r.item);
-    out.push(ndcgAt(ranked, rel, 10));
-  }
-  return out;
-}
-
-/** heldOut: the window ends before the validation window starts, so the mix tuned there never saw it. */
-type BuyWindow = { fit: Pick<FittedReco, 'ui' | 'buyAgain' | 'asOfDay'>; truth: Map<number, Set<number>>; heldOut?: boolean };
-
-/** How many 3-month windows, each a month earlier than the last, the buy-again ordering is chosen on. */
-const BUY_WINDOWS = 6;
-
-/**
- * The validation window plus up to BUY_WINDOWS - 1 earlier 3-month windows (each a month earlier), with
- * each window's repeat purchases: one window of a small book holds a few dozen re-orders, too few to tell
- * the orderings apart.
- */
-export function buyAgainWindows(log: PurchaseLog, asOfDay: number, main: BuyWindow, maxUsers: number): BuyWindow[] {
-  let firstDay = Infinity;
-  for (const d of log.day) if (d < firstDay) firstDay = d;
-  const out = [main];
-  for (let k = 1; k < BUY_WINDOWS; k++) {
-    const from = addMonths(asOfDay, -3 - k);
-    if (from <= firstDay) break;
-    const ui = buildUserItems(sliceLog(log, -Infinity, from));
-    const truth = sampleUsers(groundTruth(ui, sliceLog(log, from, addMonths(from, 3))).buyAgain, maxUsers);
-    if (truth.size) out.push({ fit: { ui, buyAgain: buyAgainStats(ui, from), asOfDay: from }, truth, heldOut: k >= 3 });
-  }
-  return out;
-}
-
-/**
- * Chooses between the tuned mix (`learned`, null when it could not be tuned) and the plain own-history
- * orderings on repeat purchases. The plain orderings need no tuning and are compared over every window
- * (pooled over accounts and windows). The mix was tuned on the first window, so it is judged on the held-out
- * windows that end before it (the first window only when there are none), and must beat the best plain
- * ordering by more than two standard errors of the per-account difference: on a small book that noise is
- * large and the plain ordering wins, on a big one a real gain shows.
- */
-export function chooseBuyAgainOrder(
-  windows: readonly BuyWindow[],
-  learned: RecoParams['buyAgain'] | null,
-): { params: RecoParams['buyAgain']; choice: BuyAgainChoice } {
-  const base = learned ?? DEFAULT_PARAMS.buyAgain;
-  const pooled = (params: RecoParams['buyAgain']): number[] => windows.flatMap((w) => buyAgainNdcgPerAccount(w.fit, params, w.truth));
-  const ndcg: Partial<Record<BuyAgainOrder, number>> = {};
-  const mean = (v: number[]): number => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0);
-  let best: Exclude<BuyAgainOrder, 'learned'> = 'frequency';
-  let bestPer: number[] = [];
-  for (const order of OWN_HISTORY_ORDERS) {
-    const per = pooled({ ...base, order });
-    ndcg[order] = mean(per);
-    if (per.length > 0 && (bestPer.length === 0 || ndcg[order]! > ndcg[best]! + 1e-12)) {
-      best = order;
-      bestPer = per;
-    }
-  }
-  const accounts = bestPer.length;
-  const fallback = (reason: string) => ({ params: { ...base, order: best }, choice: { order: best, reason, ndcg, accounts } });
-  if (accounts === 0) return fallback('no repeat purchases to validate on: plain order frequency');
-  if (!learned) return fallback(`too little history to tune the mix: best plain ordering on validation (${best})`);
-  const held = windows.filter((w) => w.heldOut && w.truth.size > 0);
-  const judged = held.length ? held : windows.slice(0, 1);
-  const on = (params: RecoParams['buyAgain']): number[] => judged.flatMap((w) => buyAgainNdcgPerAccount(w.fit, params, w.truth));
-  const per = on({ ...learned, order: 'learned' });
-  ndcg.learned = mean(per);
-  const against = on({ ...base, order: best });
-  const diff = per.map((v, k) => v - against[k]);
-  const d = mean(diff);
-  const se = Math.sqrt(diff.reduce((a, v) => a + (v - d) ** 2, 0) / Math.max(1, diff.length - 1) / diff.length);
-  if (d > 2 * se && d > 0) {
-    return { params: { ...learned, order: 'learned' }, choice: { order: 'learned', reason: `the tuned mix beats ${best} by ${d.toFixed(4)} (2 SE ${(2 * se).toFixed(4)}) on ${held.length ? `${held.length} held-out windows` : 'the validation window'}`, ndcg, accounts } };
-  }
-  return fallback(`the tuned mix does not beat ${best} beyond noise (${d.toFixed(4)} vs 2 SE ${(2 * se).toFixed(4)} on ${held.length ? `${held.length} held-out windows` : 'the validation window'})`);
 }
 
 export function tuneReco(
@@ -261,9 +191,8 @@ export function tuneReco(
     buyAgain: null,
   });
   if (cs.size < 20 && ba.size < 20) {
-    // Too little history to tune on; the plain own-history orderings need no tuning, so they are still compared.
-    const main = { fit: { ui, buyAgain: buyAgainStats(ui, from), asOfDay: from }, truth: ba };
-    const choice = chooseBuyAgainOrder(buyAgainWindows(log, asOfDay, main, opts.maxUsers ?? 2000), null);
+    // Too little history to tune cross-sell on; buy-again pools up to six windows, so it is still decided on the data.
+    const choice = chooseBuyAgain(buyAgainWindows(log, asOfDay, opts.maxUsers ?? 2000, { ui, from }), start.buyAgain);
     const validation = { ui, from, bought: truthAll.all };
     const tier = chooseTier({ tuned: false, validationAccounts: cs.size, popularityNdcg: null, coPurchaseNdcg: null, rankerKept: false, rankerReason: null });
     const params: RecoParams = { ...start, cross: { ...start.cross, ranker: null, popularityOnly: true }, buyAgain: choice.params, tier };
@@ -312,24 +241,8 @@ export function tuneReco(
   }
   tuneBlend();
 
-  const fit = fitReco(ui, from, best, opts.groups, cache);
-  let bestBuy: RecoParams['buyAgain'] = { ...best.buyAgain, order: 'learned' };
-  let bestBuyScore = buyAgainNdcg(fit, bestBuy, ba);
-  for (let pass = 0; pass < 2; pass++) {
-    for (const [key, values] of Object.entries(BUY_GRID) as [keyof RecoParams['buyAgain'], number[]][]) {
-      for (const v of values) {
-        const cand = { ...bestBuy, [key]: v };
-        evaluations++;
-        const s = buyAgainNdcg(fit, cand, ba);
-        if (s > bestBuyScore + 1e-9) {
-          bestBuy = cand;
-          bestBuyScore = s;
-        }
-      }
-    }
-  }
-  const chosen = chooseBuyAgainOrder(buyAgainWindows(log, asOfDay, { fit, truth: ba }, opts.maxUsers ?? 2000), bestBuy);
-  const out = result({ ...best, buyAgain: chosen.params }, bestScore, chosen.choice.ndcg[chosen.choice.order] ?? bestBuyScore, true, evaluations);
+  const chosen = chooseBuyAgain(buyAgainWindows(log, asOfDay, opts.maxUsers ?? 2000, { ui, from }), start.buyAgain);
+  const out = result({ ...best, buyAgain: chosen.params }, bestScore, chosen.choice.ndcg[chosen.choice.order] ?? 0, true, evaluations);
   out.buyAgain = chosen.choice;
   if (opts.ranker !== false) {
     const trained = trainCrossSellRanker(log, asOfDay, out.params, {
@@ -360,6 +273,7 @@ export function tuneReco(
   if (tier.tier === 'segment-popularity') {
     out.params.cross = { ...out.params.cross, ranker: null, popularityOnly: true };
     out.params.popTau = popularityDecay(ui, from, best, cs, opts.groups, cache);
+    out.params.cross.wholeOrg = !segmentsHelp(ui, from, out.params, cs, opts.groups, cache);
   }
   out.params = calibrateAt(log, asOfDay, out.params, { ...opts, validation: { ui, from, bought: truthAll.all, cache } });
   return out;
