@@ -2,7 +2,7 @@
 // kind) with the day Reco first listed it and whether a rep could see it (shown) or it was a holdout account's
 // shadow list, and at most one conversion per exposure. Both tables only ever grow: a later sync never moves an
 // exposure's first day nor replaces the line item that converted it, so results survive re-syncs and re-runs.
-import { applyDomainSchema, throughStage, type SchemaStep } from '../lib/domain-schema.js';
+import { applyDomainSchema, inCodeUnitOrder, throughStage, type SchemaStep } from '../lib/domain-schema.js';
 import type { IsoDate, ModelOutput, Recommendation } from '../domain/types.js';
 import type { Sql } from '../mirror/sql.js';
 
@@ -56,8 +56,10 @@ export async function recordExposures(sql: Sql, output: Pick<ModelOutput, 'recom
   };
   const columns = ['external_id', 'account_id', 'product_id', 'kind', 'shown', 'first_on'];
   // A list never names one entry twice, but a stage holding it twice must still insert it once.
-  return throughStage(sql, 'impact_exposure_stage', columns.map((c) => [c, c === 'shown' ? 'INTEGER' : 'TEXT'] as const), rows(), (stage) =>
-    `INSERT INTO impact_exposure (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${stage} WHERE true ON CONFLICT (external_id) DO NOTHING`);
+  const [added] = await throughStage(sql, 'impact_exposure_stage', columns.map((c) => [c, c === 'shown' ? 'INTEGER' : 'TEXT'] as const), rows(), (stage) => [
+    `INSERT INTO impact_exposure (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${stage} WHERE true ON CONFLICT (external_id) DO NOTHING`,
+  ]);
+  return added;
 }
 
 type ExposureRow = { external_id: string; account_id: string; product_id: string; kind: Recommendation['kind']; shown: number; first_on: string };
@@ -69,14 +71,15 @@ const asConversion = (r: ConversionRow): Conversion => ({
 
 export async function readExposures(sql: Sql): Promise<Exposure[]> {
   await ensureImpactTables(sql);
-  return (await sql.all<ExposureRow>('SELECT * FROM impact_exposure ORDER BY external_id')).map((r) => ({
+  // Sorted here: PostgreSQL's ORDER BY follows its collation, SQLite's the code units.
+  return inCodeUnitOrder(await sql.all<ExposureRow>('SELECT * FROM impact_exposure'), (r) => r.external_id).map((r) => ({
     externalId: r.external_id, accountId: r.account_id, productId: r.product_id, kind: r.kind, shown: r.shown === 1, firstOn: r.first_on,
   }));
 }
 
 export async function readConversions(sql: Sql): Promise<Conversion[]> {
   await ensureImpactTables(sql);
-  return (await sql.all<ConversionRow>('SELECT * FROM impact_conversion ORDER BY external_id')).map(asConversion);
+  return inCodeUnitOrder(await sql.all<ConversionRow>('SELECT * FROM impact_conversion'), (r) => r.external_id).map(asConversion);
 }
 
 /**
@@ -117,12 +120,13 @@ export async function saveConversions(sql: Sql, found: Conversion[]): Promise<Co
 /** Conversions the org has not been told about yet (new, or whose won state changed since). */
 export async function pendingOrgWrites(sql: Sql): Promise<Conversion[]> {
   await ensureImpactTables(sql);
-  return (await sql.all<ConversionRow>('SELECT * FROM impact_conversion WHERE org_written = 0 ORDER BY external_id')).map(asConversion);
+  return inCodeUnitOrder(await sql.all<ConversionRow>('SELECT * FROM impact_conversion WHERE org_written = 0'), (r) => r.external_id).map(asConversion);
 }
 
 export async function markOrgWritten(sql: Sql, externalIds: string[]): Promise<void> {
   if (externalIds.length === 0) return;
   await ensureImpactTables(sql);
-  await throughStage(sql, 'impact_written_stage', [['external_id', 'TEXT']], externalIds.map((id) => [id]), (stage) =>
-    `UPDATE impact_conversion SET org_written = 1 WHERE external_id IN (SELECT external_id FROM ${stage})`);
+  await throughStage(sql, 'impact_written_stage', [['external_id', 'TEXT']], externalIds.map((id) => [id]), (stage) => [
+    `UPDATE impact_conversion SET org_written = 1 WHERE external_id IN (SELECT external_id FROM ${stage})`,
+  ]);
 }

@@ -10,8 +10,7 @@ export type SchemaStep = { sqlite: string; postgres: string };
 const applied = new WeakMap<SqlPort, Map<string, Promise<void>>>();
 
 /**
- * Brings `domain`'s tables up to `steps.length`, each step in its own transaction with its version. On
- * PostgreSQL a transaction-scoped advisory lock keeps two replicas opening at once from running a step twice.
+ * Brings `domain`'s tables up to `steps.length`, each step in its own transaction with its version.
  */
 export function applyDomainSchema(sql: SqlPort, domain: string, steps: readonly SchemaStep[]): Promise<void> {
   let domains = applied.get(sql);
@@ -26,15 +25,19 @@ export function applyDomainSchema(sql: SqlPort, domain: string, steps: readonly 
 }
 
 async function migrate(sql: SqlPort, domain: string, steps: readonly SchemaStep[]): Promise<void> {
-  await sql.exec('CREATE TABLE IF NOT EXISTS reco_domain_schema (domain TEXT PRIMARY KEY, version INTEGER NOT NULL)');
-  const current = async (tx: SqlPort): Promise<number> => (await tx.get<{ version: number }>('SELECT version FROM reco_domain_schema WHERE domain = ?', [domain]))?.version ?? 0;
-  const found = await current(sql);
+  // On PostgreSQL one transaction-scoped advisory lock serialises every domain's migration, the creation of
+  // the version table included: two replicas opening at once would otherwise race on CREATE … IF NOT EXISTS.
+  const locked = async (tx: SqlPort): Promise<number> => {
+    if (tx.dialect === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(hashtext(?))', ['reco_domain_schema']);
+    await tx.exec('CREATE TABLE IF NOT EXISTS reco_domain_schema (domain TEXT PRIMARY KEY, version INTEGER NOT NULL)');
+    return (await tx.get<{ version: number }>('SELECT version FROM reco_domain_schema WHERE domain = ?', [domain]))?.version ?? 0;
+  };
+  const found = await sql.transaction(locked);
   if (found > steps.length) throw new Error(`the store's ${domain} tables are at version ${found}, newer than this build supports (${steps.length}); upgrade Reco`);
   for (let v = found; v < steps.length; v++) {
     await sql.transaction(async (tx) => {
-      if (tx.dialect === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(hashtext(?))', [`reco_domain_schema:${domain}`]);
       // Another replica may have run this step while we waited for the lock.
-      if ((await current(tx)) > v) return;
+      if ((await locked(tx)) > v) return;
       await tx.exec(steps[v][tx.dialect]);
       await tx.run('INSERT INTO reco_domain_schema (domain, version) VALUES (?, ?) ON CONFLICT (domain) DO UPDATE SET version = excluded.version', [domain, v + 1]);
     });
@@ -47,27 +50,41 @@ export type StageColumn = readonly [name: string, type: 'TEXT' | 'INTEGER' | 'RE
 const PG_TYPES = { TEXT: 'TEXT', INTEGER: 'BIGINT', REAL: 'DOUBLE PRECISION' } as const;
 
 /**
- * Bulk-loads rows into a temporary table (COPY on PostgreSQL) and runs `apply` — one INSERT … SELECT or
- * UPDATE … FROM over it — in the same transaction, returning the rows `apply` changed. For the writes COPY's
- * own upsert cannot say: insert-if-absent, add-to-a-count, update-by-key.
+ * Bulk-loads rows into a temporary table (COPY on PostgreSQL) and runs `apply`'s statements — INSERT … SELECT
+ * or UPDATE … FROM over it — in the same transaction, returning how many rows each changed. For the writes
+ * COPY's own upsert cannot say: insert-if-absent, add-to-a-count, update-by-key.
  */
 export async function throughStage(
   sql: SqlPort,
   stage: string,
   columns: readonly StageColumn[],
   rows: Iterable<readonly SqlPortValue[]>,
-  apply: (stage: string) => string,
-): Promise<number> {
+  apply: (stage: string) => readonly string[],
+): Promise<number[]> {
   return sql.transaction(async (tx) => {
     const pg = tx.dialect === 'postgres';
     const defs = columns.map(([name, type]) => `${name} ${pg ? PG_TYPES[type] : type}`).join(', ');
     const table = pg ? stage : `temp.${stage}`;
     await tx.exec(`DROP TABLE IF EXISTS ${table}; CREATE TEMP TABLE ${stage} (${defs})${pg ? ' ON COMMIT DROP' : ''}`);
     await tx.copy(stage, columns.map(([name]) => name), rows);
-    const changed = await tx.run(apply(stage));
+    const changed: number[] = [];
+    for (const statement of apply(stage)) changed.push(await tx.run(statement));
     // Dropped now, not at commit: a caller's transaction may stage twice. (On failure the rollback removes it;
     // a statement after a failed one would only hide the cause on PostgreSQL.)
     await tx.exec(`DROP TABLE ${table}`);
     return changed;
+  });
+}
+
+/**
+ * Rows sorted by a text key in UTF-16 code-unit order, as SQLite's BINARY collation sorts them. PostgreSQL's
+ * ORDER BY follows the database's collation (case and punctuation rules vary by locale), so reads whose order
+ * matters sort here and come out the same on both engines.
+ */
+export function inCodeUnitOrder<T>(rows: T[], key: (row: T) => string): T[] {
+  return rows.sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    return x < y ? -1 : x > y ? 1 : 0;
   });
 }

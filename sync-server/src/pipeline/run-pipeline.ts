@@ -102,7 +102,7 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
   try {
     await connectStage(run);
     await extractStage(run);
-    const dataset = cleanStage(run);
+    const dataset = await cleanStage(run);
     const output = await modelsStage(run, dataset);
     const measured = await measureImpactFromMirror(run);
     const wb = await writebackStage(run, output, measured.converted);
@@ -224,12 +224,12 @@ async function extractStage(run: Run): Promise<void> {
 }
 
 /** The mirror as the models' Dataset, with the quality report kept on the run. */
-function cleanStage(run: Run): Dataset {
+async function cleanStage(run: Run): Promise<Dataset> {
   const { db, opts } = run;
   run.current = 'clean';
   reportStage(run, 'clean', 'running');
   const cleaned = cleanMirror(db, { ...opts.clean, asOf: opts.asOf });
-  cleaned.dataset.texts = textEvents(db);
+  cleaned.dataset.texts = await textEvents(run.deps.mirror.sql);
   const quality = cleaned.report;
   run.quality = quality;
   updateRun(db, run.runId, { quality });
@@ -256,7 +256,7 @@ async function modelsStage(run: Run, dataset: Dataset): Promise<ModelOutput> {
     const plan = planTuning(run.kind, opts.modelOptions, getResultMeta(db), dataset.asOf, opts.retuneAfterDays, tunedOn === history);
     run.log?.info({ runId, tuning: plan.reason }, 'model settings');
     output = await runModels(dataset, plan.options, previous);
-    attachTextSignals(db, output);
+    await attachTextSignals(run.deps.mirror.sql, output);
     // Before the output is stored: the stored copy has no shadow lists, and a resumed run reads that copy.
     await recordExposures(run.deps.mirror.sql, output, output.asOf);
     saveModelOutput(db, runId, output);
