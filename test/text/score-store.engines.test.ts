@@ -2,6 +2,8 @@
 // only when a text changed, deleted with their terms, the operator's excerpt limits enforced on stored rows,
 // and the term index counting each text once.
 import { expect } from 'chai';
+import { SOURCE_OBJECTS } from '../../sync-server/src/extract/objects.js';
+import { dropOrphanTextScores, scoreAndStripText } from '../../sync-server/src/extract/text-objects.js';
 import type { Sql } from '../../sync-server/src/mirror/sql.js';
 import { enforceExcerptLimits, loadTextScores, rescoreChanged, type TextRecord } from '../../sync-server/src/text/index.js';
 import { MIN_READABLE_DF, termHash } from '../../sync-server/src/text/score-store.js';
@@ -62,6 +64,25 @@ for (const engine of sqlEngines()) {
       await rescoreChanged(sql, [], { deletedIds: ['5000', '5002', '5003', '5004'] });
       expect((await df('arriv'))?.df).to.equal(0);
       expect(await loadTextScores(sql)).to.deep.equal([]);
+    });
+
+    it('scores a page of emails, taking the account from the mirrored Case, and forgets scores the mirror no longer has', async () => {
+      // The mirror's records table as the store keeps it (JSON text per record).
+      await sql.exec('CREATE TABLE records (object TEXT NOT NULL, id TEXT NOT NULL, modstamp TEXT NOT NULL, data TEXT NOT NULL, run_id TEXT NOT NULL, PRIMARY KEY (object, id))');
+      await sql.run('INSERT INTO records (object, id, modstamp, data, run_id) VALUES (?, ?, ?, ?, ?)', ['Case', '500A', 's', JSON.stringify({ Id: '500A', AccountId: '001Q' }), 'r1']);
+      const email = SOURCE_OBJECTS.find((o) => o.name === 'EmailMessage');
+      if (!email) throw new Error('no EmailMessage source');
+      const page = [
+        { Id: '02s1', SystemModstamp: 's', ParentId: '500A', Subject: 'Card', TextBody: 'My card has not arrived', Incoming: true, MessageDate: '2024-05-01T10:00:00.000Z' },
+        { Id: '02s2', SystemModstamp: 's', ParentId: null, RelatedToId: '001R', Subject: 'Thanks', TextBody: 'All sorted, thanks', Incoming: true, MessageDate: '2024-05-02T10:00:00.000Z' },
+      ];
+      const { records, stats } = await scoreAndStripText(sql, email, page);
+      expect(stats).to.deep.equal({ scored: 2, unchanged: 0, deleted: 0 });
+      expect(records.map((r) => Object.keys(r).filter((k) => k === 'TextBody' || k === 'Subject'))).to.deep.equal([[], []]);
+      expect((await loadTextScores(sql)).map((r) => [r.id, r.accountId])).to.deep.equal([['02s1', '001Q'], ['02s2', '001R']]);
+      await sql.run('INSERT INTO records (object, id, modstamp, data, run_id) VALUES (?, ?, ?, ?, ?)', ['EmailMessage', '02s2', 's', '{}', 'r1']);
+      expect(await dropOrphanTextScores(sql, 'EmailMessage')).to.equal(1);
+      expect((await loadTextScores(sql)).map((r) => r.id)).to.deep.equal(['02s2']);
     });
 
     it('writes nothing when one text of the batch cannot be stored', async () => {
