@@ -5,12 +5,14 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
+import { SqliteSql } from './mirror/sqlite-sql.js';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ADMIN_USERNAME, INTEGRATION_USERNAME, SALES_REP_USERNAME, assignPermissionSets, deploySource, startLocalOrg, type LocalOrg } from '@reco/local-org';
 import { loadConfig } from './config/load-config.js';
 import { writeDemoCredentials } from './demo-credentials.js';
 import type { ImpactSource } from './http/ports.js';
+import type { Sql } from './mirror/sql.js';
 import { quarterImpactSource } from './simulate/quarter-source.js';
 import type { QuarterResult } from './simulate/quarter-from-mirror.js';
 import { createLogger } from './logging/logger.js';
@@ -59,8 +61,8 @@ async function main(): Promise<void> {
   // GET /impact answers from the live syncs until the replayed quarter is measured, then from it: a first sync
   // has only just made its lists, so nothing could have converted yet.
   let quarter: ImpactSource | null = null;
-  let liveMirror: DatabaseSync | null = null;
-  const impact = (live: ImpactSource, mirror: DatabaseSync): ImpactSource => {
+  let liveMirror: Sql | null = null;
+  const impact = (live: ImpactSource, mirror: Sql): ImpactSource => {
     liveMirror = mirror;
     return (q) => (quarter ?? live)(q);
   };
@@ -113,8 +115,8 @@ async function main(): Promise<void> {
   const quarterFile = path.join(workDir, 'replayed-quarter.db');
   startQuarter(quarterFile, config.store.path, config.impact, t0, (measured) => {
     if (!liveMirror) return;
-    const db = new DatabaseSync(quarterFile);
-    process.once('exit', () => db.close());
+    const db = new SqliteSql(new DatabaseSync(quarterFile), quarterFile);
+    process.once('exit', () => void db.close());
     quarter = quarterImpactSource(db, liveMirror, config.impact, measured);
   });
 }

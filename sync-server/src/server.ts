@@ -3,7 +3,6 @@
 //   npx tsx sync-server/src/server.ts   (settings: RECO_* and SF_* variables, or RECO_CONFIG_FILE)
 import type { RequestHandler } from 'express';
 import type { Connection } from 'jsforce';
-import type { DatabaseSync } from 'node:sqlite';
 import { loadConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import { connectionConfigFromEnv, describeConnectionConfig, parseConnectionConfig, type ConnectionConfigInput } from './connect/config.js';
@@ -16,6 +15,7 @@ import { startService, type Service } from './http/service.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { openMirror } from './mirror/db.js';
 import { findUnfinishedRun } from './mirror/runs.js';
+import type { Sql } from './mirror/sql.js';
 import type { PipelineSettings } from './pipeline/pipeline-protocol.js';
 import { threadedPipeline } from './pipeline/pipeline-thread.js';
 import { DEFAULT_EXCERPT_CHARS } from './text/index.js';
@@ -27,7 +27,7 @@ export type ServerOptions = {
   /** Mount the LWC preview at /preview (loopback clients only: it can edit records in the org). */
   preview?: boolean;
   /** Wraps the impact source GET /impact answers from (the demo answers from a replayed quarter once measured). */
-  impact?: (live: ImpactSource, mirror: DatabaseSync) => ImpactSource;
+  impact?: (live: ImpactSource, mirror: Sql) => ImpactSource;
 };
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<Service & { logger: Logger }> {
@@ -52,7 +52,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     pipeline,
     store,
     resultsHandover: (runId) => pipeline.takeResults(runId),
-    impact: options.impact ? options.impact(mirrorImpactSource(mirror.db, config.impact), mirror.db) : mirrorImpactSource(mirror.db, config.impact),
+    impact: options.impact ? options.impact(mirrorImpactSource(mirror.sql, config.impact), mirror.sql) : mirrorImpactSource(mirror.sql, config.impact),
     // The versions resource is the cheapest authenticated-free call that proves the org answers.
     orgProbe: async () => { await connection.request(`${connection.instanceUrl}/services/data/`); },
     lastRun: () => {

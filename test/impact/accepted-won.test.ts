@@ -61,7 +61,7 @@ describe('impact: accepted → won', () => {
     expect(runFigures(r)).to.deep.include({ Impact_Accepted__c: 4, Impact_Accepted_Won__c: 2, Impact_Accepted_Won_Rate__c: 50, Impact_Accepted_Won_Revenue__c: 200 });
   });
 
-  it('reads reactions from the mirror through their recommendation, skipping orphans and unknown types', () => {
+  it('reads reactions from the mirror through their recommendation, skipping orphans and unknown types', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'reco-accepted-'));
     const mirror = openMirror(join(dir, 'mirror.db'));
     try {
@@ -72,13 +72,13 @@ describe('impact: accepted → won', () => {
         { Id: 'a02X2', SystemModstamp: at, CreatedDate: '2026-03-05T09:00:00.000+0000', Recommendation__c: 'a01GONE', Reaction__c: 'Accepted' },
         { Id: 'a02X3', SystemModstamp: at, CreatedDate: '2026-03-05T09:00:00.000+0000', Recommendation__c: 'a01R2', Reaction__c: 'Maybe' },
       ], 'r1');
-      expect(reactionsFromMirror(mirror.db)).to.deep.equal([{ id: 'a02X1', externalId: '001A-P1-XS', type: 'Accepted', at: '2026-03-05T09:00:00.000+0000' }]);
+      expect(await reactionsFromMirror(mirror.sql)).to.deep.equal([{ id: 'a02X1', externalId: '001A-P1-XS', type: 'Accepted', at: '2026-03-05T09:00:00.000+0000' }]);
 
       // The API's report (GET /impact, the dashboard, sf reco impact --server-url) reads them.
       const rec = (accountId: string) => ({ accountId, productId: 'P1', kind: 'Cross-sell' as const, rank: 1, score: 0.5, confidence: 'Medium' as const, reason: 'r', evidence: {}, expectedRevenue: null, opportunityId: null });
-      recordExposures(mirror.db, { recommendations: [rec('001A'), rec('001B')], shadow: [rec('001E')] }, '2026-03-01');
-      saveConversions(mirror.db, [conv('001A-P1-XS', '2026-03-20', true, 75)]);
-      const report = mirrorImpactSource(mirror.db, { windowDays: 90, holdoutShare: 0.5 })({});
+      await recordExposures(mirror.sql, { recommendations: [rec('001A'), rec('001B')], shadow: [rec('001E')] }, '2026-03-01');
+      await saveConversions(mirror.sql, [conv('001A-P1-XS', '2026-03-20', true, 75)]);
+      const report = await mirrorImpactSource(mirror.sql, { windowDays: 90, holdoutShare: 0.5 })({});
       expect(report.acceptedWon).to.deep.include({ accepted: 1, won: 1, wonRate: 1, wonRevenue: 75 });
     } finally {
       mirror.close();

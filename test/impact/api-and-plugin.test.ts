@@ -22,37 +22,37 @@ const rec = (accountId: string, productId: string): Recommendation => ({
 describe('impact: the API use case over the mirror', () => {
   let dir: string;
   let mirror: Mirror;
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'reco-impact-api-'));
     mirror = openMirror(join(dir, 'mirror.db'));
     // Four treated and four holdout accounts, each recommended P1 on 1 March.
     const ids = ['001A', '001B', '001C', '001D', '001E', '001F', '001G', '001H'];
-    recordExposures(mirror.db, { recommendations: ids.slice(0, 4).map((a) => rec(a, 'P1')), shadow: ids.slice(4).map((a) => rec(a, 'P1')) }, '2026-03-01');
+    await recordExposures(mirror.sql, { recommendations: ids.slice(0, 4).map((a) => rec(a, 'P1')), shadow: ids.slice(4).map((a) => rec(a, 'P1')) }, '2026-03-01');
     // Replayed sales: created now, but CloseDate is the day the sale happened (20 and 60 days later).
     const opp = (id: string, account: string, close: string) => ({ Id: id, SystemModstamp: '2026-12-01T00:00:00.000Z', AccountId: account, IsWon: true, CloseDate: close });
     applyPage(mirror.db, 'Opportunity', [opp('O1', '001A', '2026-03-21'), opp('O2', '001B', '2026-04-30'), opp('O3', '001E', '2026-04-30')], 'r1');
     const line = (id: string, oppId: string) => ({ Id: id, SystemModstamp: '2026-12-01T00:00:00.000Z', OpportunityId: oppId, Product2Id: 'P1', TotalPrice: 50, CreatedDate: '2026-12-01T10:00:00.000Z' });
     applyPage(mirror.db, 'OpportunityLineItem', [line('L1', 'O1'), line('L2', 'O2'), line('L3', 'O3')], 'r1');
-    measureImpact(mirror.db, linesFromMirror(mirror.db), 90);
+    await measureImpact(mirror.sql, await linesFromMirror(mirror.sql), 90);
   });
   after(() => {
     mirror.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('reads a replayed sale on its close day, not the day it was loaded', () => {
-    expect(linesFromMirror(mirror.db).map((l) => l.on).sort()).to.deep.equal(['2026-03-21', '2026-04-30', '2026-04-30']);
+  it('reads a replayed sale on its close day, not the day it was loaded', async () => {
+    expect((await linesFromMirror(mirror.sql)).map((l) => l.on).sort()).to.deep.equal(['2026-03-21', '2026-04-30', '2026-04-30']);
   });
 
-  it('reports the stored measurement, and another window in memory without changing it', () => {
-    const source = mirrorImpactSource(mirror.db, { windowDays: 90, holdoutShare: 0.5 });
-    const r = source({});
+  it('reports the stored measurement, and another window in memory without changing it', async () => {
+    const source = mirrorImpactSource(mirror.sql, { windowDays: 90, holdoutShare: 0.5 });
+    const r = await source({});
     expect([r.treated.converted, r.holdout.converted]).to.deep.equal([2, 1]);
     expect(r.lift.conversion).to.equal(0.25);
-    const short = source({ windowDays: 30 });
+    const short = await source({ windowDays: 30 });
     expect([short.treated.converted, short.holdout.converted]).to.deep.equal([1, 0]);
-    expect(source({}).treated.converted, 'the stored conversions are untouched').to.equal(2);
-    expect(source({ since: '2026-03-02' }).treated.accounts).to.equal(0);
+    expect((await source({})).treated.converted, 'the stored conversions are untouched').to.equal(2);
+    expect((await source({ since: '2026-03-02' })).treated.accounts).to.equal(0);
   });
 
   it('validates the query and names the bad parameter', () => {
@@ -77,17 +77,17 @@ describe('sf reco impact (unit)', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'reco-impact-cmd-'));
     mirror = openMirror(join(dir, 'mirror.db'));
-    recordExposures(mirror.db, { recommendations: [rec('001A', 'P1'), rec('001B', 'P1')], shadow: [rec('001E', 'P1'), rec('001F', 'P1')] }, '2026-03-02');
+    await recordExposures(mirror.sql, { recommendations: [rec('001A', 'P1'), rec('001B', 'P1')], shadow: [rec('001E', 'P1'), rec('001F', 'P1')] }, '2026-03-02');
     // A rep accepted 001B's recommendation on 3 March; it sold, won, on the 20th.
     const at = '2026-12-01T00:00:00.000Z';
     applyPage(mirror.db, 'Product_Recommendation__c', [{ Id: 'a01B', SystemModstamp: at, External_Id__c: '001B-P1-XS' }], 'r1');
     applyPage(mirror.db, 'Recommendation_Reaction__c', [{ Id: 'a02B', SystemModstamp: at, CreatedDate: '2026-03-03T09:00:00.000+0000', Recommendation__c: 'a01B', Reaction__c: 'Accepted' }], 'r1');
-    saveConversions(mirror.db, [{ externalId: '001B-P1-XS', lineId: 'L9', opportunityId: 'O9', convertedOn: '2026-03-20', amount: 40, won: true }]);
-    const source = mirrorImpactSource(mirror.db, { windowDays: 90, holdoutShare: 0.5 });
-    server = createServer((req, res) => {
+    await saveConversions(mirror.sql, [{ externalId: '001B-P1-XS', lineId: 'L9', opportunityId: 'O9', convertedOn: '2026-03-20', amount: 40, won: true }]);
+    const source = mirrorImpactSource(mirror.sql, { windowDays: 90, holdoutShare: 0.5 });
+    server = createServer(async (req, res) => {
       seen.push(req);
       const q = Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ impact: source({ since: q.since, windowDays: q.window ? Number(q.window) : undefined, by: q.by as 'week' }) }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ impact: await source({ since: q.since, windowDays: q.window ? Number(q.window) : undefined, by: q.by as 'week' }) }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;

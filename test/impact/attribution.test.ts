@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { DatabaseSync } from 'node:sqlite';
 import { attribute, measureImpact, readConversions, recordExposures, type AttributableLine, type Exposure } from '../../sync-server/src/impact/index.js';
 import type { Recommendation } from '../../sync-server/src/domain/types.js';
+import { SqliteSql } from '../../sync-server/src/mirror/sqlite-sql.js';
 
 const exposure = (over: Partial<Exposure> = {}): Exposure => ({ externalId: 'A1-P1-XS', accountId: 'A1', productId: 'P1', kind: 'Cross-sell', shown: true, firstOn: '2026-01-10', ...over });
 const line = (over: Partial<AttributableLine> = {}): AttributableLine => ({ id: 'L1', opportunityId: 'O1', accountId: 'A1', productId: 'P1', on: '2026-02-01', amount: 120, won: true, ...over });
@@ -41,23 +42,23 @@ describe('impact: attribution', () => {
 });
 
 describe('impact: a conversion survives re-syncs', () => {
-  it('keeps the first day of an exposure and the line that converted it; only the won state follows the deal', () => {
-    const db = new DatabaseSync(':memory:');
-    expect(recordExposures(db, { recommendations: [rec('A1', 'P1')], shadow: [rec('H1', 'P1')] }, '2026-01-10T00:00:00.000Z')).to.equal(2);
+  it('keeps the first day of an exposure and the line that converted it; only the won state follows the deal', async () => {
+    const db = new SqliteSql(new DatabaseSync(':memory:'), ':memory:');
+    expect(await recordExposures(db, { recommendations: [rec('A1', 'P1')], shadow: [rec('H1', 'P1')] }, '2026-01-10T00:00:00.000Z')).to.equal(2);
     // A later run lists the same products again: the window still counts from the first day.
-    expect(recordExposures(db, { recommendations: [rec('A1', 'P1')], shadow: [rec('H1', 'P1')] }, '2026-03-01T00:00:00.000Z')).to.equal(0);
+    expect(await recordExposures(db, { recommendations: [rec('A1', 'P1')], shadow: [rec('H1', 'P1')] }, '2026-03-01T00:00:00.000Z')).to.equal(0);
 
     const open = [line({ id: 'L1', won: false, on: '2026-02-01' }), line({ id: 'LH', accountId: 'H1', opportunityId: 'OH', on: '2026-02-03' })];
-    const first = measureImpact(db, open, 90);
+    const first = await measureImpact(db, open, 90);
     expect(first.changed.map((c) => c.externalId).sort()).to.deep.equal(['A1-P1-XS', 'H1-P1-XS']);
-    expect(measureImpact(db, open, 90).changed, 'a re-run over the same data changes nothing').to.deep.equal([]);
+    expect((await measureImpact(db, open, 90)).changed, 'a re-run over the same data changes nothing').to.deep.equal([]);
 
     // The deal closes won; a second, earlier-dated line shows up; the first line is later deleted.
     const later = [line({ id: 'L1', won: true, on: '2026-02-01' }), line({ id: 'L0', on: '2026-01-15', opportunityId: 'O0' }), open[1]];
-    expect(measureImpact(db, later, 90).changed).to.deep.equal([{ externalId: 'A1-P1-XS', lineId: 'L1', opportunityId: 'O1', convertedOn: '2026-02-01', amount: 120, won: true }]);
-    measureImpact(db, [open[1]], 90);
-    const kept = readConversions(db).find((c) => c.externalId === 'A1-P1-XS');
+    expect((await measureImpact(db, later, 90)).changed).to.deep.equal([{ externalId: 'A1-P1-XS', lineId: 'L1', opportunityId: 'O1', convertedOn: '2026-02-01', amount: 120, won: true }]);
+    await measureImpact(db, [open[1]], 90);
+    const kept = (await readConversions(db)).find((c) => c.externalId === 'A1-P1-XS');
     expect(kept).to.deep.equal({ externalId: 'A1-P1-XS', lineId: 'L1', opportunityId: 'O1', convertedOn: '2026-02-01', amount: 120, won: true });
-    db.close();
+    await db.close();
   });
 });

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { SqliteSql } from '../../sync-server/src/mirror/sqlite-sql.js';
 import { expect } from 'chai';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildReport, readConversions, readExposures, recordExposures, saveConversions, type Conversion } from '../../sync-server/src/impact/index.js';
@@ -21,25 +22,25 @@ describe('impact: dashboard section (headless Chromium)', function () {
   let profile: string;
   let context: BrowserContext;
   let page: Page;
-  let db: DatabaseSync;
+  let db: SqliteSql;
   const consoleErrors: string[] = [];
 
   before(async () => {
     // Three weeks; 20 treated and 20 holdout accounts a week, 4 products each; a quarter of each group's converted.
-    db = new DatabaseSync(':memory:');
+    db = new SqliteSql(new DatabaseSync(':memory:'), ':memory:');
     const conversions: Conversion[] = [];
     for (const [w, day] of ['2026-03-02', '2026-03-09', '2026-03-16'].entries()) {
       const shown = Array.from({ length: 20 }, (_v, k) => `T${w}-${k}`);
       const held = Array.from({ length: 20 }, (_v, k) => `H${w}-${k}`);
-      recordExposures(db, { recommendations: shown.flatMap((a) => ['P1', 'P2', 'P3', 'P4'].map((p) => rec(a, p))), shadow: held.flatMap((a) => ['P1', 'P2', 'P3', 'P4'].map((p) => rec(a, p))) }, day);
+      await recordExposures(db, { recommendations: shown.flatMap((a) => ['P1', 'P2', 'P3', 'P4'].map((p) => rec(a, p))), shadow: held.flatMap((a) => ['P1', 'P2', 'P3', 'P4'].map((p) => rec(a, p))) }, day);
       for (const a of [...shown.slice(0, 5), ...held.slice(0, 5)]) conversions.push({ externalId: `${a}-P1-XS`, lineId: `L${a}`, opportunityId: `O${a}`, convertedOn: day, amount: 80, won: true });
     }
-    saveConversions(db, conversions);
+    await saveConversions(db, conversions);
     // Reps accepted four shown recommendations on the day they were made: two of them sold (won), two did not.
     const reactions = ['T0-0-P1-XS', 'T0-1-P1-XS', 'T0-6-P1-XS', 'T0-7-P1-XS'].map((ext, k) => ({ id: `a0R${k}`, externalId: ext, type: 'Accepted' as const, at: '2026-03-02T10:00:00.000Z' }));
     const store = new MemoryStore();
     seedResults(store, 30);
-    service = await startTestService({ store, pipeline: fakePipeline(store, 5), impact: (q) => ({ ...buildReport(readExposures(db), readConversions(db), { windowDays: q.windowDays ?? 90, since: q.since, by: q.by, holdoutShare: 0.5, reactions }), replay: { from: '2026-03-02', to: '2026-05-31', weeks: 13 } }) });
+    service = await startTestService({ store, pipeline: fakePipeline(store, 5), impact: async (q) => ({ ...buildReport(await readExposures(db), await readConversions(db), { windowDays: q.windowDays ?? 90, since: q.since, by: q.by, holdoutShare: 0.5, reactions }), replay: { from: '2026-03-02', to: '2026-05-31', weeks: 13 } }) });
     profile = mkdtempSync(path.join(os.tmpdir(), 'reco-chromium-'));
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
     page = context.pages()[0] ?? await context.newPage();
@@ -49,7 +50,7 @@ describe('impact: dashboard section (headless Chromium)', function () {
   after(async () => {
     await context?.close();
     await service?.close();
-    db?.close();
+    await db?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 

@@ -37,14 +37,14 @@ describe('impact: through the sync pipeline on a replayed month', function () {
     const holdout = output.insights.filter((i) => i.holdout).map((i) => i.accountId);
     expect(holdout.length).to.be.above(20);
     // Holdout accounts: shadow exposures in the store, nothing in the org.
-    const exposures = readExposures(env.mirror.db);
+    const exposures = await readExposures(env.mirror.sql);
     const shadowAccounts = new Set(exposures.filter((e) => !e.shown).map((e) => e.accountId));
     for (const id of holdout.slice(0, 10)) expect(shadowAccounts.has(id), id).to.equal(true);
     const inOrg = await env.conn.query<{ Account__c: string }>(`SELECT Account__c FROM Product_Recommendation__c WHERE Account__c IN ('${holdout.join("','")}')`);
     expect(inOrg.totalSize).to.equal(0);
 
     // Conversions: in the store for both groups, on the org's records for shown ones only.
-    const conversions = readConversions(env.mirror.db);
+    const conversions = await readConversions(env.mirror.sql);
     const shownIds = new Set(exposures.filter((e) => e.shown).map((e) => e.externalId));
     const shownConv = conversions.filter((c) => shownIds.has(c.externalId));
     expect(shownConv.length).to.be.above(0);
@@ -81,7 +81,7 @@ describe('impact: through the sync pipeline on a replayed month', function () {
     expect(reacted[0].success, JSON.stringify(reacted[0].errors)).to.equal(true);
     const again = await runPipeline({ connection: env.conn, mirror: env.mirror }, { ...FAST, kind: 'Incremental', asOf: '2026-09-28T00:00:00.000Z' });
     expect(again.status, again.error ?? '').to.equal('Succeeded');
-    expect(readConversions(env.mirror.db)).to.deep.equal(conversions);
+    expect(await readConversions(env.mirror.sql)).to.deep.equal(conversions);
     const org2 = await converted();
     expect(org2.map(({ Status__c: _s, ...r }) => r)).to.deep.equal(org1.map(({ Status__c: _s, ...r }) => r));
     expect(org2.find((r) => r.External_Id__c === one.externalId)?.Status__c).to.equal('Dismissed');

@@ -3,6 +3,7 @@
 // then answers from that store, marked as a replay.
 import { expect } from 'chai';
 import { DatabaseSync } from 'node:sqlite';
+import { SqliteSql } from '../../sync-server/src/mirror/sqlite-sql.js';
 import type { Dataset, LineItem, Opportunity, Recommendation } from '../../sync-server/src/domain/types.js';
 import { readConversions, readExposures } from '../../sync-server/src/impact/index.js';
 import { openMirror } from '../../sync-server/src/mirror/db.js';
@@ -33,41 +34,42 @@ describe('impact: the demo’s replayed quarter', () => {
     return { recommendations: ['A1', 'A2'].flatMap((a) => products.map((p) => rec(a, p))), shadow: products.map((p) => rec('H1', p)) };
   };
 
-  it('runs the models weekly on earlier sales only, and attributes the sales that followed', () => {
-    const out = new DatabaseSync(':memory:');
-    const r = measureQuarter(ds, out, { weeks: 2, windowDays: 90, modelOptions: { holdoutShare: 0.1, seed: 42 } }, run);
+  it('runs the models weekly on earlier sales only, and attributes the sales that followed', async () => {
+    const out = new SqliteSql(new DatabaseSync(':memory:'), ':memory:');
+    const r = await measureQuarter(ds, out, { weeks: 2, windowDays: 90, modelOptions: { holdoutShare: 0.1, seed: 42 } }, run);
     expect(r).to.deep.include({ from: '2026-03-15', to: '2026-03-28', weeks: 2, exposures: 6, conversions: 3 });
     expect(seen).to.deep.equal([
       { asOf: '2026-03-15T00:00:00.000Z', latest: '2026-03-14', holdoutShare: 0.1, tune: 'off' },
       { asOf: '2026-03-22T00:00:00.000Z', latest: '2026-03-16', holdoutShare: 0.1, tune: 'off' },
     ]);
-    expect(readExposures(out).map((e) => [e.externalId, e.shown, e.firstOn])).to.deep.equal([
+    expect((await readExposures(out)).map((e) => [e.externalId, e.shown, e.firstOn])).to.deep.equal([
       ['A1-P1-XS', true, '2026-03-15'], ['A1-P2-XS', true, '2026-03-22'], ['A2-P1-XS', true, '2026-03-15'],
       ['A2-P2-XS', true, '2026-03-22'], ['H1-P1-XS', false, '2026-03-15'], ['H1-P2-XS', false, '2026-03-22'],
     ]);
-    expect(readConversions(out).map((c) => [c.externalId, c.lineId, c.convertedOn])).to.deep.equal([
+    expect((await readConversions(out)).map((c) => [c.externalId, c.lineId, c.convertedOn])).to.deep.equal([
       ['A1-P1-XS', 'L4', '2026-03-16'], ['A2-P2-XS', 'L5', '2026-03-23'], ['H1-P1-XS', 'L6', '2026-03-28'],
     ]);
-    out.close();
+    await out.close();
   });
 
-  it('refuses a quarter it cannot replay, naming what is wrong', () => {
-    const out = new DatabaseSync(':memory:');
-    expect(() => measureQuarter(ds, out, { weeks: 0, windowDays: 90, modelOptions: {} }, run)).to.throw(/weeks must be a whole number from 1 to 26, got 0/);
-    expect(() => measureQuarter({ ...ds, lines: [] }, out, { weeks: 2, windowDays: 90, modelOptions: {} }, run)).to.throw(/no sales: run a sync first/);
-    out.close();
+  it('refuses a quarter it cannot replay, naming what is wrong', async () => {
+    const out = new SqliteSql(new DatabaseSync(':memory:'), ':memory:');
+    const refused = (p: Promise<unknown>) => p.then(() => new Error('accepted'), (e: Error) => e);
+    expect((await refused(measureQuarter(ds, out, { weeks: 0, windowDays: 90, modelOptions: {} }, run))).message).to.match(/weeks must be a whole number from 1 to 26, got 0/);
+    expect((await refused(measureQuarter({ ...ds, lines: [] }, out, { weeks: 2, windowDays: 90, modelOptions: {} }, run))).message).to.match(/no sales: run a sync first/);
+    await out.close();
   });
 
-  it('answers GET /impact from the replay, marked as one, and another window from the live lines of the quarter', () => {
-    const out = new DatabaseSync(':memory:');
-    const measured = measureQuarter(ds, out, { weeks: 2, windowDays: 90, modelOptions: {} }, run);
+  it('answers GET /impact from the replay, marked as one, and another window from the live lines of the quarter', async () => {
+    const out = new SqliteSql(new DatabaseSync(':memory:'), ':memory:');
+    const measured = await measureQuarter(ds, out, { weeks: 2, windowDays: 90, modelOptions: {} }, run);
     const live = openMirror(':memory:');
-    const source = quarterImpactSource(out, live.db, { windowDays: 90, holdoutShare: 0.1 }, measured);
-    const r = source({});
+    const source = quarterImpactSource(out, live.sql, { windowDays: 90, holdoutShare: 0.1 }, measured);
+    const r = await source({});
     expect(r.replay).to.deep.equal({ from: '2026-03-15', to: '2026-03-28', weeks: 2 });
     expect([r.treated.converted, r.holdout.converted]).to.deep.equal([2, 1]);
-    expect(source({ windowDays: 30 }).treated.converted, 'no live lines in this mirror: nothing converts in another window').to.equal(0);
+    expect((await source({ windowDays: 30 })).treated.converted, 'no live lines in this mirror: nothing converts in another window').to.equal(0);
     live.close();
-    out.close();
+    await out.close();
   });
 });

@@ -54,7 +54,7 @@ describe('text: extraction of customer text (scores in, bodies out)', () => {
       expect(r).to.include({ AccountId: '001000000000001AAA', Status: 'New' });
     }
     expect(readRecords<Record<string, unknown>>(mirror.db, 'EmailMessage')[0]).to.not.have.any.keys('TextBody', 'Subject');
-    const scores = new Map(loadTextScores(mirror.db).map((s) => [s.id, s]));
+    const scores = new Map((await loadTextScores(mirror.sql)).map((s) => [s.id, s]));
     expect(scores.get('500000000000001AAA')).to.include({ label: 'negative', accountId: '001000000000001AAA', isClosed: false });
     expect(scores.get('500000000000002AAA')!.label).to.equal('positive');
     // The email's account comes from its Case; it keeps no excerpt by default.
@@ -76,12 +76,12 @@ describe('text: extraction of customer text (scores in, bodies out)', () => {
     await extractObject(org.conn, mirror.db, src('Case'), { runId: 'r1' });
     const first = await extractObject(org.conn, mirror.db, src('EmailMessage'), { runId: 'r1' });
     expect(first).to.include({ upserted: 2, textScored: 1 });
-    expect(loadTextScores(mirror.db).map((s) => s.id)).to.not.include('02s000000000002AAA');
+    expect((await loadTextScores(mirror.sql)).map((s) => s.id)).to.not.include('02s000000000002AAA');
     expect(readRecords<Record<string, unknown>>(mirror.db, 'EmailMessage').find((r) => r.Id === '02s000000000002AAA')).to.not.have.any.keys('TextBody', 'Subject');
     // The customer's own email, re-saved as outbound by a mistaken integration, loses its score.
     emails[0] = { ...emails[0], Incoming: false, SystemModstamp: '2024-06-01T10:00:00.000+0000' };
     await extractObject(org.conn, mirror.db, src('EmailMessage'), { runId: 'r2', overlapMs: 0 });
-    expect(loadTextScores(mirror.db).filter((s) => s.object === 'EmailMessage')).to.deep.equal([]);
+    expect((await loadTextScores(mirror.sql)).filter((s) => s.object === 'EmailMessage')).to.deep.equal([]);
   });
 
   it('re-scores only the texts that changed on the next incremental read', async () => {
@@ -90,7 +90,7 @@ describe('text: extraction of customer text (scores in, bodies out)', () => {
     rows[1] = { ...rows[1], Description: 'It broke again. Useless.', SystemModstamp: '2025-01-01T00:00:00.000+0000' };
     const stats = await extractObject(org.conn, mirror.db, src('Case'), { runId: 'r2', overlapMs: 0 });
     expect(stats).to.include({ fetched: 1, textScored: 1, textUnchanged: 0 });
-    expect(loadTextScores(mirror.db).find((s) => s.id === '500000000000002AAA')!.label).to.equal('negative');
+    expect((await loadTextScores(mirror.sql)).find((s) => s.id === '500000000000002AAA')!.label).to.equal('negative');
   });
 });
 

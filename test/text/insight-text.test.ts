@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { DatabaseSync } from 'node:sqlite';
+import { SqliteSql } from '../../sync-server/src/mirror/sqlite-sql.js';
 import type { AccountInsight, ModelOutput } from '../../sync-server/src/domain/types.js';
 import { attachTextSignals } from '../../sync-server/src/pipeline/text-signals.js';
 import { rescoreChanged } from '../../sync-server/src/text/index.js';
@@ -14,12 +15,12 @@ function insight(accountId: string): AccountInsight {
 }
 
 describe('text: insight fields and write-back payload', () => {
-  it('puts sentiment, negative cases and themes on the insight and into Account_Insight__c fields', () => {
-    const db = new DatabaseSync(':memory:');
+  it('puts sentiment, negative cases and themes on the insight and into Account_Insight__c fields', async () => {
+    const db = new SqliteSql(new DatabaseSync(':memory:'), ':memory:');
     const texts = ['My card has not arrived', 'Card still not arrived, terrible', 'The card never arrived', 'No card yet, it has not arrived', 'Card not arrived and no response'];
-    rescoreChanged(db, texts.map((t, i) => ({ id: `500${i}`, object: 'Case', accountId: '001A', date: `2024-06-2${i}T00:00:00Z`, systemModstamp: 's', parts: [t], isClosed: false })));
+    await rescoreChanged(db, texts.map((t, i) => ({ id: `500${i}`, object: 'Case', accountId: '001A', date: `2024-06-2${i}T00:00:00Z`, systemModstamp: 's', parts: [t], isClosed: false })));
     const output = { asOf: '2024-07-01T00:00:00.000Z', insights: [insight('001A'), insight('001B')], recommendations: [], segments: [], metrics: {} } as unknown as ModelOutput;
-    expect(attachTextSignals(db, output)).to.include({ accounts: 1 });
+    expect(await attachTextSignals(db, output)).to.include({ accounts: 1 });
     const a = output.insights[0].text!;
     expect(a.negativeCases30).to.equal(5);
     expect(a.sentimentScore).to.be.lessThan(-0.2);
@@ -31,6 +32,6 @@ describe('text: insight fields and write-back payload', () => {
     expect(insightPayload(output.insights[1], new Map())).to.include({ Sentiment_Score__c: null, Top_Themes__c: null, Text_Excerpt__c: null });
     const fields = RECO_OBJECTS.find((o) => o.name === 'Account_Insight__c')!.fields;
     for (const k of Object.keys(payload).filter((k) => k !== 'External_Id__c')) expect(fields, k).to.include(k);
-    db.close();
+    await db.close();
   });
 });

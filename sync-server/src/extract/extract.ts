@@ -7,6 +7,8 @@ import type { Connection } from 'jsforce';
 import type { DatabaseSync } from 'node:sqlite';
 import type { ApiBudget } from '../connect/api-budget.js';
 import { runningUserId } from '../connect/identity.js';
+import type { Sql } from '../mirror/sql.js';
+import { SqliteSql } from '../mirror/sqlite-sql.js';
 import { applyPage, countInWindow, deleteMeta, getMeta, getWatermark, setMeta, setWatermark, sweepObject, type Watermark } from '../mirror/records.js';
 import { bulkQueryPages } from './bulk-query.js';
 import { OPTIONAL_FIELDS, SOURCE_OBJECTS, type SourceObject } from './objects.js';
@@ -14,6 +16,15 @@ import { enforceExcerptLimits } from '../text/index.js';
 import { refreshOrgCurrency } from './org-currency.js';
 import { dropOrphanTextScores, scoreAndStripText } from './text-objects.js';
 import { queryMany } from './query-many.js';
+
+// The text scores are on the async Sql surface already; until this file takes the store's Sql, they go through
+// one over the same SQLite connection (one per connection, so their schema check runs once).
+const textStores = new WeakMap<DatabaseSync, Sql>();
+const textStore = (db: DatabaseSync): Sql => {
+  let sql = textStores.get(db);
+  if (!sql) textStores.set(db, (sql = new SqliteSql(db, db.location() ?? ':memory:')));
+  return sql;
+};
 
 export type ExtractMode = 'rest' | 'bulk';
 
@@ -200,9 +211,9 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
   let textScored = 0;
   let textUnchanged = 0;
   // Text fields are scored here and never reach applyPage: the mirror keeps no bodies.
-  const withoutText = (recs: Array<Record<string, unknown>>): Array<Record<string, unknown>> => {
+  const withoutText = async (recs: Array<Record<string, unknown>>): Promise<Array<Record<string, unknown>>> => {
     if (!src.text) return recs;
-    const r = scoreAndStripText(db, src, recs, opts.textExcerptChars);
+    const r = await scoreAndStripText(textStore(db), src, recs, opts.textExcerptChars);
     textScored += r.stats.scored;
     textUnchanged += r.stats.unchanged;
     return r.records;
@@ -221,7 +232,7 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
         const recs = res.records;
         fetched += recs.length;
         const last = recs.at(-1);
-        const r = applyPage(db, src.name, withoutText(recs), opts.runId, last ? { modstamp: String(last.SystemModstamp), lastId: String(last.Id), syncedAt } : undefined);
+        const r = applyPage(db, src.name, await withoutText(recs), opts.runId, last ? { modstamp: String(last.SystemModstamp), lastId: String(last.Id), syncedAt } : undefined);
         upserted += r.upserted;
         deleted += r.deleted;
         opts.onProgress?.({ object: src.name, phase: 'page', mode: readMode, expected, fetched, incremental });
@@ -238,11 +249,11 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
       conn,
       `SELECT ${fieldList} FROM ${src.name}${where}`,
       { scanAll: true, pollInterval: opts.bulkPollInterval, pollTimeout: opts.bulkPollTimeout, signal: opts.signal },
-      (page) => {
+      async (page) => {
         const recs = page.map((raw) => coerce(raw, types));
         for (const rec of recs) if (String(rec.SystemModstamp) > maxStamp) maxStamp = String(rec.SystemModstamp);
         fetched += recs.length;
-        const r = applyPage(db, src.name, withoutText(recs), opts.runId);
+        const r = applyPage(db, src.name, await withoutText(recs), opts.runId);
         upserted += r.upserted;
         deleted += r.deleted;
         opts.onProgress?.({ object: src.name, phase: 'page', mode: readMode, expected, fetched, incremental });
@@ -274,7 +285,7 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
     if (getMeta<string>(db, fullKey, Infinity) === opts.runId) {
       swept = sweepObject(db, src.name, opts.runId);
       // Scores of texts whose records are gone from the org go with them.
-      if (src.text) dropOrphanTextScores(db, src.name);
+      if (src.text) await dropOrphanTextScores(textStore(db), src.name);
     }
     setWatermark(db, src.name, { modstamp: getWatermark(db, src.name)?.modstamp ?? '1970-01-01T00:00:00.000Z', fullDone: true, syncedAt });
   } else if (fetched === 0) {
@@ -298,7 +309,7 @@ export async function extractAll(conn: Connection, db: DatabaseSync, opts: Extra
   const overlap = opts.overlapMs ?? 60_000;
   // Before any page is read: an incremental run may read no text at all, and the excerpts stored under an
   // earlier setting must not reach this run's write-back.
-  enforceExcerptLimits(db, opts.textExcerptChars);
+  await enforceExcerptLimits(textStore(db), opts.textExcerptChars);
   const planned: Array<{ name: string; plan: ReadPlan }> = [];
   for (const src of objects) {
     const wm = getWatermark(db, src.name);

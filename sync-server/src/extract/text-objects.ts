@@ -1,14 +1,15 @@
 // Customer text on its way into the mirror: each page of a text object (Case, CaseComment, EmailMessage, Task,
 // Event) is scored into reco_text_score — only texts whose content or SystemModstamp changed — and the text
 // fields are dropped before the page is stored, so no body is ever written to Reco's database.
-import type { DatabaseSync } from 'node:sqlite';
+import type { Sql } from '../mirror/sql.js';
 import { ensureTextScoreTable, rescoreChanged, type RescoreStats, type TextRecord } from '../text/index.js';
 import type { SourceObject } from './objects.js';
 
 const ACCOUNT_PREFIX = '001';
 
-function caseAccount(db: DatabaseSync, caseId: string): string | null {
-  const row = db.prepare("SELECT json_extract(data, '$.AccountId') AS a FROM records WHERE object = 'Case' AND id = ?").get(caseId) as { a: string | null } | undefined;
+async function caseAccount(sql: Sql, caseId: string): Promise<string | null> {
+  const account = sql.dialect === 'postgres' ? "data::jsonb ->> 'AccountId'" : "json_extract(data, '$.AccountId')";
+  const row = await sql.get<{ a: string | null }>(`SELECT ${account} AS a FROM records WHERE object = 'Case' AND id = ?`, [caseId]);
   return row?.a ?? null;
 }
 
@@ -17,12 +18,12 @@ function str(v: unknown): string | null {
 }
 
 /** Scores the page's texts, then returns the records without their text fields. */
-export function scoreAndStripText(
-  db: DatabaseSync,
+export async function scoreAndStripText(
+  sql: Sql,
   src: SourceObject,
   records: Array<Record<string, unknown>>,
   excerptChars?: Record<string, number>,
-): { records: Array<Record<string, unknown>>; stats: RescoreStats } {
+): Promise<{ records: Array<Record<string, unknown>>; stats: RescoreStats }> {
   const spec = src.text;
   if (!spec) return { records, stats: { scored: 0, unchanged: 0, deleted: 0 } };
   const live: TextRecord[] = [];
@@ -38,7 +39,7 @@ export function scoreAndStripText(
     }
     let accountId = spec.account ? str(r[spec.account]) : null;
     const parent = spec.parent ? str(r[spec.parent]) : null;
-    if (!accountId && parent) accountId = caseAccount(db, parent);
+    if (!accountId && parent) accountId = await caseAccount(sql, parent);
     const related = spec.related ? str(r[spec.related]) : null;
     if (!accountId && related?.startsWith(ACCOUNT_PREFIX)) accountId = related;
     live.push({
@@ -51,15 +52,15 @@ export function scoreAndStripText(
       isClosed: spec.closed ? r[spec.closed] === true || r[spec.closed] === 'true' : undefined,
     });
   }
-  const stats = rescoreChanged(db, live, { excerptChars, deletedIds });
+  const stats = await rescoreChanged(sql, live, { excerptChars, deletedIds });
   const drop = new Set(spec.parts);
   const stripped = records.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !drop.has(k))));
   return { records: stripped, stats };
 }
 
 /** After a full load's sweep: forget the scores of records the mirror no longer has. */
-export function dropOrphanTextScores(db: DatabaseSync, object: string): number {
-  ensureTextScoreTable(db);
-  const ids = (db.prepare('SELECT id FROM reco_text_score WHERE object = ? AND id NOT IN (SELECT id FROM records WHERE object = ?)').all(object, object) as { id: string }[]).map((r) => r.id);
-  return rescoreChanged(db, [], { deletedIds: ids }).deleted;
+export async function dropOrphanTextScores(sql: Sql, object: string): Promise<number> {
+  await ensureTextScoreTable(sql);
+  const ids = (await sql.all<{ id: string }>('SELECT id FROM reco_text_score WHERE object = ? AND id NOT IN (SELECT id FROM records WHERE object = ?)', [object, object])).map((r) => r.id);
+  return (await rescoreChanged(sql, [], { deletedIds: ids })).deleted;
 }

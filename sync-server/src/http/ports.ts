@@ -57,4 +57,4 @@ export type OrgProbe = () => Promise<void>;
 
 /** The impact measurement (sync-server/src/impact) as the API reads it. */
 export type ImpactQuery = { since?: string; windowDays?: number; by?: 'week' | 'month' };
-export type ImpactSource = (q: ImpactQuery) => ImpactReport;
+export type ImpactSource = (q: ImpactQuery) => Promise<ImpactReport>;

@@ -5,7 +5,7 @@ export { DEFAULT_WINDOW_DAYS, attribute, checkWindowDays, type AttributableLine 
 export { linesFromMirror } from './from-mirror.js';
 export { buildReport, periodOf, METHODS, type GroupStats, type ImpactReport, type Lift, type PeriodRow, type ReportOptions } from './report.js';
 export { accountsNeeded, bootstrapMeanDifference, clusteredRate, newcombeDifference, rateDifference, type AccountOutcome } from './intervals.js';
-export { ensureImpactTables, readConversions, readExposures, recordExposures, saveConversions, type Conversion, type Exposure } from './store.js';
+export { ensureImpactTables, IMPACT_SCHEMA, readConversions, readExposures, recordExposures, saveConversions, type Conversion, type Exposure } from './store.js';
 export { measureImpact, type MeasureResult } from './measure.js';
 export { conversionPayload, runFigures, writeConversions, type ConversionWrites } from './org-writes.js';
 export { markOrgWritten, pendingOrgWrites } from './store.js';

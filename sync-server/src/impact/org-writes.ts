@@ -2,10 +2,10 @@
 // and the run's figures on Reco_Run__c for Salesforce reports (the holdout comparison and accepted → won). Only Reco's own Converted_* fields are sent,
 // never Status__c, so a rep's decision (and however the reactions design derives Status__c) is untouched.
 import type { Connection } from 'jsforce';
-import type { DatabaseSync } from 'node:sqlite';
-import { readLedger } from '../writeback/ledger.js';
+import type { Sql } from '../mirror/sql.js';
 import { upsertRecords, type UpsertOptions } from '../writeback/upsert.js';
 import type { ImpactReport } from './report.js';
+import { writtenToOrg } from './mirror-records.js';
 import { markOrgWritten, pendingOrgWrites, type Conversion } from './store.js';
 
 export function conversionPayload(c: Conversion): Record<string, unknown> {
@@ -24,13 +24,13 @@ export type ConversionWrites = { written: number; failed: Array<{ externalId: st
  * Sends pending conversions of recommendations the write-back has put in the org (shadow lists never are).
  * A failed record stays pending and is retried by the next run.
  */
-export async function writeConversions(conn: Connection, db: DatabaseSync, opts: UpsertOptions = {}): Promise<ConversionWrites> {
-  const inOrg = readLedger(db, 'Product_Recommendation__c');
-  const todo = pendingOrgWrites(db).filter((c) => inOrg.get(c.externalId.toLowerCase())?.sfId);
+export async function writeConversions(conn: Connection, sql: Sql, opts: UpsertOptions = {}): Promise<ConversionWrites> {
+  const inOrg = await writtenToOrg(sql, 'Product_Recommendation__c');
+  const todo = (await pendingOrgWrites(sql)).filter((c) => inOrg.has(c.externalId.toLowerCase()));
   if (todo.length === 0) return { written: 0, failed: [] };
   const outcomes = await upsertRecords(conn, 'Product_Recommendation__c', 'External_Id__c', todo.map(conversionPayload), opts);
   const ok = outcomes.filter((o) => o.ok).map((o) => o.externalId);
-  markOrgWritten(db, ok);
+  await markOrgWritten(sql, ok);
   return { written: ok.length, failed: outcomes.filter((o) => !o.ok).map((o) => ({ externalId: o.externalId, code: o.code ?? 'UNKNOWN', message: o.message ?? '' })) };
 }
 

@@ -102,9 +102,9 @@ export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Pr
   try {
     await connectStage(run);
     await extractStage(run);
-    const dataset = cleanStage(run);
+    const dataset = await cleanStage(run);
     const output = await modelsStage(run, dataset);
-    const measured = measureImpactFromMirror(run);
+    const measured = await measureImpactFromMirror(run);
     const wb = await writebackStage(run, output, measured.converted);
     await sendConversions(run, measured);
     run.current = 'finish';
@@ -225,12 +225,12 @@ async function extractStage(run: Run): Promise<void> {
 }
 
 /** The mirror as the models' Dataset, with the quality report kept on the run. */
-function cleanStage(run: Run): Dataset {
+async function cleanStage(run: Run): Promise<Dataset> {
   const { db, opts } = run;
   run.current = 'clean';
   reportStage(run, 'clean', 'running');
   const cleaned = cleanMirror(db, { ...opts.clean, asOf: opts.asOf });
-  cleaned.dataset.texts = textEvents(db);
+  cleaned.dataset.texts = await textEvents(run.deps.mirror.sql);
   const quality = cleaned.report;
   run.quality = quality;
   updateRun(db, run.runId, { quality });
@@ -257,9 +257,9 @@ async function modelsStage(run: Run, dataset: Dataset): Promise<ModelOutput> {
     const plan = planTuning(run.kind, opts.modelOptions, getResultMeta(db), dataset.asOf, opts.retuneAfterDays, tunedOn === history);
     run.log?.info({ runId, tuning: plan.reason }, 'model settings');
     output = await runModels(dataset, plan.options, previous);
-    attachTextSignals(db, output);
+    await attachTextSignals(run.deps.mirror.sql, output);
     // Before the output is stored: the stored copy has no shadow lists, and a resumed run reads that copy.
-    recordExposures(db, output, output.asOf);
+    await recordExposures(run.deps.mirror.sql, output, output.asOf);
     saveModelOutput(db, runId, output);
     if (!plan.reused) setMeta(db, TUNED_HISTORY, history); // after the output: a crash in between only re-tunes
   }
@@ -295,11 +295,11 @@ type Measured = { windowDays: number; exposures: number; conversions: number; co
  * Attribution needs only the mirror, so it runs before the write-back: a recommendation converted by a line this
  * sync read gets Status__c Converted in this run's status phase, not a sync later.
  */
-function measureImpactFromMirror(run: Run): Measured {
-  const { db, opts } = run;
+async function measureImpactFromMirror(run: Run): Promise<Measured> {
+  const { opts, deps: { mirror: { sql } } } = run;
   const windowDays = opts.impactWindowDays ?? DEFAULT_WINDOW_DAYS;
-  const measured = measureImpact(db, linesFromMirror(db), windowDays);
-  const converted = new Set(readConversions(db).map((c) => c.externalId.toLowerCase()));
+  const measured = await measureImpact(sql, await linesFromMirror(sql), windowDays);
+  const converted = new Set((await readConversions(sql)).map((c) => c.externalId.toLowerCase()));
   return { windowDays, exposures: measured.exposures, conversions: measured.conversions, converted };
 }
 
@@ -308,11 +308,11 @@ function measureImpactFromMirror(run: Run): Measured {
  * the ledger) when they are.
  */
 async function sendConversions(run: Run, measured: Measured): Promise<void> {
-  const { db, opts } = run;
+  const { opts, deps: { mirror: { sql } } } = run;
   const { windowDays } = measured;
-  const sent = await writeConversions(run.conn, db, { ...opts.writeback, budget: run.budget, signal: opts.signal });
+  const sent = await writeConversions(run.conn, sql, { ...opts.writeback, budget: run.budget, signal: opts.signal });
   if (sent.failed.length) run.log?.warn({ runId: run.runId, failed: sent.failed.slice(0, 10), count: sent.failed.length }, 'some conversions were not written; they are retried next run');
-  const report = buildReport(readExposures(db), readConversions(db), { windowDays, holdoutShare: resolveOptions(opts.modelOptions).holdoutShare, reactions: reactionsFromMirror(db) });
+  const report = buildReport(await readExposures(sql), await readConversions(sql), { windowDays, holdoutShare: resolveOptions(opts.modelOptions).holdoutShare, reactions: await reactionsFromMirror(sql) });
   run.impactReport = report;
   run.impact = { exposures: measured.exposures, conversions: measured.conversions, conversionsWritten: sent.written, lift: report.lift, verdict: report.verdict.text, acceptedWon: report.acceptedWon };
 }

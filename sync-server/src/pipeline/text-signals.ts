@@ -1,11 +1,11 @@
 // The text step between the models and the write-back: themes across the org's recent negative texts and
 // each account's sentiment, negative cases and themes, put on its insight for the record page.
-import type { DatabaseSync } from 'node:sqlite';
+import type { Sql } from '../mirror/sql.js';
 import type { ModelOutput, TextEvent } from '../domain/types.js';
 import { insightText, loadTextScores, orgTextSignals, templateHashes } from '../text/index.js';
 
-export function attachTextSignals(db: DatabaseSync, output: ModelOutput): { themes: number; accounts: number } {
-  const signals = orgTextSignals(db, new Date(output.asOf));
+export async function attachTextSignals(sql: Sql, output: ModelOutput): Promise<{ themes: number; accounts: number }> {
+  const signals = await orgTextSignals(sql, new Date(output.asOf));
   let accounts = 0;
   for (const i of output.insights) {
     const a = signals.accounts.get(i.accountId);
@@ -17,9 +17,9 @@ export function attachTextSignals(db: DatabaseSync, output: ModelOutput): { them
 }
 
 /** Scored texts for the models (the churn model may read them): account, date, score, negative case; templates left out. */
-export function textEvents(db: DatabaseSync): TextEvent[] {
-  const templates = templateHashes(db);
-  return loadTextScores(db)
+export async function textEvents(sql: Sql): Promise<TextEvent[]> {
+  const templates = await templateHashes(sql);
+  return (await loadTextScores(sql))
     .filter((t) => t.accountId !== null && !templates.has(t.contentHash))
     .map((t) => ({ accountId: t.accountId as string, date: t.date, score: t.score, negativeCase: t.object === 'Case' && t.label === 'negative' }));
 }

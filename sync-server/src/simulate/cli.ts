@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   for (const seed of seeds) {
     let r: SimResult;
     try {
-      r = simulate(data, { ...base, seed });
+      r = await simulate(data, { ...base, seed });
     } catch (err) {
       fail((err as Error).message);
     }

@@ -8,6 +8,7 @@
 // In process on purpose: 20 seeds x 2 effects of 13 weekly syncs must fit a shared 2-core machine; the org
 // round trip (local-org, extract, write-back) is covered by the pipeline tests, not repeated here.
 import { DatabaseSync } from 'node:sqlite';
+import { SqliteSql } from '../mirror/sqlite-sql.js';
 import type { Dataset, LineItem, Opportunity } from '../domain/types.js';
 import type { RetailData } from '../evaluate/retail-data.js';
 import { attribute, buildReport, measureImpact, readConversions, readExposures, recordExposures, type AttributableLine, type ImpactReport } from '../impact/index.js';
@@ -62,7 +63,7 @@ function productPrices(d: RetailData): Float64Array {
   return sum.map((s, i) => (n[i] ? s / n[i] : 0));
 }
 
-export function simulate(d: RetailData, options: SimOptions): SimResult {
+export async function simulate(d: RetailData, options: SimOptions): Promise<SimResult> {
   const o = checkSimOptions(options);
   const t0 = performance.now();
   const cut = dayNumber(o.asOf);
@@ -98,7 +99,7 @@ export function simulate(d: RetailData, options: SimOptions): SimResult {
   const products = d.products.map((p, i) => ({ id: productId(i), code: p, name: d.descriptions[i] || p, family: null, description: null, isActive: true, listPrice: null }));
   const asLine = (l: LineItem): AttributableLine => ({ id: l.id, opportunityId: l.opportunityId, accountId: l.accountId, productId: l.productId, on: l.closeDate, amount: l.totalPrice, won: l.isWon });
 
-  const db = new DatabaseSync(':memory:');
+  const db = new SqliteSql(new DatabaseSync(':memory:'), ':memory:');
   for (let w = 0; w < o.weeks; w++) {
     const day = cut + 7 * w;
     const asOfIso = dayToIso(day);
@@ -115,10 +116,10 @@ export function simulate(d: RetailData, options: SimOptions): SimResult {
       feedback: [],
     };
     const out = runModels(ds, { seed: o.seed, holdoutShare: o.holdoutShare, tune: 'off' });
-    const known = new Set(readExposures(db).map((e) => e.externalId));
-    recordExposures(db, out, asOfIso);
+    const known = new Set((await readExposures(db)).map((e) => e.externalId));
+    await recordExposures(db, out, asOfIso);
     // Reps act on what is new on the shown lists this week; the holdout's shadow lists reach no rep.
-    for (const e of readExposures(db)) {
+    for (const e of await readExposures(db)) {
       if (!e.shown || known.has(e.externalId)) continue;
       if (rnd() >= o.effect) continue;
       const on = dayToIso(day + Math.floor(rnd() * 7));
@@ -128,10 +129,10 @@ export function simulate(d: RetailData, options: SimOptions): SimResult {
     }
     // The sync at the end of the week sees what was sold up to then.
     const seen = real.concat(injected).filter((l) => dayNumber(l.closeDate) >= cut && dayNumber(l.closeDate) < day + 7).map(asLine);
-    measureImpact(db, seen, o.windowDays);
+    await measureImpact(db, seen, o.windowDays);
   }
-  const exposures = readExposures(db);
-  const report = buildReport(exposures, readConversions(db), { windowDays: o.windowDays, holdoutShare: o.holdoutShare, seed: o.seed });
+  const exposures = await readExposures(db);
+  const report = buildReport(exposures, await readConversions(db), { windowDays: o.windowDays, holdoutShare: o.holdoutShare, seed: o.seed });
 
   // The injected lift: a shown recommendation converts naturally with rate p0 (real lines only) and otherwise
   // with the reps' extra probability, so the expected difference over the holdout is effect x (1 - p0).
@@ -140,7 +141,7 @@ export function simulate(d: RetailData, options: SimOptions): SimResult {
   const p0 = treated.length ? attribute(treated, naturalLines, o.windowDays).filter((c) => dayNumber(c.convertedOn) < end).length / treated.length : 0;
   const trueLift = o.effect * (1 - p0);
   const ci = report.lift.ci95;
-  db.close();
+  await db.close();
   return {
     effect: o.effect,
     seed: o.seed,

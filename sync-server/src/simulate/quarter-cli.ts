@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { cleanMirror } from '../clean/clean.js';
 import { DEFAULT_WINDOW_DAYS, checkWindowDays } from '../impact/index.js';
 import { openMirror } from '../mirror/db.js';
+import { SqliteSql } from '../mirror/sqlite-sql.js';
 import { DEFAULT_HOLDOUT_SHARE } from '../models/options.js';
 import { runModels } from '../models/run-models.js';
 import { measureQuarter } from './quarter-from-mirror.js';
@@ -19,7 +20,7 @@ function number(name: string, v: string): number {
   return n;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
     mirror: { type: 'string' }, out: { type: 'string' }, weeks: { type: 'string', default: '13' },
     'holdout-share': { type: 'string', default: String(DEFAULT_HOLDOUT_SHARE) }, window: { type: 'string', default: String(DEFAULT_WINDOW_DAYS) },
@@ -37,25 +38,23 @@ function main(): void {
   }
   const partial = `${values.out}.partial`;
   rmSync(partial, { force: true });
-  const out = new DatabaseSync(partial);
+  const out = new SqliteSql(new DatabaseSync(partial), partial);
   let result;
   try {
-    result = measureQuarter(dataset, out, {
+    result = await measureQuarter(dataset, out, {
       weeks: number('weeks', values.weeks),
       windowDays: checkWindowDays(number('window', values.window)),
       modelOptions: { holdoutShare, seed: number('seed', values.seed) },
       onWeek: (w, asOf, ms) => process.stderr.write(`  replayed week ${w + 1} (${asOf}) in ${(ms / 1000).toFixed(1)} s\n`),
     }, runModels);
   } finally {
-    out.close();
+    await out.close();
   }
   renameSync(partial, values.out);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error: unknown) => {
   process.stderr.write(`quarter: ${(error as Error).message}\n`);
   process.exitCode = 1;
-}
+});

@@ -4,9 +4,9 @@
 // No rep acts on the lists, so the honest lift is about 0. The demo uses it so its impact section shows
 // measured figures without 14 syncs through the org (impact:replay, ~30 min on the whole file); what it
 // skips is the org round trip (extract, write-back), which impact:replay and test/impact/pipeline.e2e cover.
-import type { DatabaseSync } from 'node:sqlite';
 import type { Dataset, IsoDate, ModelOutput } from '../domain/types.js';
 import { measureImpact, recordExposures, type AttributableLine } from '../impact/index.js';
+import type { Sql } from '../mirror/sql.js';
 import type { ModelOptions } from '../models/options.js';
 import { dayNumber, dayToIso } from '../recommend/purchase-log.js';
 
@@ -25,7 +25,7 @@ export type QuarterResult = { from: IsoDate; to: IsoDate; weeks: number; exposur
 type RunModels = (ds: Dataset, options: ModelOptions) => Pick<ModelOutput, 'recommendations' | 'shadow'>;
 
 /** Runs the quarter into `out` (impact tables); `run` is the models (runModels; a test may pass a smaller one). */
-export function measureQuarter(ds: Dataset, out: DatabaseSync, o: QuarterOptions, run: RunModels): QuarterResult {
+export async function measureQuarter(ds: Dataset, out: Sql, o: QuarterOptions, run: RunModels): Promise<QuarterResult> {
   if (!Number.isInteger(o.weeks) || o.weeks < 1 || o.weeks > 26) throw new RangeError(`weeks must be a whole number from 1 to 26, got ${o.weeks}`);
   const t0 = performance.now();
   const lastSale = ds.lines.reduce((m, l) => (l.closeDate > m ? l.closeDate : m), '');
@@ -51,10 +51,10 @@ export function measureQuarter(ds: Dataset, out: DatabaseSync, o: QuarterOptions
       feedback: [],
       texts: ds.texts?.filter((t) => before(t.date)),
     };
-    recordExposures(out, run(week, { ...o.modelOptions, tune: 'off' }), asOf);
+    await recordExposures(out, run(week, { ...o.modelOptions, tune: 'off' }), asOf);
     // The sync at the end of the week sees the sales up to then.
     const seen = ds.lines.filter((l) => dayNumber(l.closeDate) >= cut && dayNumber(l.closeDate) < day + 7).map(asLine);
-    measured = measureImpact(out, seen, o.windowDays);
+    measured = await measureImpact(out, seen, o.windowDays);
     o.onWeek?.(w, asOf, performance.now() - tw);
   }
   return { from: dayToIso(cut), to: dayToIso(end - 1), weeks: o.weeks, exposures: measured.exposures, conversions: measured.conversions, ms: Math.round(performance.now() - t0) };

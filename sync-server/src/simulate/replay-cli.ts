@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     cutoff, weeks, replay: (until) => org.replay({ until }),
     onRun: (w, asOf, s) => say(`  week ${w} (${asOf}): ${s.kind} ${s.status} in ${(s.durationMs / 1000).toFixed(1)} s; ${s.impact?.conversions ?? 0} conversions so far`),
   });
-  const report = buildReport(readExposures(mirror.db), readConversions(mirror.db), { windowDays: DEFAULT_WINDOW_DAYS, holdoutShare: DEFAULT_HOLDOUT_SHARE, reactions: reactionsFromMirror(mirror.db) });
+  const report = buildReport(await readExposures(mirror.sql), await readConversions(mirror.sql), { windowDays: DEFAULT_WINDOW_DAYS, holdoutShare: DEFAULT_HOLDOUT_SHARE, reactions: await reactionsFromMirror(mirror.sql) });
   mirror.close();
   say(`Replayed ${weeks} weeks in ${((Date.now() - t0) / 1000).toFixed(0)} s.`);
   process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${report.verdict.text}\n`);

@@ -5,7 +5,7 @@ export { discoverThemes, assignTheme, defaultThemeCount, type Theme, type ThemeM
 export { fingerprint } from './fingerprint.js';
 export { readLabelledCsv, type LabelledRow } from './dataset.js';
 export { shippedCalibration } from './sentiment.js';
-export { rescoreChanged, loadTextScores, ensureTextScoreTable, enforceExcerptLimits, joinTextParts, templateHashes, TEMPLATE_COPIES, DEFAULT_EXCERPT_CHARS, type TextRecord, type TextScore, type RescoreStats } from './score-store.js';
+export { rescoreChanged, loadTextScores, ensureTextScoreTable, TEXT_SCHEMA, enforceExcerptLimits, joinTextParts, templateHashes, TEMPLATE_COPIES, DEFAULT_EXCERPT_CHARS, type TextRecord, type TextScore, type RescoreStats } from './score-store.js';
 export { accountTextSignals, insightText, themeSummary, type AccountText, type ScoredText } from './account-text.js';
 export { orgTextSignals, type OrgTextSignals } from './org-signals.js';
 export { discoverThemesFromTerms } from './themes.js';

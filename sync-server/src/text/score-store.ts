@@ -1,7 +1,8 @@
-// Scores of CRM texts, kept in Reco's SQLite database instead of the texts themselves: record id, account,
-// date, score, label, theme and (only where the object's excerpt length allows) a short excerpt. The body's
-// hash plus SystemModstamp say whether a record changed, so a nightly run re-scores only what did.
-import type { DatabaseSync } from 'node:sqlite';
+// Scores of CRM texts, kept in Reco's store (node:sqlite or PostgreSQL) instead of the texts themselves: record
+// id, account, date, score, label, theme and (only where the object's excerpt length allows) a short excerpt.
+// The body's hash plus SystemModstamp say whether a record changed, so a nightly run re-scores only what did.
+import { applyDomainSchema, inCodeUnitOrder, throughStage, type SchemaStep } from '../lib/domain-schema.js';
+import type { SqlPort } from '../lib/sql-port.js';
 import { cleanCrmText } from './clean.js';
 import { fingerprint } from './fingerprint.js';
 import { termsOf } from './terms.js';
@@ -37,13 +38,45 @@ export type TextScore = {
 /** Characters of excerpt kept per object; 0 keeps none. Emails are private by default. */
 export const DEFAULT_EXCERPT_CHARS: Record<string, number> = { Case: 160, CaseComment: 160, Task: 160, Event: 160, EmailMessage: 0 };
 
-export function ensureTextScoreTable(db: DatabaseSync): void {
-  db.exec(`CREATE TABLE IF NOT EXISTS reco_text_score (
-    id TEXT PRIMARY KEY, object TEXT NOT NULL, account_id TEXT, date TEXT NOT NULL, score REAL NOT NULL,
-    label TEXT NOT NULL, confidence REAL NOT NULL, is_closed INTEGER, excerpt TEXT, content_hash TEXT NOT NULL,
-    system_modstamp TEXT NOT NULL, theme_id TEXT, terms TEXT NOT NULL DEFAULT '[]')`);
-  db.exec('CREATE TABLE IF NOT EXISTS reco_text_term (hash TEXT PRIMARY KEY, df INTEGER NOT NULL, surface TEXT)');
-  db.exec('CREATE INDEX IF NOT EXISTS reco_text_score_account ON reco_text_score(account_id, date)');
+/**
+ * The text tables, step by step, for each engine: scores, the term index (document frequencies of hashed
+ * terms) and last run's themes. Exported so a store's own migration runner can apply them when it opens; every
+ * function here also applies them on first use of a handle.
+ */
+export const TEXT_SCHEMA: readonly SchemaStep[] = [
+  // 1: the tables as they were first created on SQLite (IF NOT EXISTS: an older file already has them)
+  {
+    sqlite: `
+      CREATE TABLE IF NOT EXISTS reco_text_score (
+        id TEXT PRIMARY KEY, object TEXT NOT NULL, account_id TEXT, date TEXT NOT NULL, score REAL NOT NULL,
+        label TEXT NOT NULL, confidence REAL NOT NULL, is_closed INTEGER, excerpt TEXT, content_hash TEXT NOT NULL,
+        system_modstamp TEXT NOT NULL, theme_id TEXT, terms TEXT NOT NULL DEFAULT '[]');
+      CREATE TABLE IF NOT EXISTS reco_text_term (hash TEXT PRIMARY KEY, df INTEGER NOT NULL, surface TEXT);
+      CREATE INDEX IF NOT EXISTS reco_text_score_account ON reco_text_score(account_id, date);
+      CREATE TABLE IF NOT EXISTS reco_text_themes (slot INTEGER PRIMARY KEY CHECK (slot = 1), themes TEXT NOT NULL);`,
+    postgres: `
+      CREATE TABLE IF NOT EXISTS reco_text_score (
+        id TEXT PRIMARY KEY, object TEXT NOT NULL, account_id TEXT, date TEXT NOT NULL, score DOUBLE PRECISION NOT NULL,
+        label TEXT NOT NULL, confidence DOUBLE PRECISION NOT NULL, is_closed INTEGER, excerpt TEXT, content_hash TEXT NOT NULL,
+        system_modstamp TEXT NOT NULL, theme_id TEXT, terms TEXT NOT NULL DEFAULT '[]');
+      CREATE TABLE IF NOT EXISTS reco_text_term (hash TEXT PRIMARY KEY, df INTEGER NOT NULL, surface TEXT);
+      CREATE INDEX IF NOT EXISTS reco_text_score_account ON reco_text_score(account_id, date);
+      CREATE TABLE IF NOT EXISTS reco_text_themes (slot INTEGER PRIMARY KEY CHECK (slot = 1), themes TEXT NOT NULL);`,
+  },
+];
+
+export function ensureTextScoreTable(sql: SqlPort): Promise<void> {
+  return applyDomainSchema(sql, 'text', TEXT_SCHEMA);
+}
+
+/** Runs `fn` over `ids` in slices, so an IN (…) list stays within both engines' parameter limits. */
+async function inSlices<T>(ids: readonly string[], fn: (slice: string[], marks: string) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const slice = ids.slice(i, i + 500);
+    out.push(...(await fn(slice, slice.map(() => '?').join(', '))));
+  }
+  return out;
 }
 
 /**
@@ -51,26 +84,25 @@ export function ensureTextScoreTable(db: DatabaseSync): void {
  * that changed, so without this an excerpt kept under an earlier, looser setting would still reach the org
  * after the operator turned excerpts off. Returns how many stored excerpts were removed or shortened.
  */
-export function enforceExcerptLimits(db: DatabaseSync, excerptChars: Record<string, number> = {}): number {
-  ensureTextScoreTable(db);
+export async function enforceExcerptLimits(sql: SqlPort, excerptChars: Record<string, number> = {}): Promise<number> {
+  await ensureTextScoreTable(sql);
   const limits = { ...DEFAULT_EXCERPT_CHARS, ...excerptChars };
-  let changed = 0;
-  const clear = db.prepare('UPDATE reco_text_score SET excerpt = NULL WHERE object = ? AND excerpt IS NOT NULL');
-  const tooLong = db.prepare('SELECT id, excerpt FROM reco_text_score WHERE object = ? AND length(excerpt) > ?');
-  const set = db.prepare('UPDATE reco_text_score SET excerpt = ? WHERE id = ?');
-  const objects = (db.prepare('SELECT DISTINCT object FROM reco_text_score WHERE excerpt IS NOT NULL').all() as { object: string }[]).map((r) => r.object);
-  for (const object of objects) {
-    const limit = limits[object] ?? 0;
-    if (limit <= 0) {
-      changed += Number(clear.run(object).changes);
-      continue;
+  return sql.transaction(async (tx) => {
+    let changed = 0;
+    const objects = (await tx.all<{ object: string }>('SELECT DISTINCT object FROM reco_text_score WHERE excerpt IS NOT NULL')).map((r) => r.object);
+    for (const object of objects) {
+      const limit = limits[object] ?? 0;
+      if (limit <= 0) {
+        changed += await tx.run('UPDATE reco_text_score SET excerpt = NULL WHERE object = ? AND excerpt IS NOT NULL', [object]);
+        continue;
+      }
+      for (const row of await tx.all<{ id: string; excerpt: string }>('SELECT id, excerpt FROM reco_text_score WHERE object = ? AND length(excerpt) > ?', [object, limit])) {
+        await tx.run('UPDATE reco_text_score SET excerpt = ? WHERE id = ?', [excerptOf(row.excerpt, limit), row.id]);
+        changed++;
+      }
     }
-    for (const row of tooLong.all(object, limit) as { id: string; excerpt: string }[]) {
-      set.run(excerptOf(row.excerpt, limit), row.id);
-      changed++;
-    }
-  }
-  return changed;
+    return changed;
+  });
 }
 
 /**
@@ -114,21 +146,35 @@ export function termHash(term: string): string {
   return `${a.toString(36)}${b.toString(36)}`;
 }
 
-type TermIndex = { bump(hashes: readonly string[], delta: number, surfaces?: ReadonlyMap<string, string>): void };
+/** Document-frequency changes to the term index, summed over a batch, with a readable form for each term. */
+class TermDeltas {
+  private readonly delta = new Map<string, number>();
+  private readonly surface = new Map<string, string>();
 
-function termIndex(db: DatabaseSync): TermIndex {
-  const up = db.prepare(`INSERT INTO reco_text_term (hash, df, surface) VALUES (?, ?, NULL)
-    ON CONFLICT(hash) DO UPDATE SET df = MAX(0, df + excluded.df)`);
-  const name = db.prepare('UPDATE reco_text_term SET surface = ? WHERE hash = ? AND surface IS NULL AND df >= ?');
-  return {
-    bump(hashes, delta, surfaces) {
-      for (const h of hashes) {
-        up.run(h, delta);
-        const readable = surfaces?.get(h);
-        if (readable) name.run(readable, h, MIN_READABLE_DF);
-      }
-    },
-  };
+  public bump(hashes: readonly string[], by: number, surfaces?: ReadonlyMap<string, string>): void {
+    for (const h of hashes) {
+      this.delta.set(h, (this.delta.get(h) ?? 0) + by);
+      const readable = surfaces?.get(h);
+      // The first text of the batch that uses the term names it (as a term gets its name only once).
+      if (readable && !this.surface.has(h)) this.surface.set(h, readable);
+    }
+  }
+
+  /**
+   * Adds the changes to the index in one staged write, never taking a count below 0, then names the terms
+   * that now reach MIN_READABLE_DF and have no name yet.
+   */
+  public async write(tx: SqlPort): Promise<void> {
+    const rows = [...this.delta].filter(([h, d]) => d !== 0 || this.surface.has(h)).map(([h, d]) => [h, d, this.surface.get(h) ?? null] as const);
+    if (rows.length === 0) return;
+    const greatest = tx.dialect === 'postgres' ? 'GREATEST' : 'MAX';
+    await throughStage(tx, 'reco_text_term_stage', [['hash', 'TEXT'], ['delta', 'INTEGER'], ['surface', 'TEXT']], rows, (stage) => [
+      `INSERT INTO reco_text_term (hash, df, surface) SELECT hash, delta, NULL FROM ${stage} WHERE true
+        ON CONFLICT (hash) DO UPDATE SET df = ${greatest}(0, reco_text_term.df + excluded.df)`,
+      `UPDATE reco_text_term SET surface = s.surface FROM ${stage} s
+        WHERE reco_text_term.hash = s.hash AND reco_text_term.surface IS NULL AND s.surface IS NOT NULL AND reco_text_term.df >= ${MIN_READABLE_DF}`,
+    ]);
+  }
 }
 
 function hashedTerms(text: string): { hashes: string[]; surfaces: Map<string, string> } {
@@ -146,30 +192,27 @@ export type RescoreStats = { scored: number; unchanged: number; deleted: number 
  * Scores the records whose content or SystemModstamp changed since they were last scored, deletes the rows of
  * deleted records, and leaves the rest untouched. Only hashes, scores and allowed excerpts are written.
  */
-export function rescoreChanged(
-  db: DatabaseSync,
+export async function rescoreChanged(
+  sql: SqlPort,
   records: Iterable<TextRecord>,
   opts: { excerptChars?: Record<string, number>; deletedIds?: readonly string[] } = {},
-): RescoreStats {
-  ensureTextScoreTable(db);
+): Promise<RescoreStats> {
+  await ensureTextScoreTable(sql);
   const limits = { ...DEFAULT_EXCERPT_CHARS, ...opts.excerptChars };
-  const seen = db.prepare('SELECT content_hash, system_modstamp, terms FROM reco_text_score WHERE id = ?');
-  const terms = termIndex(db);
-  const upsert = db.prepare(`INSERT INTO reco_text_score
-    (id, object, account_id, date, score, label, confidence, is_closed, excerpt, content_hash, system_modstamp, theme_id, terms)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
-    ON CONFLICT(id) DO UPDATE SET object = excluded.object, account_id = excluded.account_id, date = excluded.date,
-      score = excluded.score, label = excluded.label, confidence = excluded.confidence, is_closed = excluded.is_closed,
-      excerpt = excluded.excerpt, content_hash = excluded.content_hash, system_modstamp = excluded.system_modstamp,
-      theme_id = CASE WHEN reco_text_score.content_hash = excluded.content_hash THEN reco_text_score.theme_id END,
-      terms = excluded.terms`);
-  const stats: RescoreStats = { scored: 0, unchanged: 0, deleted: 0 };
-  db.exec('BEGIN');
-  try {
-    for (const r of records) {
+  const list = [...records];
+  return sql.transaction(async (tx) => {
+    type Seen = { id: string; content_hash: string; system_modstamp: string; terms: string };
+    const seen = new Map((await inSlices([...new Set(list.map((r) => r.id))], (ids, marks) =>
+      tx.all<Seen>(`SELECT id, content_hash, system_modstamp, terms FROM reco_text_score WHERE id IN (${marks})`, ids))).map((r) => [r.id, r]));
+    const terms = new TermDeltas();
+    const scored = new Map<string, Array<string | number | null>>();
+    // Texts whose body changed lose their theme (the next org step gives them one); unchanged ones keep it.
+    const reworded = new Set<string>();
+    const stats: RescoreStats = { scored: 0, unchanged: 0, deleted: 0 };
+    for (const r of list) {
       const body = joinTextParts(r.parts);
       const hash = fingerprint(body);
-      const prev = seen.get(r.id) as { content_hash: string; system_modstamp: string; terms: string } | undefined;
+      const prev = seen.get(r.id);
       if (prev && prev.content_hash === hash && prev.system_modstamp === r.systemModstamp) {
         stats.unchanged++;
         continue;
@@ -180,22 +223,25 @@ export function rescoreChanged(
       const { hashes, surfaces } = hashedTerms(cleaned);
       if (prev) terms.bump(JSON.parse(prev.terms) as string[], -1);
       terms.bump(hashes, 1, surfaces);
-      upsert.run(r.id, r.object, r.accountId, r.date, s.score, s.label, s.confidence, r.isClosed === undefined ? null : r.isClosed ? 1 : 0, excerpt, hash, r.systemModstamp, JSON.stringify(hashes));
+      if (prev && prev.content_hash !== hash) reworded.add(r.id);
+      const termsJson = JSON.stringify(hashes);
+      scored.set(r.id, [r.id, r.object, r.accountId, r.date, s.score, s.label, s.confidence, r.isClosed === undefined ? null : r.isClosed ? 1 : 0, excerpt, hash, r.systemModstamp, termsJson]);
+      // The same record twice in one batch compares with its first version, as if that were stored already.
+      seen.set(r.id, { id: r.id, content_hash: hash, system_modstamp: r.systemModstamp, terms: termsJson });
       stats.scored++;
     }
-    const del = db.prepare('DELETE FROM reco_text_score WHERE id = ? RETURNING terms');
-    for (const id of opts.deletedIds ?? []) {
-      const gone = del.get(id) as { terms: string } | undefined;
-      if (!gone) continue;
-      terms.bump(JSON.parse(gone.terms) as string[], -1);
-      stats.deleted++;
-    }
-    db.exec('COMMIT');
-  } catch (err) {
-    db.exec('ROLLBACK');
-    throw err;
-  }
-  return stats;
+    await inSlices([...reworded], async (ids, marks) => {
+      await tx.run(`UPDATE reco_text_score SET theme_id = NULL WHERE id IN (${marks})`, ids);
+      return [];
+    });
+    await tx.copy('reco_text_score', ['id', 'object', 'account_id', 'date', 'score', 'label', 'confidence', 'is_closed', 'excerpt', 'content_hash', 'system_modstamp', 'terms'],
+      scored.values(), { upsertKey: ['id'] });
+    const gone = await inSlices([...new Set(opts.deletedIds ?? [])], (ids, marks) => tx.all<{ terms: string }>(`DELETE FROM reco_text_score WHERE id IN (${marks}) RETURNING terms`, ids));
+    for (const g of gone) terms.bump(JSON.parse(g.terms) as string[], -1);
+    stats.deleted = gone.length;
+    await terms.write(tx);
+    return stats;
+  });
 }
 
 /**
@@ -206,15 +252,15 @@ export function rescoreChanged(
 export const TEMPLATE_COPIES = 10;
 
 /** The content hashes of template texts (TEMPLATE_COPIES or more records with the same content). */
-export function templateHashes(db: DatabaseSync): Set<string> {
-  ensureTextScoreTable(db);
-  const rows = db.prepare('SELECT content_hash AS hash FROM reco_text_score GROUP BY content_hash HAVING COUNT(*) >= ?').all(TEMPLATE_COPIES) as { hash: string }[];
+export async function templateHashes(sql: SqlPort): Promise<Set<string>> {
+  await ensureTextScoreTable(sql);
+  const rows = await sql.all<{ hash: string }>('SELECT content_hash AS hash FROM reco_text_score GROUP BY content_hash HAVING COUNT(*) >= ?', [TEMPLATE_COPIES]);
   return new Set(rows.map((r) => r.hash));
 }
 
-export function loadTextScores(db: DatabaseSync): TextScore[] {
-  ensureTextScoreTable(db);
-  return (db.prepare('SELECT * FROM reco_text_score ORDER BY id').all() as Record<string, unknown>[]).map((r) => ({
+export async function loadTextScores(sql: SqlPort): Promise<TextScore[]> {
+  await ensureTextScoreTable(sql);
+  return inCodeUnitOrder(await sql.all<Record<string, unknown>>('SELECT * FROM reco_text_score'), (r) => String(r.id)).map((r) => ({
     id: String(r.id),
     object: String(r.object),
     accountId: r.account_id === null ? null : String(r.account_id),

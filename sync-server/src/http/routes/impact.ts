@@ -5,10 +5,10 @@ import { impactQuery, parseInput } from '../validation.js';
 
 export function impactRouter(deps: { impact?: ImpactSource }): Router {
   const router = Router();
-  router.get('/impact', (req, res) => {
+  router.get('/impact', async (req, res) => {
     const q = parseInput(impactQuery, req.query, 'query');
     // null when this service has no measurement store (test doubles, a store without the mirror).
-    res.json({ impact: getImpactReport(deps.impact, { since: q.since, windowDays: q.window, by: q.by }) });
+    res.json({ impact: await getImpactReport(deps.impact, { since: q.since, windowDays: q.window, by: q.by }) });
   });
   return router;
 }
