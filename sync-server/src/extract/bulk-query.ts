@@ -20,7 +20,7 @@ export async function bulkQueryPages(
   conn: Connection,
   soql: string,
   opts: BulkQueryOptions,
-  onPage: (records: Array<Record<string, string>>) => void,
+  onPage: (records: Array<Record<string, string>>) => void | Promise<void>,
 ): Promise<{ jobId: string; records: number }> {
   const base = `${conn.instanceUrl}/services/data/v${conn.version}/jobs/query`;
   const job = (await api(conn).request<JobInfo>({
@@ -50,7 +50,7 @@ export async function bulkQueryPages(
     const page = (await http.request<Array<Record<string, string>>>({ method: 'GET', url, headers: { Accept: 'text/csv' } })) as unknown;
     const records = Array.isArray(page) ? (page as Array<Record<string, string>>) : [];
     total += records.length;
-    onPage(records);
+    await onPage(records);
     if (opts.signal?.aborted) throw opts.signal.reason as Error;
   } while (locator && locator !== 'null');
   return { jobId: job.id, records: total };
