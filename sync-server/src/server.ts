@@ -11,6 +11,7 @@ import { createConnection } from './connect/connect.js';
 import { isLoopback } from './http/loopback.js';
 import type { ImpactSource } from './http/ports.js';
 import { mirrorResultsStore } from './http/mirror-store.js';
+import { sqlResultsStore } from './http/sql-results-store.js';
 import { mirrorImpactSource } from './http/use-cases/impact.js';
 import { startService, type Service } from './http/service.js';
 import { createLogger, type Logger } from './logging/logger.js';
@@ -44,7 +45,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     await mirror.close();
     throw error;
   }
-  const store = mirrorResultsStore(mirror.db, { evaluationFile: config.evaluation.file, currency: config.dashboard.currency });
+  const resultsOptions = { evaluationFile: config.evaluation.file, currency: config.dashboard.currency };
+  // node:sqlite answers the serving thread synchronously; PostgreSQL through the async store modules.
+  const sqlite = mirror.sql.dialect === 'sqlite';
+  let open = true;
+  const store = sqlite ? mirrorResultsStore(mirror.db, resultsOptions) : sqlResultsStore(mirror.sql, { ...resultsOptions, isOpen: () => open });
 
   // Read before the service starts: the service asks once, at start, whether a run was interrupted.
   const unfinished = await findUnfinishedRun(mirror.sql);
@@ -56,7 +61,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     pipeline,
     store,
     resultsHandover: (runId) => pipeline.takeResults(runId),
-    impact: options.impact ? options.impact(mirrorImpactSource(mirror.db, config.impact), mirror.db) : mirrorImpactSource(mirror.db, config.impact),
+    // The impact measurement still reads the node:sqlite handle (impact/ is moving to Sql separately): on a
+    // PostgreSQL store GET /impact answers with that error, and everything else serves.
+    impact: !sqlite ? () => { throw new Error(`the impact measurement does not read the PostgreSQL store ${mirror.path} yet; use RECO_STORE_PATH for GET /impact`); } : options.impact ? options.impact(mirrorImpactSource(mirror.db, config.impact), mirror.db) : mirrorImpactSource(mirror.db, config.impact),
     // The versions resource is the cheapest authenticated-free call that proves the org answers.
     orgProbe: async () => { await connection.request(`${connection.instanceUrl}/services/data/`); },
     lastRun: () => unfinished && { id: unfinished.id, kind: unfinished.kind, status: unfinished.status },
@@ -64,6 +71,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     // A run still going after the shutdown grace stops here, as a killed process would: it resumes next start.
     onClose: async () => {
       await pipeline.terminate();
+      open = false;
       await mirror.close();
     },
   });

@@ -9,6 +9,8 @@ import { expect } from 'chai';
 import type { Connection } from 'jsforce';
 import type { LocalOrg } from '@reco/local-org';
 import { createConnection } from '../../sync-server/src/connect/connect.js';
+import { mirrorResultsStore } from '../../sync-server/src/http/mirror-store.js';
+import { sqlResultsStore } from '../../sync-server/src/http/sql-results-store.js';
 import type { ModelOutput, Recommendation } from '../../sync-server/src/domain/types.js';
 import { extractObject } from '../../sync-server/src/extract/extract.js';
 import { openStore, SCHEMA_VERSION, StoreError, storeFault, storeTransaction, type Mirror, type StoreSettings } from '../../sync-server/src/mirror/db.js';
@@ -217,6 +219,44 @@ for (const engine of engines) {
       expect(await countRecords(store.sql, 'Product_Recommendation__c')).to.equal(0);
       expect(await forgetWritten(store.sql, 'Product_Recommendation__c', ['001B-01TX-XS', 'never-written'])).to.equal(1);
       expect([...(await readLedger(store.sql, 'Product_Recommendation__c')).keys()]).to.deep.equal(['001a-01tx-xs']);
+    });
+
+    it('answers the HTTP API from the store: runs, insights, segments, account search and names, currency', async () => {
+      const api = sqlResultsStore(store.sql);
+      expect(await api.currency()).to.equal(null);
+      await createRun(store.sql, 'r1', 'Full', '2026-11-23T10:00:00.000Z');
+      await setStage(store.sql, 'r1', 'extract', { state: 'done', detail: { records: 1200 }, startedAt: '2026-11-23T10:00:00.000Z', finishedAt: '2026-11-23T10:00:05.000Z' });
+      await updateRun(store.sql, 'r1', { status: 'Succeeded', finishedAt: '2026-11-23T10:01:00.000Z', summary: { extract: { Account: 10 } } });
+      expect((await api.listRuns(5))[0]).to.deep.include({ id: 'r1', status: 'Succeeded', durationMs: 60_000, counts: { 'extract.Account': 10 } });
+      expect((await api.getRun('r1'))?.stages.map((x) => [x.stage, x.status, x.records])).to.deep.equal([['extract', 'done', 1200]]);
+      expect(await api.getRun('nope')).to.equal(undefined);
+
+      await saveModelOutput(store.sql, 'r1', output('r1', [{ accountId: '001A', productId: '01tX' }]));
+      expect((await api.getInsight('001B'))?.segmentKey).to.equal('vip');
+      expect(await api.listInsights()).to.have.length(2);
+      expect((await api.listSegments()).map((g) => g.key)).to.deep.equal(['vip']);
+
+      const acc = (id: string, Name: string) => ({ Id: id, Name, SystemModstamp: '2026-11-23T00:00:00.000Z' });
+      await applyPage(store.sql, 'Account', [acc('001A', 'The Acme Company'), acc('001B', 'acme Ltd'), acc('001C', 'Globex'), acc('001D', '100% Acme_Parts'), acc('001E', 'Acme ltd')], 'r1');
+      // Case-insensitive match, prefix matches first, then by name in byte order, LIKE wildcards taken literally.
+      expect((await api.searchAccounts('ACME', 10)).map((m) => m.name)).to.deep.equal(['Acme ltd', 'acme Ltd', '100% Acme_Parts', 'The Acme Company']);
+      expect((await api.searchAccounts('0%', 10)).map((m) => m.name)).to.deep.equal(['100% Acme_Parts']);
+      expect((await api.searchAccounts('e_p', 10)).map((m) => m.name)).to.deep.equal(['100% Acme_Parts']);
+      expect(await api.accountName('001C')).to.equal('Globex');
+      expect(await api.accountName('001Z')).to.equal(null);
+      if (store.sql.dialect === 'sqlite') {
+        // The synchronous adapter the service uses on node:sqlite gives the same answers.
+        const sync = mirrorResultsStore(store.db);
+        expect(sync.searchAccounts('ACME', 10)).to.deep.equal(await api.searchAccounts('ACME', 10));
+        expect(sync.listRuns(5)).to.deep.equal(await api.listRuns(5));
+      }
+
+      const opp = (n: number, CurrencyIsoCode: string) => ({ Id: `006${n}`, CurrencyIsoCode, SystemModstamp: '2026-11-23T00:00:00.000Z' });
+      await applyPage(store.sql, 'Opportunity', [opp(1, 'EUR'), opp(2, 'GBP'), opp(3, 'GBP')], 'r1');
+      expect(await api.currency()).to.equal('GBP');
+      await setMeta(store.sql, 'orgCurrency', { corporate: 'USD', rates: {} });
+      expect(await api.currency()).to.equal('USD');
+      expect(await sqlResultsStore(store.sql, { currency: 'JPY' }).currency()).to.equal('JPY');
     });
 
     it('keeps small cached values with their age', async () => {

@@ -107,7 +107,7 @@ export function evaluationFromCli(output: EvaluateOutput, generatedAt: string | 
   return { generatedAt, source: window, tasks };
 }
 
-function evaluationFileReader(file: string | undefined): () => EvaluationReport | null {
+export function evaluationFileReader(file: string | undefined): () => EvaluationReport | null {
   let cached: { mtimeMs: number; report: EvaluationReport | null } | null = null;
   return () => {
     if (!file) return null;
