@@ -13,7 +13,7 @@ import { mirrorResultsStore } from '../../sync-server/src/http/mirror-store.js';
 import { sqlResultsStore } from '../../sync-server/src/http/sql-results-store.js';
 import type { ModelOutput, Recommendation } from '../../sync-server/src/domain/types.js';
 import { extractObject } from '../../sync-server/src/extract/extract.js';
-import { openStore, SCHEMA_VERSION, StoreError, storeFault, storeTransaction, type Mirror, type StoreSettings } from '../../sync-server/src/mirror/db.js';
+import { asStoreError, openStore, SCHEMA_VERSION, StoreError, storeFault, storeTransaction, type Mirror, type StoreSettings } from '../../sync-server/src/mirror/db.js';
 import { readRecommendationSnapshot, readServedRecommendations } from '../../sync-server/src/mirror/recommendation-snapshot.js';
 import { applyOwnWrites, applyPage, countRecords, getMeta, getWatermark, readRecords, resetWatermark, setMeta, sweepObject } from '../../sync-server/src/mirror/records.js';
 import { getResultMeta, loadModelOutput, saveModelOutput } from '../../sync-server/src/mirror/results.js';
@@ -345,6 +345,23 @@ describe('store suite: PostgreSQL failures name the store and the fix', function
     expect(err).to.include({ code: 'PG_CONNECTION_REFUSED', path: 'postgres://reco:***@127.0.0.1:1/reco' });
     expect((err as Error).message).to.contain('(set by RECO_STORE_URL)').and.to.contain('check that the server is running');
     expect((err as Error).message).to.not.contain('s3cret-pw');
+  });
+
+  it('a full disk, too many connections and a shutdown each get their own code and fix; a statement\'s own error is left alone', () => {
+    const where = 'postgres://reco:***@db.internal:5432/reco';
+    const cases: Array<[string, string, RegExp]> = [
+      ['53100', 'PG_DISK_FULL', /free space on the PostgreSQL server's data volume/],
+      ['53300', 'PG_TOO_MANY_CONNECTIONS', /raise the server's max_connections, or run fewer Reco processes/],
+      ['57P01', 'PG_ADMIN_SHUTDOWN', /start it again \(the next run resumes\)/],
+    ];
+    for (const [sqlstate, code, fix] of cases) {
+      const mapped = asStoreError(Object.assign(new Error(`server said ${sqlstate}`), { code: sqlstate }), where, 'RECO_STORE_URL');
+      expect(mapped, sqlstate).to.be.instanceOf(StoreError).and.to.include({ code, path: where });
+      expect((mapped as Error).message).to.match(fix).and.to.contain(`the mirror store ${where} (set by RECO_STORE_URL) failed: server said ${sqlstate} (${code})`);
+      expect(storeFault(where)).to.deep.include({ code });
+    }
+    const unique = Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' });
+    expect(asStoreError(unique, where)).to.equal(unique);
   });
 
   it('a connection the server ends mid-transaction: StoreError, the store reported failing until the next commit', async () => {
