@@ -250,7 +250,7 @@ async function measureDuringSync(): Promise<DuringSync> {
 const dir = mkdtempSync(path.join(os.tmpdir(), 'reco-bench-serve-'));
 const mirror = openMirror(path.join(dir, 'mirror.db'));
 const { ids, ...output } = syntheticOutput();
-saveModelOutput(mirror.db, 'bench', { asOf: new Date().toISOString(), metrics: {}, ...output });
+await saveModelOutput(mirror.sql, 'bench', { asOf: new Date().toISOString(), metrics: {}, ...output });
 const token = 'bench-token-0123456789abcdef';
 const config = loadConfig({ env: {}, overrides: { auth: { token }, server: { port: 0 }, schedule: { enabled: false }, log: { level: 'warn' } } });
 const service = await startService(config, createLogger({ level: 'warn' }), {

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       const budget = new ApiBudget(conn);
       const mirror = openMirror(join(dir, 'rest-mirror'));
       const t = Date.now();
-      const stats = await extractAll(conn, mirror.db, { runId: 'bench-rest', budget, bulkThreshold: Number.POSITIVE_INFINITY });
+      const stats = await extractAll(conn, mirror, { runId: 'bench-rest', budget, bulkThreshold: Number.POSITIVE_INFINITY });
       console.log(`\n## Full extraction, REST only: ${secs(Date.now() - t)} s, ${budget.calls} calls\n`);
       table(stats);
       mirror.close();

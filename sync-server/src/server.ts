@@ -10,12 +10,13 @@ import { createConnection } from './connect/connect.js';
 import { isLoopback } from './http/loopback.js';
 import type { ImpactSource } from './http/ports.js';
 import { mirrorResultsStore } from './http/mirror-store.js';
+import { sqlResultsStore } from './http/sql-results-store.js';
 import { mirrorImpactSource } from './http/use-cases/impact.js';
 import { startService, type Service } from './http/service.js';
 import { createLogger, type Logger } from './logging/logger.js';
-import { openMirror } from './mirror/db.js';
+import { openStore } from './mirror/db.js';
 import { findUnfinishedRun } from './mirror/runs.js';
-import type { Sql } from './mirror/sql.js';
+import { redactUrl, type Sql } from './mirror/sql.js';
 import type { PipelineSettings } from './pipeline/pipeline-protocol.js';
 import { threadedPipeline } from './pipeline/pipeline-thread.js';
 import { DEFAULT_EXCERPT_CHARS } from './text/index.js';
@@ -33,20 +34,27 @@ export type ServerOptions = {
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<Service & { logger: Logger }> {
   const logger = options.logger ?? createLogger({ level: config.log.level });
   const connectionConfig = parseConnectionConfig(options.connection ?? config.org ?? connectionConfigFromEnv());
-  logger.info({ org: describeConnectionConfig(connectionConfig), store: config.store.path }, 'starting');
-  // The store first: an unusable RECO_STORE_PATH is a local mistake to report before any call to the org.
-  const mirror = openMirror(config.store.path, { setting: 'RECO_STORE_PATH' });
+  logger.info({ org: describeConnectionConfig(connectionConfig), store: config.store.url ? redactUrl(config.store.url) : config.store.path }, 'starting');
+  // The store first: an unusable RECO_STORE_PATH or RECO_STORE_URL is a local mistake to report before any call to the org.
+  const mirror = await openStore(config.store, { applicationName: 'reco-service' });
   let connection: Connection;
   try {
     connection = await createConnection(connectionConfig);
   } catch (error) {
-    mirror.close();
+    await mirror.close();
     throw error;
   }
-  const store = mirrorResultsStore(mirror.db, { evaluationFile: config.evaluation.file, currency: config.dashboard.currency });
+  const resultsOptions = { evaluationFile: config.evaluation.file, currency: config.dashboard.currency };
+  // node:sqlite answers the serving thread synchronously; PostgreSQL through the async store modules.
+  const sqlite = mirror.sql.dialect === 'sqlite';
+  let open = true;
+  const store = sqlite ? mirrorResultsStore(mirror.db, resultsOptions) : sqlResultsStore(mirror.sql, { ...resultsOptions, isOpen: () => open });
+
+  // Read before the service starts: the service asks once, at start, whether a run was interrupted.
+  const unfinished = await findUnfinishedRun(mirror.sql);
 
   // Runs go on a worker thread with their own connection and mirror handle, so serving never waits on a sync.
-  const pipeline = threadedPipeline({ connection: connectionConfig, mirror, logger, settings: pipelineSettings(config) });
+  const pipeline = threadedPipeline({ connection: connectionConfig, mirror, store: config.store, logger, settings: pipelineSettings(config) });
 
   const service = await startService(config, logger, {
     pipeline,
@@ -55,15 +63,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     impact: options.impact ? options.impact(mirrorImpactSource(mirror.sql, config.impact), mirror.sql) : mirrorImpactSource(mirror.sql, config.impact),
     // The versions resource is the cheapest authenticated-free call that proves the org answers.
     orgProbe: async () => { await connection.request(`${connection.instanceUrl}/services/data/`); },
-    lastRun: () => {
-      const run = findUnfinishedRun(mirror.db);
-      return run && { id: run.id, kind: run.kind, status: run.status };
-    },
+    lastRun: () => unfinished && { id: unfinished.id, kind: unfinished.kind, status: unfinished.status },
     publicRouters: options.preview ? [['/preview', loopbackOnly(await previewRouter(connection, config.server.allowedHosts))]] : [],
     // A run still going after the shutdown grace stops here, as a killed process would: it resumes next start.
     onClose: async () => {
       await pipeline.terminate();
-      mirror.close();
+      open = false;
+      await mirror.close();
     },
   });
   return Object.assign(service, { logger });

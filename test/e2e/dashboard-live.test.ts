@@ -106,7 +106,7 @@ describe('admin dashboard on a real run (headless Chromium)', function () {
     const c = org.credentials;
     const cli = openMirror(path.join(dir, 'cli.db'));
     try {
-      await extractAll(new Connection({ instanceUrl: c.instanceUrl, accessToken: c.accessToken, version: '62.0' }), cli.db, { runId: 'cli-test' });
+      await extractAll(new Connection({ instanceUrl: c.instanceUrl, accessToken: c.accessToken, version: '62.0' }), cli, { runId: 'cli-test' });
       const cliData = retailDataFromDataset(cleanMirror(cli.db).dataset);
       expect([demoData.lastDay, demoData.rows, demoData.accounts.length]).to.deep.equal([cliData.lastDay, cliData.rows, cliData.accounts.length]);
     } finally {

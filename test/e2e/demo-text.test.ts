@@ -87,7 +87,7 @@ describe('demo text: seeded Cases -> sync -> Account_Insight__c -> record page (
     expect(run.status, run.error ?? '').to.equal('Succeeded');
 
     // Which account's themes come from its own Cases: the mirror keeps each scored text's theme (no body).
-    const themes = new Map(((loadModelOutput(mirror.db)!.metrics.text as { themes: { id: string; name: string }[] }).themes).map((t) => [t.id, t.name]));
+    const themes = new Map((((await loadModelOutput(mirror.sql))!.metrics.text as { themes: { id: string; name: string }[] }).themes).map((t) => [t.id, t.name]));
     expect(themes.size, 'org-wide themes found').to.be.greaterThan(0);
     const caseThemes = mirror.db.prepare("SELECT account_id AS account, theme_id AS theme FROM reco_text_score WHERE object = 'Case' AND theme_id IS NOT NULL AND label = 'negative' ORDER BY date DESC").all() as { account: string; theme: string }[];
     expect(caseThemes.length, 'negative Cases placed in a theme').to.be.greaterThan(0);

@@ -66,8 +66,8 @@ describe('impact: accepted → won', () => {
     const mirror = openMirror(join(dir, 'mirror.db'));
     try {
       const at = '2026-12-01T00:00:00.000Z';
-      applyPage(mirror.db, 'Product_Recommendation__c', [{ Id: 'a01R1', SystemModstamp: at, External_Id__c: '001A-P1-XS' }, { Id: 'a01R2', SystemModstamp: at, External_Id__c: '001B-P1-XS' }], 'r1');
-      applyPage(mirror.db, 'Recommendation_Reaction__c', [
+      await applyPage(mirror.sql, 'Product_Recommendation__c', [{ Id: 'a01R1', SystemModstamp: at, External_Id__c: '001A-P1-XS' }, { Id: 'a01R2', SystemModstamp: at, External_Id__c: '001B-P1-XS' }], 'r1');
+      await applyPage(mirror.sql, 'Recommendation_Reaction__c', [
         { Id: 'a02X1', SystemModstamp: at, CreatedDate: '2026-03-05T09:00:00.000+0000', Recommendation__c: 'a01R1', Reaction__c: 'Accepted' },
         { Id: 'a02X2', SystemModstamp: at, CreatedDate: '2026-03-05T09:00:00.000+0000', Recommendation__c: 'a01GONE', Reaction__c: 'Accepted' },
         { Id: 'a02X3', SystemModstamp: at, CreatedDate: '2026-03-05T09:00:00.000+0000', Recommendation__c: 'a01R2', Reaction__c: 'Maybe' },

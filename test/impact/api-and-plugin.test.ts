@@ -30,9 +30,9 @@ describe('impact: the API use case over the mirror', () => {
     await recordExposures(mirror.sql, { recommendations: ids.slice(0, 4).map((a) => rec(a, 'P1')), shadow: ids.slice(4).map((a) => rec(a, 'P1')) }, '2026-03-01');
     // Replayed sales: created now, but CloseDate is the day the sale happened (20 and 60 days later).
     const opp = (id: string, account: string, close: string) => ({ Id: id, SystemModstamp: '2026-12-01T00:00:00.000Z', AccountId: account, IsWon: true, CloseDate: close });
-    applyPage(mirror.db, 'Opportunity', [opp('O1', '001A', '2026-03-21'), opp('O2', '001B', '2026-04-30'), opp('O3', '001E', '2026-04-30')], 'r1');
+    await applyPage(mirror.sql, 'Opportunity', [opp('O1', '001A', '2026-03-21'), opp('O2', '001B', '2026-04-30'), opp('O3', '001E', '2026-04-30')], 'r1');
     const line = (id: string, oppId: string) => ({ Id: id, SystemModstamp: '2026-12-01T00:00:00.000Z', OpportunityId: oppId, Product2Id: 'P1', TotalPrice: 50, CreatedDate: '2026-12-01T10:00:00.000Z' });
-    applyPage(mirror.db, 'OpportunityLineItem', [line('L1', 'O1'), line('L2', 'O2'), line('L3', 'O3')], 'r1');
+    await applyPage(mirror.sql, 'OpportunityLineItem', [line('L1', 'O1'), line('L2', 'O2'), line('L3', 'O3')], 'r1');
     await measureImpact(mirror.sql, await linesFromMirror(mirror.sql), 90);
   });
   after(() => {
@@ -80,8 +80,8 @@ describe('sf reco impact (unit)', () => {
     await recordExposures(mirror.sql, { recommendations: [rec('001A', 'P1'), rec('001B', 'P1')], shadow: [rec('001E', 'P1'), rec('001F', 'P1')] }, '2026-03-02');
     // A rep accepted 001B's recommendation on 3 March; it sold, won, on the 20th.
     const at = '2026-12-01T00:00:00.000Z';
-    applyPage(mirror.db, 'Product_Recommendation__c', [{ Id: 'a01B', SystemModstamp: at, External_Id__c: '001B-P1-XS' }], 'r1');
-    applyPage(mirror.db, 'Recommendation_Reaction__c', [{ Id: 'a02B', SystemModstamp: at, CreatedDate: '2026-03-03T09:00:00.000+0000', Recommendation__c: 'a01B', Reaction__c: 'Accepted' }], 'r1');
+    await applyPage(mirror.sql, 'Product_Recommendation__c', [{ Id: 'a01B', SystemModstamp: at, External_Id__c: '001B-P1-XS' }], 'r1');
+    await applyPage(mirror.sql, 'Recommendation_Reaction__c', [{ Id: 'a02B', SystemModstamp: at, CreatedDate: '2026-03-03T09:00:00.000+0000', Recommendation__c: 'a01B', Reaction__c: 'Accepted' }], 'r1');
     await saveConversions(mirror.sql, [{ externalId: '001B-P1-XS', lineId: 'L9', opportunityId: 'O9', convertedOn: '2026-03-20', amount: 40, won: true }]);
     const source = mirrorImpactSource(mirror.sql, { windowDays: 90, holdoutShare: 0.5 });
     server = createServer(async (req, res) => {

@@ -60,12 +60,12 @@ describe('impact: holdout accounts never reach a rep surface', function () {
   let out: ModelOutput;
   let dir: string;
   let mirror: Mirror;
-  before(() => {
+  before(async () => {
     ds = syntheticDataset({ accounts: 300, products: 80, linesPerAccount: 10, seed: 11 });
     out = runModels(ds, { seed: 9, holdoutShare: 0.3, tune: 'off' });
     dir = mkdtempSync(join(tmpdir(), 'reco-holdout-'));
     mirror = openMirror(join(dir, 'mirror.db'));
-    saveModelOutput(mirror.db, 'run-1', out);
+    await saveModelOutput(mirror.sql, 'run-1', out);
   });
   after(() => {
     mirror.close();

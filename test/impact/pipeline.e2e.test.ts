@@ -33,7 +33,7 @@ describe('impact: through the sync pipeline on a replayed month', function () {
     const runs = await replayQuarter({ connection: env.conn, mirror: env.mirror }, { cutoff: CUTOFF, weeks: 3, replay: (until) => env.org.replay({ until }), pipeline: FAST });
     for (const r of runs) expect(r.status, r.error ?? '').to.equal('Succeeded');
 
-    const output = loadModelOutput(env.mirror.db)!;
+    const output = (await loadModelOutput(env.mirror.sql))!;
     const holdout = output.insights.filter((i) => i.holdout).map((i) => i.accountId);
     expect(holdout.length).to.be.above(20);
     // Holdout accounts: shadow exposures in the store, nothing in the org.

@@ -29,7 +29,7 @@ describe('models: the one next-best list per account (Next_Best_Rank__c)', funct
     }
   });
 
-  it('the model step ranks every shown list 1..n across both kinds; the mirror keeps it and the write-back sends it', () => {
+  it('the model step ranks every shown list 1..n across both kinds; the mirror keeps it and the write-back sends it', async () => {
     const out = runModels(syntheticDataset({ accounts: 300, products: 100, linesPerAccount: 12, seed: 7 }), { seed: 1 });
     const byAccount = new Map<string, Recommendation[]>();
     for (const r of out.recommendations) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
@@ -48,8 +48,8 @@ describe('models: the one next-best list per account (Next_Best_Rank__c)', funct
 
     const mirror = openMirror(':memory:');
     try {
-      saveModelOutput(mirror.db, 'run-1', out);
-      const back = loadModelOutput(mirror.db)!;
+      await saveModelOutput(mirror.sql, 'run-1', out);
+      const back = (await loadModelOutput(mirror.sql))!;
       const key = (r: Recommendation) => `${r.accountId}/${r.productId}/${r.kind}`;
       const stored = new Map(back.recommendations.map((r) => [key(r), r.nextBestRank]));
       expect(out.recommendations.every((r) => stored.get(key(r)) === r.nextBestRank)).to.equal(true);

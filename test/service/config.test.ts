@@ -78,6 +78,23 @@ describe('service configuration', () => {
       .to.throw(ConfigError, 'server.allowedHosts.0 (RECO_ALLOWED_HOSTS)');
   });
 
+  it('takes a PostgreSQL store from RECO_STORE_URL and rejects anything else without printing it', () => {
+    const token = { RECO_API_TOKEN: 'x'.repeat(20) };
+    expect(loadConfig({ env: { ...token, RECO_STORE_URL: 'postgres://reco:pw@127.0.0.1:5432/reco' } }).store).to.deep.equal({ path: '.reco/mirror.db', url: 'postgres://reco:pw@127.0.0.1:5432/reco' });
+    expect(loadConfig({ env: token }).store).to.deep.equal({ path: '.reco/mirror.db' });
+    for (const bad of ['mysql://reco:hunter2-secret@db/reco', 'postgres://reco:hunter2-secret@db', 'hunter2-secret']) {
+      let error: unknown;
+      try {
+        loadConfig({ env: { ...token, RECO_STORE_URL: bad } });
+      } catch (e) {
+        error = e;
+      }
+      expect(error, bad).to.be.instanceOf(ConfigError);
+      expect((error as Error).message).to.contain('store.url (RECO_STORE_URL): must be a PostgreSQL URL: postgres://user:password@host:port/database');
+      expect((error as Error).message).to.not.contain('hunter2');
+    }
+  });
+
   it('reports a missing token and an unreadable file clearly', () => {
     expect(() => loadConfig({ env: {} })).to.throw(ConfigError, 'auth.token (RECO_API_TOKEN): is required');
     expect(() => loadConfig({ env: {}, file: path.join(dir, 'missing.json') })).to.throw(ConfigError, /missing\.json: cannot be read \(ENOENT\)/);

@@ -24,39 +24,39 @@ describe('mirror results store', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('maps runs with ordered stage progress, duration, counts and the quality report', () => {
-    createRun(mirror.db, 'r1', 'Full', '2026-11-23T10:00:00.000Z');
-    setStage(mirror.db, 'r1', 'clean', { state: 'running', startedAt: '2026-11-23T10:00:05.000Z' });
-    setStage(mirror.db, 'r1', 'extract', { state: 'done', detail: { records: 1200 }, startedAt: '2026-11-23T10:00:00.000Z', finishedAt: '2026-11-23T10:00:05.000Z' });
+  it('maps runs with ordered stage progress, duration, counts and the quality report', async () => {
+    await createRun(mirror.sql, 'r1', 'Full', '2026-11-23T10:00:00.000Z');
+    await setStage(mirror.sql, 'r1', 'clean', { state: 'running', startedAt: '2026-11-23T10:00:05.000Z' });
+    await setStage(mirror.sql, 'r1', 'extract', { state: 'done', detail: { records: 1200 }, startedAt: '2026-11-23T10:00:00.000Z', finishedAt: '2026-11-23T10:00:05.000Z' });
     const store = mirrorResultsStore(mirror.db);
-    const running = store.getRun('r1')!;
+    const running = (await store.getRun('r1'))!;
     expect(running.stages.map((s) => [s.stage, s.status, s.records])).to.deep.equal([['extract', 'done', 1200], ['clean', 'running', null]]);
     expect(running.durationMs).to.equal(null);
 
-    updateRun(mirror.db, 'r1', { status: 'Succeeded', finishedAt: '2026-11-23T10:01:00.000Z', quality: { rejected: 3 }, summary: { extract: { Account: 10 }, note: 'x' } });
-    const done = store.listRuns(5)[0];
+    await updateRun(mirror.sql, 'r1', { status: 'Succeeded', finishedAt: '2026-11-23T10:01:00.000Z', quality: { rejected: 3 }, summary: { extract: { Account: 10 }, note: 'x' } });
+    const done = (await store.listRuns(5))[0];
     expect(done).to.include({ id: 'r1', status: 'Succeeded', durationMs: 60_000 });
     expect(done.counts).to.deep.equal({ 'extract.Account': 10 });
     expect(done.dataQuality).to.deep.equal({ rejected: 3 });
-    expect(store.getRun('nope')).to.equal(undefined);
+    expect(await store.getRun('nope')).to.equal(undefined);
   });
 
-  it('serves the saved model output with product names from the mirrored products', () => {
+  it('serves the saved model output with product names from the mirrored products', async () => {
     const seeded = new MemoryStore();
     seedResults(seeded, 6);
-    saveModelOutput(mirror.db, 'r1', { asOf: '2026-11-23T00:00:00.000Z', segments: seeded.segments, insights: seeded.insights, recommendations: seeded.recommendations.map(({ productName: _p, ...r }) => r), metrics: {} });
+    await saveModelOutput(mirror.sql, 'r1', { asOf: '2026-11-23T00:00:00.000Z', segments: seeded.segments, insights: seeded.insights, recommendations: seeded.recommendations.map(({ productName: _p, ...r }) => r), metrics: {} });
     const productId = seeded.recommendations[0].productId;
-    applyPage(mirror.db, 'Product2', [{ Id: productId, Name: 'Regency cakestand', SystemModstamp: '2026-11-23T00:00:00.000Z' }], 'r1');
+    await applyPage(mirror.sql, 'Product2', [{ Id: productId, Name: 'Regency cakestand', SystemModstamp: '2026-11-23T00:00:00.000Z' }], 'r1');
     const store = mirrorResultsStore(mirror.db);
     const cache = new RecommendationCache();
-    cache.refresh(store);
+    await cache.refresh(store);
     const recs = seeded.insights.flatMap((i) => cache.get(i.accountId, { limit: 100 }));
     expect(recs).to.have.length(12);
     expect(recs.find((r) => r.productId === productId)?.productName).to.equal('Regency cakestand');
     expect(recs.find((r) => r.productId !== productId)?.productName).to.equal(null);
-    expect(store.getInsight(accountId(2))?.segmentKey).to.equal('loyal');
-    expect(store.listInsights()).to.have.length(6);
-    expect(store.listSegments().map((s) => s.accountCount)).to.deep.equal([2, 2, 2]);
+    expect((await store.getInsight(accountId(2)))?.segmentKey).to.equal('loyal');
+    expect(await store.listInsights()).to.have.length(6);
+    expect((await store.listSegments()).map((s) => s.accountCount)).to.deep.equal([2, 2, 2]);
     expect(store.isOpen()).to.equal(true);
     mirror.close();
     expect(store.isOpen()).to.equal(false);
@@ -73,23 +73,23 @@ describe('mirror results store', () => {
     expect(report.source).to.equal('test window 2011-09-01 to 2011-12-09');
   });
 
-  it('finds accounts by part of their name (prefix matches first, LIKE wildcards taken literally) and names one by id', () => {
+  it('finds accounts by part of their name (prefix matches first, LIKE wildcards taken literally) and names one by id', async () => {
     const acc = (n: number, Name: string) => ({ Id: accountId(n), Name, SystemModstamp: '2026-11-23T00:00:00.000Z' });
-    applyPage(mirror.db, 'Account', [acc(1, 'The Acme Company'), acc(2, 'Acme Ltd'), acc(3, 'Globex'), acc(4, '100% Acme_Parts')], 'r1');
+    await applyPage(mirror.sql, 'Account', [acc(1, 'The Acme Company'), acc(2, 'Acme Ltd'), acc(3, 'Globex'), acc(4, '100% Acme_Parts')], 'r1');
     const store = mirrorResultsStore(mirror.db);
-    expect(store.searchAccounts('acme', 10).map((m) => m.name)).to.deep.equal(['Acme Ltd', '100% Acme_Parts', 'The Acme Company']);
-    expect(store.searchAccounts('acme', 1)).to.deep.equal([{ accountId: accountId(2), name: 'Acme Ltd' }]);
-    expect(store.searchAccounts('0%', 10).map((m) => m.name)).to.deep.equal(['100% Acme_Parts']);
-    expect(store.searchAccounts('e_p', 10).map((m) => m.name)).to.deep.equal(['100% Acme_Parts']);
-    expect(store.accountName(accountId(3))).to.equal('Globex');
-    expect(store.accountName(accountId(9))).to.equal(null);
+    expect((await store.searchAccounts('acme', 10)).map((m) => m.name)).to.deep.equal(['Acme Ltd', '100% Acme_Parts', 'The Acme Company']);
+    expect(await store.searchAccounts('acme', 1)).to.deep.equal([{ accountId: accountId(2), name: 'Acme Ltd' }]);
+    expect((await store.searchAccounts('0%', 10)).map((m) => m.name)).to.deep.equal(['100% Acme_Parts']);
+    expect((await store.searchAccounts('e_p', 10)).map((m) => m.name)).to.deep.equal(['100% Acme_Parts']);
+    expect(await store.accountName(accountId(3))).to.equal('Globex');
+    expect(await store.accountName(accountId(9))).to.equal(null);
   });
 
-  it('takes the currency from the setting, else the one most mirrored opportunities carry, else none', () => {
-    expect(mirrorResultsStore(mirror.db).currency()).to.equal(null);
+  it('takes the currency from the setting, else the one most mirrored opportunities carry, else none', async () => {
+    expect(await mirrorResultsStore(mirror.db).currency()).to.equal(null);
     const opp = (n: number, CurrencyIsoCode: string) => ({ Id: `006Qy${String(n).padStart(10, '0')}AAA`, CurrencyIsoCode, SystemModstamp: '2026-11-23T00:00:00.000Z' });
-    applyPage(mirror.db, 'Opportunity', [opp(1, 'EUR'), opp(2, 'GBP'), opp(3, 'GBP')], 'r1');
-    expect(mirrorResultsStore(mirror.db).currency()).to.equal('GBP');
-    expect(mirrorResultsStore(mirror.db, { currency: 'USD' }).currency()).to.equal('USD');
+    await applyPage(mirror.sql, 'Opportunity', [opp(1, 'EUR'), opp(2, 'GBP'), opp(3, 'GBP')], 'r1');
+    expect(await mirrorResultsStore(mirror.db).currency()).to.equal('GBP');
+    expect(await mirrorResultsStore(mirror.db, { currency: 'USD' }).currency()).to.equal('USD');
   });
 });

@@ -21,16 +21,16 @@ const run = (id: string, status: RunStatus, dataQuality: unknown = null, error: 
 });
 
 describe('dashboard overview', () => {
-  it('says "not synced yet" before the first run, and that one is running when it is', () => {
+  it('says "not synced yet" before the first run, and that one is running when it is', async () => {
     const store = new MemoryStore();
-    expect(buildOverview(store, null)).to.include({ verdict: 'not-started', lastRun: null });
-    expect(buildOverview(store, { kind: 'Full' }).headline).to.equal('The first full sync is running; results appear here when it finishes.');
+    expect(await buildOverview(store, null)).to.include({ verdict: 'not-started', lastRun: null });
+    expect((await buildOverview(store, { kind: 'Full' })).headline).to.equal('The first full sync is running; results appear here when it finishes.');
   });
 
-  it('is working with the data ready, and lists what to fix biggest first with the record ids, leaving expected drops out', () => {
+  it('is working with the data ready, and lists what to fix biggest first with the record ids, leaving expected drops out', async () => {
     const store = new MemoryStore();
     store.runs.push(run('r1', 'Succeeded', quality(true)));
-    const o = buildOverview(store, null);
+    const o = await buildOverview(store, null);
     expect(o.verdict).to.equal('working');
     expect(o.headline).to.equal('Reco is working. 7 records in the org could not be used as they are; fixing them improves the recommendations.');
     expect(o.fixes).to.deep.equal([
@@ -42,21 +42,21 @@ describe('dashboard overview', () => {
     expect(o.checks[2]).to.deep.equal({ label: 'Enough baskets and products for cross-sell', ok: true, detail: '1,200 won orders with 2+ products (100 needed), 80 products sold (20 needed)' });
   });
 
-  it('needs attention when a readiness check fails, and is broken when no run has succeeded or the store fails', () => {
+  it('needs attention when a readiness check fails, and is broken when no run has succeeded or the store fails', async () => {
     const store = new MemoryStore();
     store.runs.push(run('r1', 'Succeeded', quality(false)));
-    expect(buildOverview(store, null)).to.include({ verdict: 'attention', headline: 'Reco is serving recommendations, but one check fails: enough baskets and products for cross-sell.' });
+    expect(await buildOverview(store, null)).to.include({ verdict: 'attention', headline: 'Reco is serving recommendations, but one check fails: enough baskets and products for cross-sell.' });
 
     const failing = new MemoryStore();
     failing.runs.push(run('r1', 'Failed', null, 'INVALID_SESSION_ID'));
-    const o = buildOverview(failing, null);
+    const o = await buildOverview(failing, null);
     expect(o.verdict).to.equal('broken');
     expect(o.headline).to.equal('Reco is not working: Full sync r1 failed: INVALID_SESSION_ID; no sync has succeeded yet.');
 
     const faulty = new MemoryStore();
     faulty.runs.push(run('r1', 'Succeeded', quality(true)));
     (faulty as MemoryStore & { fault: () => string }).fault = () => 'disk full';
-    expect(buildOverview(faulty, null).verdict).to.equal('broken');
+    expect((await buildOverview(faulty, null)).verdict).to.equal('broken');
   });
 
   it('compares Reco with the best simple baseline on NDCG@10, never with its own variants', () => {

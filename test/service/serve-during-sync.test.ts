@@ -133,7 +133,7 @@ describe('serving while a sync runs', function () {
         const fromStore = new RecommendationCache();
         const count = fromStore.refresh(mirrorResultsStore(reread.db));
         expect(count).to.be.above(0).and.to.equal(refreshes[1].recommendations);
-        const snapshot = readRecommendationSnapshot(reread.db);
+        const snapshot = (await readRecommendationSnapshot(reread.sql));
         for (const id of snapshot.accounts) {
           for (const query of [{}, { kind: 'Buy again' as const, limit: 2 }, { limit: 25 }]) {
             expect(getAccountRecommendationsJson(service.cache, id, query).toString(), id).to.equal(getAccountRecommendationsJson(fromStore, id, query).toString());

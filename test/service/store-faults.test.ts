@@ -32,13 +32,13 @@ describe('mirror store failures', function () {
   beforeEach(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'reco-store-')); });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('reports a full disk as SQLITE_FULL with the file, keeps the store usable, and clears the fault after a good write', () => {
+  it('reports a full disk as SQLITE_FULL with the file, keeps the store usable, and clears the fault after a good write', async () => {
     const mirror = openMirror(path.join(dir, 'mirror.db'));
     try {
       fillDisk(mirror);
       let error: unknown;
       try {
-        applyPage(mirror.db, 'Account', bigPage(200), 'run-1');
+        await applyPage(mirror.sql, 'Account', bigPage(200), 'run-1');
       } catch (e) { error = e; }
       expect(error).to.be.instanceOf(StoreError);
       expect((error as StoreError).code).to.equal('SQLITE_FULL');
@@ -48,7 +48,7 @@ describe('mirror store failures', function () {
       expect(storeFault(mirror.db)?.code).to.equal('SQLITE_FULL');
 
       mirror.db.exec('PRAGMA max_page_count = 1073741823');
-      applyPage(mirror.db, 'Account', bigPage(200), 'run-2');
+      await applyPage(mirror.sql, 'Account', bigPage(200), 'run-2');
       expect(storeFault(mirror.db)).to.equal(null);
     } finally {
       mirror.close();

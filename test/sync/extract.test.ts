@@ -28,24 +28,24 @@ describe('sync: REST extraction into the mirror', () => {
 
   it('loads everything in ceil(n/2000) query pages plus describe and COUNT()', async () => {
     const budget = new ApiBudget(org.conn);
-    const stats = await extractObject(org.conn, mirror.db, ACCOUNT, { runId: 'r1', budget });
+    const stats = await extractObject(org.conn, mirror, ACCOUNT, { runId: 'r1', budget });
     expect(stats).to.include({ mode: 'rest', incremental: false, expected: 4500, fetched: 4500, upserted: 4500 });
-    expect(countRecords(mirror.db, 'Account')).to.equal(4500);
+    expect((await countRecords(mirror.sql, 'Account'))).to.equal(4500);
     // 1 describe + 1 COUNT() + 3 pages (2000 + 2000 + 500)
     expect(budget.calls).to.equal(5);
     expect(org.requests.filter((r) => r.includes('/query')).length).to.equal(4);
-    expect(getWatermark(mirror.db, 'Account')).to.deep.include({ fullDone: true });
+    expect((await getWatermark(mirror.sql, 'Account'))).to.deep.include({ fullDone: true });
   });
 
   it('picks up exactly the changes and deletes after the watermark', async () => {
-    await extractObject(org.conn, mirror.db, ACCOUNT, { runId: 'r1' });
+    await extractObject(org.conn, mirror, ACCOUNT, { runId: 'r1' });
     const rows = org.records.get('Account')!;
     rows[10] = { ...rows[10], Name: 'Changed', SystemModstamp: '2025-02-01T00:00:00.000+0000' };
     rows[20] = { ...rows[20], IsDeleted: true, SystemModstamp: '2025-02-01T00:00:01.000+0000' };
     rows.push({ Id: '001NEW000000000001', Name: 'New', IsDeleted: false, SystemModstamp: '2025-02-01T00:00:02.000+0000' });
     const budget = new ApiBudget(org.conn);
     // the overlap window is anchored at the previous read (now), long after these stamps: nothing is re-read
-    const stats = await extractObject(org.conn, mirror.db, ACCOUNT, { runId: 'r2', budget, overlapMs: 5 * 60_000 });
+    const stats = await extractObject(org.conn, mirror, ACCOUNT, { runId: 'r2', budget, overlapMs: 5 * 60_000 });
     expect(stats).to.include({ incremental: true, fetched: 3, upserted: 2, deleted: 1 });
     expect(budget.calls).to.equal(2); // COUNT() + one page; field list comes from the mirror's cache
     const byId = new Map(readRecords<{ Id: string; Name: string }>(mirror.db, 'Account').map((r) => [r.Id, r.Name]));
@@ -58,7 +58,7 @@ describe('sync: REST extraction into the mirror', () => {
   it('resumes a full load from the last committed page after a crash', async () => {
     const ac = new AbortController();
     let pages = 0;
-    const err = await extractObject(org.conn, mirror.db, ACCOUNT, {
+    const err = await extractObject(org.conn, mirror, ACCOUNT, {
       runId: 'r1',
       signal: ac.signal,
       onProgress: (e) => {
@@ -66,22 +66,22 @@ describe('sync: REST extraction into the mirror', () => {
       },
     }).catch((e: Error) => e);
     expect((err as Error).message).to.equal('killed');
-    expect(countRecords(mirror.db, 'Account')).to.equal(2000);
-    expect(getWatermark(mirror.db, 'Account')).to.deep.include({ fullDone: false });
-    const stats = await extractObject(org.conn, mirror.db, ACCOUNT, { runId: 'r1' });
-    expect(countRecords(mirror.db, 'Account')).to.equal(4500);
+    expect((await countRecords(mirror.sql, 'Account'))).to.equal(2000);
+    expect((await getWatermark(mirror.sql, 'Account'))).to.deep.include({ fullDone: false });
+    const stats = await extractObject(org.conn, mirror, ACCOUNT, { runId: 'r1' });
+    expect((await countRecords(mirror.sql, 'Account'))).to.equal(4500);
     expect(stats.swept).to.equal(0);
-    expect(getWatermark(mirror.db, 'Account')).to.deep.include({ fullDone: true });
+    expect((await getWatermark(mirror.sql, 'Account'))).to.deep.include({ fullDone: true });
   });
 
   it('resumes exactly after the last (SystemModstamp, Id) when records share one stamp', async () => {
     org.records.set('Account', fakeRecords('001', 4500, '2024-01-01T00:00:00.000+0000').map((r) => ({ ...r, SystemModstamp: '2024-01-01T00:00:00.000+0000' })));
     const ac = new AbortController();
-    await extractObject(org.conn, mirror.db, ACCOUNT, { runId: 'r1', signal: ac.signal, onProgress: (e) => e.phase === 'page' && ac.abort(new Error('killed')) }).catch(() => undefined);
-    expect(getWatermark(mirror.db, 'Account')).to.deep.include({ lastId: org.records.get('Account')![1999].Id, fullDone: false });
-    const stats = await extractObject(org.conn, mirror.db, ACCOUNT, { runId: 'r1' });
+    await extractObject(org.conn, mirror, ACCOUNT, { runId: 'r1', signal: ac.signal, onProgress: (e) => e.phase === 'page' && ac.abort(new Error('killed')) }).catch(() => undefined);
+    expect((await getWatermark(mirror.sql, 'Account'))).to.deep.include({ lastId: org.records.get('Account')![1999].Id, fullDone: false });
+    const stats = await extractObject(org.conn, mirror, ACCOUNT, { runId: 'r1' });
     expect(stats.fetched).to.equal(2500);
-    expect(countRecords(mirror.db, 'Account')).to.equal(4500);
+    expect((await countRecords(mirror.sql, 'Account'))).to.equal(4500);
   });
 
   it('widens the incremental read to the overlap window when records changed just before the last read', () => {
@@ -104,7 +104,7 @@ describe('sync: REST extraction into the mirror', () => {
 
   it('stops before the configured share of the daily API limit', async () => {
     const budget = new ApiBudget(org.conn, { maxShareOfDailyLimit: 0.0002 }); // 3 of 15,000
-    const err = await extractObject(org.conn, mirror.db, ACCOUNT, { runId: 'r1', budget }).catch((e: Error) => e);
+    const err = await extractObject(org.conn, mirror, ACCOUNT, { runId: 'r1', budget }).catch((e: Error) => e);
     expect(err).to.be.instanceOf(ApiBudgetExceededError);
     expect((err as Error).message).to.match(/daily API requests/);
   });

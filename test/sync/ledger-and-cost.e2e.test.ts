@@ -49,7 +49,7 @@ describe('sync: cost on an unchanged org, and records deleted behind Reco\'s bac
     try {
       const full = await runPipeline({ connection: conn, mirror }, { kind: 'Full', ...FAST });
       expect(full.status, full.error ?? '').to.equal('Succeeded');
-      const recs = loadModelOutput(mirror.db)!.recommendations.length;
+      const recs = (await loadModelOutput(mirror.sql))!.recommendations.length;
 
       const inc = await runPipeline({ connection: conn, mirror }, { kind: 'Incremental', ...FAST });
       expect(inc.status, inc.error ?? '').to.equal('Succeeded');
@@ -79,7 +79,7 @@ describe('sync: cost on an unchanged org, and records deleted behind Reco\'s bac
     try {
       const full = await runPipeline({ connection: conn, mirror }, { kind: 'Full', ...FAST });
       expect(full.status, full.error ?? '').to.equal('Succeeded');
-      const output = loadModelOutput(mirror.db)!;
+      const output = (await loadModelOutput(mirror.sql))!;
 
       // An admin's mass delete (children first: insights point at segments).
       for (const object of ['Product_Recommendation__c', 'Account_Insight__c', 'Customer_Segment__c']) {
@@ -120,15 +120,15 @@ describe('sync: cost on an unchanged org, and records deleted behind Reco\'s bac
         }
       }
       const output: ModelOutput = { asOf: `${AS_OF}T00:00:00.000Z`, segments: [], insights: [], recommendations, metrics: {} };
-      recordWritten(mirror.db, 'Product_Recommendation__c', 'earlier', recommendations.map((r) => {
+      await recordWritten(mirror.sql, 'Product_Recommendation__c', 'earlier', recommendations.map((r) => {
         const payload = recommendationPayload(r);
         return { externalId: recommendationExternalId(r), hash: payloadHash(payload), sfId: null };
       }));
-      const wb = await writeBack(conn, mirror.db, output, { runId: 'r1', retryBaseMs: 20 });
+      const wb = await writeBack(conn, mirror, output, { runId: 'r1', retryBaseMs: 20 });
       expect(wb.failed, JSON.stringify(wb.failures.slice(0, 3))).to.equal(0);
       expect(wb.written).to.equal(34_000);
       expect(await count(conn, 'Product_Recommendation__c')).to.equal(34_000);
-      expect(readLedger(mirror.db, 'Product_Recommendation__c').size).to.equal(34_000);
+      expect((await readLedger(mirror.sql, 'Product_Recommendation__c')).size).to.equal(34_000);
     } finally {
       mirror.close();
       await org.close();

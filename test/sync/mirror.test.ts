@@ -25,21 +25,21 @@ describe('sync: mirror store', () => {
     file.close();
   });
 
-  it('records runs with per-stage progress and finds the one to resume', () => {
+  it('records runs with per-stage progress and finds the one to resume', async () => {
     const m = openMirror(dir);
-    createRun(m.db, 'r1', 'Full', '2026-01-01T00:00:00.000Z');
-    setStage(m.db, 'r1', 'extract', { state: 'running', detail: { records: 10 } });
-    setStage(m.db, 'r1', 'extract', { state: 'done' });
-    expect(getRun(m.db, 'r1')?.progress.extract).to.deep.equal({ state: 'done', detail: { records: 10 } });
-    expect(findUnfinishedRun(m.db)?.id).to.equal('r1');
-    updateRun(m.db, 'r1', { status: 'Succeeded', finishedAt: '2026-01-01T00:01:00.000Z', summary: { read: 10 } });
-    expect(findUnfinishedRun(m.db)).to.equal(undefined);
-    createRun(m.db, 'r2', 'Incremental', '2026-01-02T00:00:00.000Z');
-    expect(listRuns(m.db, 5).map((r) => [r.id, r.status])).to.deep.equal([['r2', 'Running'], ['r1', 'Succeeded']]);
+    await createRun(m.sql, 'r1', 'Full', '2026-01-01T00:00:00.000Z');
+    await setStage(m.sql, 'r1', 'extract', { state: 'running', detail: { records: 10 } });
+    await setStage(m.sql, 'r1', 'extract', { state: 'done' });
+    expect((await getRun(m.sql, 'r1'))?.progress.extract).to.deep.equal({ state: 'done', detail: { records: 10 } });
+    expect((await findUnfinishedRun(m.sql))?.id).to.equal('r1');
+    await updateRun(m.sql, 'r1', { status: 'Succeeded', finishedAt: '2026-01-01T00:01:00.000Z', summary: { read: 10 } });
+    expect((await findUnfinishedRun(m.sql))).to.equal(undefined);
+    await createRun(m.sql, 'r2', 'Incremental', '2026-01-02T00:00:00.000Z');
+    expect((await listRuns(m.sql, 5)).map((r) => [r.id, r.status])).to.deep.equal([['r2', 'Running'], ['r1', 'Succeeded']]);
     m.close();
   });
 
-  it('stores the last model output and serves it by account, best first', () => {
+  it('stores the last model output and serves it by account, best first', async () => {
     const m = openMirror(dir);
     const out: ModelOutput = {
       asOf: '2026-01-01T00:00:00.000Z',
@@ -52,14 +52,14 @@ describe('sync: mirror store', () => {
       ],
       metrics: { silhouette: 0.4 },
     };
-    saveModelOutput(m.db, 'r1', out);
-    expect(listRecommendations(m.db, 'A', { kind: 'Cross-sell' }).map((r) => r.productId)).to.deep.equal(['P1', 'P2']);
-    expect(listRecommendations(m.db, 'A', { limit: 1 })).to.have.length(1);
-    expect(listRecommendations(m.db, 'A')[0]).to.include({ externalId: 'A-P3-BA', runId: 'r1' });
-    expect(getInsight(m.db, 'A')?.segmentKey).to.equal('vip');
-    expect(getInsight(m.db, 'B')).to.equal(undefined);
-    expect(listSegments(m.db).map((s) => s.key)).to.deep.equal(['vip']);
-    const back = loadModelOutput(m.db)!;
+    await saveModelOutput(m.sql, 'r1', out);
+    expect((await listRecommendations(m.sql, 'A', { kind: 'Cross-sell' })).map((r) => r.productId)).to.deep.equal(['P1', 'P2']);
+    expect((await listRecommendations(m.sql, 'A', { limit: 1 }))).to.have.length(1);
+    expect((await listRecommendations(m.sql, 'A'))[0]).to.include({ externalId: 'A-P3-BA', runId: 'r1' });
+    expect((await getInsight(m.sql, 'A'))?.segmentKey).to.equal('vip');
+    expect((await getInsight(m.sql, 'B'))).to.equal(undefined);
+    expect((await listSegments(m.sql)).map((s) => s.key)).to.deep.equal(['vip']);
+    const back = (await loadModelOutput(m.sql))!;
     expect(back.recommendations).to.have.length(3);
     expect(back.metrics).to.deep.equal({ silhouette: 0.4 });
     m.close();

@@ -27,15 +27,15 @@ describe('sync: the org currency comes from the org', () => {
       expect(read.refused.join(' '), 'CurrencyType does not exist in a single-currency org').to.match(/INVALID_TYPE/);
       expect(budget.calls).to.equal(1);
 
-      await extractAll(conn, mirror.db, { runId: 'r1' });
-      expect(storedOrgCurrency(mirror.db)).to.deep.equal({ corporate: 'EUR', rates: {} });
+      await extractAll(conn, mirror, { runId: 'r1' });
+      expect((await storedOrgCurrency(mirror.sql))).to.deep.equal({ corporate: 'EUR', rates: {} });
       expect(cleanMirror(mirror.db).dataset.currency).to.equal('EUR');
       // The caller's setting still wins (an operator who knows better).
       expect(cleanMirror(mirror.db, { currency: { corporate: 'GBP', rates: {} } }).dataset.currency).to.equal('GBP');
 
       // Read at most once a day: the next extraction spends no call on it.
       const again = new ApiBudget(conn);
-      expect(await refreshOrgCurrency(conn, mirror.db, { budget: again })).to.deep.equal({ corporate: 'EUR', rates: {} });
+      expect(await refreshOrgCurrency(conn, mirror.sql, { budget: again })).to.deep.equal({ corporate: 'EUR', rates: {} });
       expect(again.calls).to.equal(0);
     } finally {
       mirror.close();

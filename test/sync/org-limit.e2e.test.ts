@@ -47,9 +47,9 @@ describe('sync: the org\'s own API limit pauses the run', function () {
     org.setFaults(null);
     expect(paused.status).to.equal('Aborted');
     expect(paused.error).to.match(/REQUEST_LIMIT_EXCEEDED/).and.match(/resumes/);
-    expect(findUnfinishedRun(mirror.db)?.id).to.equal(paused.runId);
+    expect((await findUnfinishedRun(mirror.sql))?.id).to.equal(paused.runId);
     expect(await runStatus(paused.runId)).to.equal('Paused');
-    expect(countRecords(mirror.db, 'Account')).to.be.greaterThan(0);
+    expect((await countRecords(mirror.sql, 'Account'))).to.be.greaterThan(0);
 
     const resumed = await runPipeline({ connection: conn, mirror }, { kind: 'Full', ...FAST });
     expect(resumed).to.include({ status: 'Succeeded', resumed: true, runId: paused.runId });
@@ -57,7 +57,7 @@ describe('sync: the org\'s own API limit pauses the run', function () {
     const accounts = resumed.extract.find((e) => e.object === 'Account')!;
     expect(accounts).to.include({ incremental: true, fetched: 0 });
     expect(await runStatus(paused.runId)).to.equal('Succeeded');
-    expect(listRuns(mirror.db).map((r) => r.status)).to.deep.equal(['Succeeded']);
+    expect((await listRuns(mirror.sql)).map((r) => r.status)).to.deep.equal(['Succeeded']);
   });
 
   it('corrects a run record the org refused to update, at the next run', async () => {

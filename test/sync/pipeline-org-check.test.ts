@@ -48,7 +48,7 @@ describe('sync: a run starts with the org check', function () {
     expect(s.status).to.equal('Failed');
     expect(s.error).to.include('Customer_Segment__c.Active__c: field is missing or not visible').and.include('sf project deploy start');
     expect(events.some((e) => e.stage === 'extract')).to.equal(false);
-    expect(countRecords(mirror.db)).to.equal(0);
+    expect((await countRecords(mirror.sql))).to.equal(0);
   });
 
   it('tells an org deployed before reactions existed to deploy Reco again, not to grant Read', async () => {

@@ -55,11 +55,11 @@ describe('sync: pipeline end to end against a seeded local-org', function () {
       expect(full.status, full.error ?? '').to.equal('Succeeded');
       const oli = full.extract.find((e) => e.object === 'OpportunityLineItem')!;
       expect(oli.mode).to.equal('bulk');
-      expect(countRecords(mirror.db, 'OpportunityLineItem')).to.equal(await count(conn, 'SELECT COUNT() FROM OpportunityLineItem'));
+      expect((await countRecords(mirror.sql, 'OpportunityLineItem'))).to.equal(await count(conn, 'SELECT COUNT() FROM OpportunityLineItem'));
       // REST objects cost about one call per 2,000 records.
       for (const e of full.extract.filter((x) => x.mode === 'rest')) expect(e.calls).to.be.at.most(Math.ceil(e.fetched / 2000) + 2);
 
-      const output = loadModelOutput(mirror.db)!;
+      const output = (await loadModelOutput(mirror.sql))!;
       let recs = await orgRecs(conn);
       expect(recs.length).to.equal(output.recommendations.length);
       expect(new Set(recs.map((r) => r.External_Id__c)).size).to.equal(recs.length);
@@ -100,7 +100,7 @@ describe('sync: pipeline end to end against a seeded local-org', function () {
       expect(incOli.deleted).to.equal(victimLines);
       expect(inc.extract.find((e) => e.object === 'Opportunity')!.deleted).to.equal(1);
       expect(readRecords<{ Id: string }>(mirror.db, 'Opportunity').some((o) => o.Id === victim)).to.equal(false);
-      expect(countRecords(mirror.db, 'OpportunityLineItem')).to.equal(await count(conn, 'SELECT COUNT() FROM OpportunityLineItem'));
+      expect((await countRecords(mirror.sql, 'OpportunityLineItem'))).to.equal(await count(conn, 'SELECT COUNT() FROM OpportunityLineItem'));
       expect(inc.apiCalls).to.be.lessThan(full.apiCalls);
       // Of the recommendations, only the rep's decision is read back, not every record Reco wrote last run.
       expect(inc.extract.find((e) => e.object === 'Product_Recommendation__c')).to.include({ incremental: true, mode: 'rest', fetched: 1 });
@@ -112,7 +112,7 @@ describe('sync: pipeline end to end against a seeded local-org', function () {
       expect(recs.find((r) => r.External_Id__c === target)?.Status__c).to.equal('Dismissed');
       expect(recs.find((r) => r.External_Id__c === recommendationExternalId(other))?.Status__c).to.equal('Dismissed');
       // Both dismissed products are kept out of the new lists for their accounts.
-      const relisted = loadModelOutput(mirror.db)!.recommendations.filter((r) =>
+      const relisted = (await loadModelOutput(mirror.sql))!.recommendations.filter((r) =>
         [output.recommendations[0], other].some((d) => d.accountId === r.accountId && d.productId === r.productId));
       expect(relisted).to.deep.equal([]);
 
@@ -127,7 +127,7 @@ describe('sync: pipeline end to end against a seeded local-org', function () {
       expect(key(await orgRecs(conn))).to.equal(before);
       expect(await count(conn, 'SELECT COUNT() FROM Account_Insight__c')).to.equal(insightsBefore);
       expect(await count(conn, 'SELECT COUNT() FROM Product_Recommendation__c WHERE Account__c = null')).to.equal(0);
-      expect(listRuns(mirror.db).map((r) => r.status)).to.deep.equal(['Succeeded', 'Succeeded', 'Succeeded']);
+      expect((await listRuns(mirror.sql)).map((r) => r.status)).to.deep.equal(['Succeeded', 'Succeeded', 'Succeeded']);
     } finally {
       mirror.close();
       await org.close();
@@ -143,12 +143,12 @@ describe('sync: pipeline end to end against a seeded local-org', function () {
       for (let i = 0; i < 3 && s.status !== 'Succeeded'; i++) s = await runPipeline({ connection: conn, mirror }, { kind: 'Full', ...FAST });
       org.setFaults(null);
       expect(s.status, s.error ?? '').to.equal('Succeeded');
-      const output = loadModelOutput(mirror.db)!;
+      const output = (await loadModelOutput(mirror.sql))!;
       const recs = await orgRecs(conn);
       expect(recs.length).to.equal(output.recommendations.length);
       expect(new Set(recs.map((r) => r.External_Id__c)).size).to.equal(recs.length);
       expect(await count(conn, 'SELECT COUNT() FROM Account_Insight__c')).to.equal(output.insights.length);
-      expect(countRecords(mirror.db, 'OpportunityLineItem')).to.equal(await count(conn, 'SELECT COUNT() FROM OpportunityLineItem'));
+      expect((await countRecords(mirror.sql, 'OpportunityLineItem'))).to.equal(await count(conn, 'SELECT COUNT() FROM OpportunityLineItem'));
 
       // An abort (service shutdown) leaves the run resumable; the next call finishes the same run.
       const ac = new AbortController();
@@ -205,7 +205,7 @@ describe('sync: pipeline end to end against a seeded local-org', function () {
 
       const m = openMirror(mirrorPath);
       try {
-        const output = loadModelOutput(m.db)!;
+        const output = (await loadModelOutput(m.sql))!;
         const recs = await orgRecs(conn);
         expect(recs.length).to.equal(output.recommendations.length);
         expect(new Set(recs.map((r) => r.External_Id__c)).size).to.equal(recs.length);
@@ -213,7 +213,7 @@ describe('sync: pipeline end to end against a seeded local-org', function () {
         for (const r of output.recommendations) expect(score.get(recommendationExternalId(r))).to.equal(Math.round(r.score * 10_000) / 10_000);
         expect(recs.every((r) => r.Status__c === 'New')).to.equal(true);
         expect(await count(conn, 'SELECT COUNT() FROM Reco_Run__c')).to.equal(1);
-        expect(listRuns(m.db)).to.have.length(1);
+        expect((await listRuns(m.sql))).to.have.length(1);
       } finally {
         m.close();
       }

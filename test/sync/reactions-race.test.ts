@@ -118,7 +118,7 @@ describe('sync: reps deciding while the write-back runs lose nothing (issue 15 i
   }
 
   async function scenario(nthJob: number, how: 'reaction' | 'status-edit'): Promise<void> {
-    const first = await writeBack(conn, mirror.db, output(accounts, products, 0), opts('r1'));
+    const first = await writeBack(conn, mirror, output(accounts, products, 0), opts('r1'));
     expect(first.failed).to.equal(0);
     const shown = await orgRecs();
     expect(shown.size).to.equal(200);
@@ -130,7 +130,7 @@ describe('sync: reps deciding while the write-back runs lose nothing (issue 15 i
       if (how === 'reaction') react(decisions, shown);
       else repUpdate(org, repId, 'Product_Recommendation__c', decisions.map((d) => ({ Id: d.id, Status__c: d.status, Dismiss_Reason__c: d.reason })));
     });
-    const second = await writeBack(conn, mirror.db, output(accounts, products, PER_ACCOUNT), opts('r2'));
+    const second = await writeBack(conn, mirror, output(accounts, products, PER_ACCOUNT), opts('r2'));
     org.setFaults(null);
     expect(trigger.fired(), 'the reps acted during a bulk job').to.equal(true);
     expect(second.failed).to.equal(0);
@@ -139,8 +139,8 @@ describe('sync: reps deciding while the write-back runs lose nothing (issue 15 i
 
     // Further syncs: the same output, then the first again (the accepted and dismissed come back into the
     // model's list): nothing is expired, revived to New or otherwise overwritten.
-    await writeBack(conn, mirror.db, output(accounts, products, PER_ACCOUNT), opts('r3'));
-    await writeBack(conn, mirror.db, output(accounts, products, 0), opts('r4'));
+    await writeBack(conn, mirror, output(accounts, products, PER_ACCOUNT), opts('r3'));
+    await writeBack(conn, mirror, output(accounts, products, 0), opts('r4'));
     const afterSyncs = await lost(decisions);
     expect(afterSyncs, `${afterSyncs.length} of ${decisions.length} decisions lost by later syncs`).to.deep.equal([]);
     // And the models see each decision: the dismissed ones become the blocks the business rules apply.
@@ -170,15 +170,15 @@ describe('sync: reps deciding while the write-back runs lose nothing (issue 15 i
   });
 
   it('lets a rep change their mind: the newest reaction wins', async () => {
-    await writeBack(conn, mirror.db, output(accounts, products, 0), opts('r1'));
+    await writeBack(conn, mirror, output(accounts, products, 0), opts('r1'));
     const shown = await orgRecs();
     const [one] = [...shown.values()];
     react([{ id: one.Id, status: 'Accepted', reason: null }], shown);
     react([{ id: one.Id, status: 'Dismissed', reason: 'Too expensive' }], shown);
-    await writeBack(conn, mirror.db, output(accounts, products, 0), opts('r2'));
+    await writeBack(conn, mirror, output(accounts, products, 0), opts('r2'));
     expect((await orgRecs()).get(one.Id)).to.include({ Status__c: 'Dismissed', Dismiss_Reason__c: 'Too expensive' });
     react([{ id: one.Id, status: 'Accepted', reason: null }], shown);
-    await writeBack(conn, mirror.db, output(accounts, products, 0), opts('r3'));
+    await writeBack(conn, mirror, output(accounts, products, 0), opts('r3'));
     expect((await orgRecs()).get(one.Id)).to.include({ Status__c: 'Accepted', Dismiss_Reason__c: null });
   });
 });

@@ -49,7 +49,7 @@ describe('sync: a rep with read-only access to an Account reacts, and the sync h
       recommendations: [{ accountId: account.id, productId: product.id, kind: 'Cross-sell', rank: 1, score: 0.9, confidence: 'High', reason: 'bought together', evidence: {}, expectedRevenue: 10, opportunityId: null }],
       metrics: {},
     };
-    await writeBack(reco, mirror.db, output, { runId: 'r1' });
+    await writeBack(reco, mirror, output, { runId: 'r1' });
     const rec = (await rep.query<{ Id: string; Status__c: string }>('SELECT Id, Status__c FROM Product_Recommendation__c')).records[0];
     expect(rec.Status__c).to.equal('New');
     expect((await rep.identity()).username).to.equal(SALES_REP_USERNAME);
@@ -70,7 +70,7 @@ describe('sync: a rep with read-only access to an Account reacts, and the sync h
     expect(created, JSON.stringify(created)).to.include({ success: true });
 
     // The next sync: the model would recommend it again, but the rep's decision stands and blocks it.
-    await writeBack(reco, mirror.db, output, { runId: 'r2' });
+    await writeBack(reco, mirror, output, { runId: 'r2' });
     const after = (await reco.query<{ Status__c: string; Dismiss_Reason__c: string }>(`SELECT Status__c, Dismiss_Reason__c FROM Product_Recommendation__c WHERE Id = '${rec.Id}'`)).records[0];
     expect(after).to.include({ Status__c: 'Dismissed', Dismiss_Reason__c: 'Already owns it' });
     const { dataset } = cleanMirror(mirror.db, { asOf: output.asOf });

@@ -72,7 +72,7 @@ describe('sync: write-back against local-org', function () {
 
   it('creates segments, insights pointing at them, and recommendations; a re-run writes nothing', async () => {
     const out = output(accounts, products, [[0, 1, 'Cross-sell', 0.9], [0, 2, 'Cross-sell', 0.8], [1, 0, 'Buy again', 0.7], [2, 1, 'Cross-sell', 0.6]]);
-    const first = await writeBack(conn, mirror.db, out, { runId: 'r1' });
+    const first = await writeBack(conn, mirror, out, { runId: 'r1' });
     expect(first.failed).to.equal(0);
     expect(first.stats.map((s) => [s.object, s.created])).to.deep.equal([['Customer_Segment__c', 2], ['Account_Insight__c', 3], ['Product_Recommendation__c', 4]]);
     const ins = (await conn.query<{ Segment__r: { Key__c: string } | null; Churn_Risk__c: number }>('SELECT Segment__r.Key__c, Churn_Risk__c FROM Account_Insight__c')).records;
@@ -81,7 +81,7 @@ describe('sync: write-back against local-org', function () {
     expect((await recs()).every((r) => r.Status__c === 'New')).to.equal(true);
 
     const budget = new ApiBudget(conn);
-    const second = await writeBack(conn, mirror.db, out, { runId: 'r2', budget });
+    const second = await writeBack(conn, mirror, out, { runId: 'r2', budget });
     expect(second.written).to.equal(0);
     expect(second.stats.reduce((n, s) => n + s.unchanged, 0)).to.equal(9);
     expect(budget.byKind.composite ?? 0).to.equal(0); // only the feedback re-read touched the org
@@ -89,13 +89,13 @@ describe('sync: write-back against local-org', function () {
   });
 
   it("keeps a rep's Dismissed, expires what no longer applies, revives it later, never duplicates", async () => {
-    await writeBack(conn, mirror.db, output(accounts, products, [[0, 1, 'Cross-sell', 0.9], [0, 2, 'Cross-sell', 0.8], [1, 0, 'Buy again', 0.7]]), { runId: 'r1' });
+    await writeBack(conn, mirror, output(accounts, products, [[0, 1, 'Cross-sell', 0.9], [0, 2, 'Cross-sell', 0.8], [1, 0, 'Buy again', 0.7]]), { runId: 'r1' });
     const dismissed = `${accounts[0]}-${products[1]}-XS`;
     const rec = (await conn.query<{ Id: string }>(`SELECT Id FROM Product_Recommendation__c WHERE External_Id__c = '${dismissed}'`)).records[0];
     repUpdate(org, repId, 'Product_Recommendation__c', [{ Id: rec.Id, Status__c: 'Dismissed', Dismiss_Reason__c: 'Not relevant' }]);
 
     // The model drops 0/2 and rescores the dismissed one.
-    const r2 = await writeBack(conn, mirror.db, output(accounts, products, [[0, 1, 'Cross-sell', 0.95], [1, 0, 'Buy again', 0.7]]), { runId: 'r2' });
+    const r2 = await writeBack(conn, mirror, output(accounts, products, [[0, 1, 'Cross-sell', 0.95], [1, 0, 'Buy again', 0.7]]), { runId: 'r2' });
     expect(r2.failed).to.equal(0);
     let byExt = new Map((await recs()).map((r) => [r.External_Id__c, r]));
     expect(byExt.size).to.equal(3);
@@ -104,7 +104,7 @@ describe('sync: write-back against local-org', function () {
     expect(byExt.get(`${accounts[1]}-${products[0]}-BA`)?.Status__c).to.equal('New');
 
     // It comes back: the same record returns to New.
-    await writeBack(conn, mirror.db, output(accounts, products, [[0, 1, 'Cross-sell', 0.95], [0, 2, 'Cross-sell', 0.5], [1, 0, 'Buy again', 0.7]]), { runId: 'r3' });
+    await writeBack(conn, mirror, output(accounts, products, [[0, 1, 'Cross-sell', 0.95], [0, 2, 'Cross-sell', 0.5], [1, 0, 'Buy again', 0.7]]), { runId: 'r3' });
     byExt = new Map((await recs()).map((r) => [r.External_Id__c, r]));
     expect(byExt.size).to.equal(3);
     expect(byExt.get(`${accounts[0]}-${products[2]}-XS`)?.Status__c).to.equal('New');
@@ -114,7 +114,7 @@ describe('sync: write-back against local-org', function () {
   it("reads back only reps' edits, not Reco's own writes, and still never overwrites a rep's decision", async () => {
     const recoSource = SOURCE_OBJECTS.find((o) => o.name === 'Product_Recommendation__c')!;
     const three: Array<[number, number, Recommendation['kind'], number]> = [[0, 1, 'Cross-sell', 0.9], [0, 2, 'Cross-sell', 0.8], [1, 0, 'Buy again', 0.7]];
-    await writeBack(conn, mirror.db, output(accounts, products, three), { runId: 'r1' });
+    await writeBack(conn, mirror, output(accounts, products, three), { runId: 'r1' });
     type M = { Id: string; External_Id__c: string; Status__c: string; Account__c: string; Kind__c: string };
     // The mirror already holds what Reco wrote (Ids included), without reading it back.
     const mirrored = new Map(readRecords<M>(mirror.db, 'Product_Recommendation__c').map((r) => [r.External_Id__c, r]));
@@ -123,8 +123,8 @@ describe('sync: write-back against local-org', function () {
     for (const r of inOrg) expect(mirrored.get(r.External_Id__c)).to.include({ Id: r.Id, Status__c: 'New', Account__c: r.Account__c, Kind__c: r.Kind__c });
 
     // Reco rescoring everything is not news to Reco: the next feedback read fetches nothing.
-    await writeBack(conn, mirror.db, output(accounts, products, three.map(([a, p, k, sc]) => [a, p, k, sc - 0.1])), { runId: 'r2' });
-    expect((await extractObject(conn, mirror.db, recoSource, { runId: 'r3', overlapMs: 0 })).fetched).to.equal(0);
+    await writeBack(conn, mirror, output(accounts, products, three.map(([a, p, k, sc]) => [a, p, k, sc - 0.1])), { runId: 'r2' });
+    expect((await extractObject(conn, mirror, recoSource, { runId: 'r3', overlapMs: 0 })).fetched).to.equal(0);
 
     // A rep accepts one and dismisses another after Reco's last write: exactly those two come back.
     const [accepted, dismissed] = [`${accounts[0]}-${products[1]}-XS`, `${accounts[1]}-${products[0]}-BA`];
@@ -133,7 +133,7 @@ describe('sync: write-back against local-org', function () {
       { Id: idOf(accepted), Status__c: 'Accepted' },
       { Id: idOf(dismissed), Status__c: 'Dismissed', Dismiss_Reason__c: 'Already owns it' },
     ]);
-    const read = await extractObject(conn, mirror.db, recoSource, { runId: 'r3', overlapMs: 0 });
+    const read = await extractObject(conn, mirror, recoSource, { runId: 'r3', overlapMs: 0 });
     expect(read).to.include({ fetched: 2, incremental: true });
     const after = new Map(readRecords<M & { Dismiss_Reason__c: string | null }>(mirror.db, 'Product_Recommendation__c').map((r) => [r.External_Id__c, r]));
     expect(after.get(accepted)?.Status__c).to.equal('Accepted');
@@ -143,13 +143,13 @@ describe('sync: write-back against local-org', function () {
     const late = `${accounts[0]}-${products[2]}-XS`;
     repUpdate(org, repId, 'Product_Recommendation__c', [{ Id: idOf(late), Status__c: 'Dismissed' }]);
     await conn.sobject('Product_Recommendation__c').update({ Id: idOf(late), Score__c: 0.11 } as never);
-    expect((await extractObject(conn, mirror.db, recoSource, { runId: 'r3', overlapMs: 0 })).fetched).to.equal(1);
+    expect((await extractObject(conn, mirror, recoSource, { runId: 'r3', overlapMs: 0 })).fetched).to.equal(1);
     expect(readRecords<M>(mirror.db, 'Product_Recommendation__c').find((r) => r.External_Id__c === late)?.Status__c).to.equal('Dismissed');
     repUpdate(org, repId, 'Product_Recommendation__c', [{ Id: idOf(late), Status__c: 'New' }]);
 
     // The model drops both: neither decision is expired or overwritten, and rescoring keeps them too.
-    await writeBack(conn, mirror.db, output(accounts, products, [[0, 2, 'Cross-sell', 0.4]]), { runId: 'r4' });
-    await writeBack(conn, mirror.db, output(accounts, products, [[0, 1, 'Cross-sell', 0.3], [1, 0, 'Buy again', 0.2], [0, 2, 'Cross-sell', 0.4]]), { runId: 'r5' });
+    await writeBack(conn, mirror, output(accounts, products, [[0, 2, 'Cross-sell', 0.4]]), { runId: 'r4' });
+    await writeBack(conn, mirror, output(accounts, products, [[0, 1, 'Cross-sell', 0.3], [1, 0, 'Buy again', 0.2], [0, 2, 'Cross-sell', 0.4]]), { runId: 'r5' });
     const byExt = new Map((await recs()).map((r) => [r.External_Id__c, r]));
     expect(byExt.size).to.equal(3);
     expect(byExt.get(accepted)).to.include({ Status__c: 'Accepted', Score__c: 0.3 });
@@ -162,7 +162,7 @@ describe('sync: write-back against local-org', function () {
     const segs = async (): Promise<Map<string, Seg>> =>
       new Map((await conn.query<Seg>('SELECT Id, Key__c, Active__c, Account_Count__c FROM Customer_Segment__c')).records.map((r) => [r.Key__c, r]));
     const recsIn: Array<[number, number, Recommendation['kind'], number]> = [[0, 1, 'Cross-sell', 0.9]];
-    await writeBack(conn, mirror.db, output(accounts, products, recsIn), { runId: 'r1' });
+    await writeBack(conn, mirror, output(accounts, products, recsIn), { runId: 'r1' });
     const lapsedId = (await segs()).get('lapsed')!.Id;
     expect([...(await segs()).values()].every((g) => g.Active__c)).to.equal(true);
 
@@ -170,7 +170,7 @@ describe('sync: write-back against local-org', function () {
     const fewer = output(accounts, products, recsIn);
     fewer.segments = [{ ...fewer.segments[0], accountCount: 3 }];
     fewer.insights = fewer.insights.map((i) => ({ ...i, segmentKey: 'champions', previousSegmentKey: i.segmentKey === 'lapsed' ? 'lapsed' : null }));
-    const r2 = await writeBack(conn, mirror.db, fewer, { runId: 'r2' });
+    const r2 = await writeBack(conn, mirror, fewer, { runId: 'r2' });
     expect(r2.stats.find((x) => x.object === 'Customer_Segment__c')).to.include({ expired: 1, failed: 0 });
     let now = await segs();
     expect(now.size).to.equal(2);
@@ -180,23 +180,23 @@ describe('sync: write-back against local-org', function () {
     expect(prev.Previous_Segment__c).to.equal(lapsedId);
 
     // Retiring is written once; a re-run leaves it alone.
-    const r3 = await writeBack(conn, mirror.db, fewer, { runId: 'r3' });
+    const r3 = await writeBack(conn, mirror, fewer, { runId: 'r3' });
     expect(r3.stats.find((x) => x.object === 'Customer_Segment__c')).to.include({ unchanged: 2, expired: 0, updated: 0 });
 
     // It comes back: the same record, active again.
-    await writeBack(conn, mirror.db, output(accounts, products, recsIn), { runId: 'r4' });
+    await writeBack(conn, mirror, output(accounts, products, recsIn), { runId: 'r4' });
     now = await segs();
     expect(now.size).to.equal(2);
     expect(now.get('lapsed')).to.include({ Id: lapsedId, Active__c: true, Account_Count__c: 1 });
   });
 
   it('recreates a recommendation deleted in the org and reports rejected records with their code', async () => {
-    await writeBack(conn, mirror.db, output(accounts, products, [[0, 1, 'Cross-sell', 0.9]]), { runId: 'r1' });
+    await writeBack(conn, mirror, output(accounts, products, [[0, 1, 'Cross-sell', 0.9]]), { runId: 'r1' });
     const rec = (await conn.query<{ Id: string }>('SELECT Id FROM Product_Recommendation__c')).records[0];
     await conn.sobject('Product_Recommendation__c').destroy(rec.Id);
     const bad = output(accounts, products, [[0, 1, 'Cross-sell', 0.9]]);
     bad.recommendations.push({ ...bad.recommendations[0], productId: '01t000000000000AAA', kind: 'Buy again' });
-    const r = await writeBack(conn, mirror.db, bad, { runId: 'r2', retryBaseMs: 1 });
+    const r = await writeBack(conn, mirror, bad, { runId: 'r2', retryBaseMs: 1 });
     expect(r.failed).to.equal(1);
     expect(r.failures[0]).to.include({ object: 'Product_Recommendation__c' });
     expect(r.failures[0].code).to.match(/^[A-Z_]+$/);
@@ -207,7 +207,7 @@ describe('sync: write-back against local-org', function () {
     org.setFaults('seed=7;lock=0.3;503@2,5;expire@3');
     const many: Array<[number, number, Recommendation['kind'], number]> = [];
     for (let a = 0; a < 3; a++) for (let p = 0; p < 3; p++) for (const k of ['Cross-sell', 'Buy again'] as const) many.push([a, p, k, 0.5]);
-    const r = await writeBack(conn, mirror.db, output(accounts, products, many), { runId: 'r1', retryBaseMs: 5 });
+    const r = await writeBack(conn, mirror, output(accounts, products, many), { runId: 'r1', retryBaseMs: 5 });
     org.setFaults(null);
     expect(r.failed).to.equal(0);
     const all = await recs();

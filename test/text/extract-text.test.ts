@@ -45,8 +45,8 @@ describe('text: extraction of customer text (scores in, bodies out)', () => {
   });
 
   it('scores every text, mirrors the records without their text fields, and keeps no email body', async () => {
-    const c = await extractObject(org.conn, mirror.db, src('Case'), { runId: 'r1' });
-    const e = await extractObject(org.conn, mirror.db, src('EmailMessage'), { runId: 'r1' });
+    const c = await extractObject(org.conn, mirror, src('Case'), { runId: 'r1' });
+    const e = await extractObject(org.conn, mirror, src('EmailMessage'), { runId: 'r1' });
     expect(c).to.include({ upserted: 2, textScored: 2, textUnchanged: 0 });
     expect(e).to.include({ upserted: 1, textScored: 1 });
     for (const r of readRecords<Record<string, unknown>>(mirror.db, 'Case')) {
@@ -73,22 +73,22 @@ describe('text: extraction of customer text (scores in, bodies out)', () => {
       RelatedToId: null, Subject: 'Re: card', TextBody: 'We are so sorry for the trouble, we apologise for the delay with your card.', Incoming: false,
       MessageDate: '2024-05-03T09:00:00.000+0000', Status: '3', CreatedDate: '2024-05-03T10:00:00.000+0000',
     });
-    await extractObject(org.conn, mirror.db, src('Case'), { runId: 'r1' });
-    const first = await extractObject(org.conn, mirror.db, src('EmailMessage'), { runId: 'r1' });
+    await extractObject(org.conn, mirror, src('Case'), { runId: 'r1' });
+    const first = await extractObject(org.conn, mirror, src('EmailMessage'), { runId: 'r1' });
     expect(first).to.include({ upserted: 2, textScored: 1 });
     expect((await loadTextScores(mirror.sql)).map((s) => s.id)).to.not.include('02s000000000002AAA');
     expect(readRecords<Record<string, unknown>>(mirror.db, 'EmailMessage').find((r) => r.Id === '02s000000000002AAA')).to.not.have.any.keys('TextBody', 'Subject');
     // The customer's own email, re-saved as outbound by a mistaken integration, loses its score.
     emails[0] = { ...emails[0], Incoming: false, SystemModstamp: '2024-06-01T10:00:00.000+0000' };
-    await extractObject(org.conn, mirror.db, src('EmailMessage'), { runId: 'r2', overlapMs: 0 });
+    await extractObject(org.conn, mirror, src('EmailMessage'), { runId: 'r2', overlapMs: 0 });
     expect((await loadTextScores(mirror.sql)).filter((s) => s.object === 'EmailMessage')).to.deep.equal([]);
   });
 
   it('re-scores only the texts that changed on the next incremental read', async () => {
-    await extractObject(org.conn, mirror.db, src('Case'), { runId: 'r1' });
+    await extractObject(org.conn, mirror, src('Case'), { runId: 'r1' });
     const rows = org.records.get('Case')!;
     rows[1] = { ...rows[1], Description: 'It broke again. Useless.', SystemModstamp: '2025-01-01T00:00:00.000+0000' };
-    const stats = await extractObject(org.conn, mirror.db, src('Case'), { runId: 'r2', overlapMs: 0 });
+    const stats = await extractObject(org.conn, mirror, src('Case'), { runId: 'r2', overlapMs: 0 });
     expect(stats).to.include({ fetched: 1, textScored: 1, textUnchanged: 0 });
     expect((await loadTextScores(mirror.sql)).find((s) => s.id === '500000000000002AAA')!.label).to.equal('negative');
   });

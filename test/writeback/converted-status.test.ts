@@ -90,7 +90,7 @@ describe('write-back: Status__c Converted', () => {
 
     it('sets Converted from the conversions, keeps Dismissed and a typed status, and a re-run writes nothing', async () => {
       const all: Array<[number, number]> = [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1]];
-      await writeBack(conn, mirror.db, output(all), { runId: 'r1' });
+      await writeBack(conn, mirror, output(all), { runId: 'r1' });
       await react(0, 1, 'Accepted');
       await react(0, 2, 'Dismissed');
       const rep = addRep(org);
@@ -98,7 +98,7 @@ describe('write-back: Status__c Converted', () => {
 
       // All but (1,0) converted; (1,0) is no longer recommended.
       const converted = new Set([ext(0, 0), ext(0, 1), ext(0, 2), ext(1, 1)].map((e) => e.toLowerCase()));
-      const run2 = await writeBack(conn, mirror.db, output([[0, 0], [0, 1], [0, 2], [1, 1]]), { runId: 'r2', converted });
+      const run2 = await writeBack(conn, mirror, output([[0, 0], [0, 1], [0, 2], [1, 1]]), { runId: 'r2', converted });
       expect(run2.failed, JSON.stringify(run2.failures)).to.equal(0);
       expect(Object.fromEntries(await statuses())).to.deep.equal({
         [ext(0, 0)]: 'Converted',
@@ -109,19 +109,19 @@ describe('write-back: Status__c Converted', () => {
       });
 
       // Idempotent: the same conversions again send no status.
-      const run3 = await writeBack(conn, mirror.db, output([[0, 0], [0, 1], [0, 2], [1, 1]]), { runId: 'r3', converted });
+      const run3 = await writeBack(conn, mirror, output([[0, 0], [0, 1], [0, 2], [1, 1]]), { runId: 'r3', converted });
       expect(run3.stats.find((s) => s.object === 'Product_Recommendation__c')).to.include({ updated: 0, failed: 0 });
       // A later Accepted reaction does not turn Converted back into Accepted; a later dismissal does win.
       await react(0, 1, 'Accepted');
       await react(0, 0, 'Dismissed');
-      await writeBack(conn, mirror.db, output([[0, 0], [0, 1], [0, 2], [1, 1]]), { runId: 'r4', converted });
+      await writeBack(conn, mirror, output([[0, 0], [0, 1], [0, 2], [1, 1]]), { runId: 'r4', converted });
       const after = await statuses();
       expect(after.get(ext(0, 1))).to.equal('Converted');
       expect(after.get(ext(0, 0))).to.equal('Dismissed');
     });
 
     it('Converted is a value the deployed picklist accepts, and the org still rejects one it does not list', async () => {
-      await writeBack(conn, mirror.db, output([[0, 3]]), { runId: 'r1' });
+      await writeBack(conn, mirror, output([[0, 3]]), { runId: 'r1' });
       const id = await idOf(ext(0, 3));
       const ok = (await conn.sobject('Product_Recommendation__c').update({ Id: id, Status__c: 'Converted' } as never)) as unknown as { success: boolean };
       expect(ok.success).to.equal(true);

@@ -5,6 +5,7 @@ import type { Account, Activity, ActivityKind, Dataset, Feedback, LineItem, Oppo
 import { orphanDismissals, repDecisions, type RawReaction } from '../domain/rep-decisions.js';
 import { storedOrgCurrency } from '../mirror/org-currency.js';
 import { readRecords } from '../mirror/records.js';
+import type { Sql } from '../mirror/sql.js';
 import { DEFAULT_MINIMUMS, DEFAULT_NON_PRODUCT_RULES, isNonProduct, type ModelMinimums, type NonProductRules } from './rules.js';
 
 export type CleanOptions = {
@@ -70,23 +71,28 @@ function activityKind(subtype: string | null, type: string | null, source: 'Task
   return 'other';
 }
 
-export function cleanMirror(db: DatabaseSync, opts: CleanOptions = {}): { dataset: Dataset; report: QualityReport } {
-  const read = (o: string): Raw[] => readRecords<Raw>(db, o);
-  return cleanRecords(
-    {
-      Account: read('Account'),
-      Product2: read('Product2'),
-      PricebookEntry: read('PricebookEntry'),
-      Opportunity: read('Opportunity'),
-      OpportunityLineItem: read('OpportunityLineItem'),
-      Task: read('Task'),
-      Event: read('Event'),
-      Product_Recommendation__c: read('Product_Recommendation__c'),
-      Recommendation_Reaction__c: read('Recommendation_Reaction__c'),
-    },
-    // The currency the extract read from the org, unless the caller says otherwise.
-    { ...opts, currency: opts.currency ?? storedOrgCurrency(db) },
-  );
+const CLEANED_OBJECTS = ['Account', 'Product2', 'PricebookEntry', 'Opportunity', 'OpportunityLineItem', 'Task', 'Event', 'Product_Recommendation__c', 'Recommendation_Reaction__c'];
+
+type Cleaned = { dataset: Dataset; report: QualityReport };
+
+/**
+ * The mirror as the models' Dataset. The DatabaseSync form serves the offline tools still on the synchronous
+ * handle (evaluate, simulate) until they move to Sql.
+ */
+export function cleanMirror(sql: Sql, opts?: CleanOptions): Promise<Cleaned>;
+export function cleanMirror(db: DatabaseSync, opts?: CleanOptions): Cleaned;
+export function cleanMirror(store: Sql | DatabaseSync, opts: CleanOptions = {}): Promise<Cleaned> | Cleaned {
+  if ('dialect' in store) return cleanStore(store, opts);
+  const raw = Object.fromEntries(CLEANED_OBJECTS.map((o) => [o, readRecords<Raw>(store, o)]));
+  const currency = store.prepare("SELECT value FROM meta WHERE key = 'orgCurrency'").get() as { value: string } | undefined;
+  return cleanRecords(raw, { ...opts, currency: opts.currency ?? (currency ? (JSON.parse(currency.value) as CleanOptions['currency']) : undefined) });
+}
+
+async function cleanStore(sql: Sql, opts: CleanOptions): Promise<Cleaned> {
+  const raw: Record<string, Raw[]> = {};
+  for (const object of CLEANED_OBJECTS) raw[object] = await readRecords<Raw>(sql, object);
+  // The currency the extract read from the org, unless the caller says otherwise.
+  return cleanRecords(raw, { ...opts, currency: opts.currency ?? (await storedOrgCurrency(sql)) });
 }
 
 export function cleanRecords(raw: Record<string, Raw[]>, opts: CleanOptions = {}): { dataset: Dataset; report: QualityReport } {

@@ -41,6 +41,16 @@ const timeZone = z.string().min(1).refine((zone) => {
   }
 }, { message: 'not a known IANA time zone (e.g. UTC, Europe/London, America/New_York)' });
 // A comma-separated list in the environment, an array in the file.
+/** postgres://user:password@host:port/database (postgresql:// too), with a host and a database name. */
+const postgresUrl = z.string().trim().refine((value) => {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && u.hostname !== '' && u.pathname.length > 1;
+  } catch {
+    return false;
+  }
+}, { error: 'must be a PostgreSQL URL: postgres://user:password@host:port/database (the value is not shown: it may hold a password)' });
+
 const hostList = z.preprocess(
   (v) => (typeof v === 'string' ? v.split(',').map((h) => h.trim()).filter(Boolean) : v),
   z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, { error: 'must list host names or host:port, separated by commas' })),
@@ -63,6 +73,9 @@ export const configSchema = z.object({
   org: z.record(z.string(), z.unknown()).optional(),
   store: z.object({
     path: z.string().min(1).default('.reco/mirror.db'),
+    // A PostgreSQL store instead of the node:sqlite file at `path`. The messages never quote the value: it
+    // carries the password.
+    url: postgresUrl.optional(),
   }).prefault({}),
   schedule: z.object({
     enabled: booleanish.default(true),
@@ -129,6 +142,7 @@ export const envVars: Record<string, string> = {
   'server.allowedHosts': 'RECO_ALLOWED_HOSTS',
   'auth.token': 'RECO_API_TOKEN',
   'store.path': 'RECO_STORE_PATH',
+  'store.url': 'RECO_STORE_URL',
   'schedule.enabled': 'RECO_SCHEDULE_ENABLED',
   'schedule.incremental': 'RECO_SCHEDULE_INCREMENTAL',
   'schedule.full': 'RECO_SCHEDULE_FULL',

@@ -4,11 +4,9 @@
 // SystemModstamp older than records already read) through queryAll, so deletions arrive as IsDeleted rows
 // and leave the mirror too.
 import type { Connection } from 'jsforce';
-import type { DatabaseSync } from 'node:sqlite';
 import type { ApiBudget } from '../connect/api-budget.js';
 import { runningUserId } from '../connect/identity.js';
-import type { Sql } from '../mirror/sql.js';
-import { SqliteSql } from '../mirror/sqlite-sql.js';
+import type { Mirror } from '../mirror/db.js';
 import { applyPage, countInWindow, deleteMeta, getMeta, getWatermark, setMeta, setWatermark, sweepObject, type Watermark } from '../mirror/records.js';
 import { bulkQueryPages } from './bulk-query.js';
 import { OPTIONAL_FIELDS, SOURCE_OBJECTS, type SourceObject } from './objects.js';
@@ -16,15 +14,6 @@ import { enforceExcerptLimits } from '../text/index.js';
 import { refreshOrgCurrency } from './org-currency.js';
 import { dropOrphanTextScores, scoreAndStripText } from './text-objects.js';
 import { queryMany } from './query-many.js';
-
-// The text scores are on the async Sql surface already; until this file takes the store's Sql, they go through
-// one over the same SQLite connection (one per connection, so their schema check runs once).
-const textStores = new WeakMap<DatabaseSync, Sql>();
-const textStore = (db: DatabaseSync): Sql => {
-  let sql = textStores.get(db);
-  if (!sql) textStores.set(db, (sql = new SqliteSql(db, db.location() ?? ':memory:')));
-  return sql;
-};
 
 export type ExtractMode = 'rest' | 'bulk';
 
@@ -75,9 +64,9 @@ type FieldTypes = Record<string, string>;
 const FIELD_CACHE_MS = 24 * 3600 * 1000;
 
 /** The fields of `src` this org has (optional ones may be absent), with their types; cached for a day. */
-async function resolveFields(conn: Connection, db: DatabaseSync, src: SourceObject): Promise<FieldTypes> {
+async function resolveFields(conn: Connection, sql: Mirror['sql'], src: SourceObject): Promise<FieldTypes> {
   const key = `fields:${src.name}`;
-  const cached = getMeta<FieldTypes>(db, key, FIELD_CACHE_MS);
+  const cached = await getMeta<FieldTypes>(sql, key, FIELD_CACHE_MS);
   if (cached) return cached;
   const d = await conn.describe(src.name);
   const types = new Map(d.fields.map((f) => [f.name.toLowerCase(), { name: f.name, type: f.type as string }]));
@@ -87,7 +76,7 @@ async function resolveFields(conn: Connection, db: DatabaseSync, src: SourceObje
     if (t) out[t.name] = t.type;
     else if (!OPTIONAL_FIELDS.has(f)) throw new Error(`${src.name}.${f} is missing or not readable in this org; run the org check for what to fix`);
   }
-  setMeta(db, key, out);
+  await setMeta(sql, key, out);
   return out;
 }
 
@@ -181,17 +170,18 @@ async function planRead(conn: Connection, src: SourceObject, wm: Watermark | und
 /** Counts found ahead for an object (by extractAll, several per API call). */
 type Precount = { expected: number; window: number | null };
 
-export async function extractObject(conn: Connection, db: DatabaseSync, src: SourceObject, opts: ExtractOptions, precount?: Precount): Promise<ObjectStats> {
+export async function extractObject(conn: Connection, store: Pick<Mirror, 'sql'>, src: SourceObject, opts: ExtractOptions, precount?: Precount): Promise<ObjectStats> {
+  const { sql } = store;
   const callsBefore = opts.budget?.calls ?? 0;
   const overlap = opts.overlapMs ?? 60_000;
   let types: FieldTypes;
   try {
-    types = await resolveFields(conn, db, src);
+    types = await resolveFields(conn, sql, src);
   } catch (err) {
-    deleteMeta(db, `fields:${src.name}`);
+    await deleteMeta(sql, `fields:${src.name}`);
     throw err;
   }
-  const wm = getWatermark(db, src.name);
+  const wm = await getWatermark(sql, src.name);
   const incremental = Boolean(wm);
   const syncedAt = new Date().toISOString();
   const plan = await planRead(conn, src, wm, overlap);
@@ -213,13 +203,13 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
   // Text fields are scored here and never reach applyPage: the mirror keeps no bodies.
   const withoutText = async (recs: Array<Record<string, unknown>>): Promise<Array<Record<string, unknown>>> => {
     if (!src.text) return recs;
-    const r = await scoreAndStripText(textStore(db), src, recs, opts.textExcerptChars);
+    const r = await scoreAndStripText(sql, src, recs, opts.textExcerptChars);
     textScored += r.stats.scored;
     textUnchanged += r.stats.unchanged;
     return r.records;
   };
   const fullKey = `fullload:${src.name}`;
-  if (!wm) setMeta(db, fullKey, opts.runId);
+  if (!wm) await setMeta(sql, fullKey, opts.runId);
   const finishFull = !wm || !wm.fullDone;
 
   const read = async (where: string, n: number, readMode: ExtractMode): Promise<void> => {
@@ -232,7 +222,7 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
         const recs = res.records;
         fetched += recs.length;
         const last = recs.at(-1);
-        const r = applyPage(db, src.name, await withoutText(recs), opts.runId, last ? { modstamp: String(last.SystemModstamp), lastId: String(last.Id), syncedAt } : undefined);
+        const r = await applyPage(sql, src.name, await withoutText(recs), opts.runId, last ? { modstamp: String(last.SystemModstamp), lastId: String(last.Id), syncedAt } : undefined);
         upserted += r.upserted;
         deleted += r.deleted;
         opts.onProgress?.({ object: src.name, phase: 'page', mode: readMode, expected, fetched, incremental });
@@ -253,13 +243,13 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
         const recs = page.map((raw) => coerce(raw, types));
         for (const rec of recs) if (String(rec.SystemModstamp) > maxStamp) maxStamp = String(rec.SystemModstamp);
         fetched += recs.length;
-        const r = applyPage(db, src.name, await withoutText(recs), opts.runId);
+        const r = await applyPage(sql, src.name, await withoutText(recs), opts.runId);
         upserted += r.upserted;
         deleted += r.deleted;
         opts.onProgress?.({ object: src.name, phase: 'page', mode: readMode, expected, fetched, incremental });
       },
     );
-    if (maxStamp) setWatermark(db, src.name, { modstamp: maxStamp, lastId: null, syncedAt });
+    if (maxStamp) await setWatermark(sql, src.name, { modstamp: maxStamp, lastId: null, syncedAt });
   };
 
   await read(plan.where, expected, mode);
@@ -270,7 +260,7 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
     // records changed since out of the window on both sides), no such record arrived: skip the re-read, which
     // right after a bulk load would be the whole org.
     const inOrg = precount?.window ?? (await count(plan.windowCountSoql as string));
-    const inMirror = countInWindow(db, src.name, plan.window.from, wm.modstamp, wm.lastId);
+    const inMirror = await countInWindow(sql, src.name, plan.window.from, wm.modstamp, wm.lastId);
     if (inOrg !== inMirror) {
       windowReread = true;
       checkAbort(opts.signal);
@@ -282,15 +272,15 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
   if (finishFull) {
     // The load that started from nothing is complete: whatever it did not see is gone from the org. Only the
     // run that started the load can tell (records carry the run that last stored them).
-    if (getMeta<string>(db, fullKey, Infinity) === opts.runId) {
-      swept = sweepObject(db, src.name, opts.runId);
+    if ((await getMeta<string>(sql, fullKey, Infinity)) === opts.runId) {
+      swept = await sweepObject(sql, src.name, opts.runId);
       // Scores of texts whose records are gone from the org go with them.
-      if (src.text) await dropOrphanTextScores(textStore(db), src.name);
+      if (src.text) await dropOrphanTextScores(sql, src.name);
     }
-    setWatermark(db, src.name, { modstamp: getWatermark(db, src.name)?.modstamp ?? '1970-01-01T00:00:00.000Z', fullDone: true, syncedAt });
+    await setWatermark(sql, src.name, { modstamp: (await getWatermark(sql, src.name))?.modstamp ?? '1970-01-01T00:00:00.000Z', fullDone: true, syncedAt });
   } else if (fetched === 0) {
     // Nothing new: the read still happened, so the next overlap window starts from it.
-    setWatermark(db, src.name, { modstamp: wm?.modstamp ?? '1970-01-01T00:00:00.000Z', syncedAt });
+    await setWatermark(sql, src.name, { modstamp: wm?.modstamp ?? '1970-01-01T00:00:00.000Z', syncedAt });
   }
   const stats: ObjectStats = { object: src.name, mode, incremental, expected, fetched, upserted, deleted, swept, windowReread, calls: (opts.budget?.calls ?? 0) - callsBefore };
   if (src.text) Object.assign(stats, { textScored, textUnchanged });
@@ -302,17 +292,18 @@ export async function extractObject(conn: Connection, db: DatabaseSync, src: Sou
  * Extracts every source object in order; the watermarks make a rerun after a crash continue, not restart.
  * Objects read incrementally are counted up front, five COUNT()s per API call.
  */
-export async function extractAll(conn: Connection, db: DatabaseSync, opts: ExtractOptions): Promise<ObjectStats[]> {
+export async function extractAll(conn: Connection, store: Pick<Mirror, 'sql'>, opts: ExtractOptions): Promise<ObjectStats[]> {
+  const { sql } = store;
   const objects = opts.objects ?? SOURCE_OBJECTS;
   // Amounts mean nothing without their currency: the clean stage converts and the models word them in it.
-  await refreshOrgCurrency(conn, db, { budget: opts.budget });
+  await refreshOrgCurrency(conn, sql, { budget: opts.budget });
   const overlap = opts.overlapMs ?? 60_000;
   // Before any page is read: an incremental run may read no text at all, and the excerpts stored under an
   // earlier setting must not reach this run's write-back.
-  await enforceExcerptLimits(textStore(db), opts.textExcerptChars);
+  await enforceExcerptLimits(sql, opts.textExcerptChars);
   const planned: Array<{ name: string; plan: ReadPlan }> = [];
   for (const src of objects) {
-    const wm = getWatermark(db, src.name);
+    const wm = await getWatermark(sql, src.name);
     if (wm?.fullDone) planned.push({ name: src.name, plan: await planRead(conn, src, wm, overlap) });
   }
   const soqls = planned.flatMap((p) => (p.plan.windowCountSoql ? [p.plan.countSoql, p.plan.windowCountSoql] : [p.plan.countSoql]));
@@ -327,7 +318,7 @@ export async function extractAll(conn: Connection, db: DatabaseSync, opts: Extra
   const stats: ObjectStats[] = [];
   for (const src of objects) {
     checkAbort(opts.signal);
-    stats.push(await extractObject(conn, db, src, opts, precounts.get(src.name)));
+    stats.push(await extractObject(conn, store, src, opts, precounts.get(src.name)));
   }
   return stats;
 }

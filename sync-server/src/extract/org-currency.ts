@@ -3,9 +3,9 @@
 // org and give its corporate currency and conversion rates. Either query may be refused by an org that lacks
 // what it asks for; only both refused leaves the currency unknown (amounts then print as bare numbers).
 import type { Connection } from 'jsforce';
-import type { DatabaseSync } from 'node:sqlite';
 import type { ApiBudget } from '../connect/api-budget.js';
 import { storedOrgCurrency, storeOrgCurrency, type OrgCurrency } from '../mirror/org-currency.js';
+import type { Sql } from '../mirror/sql.js';
 import { queryManySettled, SubrequestError, type QueryResultLike } from './query-many.js';
 
 export const ORG_CURRENCY_SOQL = 'SELECT DefaultCurrencyIsoCode FROM Organization';
@@ -53,10 +53,10 @@ export function currencyFrom(org: QueryResultLike | SubrequestError, types: Quer
 }
 
 /** Reads the currency into the mirror unless it was read within the day; returns what the mirror now holds. */
-export async function refreshOrgCurrency(conn: Connection, db: DatabaseSync, opts: { budget?: ApiBudget } = {}): Promise<OrgCurrency | null> {
-  const fresh = storedOrgCurrency(db, REFRESH_MS);
+export async function refreshOrgCurrency(conn: Connection, sql: Sql, opts: { budget?: ApiBudget } = {}): Promise<OrgCurrency | null> {
+  const fresh = await storedOrgCurrency(sql, REFRESH_MS);
   if (fresh) return fresh;
   const { currency } = await readOrgCurrency(conn, opts);
-  if (currency) storeOrgCurrency(db, currency);
-  return currency ?? storedOrgCurrency(db) ?? null;
+  if (currency) await storeOrgCurrency(sql, currency);
+  return currency ?? (await storedOrgCurrency(sql)) ?? null;
 }

@@ -23,7 +23,7 @@ export type AppDeps = {
   metrics: Metrics;
   store: ResultsStore;
   cache: RecommendationCache;
-  projection: () => Projection;
+  projection: () => Promise<Projection>;
   coordinator: RunCoordinator;
   orgProbe: OrgProbe;
   /** The impact measurement; without it GET /impact answers { impact: null }. */

@@ -3,35 +3,45 @@
 // JSON that `npm run evaluate -- --json` writes, re-read when the file changes.
 import { readFileSync, statSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
-import type { AccountInsight } from '../domain/types.js';
+import type { AccountInsight, Segment } from '../domain/types.js';
 import { storeFault } from '../mirror/db.js';
-import { storedOrgCurrency } from '../mirror/org-currency.js';
-import { readRecommendationSnapshot } from '../mirror/recommendation-snapshot.js';
-import { getInsight, listSegments } from '../mirror/results.js';
+import type { OrgCurrency } from '../mirror/org-currency.js';
+import { packRecommendations, recommendationsSql, toServed, type RecommendationRow } from '../mirror/recommendation-snapshot.js';
 import { STAGES } from '../domain/run.js';
-import { getRun, listRuns, type RunRecord } from '../mirror/runs.js';
+import { toRun, type RunRecord, type RunRow } from '../mirror/runs.js';
 import type { AccountMatch, EvaluationReport, ResultsStore, RunView } from './ports.js';
 
+// The ResultsStore port is synchronous (the serving thread answers from node:sqlite without awaiting), so this
+// adapter reads the SQLite handle directly with the statements the async store modules use.
 export function mirrorResultsStore(db: DatabaseSync, options: { evaluationFile?: string; currency?: string } = {}): ResultsStore {
   const readEvaluation = evaluationFileReader(options.evaluationFile);
   const nameOf = db.prepare(`SELECT json_extract(data, '$.Name') AS name FROM records WHERE object = 'Account' AND id = ?`);
+  const data = <T>(sql: string, ...params: string[]): T[] => (db.prepare(sql).all(...params) as Array<{ data: string }>).map((r) => JSON.parse(r.data) as T);
   return {
     isOpen: () => db.isOpen,
     fault: () => storeFault(db)?.message ?? null,
-    listRuns: (limit) => listRuns(db, limit).map(toRunView),
+    listRuns: (limit) => (db.prepare('SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?').all(limit) as RunRow[]).map((r) => toRunView(toRun(r))),
     getRun: (id) => {
-      const run = getRun(db, id);
-      return run ? toRunView(run) : undefined;
+      const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+      return row ? toRunView(toRun(row)) : undefined;
     },
-    recommendationSnapshot: () => readRecommendationSnapshot(db),
-    getInsight: (accountId) => getInsight(db, accountId),
-    listInsights: () => (db.prepare('SELECT data FROM result_insights ORDER BY account_id').all() as Array<{ data: string }>).map((r) => JSON.parse(r.data) as AccountInsight),
-    listSegments: () => listSegments(db).sort((a, b) => b.accountCount - a.accountCount),
+    recommendationSnapshot: () => packRecommendations((function* () {
+      for (const row of db.prepare(recommendationsSql({ dialect: 'sqlite' })).iterate() as Iterable<RecommendationRow>) yield toServed(row);
+    })()),
+    getInsight: (accountId) => data<AccountInsight>('SELECT data FROM result_insights WHERE account_id = ?', accountId)[0],
+    listInsights: () => data<AccountInsight>('SELECT data FROM result_insights ORDER BY account_id'),
+    listSegments: () => data<Segment>('SELECT data FROM result_segments ORDER BY key').sort((a, b) => b.accountCount - a.accountCount),
     evaluation: readEvaluation,
     searchAccounts: (text, limit) => searchAccounts(db, text, limit),
     accountName: (accountId) => ((nameOf.get(accountId) as { name: string | null } | undefined)?.name ?? null),
-    currency: () => options.currency ?? storedOrgCurrency(db)?.corporate ?? mirroredCurrency(db),
+    currency: () => options.currency ?? storedCurrency(db) ?? mirroredCurrency(db),
   };
+}
+
+/** The org's corporate currency as the extract stored it (mirror/org-currency.ts), read synchronously. */
+function storedCurrency(db: DatabaseSync): string | null {
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'orgCurrency'").get() as { value: string } | undefined;
+  return row ? (JSON.parse(row.value) as OrgCurrency).corporate : null;
 }
 
 /** Substring match on the mirrored Account names; names starting with the text first, then alphabetical. */
@@ -97,7 +107,7 @@ export function evaluationFromCli(output: EvaluateOutput, generatedAt: string | 
   return { generatedAt, source: window, tasks };
 }
 
-function evaluationFileReader(file: string | undefined): () => EvaluationReport | null {
+export function evaluationFileReader(file: string | undefined): () => EvaluationReport | null {
   let cached: { mtimeMs: number; report: EvaluationReport | null } | null = null;
   return () => {
     if (!file) return null;

@@ -52,11 +52,16 @@ export type Service = {
 export async function startService(config: Config, logger: Logger, deps: ServiceDeps): Promise<Service> {
   const metrics = createMetrics();
   const cache = new RecommendationCache();
-  let projection: Projection | null = null;
-  const refresh = (): void => {
-    const count = cache.refresh(deps.store);
+  let projection: Promise<Projection> | null = null;
+  const refreshed = (count: number, builtBy: string, runId?: string): void => {
     projection = null; // recomputed lazily from the new insights
-    logger.info({ recommendations: count, builtBy: 'service' }, 'results cache refreshed');
+    logger.info({ recommendations: count, builtBy, ...(runId ? { runId } : {}) }, 'results cache refreshed');
+  };
+  // Synchronous when the store answers at once (node:sqlite), so the swap happens before anything else runs.
+  const refresh = (): void | Promise<void> => {
+    const count = cache.refresh(deps.store);
+    if (count instanceof Promise) return count.then((n) => refreshed(n, 'service'));
+    refreshed(count, 'service');
   };
   // After a run's results are stored: swap in the snapshot the pipeline built on its own thread; only a
   // pipeline that hands none over (in-process runs, a thread that could not read the store) costs this
@@ -64,14 +69,19 @@ export async function startService(config: Config, logger: Logger, deps: Service
   let refreshedFor: string | null = null;
   const refreshAfter = (runId: string): void => {
     refreshedFor = runId;
+    const failed = (error: unknown): void => {
+      logger.error({ err: error, runId }, 'results cache refresh failed'); // the previous results stay served
+    };
     try {
       const handed = deps.resultsHandover?.(runId);
-      if (!handed) return refresh();
-      const count = cache.install(handed);
-      projection = null;
-      logger.info({ recommendations: count, builtBy: 'pipeline thread', runId }, 'results cache refreshed');
+      if (!handed) {
+        const done = refresh();
+        if (done instanceof Promise) done.catch(failed);
+        return;
+      }
+      refreshed(cache.install(handed), 'pipeline thread', runId);
     } catch (error) {
-      logger.error({ err: error, runId }, 'results cache refresh failed'); // the previous results stay served
+      failed(error);
     }
   };
   const coordinator = new RunCoordinator({
@@ -82,11 +92,14 @@ export async function startService(config: Config, logger: Logger, deps: Service
     // Model results are in the store once the models stage is done; serve them without waiting for write-back.
     onStageDone: (stage, runId) => { if (stage === RESULT_STAGE) refreshAfter(runId); },
   });
-  refresh();
+  await refresh();
 
   const app = createApp({
     token: config.auth.token, injectToken: config.dashboard.injectToken, logger, metrics, store: deps.store, cache,
-    projection: () => (projection ??= projectAccounts(deps.store.listInsights())), coordinator, orgProbe: deps.orgProbe, impact: deps.impact,
+    projection: () => (projection ??= Promise.resolve(deps.store.listInsights()).then(projectAccounts).catch((error: unknown) => {
+      projection = null; // not cached: the next request asks the store again
+      throw error;
+    })), coordinator, orgProbe: deps.orgProbe, impact: deps.impact,
     publicRouters: deps.publicRouters,
   });
   const fastPath = recommendationsFastPath({ token: config.auth.token, cache, metrics });

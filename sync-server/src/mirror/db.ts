@@ -4,14 +4,17 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { Sql } from './sql.js';
+import { PostgresSql } from './postgres-sql.js';
+import { redactUrl, type Sql } from './sql.js';
 import { SqliteSql } from './sqlite-sql.js';
 
 /**
  * The opened store. `sql` is the async surface every module is moving to (it also runs on PostgreSQL); `db` is
- * the same SQLite connection used synchronously by the modules not yet moved, and goes when they have.
+ * the same SQLite connection used synchronously by the modules not yet moved, and goes when they have (on a
+ * PostgreSQL store there is none: reading it throws, naming the store). `path` is where the store is, safe to
+ * print (a PostgreSQL URL without its password).
  */
-export type Mirror = { db: DatabaseSync; sql: Sql; path: string; close(): void };
+export type Mirror = { db: DatabaseSync; sql: Sql; path: string; close(): Promise<void> };
 
 /**
  * SQLite result codes that mean the store itself is failing (not the statement): the disk is full, the file
@@ -44,8 +47,8 @@ export class StoreError extends Error {
 const faults = new Map<string, { error: StoreError; at: string }>();
 
 /** The last unrecovered failure of the store at this file (or of this handle's file), or null. */
-export function storeFault(target: DatabaseSync | string): { message: string; code: string; at: string } | null {
-  const fault = faults.get(typeof target === 'string' ? target : locationOf(target));
+export function storeFault(target: DatabaseSync | Sql | string): { message: string; code: string; at: string } | null {
+  const fault = faults.get(typeof target === 'string' ? target : 'dialect' in target ? target.location : locationOf(target));
   return fault ? { message: fault.error.message, code: fault.error.code, at: fault.at } : null;
 }
 
@@ -58,12 +61,43 @@ const locationOf = (db: DatabaseSync): string => db.location() ?? ':memory:';
 export function asStoreError(error: unknown, path: string, setting?: string): unknown {
   if (error instanceof StoreError) return error;
   const e = error as { errcode?: number; errstr?: string; code?: string; message?: string };
-  const failure = typeof e?.errcode === 'number' ? STORE_FAILURES[e.errcode & 0xff] : undefined;
+  const failure = typeof e?.errcode === 'number' ? STORE_FAILURES[e.errcode & 0xff] : postgresFailure(e);
   if (!failure) return error;
   const where = setting ? `${path} (set by ${setting})` : path;
   const storeError = new StoreError(failure.code, path, `the mirror store ${where} failed: ${e.errstr ?? e.message} (${failure.code}); ${failure.fix}`, { cause: error });
   faults.set(path, { error: storeError, at: new Date().toISOString() });
   return storeError;
+}
+
+/**
+ * PostgreSQL failures of the store as a whole (SQLSTATE classes 08, 53, 57P and the socket errors under them),
+ * as opposed to a statement's own error (a constraint, a syntax error), which is left as it is.
+ */
+const POSTGRES_FAILURES: Record<string, { code: string; fix: string }> = {
+  '53100': { code: 'PG_DISK_FULL', fix: 'free space on the PostgreSQL server\'s data volume' },
+  '53200': { code: 'PG_OUT_OF_MEMORY', fix: 'give the PostgreSQL server more memory, or lower its work_mem' },
+  '53300': { code: 'PG_TOO_MANY_CONNECTIONS', fix: 'raise the server\'s max_connections, or run fewer Reco processes against it' },
+  '57P01': { code: 'PG_ADMIN_SHUTDOWN', fix: 'the server was shut down; start it again (the next run resumes)' },
+  '57P02': { code: 'PG_CRASH_SHUTDOWN', fix: 'the server restarted after a crash; check its log' },
+  '57P03': { code: 'PG_CANNOT_CONNECT_NOW', fix: 'the server is starting or in recovery; wait and retry' },
+  '08000': { code: 'PG_CONNECTION_EXCEPTION', fix: 'check that the server is running and reachable' },
+  '08001': { code: 'PG_CONNECTION_REFUSED', fix: 'check that the server is running and reachable' },
+  '08003': { code: 'PG_CONNECTION_LOST', fix: 'check the server and the network to it' },
+  '08006': { code: 'PG_CONNECTION_LOST', fix: 'check the server and the network to it' },
+  '28P01': { code: 'PG_AUTH_FAILED', fix: 'check the user and password in the URL' },
+  '3D000': { code: 'PG_NO_DATABASE', fix: 'create the database, or point the URL at one that exists' },
+  ECONNREFUSED: { code: 'PG_CONNECTION_REFUSED', fix: 'check that the server is running and listening at that host and port' },
+  ECONNRESET: { code: 'PG_CONNECTION_LOST', fix: 'check the server and the network to it' },
+  ENOTFOUND: { code: 'PG_HOST_NOT_FOUND', fix: 'check the host name in the URL' },
+  ETIMEDOUT: { code: 'PG_CONNECTION_TIMEOUT', fix: 'check that the server is reachable from this host' },
+};
+
+function postgresFailure(e: { code?: string; message?: string } | undefined): { code: string; fix: string } | undefined {
+  if (!e) return undefined;
+  if (typeof e.code === 'string' && POSTGRES_FAILURES[e.code]) return POSTGRES_FAILURES[e.code];
+  // node-postgres reports a socket closed under a query with no code, only this message.
+  if (typeof e.message === 'string' && /^Connection terminated/.test(e.message)) return POSTGRES_FAILURES['08006'];
+  return undefined;
 }
 
 const MIGRATIONS: string[] = [
@@ -111,7 +145,142 @@ const MIGRATIONS: string[] = [
   `,
 ];
 
+/**
+ * The same numbered versions for PostgreSQL. Text columns collate as "C" (byte order), so ORDER BY and keyset
+ * comparisons on ids and stamps agree with SQLite's binary collation whatever the database's locale.
+ */
+const POSTGRES_MIGRATIONS: string[] = [
+  // 1: records, watermarks, runs, write-back ledger, results
+  `
+  CREATE TABLE records (
+    object TEXT COLLATE "C" NOT NULL, id TEXT COLLATE "C" NOT NULL, modstamp TEXT COLLATE "C" NOT NULL, data TEXT NOT NULL, run_id TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (object, id)
+  );
+  CREATE TABLE watermarks (
+    object TEXT COLLATE "C" PRIMARY KEY, modstamp TEXT COLLATE "C" NOT NULL, full_done INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL
+  );
+  CREATE TABLE runs (
+    id TEXT COLLATE "C" PRIMARY KEY, kind TEXT NOT NULL, status TEXT NOT NULL, started_at TEXT COLLATE "C" NOT NULL, finished_at TEXT,
+    stage TEXT, progress TEXT NOT NULL DEFAULT '{}', quality TEXT, summary TEXT, error TEXT, api_calls INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX runs_started ON runs (started_at);
+  CREATE TABLE written (
+    object TEXT COLLATE "C" NOT NULL, external_id TEXT COLLATE "C" NOT NULL, hash TEXT NOT NULL, sf_id TEXT, run_id TEXT NOT NULL,
+    PRIMARY KEY (object, external_id)
+  );
+  CREATE TABLE result_recommendations (
+    external_id TEXT COLLATE "C" PRIMARY KEY, account_id TEXT COLLATE "C" NOT NULL, product_id TEXT COLLATE "C" NOT NULL, kind TEXT COLLATE "C" NOT NULL,
+    rank INTEGER NOT NULL, score DOUBLE PRECISION NOT NULL, confidence TEXT NOT NULL, reason TEXT NOT NULL, evidence TEXT NOT NULL,
+    expected_revenue DOUBLE PRECISION, opportunity_id TEXT, run_id TEXT NOT NULL
+  );
+  CREATE INDEX result_recommendations_account ON result_recommendations (account_id, kind, rank);
+  CREATE TABLE result_insights (account_id TEXT COLLATE "C" PRIMARY KEY, data TEXT NOT NULL, run_id TEXT NOT NULL);
+  CREATE TABLE result_segments (key TEXT COLLATE "C" PRIMARY KEY, data TEXT NOT NULL, run_id TEXT NOT NULL);
+  CREATE TABLE meta (key TEXT COLLATE "C" PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);
+  CREATE TABLE result_meta (id INTEGER PRIMARY KEY CHECK (id = 1), run_id TEXT NOT NULL, as_of TEXT NOT NULL, metrics TEXT NOT NULL);
+  `,
+  // 2: keyset watermarks (ties on SystemModstamp) and when the object was last read
+  `
+  ALTER TABLE watermarks ADD COLUMN last_id TEXT COLLATE "C";
+  ALTER TABLE watermarks ADD COLUMN synced_at TEXT;
+  `,
+  // 3: what each written record shows (rank, score, ...), so small score moves are not rewritten
+  `
+  ALTER TABLE written ADD COLUMN shown TEXT;
+  `,
+  // 4: each recommendation's place in the account's merged next-best list
+  `
+  ALTER TABLE result_recommendations ADD COLUMN next_best_rank INTEGER;
+  `,
+];
+
 export const SCHEMA_VERSION = MIGRATIONS.length;
+
+// Any fixed number: the advisory lock every Reco process takes to migrate, so two starting at once do not
+// both apply the same migration.
+const MIGRATION_LOCK = 7_240_020_001;
+
+/**
+ * Where the store is, from the settings: RECO_STORE_URL (a postgres:// URL) wins over RECO_STORE_PATH (the
+ * node:sqlite file or data directory).
+ */
+export type StoreSettings = { path: string; url?: string };
+
+/**
+ * Opens (creating and migrating) the store the settings name: PostgreSQL when `url` is set, otherwise the
+ * node:sqlite file at `path`. Failures name the setting and the place, never the password.
+ */
+export async function openStore(settings: StoreSettings, options: { applicationName?: string; maxConnections?: number } = {}): Promise<Mirror> {
+  if (!settings.url) return openMirror(settings.path, { setting: 'RECO_STORE_PATH' });
+  const location = redactUrl(settings.url);
+  let sql: PostgresSql;
+  try {
+    sql = await PostgresSql.open(settings.url, options);
+  } catch (error) {
+    const mapped = asStoreError(error, location, 'RECO_STORE_URL');
+    if (mapped instanceof StoreError) throw mapped;
+    throw new StoreError('PG_OPEN_FAILED', location, `cannot open the mirror store ${location} (set by RECO_STORE_URL): ${redactMessage((error as Error).message, settings.url)}`, { cause: error });
+  }
+  try {
+    await migratePostgres(sql);
+  } catch (error) {
+    await sql.close().catch(() => undefined);
+    throw asStoreError(error, location, 'RECO_STORE_URL');
+  }
+  const mirror = {
+    sql,
+    path: location,
+    close: () => sql.close(),
+  };
+  // The modules not yet on Sql read `db`; on PostgreSQL there is no such handle, and saying so beats a TypeError.
+  Object.defineProperty(mirror, 'db', {
+    get: () => {
+      throw new Error(`this step still needs the node:sqlite mirror and cannot run on the PostgreSQL store ${location}`);
+    },
+  });
+  return mirror as unknown as Mirror;
+}
+
+/** An error message with the URL's password taken out (drivers sometimes quote the connection string). */
+function redactMessage(message: string, url: string): string {
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password ? message.split(password).join('***') : message;
+  } catch {
+    return message;
+  }
+}
+
+async function migratePostgres(sql: Sql): Promise<void> {
+  // One transaction under a transaction-scoped advisory lock: a second process starting at the same time waits
+  // here, then finds the schema current. PostgreSQL's DDL is transactional, so a failed step leaves nothing.
+  await sql.transaction(async (tx) => {
+    await tx.get('SELECT pg_advisory_xact_lock(?)', [MIGRATION_LOCK]);
+    await tx.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+    const current = (await tx.get<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_version'))?.v ?? 0;
+    if (current > POSTGRES_MIGRATIONS.length) {
+      throw new Error(`mirror schema version ${current} is newer than this build supports (${POSTGRES_MIGRATIONS.length}); upgrade Reco`);
+    }
+    for (let v = current; v < POSTGRES_MIGRATIONS.length; v++) {
+      await tx.exec(POSTGRES_MIGRATIONS[v]);
+      await tx.run('INSERT INTO schema_version (version) VALUES (?)', [v + 1]);
+    }
+  });
+}
+
+/**
+ * Runs fn in one transaction on the async surface; a store-level failure becomes a StoreError naming the store
+ * (and marks it failing for readiness), and a commit clears that mark.
+ */
+export async function storeTransaction<T>(sql: Sql, fn: (tx: Sql) => Promise<T>): Promise<T> {
+  try {
+    const out = await sql.transaction(fn);
+    faults.delete(sql.location);
+    return out;
+  } catch (error) {
+    throw asStoreError(error, sql.location);
+  }
+}
 
 /**
  * Opens (creating and migrating) the mirror. `location` is a data directory, a .db/.sqlite file, or ':memory:'.
@@ -141,7 +310,9 @@ export function openMirror(location: string, options: { setting?: string } = {})
     throw asStoreError(error, path, options.setting);
   }
   const opened = db;
-  return { db: opened, sql: new SqliteSql(opened, path), path, close: () => opened.close() };
+  // Keyed like the legacy transaction's faults (the resolved file), so storeFault finds either.
+  const sql = new SqliteSql(opened, opened.location() ?? ':memory:');
+  return { db: opened, sql, path, close: () => sql.close() };
 }
 
 function migrate(db: DatabaseSync): void {

@@ -71,6 +71,12 @@ export class PostgresSql implements Sql {
     if (this.client) return fn(this);
     const client = await this.pool.connect();
     let broken = false;
+    // A connection lost while checked out (the server shut down, a failover) is reported as an 'error' event
+    // as well as through the pending query; unheard, that event would crash the process.
+    const onError = (): void => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const out = await fn(new PostgresSql(this.pool, this.location, client));
@@ -82,7 +88,8 @@ export class PostgresSql implements Sql {
       });
       throw error;
     } finally {
-      // A connection that could not even roll back is dropped, not handed to the next caller.
+      // A connection that failed or could not even roll back is dropped, not handed to the next caller.
+      client.off('error', onError);
       client.release(broken);
     }
   }
@@ -109,6 +116,8 @@ export class PostgresSql implements Sql {
         const action = update.length ? `UPDATE SET ${update.map((c) => `${c} = excluded.${c}`).join(', ')}` : 'NOTHING';
         const cols = columns.join(', ');
         await client.query(`INSERT INTO ${table} (${cols}) SELECT ${cols} FROM ${target} ON CONFLICT (${key.join(', ')}) DO ${action}`);
+        // Dropped now, not only at commit: a second upsert into the same table in one transaction needs it anew.
+        await client.query(`DROP TABLE ${target}`);
       }
       return n;
     });

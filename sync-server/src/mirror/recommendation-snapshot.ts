@@ -2,8 +2,8 @@
 // already sorted and serialised once. The pipeline's thread builds it after the models stage and transfers it
 // (zero-copy) to the serving thread, which then swaps it in without building tens of thousands of objects:
 // on a large org that build, and the major GC after it, held the serving event loop for seconds.
-import type { DatabaseSync } from 'node:sqlite';
 import type { Recommendation } from '../domain/types.js';
+import type { Sql } from './sql.js';
 
 /** A recommendation as the API returns it: the stored one with its product's mirrored name. */
 export type ServedRecommendation = Recommendation & { productName?: string | null };
@@ -55,30 +55,32 @@ export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-type Row = {
+export type RecommendationRow = {
   account_id: string; product_id: string; kind: Recommendation['kind']; rank: number; score: number; confidence: Recommendation['confidence'];
   reason: string; evidence: string; expected_revenue: number | null; opportunity_id: string | null; product_name: string | null;
 };
 
-const RECOMMENDATIONS_SQL = `SELECT r.account_id, r.product_id, r.kind, r.rank, r.score, r.confidence, r.reason, r.evidence, r.expected_revenue, r.opportunity_id,
-            json_extract(p.data, '$.Name') AS product_name
+export const recommendationsSql = (sql: Pick<Sql, 'dialect'>): string => `SELECT r.account_id, r.product_id, r.kind, r.rank, r.score, r.confidence, r.reason, r.evidence, r.expected_revenue, r.opportunity_id,
+            ${sql.dialect === 'postgres' ? "p.data::jsonb ->> 'Name'" : "json_extract(p.data, '$.Name')"} AS product_name
        FROM result_recommendations r LEFT JOIN records p ON p.object = 'Product2' AND p.id = r.product_id
       ORDER BY r.account_id, r.kind, r.rank`;
 
-const toServed = (r: Row): ServedRecommendation => ({
+export const toServed = (r: RecommendationRow): ServedRecommendation => ({
   accountId: r.account_id, productId: r.product_id, productName: r.product_name, kind: r.kind, rank: r.rank, score: r.score,
   confidence: r.confidence, reason: r.reason, evidence: JSON.parse(r.evidence) as Record<string, unknown>,
   expectedRevenue: r.expected_revenue, opportunityId: r.opportunity_id,
 });
 
 /** Every stored recommendation with its product's mirrored name (null when the product is not mirrored). */
-export function readServedRecommendations(db: DatabaseSync): ServedRecommendation[] {
-  return (db.prepare(RECOMMENDATIONS_SQL).all() as Row[]).map(toServed);
+export async function readServedRecommendations(sql: Sql): Promise<ServedRecommendation[]> {
+  return (await sql.all<RecommendationRow>(recommendationsSql(sql))).map(toServed);
 }
 
 /** The stored recommendations, packed; one statement, so one read snapshot of the mirror. */
-export function readRecommendationSnapshot(db: DatabaseSync): RecommendationSnapshot {
+export async function readRecommendationSnapshot(sql: Sql): Promise<RecommendationSnapshot> {
+  const rows = await sql.all<RecommendationRow>(recommendationsSql(sql));
+  // Served objects are made as the packer takes them, so the rows and one account's objects are all that live.
   return packRecommendations((function* () {
-    for (const row of db.prepare(RECOMMENDATIONS_SQL).iterate() as Iterable<Row>) yield toServed(row);
+    for (const row of rows) yield toServed(row);
   })());
 }

@@ -2,7 +2,8 @@
 // A page of records and its watermark are committed together, so a crash never leaves the watermark ahead of
 // the data.
 import type { DatabaseSync } from 'node:sqlite';
-import { transaction } from './db.js';
+import { storeTransaction } from './db.js';
+import type { Sql } from './sql.js';
 
 export type MirrorRecord = Record<string, unknown> & { Id: string; SystemModstamp: string };
 /**
@@ -13,31 +14,48 @@ export type Watermark = { object: string; modstamp: string; lastId: string | nul
 export type WatermarkUpdate = { modstamp: string; lastId?: string | null; fullDone?: boolean; syncedAt?: string };
 
 /** Upserts live records and removes deleted ones, then advances the watermark, all in one transaction. */
-export function applyPage(
-  db: DatabaseSync,
+export async function applyPage(
+  sql: Sql,
   object: string,
   records: Array<Record<string, unknown>>,
   runId: string,
   watermark?: WatermarkUpdate,
-): { upserted: number; deleted: number } {
-  const put = db.prepare('INSERT INTO records (object, id, modstamp, data, run_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT (object, id) DO UPDATE SET modstamp = excluded.modstamp, data = excluded.data, run_id = excluded.run_id');
-  const del = db.prepare('DELETE FROM records WHERE object = ? AND id = ?');
-  let upserted = 0;
-  let deleted = 0;
-  transaction(db, () => {
-    for (const r of records) {
-      const { attributes: _attributes, ...data } = r;
-      const id = String(data.Id);
-      if (data.IsDeleted === true || data.IsDeleted === 'true') {
-        deleted += Number(del.run(object, id).changes);
-      } else {
-        put.run(object, id, String(data.SystemModstamp ?? ''), JSON.stringify(data), runId);
-        upserted += 1;
-      }
-    }
-    if (watermark) setWatermark(db, object, watermark);
+): Promise<{ upserted: number; deleted: number }> {
+  // The last word on each Id wins, as it did when the page was applied row by row; it also keeps one Id out of
+  // a single upsert statement twice (PostgreSQL refuses that).
+  const last = new Map<string, Record<string, unknown> | null>();
+  for (const r of records) {
+    const { attributes: _attributes, ...data } = r;
+    const id = String(data.Id);
+    last.delete(id);
+    last.set(id, data.IsDeleted === true || data.IsDeleted === 'true' ? null : data);
+  }
+  const live: Array<[string, Record<string, unknown>]> = [];
+  const gone: string[] = [];
+  for (const [id, data] of last) {
+    if (data) live.push([id, data]);
+    else gone.push(id);
+  }
+  return storeTransaction(sql, async (tx) => {
+    // One COPY on PostgreSQL: a page is up to 50k records, and a round trip per row would dominate the sync.
+    const upserted = await tx.copy('records', RECORD_COLUMNS, live.map(([id, data]) => [object, id, String(data.SystemModstamp ?? ''), JSON.stringify(data), runId]), { upsertKey: ['object', 'id'] });
+    const deleted = await deleteRecords(tx, object, gone);
+    if (watermark) await setWatermark(tx, object, watermark);
+    return { upserted, deleted };
   });
-  return { upserted, deleted };
+}
+
+const RECORD_COLUMNS = ['object', 'id', 'modstamp', 'data', 'run_id'] as const;
+// Well under SQLite's bound-parameter limit (32,766) and PostgreSQL's (65,535).
+const DELETE_CHUNK = 500;
+
+async function deleteRecords(sql: Sql, object: string, ids: readonly string[]): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
+    const chunk = ids.slice(i, i + DELETE_CHUNK);
+    n += await sql.run(`DELETE FROM records WHERE object = ? AND id IN (${chunk.map(() => '?').join(', ')})`, [object, ...chunk]);
+  }
+  return n;
 }
 
 /**
@@ -45,42 +63,53 @@ export function applyPage(
  * matches the org without reading those records back. Only `fields` are kept, so the mirror holds one shape;
  * fields not written keep their mirrored value (a rep's Status__c, for one). Call inside a transaction.
  */
-export function applyOwnWrites(db: DatabaseSync, object: string, fields: string[], runId: string, writes: Array<{ id: string; values: Record<string, unknown> }>): void {
-  const get = db.prepare('SELECT data FROM records WHERE object = ? AND id = ?');
-  const put = db.prepare('INSERT INTO records (object, id, modstamp, data, run_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT (object, id) DO UPDATE SET modstamp = excluded.modstamp, data = excluded.data, run_id = excluded.run_id');
+export async function applyOwnWrites(sql: Sql, object: string, fields: string[], runId: string, writes: Array<{ id: string; values: Record<string, unknown> }>): Promise<void> {
+  if (writes.length === 0) return;
   const now = new Date().toISOString().replace('Z', '+0000');
+  const stored = new Map<string, string>();
+  const ids = [...new Set(writes.map((w) => w.id))];
+  for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
+    const chunk = ids.slice(i, i + DELETE_CHUNK);
+    const rows = await sql.all<{ id: string; data: string }>(`SELECT id, data FROM records WHERE object = ? AND id IN (${chunk.map(() => '?').join(', ')})`, [object, ...chunk]);
+    for (const r of rows) stored.set(r.id, r.data);
+  }
+  // Applied in order, so a second write to the same record builds on the first, as it would row by row.
+  const merged = new Map<string, Record<string, unknown>>();
   for (const w of writes) {
-    const row = get.get(object, w.id) as { data: string } | undefined;
-    const data: Record<string, unknown> = row ? (JSON.parse(row.data) as Record<string, unknown>) : Object.fromEntries(fields.map((f) => [f, null]));
+    const prior = merged.get(w.id) ?? stored.get(w.id);
+    const data: Record<string, unknown> = typeof prior === 'string' ? (JSON.parse(prior) as Record<string, unknown>) : prior ? { ...prior } : Object.fromEntries(fields.map((f) => [f, null]));
     for (const f of fields) if (w.values[f] !== undefined) data[f] = w.values[f];
     Object.assign(data, { Id: w.id, IsDeleted: false, SystemModstamp: now });
-    put.run(object, w.id, now, JSON.stringify(data), runId);
+    merged.set(w.id, data);
   }
+  await sql.copy('records', RECORD_COLUMNS, [...merged].map(([id, data]) => [object, id, now, JSON.stringify(data), runId]), { upsertKey: ['object', 'id'] });
 }
 
 /** Moves the watermark forward (never back); timestamps are compared as instants. */
-export function setWatermark(db: DatabaseSync, object: string, w: WatermarkUpdate): void {
-  const cur = getWatermark(db, object);
+export async function setWatermark(sql: Sql, object: string, w: WatermarkUpdate): Promise<void> {
+  const cur = await getWatermark(sql, object);
   const stamp = new Date(w.modstamp.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')).toISOString();
   const newer = !cur || stamp > cur.modstamp || (stamp === cur.modstamp && (w.lastId ?? '') > (cur.lastId ?? ''));
-  db.prepare(
+  await sql.run(
     `INSERT INTO watermarks (object, modstamp, last_id, full_done, synced_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (object) DO UPDATE SET modstamp = excluded.modstamp, last_id = excluded.last_id, full_done = excluded.full_done,
        synced_at = excluded.synced_at, updated_at = excluded.updated_at`,
-  ).run(
-    object,
-    newer ? stamp : (cur as Watermark).modstamp,
-    newer ? (w.lastId ?? null) : (cur as Watermark).lastId,
-    w.fullDone || cur?.fullDone ? 1 : 0,
-    w.syncedAt ?? cur?.syncedAt ?? null,
-    new Date().toISOString(),
+    [
+      object,
+      newer ? stamp : (cur as Watermark).modstamp,
+      newer ? (w.lastId ?? null) : (cur as Watermark).lastId,
+      w.fullDone || cur?.fullDone ? 1 : 0,
+      w.syncedAt ?? cur?.syncedAt ?? null,
+      new Date().toISOString(),
+    ],
   );
 }
 
-export function getWatermark(db: DatabaseSync, object: string): Watermark | undefined {
-  const row = db.prepare('SELECT object, modstamp, last_id, full_done, synced_at FROM watermarks WHERE object = ?').get(object) as
-    | { object: string; modstamp: string; last_id: string | null; full_done: number; synced_at: string | null }
-    | undefined;
+export async function getWatermark(sql: Sql, object: string): Promise<Watermark | undefined> {
+  const row = await sql.get<{ object: string; modstamp: string; last_id: string | null; full_done: number; synced_at: string | null }>(
+    'SELECT object, modstamp, last_id, full_done, synced_at FROM watermarks WHERE object = ?',
+    [object],
+  );
   return row ? { object: row.object, modstamp: row.modstamp, lastId: row.last_id, fullDone: row.full_done === 1, syncedAt: row.synced_at } : undefined;
 }
 
@@ -88,13 +117,13 @@ export function getWatermark(db: DatabaseSync, object: string): Watermark | unde
  * After a full load of an object by run `runId`, drops what that load did not see: records the org deleted
  * (and purged) while the mirror was not looking. Returns how many were dropped.
  */
-export function sweepObject(db: DatabaseSync, object: string, runId: string): number {
-  return Number(db.prepare('DELETE FROM records WHERE object = ? AND run_id <> ?').run(object, runId).changes);
+export function sweepObject(sql: Sql, object: string, runId: string): Promise<number> {
+  return sql.run('DELETE FROM records WHERE object = ? AND run_id <> ?', [object, runId]);
 }
 
 /** Forgets an object's watermark so the next extraction is a full load (records stay until swept). */
-export function resetWatermark(db: DatabaseSync, object: string): void {
-  db.prepare('DELETE FROM watermarks WHERE object = ?').run(object);
+export async function resetWatermark(sql: Sql, object: string): Promise<void> {
+  await sql.run('DELETE FROM watermarks WHERE object = ?', [object]);
 }
 
 /**
@@ -102,38 +131,51 @@ export function resetWatermark(db: DatabaseSync, object: string): void {
  * it up to `lastId`). Stamps are stored as the API returns them, UTC with millisecond precision
  * ("2026-01-01T10:00:00.000+0000"), so their first 23 characters compare as the instant.
  */
-export function countInWindow(db: DatabaseSync, object: string, fromIso: string, toIso: string, lastId: string | null): number {
+export async function countInWindow(sql: Sql, object: string, fromIso: string, toIso: string, lastId: string | null): Promise<number> {
   const from = fromIso.slice(0, 23);
   const to = toIso.slice(0, 23);
-  const row = (lastId
-    ? db.prepare('SELECT COUNT(*) AS n FROM records WHERE object = ? AND substr(modstamp, 1, 23) > ? AND (substr(modstamp, 1, 23) < ? OR (substr(modstamp, 1, 23) = ? AND id <= ?))').get(object, from, to, to, lastId)
-    : db.prepare('SELECT COUNT(*) AS n FROM records WHERE object = ? AND substr(modstamp, 1, 23) > ? AND substr(modstamp, 1, 23) <= ?').get(object, from, to)) as { n: number };
-  return row.n;
+  const row = lastId
+    ? await sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM records WHERE object = ? AND substr(modstamp, 1, 23) > ? AND (substr(modstamp, 1, 23) < ? OR (substr(modstamp, 1, 23) = ? AND id <= ?))', [object, from, to, to, lastId])
+    : await sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM records WHERE object = ? AND substr(modstamp, 1, 23) > ? AND substr(modstamp, 1, 23) <= ?', [object, from, to]);
+  return row?.n ?? 0;
 }
 
-export function readRecords<T = MirrorRecord>(db: DatabaseSync, object: string): T[] {
-  const rows = db.prepare('SELECT data FROM records WHERE object = ?').all(object) as Array<{ data: string }>;
-  return rows.map((r) => JSON.parse(r.data) as T);
+/**
+ * An object's mirrored records. The DatabaseSync form serves the modules still on the synchronous handle
+ * (impact, text) until they move to Sql.
+ */
+export function readRecords<T = MirrorRecord>(sql: Sql, object: string): Promise<T[]>;
+export function readRecords<T = MirrorRecord>(db: DatabaseSync, object: string): T[];
+export function readRecords<T = MirrorRecord>(store: Sql | DatabaseSync, object: string): Promise<T[]> | T[] {
+  // ORDER BY id: the same order on both engines (SQLite returned primary-key order without asking).
+  const text = 'SELECT data FROM records WHERE object = ? ORDER BY id';
+  if (isSql(store)) return store.all<{ data: string }>(text, [object]).then((rows) => rows.map((r) => JSON.parse(r.data) as T));
+  return (store.prepare(text).all(object) as Array<{ data: string }>).map((r) => JSON.parse(r.data) as T);
 }
 
-export function countRecords(db: DatabaseSync, object?: string): number {
-  const row = (object
-    ? db.prepare('SELECT COUNT(*) AS n FROM records WHERE object = ?').get(object)
-    : db.prepare('SELECT COUNT(*) AS n FROM records').get()) as { n: number };
-  return row.n;
+const isSql = (store: Sql | DatabaseSync): store is Sql => 'dialect' in store;
+
+export async function countRecords(sql: Sql, object?: string): Promise<number> {
+  const row = object
+    ? await sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM records WHERE object = ?', [object])
+    : await sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM records');
+  return row?.n ?? 0;
 }
 
 /** Small cached values (e.g. the resolved field list per object), with the time they were stored. */
-export function getMeta<T>(db: DatabaseSync, key: string, maxAgeMs: number): T | undefined {
-  const row = db.prepare('SELECT value, updated_at FROM meta WHERE key = ?').get(key) as { value: string; updated_at: string } | undefined;
+export async function getMeta<T>(sql: Sql, key: string, maxAgeMs: number): Promise<T | undefined> {
+  const row = await sql.get<{ value: string; updated_at: string }>('SELECT value, updated_at FROM meta WHERE key = ?', [key]);
   if (!row || Date.now() - Date.parse(row.updated_at) > maxAgeMs) return undefined;
   return JSON.parse(row.value) as T;
 }
 
-export function setMeta(db: DatabaseSync, key: string, value: unknown): void {
-  db.prepare('INSERT OR REPLACE INTO meta (key, value, updated_at) VALUES (?, ?, ?)').run(key, JSON.stringify(value), new Date().toISOString());
+export async function setMeta(sql: Sql, key: string, value: unknown): Promise<void> {
+  await sql.run(
+    'INSERT INTO meta (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+    [key, JSON.stringify(value), new Date().toISOString()],
+  );
 }
 
-export function deleteMeta(db: DatabaseSync, key: string): void {
-  db.prepare('DELETE FROM meta WHERE key = ?').run(key);
+export async function deleteMeta(sql: Sql, key: string): Promise<void> {
+  await sql.run('DELETE FROM meta WHERE key = ?', [key]);
 }

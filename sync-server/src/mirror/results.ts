@@ -1,8 +1,8 @@
 // The last model output, kept in the mirror so the HTTP API answers from SQLite without touching the org, plus
 // the read functions its routes use.
-import type { DatabaseSync } from 'node:sqlite';
 import type { AccountInsight, ModelOutput, Recommendation, RecommendationKind, Segment } from '../domain/types.js';
-import { transaction } from './db.js';
+import { storeTransaction } from './db.js';
+import type { Sql } from './sql.js';
 
 export { getRun, listRuns } from './runs.js';
 
@@ -18,21 +18,26 @@ export function insightExternalId(accountId: string): string {
 }
 
 /** Replaces the stored results with this run's output in one transaction (readers never see half of it). */
-export function saveModelOutput(db: DatabaseSync, runId: string, output: ModelOutput): void {
-  transaction(db, () => {
-    db.exec('DELETE FROM result_recommendations; DELETE FROM result_insights; DELETE FROM result_segments; DELETE FROM result_meta;');
-    const rec = db.prepare(
-      `INSERT INTO result_recommendations (external_id, account_id, product_id, kind, rank, score, confidence, reason, evidence, expected_revenue, opportunity_id, run_id, next_best_rank)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (external_id) DO NOTHING`,
+export async function saveModelOutput(sql: Sql, runId: string, output: ModelOutput): Promise<void> {
+  // Duplicates (same external id) kept first-come, as the row-by-row INSERT ... DO NOTHING did; COPY would
+  // refuse them. Insights and segments kept last-come, as INSERT OR REPLACE did.
+  const recs = new Map<string, Recommendation>();
+  for (const r of output.recommendations) {
+    const id = recommendationExternalId(r);
+    if (!recs.has(id)) recs.set(id, r);
+  }
+  const insights = new Map(output.insights.map((i) => [i.accountId, i]));
+  const segments = new Map(output.segments.map((g) => [g.key, g]));
+  await storeTransaction(sql, async (tx) => {
+    await tx.exec('DELETE FROM result_recommendations; DELETE FROM result_insights; DELETE FROM result_segments; DELETE FROM result_meta;');
+    await tx.copy(
+      'result_recommendations',
+      ['external_id', 'account_id', 'product_id', 'kind', 'rank', 'score', 'confidence', 'reason', 'evidence', 'expected_revenue', 'opportunity_id', 'run_id', 'next_best_rank'],
+      [...recs].map(([id, r]) => [id, r.accountId, r.productId, r.kind, r.rank, r.score, r.confidence, r.reason, JSON.stringify(r.evidence), r.expectedRevenue, r.opportunityId, runId, r.nextBestRank ?? null]),
     );
-    for (const r of output.recommendations) {
-      rec.run(recommendationExternalId(r), r.accountId, r.productId, r.kind, r.rank, r.score, r.confidence, r.reason, JSON.stringify(r.evidence), r.expectedRevenue, r.opportunityId, runId, r.nextBestRank ?? null);
-    }
-    const ins = db.prepare('INSERT OR REPLACE INTO result_insights (account_id, data, run_id) VALUES (?, ?, ?)');
-    for (const i of output.insights) ins.run(i.accountId, JSON.stringify(i), runId);
-    const seg = db.prepare('INSERT OR REPLACE INTO result_segments (key, data, run_id) VALUES (?, ?, ?)');
-    for (const s of output.segments) seg.run(s.key, JSON.stringify(s), runId);
-    db.prepare('INSERT INTO result_meta (id, run_id, as_of, metrics) VALUES (1, ?, ?, ?)').run(runId, output.asOf, JSON.stringify(output.metrics));
+    await tx.copy('result_insights', ['account_id', 'data', 'run_id'], [...insights].map(([id, i]) => [id, JSON.stringify(i), runId]));
+    await tx.copy('result_segments', ['key', 'data', 'run_id'], [...segments].map(([key, g]) => [key, JSON.stringify(g), runId]));
+    await tx.run('INSERT INTO result_meta (id, run_id, as_of, metrics) VALUES (1, ?, ?, ?)', [runId, output.asOf, JSON.stringify(output.metrics)]);
   });
 }
 
@@ -41,16 +46,19 @@ type RecRow = {
   confidence: Recommendation['confidence']; reason: string; evidence: string; expected_revenue: number | null; opportunity_id: string | null; run_id: string; next_best_rank: number | null;
 };
 
-export function listRecommendations(
-  db: DatabaseSync,
+export async function listRecommendations(
+  sql: Sql,
   accountId: string,
   opts: { kind?: RecommendationKind; limit?: number } = {},
-): StoredRecommendation[] {
+): Promise<StoredRecommendation[]> {
   const limit = opts.limit ?? 50;
-  const rows = (opts.kind
-    ? db.prepare('SELECT * FROM result_recommendations WHERE account_id = ? AND kind = ? ORDER BY rank LIMIT ?').all(accountId, opts.kind, limit)
-    : db.prepare('SELECT * FROM result_recommendations WHERE account_id = ? ORDER BY kind, rank LIMIT ?').all(accountId, limit)) as RecRow[];
-  return rows.map((r) => ({
+  const rows = opts.kind
+    ? await sql.all<RecRow>('SELECT * FROM result_recommendations WHERE account_id = ? AND kind = ? ORDER BY rank LIMIT ?', [accountId, opts.kind, limit])
+    : await sql.all<RecRow>('SELECT * FROM result_recommendations WHERE account_id = ? ORDER BY kind, rank LIMIT ?', [accountId, limit]);
+  return rows.map(toStored);
+}
+
+const toStored = (r: RecRow): StoredRecommendation => ({
     externalId: r.external_id,
     runId: r.run_id,
     accountId: r.account_id,
@@ -64,35 +72,37 @@ export function listRecommendations(
     expectedRevenue: r.expected_revenue,
     opportunityId: r.opportunity_id,
     nextBestRank: r.next_best_rank,
-  }));
-}
+});
 
-export function getInsight(db: DatabaseSync, accountId: string): AccountInsight | undefined {
-  const row = db.prepare('SELECT data FROM result_insights WHERE account_id = ?').get(accountId) as { data: string } | undefined;
+export async function getInsight(sql: Sql, accountId: string): Promise<AccountInsight | undefined> {
+  const row = await sql.get<{ data: string }>('SELECT data FROM result_insights WHERE account_id = ?', [accountId]);
   return row ? (JSON.parse(row.data) as AccountInsight) : undefined;
 }
 
-export function listSegments(db: DatabaseSync): Segment[] {
-  const rows = db.prepare('SELECT data FROM result_segments ORDER BY key').all() as Array<{ data: string }>;
+export async function listSegments(sql: Sql): Promise<Segment[]> {
+  const rows = await sql.all<{ data: string }>('SELECT data FROM result_segments ORDER BY key');
   return rows.map((r) => JSON.parse(r.data) as Segment);
 }
 
-export function getResultMeta(db: DatabaseSync): { runId: string; asOf: string; metrics: Record<string, unknown> } | undefined {
-  const row = db.prepare('SELECT run_id, as_of, metrics FROM result_meta WHERE id = 1').get() as { run_id: string; as_of: string; metrics: string } | undefined;
+export async function getResultMeta(sql: Sql): Promise<{ runId: string; asOf: string; metrics: Record<string, unknown> } | undefined> {
+  const row = await sql.get<{ run_id: string; as_of: string; metrics: string }>('SELECT run_id, as_of, metrics FROM result_meta WHERE id = 1');
   return row ? { runId: row.run_id, asOf: row.as_of, metrics: JSON.parse(row.metrics) as Record<string, unknown> } : undefined;
 }
 
 /** The whole stored output (the write-back stage re-reads it when a run resumes after the models stage). */
-export function loadModelOutput(db: DatabaseSync): ModelOutput | undefined {
-  const meta = getResultMeta(db);
+export async function loadModelOutput(sql: Sql): Promise<ModelOutput | undefined> {
+  const meta = await getResultMeta(sql);
   if (!meta) return undefined;
-  const recs = (db.prepare('SELECT * FROM result_recommendations ORDER BY account_id, kind, rank').all() as RecRow[]).map((r) => r.account_id);
-  const accounts = [...new Set(recs)];
+  // One read of the table in the order the per-account reads gave (account, kind, rank): same output, one query.
+  const recs = await sql.all<RecRow>('SELECT * FROM result_recommendations ORDER BY account_id, kind, rank');
   return {
     asOf: meta.asOf,
     metrics: meta.metrics,
-    segments: listSegments(db),
-    insights: (db.prepare('SELECT data FROM result_insights ORDER BY account_id').all() as Array<{ data: string }>).map((r) => JSON.parse(r.data) as AccountInsight),
-    recommendations: accounts.flatMap((a) => listRecommendations(db, a, { limit: 1_000_000 }).map(({ externalId: _e, runId: _r, ...rec }) => rec)),
+    segments: await listSegments(sql),
+    insights: (await sql.all<{ data: string }>('SELECT data FROM result_insights ORDER BY account_id')).map((r) => JSON.parse(r.data) as AccountInsight),
+    recommendations: recs.map((r) => {
+      const { externalId: _e, runId: _r, ...rec } = toStored(r);
+      return rec;
+    }),
   };
 }

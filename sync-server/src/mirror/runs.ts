@@ -1,7 +1,7 @@
 // Run history with per-stage progress. The pipeline writes here as it goes, so the service can show a run
 // while it is running and a restarted process can find the run it must resume.
-import type { DatabaseSync } from 'node:sqlite';
 import type { RunKind, RunStatus, Stage, StageStatus } from '../domain/run.js';
+import type { Sql } from './sql.js';
 
 /** A stage as stored in the run's progress column. */
 export type StageRecord = { state: StageStatus; detail?: Record<string, unknown>; startedAt?: string; finishedAt?: string };
@@ -20,12 +20,13 @@ export type RunRecord = {
   apiCalls: number;
 };
 
-type Row = {
+/** A runs row as stored (the synchronous HTTP adapter reads them too). */
+export type RunRow = {
   id: string; kind: RunKind; status: RunStatus; started_at: string; finished_at: string | null; stage: Stage | null;
   progress: string; quality: string | null; summary: string | null; error: string | null; api_calls: number;
 };
 
-const toRun = (r: Row): RunRecord => ({
+export const toRun = (r: RunRow): RunRecord => ({
   id: r.id,
   kind: r.kind,
   status: r.status,
@@ -39,29 +40,29 @@ const toRun = (r: Row): RunRecord => ({
   apiCalls: r.api_calls,
 });
 
-export function createRun(db: DatabaseSync, id: string, kind: RunKind, startedAt: string): RunRecord {
-  db.prepare("INSERT INTO runs (id, kind, status, started_at) VALUES (?, ?, 'Running', ?)").run(id, kind, startedAt);
-  return getRun(db, id) as RunRecord;
+export async function createRun(sql: Sql, id: string, kind: RunKind, startedAt: string): Promise<RunRecord> {
+  await sql.run("INSERT INTO runs (id, kind, status, started_at) VALUES (?, ?, 'Running', ?)", [id, kind, startedAt]);
+  return (await getRun(sql, id)) as RunRecord;
 }
 
 /** The newest run that never finished (the process died or was aborted): the one to resume. */
-export function findUnfinishedRun(db: DatabaseSync): RunRecord | undefined {
-  const row = db.prepare("SELECT * FROM runs WHERE status IN ('Running', 'Aborted') AND finished_at IS NULL ORDER BY started_at DESC LIMIT 1").get() as Row | undefined;
+export async function findUnfinishedRun(sql: Sql): Promise<RunRecord | undefined> {
+  const row = await sql.get<RunRow>("SELECT * FROM runs WHERE status IN ('Running', 'Aborted') AND finished_at IS NULL ORDER BY started_at DESC LIMIT 1");
   return row ? toRun(row) : undefined;
 }
 
-export function setStage(db: DatabaseSync, id: string, stage: Stage, progress: StageRecord): void {
-  const run = getRun(db, id);
+export async function setStage(sql: Sql, id: string, stage: Stage, progress: StageRecord): Promise<void> {
+  const run = await getRun(sql, id);
   if (!run) throw new Error(`run ${id} is not in the mirror`);
   const merged = { ...run.progress, [stage]: { ...run.progress[stage], ...progress } };
-  db.prepare('UPDATE runs SET stage = ?, progress = ? WHERE id = ?').run(stage, JSON.stringify(merged), id);
+  await sql.run('UPDATE runs SET stage = ?, progress = ? WHERE id = ?', [stage, JSON.stringify(merged), id]);
 }
 
-export function updateRun(
-  db: DatabaseSync,
+export async function updateRun(
+  sql: Sql,
   id: string,
   patch: Partial<Pick<RunRecord, 'status' | 'finishedAt' | 'quality' | 'summary' | 'error' | 'apiCalls'>>,
-): void {
+): Promise<void> {
   const sets: string[] = [];
   const values: Array<string | number | null> = [];
   const add = (col: string, v: string | number | null): void => {
@@ -75,15 +76,15 @@ export function updateRun(
   if (patch.error !== undefined) add('error', patch.error);
   if (patch.apiCalls !== undefined) add('api_calls', patch.apiCalls);
   if (sets.length === 0) return;
-  db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+  await sql.run(`UPDATE runs SET ${sets.join(', ')} WHERE id = ?`, [...values, id]);
 }
 
-export function getRun(db: DatabaseSync, id: string): RunRecord | undefined {
-  const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Row | undefined;
+export async function getRun(sql: Sql, id: string): Promise<RunRecord | undefined> {
+  const row = await sql.get<RunRow>('SELECT * FROM runs WHERE id = ?', [id]);
   return row ? toRun(row) : undefined;
 }
 
-export function listRuns(db: DatabaseSync, limit = 20): RunRecord[] {
-  const rows = db.prepare('SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?').all(limit) as Row[];
+export async function listRuns(sql: Sql, limit = 20): Promise<RunRecord[]> {
+  const rows = await sql.all<RunRow>('SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?', [limit]);
   return rows.map(toRun);
 }

@@ -16,10 +16,10 @@ export async function loadOrgDataset(conn: Connection, dataDir: string): Promise
   try {
     // Its own run id, so these extract checkpoints never mix with a pipeline run's.
     const runId = `cli-${randomBytes(4).toString('hex')}`;
-    const stats = await extractAll(conn, mirror.db, { runId });
-    const { dataset, report } = cleanMirror(mirror.db);
+    const stats = await extractAll(conn, mirror, { runId });
+    const { dataset, report } = await cleanMirror(mirror.sql);
     return { dataset, quality: report, recordsFetched: stats.reduce((n, s) => n + s.fetched, 0) };
   } finally {
-    mirror.close();
+    await mirror.close();
   }
 }

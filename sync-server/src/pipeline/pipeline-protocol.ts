@@ -1,11 +1,15 @@
 // Messages between the service's thread and the pipeline's worker thread (see pipeline-thread.ts).
 import type { ConnectionConfig } from '../connect/config.js';
 import type { ProgressEvent, RunKind } from '../domain/run.js';
+import type { StoreSettings } from '../mirror/db.js';
 import type { RecommendationSnapshot } from '../mirror/recommendation-snapshot.js';
 import type { PipelineOptions, RunSummary } from './run-pipeline.js';
 
-/** `settings`: the operator's run settings (RECO_API_BUDGET_SHARE, bulk thresholds, impact holdout share and window, …), plain data. */
-export type PipelineWorkerInput = { kind: RunKind; runId: string; connection: ConnectionConfig; storePath: string; settings?: PipelineSettings };
+/**
+ * `store`: where the thread opens its own store handle (the same file, or its own PostgreSQL pool). `settings`:
+ * the operator's run settings (RECO_API_BUDGET_SHARE, bulk thresholds, impact holdout share and window, …), plain data.
+ */
+export type PipelineWorkerInput = { kind: RunKind; runId: string; connection: ConnectionConfig; store: StoreSettings; settings?: PipelineSettings };
 export type PipelineSettings = Pick<PipelineOptions, 'maxShareOfDailyLimit' | 'extract' | 'writeback' | 'retuneAfterDays' | 'impactWindowDays'> & {
   /** Only the holdout share: the rest of the model options are tuned per run, not set by the operator. */
   modelOptions?: Pick<NonNullable<PipelineOptions['modelOptions']>, 'holdoutShare'>;

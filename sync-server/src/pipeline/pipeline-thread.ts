@@ -6,7 +6,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { ConnectionConfig } from '../connect/config.js';
 import type { Logger } from '../logging/logger.js';
-import type { Mirror } from '../mirror/db.js';
+import type { Mirror, StoreSettings } from '../mirror/db.js';
 import type { RecommendationSnapshot } from '../mirror/recommendation-snapshot.js';
 import { startWorkerModule } from '../models/workers.js';
 import type { Pipeline, RunOutcome } from '../schedule/ports.js';
@@ -23,21 +23,22 @@ export type ThreadedPipeline = Pipeline & {
   takeResults(runId: string): RecommendationSnapshot | undefined;
 };
 
-export function threadedPipeline(options: { connection: ConnectionConfig; mirror: Mirror; logger: Logger; settings?: PipelineSettings }): ThreadedPipeline {
-  const storePath = options.mirror.path;
-  if (storePath === ':memory:') throw new Error('store.path ":memory:" cannot be shared with the pipeline thread; use a file');
+/** `store`: the settings the service opened `mirror` from, so the thread opens the same store (default: its file). */
+export function threadedPipeline(options: { connection: ConnectionConfig; mirror: Mirror; store?: StoreSettings; logger: Logger; settings?: PipelineSettings }): ThreadedPipeline {
+  const store = options.store ?? { path: options.mirror.path };
+  if (!store.url && store.path === ':memory:') throw new Error('store.path ":memory:" cannot be shared with the pipeline thread; use a file');
   const running = new Set<Worker>();
   // Only the latest: a run hands over at most one, and a snapshot nobody took is superseded by the next run's.
   let handed: { runId: string; snapshot: RecommendationSnapshot } | null = null;
   const logger = options.logger.child({ thread: 'pipeline' });
 
-  const pipeline = (kind: Parameters<Pipeline>[0], { signal, onProgress }: Parameters<Pipeline>[1]): Promise<RunOutcome> =>
-    new Promise<RunOutcome>((resolve, reject) => {
-      // Named here, not by the thread: starting a thread (and, from source, compiling the pipeline in it) takes
-      // seconds on a busy machine, and callers get the run's id at once.
-      const runId = nextRunId(options.mirror.db, kind);
+  const pipeline = async (kind: Parameters<Pipeline>[0], { signal, onProgress }: Parameters<Pipeline>[1]): Promise<RunOutcome> => {
+    // Named here, not by the thread: starting a thread (and, from source, compiling the pipeline in it) takes
+    // seconds on a busy machine, and callers get the run's id at once.
+    const runId = await nextRunId(options.mirror.sql, kind);
+    return new Promise<RunOutcome>((resolve, reject) => {
       onProgress({ runId, stage: 'connect', status: 'pending' });
-      const input: PipelineWorkerInput = { kind, runId, connection: options.connection, storePath, settings: options.settings };
+      const input: PipelineWorkerInput = { kind, runId, connection: options.connection, store, settings: options.settings };
       const worker = startWorkerModule(new URL(`./pipeline-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url), input);
       running.add(worker);
       let settled = false;
@@ -82,6 +83,7 @@ export function threadedPipeline(options: { connection: ConnectionConfig; mirror
         settle(() => reject(new Error(`the pipeline thread exited (code ${code}) before reporting an outcome`)));
       });
     });
+  };
 
   return Object.assign(pipeline, {
     terminate: async (): Promise<void> => {

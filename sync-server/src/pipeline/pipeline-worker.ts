@@ -5,7 +5,7 @@
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createConnection } from '../connect/connect.js';
-import { openMirror, type Mirror } from '../mirror/db.js';
+import { openStore, type Mirror } from '../mirror/db.js';
 import { readRecommendationSnapshot, snapshotTransferList } from '../mirror/recommendation-snapshot.js';
 import type { FromPipelineWorker, LogLevel, PipelineWorkerInput, ToPipelineWorker } from './pipeline-protocol.js';
 import { runPipeline, type LoggerLike } from './run-pipeline.js';
@@ -49,9 +49,10 @@ const logger: LoggerLike = { info: log('info'), warn: log('warn'), error: log('e
 // The service's results cache is built here, on this thread, and moved (not copied) to the service's: built
 // there, its tens of thousands of objects and the GC after them held every request for up to seconds.
 let resultsSent = false;
-const sendResults = (mirror: Mirror): void => {
+let outbox: Promise<void> = Promise.resolve();
+const sendResults = async (mirror: Mirror): Promise<void> => {
   try {
-    const snapshot = readRecommendationSnapshot(mirror.db);
+    const snapshot = await readRecommendationSnapshot(mirror.sql);
     port.postMessage({ type: 'results', runId: input.runId, snapshot } satisfies FromPipelineWorker, snapshotTransferList(snapshot));
     resultsSent = true;
   } catch (err) {
@@ -62,7 +63,8 @@ const sendResults = (mirror: Mirror): void => {
 
 try {
   const connection = await createConnection(input.connection);
-  const mirror = openMirror(input.storePath);
+  // A pool of its own on PostgreSQL: a run is one sequence of statements, so two connections are plenty.
+  const mirror = await openStore(input.store, { applicationName: 'reco-pipeline', maxConnections: 2 });
   try {
     const summary = await runPipeline({ connection, mirror, logger }, {
       ...input.settings,
@@ -70,16 +72,25 @@ try {
       runId: input.runId,
       signal: controller.signal,
       onProgress: (event) => {
-        if (event.stage === 'models' && event.status === 'done') sendResults(mirror);
-        post({ type: 'progress', event: plain(event) as typeof event });
+        // The results must reach the service before the event announcing them. The snapshot is read as soon as
+        // the models are done but posted when the read completes, so every event queues behind it, in order.
+        const message = { type: 'progress', event: plain(event) as typeof event } satisfies FromPipelineWorker;
+        if (event.stage === 'models' && event.status === 'done') {
+          const read = sendResults(mirror);
+          outbox = outbox.then(() => read).then(() => post(message));
+        } else {
+          outbox = outbox.then(() => post(message));
+        }
       },
     });
     // A run that ended before its models stage finished left the results as they were, but its extract may
     // have renamed products: the service refreshes after every run, so it gets a snapshot here too.
-    if (!resultsSent) sendResults(mirror);
+    await outbox;
+    if (!resultsSent) await sendResults(mirror);
     post({ type: 'done', summary: plain(summary) as typeof summary });
   } finally {
-    mirror.close();
+    await outbox.catch(() => undefined);
+    await mirror.close();
   }
 } catch (err) {
   post({ type: 'failed', message: (err as Error).message ?? String(err), stack: (err as Error).stack });

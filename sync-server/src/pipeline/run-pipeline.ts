@@ -11,6 +11,7 @@ import { extractAll, type ExtractOptions, type ObjectStats } from '../extract/ex
 import { attachTextSignals, textEvents } from './text-signals.js';
 import { SOURCE_OBJECTS } from '../extract/objects.js';
 import { asStoreError, type Mirror } from '../mirror/db.js';
+import type { Sql } from '../mirror/sql.js';
 import { getMeta, resetWatermark, setMeta } from '../mirror/records.js';
 import { getResultMeta, loadModelOutput, saveModelOutput } from '../mirror/results.js';
 import { runModelsInWorkers as defaultRunModels, type ModelOptions, type PreviousInsights } from '../models/run-models.js';
@@ -92,13 +93,13 @@ function isAbort(err: unknown, signal?: AbortSignal): boolean {
 }
 
 /** The id the next runPipeline() of `kind` will run under: the unfinished run it resumes, or a new one. */
-export function nextRunId(db: Mirror['db'], kind: RunKind): string {
-  const unfinished = findUnfinishedRun(db);
+export async function nextRunId(sql: Sql, kind: RunKind): Promise<string> {
+  const unfinished = await findUnfinishedRun(sql);
   return unfinished && !(kind === 'Full' && unfinished.kind === 'Incremental') ? unfinished.id : newRunId();
 }
 
 export async function runPipeline(deps: PipelineDeps, opts: PipelineOptions): Promise<RunSummary> {
-  const run = startRun(deps, opts);
+  const run = await startRun(deps, opts);
   try {
     await connectStage(run);
     await extractStage(run);
@@ -122,7 +123,9 @@ type Run = {
   deps: PipelineDeps;
   opts: PipelineOptions;
   conn: Connection;
-  db: Mirror['db'];
+  /** The store: `sql` for everything of the mirror's own; `db` (SQLite only) for the impact and text steps until they move to Sql. */
+  store: Mirror;
+  sql: Sql;
   log: LoggerLike | undefined;
   budget: ApiBudget;
   callsAtStart: number;
@@ -141,20 +144,20 @@ type Run = {
 };
 
 /** Resumes the unfinished run (a Full run supersedes an unfinished Incremental one) or records a new one. */
-function startRun(deps: PipelineDeps, opts: PipelineOptions): Run {
+async function startRun(deps: PipelineDeps, opts: PipelineOptions): Promise<Run> {
   const { connection: conn, mirror } = deps;
-  const db = mirror.db;
+  const { sql } = mirror;
   const t0 = Date.now();
   const budget = deps.budget ?? new ApiBudget(conn, { maxShareOfDailyLimit: opts.maxShareOfDailyLimit });
   const callsAtStart = budget.calls;
 
-  let unfinished = findUnfinishedRun(db);
+  let unfinished = await findUnfinishedRun(sql);
   if (unfinished && opts.kind === 'Full' && unfinished.kind === 'Incremental') {
     const finishedAt = new Date().toISOString();
     const error = 'superseded by a Full run';
-    updateRun(db, unfinished.id, { status: 'Failed', finishedAt, error });
+    await updateRun(sql, unfinished.id, { status: 'Failed', finishedAt, error });
     // Its Reco_Run__c still says Running or Paused: corrected at this run's start (see run-record.ts).
-    keepOutcome(db, unfinished.id, { status: 'Failed', finishedAt, error });
+    await keepOutcome(sql, unfinished.id, { status: 'Failed', finishedAt, error });
     unfinished = undefined;
   }
   const resumed = Boolean(unfinished);
@@ -162,24 +165,24 @@ function startRun(deps: PipelineDeps, opts: PipelineOptions): Run {
   const kind: RunKind = unfinished?.kind ?? opts.kind;
   const startedAt = unfinished?.startedAt ?? new Date().toISOString();
   if (!unfinished) {
-    createRun(db, runId, kind, startedAt);
-    if (kind === 'Full') for (const o of SOURCE_OBJECTS) resetWatermark(db, o.name);
+    await createRun(sql, runId, kind, startedAt);
+    if (kind === 'Full') for (const o of SOURCE_OBJECTS) await resetWatermark(sql, o.name);
   } else {
-    updateRun(db, runId, { status: 'Running', error: null });
+    await updateRun(sql, runId, { status: 'Running', error: null });
   }
   const log = deps.logger;
   log?.info({ runId, kind, resumed }, resumed ? 'resuming run' : 'starting run');
   return {
-    deps, opts, conn, db, log, budget, callsAtStart, t0, runId, kind, startedAt, resumed,
+    deps, opts, conn, store: mirror, sql, log, budget, callsAtStart, t0, runId, kind, startedAt, resumed,
     current: 'connect', runSfId: null, extractStats: [], quality: null, wb: null, impact: null, impactReport: null,
   };
 }
 
 /** Records a stage's progress in the mirror and tells the caller. */
-function reportStage(run: Run, s: Stage, status: ProgressEvent['status'], records?: number | null, detail?: Record<string, unknown>): void {
+async function reportStage(run: Run, s: Stage, status: ProgressEvent['status'], records?: number | null, detail?: Record<string, unknown>): Promise<void> {
   const now = new Date().toISOString();
-  setStage(run.db, run.runId, s, { state: status, detail: { ...detail, records: records ?? null }, ...(status === 'running' ? { startedAt: now } : { finishedAt: now }) });
-  updateRun(run.db, run.runId, { apiCalls: run.budget.calls - run.callsAtStart });
+  await setStage(run.sql, run.runId, s, { state: status, detail: { ...detail, records: records ?? null }, ...(status === 'running' ? { startedAt: now } : { finishedAt: now }) });
+  await updateRun(run.sql, run.runId, { apiCalls: run.budget.calls - run.callsAtStart });
   run.opts.onProgress?.({ runId: run.runId, stage: s, status, records, detail });
 }
 
@@ -190,27 +193,27 @@ function abortCheck(run: Run): void {
 
 /** Checks the budget and the org, marks the run Running in Reco_Run__c, and writes outcomes earlier runs could not. */
 async function connectStage(run: Run): Promise<void> {
-  const { conn, db, runId, log, budget } = run;
+  const { conn, sql, runId, log, budget } = run;
   run.current = 'connect';
-  reportStage(run, 'connect', 'running');
+  await reportStage(run, 'connect', 'running');
   await budget.refreshLimits();
   budget.check('starting the run');
-  const checked = await ensureOrgReady(conn, db);
+  const checked = await ensureOrgReady(conn, sql);
   if (checked?.warnings.length) log?.warn({ runId, warnings: checked.warnings }, 'org check: ready with warnings');
   if (checked?.notes.length) log?.info({ runId, notes: checked.notes }, 'org check: noted, nothing to do');
   run.runSfId = await upsertRecoRun(conn, runId, { kind: run.kind, status: 'Running', startedAt: run.startedAt }, { budget, signal: run.opts.signal });
-  forgetPending(db, runId); // resumed: Running again, whatever its paused state said
-  await flushPendingOutcomes(conn, db, log);
-  reportStage(run, 'connect', 'done');
+  await forgetPending(sql, runId); // resumed: Running again, whatever its paused state said
+  await flushPendingOutcomes(conn, sql, log);
+  await reportStage(run, 'connect', 'done');
 }
 
 /** Reads what changed in the org into the mirror, reporting each page as it comes. */
 async function extractStage(run: Run): Promise<void> {
   const { runId, opts } = run;
   run.current = 'extract';
-  reportStage(run, 'extract', 'running', 0);
+  await reportStage(run, 'extract', 'running', 0);
   let read = 0;
-  run.extractStats = await extractAll(run.conn, run.db, {
+  run.extractStats = await extractAll(run.conn, run.store, {
     runId,
     budget: run.budget,
     signal: opts.signal,
@@ -220,50 +223,50 @@ async function extractStage(run: Run): Promise<void> {
       if (e.phase === 'done') read += e.fetched;
     },
   });
-  reportStage(run, 'extract', 'done', read, { objects: run.extractStats });
+  await reportStage(run, 'extract', 'done', read, { objects: run.extractStats });
   abortCheck(run);
 }
 
 /** The mirror as the models' Dataset, with the quality report kept on the run. */
 async function cleanStage(run: Run): Promise<Dataset> {
-  const { db, opts } = run;
+  const { sql, opts } = run;
   run.current = 'clean';
-  reportStage(run, 'clean', 'running');
-  const cleaned = cleanMirror(db, { ...opts.clean, asOf: opts.asOf });
-  cleaned.dataset.texts = await textEvents(run.deps.mirror.sql);
+  await reportStage(run, 'clean', 'running');
+  const cleaned = await cleanMirror(sql, { ...opts.clean, asOf: opts.asOf });
+  cleaned.dataset.texts = await textEvents(sql);
   const quality = cleaned.report;
   run.quality = quality;
-  updateRun(db, run.runId, { quality });
-  reportStage(run, 'clean', 'done', cleaned.dataset.lines.length, { ready: quality.ready, output: quality.output });
+  await updateRun(sql, run.runId, { quality });
+  await reportStage(run, 'clean', 'done', cleaned.dataset.lines.length, { ready: quality.ready, output: quality.output });
   abortCheck(run);
   return cleaned.dataset;
 }
 
 /** Fits the models (re-tuning when due) and stores their output; a run resumed after this stage reuses it. */
 async function modelsStage(run: Run, dataset: Dataset): Promise<ModelOutput> {
-  const { db, runId, opts } = run;
+  const { sql, runId, opts } = run;
   run.current = 'models';
   let output: ModelOutput;
-  const done = getRun(db, runId)?.progress.models?.state === 'done' && getResultMeta(db)?.runId === runId;
+  const done = (await getRun(sql, runId))?.progress.models?.state === 'done' && (await getResultMeta(sql))?.runId === runId;
   if (done) {
-    output = loadModelOutput(db) as ModelOutput; // resumed after the models finished: reuse their output
+    output = (await loadModelOutput(sql)) as ModelOutput; // resumed after the models finished: reuse their output
   } else {
-    reportStage(run, 'models', 'running');
+    await reportStage(run, 'models', 'running');
     const runModels = run.deps.models ?? defaultRunModels;
-    const last = loadModelOutput(db);
+    const last = await loadModelOutput(sql);
     const previous = last ? { insights: new Map(last.insights.map((i) => [i.accountId, { segmentKey: i.segmentKey, segmentChangedOn: i.segmentChangedOn, previousSegmentKey: i.previousSegmentKey }])) } : undefined;
     const history = historyFingerprint(dataset.lines);
-    const tunedOn = getMeta<string>(db, TUNED_HISTORY, Infinity);
-    const plan = planTuning(run.kind, opts.modelOptions, getResultMeta(db), dataset.asOf, opts.retuneAfterDays, tunedOn === history);
+    const tunedOn = await getMeta<string>(sql, TUNED_HISTORY, Infinity);
+    const plan = planTuning(run.kind, opts.modelOptions, await getResultMeta(sql), dataset.asOf, opts.retuneAfterDays, tunedOn === history);
     run.log?.info({ runId, tuning: plan.reason }, 'model settings');
     output = await runModels(dataset, plan.options, previous);
-    await attachTextSignals(run.deps.mirror.sql, output);
+    await attachTextSignals(sql, output);
     // Before the output is stored: the stored copy has no shadow lists, and a resumed run reads that copy.
-    await recordExposures(run.deps.mirror.sql, output, output.asOf);
-    saveModelOutput(db, runId, output);
-    if (!plan.reused) setMeta(db, TUNED_HISTORY, history); // after the output: a crash in between only re-tunes
+    await recordExposures(sql, output, output.asOf);
+    await saveModelOutput(sql, runId, output);
+    if (!plan.reused) await setMeta(sql, TUNED_HISTORY, history); // after the output: a crash in between only re-tunes
   }
-  reportStage(run, 'models', 'done', output.recommendations.length, { segments: output.segments.length, insights: output.insights.length });
+  await reportStage(run, 'models', 'done', output.recommendations.length, { segments: output.segments.length, insights: output.insights.length });
   abortCheck(run);
   return output;
 }
@@ -272,8 +275,8 @@ async function modelsStage(run: Run, dataset: Dataset): Promise<ModelOutput> {
 async function writebackStage(run: Run, output: ModelOutput, converted: Set<string>): Promise<WritebackResult> {
   const { runId, opts, log } = run;
   run.current = 'writeback';
-  reportStage(run, 'writeback', 'running', 0);
-  const wb = await writeBack(run.conn, run.db, output, {
+  await reportStage(run, 'writeback', 'running', 0);
+  const wb = await writeBack(run.conn, run.store, output, {
     ...opts.writeback,
     converted,
     runId,
@@ -285,7 +288,7 @@ async function writebackStage(run: Run, output: ModelOutput, converted: Set<stri
   });
   run.wb = wb;
   if (wb.audit?.some((a) => a.forgotten > 0)) log?.warn({ runId, audit: wb.audit }, 'the org lacked records the write-back ledger remembered; they were written again');
-  reportStage(run, 'writeback', 'done', wb.written, { stats: wb.stats, failed: wb.failed, audit: wb.audit });
+  await reportStage(run, 'writeback', 'done', wb.written, { stats: wb.stats, failed: wb.failed, audit: wb.audit });
   return wb;
 }
 
@@ -296,7 +299,7 @@ type Measured = { windowDays: number; exposures: number; conversions: number; co
  * sync read gets Status__c Converted in this run's status phase, not a sync later.
  */
 async function measureImpactFromMirror(run: Run): Promise<Measured> {
-  const { opts, deps: { mirror: { sql } } } = run;
+  const { opts, sql } = run;
   const windowDays = opts.impactWindowDays ?? DEFAULT_WINDOW_DAYS;
   const measured = await measureImpact(sql, await linesFromMirror(sql), windowDays);
   const converted = new Set((await readConversions(sql)).map((c) => c.externalId.toLowerCase()));
@@ -308,7 +311,7 @@ async function measureImpactFromMirror(run: Run): Promise<Measured> {
  * the ledger) when they are.
  */
 async function sendConversions(run: Run, measured: Measured): Promise<void> {
-  const { opts, deps: { mirror: { sql } } } = run;
+  const { opts, sql } = run;
   const { windowDays } = measured;
   const sent = await writeConversions(run.conn, sql, { ...opts.writeback, budget: run.budget, signal: opts.signal });
   if (sent.failed.length) run.log?.warn({ runId: run.runId, failed: sent.failed.slice(0, 10), count: sent.failed.length }, 'some conversions were not written; they are retried next run');
@@ -319,26 +322,26 @@ async function sendConversions(run: Run, measured: Measured): Promise<void> {
 
 /** A run that threw: paused (abort, budget, the org's limit) to resume next time, or failed. */
 async function stopRun(run: Run, thrown: unknown): Promise<RunSummary> {
-  const { conn, db, runId, log, current } = run;
-  // A store failure outside a transaction (a single setMeta, say) reaches here as SQLite's bare message:
-  // name the file and the code the same way the transactions do, and mark the store as failing for /ready.
-  const err = asStoreError(thrown, db.location() ?? ':memory:');
+  const { conn, sql, runId, log, current } = run;
+  // A store failure outside a transaction (a single setMeta, say) reaches here as the engine's bare message:
+  // name the store and the code the same way the transactions do, and mark the store as failing for /ready.
+  const err = asStoreError(thrown, sql.location);
   const message = (err as Error).message ?? String(err);
   const orgLimit = isOrgLimitError(err);
   if (isAbort(err, run.opts.signal) || err instanceof ApiBudgetExceededError || orgLimit) {
     // Left unfinished on purpose: the next runPipeline() resumes it. The org's own limit is no fault of the
     // run either: it pauses exactly like Reco's budget guard makes it.
     const reason = orgLimit ? `paused: the org refused a call with REQUEST_LIMIT_EXCEEDED, its own API limit (${message}); the next run resumes where this one stopped` : message;
-    setStage(db, runId, current, { state: 'failed', detail: { reason } });
-    updateRun(db, runId, { status: 'Aborted', error: reason, apiCalls: run.budget.calls - run.callsAtStart });
+    await setStage(sql, runId, current, { state: 'failed', detail: { reason } });
+    await updateRun(sql, runId, { status: 'Aborted', error: reason, apiCalls: run.budget.calls - run.callsAtStart });
     log?.warn({ runId, stage: current, reason }, 'run stopped; it resumes on the next start');
     // One call past the budget, so the org shows the run as paused rather than running.
-    await recordRunOutcome(conn, db, runId, { kind: run.kind, status: 'Paused', startedAt: run.startedAt, finishedAt: null, apiCalls: run.budget.calls - run.callsAtStart + 1, error: reason }, log);
+    await recordRunOutcome(conn, sql, runId, { kind: run.kind, status: 'Paused', startedAt: run.startedAt, finishedAt: null, apiCalls: run.budget.calls - run.callsAtStart + 1, error: reason }, log);
     return runSummary(run, 'Aborted', reason, null);
   }
   log?.error({ runId, stage: current, err: message, stack: (err as Error).stack }, 'run failed');
   try {
-    setStage(db, runId, current, { state: 'failed', detail: { error: message } });
+    await setStage(sql, runId, current, { state: 'failed', detail: { error: message } });
   } catch {
     /* keep the original error */
   }
@@ -377,7 +380,7 @@ function runSummary(run: Run, status: FinishedRunStatus, error: string | null, f
 
 /** Records how the run ended: in Reco_Run__c (with the impact figures apart), then in the mirror. */
 async function finishRun(run: Run, status: FinishedRunStatus, error: string | null): Promise<RunSummary> {
-  const { conn, db, runId, log, wb, impact, impactReport } = run;
+  const { conn, sql, runId, log, wb, impact, impactReport } = run;
   const finishedAt = new Date().toISOString();
   const s = runSummary(run, status, error, finishedAt);
   const brief = {
@@ -389,7 +392,7 @@ async function finishRun(run: Run, status: FinishedRunStatus, error: string | nu
     readiness: run.quality?.readiness,
     impact: impact ? { exposures: impact.exposures, conversions: impact.conversions, verdict: impact.verdict } : undefined,
   };
-  await recordRunOutcome(conn, db, runId, {
+  await recordRunOutcome(conn, sql, runId, {
     kind: run.kind,
     status: status === 'Aborted' ? 'Failed' : status,
     startedAt: run.startedAt,
@@ -411,8 +414,8 @@ async function finishRun(run: Run, status: FinishedRunStatus, error: string | nu
     }
   }
   s.apiCalls = run.budget.calls - run.callsAtStart;
-  updateRun(db, runId, { status, finishedAt, summary: brief, error, apiCalls: s.apiCalls });
-  reportStage(run, 'finish', status === 'Failed' ? 'failed' : 'done');
+  await updateRun(sql, runId, { status, finishedAt, summary: brief, error, apiCalls: s.apiCalls });
+  await reportStage(run, 'finish', status === 'Failed' ? 'failed' : 'done');
   log?.info({ runId, status, apiCalls: s.apiCalls, durationMs: s.durationMs }, 'run finished');
   return s;
 }

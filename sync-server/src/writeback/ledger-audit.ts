@@ -6,9 +6,9 @@
 // ids and Ids and forgets every ledger entry the org does not hold as recorded, so the write-back that
 // follows writes those records again.
 import type { Connection } from 'jsforce';
-import type { DatabaseSync } from 'node:sqlite';
 import type { ApiBudget } from '../connect/api-budget.js';
 import { queryMany } from '../extract/query-many.js';
+import type { Sql } from '../mirror/sql.js';
 import { forgetWritten, readLedger, type LedgerEntry } from './ledger.js';
 import { RECO_OBJECTS } from './reco-objects.js';
 
@@ -26,10 +26,10 @@ function sample(entries: Array<[string, LedgerEntry]>, n: number): Array<[string
   return Array.from({ length: n }, (_, i) => entries[Math.floor(offset + i * step)]);
 }
 
-export async function auditLedger(conn: Connection, db: DatabaseSync, opts: { budget?: ApiBudget; sampleSize?: number } = {}): Promise<LedgerAuditResult[]> {
-  const objects = RECO_OBJECTS.filter((o) => o.name !== 'Reco_Run__c')
-    .map((o) => ({ ...o, ledger: [...readLedger(db, o.name)] }))
-    .filter((o) => o.ledger.length > 0);
+export async function auditLedger(conn: Connection, sql: Sql, opts: { budget?: ApiBudget; sampleSize?: number } = {}): Promise<LedgerAuditResult[]> {
+  const read = [];
+  for (const o of RECO_OBJECTS.filter((r) => r.name !== 'Reco_Run__c')) read.push({ ...o, ledger: [...(await readLedger(sql, o.name))] });
+  const objects = read.filter((o) => o.ledger.length > 0);
   if (objects.length === 0) return [];
   const picked = objects.map((o) => sample(o.ledger, opts.sampleSize ?? SAMPLE));
   const soqls = objects.flatMap((o, i) => [
@@ -50,7 +50,7 @@ export async function auditLedger(conn: Connection, db: DatabaseSync, opts: { bu
       const all = await conn.query<Record<string, unknown>>(`SELECT Id, ${o.externalId} FROM ${o.name}`, { autoFetch: true, maxFetch: 10_000_000 });
       const inOrg = new Map(all.records.map((r) => [String(r[o.externalId]).toLowerCase(), String(r.Id).slice(0, 15)]));
       const stale = o.ledger.filter(([ext, e]) => inOrg.get(ext) === undefined || (e.sfId !== null && inOrg.get(ext) !== e.sfId.slice(0, 15))).map(([ext]) => ext);
-      forgotten = forgetWritten(db, o.name, stale);
+      forgotten = await forgetWritten(sql, o.name, stale);
     }
     out.push({ object: o.name, ledger: o.ledger.length, org: orgCount, sampled: picked[i].length, sampleMissing, forgotten });
   }

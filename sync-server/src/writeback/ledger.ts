@@ -3,7 +3,8 @@
 // killed half-way resumes with exactly the records it had not committed yet.
 import { createHash } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
-import { transaction } from '../mirror/db.js';
+import { storeTransaction } from '../mirror/db.js';
+import type { Sql } from '../mirror/sql.js';
 
 /** `shown`: the values the record displays when written (see change-filter.ts); null for old entries. */
 export type LedgerEntry = { hash: string; sfId: string | null; shown: string | null };
@@ -25,41 +26,68 @@ export function payloadHash(payload: Record<string, unknown>): string {
   return createHash('sha256').update(stable(rest)).digest('base64url').slice(0, 32);
 }
 
-export function readLedger(db: DatabaseSync, object: string): Map<string, LedgerEntry> {
-  const rows = db.prepare('SELECT external_id, hash, sf_id, shown FROM written WHERE object = ?').all(object) as Array<{ external_id: string; hash: string; sf_id: string | null; shown: string | null }>;
-  return new Map(rows.map((r) => [r.external_id.toLowerCase(), { hash: r.hash, sfId: r.sf_id, shown: r.shown }]));
+type LedgerRow = { external_id: string; hash: string; sf_id: string | null; shown: string | null };
+const LEDGER_SQL = 'SELECT external_id, hash, sf_id, shown FROM written WHERE object = ?';
+const toLedger = (rows: LedgerRow[]): Map<string, LedgerEntry> => new Map(rows.map((r) => [r.external_id.toLowerCase(), { hash: r.hash, sfId: r.sf_id, shown: r.shown }]));
+
+/** What Reco last wrote of `object`. The DatabaseSync form serves impact/org-writes.ts until it moves to Sql. */
+export function readLedger(sql: Sql, object: string): Promise<Map<string, LedgerEntry>>;
+export function readLedger(db: DatabaseSync, object: string): Map<string, LedgerEntry>;
+export function readLedger(store: Sql | DatabaseSync, object: string): Promise<Map<string, LedgerEntry>> | Map<string, LedgerEntry> {
+  if ('dialect' in store) return store.all<LedgerRow>(LEDGER_SQL, [object]).then(toLedger);
+  return toLedger(store.prepare(LEDGER_SQL).all(object) as LedgerRow[]);
 }
 
+const LEDGER_COLUMNS = ['object', 'external_id', 'hash', 'sf_id', 'run_id', 'shown'] as const;
+
 /** Records what was written; `alongside` runs in the same transaction (so the mirror cannot lag the ledger). */
-export function recordWritten(
-  db: DatabaseSync,
+export async function recordWritten(
+  sql: Sql,
   object: string,
   runId: string,
   entries: Array<{ externalId: string; hash: string; sfId?: string | null; shown?: string | null }>,
-  alongside?: () => void,
-): void {
+  alongside?: (tx: Sql) => Promise<void>,
+): Promise<void> {
   if (entries.length === 0) return;
-  const put = db.prepare(
-    `INSERT INTO written (object, external_id, hash, sf_id, run_id, shown) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (object, external_id) DO UPDATE SET hash = excluded.hash, sf_id = COALESCE(excluded.sf_id, written.sf_id), run_id = excluded.run_id,
-       shown = excluded.shown`,
-  );
-  transaction(db, () => {
-    for (const e of entries) put.run(object, e.externalId.toLowerCase(), e.hash, e.sfId ?? null, runId, e.shown ?? null);
-    alongside?.();
+  // Last entry per external id wins, as row-by-row upserts did; a known Id is kept when this write has none.
+  const last = new Map<string, (typeof entries)[number]>();
+  for (const e of entries) {
+    const id = e.externalId.toLowerCase();
+    const prior = last.get(id);
+    last.delete(id);
+    last.set(id, { ...e, sfId: e.sfId ?? prior?.sfId ?? null });
+  }
+  await storeTransaction(sql, async (tx) => {
+    const known = new Map<string, string | null>();
+    const ids = [...last.keys()];
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      const rows = await tx.all<{ external_id: string; sf_id: string | null }>(`SELECT external_id, sf_id FROM written WHERE object = ? AND external_id IN (${chunk.map(() => '?').join(', ')})`, [object, ...chunk]);
+      for (const r of rows) known.set(r.external_id, r.sf_id);
+    }
+    // One COPY on PostgreSQL for a whole chunk of outcomes; COALESCE(excluded.sf_id, written.sf_id) done here.
+    await tx.copy('written', LEDGER_COLUMNS, [...last].map(([id, e]) => [object, id, e.hash, e.sfId ?? known.get(id) ?? null, runId, e.shown ?? null]), { upsertKey: ['object', 'external_id'] });
+    await alongside?.(tx);
   });
 }
 
+// Well under SQLite's bound-parameter limit (32,766) and PostgreSQL's (65,535).
+const CHUNK = 500;
+
 /**
- * Drops ledger entries, so those records are written again whatever their hash. One statement per entry in a
- * single transaction: a mass delete in the org can leave tens of thousands to forget, more than SQLite binds
- * in one statement (SQLITE_MAX_VARIABLE_NUMBER, 32,766 by default).
+ * Drops ledger entries, so those records are written again whatever their hash. In chunks, in a single
+ * transaction: a mass delete in the org can leave tens of thousands to forget, more than SQLite binds in one
+ * statement (SQLITE_MAX_VARIABLE_NUMBER, 32,766 by default).
  */
-export function forgetWritten(db: DatabaseSync, object: string, externalIds: Iterable<string>): number {
-  const del = db.prepare('DELETE FROM written WHERE object = ? AND external_id = ?');
-  let n = 0;
-  transaction(db, () => {
-    for (const id of externalIds) n += Number(del.run(object, id.toLowerCase()).changes);
+export async function forgetWritten(sql: Sql, object: string, externalIds: Iterable<string>): Promise<number> {
+  const ids = [...new Set([...externalIds].map((id) => id.toLowerCase()))];
+  if (ids.length === 0) return 0;
+  return storeTransaction(sql, async (tx) => {
+    let n = 0;
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      n += await tx.run(`DELETE FROM written WHERE object = ? AND external_id IN (${chunk.map(() => '?').join(', ')})`, [object, ...chunk]);
+    }
+    return n;
   });
-  return n;
 }

@@ -12,11 +12,10 @@
 // the recommendations) are read again right before the status writes, and once more after them, repairing
 // any recommendation a rep reacted to while the writes were in flight.
 import type { Connection } from 'jsforce';
-import type { DatabaseSync } from 'node:sqlite';
 import { repDecisions, type RawReaction, type RepDecision } from '../domain/rep-decisions.js';
 import { extractObject, type ExtractOptions } from '../extract/extract.js';
 import { SOURCE_OBJECTS, type SourceObject } from '../extract/objects.js';
-import { transaction } from '../mirror/db.js';
+import { storeTransaction, type Mirror } from '../mirror/db.js';
 import { applyOwnWrites, readRecords } from '../mirror/records.js';
 import { upsertRecords, type UpsertOptions } from './upsert.js';
 
@@ -83,18 +82,18 @@ export type StatusPhaseOptions = UpsertOptions & {
 };
 
 /** Reads, plans and writes statuses; a second pass repairs what reps changed while the first was written. */
-export async function writeStatuses(conn: Connection, db: DatabaseSync, wanted: Set<string>, opts: StatusPhaseOptions): Promise<StatusPhaseResult> {
+export async function writeStatuses(conn: Connection, store: Pick<Mirror, 'db' | 'sql'>, wanted: Set<string>, opts: StatusPhaseOptions): Promise<StatusPhaseResult> {
   const result: StatusPhaseResult = { expired: 0, converted: 0, updated: 0, failures: [], passes: 0 };
   const failed = new Map<string, StatusPhaseResult['failures'][number]>(); // a later pass may succeed
   const read: ExtractOptions = { runId: opts.runId, budget: opts.budget, signal: opts.signal };
   const fields = sourceOf(RECOMMENDATION).fields;
   for (let pass = 0; pass < 2; pass++) {
-    const recsRead = pass > 0 || opts.rereadRecommendations ? await extractObject(conn, db, sourceOf(RECOMMENDATION), read) : undefined;
-    const reactionsRead = await extractObject(conn, db, sourceOf(REACTION), read);
+    const recsRead = pass > 0 || opts.rereadRecommendations ? await extractObject(conn, store, sourceOf(RECOMMENDATION), read) : undefined;
+    const reactionsRead = await extractObject(conn, store, sourceOf(REACTION), read);
     // Nobody changed anything while the pass was written: it stands.
     if (pass > 0 && reactionsRead.upserted + reactionsRead.deleted + (recsRead ? recsRead.upserted + recsRead.deleted : 0) === 0) break;
-    const recs = readRecords<MirroredRecommendation>(db, RECOMMENDATION);
-    const decisions = repDecisions(recs, readRecords<RawReaction>(db, REACTION));
+    const recs = await readRecords<MirroredRecommendation>(store.sql, RECOMMENDATION);
+    const decisions = repDecisions(recs, await readRecords<RawReaction>(store.sql, REACTION));
     const writes = planStatusWrites(recs, wanted, decisions, opts.converted);
     if (writes.length === 0) break;
     result.passes += 1;
@@ -108,12 +107,12 @@ export async function writeStatuses(conn: Connection, db: DatabaseSync, wanted: 
     let written = 0;
     const outcomes = await upsertRecords(conn, RECOMMENDATION, 'External_Id__c', writes.map(payloadOf), {
       ...opts,
-      onChunk: (chunk) => {
+      onChunk: async (chunk) => {
         const done = chunk.flatMap((o) => {
           const w = byExt.get(o.externalId.toLowerCase());
           return w && o.ok ? [{ id: w.id, values: { Status__c: w.status, ...(w.dismissReason !== undefined ? { Dismiss_Reason__c: w.dismissReason } : {}) } }] : [];
         });
-        if (done.length) transaction(db, () => applyOwnWrites(db, RECOMMENDATION, fields, opts.runId, done));
+        if (done.length) await storeTransaction(store.sql, (tx) => applyOwnWrites(tx, RECOMMENDATION, fields, opts.runId, done));
         written += chunk.length;
         opts.onProgress?.({ object: RECOMMENDATION, written, total: writes.length });
       },

@@ -15,7 +15,7 @@ export type UpsertOptions = {
   budget?: ApiBudget;
   signal?: AbortSignal;
   /** Called after each chunk with its outcomes, so the caller can commit progress as it goes. */
-  onChunk?: (outcomes: RecordOutcome[]) => void;
+  onChunk?: (outcomes: RecordOutcome[]) => void | Promise<void>;
 };
 
 const RETRYABLE = new Set([
@@ -113,13 +113,13 @@ export async function upsertRecords(conn: Connection, object: string, extField: 
     const outcomes: RecordOutcome[] = [];
     if (useBulk) {
       const o = await upsertBulk(conn, object, extField, pending, opts);
-      opts.onChunk?.(o.filter((x) => x.ok));
+      await opts.onChunk?.(o.filter((x) => x.ok));
       outcomes.push(...o);
     } else {
       for (let i = 0; i < pending.length; i += 200) {
         if (opts.signal?.aborted) throw opts.signal.reason as Error;
         const o = await upsertCollection(conn, object, extField, pending.slice(i, i + 200), opts);
-        opts.onChunk?.(o.filter((x) => x.ok));
+        await opts.onChunk?.(o.filter((x) => x.ok));
         outcomes.push(...o);
       }
     }

@@ -8,11 +8,12 @@
 // content is written without Status__c (except New on creation), and its status is written afterwards by
 // status-writes.ts, from reps' reactions read right before (see docs/reactions.md).
 import type { Connection } from 'jsforce';
-import type { DatabaseSync } from 'node:sqlite';
 import type { ModelOutput } from '../domain/types.js';
 import { extractObject } from '../extract/extract.js';
 import { SOURCE_OBJECTS, type SourceObject } from '../extract/objects.js';
+import type { Mirror } from '../mirror/db.js';
 import { applyOwnWrites, readRecords } from '../mirror/records.js';
+import type { Sql } from '../mirror/sql.js';
 import { shownChanged, shownValues } from './change-filter.js';
 import { auditLedger, type LedgerAuditResult } from './ledger-audit.js';
 import { forgetWritten, payloadHash, readLedger, recordWritten } from './ledger.js';
@@ -43,7 +44,7 @@ type Planned = { externalId: string; payload: Record<string, unknown>; hash: str
 
 async function writeObject(
   conn: Connection,
-  db: DatabaseSync,
+  sql: Sql,
   object: string,
   extField: string,
   planned: Planned[],
@@ -54,7 +55,7 @@ async function writeObject(
   mirrorFields?: string[],
 ): Promise<{ stats: WriteStats; failures: WriteFailure[]; ids: Map<string, string> }> {
   const stats: WriteStats = { object, considered: planned.length, unchanged: 0, created: 0, updated: 0, expired: 0, failed: 0 };
-  const ledger = readLedger(db, object);
+  const ledger = await readLedger(sql, object);
   const ids = new Map<string, string>();
   const todo: Planned[] = [];
   for (const p of planned) {
@@ -68,7 +69,7 @@ async function writeObject(
   const byExt = new Map(todo.map((p) => [p.externalId.toLowerCase(), p]));
   let written = 0;
   const sent = new Map<string, Record<string, unknown>>(); // what was last sent per external id (fallbacks differ)
-  const commit = (outcomes: RecordOutcome[]): void => {
+  const commit = async (outcomes: RecordOutcome[]): Promise<void> => {
     const entries = outcomes.flatMap((o) => {
       const p = byExt.get(o.externalId.toLowerCase());
       return p ? [{ externalId: p.externalId, hash: p.hash, sfId: o.id ?? null, shown: shownValues(object, sent.get(o.externalId.toLowerCase()) ?? p.payload) }] : [];
@@ -77,7 +78,7 @@ async function writeObject(
       const values = sent.get(o.externalId.toLowerCase());
       return o.ok && o.id && values ? [{ id: o.id, values }] : [];
     });
-    recordWritten(db, object, opts.runId, entries, mirrorFields && mirrored.length ? () => applyOwnWrites(db, object, mirrorFields, opts.runId, mirrored) : undefined);
+    await recordWritten(sql, object, opts.runId, entries, mirrorFields && mirrored.length ? (tx) => applyOwnWrites(tx, object, mirrorFields, opts.runId, mirrored) : undefined);
     written += entries.length;
     opts.onProgress?.({ object, written, total: todo.length });
   };
@@ -129,22 +130,24 @@ function accountFallback(accountOf: Map<string, string>) {
   };
 }
 
-export async function writeBack(conn: Connection, db: DatabaseSync, output: ModelOutput, opts: WritebackOptions): Promise<WritebackResult> {
+/** `store.sql` holds the ledger and the mirror; `store` is passed whole to the extract that re-reads reps' edits. */
+export async function writeBack(conn: Connection, store: Pick<Mirror, 'db' | 'sql'>, output: ModelOutput, opts: WritebackOptions): Promise<WritebackResult> {
+  const { sql } = store;
   const all: Awaited<ReturnType<typeof writeObject>>[] = [];
-  const audit = opts.auditLedger ? await auditLedger(conn, db, { budget: opts.budget }) : undefined;
+  const audit = opts.auditLedger ? await auditLedger(conn, sql, { budget: opts.budget }) : undefined;
 
   // Segments this run no longer produces are retired (Active__c cleared, no accounts), not deleted: insights
   // keep them as their previous segment, and a segment that comes back is the same record made active again.
   const segmentKeys = new Set(output.segments.map((s) => s.key.toLowerCase()));
-  const retired = [...readLedger(db, 'Customer_Segment__c').keys()].filter((k) => !segmentKeys.has(k));
-  const segs = await writeObject(conn, db, 'Customer_Segment__c', 'Key__c', [
+  const retired = [...(await readLedger(sql, 'Customer_Segment__c')).keys()].filter((k) => !segmentKeys.has(k));
+  const segs = await writeObject(conn, sql, 'Customer_Segment__c', 'Key__c', [
     ...output.segments.map((s) => plan(s.key, segmentPayload(s))),
     ...retired.map((k) => plan(k, retiredSegmentPayload(k), true)),
   ], opts);
   all.push(segs);
 
   // Insights: Account__c is master-detail (not reparentable), so it is sent only for records not yet known.
-  const insightLedger = readLedger(db, 'Account_Insight__c');
+  const insightLedger = await readLedger(sql, 'Account_Insight__c');
   const insightAccount = new Map<string, string>();
   const insights = output.insights.map((i) => {
     const base = insightPayload(i, segs.ids);
@@ -152,17 +155,17 @@ export async function writeBack(conn: Connection, db: DatabaseSync, output: Mode
     insightAccount.set(ext, i.accountId);
     return plan(ext, insightLedger.get(ext.toLowerCase())?.sfId ? base : { ...base, Account__c: i.accountId });
   });
-  all.push(await writeObject(conn, db, 'Account_Insight__c', 'External_Id__c', insights, opts, accountFallback(insightAccount)));
+  all.push(await writeObject(conn, sql, 'Account_Insight__c', 'External_Id__c', insights, opts, accountFallback(insightAccount)));
 
   // Reps may have acted since extraction: read their latest decisions right before deciding what to send
   // (only their edits: Reco's own writes are folded into the mirror as they are made).
   const recoSource = SOURCE_OBJECTS.find((o) => o.name === 'Product_Recommendation__c') as SourceObject;
-  await extractObject(conn, db, recoSource, { runId: opts.runId, budget: opts.budget, signal: opts.signal });
+  await extractObject(conn, store, recoSource, { runId: opts.runId, budget: opts.budget, signal: opts.signal });
 
   // Recommendations, against what the org holds now.
   type OrgRec = { Id: string; External_Id__c: string | null; Status__c: string | null };
   const inOrg = new Map<string, OrgRec>();
-  for (const r of readRecords<OrgRec>(db, 'Product_Recommendation__c')) if (r.External_Id__c) inOrg.set(r.External_Id__c.toLowerCase(), r);
+  for (const r of await readRecords<OrgRec>(sql, 'Product_Recommendation__c')) if (r.External_Id__c) inOrg.set(r.External_Id__c.toLowerCase(), r);
   const recAccount = new Map<string, string>();
   const planned: Planned[] = [];
   const wanted = new Set<string>();
@@ -176,14 +179,14 @@ export async function writeBack(conn: Connection, db: DatabaseSync, output: Mode
     planned.push(plan(ext, inOrg.has(ext.toLowerCase()) ? base : { ...base, Account__c: r.accountId, Status__c: 'New' }));
   }
   // A record the ledger remembers but the org no longer has must be written again, whatever its hash.
-  const recLedger = readLedger(db, 'Product_Recommendation__c');
+  const recLedger = await readLedger(sql, 'Product_Recommendation__c');
   const gone = planned.filter((p) => !inOrg.has(p.externalId.toLowerCase()) && recLedger.has(p.externalId.toLowerCase()));
-  forgetWritten(db, 'Product_Recommendation__c', gone.map((p) => p.externalId));
-  const content = await writeObject(conn, db, 'Product_Recommendation__c', 'External_Id__c', planned, opts, accountFallback(recAccount), recoSource.fields);
+  await forgetWritten(sql, 'Product_Recommendation__c', gone.map((p) => p.externalId));
+  const content = await writeObject(conn, sql, 'Product_Recommendation__c', 'External_Id__c', planned, opts, accountFallback(recAccount), recoSource.fields);
   all.push(content);
 
   // Statuses last, from reps' decisions read after the content went out (which may have taken minutes).
-  const statuses = await writeStatuses(conn, db, wanted, { ...opts, converted: opts.converted, rereadRecommendations: content.stats.considered > content.stats.unchanged });
+  const statuses = await writeStatuses(conn, store, wanted, { ...opts, converted: opts.converted, rereadRecommendations: content.stats.considered > content.stats.unchanged });
   content.stats.expired += statuses.expired;
   content.stats.updated += statuses.updated;
   content.stats.failed += statuses.failures.length;

@@ -8,16 +8,16 @@ import { parseInput, runIdParam, runsQuery, triggerBody } from '../validation.js
 
 export function runsRouter(deps: { store: ResultsStore; coordinator: RunCoordinator }): Router {
   const router = Router();
-  router.get('/runs', (req, res) => {
+  router.get('/runs', async (req, res) => {
     const { limit } = parseInput(runsQuery, req.query, 'query');
-    res.json(listRuns(deps.store, deps.coordinator, limit ?? 20));
+    res.json(await listRuns(deps.store, deps.coordinator, limit ?? 20));
   });
   // The dashboard's verdict: it needs the run history and the coordinator, so it lives beside the runs.
-  router.get('/overview', (_req, res) => {
-    res.json(buildOverview(deps.store, deps.coordinator.current));
+  router.get('/overview', async (_req, res) => {
+    res.json(await buildOverview(deps.store, deps.coordinator.current));
   });
-  router.get('/runs/:id', (req, res) => {
-    res.json(getRun(deps.store, deps.coordinator, parseInput(runIdParam, req.params.id, 'id')));
+  router.get('/runs/:id', async (req, res) => {
+    res.json(await getRun(deps.store, deps.coordinator, parseInput(runIdParam, req.params.id, 'id')));
   });
   router.post('/runs', async (req, res) => {
     // express.json skips other types, so `kind=Full` as text/plain would arrive as no body and start the

@@ -17,8 +17,8 @@ export function getAccountRecommendationsJson(
     (recommendations) => JSON.stringify({ accountId, kind, recommendations }));
 }
 
-export function getAccountInsight(store: ResultsStore, accountId: string): { insight: AccountInsight } {
-  const insight = store.getInsight(accountId);
+export async function getAccountInsight(store: ResultsStore, accountId: string): Promise<{ insight: AccountInsight }> {
+  const insight = await store.getInsight(accountId);
   if (!insight) throw notFound(`No insight for account ${accountId} (unknown account, or no run has scored it yet)`);
   return { insight };
 }

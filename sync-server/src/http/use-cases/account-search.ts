@@ -5,10 +5,10 @@ import type { RecommendationCache } from './recommendation-cache.js';
 
 export type AccountHit = AccountMatch & { hasRecommendations: boolean };
 
-export function searchAccounts(store: ResultsStore, cache: RecommendationCache, text: string, limit: number): { query: string; accounts: AccountHit[] } {
+export async function searchAccounts(store: ResultsStore, cache: RecommendationCache, text: string, limit: number): Promise<{ query: string; accounts: AccountHit[] }> {
   const byId = checkSalesforceId(text, '001');
   const matches: AccountMatch[] = byId.ok
-    ? [{ accountId: byId.id18, name: store.accountName(byId.id18) ?? byId.id18 }]
-    : store.searchAccounts(text, limit);
+    ? [{ accountId: byId.id18, name: (await store.accountName(byId.id18)) ?? byId.id18 }]
+    : await store.searchAccounts(text, limit);
   return { query: text, accounts: matches.map((m) => ({ ...m, hasRecommendations: cache.has(m.accountId) })) };
 }

@@ -66,8 +66,8 @@ export const readableNeeds = (detail: string): string =>
 
 const asQuality = (value: unknown): Quality | null => (value && typeof value === 'object' ? (value as Quality) : null);
 
-export function buildOverview(store: ResultsStore, active: { kind: RunKind } | null): Overview {
-  const runs = store.listRuns(20);
+export async function buildOverview(store: ResultsStore, active: { kind: RunKind } | null): Promise<Overview> {
+  const runs = await store.listRuns(20);
   const last = runs.find((r) => r.status !== 'Running') ?? null;
   const lastSuccess = runs.find((r) => r.status === 'Succeeded' || r.status === 'Partial') ?? null;
   const quality = asQuality((runs.find((r) => r.dataQuality != null) ?? null)?.dataQuality);
@@ -91,7 +91,7 @@ export function buildOverview(store: ResultsStore, active: { kind: RunKind } | n
     lastRun: last && { id: last.id, kind: last.kind, status: last.status, finishedAt: last.finishedAt, error: last.error },
     lastSuccessAt: lastSuccess?.finishedAt ?? null,
     checks, fixes, repaired,
-    currency: store.currency(),
+    currency: await store.currency(),
     evaluation: compareWithBaselines(store.evaluation()),
   };
 }

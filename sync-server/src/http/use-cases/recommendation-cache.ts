@@ -18,9 +18,13 @@ export class RecommendationCache {
   private bodies = new Map<string, Buffer>();
   private loadedAt: string | null = null;
 
-  /** Reads and packs the store's recommendations on this thread: at start, or when no run handed a snapshot over. */
-  public refresh(store: Pick<ResultsStore, 'recommendationSnapshot'>): number {
-    return this.install(store.recommendationSnapshot());
+  /**
+   * Reads and packs the store's recommendations on this thread: at start, or when no run handed a snapshot over.
+   * A store that answers at once (node:sqlite) is installed at once, with no tick in between.
+   */
+  public refresh(store: Pick<ResultsStore, 'recommendationSnapshot'>): number | Promise<number> {
+    const snapshot = store.recommendationSnapshot();
+    return snapshot instanceof Promise ? snapshot.then((s) => this.install(s)) : this.install(snapshot);
   }
 
   /**

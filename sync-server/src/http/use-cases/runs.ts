@@ -5,12 +5,13 @@ import type { ResultsStore, RunView } from '../ports.js';
 import type { RunKind } from '../../domain/run.js';
 import { RunInProgressError, RunOnAnotherReplicaError, ShuttingDownError, type ActiveRun, type RunCoordinator } from '../../schedule/run-coordinator.js';
 
-export function listRuns(store: ResultsStore, coordinator: RunCoordinator, limit: number): { active: ReturnType<typeof activeView>; runs: RunView[] } {
-  return { active: activeView(coordinator.current), runs: store.listRuns(limit) };
+export async function listRuns(store: ResultsStore, coordinator: RunCoordinator, limit: number): Promise<{ active: ReturnType<typeof activeView>; runs: RunView[] }> {
+  const active = activeView(coordinator.current);
+  return { active, runs: await store.listRuns(limit) };
 }
 
-export function getRun(store: ResultsStore, coordinator: RunCoordinator, id: string): { run: RunView } {
-  const stored = store.getRun(id);
+export async function getRun(store: ResultsStore, coordinator: RunCoordinator, id: string): Promise<{ run: RunView }> {
+  const stored = await store.getRun(id);
   const active = coordinator.current;
   if (active && active.runId === id) {
     const live = liveRun(active);
@@ -37,7 +38,7 @@ export async function triggerRun(store: ResultsStore, coordinator: RunCoordinato
   clearTimeout(timer);
   const view = activeView(active)!;
   // A very short run may already be over; its stored record then has the final status.
-  const finished = coordinator.current !== active && view.id ? store.getRun(view.id) : undefined;
+  const finished = coordinator.current !== active && view.id ? await store.getRun(view.id) : undefined;
   return { run: finished ? { ...view, status: finished.status } : view };
 }
 

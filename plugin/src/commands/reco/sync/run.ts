@@ -55,7 +55,8 @@ export default class RecoSyncRun extends RecoCommand<RecoSyncRunResult> {
     const mirror = openMirror(dataDir);
     // With no object ever read in full there is nothing to be incremental to: the run reads everything, and
     // is labelled and recorded as the Full sync it is.
-    const firstSync = !SOURCE_OBJECTS.some((o) => getWatermark(mirror.db, o.name)?.fullDone);
+    const fullDone = await Promise.all(SOURCE_OBJECTS.map(async (o) => (await getWatermark(mirror.sql, o.name))?.fullDone));
+    const firstSync = !fullDone.some(Boolean);
     const kind = flags.full || firstSync ? 'Full' : 'Incremental';
     const ms = new MultiStageOutput<StageData>({
       jsonEnabled: this.jsonEnabled(),
@@ -90,7 +91,7 @@ export default class RecoSyncRun extends RecoCommand<RecoSyncRunResult> {
       ms.error();
       throw err;
     } finally {
-      mirror.close();
+      await mirror.close();
     }
     ms.updateData({ status: summary.status });
     if (summary.status === 'Failed') ms.error();
