@@ -12,7 +12,7 @@ import { ADMIN_USERNAME, INTEGRATION_USERNAME, SALES_REP_USERNAME, assignPermiss
 import { loadConfig } from './config/load-config.js';
 import { writeDemoCredentials } from './demo-credentials.js';
 import type { ImpactSource } from './http/ports.js';
-import type { Sql } from './mirror/sql.js';
+import type { Sql } from './lib/sql.js';
 import { quarterImpactSource } from './simulate/quarter-source.js';
 import type { QuarterResult } from './simulate/quarter-from-mirror.js';
 import { createLogger } from './logging/logger.js';

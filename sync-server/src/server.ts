@@ -16,7 +16,7 @@ import { startService, type Service } from './http/service.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { openStore } from './mirror/db.js';
 import { findUnfinishedRun } from './mirror/runs.js';
-import { redactUrl, type Sql } from './mirror/sql.js';
+import { redactUrl, type Sql } from './lib/sql.js';
 import type { PipelineSettings } from './pipeline/pipeline-protocol.js';
 import { threadedPipeline } from './pipeline/pipeline-thread.js';
 import { DEFAULT_EXCERPT_CHARS } from './text/index.js';
@@ -46,9 +46,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   }
   const resultsOptions = { evaluationFile: config.evaluation.file, currency: config.dashboard.currency };
   // node:sqlite answers the serving thread synchronously; PostgreSQL through the async store modules.
-  const sqlite = mirror.sql.dialect === 'sqlite';
   let open = true;
-  const store = sqlite ? mirrorResultsStore(mirror.db, resultsOptions) : sqlResultsStore(mirror.sql, { ...resultsOptions, isOpen: () => open });
+  const store = 'db' in mirror ? mirrorResultsStore(mirror.db, resultsOptions) : sqlResultsStore(mirror.sql, { ...resultsOptions, isOpen: () => open });
 
   // Read before the service starts: the service asks once, at start, whether a run was interrupted.
   const unfinished = await findUnfinishedRun(mirror.sql);

@@ -101,13 +101,13 @@ describe('admin dashboard on a real run (headless Chromium)', function () {
   it('evaluates on the org\'s dates, as `sf reco evaluate` does, and the dashboard shows that window', async () => {
     // The windows follow from the data's last day, so equal data means equal windows; the models run once.
     // The demo's path: the sync server's own mirror (what `npm run evaluate -- --mirror` reads).
-    const demoData = retailDataFromMirror(path.join(dir, 'mirror.db'));
+    const demoData = await retailDataFromMirror(path.join(dir, 'mirror.db'));
     // The CLI's path (plugin/src/shared/org-dataset.ts): its own extract of the org, cleaned the same way.
     const c = org.credentials;
     const cli = openMirror(path.join(dir, 'cli.db'));
     try {
       await extractAll(new Connection({ instanceUrl: c.instanceUrl, accessToken: c.accessToken, version: '62.0' }), cli, { runId: 'cli-test' });
-      const cliData = retailDataFromDataset(cleanMirror(cli.db).dataset);
+      const cliData = retailDataFromDataset((await cleanMirror(cli.sql)).dataset);
       expect([demoData.lastDay, demoData.rows, demoData.accounts.length]).to.deep.equal([cliData.lastDay, cliData.rows, cliData.accounts.length]);
     } finally {
       cli.close();

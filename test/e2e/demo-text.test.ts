@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import type { Connection } from 'jsforce';
 import { loadConfig } from '@reco/sync-server/config/load-config.js';
 import { createConnection } from '@reco/sync-server/connect/connect.js';
-import { openMirror, type Mirror } from '@reco/sync-server/mirror/db.js';
+import { openMirror, type SqliteMirror } from '@reco/sync-server/mirror/db.js';
 import { loadModelOutput } from '@reco/sync-server/mirror/results.js';
 import { runPipeline, type PipelineOptions } from '@reco/sync-server/pipeline/run-pipeline.js';
 import { pipelineSettings } from '@reco/sync-server/server.js';
@@ -41,7 +41,7 @@ describe('demo text: seeded Cases -> sync -> Account_Insight__c -> record page (
   let dir: string;
   let org: LocalOrg;
   let conn: Connection;
-  let mirror: Mirror;
+  let mirror: SqliteMirror;
   let server: PreviewServer | undefined;
   let base: string;
   let browser: PreviewBrowser;

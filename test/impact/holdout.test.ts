@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DEFAULT_HOLDOUT_SHARE, holdoutDraw, isHoldout, resolveOptions } from '../../sync-server/src/models/options.js';
 import { explainRecommendation, runModels } from '../../sync-server/src/models/run-models.js';
 import { syntheticDataset } from '../../sync-server/src/models/synthetic.js';
-import { openMirror, type Mirror } from '../../sync-server/src/mirror/db.js';
+import { openMirror, type SqliteMirror } from '../../sync-server/src/mirror/db.js';
 import { saveModelOutput } from '../../sync-server/src/mirror/results.js';
 import { mirrorResultsStore } from '../../sync-server/src/http/mirror-store.js';
 import { RecommendationCache } from '../../sync-server/src/http/use-cases/recommendation-cache.js';
@@ -59,7 +59,7 @@ describe('impact: holdout accounts never reach a rep surface', function () {
   let ds: Dataset;
   let out: ModelOutput;
   let dir: string;
-  let mirror: Mirror;
+  let mirror: SqliteMirror;
   before(async () => {
     ds = syntheticDataset({ accounts: 300, products: 80, linesPerAccount: 10, seed: 11 });
     out = runModels(ds, { seed: 9, holdoutShare: 0.3, tune: 'off' });

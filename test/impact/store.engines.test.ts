@@ -8,7 +8,7 @@ import {
   IMPACT_SCHEMA, markOrgWritten, measureImpact, pendingOrgWrites, readConversions, readExposures, recordExposures, saveConversions, type AttributableLine,
 } from '../../sync-server/src/impact/index.js';
 import { SqliteSql } from '../../sync-server/src/mirror/sqlite-sql.js';
-import type { Sql } from '../../sync-server/src/mirror/sql.js';
+import type { Sql } from '../../sync-server/src/lib/sql.js';
 import { sqlEngines } from '../support/sql-engines.js';
 
 const rec = (accountId: string, productId: string, kind: Recommendation['kind'] = 'Cross-sell'): Recommendation => ({

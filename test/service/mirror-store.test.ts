@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { openMirror, type Mirror } from '@reco/sync-server/mirror/db.js';
+import { openMirror, type SqliteMirror } from '@reco/sync-server/mirror/db.js';
 import { applyPage } from '@reco/sync-server/mirror/records.js';
 import { saveModelOutput } from '@reco/sync-server/mirror/results.js';
 import { createRun, setStage, updateRun } from '@reco/sync-server/mirror/runs.js';
@@ -13,7 +13,7 @@ import { RecommendationCache } from '@reco/sync-server/http/use-cases/recommenda
 import { accountId, seedResults, MemoryStore } from './doubles.js';
 
 describe('mirror results store', () => {
-  let mirror: Mirror;
+  let mirror: SqliteMirror;
   let dir: string;
   beforeEach(() => {
     mirror = openMirror(':memory:');

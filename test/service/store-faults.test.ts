@@ -13,14 +13,14 @@ import { createConnection } from '@reco/sync-server/connect/connect.js';
 import { loadConfig } from '@reco/sync-server/config/load-config.js';
 import { mirrorResultsStore } from '@reco/sync-server/http/mirror-store.js';
 import { startService } from '@reco/sync-server/http/service.js';
-import { openMirror, StoreError, storeFault, type Mirror } from '@reco/sync-server/mirror/db.js';
+import { openMirror, StoreError, storeFault, type SqliteMirror } from '@reco/sync-server/mirror/db.js';
 import { applyPage } from '@reco/sync-server/mirror/records.js';
 import { runPipeline } from '@reco/sync-server/pipeline/run-pipeline.js';
 import { startServer } from '@reco/sync-server/server.js';
 import { api, memoryLogger, TOKEN, waitFor } from './doubles.js';
 
 /** Caps the file at its current size plus `spare` pages, for this connection: the next big write hits SQLITE_FULL. */
-function fillDisk(mirror: Mirror, spare = 0): void {
+function fillDisk(mirror: SqliteMirror, spare = 0): void {
   const { page_count: pages } = mirror.db.prepare('PRAGMA page_count').get() as { page_count: number };
   mirror.db.exec(`PRAGMA max_page_count = ${pages + spare}`);
 }

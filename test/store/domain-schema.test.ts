@@ -2,14 +2,11 @@
 // recorded, a store newer than the build refused, and staged bulk writes that leave nothing behind.
 import { expect } from 'chai';
 import { applyDomainSchema, inCodeUnitOrder, throughStage, type SchemaStep } from '../../sync-server/src/lib/domain-schema.js';
-import type { SqlPort } from '../../sync-server/src/lib/sql-port.js';
-import type { Sql } from '../../sync-server/src/mirror/sql.js';
+import type { Sql } from '../../sync-server/src/lib/sql.js';
 import { PostgresSql } from '../../sync-server/src/mirror/postgres-sql.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { sqlEngines } from '../support/sql-engines.js';
 
-// Compile-time: the port text/ and lib/ are written against is what mirror's Sql provides.
-const asPort = (sql: Sql): SqlPort => sql;
 
 const STEPS: SchemaStep[] = [
   { sqlite: 'CREATE TABLE IF NOT EXISTS demo_item (k TEXT PRIMARY KEY, n REAL NOT NULL)', postgres: 'CREATE TABLE IF NOT EXISTS demo_item (k TEXT PRIMARY KEY, n DOUBLE PRECISION NOT NULL)' },
@@ -19,9 +16,9 @@ const STEPS: SchemaStep[] = [
 for (const engine of sqlEngines()) {
   describe(`domain schema on ${engine.name}`, function () {
     this.timeout(60_000);
-    let sql: SqlPort;
+    let sql: Sql;
     beforeEach(async () => {
-      sql = asPort(await engine.open());
+      sql = await engine.open();
     });
     after(() => engine.cleanup());
 
@@ -29,7 +26,7 @@ for (const engine of sqlEngines()) {
       await applyDomainSchema(sql, 'demo', STEPS);
       await applyDomainSchema(sql, 'demo', STEPS);
       // A new handle on the same store (as after a restart) must not re-run the ALTER.
-      await applyDomainSchema({ ...sql, dialect: sql.dialect, transaction: sql.transaction.bind(sql), get: sql.get.bind(sql), exec: sql.exec.bind(sql), run: sql.run.bind(sql) } as SqlPort, 'demo', STEPS);
+      await applyDomainSchema({ ...sql, dialect: sql.dialect, transaction: sql.transaction.bind(sql), get: sql.get.bind(sql), exec: sql.exec.bind(sql), run: sql.run.bind(sql) } as Sql, 'demo', STEPS);
       expect(await sql.get('SELECT version FROM reco_domain_schema WHERE domain = ?', ['demo'])).to.deep.equal({ version: 2 });
       await sql.run('INSERT INTO demo_item (k, n, note) VALUES (?, ?, ?)', ['a', 1.5, 'x']);
       expect(await sql.all('SELECT k, n, note FROM demo_item')).to.deep.equal([{ k: 'a', n: 1.5, note: 'x' }]);

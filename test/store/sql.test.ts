@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { numberedPlaceholders, redactUrl, type Sql } from '../../sync-server/src/mirror/sql.js';
+import { numberedPlaceholders, redactUrl, type Sql } from '../../sync-server/src/lib/sql.js';
 import { SqliteSql } from '../../sync-server/src/mirror/sqlite-sql.js';
 import { PostgresSql } from '../../sync-server/src/mirror/postgres-sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';

@@ -13,7 +13,7 @@ import { mirrorResultsStore } from '../../sync-server/src/http/mirror-store.js';
 import { sqlResultsStore } from '../../sync-server/src/http/sql-results-store.js';
 import type { ModelOutput, Recommendation } from '../../sync-server/src/domain/types.js';
 import { extractObject } from '../../sync-server/src/extract/extract.js';
-import { asStoreError, openStore, SCHEMA_VERSION, StoreError, storeFault, storeTransaction, type Mirror, type StoreSettings } from '../../sync-server/src/mirror/db.js';
+import { asStoreError, openStore, SCHEMA_VERSION, StoreError, storeFault, storeTransaction, type Mirror, type SqliteMirror, type StoreSettings } from '../../sync-server/src/mirror/db.js';
 import { readRecommendationSnapshot, readServedRecommendations } from '../../sync-server/src/mirror/recommendation-snapshot.js';
 import { applyOwnWrites, applyPage, countRecords, getMeta, getWatermark, readRecords, resetWatermark, setMeta, sweepObject } from '../../sync-server/src/mirror/records.js';
 import { getResultMeta, loadModelOutput, saveModelOutput } from '../../sync-server/src/mirror/results.js';
@@ -246,7 +246,7 @@ for (const engine of engines) {
       expect(await api.accountName('001Z')).to.equal(null);
       if (store.sql.dialect === 'sqlite') {
         // The synchronous adapter the service uses on node:sqlite gives the same answers.
-        const sync = mirrorResultsStore(store.db);
+        const sync = mirrorResultsStore((store as SqliteMirror).db);
         expect(sync.searchAccounts('ACME', 10)).to.deep.equal(await api.searchAccounts('ACME', 10));
         expect(sync.listRuns(5)).to.deep.equal(await api.listRuns(5));
       }

@@ -7,11 +7,12 @@ import { expect } from 'chai';
 import { retailDataFromMirror } from '@reco/sync-server/evaluate/from-mirror.js';
 
 describe('evaluate: the mirror as the data source', () => {
-  it('names a missing mirror path and creates nothing there', () => {
+  it('names a missing mirror path and creates nothing there', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'reco-eval-mirror-'));
     try {
       const missing = path.join(dir, 'mirror.db');
-      expect(() => retailDataFromMirror(missing)).to.throw(`--mirror: no mirror at ${missing}`);
+      const error = await retailDataFromMirror(missing).then(() => null, (e: Error) => e);
+      expect(error?.message).to.equal(`--mirror: no mirror at ${missing} (the sync server's RECO_STORE_PATH, written by its first sync)`);
       expect(existsSync(missing)).to.equal(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });

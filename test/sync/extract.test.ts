@@ -48,7 +48,7 @@ describe('sync: REST extraction into the mirror', () => {
     const stats = await extractObject(org.conn, mirror, ACCOUNT, { runId: 'r2', budget, overlapMs: 5 * 60_000 });
     expect(stats).to.include({ incremental: true, fetched: 3, upserted: 2, deleted: 1 });
     expect(budget.calls).to.equal(2); // COUNT() + one page; field list comes from the mirror's cache
-    const byId = new Map(readRecords<{ Id: string; Name: string }>(mirror.db, 'Account').map((r) => [r.Id, r.Name]));
+    const byId = new Map((await readRecords<{ Id: string; Name: string }>(mirror.sql, 'Account')).map((r) => [r.Id, r.Name]));
     expect(byId.size).to.equal(4500);
     expect(byId.get(rows[10].Id)).to.equal('Changed');
     expect(byId.has(rows[20].Id)).to.equal(false);

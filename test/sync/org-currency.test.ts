@@ -29,9 +29,9 @@ describe('sync: the org currency comes from the org', () => {
 
       await extractAll(conn, mirror, { runId: 'r1' });
       expect((await storedOrgCurrency(mirror.sql))).to.deep.equal({ corporate: 'EUR', rates: {} });
-      expect(cleanMirror(mirror.db).dataset.currency).to.equal('EUR');
+      expect((await cleanMirror(mirror.sql)).dataset.currency).to.equal('EUR');
       // The caller's setting still wins (an operator who knows better).
-      expect(cleanMirror(mirror.db, { currency: { corporate: 'GBP', rates: {} } }).dataset.currency).to.equal('GBP');
+      expect((await cleanMirror(mirror.sql, { currency: { corporate: 'GBP', rates: {} } })).dataset.currency).to.equal('GBP');
 
       // Read at most once a day: the next extraction spends no call on it.
       const again = new ApiBudget(conn);

@@ -99,7 +99,7 @@ describe('sync: pipeline end to end against a seeded local-org', function () {
       expect(incOli.upserted).to.be.within(replay.lineItems, replay.lineItems + 2);
       expect(incOli.deleted).to.equal(victimLines);
       expect(inc.extract.find((e) => e.object === 'Opportunity')!.deleted).to.equal(1);
-      expect(readRecords<{ Id: string }>(mirror.db, 'Opportunity').some((o) => o.Id === victim)).to.equal(false);
+      expect((await readRecords<{ Id: string }>(mirror.sql, 'Opportunity')).some((o) => o.Id === victim)).to.equal(false);
       expect((await countRecords(mirror.sql, 'OpportunityLineItem'))).to.equal(await count(conn, 'SELECT COUNT() FROM OpportunityLineItem'));
       expect(inc.apiCalls).to.be.lessThan(full.apiCalls);
       // Of the recommendations, only the rep's decision is read back, not every record Reco wrote last run.

@@ -144,7 +144,7 @@ describe('sync: reps deciding while the write-back runs lose nothing (issue 15 i
     const afterSyncs = await lost(decisions);
     expect(afterSyncs, `${afterSyncs.length} of ${decisions.length} decisions lost by later syncs`).to.deep.equal([]);
     // And the models see each decision: the dismissed ones become the blocks the business rules apply.
-    const { dataset } = cleanMirror(mirror.db, { asOf: '2026-01-01T00:00:00.000Z' });
+    const { dataset } = (await cleanMirror(mirror.sql, { asOf: '2026-01-01T00:00:00.000Z' }));
     const feedback = new Map(dataset.feedback.map((f) => [f.recommendationId, f]));
     for (const d of decisions) expect(feedback.get(d.id), d.id).to.include({ status: d.status, dismissReason: d.reason });
     // The 200 of r2, no longer recommended by r4 and decided by no one, are Expired: nothing leaked onto them.

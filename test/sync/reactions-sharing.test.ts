@@ -73,7 +73,7 @@ describe('sync: a rep with read-only access to an Account reacts, and the sync h
     await writeBack(reco, mirror, output, { runId: 'r2' });
     const after = (await reco.query<{ Status__c: string; Dismiss_Reason__c: string }>(`SELECT Status__c, Dismiss_Reason__c FROM Product_Recommendation__c WHERE Id = '${rec.Id}'`)).records[0];
     expect(after).to.include({ Status__c: 'Dismissed', Dismiss_Reason__c: 'Already owns it' });
-    const { dataset } = cleanMirror(mirror.db, { asOf: output.asOf });
+    const { dataset } = (await cleanMirror(mirror.sql, { asOf: output.asOf }));
     expect(dataset.feedback.map((f) => [f.accountId, f.productId, f.status])).to.deep.equal([[account.id, product.id, 'Dismissed']]);
     // Reco never edits the reaction.
     const reaction = (await reco.query<{ LastModifiedById: string; OwnerId: string }>('SELECT OwnerId, LastModifiedById FROM Recommendation_Reaction__c')).records[0];

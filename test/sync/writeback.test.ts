@@ -117,7 +117,7 @@ describe('sync: write-back against local-org', function () {
     await writeBack(conn, mirror, output(accounts, products, three), { runId: 'r1' });
     type M = { Id: string; External_Id__c: string; Status__c: string; Account__c: string; Kind__c: string };
     // The mirror already holds what Reco wrote (Ids included), without reading it back.
-    const mirrored = new Map(readRecords<M>(mirror.db, 'Product_Recommendation__c').map((r) => [r.External_Id__c, r]));
+    const mirrored = new Map((await readRecords<M>(mirror.sql, 'Product_Recommendation__c')).map((r) => [r.External_Id__c, r]));
     const inOrg = (await conn.query<M>('SELECT Id, External_Id__c, Status__c, Account__c, Kind__c FROM Product_Recommendation__c')).records;
     expect(mirrored.size).to.equal(3);
     for (const r of inOrg) expect(mirrored.get(r.External_Id__c)).to.include({ Id: r.Id, Status__c: 'New', Account__c: r.Account__c, Kind__c: r.Kind__c });
@@ -135,7 +135,7 @@ describe('sync: write-back against local-org', function () {
     ]);
     const read = await extractObject(conn, mirror, recoSource, { runId: 'r3', overlapMs: 0 });
     expect(read).to.include({ fetched: 2, incremental: true });
-    const after = new Map(readRecords<M & { Dismiss_Reason__c: string | null }>(mirror.db, 'Product_Recommendation__c').map((r) => [r.External_Id__c, r]));
+    const after = new Map((await readRecords<M & { Dismiss_Reason__c: string | null }>(mirror.sql, 'Product_Recommendation__c')).map((r) => [r.External_Id__c, r]));
     expect(after.get(accepted)?.Status__c).to.equal('Accepted');
     expect(after.get(dismissed)).to.include({ Status__c: 'Dismissed', Dismiss_Reason__c: 'Already owns it' });
 
@@ -144,7 +144,7 @@ describe('sync: write-back against local-org', function () {
     repUpdate(org, repId, 'Product_Recommendation__c', [{ Id: idOf(late), Status__c: 'Dismissed' }]);
     await conn.sobject('Product_Recommendation__c').update({ Id: idOf(late), Score__c: 0.11 } as never);
     expect((await extractObject(conn, mirror, recoSource, { runId: 'r3', overlapMs: 0 })).fetched).to.equal(1);
-    expect(readRecords<M>(mirror.db, 'Product_Recommendation__c').find((r) => r.External_Id__c === late)?.Status__c).to.equal('Dismissed');
+    expect((await readRecords<M>(mirror.sql, 'Product_Recommendation__c')).find((r) => r.External_Id__c === late)?.Status__c).to.equal('Dismissed');
     repUpdate(org, repId, 'Product_Recommendation__c', [{ Id: idOf(late), Status__c: 'New' }]);
 
     // The model drops both: neither decision is expired or overwritten, and rescoring keeps them too.

@@ -49,11 +49,11 @@ describe('text: extraction of customer text (scores in, bodies out)', () => {
     const e = await extractObject(org.conn, mirror, src('EmailMessage'), { runId: 'r1' });
     expect(c).to.include({ upserted: 2, textScored: 2, textUnchanged: 0 });
     expect(e).to.include({ upserted: 1, textScored: 1 });
-    for (const r of readRecords<Record<string, unknown>>(mirror.db, 'Case')) {
+    for (const r of (await readRecords<Record<string, unknown>>(mirror.sql, 'Case'))) {
       expect(r).to.not.have.any.keys('Description', 'Subject');
       expect(r).to.include({ AccountId: '001000000000001AAA', Status: 'New' });
     }
-    expect(readRecords<Record<string, unknown>>(mirror.db, 'EmailMessage')[0]).to.not.have.any.keys('TextBody', 'Subject');
+    expect((await readRecords<Record<string, unknown>>(mirror.sql, 'EmailMessage'))[0]).to.not.have.any.keys('TextBody', 'Subject');
     const scores = new Map((await loadTextScores(mirror.sql)).map((s) => [s.id, s]));
     expect(scores.get('500000000000001AAA')).to.include({ label: 'negative', accountId: '001000000000001AAA', isClosed: false });
     expect(scores.get('500000000000002AAA')!.label).to.equal('positive');
@@ -77,7 +77,7 @@ describe('text: extraction of customer text (scores in, bodies out)', () => {
     const first = await extractObject(org.conn, mirror, src('EmailMessage'), { runId: 'r1' });
     expect(first).to.include({ upserted: 2, textScored: 1 });
     expect((await loadTextScores(mirror.sql)).map((s) => s.id)).to.not.include('02s000000000002AAA');
-    expect(readRecords<Record<string, unknown>>(mirror.db, 'EmailMessage').find((r) => r.Id === '02s000000000002AAA')).to.not.have.any.keys('TextBody', 'Subject');
+    expect((await readRecords<Record<string, unknown>>(mirror.sql, 'EmailMessage')).find((r) => r.Id === '02s000000000002AAA')).to.not.have.any.keys('TextBody', 'Subject');
     // The customer's own email, re-saved as outbound by a mistaken integration, loses its score.
     emails[0] = { ...emails[0], Incoming: false, SystemModstamp: '2024-06-01T10:00:00.000+0000' };
     await extractObject(org.conn, mirror, src('EmailMessage'), { runId: 'r2', overlapMs: 0 });

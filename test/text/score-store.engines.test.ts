@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { SOURCE_OBJECTS } from '../../sync-server/src/extract/objects.js';
 import { dropOrphanTextScores, scoreAndStripText } from '../../sync-server/src/extract/text-objects.js';
-import type { Sql } from '../../sync-server/src/mirror/sql.js';
+import type { Sql } from '../../sync-server/src/lib/sql.js';
 import { enforceExcerptLimits, loadTextScores, rescoreChanged, type TextRecord } from '../../sync-server/src/text/index.js';
 import { MIN_READABLE_DF, termHash } from '../../sync-server/src/text/score-store.js';
 import { sqlEngines } from '../support/sql-engines.js';

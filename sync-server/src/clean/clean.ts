@@ -1,11 +1,10 @@
 // Turns mirrored org records into the Dataset the models read, and says what it dropped or repaired and why:
 // one rule per kind of problem, each with a count and example record Ids an admin can open in the org.
-import type { DatabaseSync } from 'node:sqlite';
 import type { Account, Activity, ActivityKind, Dataset, Feedback, LineItem, Opportunity, Product, RecommendationKind, RecommendationStatus } from '../domain/types.js';
 import { orphanDismissals, repDecisions, type RawReaction } from '../domain/rep-decisions.js';
 import { storedOrgCurrency } from '../mirror/org-currency.js';
 import { readRecords } from '../mirror/records.js';
-import type { Sql } from '../mirror/sql.js';
+import type { Sql } from '../lib/sql.js';
 import { DEFAULT_MINIMUMS, DEFAULT_NON_PRODUCT_RULES, isNonProduct, type ModelMinimums, type NonProductRules } from './rules.js';
 
 export type CleanOptions = {
@@ -75,23 +74,10 @@ const CLEANED_OBJECTS = ['Account', 'Product2', 'PricebookEntry', 'Opportunity',
 
 type Cleaned = { dataset: Dataset; report: QualityReport };
 
-/**
- * The mirror as the models' Dataset. The DatabaseSync form serves the offline tools still on the synchronous
- * handle (evaluate, simulate) until they move to Sql.
- */
-export function cleanMirror(sql: Sql, opts?: CleanOptions): Promise<Cleaned>;
-export function cleanMirror(db: DatabaseSync, opts?: CleanOptions): Cleaned;
-export function cleanMirror(store: Sql | DatabaseSync, opts: CleanOptions = {}): Promise<Cleaned> | Cleaned {
-  if ('dialect' in store) return cleanStore(store, opts);
-  const raw = Object.fromEntries(CLEANED_OBJECTS.map((o) => [o, readRecords<Raw>(store, o)]));
-  const currency = store.prepare("SELECT value FROM meta WHERE key = 'orgCurrency'").get() as { value: string } | undefined;
-  return cleanRecords(raw, { ...opts, currency: opts.currency ?? (currency ? (JSON.parse(currency.value) as CleanOptions['currency']) : undefined) });
-}
-
-async function cleanStore(sql: Sql, opts: CleanOptions): Promise<Cleaned> {
+/** The mirror as the models' Dataset, in the org's currency as the extract stored it (unless given). */
+export async function cleanMirror(sql: Sql, opts: CleanOptions = {}): Promise<Cleaned> {
   const raw: Record<string, Raw[]> = {};
   for (const object of CLEANED_OBJECTS) raw[object] = await readRecords<Raw>(sql, object);
-  // The currency the extract read from the org, unless the caller says otherwise.
   return cleanRecords(raw, { ...opts, currency: opts.currency ?? (await storedOrgCurrency(sql)) });
 }
 

@@ -7,13 +7,13 @@ import { openMirror } from '../mirror/db.js';
 import { retailDataFromDataset } from './from-dataset.js';
 import type { RetailData } from './retail-data.js';
 
-export function retailDataFromMirror(location: string): RetailData {
+export async function retailDataFromMirror(location: string): Promise<RetailData> {
   // openMirror creates what is missing; here a missing file is a wrong path, not a new mirror to start.
   if (!existsSync(location)) throw new Error(`--mirror: no mirror at ${location} (the sync server's RECO_STORE_PATH, written by its first sync)`);
   const mirror = openMirror(location, { setting: '--mirror' });
   try {
-    return retailDataFromDataset(cleanMirror(mirror.db).dataset);
+    return retailDataFromDataset((await cleanMirror(mirror.sql)).dataset);
   } finally {
-    mirror.close();
+    await mirror.close();
   }
 }

@@ -31,7 +31,7 @@ export async function evaluationInput(values: EvaluateArgs): Promise<RetailData>
   let data: RetailData = values.csv
     ? await loadRetail(values.csv)
     : values.mirror
-      ? retailDataFromMirror(values.mirror)
+      ? await retailDataFromMirror(values.mirror)
       : retailDataFromDataset(syntheticDataset({ accounts: accounts!, products: 2000, linesPerAccount: 10, stapleShare: staples }));
   for (const warning of data.warnings ?? []) process.stderr.write(`evaluate: warning: ${warning}\n`);
   if (values.end) data = endBefore(data, values.end);

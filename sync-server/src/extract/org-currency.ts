@@ -5,7 +5,7 @@
 import type { Connection } from 'jsforce';
 import type { ApiBudget } from '../connect/api-budget.js';
 import { storedOrgCurrency, storeOrgCurrency, type OrgCurrency } from '../mirror/org-currency.js';
-import type { Sql } from '../mirror/sql.js';
+import type { Sql } from '../lib/sql.js';
 import { queryManySettled, SubrequestError, type QueryResultLike } from './query-many.js';
 
 export const ORG_CURRENCY_SOQL = 'SELECT DefaultCurrencyIsoCode FROM Organization';

@@ -1,7 +1,7 @@
 // Customer text on its way into the mirror: each page of a text object (Case, CaseComment, EmailMessage, Task,
 // Event) is scored into reco_text_score — only texts whose content or SystemModstamp changed — and the text
 // fields are dropped before the page is stored, so no body is ever written to Reco's database.
-import type { Sql } from '../mirror/sql.js';
+import type { Sql } from '../lib/sql.js';
 import { ensureTextScoreTable, rescoreChanged, type RescoreStats, type TextRecord } from '../text/index.js';
 import type { SourceObject } from './objects.js';
 

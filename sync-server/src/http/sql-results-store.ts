@@ -7,7 +7,7 @@ import { storedOrgCurrency } from '../mirror/org-currency.js';
 import { readRecommendationSnapshot } from '../mirror/recommendation-snapshot.js';
 import { getInsight, listSegments } from '../mirror/results.js';
 import { getRun, listRuns } from '../mirror/runs.js';
-import type { Sql } from '../mirror/sql.js';
+import type { Sql } from '../lib/sql.js';
 import { evaluationFileReader, toRunView } from './mirror-store.js';
 import type { AccountMatch, ResultsStore } from './ports.js';
 

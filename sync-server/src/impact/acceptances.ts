@@ -3,8 +3,8 @@
 // Recommendation_Reaction__c records (docs/reactions.md), each with its CreatedDate, so a reaction's time is
 // known even after Status__c has moved on to Converted. This is an observational figure, not a causal one:
 // reps accept what they already mean to sell, so it is reported next to the holdout comparison, never instead.
-import type { Sql } from '../mirror/sql.js';
-import { mirrorRecords } from './mirror-records.js';
+import type { Sql } from '../lib/sql.js';
+import { readRecords } from '../mirror/records.js';
 import type { Conversion, Exposure } from './store.js';
 
 /** One rep reaction, tied to the recommendation (by its external id) it was made on. */
@@ -38,9 +38,9 @@ type RecRow = { Id: string; External_Id__c?: unknown };
  */
 export async function reactionsFromMirror(sql: Sql): Promise<ReactionEvent[]> {
   const extById = new Map<string, string>();
-  for (const r of await mirrorRecords<RecRow>(sql, 'Product_Recommendation__c')) if (typeof r.External_Id__c === 'string' && r.External_Id__c) extById.set(r.Id, r.External_Id__c);
+  for (const r of await readRecords<RecRow>(sql, 'Product_Recommendation__c')) if (typeof r.External_Id__c === 'string' && r.External_Id__c) extById.set(r.Id, r.External_Id__c);
   const out: ReactionEvent[] = [];
-  for (const r of await mirrorRecords<ReactionRow>(sql, 'Recommendation_Reaction__c')) {
+  for (const r of await readRecords<ReactionRow>(sql, 'Recommendation_Reaction__c')) {
     const type = r.Reaction__c;
     const ext = typeof r.Recommendation__c === 'string' ? extById.get(r.Recommendation__c) : undefined;
     const at = typeof r.CreatedDate === 'string' ? r.CreatedDate : null;

@@ -1,6 +1,6 @@
 // One measurement pass, run by every sync after its models: attribute new line items to the recorded
 // exposures and store what converted. Re-running it over the same data changes nothing.
-import type { Sql } from '../mirror/sql.js';
+import type { Sql } from '../lib/sql.js';
 import { attribute, DEFAULT_WINDOW_DAYS, type AttributableLine } from './attribution.js';
 import { readConversions, readExposures, saveConversions, type Conversion } from './store.js';
 

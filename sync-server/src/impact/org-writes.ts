@@ -2,10 +2,10 @@
 // and the run's figures on Reco_Run__c for Salesforce reports (the holdout comparison and accepted → won). Only Reco's own Converted_* fields are sent,
 // never Status__c, so a rep's decision (and however the reactions design derives Status__c) is untouched.
 import type { Connection } from 'jsforce';
-import type { Sql } from '../mirror/sql.js';
+import type { Sql } from '../lib/sql.js';
 import { upsertRecords, type UpsertOptions } from '../writeback/upsert.js';
 import type { ImpactReport } from './report.js';
-import { writtenToOrg } from './mirror-records.js';
+import { readLedger } from '../writeback/ledger.js';
 import { markOrgWritten, pendingOrgWrites, type Conversion } from './store.js';
 
 export function conversionPayload(c: Conversion): Record<string, unknown> {
@@ -25,7 +25,8 @@ export type ConversionWrites = { written: number; failed: Array<{ externalId: st
  * A failed record stays pending and is retried by the next run.
  */
 export async function writeConversions(conn: Connection, sql: Sql, opts: UpsertOptions = {}): Promise<ConversionWrites> {
-  const inOrg = await writtenToOrg(sql, 'Product_Recommendation__c');
+  // Recommendations the org has an Id for (the ledger's keys are lower-cased external ids).
+  const inOrg = new Set([...(await readLedger(sql, 'Product_Recommendation__c'))].filter(([, e]) => e.sfId !== null).map(([id]) => id));
   const todo = (await pendingOrgWrites(sql)).filter((c) => inOrg.has(c.externalId.toLowerCase()));
   if (todo.length === 0) return { written: 0, failed: [] };
   const outcomes = await upsertRecords(conn, 'Product_Recommendation__c', 'External_Id__c', todo.map(conversionPayload), opts);

@@ -4,7 +4,7 @@
 // exposure's first day nor replaces the line item that converted it, so results survive re-syncs and re-runs.
 import { applyDomainSchema, inCodeUnitOrder, throughStage, type SchemaStep } from '../lib/domain-schema.js';
 import type { IsoDate, ModelOutput, Recommendation } from '../domain/types.js';
-import type { Sql } from '../mirror/sql.js';
+import type { Sql } from '../lib/sql.js';
 
 export type Exposure = { externalId: string; accountId: string; productId: string; kind: Recommendation['kind']; shown: boolean; firstOn: IsoDate };
 export type Conversion = { externalId: string; lineId: string; opportunityId: string; convertedOn: IsoDate; amount: number; won: boolean };

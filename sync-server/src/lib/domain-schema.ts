@@ -2,17 +2,17 @@
 // statement script per engine. Each domain records how far it got in reco_domain_schema, so an old SQLite file
 // (whose tables the domain used to create on first use) and a fresh PostgreSQL database both end on the same
 // schema. Steps use IF NOT EXISTS, so a step that ran before its version was recorded runs again harmlessly.
-import type { SqlPort, SqlPortValue } from './sql-port.js';
+import type { Sql, SqlValue } from './sql.js';
 
 export type SchemaStep = { sqlite: string; postgres: string };
 
 // Per handle: a domain's schema is checked once per opened store, not before every statement.
-const applied = new WeakMap<SqlPort, Map<string, Promise<void>>>();
+const applied = new WeakMap<Sql, Map<string, Promise<void>>>();
 
 /**
  * Brings `domain`'s tables up to `steps.length`, each step in its own transaction with its version.
  */
-export function applyDomainSchema(sql: SqlPort, domain: string, steps: readonly SchemaStep[]): Promise<void> {
+export function applyDomainSchema(sql: Sql, domain: string, steps: readonly SchemaStep[]): Promise<void> {
   let domains = applied.get(sql);
   if (!domains) applied.set(sql, (domains = new Map()));
   const known = domains.get(domain);
@@ -24,10 +24,10 @@ export function applyDomainSchema(sql: SqlPort, domain: string, steps: readonly 
   return done;
 }
 
-async function migrate(sql: SqlPort, domain: string, steps: readonly SchemaStep[]): Promise<void> {
+async function migrate(sql: Sql, domain: string, steps: readonly SchemaStep[]): Promise<void> {
   // On PostgreSQL one transaction-scoped advisory lock serialises every domain's migration, the creation of
   // the version table included: two replicas opening at once would otherwise race on CREATE … IF NOT EXISTS.
-  const locked = async (tx: SqlPort): Promise<number> => {
+  const locked = async (tx: Sql): Promise<number> => {
     if (tx.dialect === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(hashtext(?))', ['reco_domain_schema']);
     await tx.exec('CREATE TABLE IF NOT EXISTS reco_domain_schema (domain TEXT PRIMARY KEY, version INTEGER NOT NULL)');
     return (await tx.get<{ version: number }>('SELECT version FROM reco_domain_schema WHERE domain = ?', [domain]))?.version ?? 0;
@@ -55,10 +55,10 @@ const PG_TYPES = { TEXT: 'TEXT', INTEGER: 'BIGINT', REAL: 'DOUBLE PRECISION' } a
  * COPY's own upsert cannot say: insert-if-absent, add-to-a-count, update-by-key.
  */
 export async function throughStage(
-  sql: SqlPort,
+  sql: Sql,
   stage: string,
   columns: readonly StageColumn[],
-  rows: Iterable<readonly SqlPortValue[]>,
+  rows: Iterable<readonly SqlValue[]>,
   apply: (stage: string) => readonly string[],
 ): Promise<number[]> {
   return sql.transaction(async (tx) => {

@@ -5,16 +5,20 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { PostgresSql } from './postgres-sql.js';
-import { redactUrl, type Sql } from './sql.js';
+import { redactUrl, type Sql } from '../lib/sql.js';
 import { SqliteSql } from './sqlite-sql.js';
 
 /**
- * The opened store. `sql` is the async surface every module is moving to (it also runs on PostgreSQL); `db` is
- * the same SQLite connection used synchronously by the modules not yet moved, and goes when they have (on a
- * PostgreSQL store there is none: reading it throws, naming the store). `path` is where the store is, safe to
- * print (a PostgreSQL URL without its password).
+ * The opened store: `sql` is the surface every module reads and writes through, on node:sqlite or PostgreSQL;
+ * `path` is where it is, safe to print (a PostgreSQL URL without its password).
  */
-export type Mirror = { db: DatabaseSync; sql: Sql; path: string; close(): Promise<void> };
+export type Mirror = { sql: Sql; path: string; close(): Promise<void> };
+
+/**
+ * The embedded store also hands out node:sqlite's own connection: the serving thread reads results from it
+ * synchronously (no promise per request), and SQLite-only maintenance (page limits, PRAGMAs) needs it.
+ */
+export type SqliteMirror = Mirror & { db: DatabaseSync };
 
 /**
  * SQLite result codes that mean the store itself is failing (not the statement): the disk is full, the file
@@ -210,7 +214,7 @@ export type StoreSettings = { path: string; url?: string };
  * Opens (creating and migrating) the store the settings name: PostgreSQL when `url` is set, otherwise the
  * node:sqlite file at `path`. Failures name the setting and the place, never the password.
  */
-export async function openStore(settings: StoreSettings, options: { applicationName?: string; maxConnections?: number } = {}): Promise<Mirror> {
+export async function openStore(settings: StoreSettings, options: { applicationName?: string; maxConnections?: number } = {}): Promise<Mirror | SqliteMirror> {
   if (!settings.url) return openMirror(settings.path, { setting: 'RECO_STORE_PATH' });
   const location = redactUrl(settings.url);
   let sql: PostgresSql;
@@ -227,18 +231,7 @@ export async function openStore(settings: StoreSettings, options: { applicationN
     await sql.close().catch(() => undefined);
     throw asStoreError(error, location, 'RECO_STORE_URL');
   }
-  const mirror = {
-    sql,
-    path: location,
-    close: () => sql.close(),
-  };
-  // The modules not yet on Sql read `db`; on PostgreSQL there is no such handle, and saying so beats a TypeError.
-  Object.defineProperty(mirror, 'db', {
-    get: () => {
-      throw new Error(`this step still needs the node:sqlite mirror and cannot run on the PostgreSQL store ${location}`);
-    },
-  });
-  return mirror as unknown as Mirror;
+  return { sql, path: location, close: () => sql.close() };
 }
 
 /** An error message with the URL's password taken out (drivers sometimes quote the connection string). */
@@ -286,7 +279,7 @@ export async function storeTransaction<T>(sql: Sql, fn: (tx: Sql) => Promise<T>)
  * Opens (creating and migrating) the mirror. `location` is a data directory, a .db/.sqlite file, or ':memory:'.
  * `setting` names where the location came from (RECO_STORE_PATH), so an unusable one can be fixed from the error.
  */
-export function openMirror(location: string, options: { setting?: string } = {}): Mirror {
+export function openMirror(location: string, options: { setting?: string } = {}): SqliteMirror {
   let path = location;
   const where = (): string => (options.setting ? `${path} (set by ${options.setting})` : path);
   try {
@@ -335,7 +328,7 @@ function migrate(db: DatabaseSync): void {
  * already rolled the transaction back itself; a second ROLLBACK would throw "no transaction is active" and
  * hide the real cause, so it is issued only while a transaction is still open.
  */
-export function transaction<T>(db: DatabaseSync, fn: () => T): T {
+function transaction<T>(db: DatabaseSync, fn: () => T): T {
   try {
     db.exec('BEGIN IMMEDIATE');
     const out = fn();

@@ -1,7 +1,7 @@
 // The org's currency as last read from it (extract/org-currency.ts), kept beside the mirrored records so every
 // reader of the mirror (clean, the dashboard) says amounts in the currency the org keeps them in.
 import { getMeta, setMeta } from './records.js';
-import type { Sql } from './sql.js';
+import type { Sql } from '../lib/sql.js';
 
 /**
  * The corporate currency (ISO 4217) and, for a multi-currency org, what one unit of each other active currency

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { numberedPlaceholders, redactUrl, type Sql, type SqlValue } from './sql.js';
+import { numberedPlaceholders, redactUrl, type Sql, type SqlValue } from '../lib/sql.js';
 
 // COUNT(*) and SUM over integers come back as int8 / numeric, which node-postgres leaves as strings; the store
 // only ever counts rows and sums money, both well inside a double, so they are read as numbers like SQLite's.

@@ -3,7 +3,7 @@
 // (zero-copy) to the serving thread, which then swaps it in without building tens of thousands of objects:
 // on a large org that build, and the major GC after it, held the serving event loop for seconds.
 import type { Recommendation } from '../domain/types.js';
-import type { Sql } from './sql.js';
+import type { Sql } from '../lib/sql.js';
 
 /** A recommendation as the API returns it: the stored one with its product's mirrored name. */
 export type ServedRecommendation = Recommendation & { productName?: string | null };

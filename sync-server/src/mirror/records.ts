@@ -1,9 +1,8 @@
 // Mirrored org records (stored as the JSON the API returned, minus `attributes`) and per-object watermarks.
 // A page of records and its watermark are committed together, so a crash never leaves the watermark ahead of
 // the data.
-import type { DatabaseSync } from 'node:sqlite';
 import { storeTransaction } from './db.js';
-import type { Sql } from './sql.js';
+import type { Sql } from '../lib/sql.js';
 
 export type MirrorRecord = Record<string, unknown> & { Id: string; SystemModstamp: string };
 /**
@@ -140,20 +139,11 @@ export async function countInWindow(sql: Sql, object: string, fromIso: string, t
   return row?.n ?? 0;
 }
 
-/**
- * An object's mirrored records. The DatabaseSync form serves the modules still on the synchronous handle
- * (impact, text) until they move to Sql.
- */
-export function readRecords<T = MirrorRecord>(sql: Sql, object: string): Promise<T[]>;
-export function readRecords<T = MirrorRecord>(db: DatabaseSync, object: string): T[];
-export function readRecords<T = MirrorRecord>(store: Sql | DatabaseSync, object: string): Promise<T[]> | T[] {
-  // ORDER BY id: the same order on both engines (SQLite returned primary-key order without asking).
-  const text = 'SELECT data FROM records WHERE object = ? ORDER BY id';
-  if (isSql(store)) return store.all<{ data: string }>(text, [object]).then((rows) => rows.map((r) => JSON.parse(r.data) as T));
-  return (store.prepare(text).all(object) as Array<{ data: string }>).map((r) => JSON.parse(r.data) as T);
+/** An object's mirrored records, in Id order on both engines (SQLite's primary-key order, asked for). */
+export async function readRecords<T = MirrorRecord>(sql: Sql, object: string): Promise<T[]> {
+  const rows = await sql.all<{ data: string }>('SELECT data FROM records WHERE object = ? ORDER BY id', [object]);
+  return rows.map((r) => JSON.parse(r.data) as T);
 }
-
-const isSql = (store: Sql | DatabaseSync): store is Sql => 'dialect' in store;
 
 export async function countRecords(sql: Sql, object?: string): Promise<number> {
   const row = object

@@ -2,7 +2,7 @@
 // the read functions its routes use.
 import type { AccountInsight, ModelOutput, Recommendation, RecommendationKind, Segment } from '../domain/types.js';
 import { storeTransaction } from './db.js';
-import type { Sql } from './sql.js';
+import type { Sql } from '../lib/sql.js';
 
 export { getRun, listRuns } from './runs.js';
 

@@ -4,7 +4,7 @@
 // lease row can be left behind to expire. Advisory locks are PostgreSQL's own tool for this; a job queue
 // (pg-boss, graphile-worker) would add a schema and a poller for what one lock call does.
 import pg from 'pg';
-import { redactUrl } from './sql.js';
+import { redactUrl } from '../lib/sql.js';
 
 // pg_try_advisory_lock(int4, int4): 'RECO' as the class, 1 for "the run". Locks are per database, so two orgs in
 // two databases of one server never contend.

@@ -1,7 +1,7 @@
 // Run history with per-stage progress. The pipeline writes here as it goes, so the service can show a run
 // while it is running and a restarted process can find the run it must resume.
 import type { RunKind, RunStatus, Stage, StageStatus } from '../domain/run.js';
-import type { Sql } from './sql.js';
+import type { Sql } from '../lib/sql.js';
 
 /** A stage as stored in the run's progress column. */
 export type StageRecord = { state: StageStatus; detail?: Record<string, unknown>; startedAt?: string; finishedAt?: string };

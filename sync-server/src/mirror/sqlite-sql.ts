@@ -2,7 +2,7 @@
 // promise; only a transaction spans awaits, and while one is open every other call on the handle waits for it
 // (one connection: a statement issued meanwhile would otherwise land inside the open transaction).
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { Mutex, type Sql, type SqlValue } from './sql.js';
+import { Mutex, type Sql, type SqlValue } from '../lib/sql.js';
 
 type Bound = null | number | bigint | string | Uint8Array;
 const bind = (params: readonly SqlValue[]): Bound[] => params.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));

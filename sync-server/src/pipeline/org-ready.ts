@@ -4,7 +4,7 @@
 import type { Connection } from 'jsforce';
 import { checkOrg, formatOrgCheck, type OrgCheckResult } from './org-check.js';
 import { getMeta, setMeta } from '../mirror/records.js';
-import type { Sql } from '../mirror/sql.js';
+import type { Sql } from '../lib/sql.js';
 
 const PASSED_MS = 24 * 3600 * 1000;
 

@@ -11,7 +11,7 @@ import { extractAll, type ExtractOptions, type ObjectStats } from '../extract/ex
 import { attachTextSignals, textEvents } from './text-signals.js';
 import { SOURCE_OBJECTS } from '../extract/objects.js';
 import { asStoreError, type Mirror } from '../mirror/db.js';
-import type { Sql } from '../mirror/sql.js';
+import type { Sql } from '../lib/sql.js';
 import { getMeta, resetWatermark, setMeta } from '../mirror/records.js';
 import { getResultMeta, loadModelOutput, saveModelOutput } from '../mirror/results.js';
 import { runModelsInWorkers as defaultRunModels, type ModelOptions, type PreviousInsights } from '../models/run-models.js';

@@ -4,7 +4,7 @@
 // so no record stays "Running" for good.
 import type { Connection } from 'jsforce';
 import { getMeta, setMeta } from '../mirror/records.js';
-import type { Sql } from '../mirror/sql.js';
+import type { Sql } from '../lib/sql.js';
 import { upsertRecoRun, type RecoRunFields } from '../writeback/reco-run.js';
 import { isOrgLimitError } from './org-limit.js';
 

@@ -1,6 +1,6 @@
 // The text step between the models and the write-back: themes across the org's recent negative texts and
 // each account's sentiment, negative cases and themes, put on its insight for the record page.
-import type { Sql } from '../mirror/sql.js';
+import type { Sql } from '../lib/sql.js';
 import type { ModelOutput, TextEvent } from '../domain/types.js';
 import { insightText, loadTextScores, orgTextSignals, templateHashes } from '../text/index.js';
 

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const mirror = openMirror(values.mirror, { setting: '--mirror' });
   let dataset;
   try {
-    dataset = cleanMirror(mirror.db).dataset;
+    dataset = (await cleanMirror(mirror.sql)).dataset;
   } finally {
     mirror.close();
   }

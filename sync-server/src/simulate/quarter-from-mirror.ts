@@ -6,7 +6,7 @@
 // skips is the org round trip (extract, write-back), which impact:replay and test/impact/pipeline.e2e cover.
 import type { Dataset, IsoDate, ModelOutput } from '../domain/types.js';
 import { measureImpact, recordExposures, type AttributableLine } from '../impact/index.js';
-import type { Sql } from '../mirror/sql.js';
+import type { Sql } from '../lib/sql.js';
 import type { ModelOptions } from '../models/options.js';
 import { dayNumber, dayToIso } from '../recommend/purchase-log.js';
 

@@ -3,7 +3,7 @@
 // mirror's lines, as the live source does.
 import type { ImpactQuery, ImpactSource } from '../http/ports.js';
 import { attribute, buildReport, linesFromMirror, readConversions, readExposures, type ImpactReport } from '../impact/index.js';
-import type { Sql } from '../mirror/sql.js';
+import type { Sql } from '../lib/sql.js';
 import type { QuarterResult } from './quarter-from-mirror.js';
 
 export function quarterImpactSource(quarter: Sql, live: Sql, settings: { windowDays: number; holdoutShare: number }, measured: QuarterResult): ImpactSource {

@@ -2,7 +2,7 @@
 // hashes, never from bodies), each text's theme, and per account the signals the churn model and the record
 // page use. Last run's themes are kept so a theme keeps its id from one run to the next.
 import { inCodeUnitOrder, throughStage } from '../lib/domain-schema.js';
-import type { SqlPort } from '../lib/sql-port.js';
+import type { Sql } from '../lib/sql.js';
 import { accountTextSignals, type AccountText, type ScoredText } from './account-text.js';
 import { ensureTextScoreTable, MIN_READABLE_DF, templateHashes } from './score-store.js';
 import { discoverThemesFromTerms, type Theme } from './themes.js';
@@ -15,7 +15,7 @@ export const MAX_TERM_SHARE = 0.5;
 
 export type OrgTextSignals = { themes: Theme[]; accounts: Map<string, AccountText>; texts: number; themedTexts: number };
 
-export async function orgTextSignals(sql: SqlPort, asOf: Date, opts: { k?: number } = {}): Promise<OrgTextSignals> {
+export async function orgTextSignals(sql: Sql, asOf: Date, opts: { k?: number } = {}): Promise<OrgTextSignals> {
   await ensureTextScoreTable(sql);
   const templates = await templateHashes(sql);
   const all = await sql.all<{

@@ -2,7 +2,7 @@
 // id, account, date, score, label, theme and (only where the object's excerpt length allows) a short excerpt.
 // The body's hash plus SystemModstamp say whether a record changed, so a nightly run re-scores only what did.
 import { applyDomainSchema, inCodeUnitOrder, throughStage, type SchemaStep } from '../lib/domain-schema.js';
-import type { SqlPort } from '../lib/sql-port.js';
+import type { Sql } from '../lib/sql.js';
 import { cleanCrmText } from './clean.js';
 import { fingerprint } from './fingerprint.js';
 import { termsOf } from './terms.js';
@@ -65,7 +65,7 @@ export const TEXT_SCHEMA: readonly SchemaStep[] = [
   },
 ];
 
-export function ensureTextScoreTable(sql: SqlPort): Promise<void> {
+export function ensureTextScoreTable(sql: Sql): Promise<void> {
   return applyDomainSchema(sql, 'text', TEXT_SCHEMA);
 }
 
@@ -84,7 +84,7 @@ async function inSlices<T>(ids: readonly string[], fn: (slice: string[], marks: 
  * that changed, so without this an excerpt kept under an earlier, looser setting would still reach the org
  * after the operator turned excerpts off. Returns how many stored excerpts were removed or shortened.
  */
-export async function enforceExcerptLimits(sql: SqlPort, excerptChars: Record<string, number> = {}): Promise<number> {
+export async function enforceExcerptLimits(sql: Sql, excerptChars: Record<string, number> = {}): Promise<number> {
   await ensureTextScoreTable(sql);
   const limits = { ...DEFAULT_EXCERPT_CHARS, ...excerptChars };
   return sql.transaction(async (tx) => {
@@ -164,7 +164,7 @@ class TermDeltas {
    * Adds the changes to the index in one staged write, never taking a count below 0, then names the terms
    * that now reach MIN_READABLE_DF and have no name yet.
    */
-  public async write(tx: SqlPort): Promise<void> {
+  public async write(tx: Sql): Promise<void> {
     const rows = [...this.delta].filter(([h, d]) => d !== 0 || this.surface.has(h)).map(([h, d]) => [h, d, this.surface.get(h) ?? null] as const);
     if (rows.length === 0) return;
     const greatest = tx.dialect === 'postgres' ? 'GREATEST' : 'MAX';
@@ -193,7 +193,7 @@ export type RescoreStats = { scored: number; unchanged: number; deleted: number 
  * deleted records, and leaves the rest untouched. Only hashes, scores and allowed excerpts are written.
  */
 export async function rescoreChanged(
-  sql: SqlPort,
+  sql: Sql,
   records: Iterable<TextRecord>,
   opts: { excerptChars?: Record<string, number>; deletedIds?: readonly string[] } = {},
 ): Promise<RescoreStats> {
@@ -252,13 +252,13 @@ export async function rescoreChanged(
 export const TEMPLATE_COPIES = 10;
 
 /** The content hashes of template texts (TEMPLATE_COPIES or more records with the same content). */
-export async function templateHashes(sql: SqlPort): Promise<Set<string>> {
+export async function templateHashes(sql: Sql): Promise<Set<string>> {
   await ensureTextScoreTable(sql);
   const rows = await sql.all<{ hash: string }>('SELECT content_hash AS hash FROM reco_text_score GROUP BY content_hash HAVING COUNT(*) >= ?', [TEMPLATE_COPIES]);
   return new Set(rows.map((r) => r.hash));
 }
 
-export async function loadTextScores(sql: SqlPort): Promise<TextScore[]> {
+export async function loadTextScores(sql: Sql): Promise<TextScore[]> {
   await ensureTextScoreTable(sql);
   return inCodeUnitOrder(await sql.all<Record<string, unknown>>('SELECT * FROM reco_text_score'), (r) => String(r.id)).map((r) => ({
     id: String(r.id),

@@ -8,7 +8,7 @@
 import type { Connection } from 'jsforce';
 import type { ApiBudget } from '../connect/api-budget.js';
 import { queryMany } from '../extract/query-many.js';
-import type { Sql } from '../mirror/sql.js';
+import type { Sql } from '../lib/sql.js';
 import { forgetWritten, readLedger, type LedgerEntry } from './ledger.js';
 import { RECO_OBJECTS } from './reco-objects.js';
 

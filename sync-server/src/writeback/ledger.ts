@@ -2,9 +2,8 @@
 // payload hashes the same as last time is skipped, so a re-run writes only what changed, and a write-back
 // killed half-way resumes with exactly the records it had not committed yet.
 import { createHash } from 'node:crypto';
-import type { DatabaseSync } from 'node:sqlite';
 import { storeTransaction } from '../mirror/db.js';
-import type { Sql } from '../mirror/sql.js';
+import type { Sql } from '../lib/sql.js';
 
 /** `shown`: the values the record displays when written (see change-filter.ts); null for old entries. */
 export type LedgerEntry = { hash: string; sfId: string | null; shown: string | null };
@@ -30,12 +29,9 @@ type LedgerRow = { external_id: string; hash: string; sf_id: string | null; show
 const LEDGER_SQL = 'SELECT external_id, hash, sf_id, shown FROM written WHERE object = ?';
 const toLedger = (rows: LedgerRow[]): Map<string, LedgerEntry> => new Map(rows.map((r) => [r.external_id.toLowerCase(), { hash: r.hash, sfId: r.sf_id, shown: r.shown }]));
 
-/** What Reco last wrote of `object`. The DatabaseSync form serves impact/org-writes.ts until it moves to Sql. */
-export function readLedger(sql: Sql, object: string): Promise<Map<string, LedgerEntry>>;
-export function readLedger(db: DatabaseSync, object: string): Map<string, LedgerEntry>;
-export function readLedger(store: Sql | DatabaseSync, object: string): Promise<Map<string, LedgerEntry>> | Map<string, LedgerEntry> {
-  if ('dialect' in store) return store.all<LedgerRow>(LEDGER_SQL, [object]).then(toLedger);
-  return toLedger(store.prepare(LEDGER_SQL).all(object) as LedgerRow[]);
+/** What Reco last wrote of `object`, by lower-cased external id. */
+export async function readLedger(sql: Sql, object: string): Promise<Map<string, LedgerEntry>> {
+  return toLedger(await sql.all<LedgerRow>(LEDGER_SQL, [object]));
 }
 
 const LEDGER_COLUMNS = ['object', 'external_id', 'hash', 'sf_id', 'run_id', 'shown'] as const;

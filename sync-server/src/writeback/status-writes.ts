@@ -82,7 +82,7 @@ export type StatusPhaseOptions = UpsertOptions & {
 };
 
 /** Reads, plans and writes statuses; a second pass repairs what reps changed while the first was written. */
-export async function writeStatuses(conn: Connection, store: Pick<Mirror, 'db' | 'sql'>, wanted: Set<string>, opts: StatusPhaseOptions): Promise<StatusPhaseResult> {
+export async function writeStatuses(conn: Connection, store: Pick<Mirror, 'sql'>, wanted: Set<string>, opts: StatusPhaseOptions): Promise<StatusPhaseResult> {
   const result: StatusPhaseResult = { expired: 0, converted: 0, updated: 0, failures: [], passes: 0 };
   const failed = new Map<string, StatusPhaseResult['failures'][number]>(); // a later pass may succeed
   const read: ExtractOptions = { runId: opts.runId, budget: opts.budget, signal: opts.signal };

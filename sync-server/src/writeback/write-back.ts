@@ -13,7 +13,7 @@ import { extractObject } from '../extract/extract.js';
 import { SOURCE_OBJECTS, type SourceObject } from '../extract/objects.js';
 import type { Mirror } from '../mirror/db.js';
 import { applyOwnWrites, readRecords } from '../mirror/records.js';
-import type { Sql } from '../mirror/sql.js';
+import type { Sql } from '../lib/sql.js';
 import { shownChanged, shownValues } from './change-filter.js';
 import { auditLedger, type LedgerAuditResult } from './ledger-audit.js';
 import { forgetWritten, payloadHash, readLedger, recordWritten } from './ledger.js';
@@ -131,7 +131,7 @@ function accountFallback(accountOf: Map<string, string>) {
 }
 
 /** `store.sql` holds the ledger and the mirror; `store` is passed whole to the extract that re-reads reps' edits. */
-export async function writeBack(conn: Connection, store: Pick<Mirror, 'db' | 'sql'>, output: ModelOutput, opts: WritebackOptions): Promise<WritebackResult> {
+export async function writeBack(conn: Connection, store: Pick<Mirror, 'sql'>, output: ModelOutput, opts: WritebackOptions): Promise<WritebackResult> {
   const { sql } = store;
   const all: Awaited<ReturnType<typeof writeObject>>[] = [];
   const audit = opts.auditLedger ? await auditLedger(conn, sql, { budget: opts.budget }) : undefined;

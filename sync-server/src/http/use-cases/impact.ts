@@ -1,7 +1,7 @@
 // The impact report for the API and the dashboard. The configured window reads the stored conversions (they
 // keep a conversion whose line was later deleted); another window is attributed afresh, in memory only, so
 // asking "what if the window were 30 days?" never changes what the syncs recorded.
-import type { Sql } from '../../mirror/sql.js';
+import type { Sql } from '../../lib/sql.js';
 import { attribute, buildReport, linesFromMirror, reactionsFromMirror, readConversions, readExposures, type ImpactReport } from '../../impact/index.js';
 import type { ImpactQuery, ImpactSource } from '../ports.js';
 
