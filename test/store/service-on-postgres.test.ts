@@ -52,10 +52,14 @@ describe('the service on a PostgreSQL store', function () {
       const run = (await api(service.url, `/runs/${runId}`)).body.run as { status: string; error: string | null; stages: Array<{ stage: string; status: string }> };
       // Written by the pipeline thread through its own pool, read here through the service's.
       expect(run.stages.find((s) => s.stage === 'connect')?.status).to.equal('done');
-      expect(run.stages.find((s) => s.stage === 'extract')).to.not.equal(undefined);
-      // Until the text and impact steps move to the Sql store, a run on PostgreSQL stops at the first of them
-      // and says so (the org check and the connect stage before it ran on PostgreSQL).
-      if (run.status !== 'Succeeded') expect(run.error).to.contain('cannot run on the PostgreSQL store');
+      expect(run.error).to.equal(null);
+      expect(run.status).to.equal('Succeeded');
+      expect(run.stages.filter((s) => s.status !== 'done').map((s) => s.stage), 'every stage done').to.deep.equal([]);
+      // Served from PostgreSQL: the results the run stored, and the impact measurement over the same store.
+      const overview = (await api(service.url, '/overview')).body as { verdict: string };
+      expect(overview.verdict).to.not.equal('not-started');
+      const impact = await api(service.url, '/impact');
+      expect(impact.status, JSON.stringify(impact.body)).to.equal(200);
       expect(JSON.stringify(lines)).to.not.contain(PASSWORD);
     } finally {
       await service.close();
