@@ -154,7 +154,7 @@ describe('models: calibrated chance of purchase', function () {
   it("on Online Retail's Christmas quarter, learned on the summer quarter before it, every decile is within 0.05", async () => {
     // The production path on a real, seasonal order book: calibrated on the 3 months before the cutoff, applied
     // at the cutoff to the next 3 months (which the calibration never saw). The chances learned with the
-    // product's momentum, the pick's rank and the raw repeat rate promised 0.69 and got 0.54 in the top decile.
+    // product's momentum and the raw repeat rate promised 0.69 and got 0.54 in the top decile.
     const data = await loadRetail(RETAIL);
     const testFrom = addMonths(data.lastDay, -3);
     const train = sliceLog(data.log, -Infinity, testFrom);

@@ -165,7 +165,7 @@ export function buyAgainPicks(ctx: PickContext, u: number): BuyAgainPick[] {
   const raw = scoreBuyAgain(ctx.ui, fit.buyAgain, fit.params.buyAgain, fit.asOfDay, u, limit * 3 + ctx.opts.maxPerFamily, allowedFor(ctx, u));
   const withUi = { ...fit, ui: ctx.ui };
   // The score is the calibrated chance of a re-order in the next window (next-best.ts).
-  const chances = raw.map((b) => ({ item: b.item, entry: b.entry, score: buyAgainChance(withUi, u, b) }));
+  const chances = raw.map((b, rank) => ({ item: b.item, entry: b.entry, score: buyAgainChance(withUi, u, b, rank) }));
   return capPerFamily(ctx.lists, chances, ctx.opts.maxPerFamily, limit);
 }
 

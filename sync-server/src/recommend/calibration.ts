@@ -11,8 +11,8 @@ import type { LogisticModel } from './logistic.js';
 export type KindCalibration = { model: LogisticModel | null; rate: number; rows: number; isotonic?: { xs: number[]; ys: number[] } };
 /**
  * Which rows the kind models were learned on. A stored calibration with another value reads its weights
- * against the wrong features, so it is learned again rather than reused (2: buy-again without the pick's rank
- * and the product's momentum, repeat rate relative to the org's).
+ * against the wrong features, so it is learned again rather than reused (2: buy-again without the product's
+ * momentum, repeat rate relative to the org's).
  */
 export const CALIBRATION_FEATURES = 2;
 

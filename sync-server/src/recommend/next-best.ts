@@ -1,9 +1,9 @@
 // One next-best list per account: the buy-again and cross-sell candidates merged by their calibrated chance
-// of being bought in the next window. Each kind has its own calibration (a small logistic model: for cross-sell
-// the list's score and rank, for buy-again the account's own history of the product; both with how active the
-// account is), learned on the validation window
-// at the end of the training period, so a due re-order and a new product are compared on one scale: the chance
-// the account buys it. That probability is also the score a rep sees.
+// of being bought in the next window. Each kind has its own calibration (a small logistic model over the
+// kind's score or the account's own history of the product, its rank in the kind's list and how active the
+// account is), learned on the validation window at the end of the training period, so a due re-order and a
+// new product are compared on one scale: the chance the account buys it. That probability is also the score a
+// rep sees.
 import { rhythm, scoreBuyAgain, type BuyAgainItem } from './buy-again.js';
 import { fitLogistic, logisticProbability } from './logistic.js';
 import type { FittedReco } from './fit.js';
@@ -18,7 +18,7 @@ export type NextBestItem = { item: number; kind: NextBestKind; probability: numb
 
 /** Candidates each kind brings to the merge: the merged top 10 can then be all of one kind. */
 export const NEXT_BEST_DEPTH = 10;
-const BUY_FEATURES = 6;
+const BUY_FEATURES = 7;
 const CROSS_FEATURES = 6;
 
 type Fit = Pick<FittedReco, 'ui' | 'buyAgain' | 'params' | 'asOfDay' | 'cross'>;
@@ -41,13 +41,13 @@ function accountActivity(fit: Fit, u: number): [number, number] {
 }
 
 /**
- * Only signals whose meaning carries from the window a calibration is learned on to the next one. Left out:
- * the product's momentum (buyers in the last 30 days, which turns over with the season: summer's trending
- * lines are not Christmas's) and the pick's rank in its list (the ordering was tuned on the same window the
- * calibration is learned on, so its top ranks hit there more often than they will next quarter). Both still
- * order the list; they only no longer set its chances. On Online Retail they were the top deciles' over-promise.
+ * Only signals whose meaning carries from the window a calibration is learned on to the next one. Left out: the
+ * product's momentum (buyers in the last 30 days), which turns over with the season (summer's trending lines are
+ * not Christmas's): it still orders the list, it no longer sets its chances. On Online Retail it was most of the
+ * top deciles' over-promise. The pick's rank stays: it carries what the tuned ordering knows, and without it a
+ * book with few re-orders could no longer tell which of its re-orders to interleave with new products.
  */
-function buyRow(fit: Fit, u: number, b: BuyAgainItem, x: Float64Array, o: number): void {
+function buyRow(fit: Fit, u: number, b: BuyAgainItem, r: number, x: Float64Array, o: number): void {
   const { ui } = fit;
   const [orders, since] = accountActivity(fit, u);
   x[o] = Math.log((ui.orders[b.entry] + 0.5) / tenureQuarters(fit, u));
@@ -56,6 +56,7 @@ function buyRow(fit: Fit, u: number, b: BuyAgainItem, x: Float64Array, o: number
   x[o + 3] = since;
   x[o + 4] = rhythm(ui, b.entry, fit.asOfDay).due;
   x[o + 5] = relativeRepeatRate(fit, b.item);
+  x[o + 6] = Math.log1p(r);
 }
 
 const meanRepeatRate = new WeakMap<Fit['buyAgain'], number>();
@@ -157,7 +158,7 @@ export function kindCandidates(
   const xc = new Float64Array(CROSS_FEATURES);
   return {
     buyAgain: buy.map((b, r) => {
-      buyRow(fit, u, b, xb, 0);
+      buyRow(fit, u, b, r, xb, 0);
       return { item: b.item, kind: 'Buy again', probability: probability(cal.buyAgain, xb, 0), kindRank: r, entry: b.entry };
     }),
     crossSell: cross.map((c, r) => {
@@ -205,8 +206,8 @@ export function calibrateNextBest(fit: Fit, bought: Map<number, Set<number>>, us
     const rel = bought.get(u);
     const l = { u, buy: [] as [number, number][], cross: [] as [number, number][] };
     const buy = scoreBuyAgain(fit.ui, fit.buyAgain, fit.params.buyAgain, fit.asOfDay, u, depth);
-    buy.forEach((b) => {
-      buyRow(fit, u, b, xb, nb * BUY_FEATURES);
+    buy.forEach((b, r) => {
+      buyRow(fit, u, b, r, xb, nb * BUY_FEATURES);
       l.buy.push([b.item, nb]);
       yb[nb++] = rel?.has(b.item) ? 1 : 0;
     });
@@ -301,11 +302,11 @@ export function crossSellChance(fit: Fit, u: number, c: ScoredItem, rank: number
   return probability(cal.crossSell, x, 0);
 }
 
-/** The chance shown for one buy-again pick (not its rank: see buyRow); without a calibration, 1 - exp(-score) as before. */
-export function buyAgainChance(fit: Fit, u: number, b: BuyAgainItem): number {
+/** The chance shown for one buy-again pick at `rank`; without a calibration, 1 - exp(-score) as before. */
+export function buyAgainChance(fit: Fit, u: number, b: BuyAgainItem, rank: number): number {
   const cal = fit.params.nextBest;
   if (!cal) return 1 - Math.exp(-Math.max(0, b.score));
   const x = buyScratch;
-  buyRow(fit, u, b, x, 0);
+  buyRow(fit, u, b, rank, x, 0);
   return probability(cal.buyAgain, x, 0);
 }
