@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { runModels } from '../../sync-server/src/models/run-models.js';
 import { syntheticDataset } from '../../sync-server/src/models/synthetic.js';
 import { planTuning, storedTuning } from '../../sync-server/src/models/stored-params.js';
+import { CALIBRATION_FEATURES } from '../../sync-server/src/recommend/calibration.js';
 import { sampleAccounts } from '../../sync-server/src/models/tune-sample.js';
 import { indexDataset } from '../../sync-server/src/models/dataset-index.js';
 import { buildUserItems } from '../../sync-server/src/recommend/purchase-log.js';
@@ -64,6 +65,12 @@ describe('models: model step at scale', function () {
     expect(planTuning('Incremental', {}, undefined, '2026-01-02').reason).to.match(/no stored/);
     expect(planTuning('Incremental', {}, { asOf: tuned.asOf, metrics: { tuning: null } }, '2026-01-02').reused).to.equal(null);
     expect(planTuning('Incremental', { tune: 'full' }, last, '2026-01-02').options.tune).to.equal('full');
+    // Chances learned on another version's features would read this version's rows wrongly: tune again.
+    const metrics = tuned.metrics as { tuning: { params: { nextBest: { features?: number } } } };
+    expect(metrics.tuning.params.nextBest.features).to.equal(CALIBRATION_FEATURES);
+    const older = structuredClone(metrics);
+    delete older.tuning.params.nextBest.features;
+    expect(planTuning('Incremental', {}, { asOf: tuned.asOf, metrics: older }, '2026-01-02').reused).to.equal(null);
   });
 
   it('tunes on a fixed, deterministic account sample with the accounts\' full history', () => {

@@ -20,7 +20,7 @@ function table(r: EvaluationReport & { segments: unknown; churn: unknown }): str
     }
   }
   lines.push('', `buy-again ordering: ${r.tuning.buyAgain ? `${r.tuning.buyAgain.order} (${r.tuning.buyAgain.reason})` : 'not chosen'}`);
-  lines.push(`next-best reliability (test window, ${r.reliability.accounts} accounts, max gap ${r.reliability.maxGap.toFixed(3)}, mean gap ${r.reliability.meanGap.toFixed(3)}): ${r.reliability.rows.map((x) => `${x.meanPredicted.toFixed(3)}/${x.observed.toFixed(3)}`).join(' ')}`);
+  lines.push(`next-best reliability (test window, ${r.reliability.accounts} accounts, max gap ${r.reliability.maxGap.toFixed(3)}, mean gap ${r.reliability.meanGap.toFixed(3)}): ${r.reliability.rows.map((x) => `${x.meanPredicted.toFixed(3)}/${x.observed.toFixed(3)}±${x.observedSe.toFixed(3)}`).join(' ')} (predicted/observed±SE per decile)`);
   lines.push(`segments: ${JSON.stringify(r.segments)}`, `churn: ${JSON.stringify(r.churn)}`);
   const { ranker, ...params } = (r.tuning.params as { cross: { ranker?: unknown } }).cross;
   lines.push(`tuned settings: ${JSON.stringify({ ...(r.tuning.params as object), cross: params })}`);

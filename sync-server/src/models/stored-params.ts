@@ -3,6 +3,7 @@
 // the stored settings are older than maxAgeDays) and Incremental runs reuse the settings the last tuned run
 // stored in ModelOutput.metrics.tuning.
 import type { RecoParams } from '../recommend/fit.js';
+import { CALIBRATION_FEATURES } from '../recommend/calibration.js';
 import { dayNumber } from '../recommend/purchase-log.js';
 import type { ModelOptions } from './options.js';
 
@@ -13,6 +14,8 @@ export type TuningPlan = { options: ModelOptions; reused: StoredTuning | null; r
 export function storedTuning(last: { asOf: string; metrics: Record<string, unknown> } | undefined): StoredTuning | null {
   const t = last?.metrics.tuning as { params?: RecoParams; tunedOn?: string; validation?: unknown } | null | undefined;
   if (!t?.params || typeof t.params !== 'object') return null;
+  // Settings whose chances were learned on other features would mis-read this version's rows: tune again.
+  if (t.params.nextBest && t.params.nextBest.features !== CALIBRATION_FEATURES) return null;
   // Outputs from before tunedOn was recorded were tuned in the run that produced them.
   const tunedOn = t.tunedOn ?? (t.validation ? last!.asOf : undefined);
   return typeof tunedOn === 'string' ? { params: t.params, tunedOn } : null;

@@ -9,6 +9,13 @@ import type { LogisticModel } from './logistic.js';
  * equal-count bins of the calibration rows): xs ascending predicted levels, ys the rates, interpolated.
  */
 export type KindCalibration = { model: LogisticModel | null; rate: number; rows: number; isotonic?: { xs: number[]; ys: number[] } };
+/**
+ * Which rows the kind models were learned on. A stored calibration with another value reads its weights
+ * against the wrong features, so it is learned again rather than reused (2: buy-again without the product's
+ * momentum, repeat rate relative to the org's).
+ */
+export const CALIBRATION_FEATURES = 2;
+
 /** window: the days [from, to) it was learned on (absent when built directly by calibrateNextBest). */
 /**
  * merge: how the kinds interleave. 'probability' only when, on the calibration window, interleaving by chance
@@ -16,6 +23,8 @@ export type KindCalibration = { model: LogisticModel | null; rate: number; rows:
  * the calibration is not trusted to rank a new product above a re-order, and the chances are only shown.
  */
 export type NextBestCalibration = {
+  /** The feature set the models read (CALIBRATION_FEATURES); absent on ones learned before it was recorded. */
+  features?: number;
   buyAgain: KindCalibration;
   crossSell: KindCalibration;
   merge?: 'probability' | 'buyAgainFirst';
