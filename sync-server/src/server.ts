@@ -2,6 +2,7 @@
 // results store plugged into the service's ports, and signal handling for a graceful stop.
 //   npx tsx sync-server/src/server.ts   (settings: RECO_* and SF_* variables, or RECO_CONFIG_FILE)
 import type { RequestHandler } from 'express';
+import { hostname } from 'node:os';
 import type { Connection } from 'jsforce';
 import { loadConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
@@ -16,6 +17,7 @@ import { startService, type Service } from './http/service.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { openStore } from './mirror/db.js';
 import { findUnfinishedRun } from './mirror/runs.js';
+import { postgresRunLease } from './mirror/run-lease.js';
 import { redactUrl, type Sql } from './lib/sql.js';
 import type { PipelineSettings } from './pipeline/pipeline-protocol.js';
 import { threadedPipeline } from './pipeline/pipeline-thread.js';
@@ -54,6 +56,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   // Runs go on a worker thread with their own connection and mirror handle, so serving never waits on a sync.
   const pipeline = threadedPipeline({ connection: connectionConfig, mirror, store: config.store, logger, settings: pipelineSettings(config) });
+  // On PostgreSQL other replicas may share the store: runs take the shared run lock, and a run whose replica
+  // died is taken over. The embedded store is one process's own.
+  const lock = config.store.url && !('db' in mirror) ? postgresRunLease(config.store.url, { name: config.replicas.name ?? `${hostname()}-${process.pid}` }) : null;
 
   const service = await startService(config, logger, {
     pipeline,
@@ -64,9 +69,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     orgProbe: async () => { await connection.request(`${connection.instanceUrl}/services/data/`); },
     lastRun: () => unfinished && { id: unfinished.id, kind: unfinished.kind, status: unfinished.status },
     publicRouters: options.preview ? [['/preview', loopbackOnly(await previewRouter(connection, config.server.allowedHosts))]] : [],
+    replicas: lock ? { lock, unfinishedRun: () => findUnfinishedRun(mirror.sql) } : undefined,
     // A run still going after the shutdown grace stops here, as a killed process would: it resumes next start.
     onClose: async () => {
       await pipeline.terminate();
+      await lock?.close();
       open = false;
       await mirror.close();
     },

@@ -77,6 +77,13 @@ export const configSchema = z.object({
     // carries the password.
     url: postgresUrl.optional(),
   }).prefault({}),
+  // Several sync-server processes on one PostgreSQL store: every one serves, one at a time runs.
+  replicas: z.object({
+    // Shown to the other replicas while this one runs (default: host name and process id).
+    name: z.string().trim().min(1).max(63).optional(),
+    // How often a replica looks for a run left unfinished by one that died, and takes it over.
+    takeoverSeconds: integer(1, 3600).default(15),
+  }).prefault({}),
   schedule: z.object({
     enabled: booleanish.default(true),
     incremental: cronExpression.default('*/15 * * * *'),
@@ -143,6 +150,8 @@ export const envVars: Record<string, string> = {
   'auth.token': 'RECO_API_TOKEN',
   'store.path': 'RECO_STORE_PATH',
   'store.url': 'RECO_STORE_URL',
+  'replicas.name': 'RECO_REPLICA_NAME',
+  'replicas.takeoverSeconds': 'RECO_TAKEOVER_SECONDS',
   'schedule.enabled': 'RECO_SCHEDULE_ENABLED',
   'schedule.incremental': 'RECO_SCHEDULE_INCREMENTAL',
   'schedule.full': 'RECO_SCHEDULE_FULL',

@@ -8,9 +8,10 @@ import type { Config } from '../config/schema.js';
 import type { RunStatus, Stage } from '../domain/run.js';
 import type { Logger } from '../logging/logger.js';
 import { createMetrics, type Metrics } from '../logging/metrics.js';
-import type { LastRunProbe, Pipeline } from '../schedule/ports.js';
+import type { LastRunProbe, Pipeline, RunLock } from '../schedule/ports.js';
 import { RunCoordinator } from '../schedule/run-coordinator.js';
 import { startSchedules, type Schedules } from '../schedule/scheduler.js';
+import { startTakeover, type UnfinishedRunProbe } from '../schedule/takeover.js';
 import { createApp } from './app.js';
 import { recommendationsFastPath } from './fast-path.js';
 import { requestGuard } from './request-guard.js';
@@ -38,6 +39,8 @@ export type ServiceDeps = {
   resultsHandover?: (runId: string) => RecommendationSnapshot | undefined;
   /** Released after the HTTP server and the run have stopped (e.g. closing the mirror database). */
   onClose?: () => void | Promise<void>;
+  /** Replicas sharing a store: the run lock, and the store's unfinished run for the takeover watch. */
+  replicas?: { lock: RunLock; unfinishedRun: UnfinishedRunProbe };
 };
 
 export type Service = {
@@ -91,6 +94,7 @@ export async function startService(config: Config, logger: Logger, deps: Service
     onRunFinished: (outcome) => { if (outcome.runId !== refreshedFor) refreshAfter(outcome.runId); },
     // Model results are in the store once the models stage is done; serve them without waiting for write-back.
     onStageDone: (stage, runId) => { if (stage === RESULT_STAGE) refreshAfter(runId); },
+    lock: deps.replicas?.lock,
   });
   await refresh();
 
@@ -119,6 +123,7 @@ export async function startService(config: Config, logger: Logger, deps: Service
 
   const schedules: Schedules | null = config.schedule.enabled ? startSchedules(coordinator, config.schedule, logger) : null;
   resumeInterruptedRun(config, logger, coordinator, deps.lastRun);
+  const takeover = deps.replicas ? startTakeover(coordinator, deps.replicas.unfinishedRun, { intervalMs: config.replicas.takeoverSeconds * 1000 }, logger) : null;
 
   let closing: Promise<void> | null = null;
   return {
@@ -126,6 +131,7 @@ export async function startService(config: Config, logger: Logger, deps: Service
     close: () => (closing ??= (async () => {
       logger.info('shutting down');
       // First, synchronously: refuse new runs and ask the active one to checkpoint.
+      takeover?.stop();
       const stopped = coordinator.shutdown(config.shutdown.graceMs);
       await schedules?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
