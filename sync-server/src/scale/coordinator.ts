@@ -29,8 +29,10 @@ export type PartitionedOptions = {
   /** Worker threads for the item neighbourhoods while this process builds the rest (as runModelsInWorkers). */
   threads?: number;
   timeoutMs?: number; // the whole wait for the partitions; default none
-  /** Called once the run is published and its workers started (e.g. to follow or disturb it in a test). */
-  onPublished?: (run: { runId: string; pool: pg.Pool; workers: ChildProcess[] }) => Promise<void> | void;
+  /** Called once the run is published, before its workers start (e.g. to start workers elsewhere). */
+  onPublished?: (run: { runId: string; pool: pg.Pool }) => Promise<void> | void;
+  /** Called once the workers started here are running (e.g. to follow or disturb them in a test). */
+  onStarted?: (run: { runId: string; pool: pg.Pool; workers: ChildProcess[] }) => Promise<void> | void;
   /** false: only the hash and counts are read back (the records stay in PostgreSQL for whoever writes them out). */
   readOutput?: boolean;
 };
@@ -98,6 +100,7 @@ export async function runModelsPartitioned(
     ctx = null; // the partitions hold what the accounts need; the org's context may be collected while they run
     const tPublished = performance.now();
 
+    await p.onPublished?.({ runId, pool });
     const exits: Promise<void>[] = [];
     const stats: WorkerStats[] = [];
     for (let w = 0; w < p.workers; w++) {
@@ -105,7 +108,7 @@ export async function runModelsPartitioned(
       children.push(child);
       exits.push(collectStats(child, stats));
     }
-    await p.onPublished?.({ runId, pool, workers: children });
+    await p.onStarted?.({ runId, pool, workers: children });
     await waitForPartitions(pool, runId, nParts, p, children);
     const tComputed = performance.now();
 
