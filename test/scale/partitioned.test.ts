@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import pg from 'pg';
 import { runModels } from '../../sync-server/src/models/run-models.js';
 import { syntheticDataset } from '../../sync-server/src/models/synthetic.js';
-import { runModelsPartitioned, type PartitionedOptions } from '../../sync-server/src/scale/coordinator.js';
+import type { ChildProcess } from 'node:child_process';
+import { runModelsPartitioned, startWorkerProcess, type PartitionedOptions } from '../../sync-server/src/scale/coordinator.js';
 import { OutputHash } from '../../sync-server/src/scale/output-hash.js';
 import { packBlob, unpackBlob } from '../../sync-server/src/scale/blob.js';
 import { runWorker } from '../../sync-server/src/scale/worker.js';
@@ -149,15 +150,26 @@ describe('scale: the model step as partitions claimed by worker processes', func
   });
 
   it('retries a partition that throws, and fails the run naming it once its attempts are used up', async () => {
-    // Partition 2's input is damaged after publishing: every attempt at it throws.
+    // Partition 2's input is damaged after publishing, before any worker starts: every attempt at it throws.
+    const started: ChildProcess[] = [];
     const failing = run({
       maxAttempts: 3,
+      workers: 0,
       onPublished: async ({ runId, pool }) => {
         await pool.query(`UPDATE reco_part_partitions SET input = '\\x00010203040506070809'::bytea WHERE run_id = $1 AND idx = 2`, [runId]);
+        for (let w = 0; w < 2; w++) started.push(startWorkerProcess(db.url, runId));
       },
+      timeoutMs: 120_000,
     });
     let error: Error | null = null;
-    await failing.catch((e: Error) => (error = e));
+    try {
+      await failing.catch((e: Error) => (error = e));
+      // The workers see the run failed and stop on their own.
+      await Promise.all(started.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r)))));
+    } finally {
+      for (const c of started) if (c.exitCode === null) c.kill('SIGKILL');
+    }
+    expect(started.map((c) => c.exitCode)).to.deep.equal([0, 0]);
     expect(error).to.not.equal(null);
     expect(error!.message).to.match(/partition 2 \(accounts 300\.\.449\) failed after 3 attempts: run [0-9a-f-]+: partition 2 input: not a packed blob/);
     const c = new pg.Client({ connectionString: db.url });
@@ -175,7 +187,7 @@ describe('scale: the model step as partitions claimed by worker processes', func
     let good: Buffer | null = null;
     let handStarted: ReturnType<typeof runWorker> | null = null;
     const out = await run({
-      maxAttempts: 4,
+      maxAttempts: 8,
       workers: 0,
       onPublished: async ({ runId, pool }) => {
         const { rows } = await pool.query<{ input: Buffer }>('SELECT input FROM reco_part_partitions WHERE run_id = $1 AND idx = 1', [runId]);
@@ -183,9 +195,11 @@ describe('scale: the model step as partitions claimed by worker processes', func
         await pool.query(`UPDATE reco_part_partitions SET input = '\\x00'::bytea WHERE run_id = $1 AND idx = 1`, [runId]);
         // A worker started by hand (as on another machine), until the partition has failed once.
         handStarted = runWorker({ url: db.url, runId });
-        for (;;) {
-          const p = await pool.query<{ attempts: number; status: string }>('SELECT attempts, status FROM reco_part_partitions WHERE run_id = $1 AND idx = 1', [runId]);
-          if (p.rows[0].attempts >= 1 && p.rows[0].status === 'pending') break;
+        // The worker reclaims it at once, so it may fail again before the clean input is back: attempts to spare.
+        for (let k = 0; ; k++) {
+          if (k > 3000) throw new Error('partition 1 never failed');
+          const p = await pool.query<{ last_error: string | null }>('SELECT last_error FROM reco_part_partitions WHERE run_id = $1 AND idx = 1', [runId]);
+          if (p.rows[0].last_error !== null) break;
           await new Promise((r) => setTimeout(r, 20));
         }
         await pool.query('UPDATE reco_part_partitions SET input = $2 WHERE run_id = $1 AND idx = 1', [runId, good]);

@@ -29,9 +29,9 @@ export type PartitionedOptions = {
   /** Worker threads for the item neighbourhoods while this process builds the rest (as runModelsInWorkers). */
   threads?: number;
   timeoutMs?: number; // the whole wait for the partitions; default none
-  /** Called once the run is published, before its workers start (e.g. to start workers elsewhere). */
+  /** Called once every partition is published (workers started here may already be computing some). */
   onPublished?: (run: { runId: string; pool: pg.Pool }) => Promise<void> | void;
-  /** Called once the workers started here are running (e.g. to follow or disturb them in a test). */
+  /** Called after onPublished, with the worker processes started here (e.g. to follow or disturb them). */
   onStarted?: (run: { runId: string; pool: pg.Pool; workers: ChildProcess[] }) => Promise<void> | void;
   /** false: only the hash and counts are read back (the records stay in PostgreSQL for whoever writes them out). */
   readOutput?: boolean;
@@ -57,19 +57,30 @@ export async function runModelsPartitioned(
   if (!Number.isInteger(size) || size < 1) throw new Error(`partitionAccounts must be a positive integer, got ${size}`);
   const t0 = performance.now();
   const threads = p.threads ?? availableParallelism();
-  let ctx: ModelContext | null = threads > 0 && ds.accounts.length >= 50_000 ? await prepareInWorkers(ds, options, threads) : prepare(ds, options);
-  const tPrepared = performance.now();
+  const runId = randomUUID();
   const pool = new pg.Pool({ connectionString: p.url, max: 3, application_name: 'reco-part-coordinator' });
   const children: ChildProcess[] = [];
   try {
     await ensureSchema(pool);
-    const runId = randomUUID();
+    // Started now, the workers load their code while this process builds the whole-org part; they wait
+    // for the run to appear, and claim its partitions while the later ones are still being published.
+    const exits: Promise<void>[] = [];
+    const stats: WorkerStats[] = [];
+    for (let w = 0; w < p.workers; w++) {
+      const child = startWorkerProcess(p.url, runId);
+      children.push(child);
+      exits.push(collectStats(child, stats));
+    }
+    let ctx: ModelContext | null = threads > 0 && ds.accounts.length >= 50_000 ? await prepareInWorkers(ds, options, threads) : prepare(ds, options);
+    const tPrepared = performance.now();
     const n = ds.accounts.length;
     const nParts = Math.ceil(n / size);
     const artifactBytes = { shared: 0, inputs: 0 };
     const db = await pool.connect();
     try {
-      // One transaction: a worker sees the run only with its artifact and every partition in place.
+      // The run and its shared artifact in one transaction (a worker never sees one without the other),
+      // then each partition committed on its own, so the first ones are being computed while the rest are
+      // packed. The run is complete only when every partition is done, so one not yet published is waited for.
       await db.query('BEGIN');
       await db.query('INSERT INTO reco_part_runs (run_id, status, partitions, accounts, max_attempts, lease_ms) VALUES ($1, $2, $3, $4, $5, $6)', [
         runId,
@@ -82,6 +93,7 @@ export async function runModelsPartitioned(
       const shared = packBlob(sharedArtifact(ctx));
       artifactBytes.shared = shared.length;
       await db.query(`INSERT INTO reco_part_artifacts (run_id, name, bytes) VALUES ($1, 'shared', $2)`, [runId, shared]);
+      await db.query('COMMIT');
       for (let k = 0; k < nParts; k++) {
         const first = k * size;
         const end = Math.min(n, first + size);
@@ -89,9 +101,9 @@ export async function runModelsPartitioned(
         artifactBytes.inputs += input.length;
         await db.query(`INSERT INTO reco_part_partitions (run_id, idx, first_account, end_account, status, input) VALUES ($1, $2, $3, $4, 'pending', $5)`, [runId, k, first, end, input]);
       }
-      await db.query('COMMIT');
     } catch (e) {
       await db.query('ROLLBACK').catch(() => undefined);
+      await pool.query(`UPDATE reco_part_runs SET status = 'failed', error = $2, finished_at = now() WHERE run_id = $1`, [runId, `publishing failed: ${e instanceof Error ? e.message : String(e)}`]).catch(() => undefined);
       throw e;
     } finally {
       db.release();
@@ -101,13 +113,6 @@ export async function runModelsPartitioned(
     const tPublished = performance.now();
 
     await p.onPublished?.({ runId, pool });
-    const exits: Promise<void>[] = [];
-    const stats: WorkerStats[] = [];
-    for (let w = 0; w < p.workers; w++) {
-      const child = startWorkerProcess(p.url, runId);
-      children.push(child);
-      exits.push(collectStats(child, stats));
-    }
     await p.onStarted?.({ runId, pool, workers: children });
     await waitForPartitions(pool, runId, nParts, p, children);
     const tComputed = performance.now();

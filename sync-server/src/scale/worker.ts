@@ -13,7 +13,7 @@ import { claimPartition, completePartition, ensureSchema, failPartition, renewLe
 
 export type WorkerOptions = {
   url: string;
-  /** Only this run's partitions, and stop once it is no longer running (a worker the coordinator started). */
+  /** Only this run's partitions (waiting for it to be published), and stop once it ends: a worker its coordinator started. */
   runId?: string;
   pollMs?: number;
   /** Without runId: stop when no run has work left, instead of waiting for the next one. */
@@ -99,8 +99,9 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
 
 async function finished(db: pg.Pool, o: WorkerOptions): Promise<boolean> {
   if (o.runId) {
+    // A run not there yet is being prepared: workers may be started before their coordinator publishes.
     const { rows } = await db.query<{ status: string }>('SELECT status FROM reco_part_runs WHERE run_id = $1', [o.runId]);
-    return rows[0]?.status !== 'running';
+    return rows.length > 0 && rows[0].status !== 'running';
   }
   if (!o.exitWhenIdle) return false;
   const { rows } = await db.query(
