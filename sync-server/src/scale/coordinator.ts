@@ -29,6 +29,12 @@ export type PartitionedOptions = {
   /** Worker threads for the item neighbourhoods while this process builds the rest (as runModelsInWorkers). */
   threads?: number;
   timeoutMs?: number; // the whole wait for the partitions; default none
+  /**
+   * V8 old-space limit of the worker processes started here (MB, default 1024). A worker holds the shared
+   * artifact and one partition whatever the org's size, so a fixed limit holds at any size; without it a
+   * worker inherits the parent's (the bench raises it for the one-process step) and grows lazily towards it.
+   */
+  workerHeapMb?: number;
   /** Called once every partition is published (workers started here may already be computing some). */
   onPublished?: (run: { runId: string; pool: pg.Pool }) => Promise<void> | void;
   /** Called after onPublished, with the worker processes started here (e.g. to follow or disturb them). */
@@ -67,7 +73,7 @@ export async function runModelsPartitioned(
     const exits: Promise<void>[] = [];
     const stats: WorkerStats[] = [];
     for (let w = 0; w < p.workers; w++) {
-      const child = startWorkerProcess(p.url, runId);
+      const child = startWorkerProcess(p.url, runId, p.workerHeapMb);
       children.push(child);
       exits.push(collectStats(child, stats));
     }
@@ -200,7 +206,7 @@ async function waitForPartitions(pool: pg.Pool, runId: string, nParts: number, p
 }
 
 /** A worker process for one run, on this machine: the same Node, with tsx's loader when running from source. */
-export function startWorkerProcess(url: string, runId?: string): ChildProcess {
+export function startWorkerProcess(url: string, runId?: string, heapMb = 1024): ChildProcess {
   const main = new URL(`./worker-main${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
   const execArgv: string[] = [];
   for (let k = 0; k < process.execArgv.length; k++) {
@@ -209,7 +215,9 @@ export function startWorkerProcess(url: string, runId?: string): ChildProcess {
     else if (!/^--(eval|print|input-type)=/.test(a)) execArgv.push(a);
   }
   if (main.pathname.endsWith('.ts') && !execArgv.some((a) => a.includes('tsx'))) execArgv.push('--import', import.meta.resolve('tsx'));
-  return spawn(process.execPath, [...execArgv, fileURLToPath(main)], {
+  // On the command line, so it wins over a --max-old-space-size in NODE_OPTIONS.
+  const heap = `--max-old-space-size=${heapMb}`;
+  return spawn(process.execPath, [...execArgv.filter((a) => !a.startsWith('--max-old-space-size')), heap, fileURLToPath(main)], {
     env: { ...process.env, RECO_PART_URL: url, RECO_PART_RUN: runId ?? '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
