@@ -105,10 +105,22 @@ describe('scale: the model step as partitions claimed by worker processes', func
     for (const w of out.workers) expect(w.peakRssMb).to.be.greaterThan(0);
   });
 
-  it('streams the records to a sink in account order, and the hash does not depend on the partition size', async () => {
+  it('streams the records to a sink in account order, the hash does not depend on the partition size, old runs are pruned', async () => {
     const streamed: string[] = [];
-    const out = await run({ partitionAccounts: 97, workers: 1 }, (insight, recs) => streamed.push(insight.accountId, ...recs.map((r) => r.productId)));
+    const out = await run({ partitionAccounts: 97, workers: 1, keepRuns: 1 }, (insight, recs) => streamed.push(insight.accountId, ...recs.map((r) => r.productId)));
     expect(out.hash).to.equal(oneHash);
+    // keepRuns: 1 deleted the first test's run with its inputs and results; this one's are all there.
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      const runs = await c.query<{ run_id: string }>('SELECT run_id FROM reco_part_runs');
+      expect(runs.rows.map((r) => r.run_id)).to.deep.equal([out.runId]);
+      const left = await c.query<{ n: string }>('SELECT count(*) AS n FROM reco_part_results WHERE run_id <> $1', [out.runId]);
+      expect(Number(left.rows[0].n)).to.equal(0);
+    } finally {
+      await c.end();
+    }
+    expect((await counts(db.url, out.runId)).results).to.equal(Math.ceil(ds.accounts.length / 97));
     expect(streamed).to.deep.equal(one.insights.flatMap((i) => [i.accountId, ...one.recommendations.filter((r) => r.accountId === i.accountId).map((r) => r.productId)]));
   });
 

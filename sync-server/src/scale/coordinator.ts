@@ -16,7 +16,7 @@ import type { AccountSink, ModelOptions, PreviousInsights } from '../models/run-
 import { packBlob } from './blob.js';
 import { partitionInput, sharedArtifact } from './artifacts.js';
 import { OutputHash } from './output-hash.js';
-import { ensureSchema, runProgress } from './queue.js';
+import { ensureSchema, pruneRuns, runProgress } from './queue.js';
 import { WORKER_STATS_PREFIX, type WorkerStats } from './worker.js';
 
 export type PartitionedOptions = {
@@ -35,6 +35,8 @@ export type PartitionedOptions = {
    * worker inherits the parent's (the bench raises it for the one-process step) and grows lazily towards it.
    */
   workerHeapMb?: number;
+  /** Finished runs kept in PostgreSQL (their results are the output); older ones are deleted. Default 3. */
+  keepRuns?: number;
   /** Called once every partition is published (workers started here may already be computing some). */
   onPublished?: (run: { runId: string; pool: pg.Pool }) => Promise<void> | void;
   /** Called after onPublished, with the worker processes started here (e.g. to follow or disturb them). */
@@ -140,6 +142,7 @@ export async function runModelsPartitioned(
       if (r.output) readLines(r.output, sink, output);
     }
     await pool.query(`UPDATE reco_part_runs SET status = 'done', finished_at = now() WHERE run_id = $1`, [runId]);
+    await pruneRuns(pool, p.keepRuns ?? 3);
     const tMerged = performance.now();
     await Promise.all(exits);
     const ms = (a: number, b: number): number => Math.round(b - a);

@@ -183,3 +183,18 @@ export async function runProgress(db: Queryable, runId: string): Promise<Progres
   }
   return out;
 }
+
+/**
+ * Deletes finished runs (done or failed) beyond the newest `keep`, with their artifacts, inputs and results:
+ * a run's rows are ~1 KB per account, so an org that runs daily would otherwise grow by that every day.
+ * A running run is never touched. Returns how many runs were deleted.
+ */
+export async function pruneRuns(db: Queryable, keep: number): Promise<number> {
+  if (!Number.isInteger(keep) || keep < 1) throw new Error(`keepRuns must be a positive integer, got ${keep}`);
+  const { rowCount } = await db.query(
+    `DELETE FROM reco_part_runs WHERE status <> 'running' AND run_id NOT IN (
+       SELECT run_id FROM reco_part_runs WHERE status <> 'running' ORDER BY created_at DESC, run_id LIMIT $1)`,
+    [keep],
+  );
+  return rowCount ?? 0;
+}
