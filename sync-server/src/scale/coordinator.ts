@@ -50,12 +50,17 @@ export type PartitionedResult = {
   hash: string;
   output: ModelOutput;
   workers: WorkerStats[];
-  timings: { prepare: number; publish: number; partitions: number; merge: number; total: number };
+  timings: { load: number; prepare: number; publish: number; partitions: number; merge: number; total: number };
   artifactBytes: { shared: number; inputs: number };
 };
 
+/**
+ * `dataset` may be a loader: then this function holds the only reference, and the org's lines, opportunities
+ * and activities (most of a big org's memory as objects) can be collected once the whole-org part is built,
+ * before the partitions are packed, instead of staying alive for the whole run.
+ */
 export async function runModelsPartitioned(
-  ds: Dataset,
+  dataset: Dataset | (() => Dataset),
   options: ModelOptions | undefined,
   previous: PreviousInsights | undefined,
   sink: AccountSink | undefined,
@@ -79,9 +84,15 @@ export async function runModelsPartitioned(
       children.push(child);
       exits.push(collectStats(child, stats));
     }
+    let ds: Dataset | null = typeof dataset === 'function' ? dataset() : dataset;
+    const tLoaded = performance.now();
     let ctx: ModelContext | null = threads > 0 && ds.accounts.length >= 50_000 ? await prepareInWorkers(ds, options, threads) : prepare(ds, options);
     const tPrepared = performance.now();
     const n = ds.accounts.length;
+    const asOf = ds.asOf;
+    // Publishing reads only the accounts and products of the dataset.
+    ctx.ds = { ...ds, lines: [], opportunities: [], activities: [], feedback: [], texts: undefined };
+    ds = null;
     const nParts = Math.ceil(n / size);
     const artifactBytes = { shared: 0, inputs: 0 };
     const db = await pool.connect();
@@ -126,7 +137,7 @@ export async function runModelsPartitioned(
     const tComputed = performance.now();
 
     const hash = new OutputHash();
-    const output: ModelOutput = { asOf: ds.asOf, segments: summary.segments, insights: [], recommendations: [], shadow: [], metrics: {} };
+    const output: ModelOutput = { asOf, segments: summary.segments, insights: [], recommendations: [], shadow: [], metrics: {} };
     const counts = { insights: 0, recommendations: 0, shadow: 0 };
     for (let k = 0; k < nParts; k++) {
       const { rows } = await pool.query<{ digests: Buffer; output: Buffer | null; accounts: number; recommendations: number; shadow: number }>(
@@ -146,12 +157,12 @@ export async function runModelsPartitioned(
     const tMerged = performance.now();
     await Promise.all(exits);
     const ms = (a: number, b: number): number => Math.round(b - a);
-    const timings = { prepare: ms(t0, tPrepared), publish: ms(tPrepared, tPublished), partitions: ms(tPublished, tComputed), merge: ms(tComputed, tMerged), total: ms(t0, tMerged) };
+    const timings = { load: ms(t0, tLoaded), prepare: ms(tLoaded, tPrepared), publish: ms(tPrepared, tPublished), partitions: ms(tPublished, tComputed), merge: ms(tComputed, tMerged), total: ms(t0, tMerged) };
     output.metrics = {
       segments: summary.seg,
       churn: summary.churn,
       tuning: summary.tuning
-        ? { params: summary.tuning.params, tunedOn: ds.asOf, validation: summary.tuning.validation, evaluations: summary.tuning.evaluations }
+        ? { params: summary.tuning.params, tunedOn: asOf, validation: summary.tuning.validation, evaluations: summary.tuning.evaluations }
         : summary.opts.params && summary.opts.paramsTunedOn
           ? { params: summary.opts.params, tunedOn: summary.opts.paramsTunedOn, reused: true }
           : null,
