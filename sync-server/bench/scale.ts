@@ -8,7 +8,8 @@
 // insights in account order), which must be the same for all four.
 // The machine is shared: wall times move with the load average (printed), so read them as ratios against the
 // one-process run of the same invocation, repeated BENCH_REPEATS times (default 1) with medians.
-// BENCH_SIZES=100000 to limit; BENCH_WORKERS=1,2,4 to choose; NODE_OPTIONS=--max-old-space-size=7168 is set
+// BENCH_SIZES=100000 to limit; BENCH_WORKERS=1,2,4 to choose; BENCH_ONE=0 skips the one-process run (to check
+// one partitioned configuration's memory, say); NODE_OPTIONS=--max-old-space-size=7168 is set
 // for the children (the 1M org's records as JS objects need more than the default heap).
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -179,7 +180,7 @@ if (process.env.BENCH_CHILD) {
       console.log(`\n${n} accounts (${n * 10} lines, 20000 products)`);
       const runs: Result[] = [];
       for (let rep = 0; rep < repeats; rep++) {
-        for (const mode of ['one', ...workerCounts.map((w) => `workers-${w}`)]) {
+        for (const mode of [...(process.env.BENCH_ONE === '0' ? [] : ['one']), ...workerCounts.map((w) => `workers-${w}`)]) {
           const run = (url?: string): Result => {
             const r = spawnSync(process.execPath, [...process.execArgv, self], {
               env: { ...process.env, BENCH_CHILD: `${mode}:${n}`, BENCH_PG_URL: url ?? '', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=7168`.trim() },
@@ -198,7 +199,7 @@ if (process.env.BENCH_CHILD) {
       }
       results.push(...runs);
       const one = runs.filter((r) => r.mode === 'one');
-      const oneWall = median(one.map((r) => r.wallMs));
+      const oneWall = one.length > 0 ? median(one.map((r) => r.wallMs)) : NaN;
       const hashes = new Set(runs.map((r) => r.hash));
       console.log(`  summary at ${n}: one-process median wall ${sec(oneWall)} s; ${workerCounts.map((w) => {
         const rs = runs.filter((r) => r.mode === `workers-${w}`);
