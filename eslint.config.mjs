@@ -25,6 +25,8 @@ const LAYERS = [
   ['segments', 'writeback'],
   ['churn', 'impact'],
   ['models', 'http'],
+  // The model step spread over worker processes through PostgreSQL; the pipeline may call it.
+  ['scale'],
   ['evaluate', 'pipeline'],
   ['server.ts', 'index.ts'],
   ['simulate'],

@@ -4,7 +4,8 @@
 // per-account work reuses typed scratch arrays instead of allocating sets, maps and closures.
 // Picking (scoring, rules, cap) and building the records (reasons, revenue) are separate steps: on a big org
 // list workers pick in parallel and the main thread builds the records (list-workers.ts).
-import type { Recommendation } from '../domain/types.js';
+import type { Dataset, Recommendation } from '../domain/types.js';
+import type { ItemUsers } from '../recommend/purchase-log.js';
 import { rhythm, scoreBuyAgain } from '../recommend/buy-again.js';
 import { buyAgainReason, contentReason, crossSellReason, withChance } from '../recommend/reasons.js';
 import { buyAgainChance, crossSellChance } from '../recommend/next-best.js';
@@ -45,7 +46,7 @@ function capPerFamily<T extends { item: number }>(s: ListState, ranked: T[], max
 }
 
 /** Average revenue of one order line of the product (the account's own when it has bought it). */
-function lineValue(ctx: Pick<ModelContext, 'ui' | 'ds' | 'itemLineValue'>, i: number, entry: number | null): number | null {
+function lineValue(ctx: Pick<RecordContext, 'ui' | 'ds' | 'itemLineValue'>, i: number, entry: number | null): number | null {
   const { ui } = ctx;
   if (entry !== null && ui.orders[entry] > 0) return ui.revenue[entry] / ui.orders[entry];
   return Number.isNaN(ctx.itemLineValue[i]) ? ctx.ds.products[i].listPrice : ctx.itemLineValue[i];
@@ -98,7 +99,11 @@ export function crossSellPicks(ctx: PickContext, u: number): CrossPick[] {
 }
 
 /** What turning picks into records needs: the org's names and ids, and the purchase history for the reasons. */
-export type RecordContext = Pick<ModelContext, 'ds' | 'ui' | 'iu' | 'seg' | 'itemLineValue'> & { fit: Pick<FittedReco, 'asOfDay' | 'params'> };
+export type RecordContext = Pick<ModelContext, 'ui' | 'seg' | 'itemLineValue'> & {
+  ds: Pick<Dataset, 'accounts' | 'products'>;
+  iu: Pick<ItemUsers, 'ptr'>; // buyers per product
+  fit: Pick<FittedReco, 'asOfDay' | 'params'>;
+};
 
 export function crossSellRecords(ctx: RecordContext, u: number, picks: readonly CrossPick[]): Recommendation[] {
   const g = ctx.seg.of[u];

@@ -7,7 +7,7 @@ import { predict, textChurnReason } from '../churn/churn.js';
 import { dayNumber, dayToIso } from '../recommend/purchase-log.js';
 import { accountRule, type RuleName } from '../recommend/business-rules.js';
 import { availableParallelism } from 'node:os';
-import { entryOf, allowedFor, buyAgainList, buyAgainPicks, buyAgainRecords, crossSellList, crossSellPicks, crossSellRecords, mergeNextBest, type BuyAgainPick, type CrossPick } from './lists.js';
+import { entryOf, allowedFor, buyAgainList, buyAgainPicks, buyAgainRecords, crossSellList, crossSellPicks, crossSellRecords, mergeNextBest, type BuyAgainPick, type CrossPick, type RecordContext } from './lists.js';
 import { prepare, prepareInWorkers, type ModelContext } from './context.js';
 import { pickInWorkers } from './list-workers.js';
 import { isHoldout as isHoldoutAccount, type ModelOptions } from './options.js';
@@ -76,6 +76,65 @@ type Run = {
 
 const startClock = (): { wall: number; cpu: NodeJS.CpuUsage } => ({ wall: performance.now(), cpu: process.cpuUsage() });
 
+/** What one account's insight and list are built from: its features and the org's segments, models and names. */
+export type AccountOutputContext = RecordContext & Pick<ModelContext, 'features' | 'crm' | 'breadth' | 'churn' | 'opts'>;
+export type PreviousInsight = PreviousInsights['insights'] extends Map<string, infer V> ? V : never;
+
+/**
+ * Account u's insight and its one next-best list (`holdout`: the list is its shadow list, never shown). Shared
+ * by this step and the partitioned one (scale/), which calls it on a context holding one range of accounts.
+ */
+export function accountOutput(
+  ctx: AccountOutputContext,
+  u: number,
+  picks: { cross: CrossPick[]; buy: BuyAgainPick[] } | null,
+  prev: PreviousInsight | undefined,
+  day: { asOfDay: number; today: string },
+): { insight: AccountInsight; list: Recommendation[]; holdout: boolean } {
+  const { features: f, crm, seg } = ctx;
+  const a = ctx.ds.accounts[u];
+  const holdout = isHoldoutAccount(a.id, ctx.opts);
+  const g = seg.of[u];
+  const segmentKey = g >= 0 ? seg.segments[g].key : null;
+  const moved = prev !== undefined && prev.segmentKey !== segmentKey;
+  const ageDays = day.asOfDay - dayNumber(a.createdDate);
+  const insight: AccountInsight = {
+    accountId: a.id,
+    segmentKey,
+    previousSegmentKey: moved ? prev.segmentKey : (prev?.previousSegmentKey ?? null),
+    segmentChangedOn: moved ? day.today : (prev?.segmentChangedOn ?? null),
+    lifecycleStage: lifecycleStage(f.recencyDays[u], f.tenureDays[u], f.gapBeforeLastDays[u], ageDays),
+    recencyDays: nanToNull(f.recencyDays[u]),
+    frequency: f.frequency[u],
+    monetary: Math.round(f.monetary[u] * 100) / 100,
+    averageOrderValue: nanToNull(f.averageOrderValue[u]),
+    engagementScore: engagementScore(crm, u),
+    churnRisk: ctx.churn.model && !Number.isNaN(f.recencyDays[u]) ? Math.round(predict(ctx.churn.model, f, u) * 1e4) / 1e4 : null,
+    holdout,
+    signals: {
+      tenureDays: nanToNull(f.tenureDays[u]),
+      productBreadth: ctx.breadth[u],
+      orders90: f.orders90[u],
+      revenue90: Math.round(f.revenue90[u] * 100) / 100,
+      winRate: nanToNull(crm.winRate[u]),
+      openPipeline: crm.openPipeline[u],
+      touches30: crm.touches30[u],
+      touches90: crm.touches90[u],
+      daysSinceLastTouch: nanToNull(crm.daysSinceLastTouch[u]),
+      calls90: crm.calls90[u],
+      emails90: crm.emails90[u],
+      meetings90: crm.meetings90[u],
+    },
+  };
+  // Present only when the churn model reads customer text and the text drives this account's risk.
+  const churnWhy = ctx.churn.model && !Number.isNaN(f.recencyDays[u]) ? textChurnReason(ctx.churn.model, f, u) : null;
+  if (churnWhy) insight.signals.churnReason = churnWhy;
+  // A holdout account's list is computed exactly like a shown one and kept apart as its shadow list: never
+  // in `recommendations` (what reps see), but measured the same way so lift compares like with like.
+  const list = picks === null ? [] : mergeNextBest(crossSellRecords(ctx, u, picks.cross), buyAgainRecords(ctx, u, picks.buy), ctx.fit.params.nextBest?.merge);
+  return { insight, list, holdout };
+}
+
 /** Returns how to turn each account's picks (in account order) into the output. */
 function startRun(
   dataset: Dataset,
@@ -84,9 +143,8 @@ function startRun(
   sink: AccountSink | undefined,
   started: { wall: number; cpu: NodeJS.CpuUsage },
 ): Run {
-  const { features: f, crm, seg, opts } = ctx;
-  const asOfDay = ctx.ix.asOfDay;
-  const today = dayToIso(asOfDay);
+  const { seg, opts } = ctx;
+  const day = { asOfDay: ctx.ix.asOfDay, today: dayToIso(ctx.ix.asOfDay) };
   const insights: AccountInsight[] = [];
   const recommendations: Recommendation[] = [];
   const listsStart = performance.now();
@@ -97,47 +155,7 @@ function startRun(
   let nShadow = 0;
   const isHoldout = (u: number): boolean => isHoldoutAccount(dataset.accounts[u].id, opts);
   const emit: Run['emit'] = (u, picks) => {
-    const a = dataset.accounts[u];
-    const holdout = isHoldout(u);
-    const g = seg.of[u];
-    const segmentKey = g >= 0 ? seg.segments[g].key : null;
-    const prev = previous?.insights.get(a.id);
-    const moved = prev !== undefined && prev.segmentKey !== segmentKey;
-    const ageDays = asOfDay - dayNumber(a.createdDate);
-    const insight: AccountInsight = {
-      accountId: a.id,
-      segmentKey,
-      previousSegmentKey: moved ? prev.segmentKey : (prev?.previousSegmentKey ?? null),
-      segmentChangedOn: moved ? today : (prev?.segmentChangedOn ?? null),
-      lifecycleStage: lifecycleStage(f.recencyDays[u], f.tenureDays[u], f.gapBeforeLastDays[u], ageDays),
-      recencyDays: nanToNull(f.recencyDays[u]),
-      frequency: f.frequency[u],
-      monetary: Math.round(f.monetary[u] * 100) / 100,
-      averageOrderValue: nanToNull(f.averageOrderValue[u]),
-      engagementScore: engagementScore(crm, u),
-      churnRisk: ctx.churn.model && !Number.isNaN(f.recencyDays[u]) ? Math.round(predict(ctx.churn.model, f, u) * 1e4) / 1e4 : null,
-      holdout,
-      signals: {
-        tenureDays: nanToNull(f.tenureDays[u]),
-        productBreadth: ctx.breadth[u],
-        orders90: f.orders90[u],
-        revenue90: Math.round(f.revenue90[u] * 100) / 100,
-        winRate: nanToNull(crm.winRate[u]),
-        openPipeline: crm.openPipeline[u],
-        touches30: crm.touches30[u],
-        touches90: crm.touches90[u],
-        daysSinceLastTouch: nanToNull(crm.daysSinceLastTouch[u]),
-        calls90: crm.calls90[u],
-        emails90: crm.emails90[u],
-        meetings90: crm.meetings90[u],
-      },
-    };
-    // Present only when the churn model reads customer text and the text drives this account's risk.
-    const churnWhy = ctx.churn.model && !Number.isNaN(f.recencyDays[u]) ? textChurnReason(ctx.churn.model, f, u) : null;
-    if (churnWhy) insight.signals.churnReason = churnWhy;
-    // A holdout account's list is computed exactly like a shown one and kept apart as its shadow list: never
-    // in `recommendations` (what reps see), but measured the same way so lift compares like with like.
-    const list = picks === null ? [] : mergeNextBest(crossSellRecords(ctx, u, picks.cross), buyAgainRecords(ctx, u, picks.buy), ctx.fit.params.nextBest?.merge);
+    const { insight, list, holdout } = accountOutput(ctx, u, picks, previous?.insights.get(dataset.accounts[u].id), day);
     const recs = holdout ? [] : list;
     const hidden = holdout ? list : [];
     nInsights++;

@@ -1,0 +1,136 @@
+// What the coordinator publishes for the partitioned model step, and how a worker rebuilds a context from it.
+// Shared: everything fitted on the whole org that the per-account work reads by product or by segment (item
+// neighbourhoods, popularity, ranker signals, buy-again stats, calibration and tuned settings, segments, the
+// churn model, products and rule state), a few tens of MB whatever the number of accounts. Per partition: its
+// accounts' own rows (purchase history, features, segment, blocks, previous insight), renumbered from 0 so the
+// unchanged list code runs on them; a worker holds the shared part and one partition, never the whole org.
+import type { Account, Product, Segment } from '../domain/types.js';
+import type { ModelContext } from '../models/context.js';
+import type { PreviousInsight, PreviousInsights } from '../models/run-models.js';
+import type { ResolvedOptions } from '../models/options.js';
+import type { CrmFeatures, PurchaseFeatures } from '../features/features.js';
+import type { UserItems } from '../recommend/purchase-log.js';
+import type { ItemNeighbours } from '../recommend/item-similarity.js';
+import type { Popularity } from '../recommend/popularity.js';
+import type { RankerSignals } from '../recommend/cross-sell.js';
+import type { BuyAgainStats } from '../recommend/buy-again.js';
+import type { RecoParams } from '../recommend/fit.js';
+import type { AccountBlocks, RuleName } from '../recommend/business-rules.js';
+import type { ChurnModel, ChurnReport, TextFeatures } from '../churn/churn.js';
+import type { Segmentation } from '../segments/segment.js';
+
+export type SharedArtifact = {
+  asOf: string;
+  asOfDay: number;
+  opts: ResolvedOptions;
+  params: RecoParams;
+  neighbours: ItemNeighbours;
+  pop: Popularity;
+  signals: RankerSignals;
+  buyAgain: BuyAgainStats;
+  products: Product[];
+  families: (string | null)[];
+  productBlock: (RuleName | null)[];
+  newProductsByFamily: Map<string, number[]>;
+  iuPtr: Int32Array; // buyers per product: iuPtr[i + 1] - iuPtr[i]
+  itemLineValue: Float64Array;
+  segments: Segment[];
+  segmentMetrics: Segmentation['metrics'];
+  churn: { model: Omit<ChurnModel, 'textNow'> | null; report: ChurnReport };
+};
+
+export type PartitionInput = {
+  first: number;
+  end: number;
+  accounts: Account[];
+  ui: UserItems;
+  segOf: Int32Array;
+  features: PurchaseFeatures;
+  crm: CrmFeatures;
+  breadth: Float64Array;
+  textNow: TextFeatures | null; // the churn model's per-account text features, when it reads texts
+  blocks: AccountBlocks;
+  previous: (PreviousInsight | null)[] | null;
+};
+
+export function sharedArtifact(ctx: ModelContext): SharedArtifact {
+  const { fit } = ctx;
+  const model = ctx.churn.model;
+  let churnModel: Omit<ChurnModel, 'textNow'> | null = null;
+  if (model) {
+    const { textNow: _perAccount, ...whole } = model;
+    churnModel = whole;
+  }
+  return {
+    asOf: ctx.ds.asOf,
+    asOfDay: fit.asOfDay,
+    opts: ctx.opts,
+    params: fit.params,
+    neighbours: fit.neighbours,
+    pop: fit.pop,
+    signals: fit.signals,
+    buyAgain: fit.buyAgain,
+    products: ctx.ds.products,
+    families: ctx.families,
+    productBlock: ctx.productBlock,
+    newProductsByFamily: ctx.newProductsByFamily,
+    iuPtr: ctx.iu.ptr,
+    itemLineValue: ctx.itemLineValue,
+    segments: ctx.seg.segments,
+    segmentMetrics: ctx.seg.metrics,
+    churn: { model: churnModel, report: ctx.churn.report },
+  };
+}
+
+/** Accounts [first, end) of the context, renumbered from 0. Copies (subarray would keep the whole org alive). */
+export function partitionInput(ctx: ModelContext, first: number, end: number, previous?: PreviousInsights): PartitionInput {
+  const slice = <T extends { slice(a: number, b: number): T }>(a: T): T => a.slice(first, end);
+  const sliceAll = <T extends object>(cols: T): T => Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, (v as Float64Array).slice(first, end)])) as T;
+  const accounts = ctx.ds.accounts.slice(first, end);
+  const textNow = ctx.churn.model?.textNow ? sliceAll(ctx.churn.model.textNow) : null;
+  const blocks: AccountBlocks = { openOpportunity: new Map(), dismissed: new Map() };
+  for (const key of ['openOpportunity', 'dismissed'] as const) {
+    for (const [u, items] of ctx.blocks[key]) if (u >= first && u < end) blocks[key].set(u - first, items);
+  }
+  return {
+    first,
+    end,
+    accounts,
+    ui: sliceUserItems(ctx.ui, first, end),
+    segOf: slice(ctx.seg.of),
+    features: sliceAll(ctx.features),
+    crm: sliceAll(ctx.crm),
+    breadth: slice(ctx.breadth),
+    textNow,
+    blocks,
+    previous: previous ? accounts.map((a) => previous.insights.get(a.id) ?? null) : null,
+  };
+}
+
+/** Users [first, end) of a purchase history, with their entries and days renumbered to start at 0. */
+export function sliceUserItems(ui: UserItems, first: number, end: number): UserItems {
+  const e0 = ui.ptr[first];
+  const e1 = ui.ptr[end];
+  const d0 = ui.dayPtr[e0];
+  const d1 = ui.dayPtr[e1];
+  const ptr = ui.ptr.slice(first, end + 1);
+  for (let k = 0; k < ptr.length; k++) ptr[k] -= e0;
+  const dayPtr = ui.dayPtr.slice(e0, e1 + 1);
+  for (let k = 0; k < dayPtr.length; k++) dayPtr[k] -= d0;
+  return {
+    nUsers: end - first,
+    nItems: ui.nItems,
+    ptr,
+    items: ui.items.slice(e0, e1),
+    orders: ui.orders.slice(e0, e1),
+    firstDay: ui.firstDay.slice(e0, e1),
+    lastDay: ui.lastDay.slice(e0, e1),
+    revenue: ui.revenue.slice(e0, e1),
+    dayPtr,
+    days: ui.days.slice(d0, d1),
+    userOrders: ui.userOrders.slice(first, end),
+    userLastDay: ui.userLastDay.slice(first, end),
+    userFirstDay: ui.userFirstDay.slice(first, end),
+    userRevenue: ui.userRevenue.slice(first, end),
+  };
+}

@@ -1,0 +1,250 @@
+// The coordinator of the partitioned model step. It builds what needs the whole org (indices, features,
+// segments, tuning, churn model, item neighbourhoods and the fitted recommenders) exactly as the one-process
+// step does, publishes it once as a shared artifact plus one input per partition (a range of accounts), and
+// waits while worker processes (started here, or elsewhere on the same PostgreSQL) compute the partitions.
+// The output is then read back in account order: the hash from the per-account digests, and the records
+// themselves for a sink. Same output as runModels / runModelsInWorkers for the same dataset and options.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type { AccountInsight, Dataset, ModelOutput, Recommendation } from '../domain/types.js';
+import { prepare, prepareInWorkers, type ModelContext } from '../models/context.js';
+import type { AccountSink, ModelOptions, PreviousInsights } from '../models/run-models.js';
+import { packBlob } from './blob.js';
+import { partitionInput, sharedArtifact } from './artifacts.js';
+import { OutputHash } from './output-hash.js';
+import { ensureSchema, pruneRuns, runProgress } from './queue.js';
+import { WORKER_STATS_PREFIX, type WorkerStats } from './worker.js';
+
+export type PartitionedOptions = {
+  url: string;
+  /** Worker processes started here for this run; 0 when workers run elsewhere (worker-main.ts). */
+  workers: number;
+  partitionAccounts?: number; // default 5,000
+  maxAttempts?: number; // per partition, default 3
+  leaseMs?: number; // a silent worker's partition is claimable again after this long; default 30 s
+  /** Worker threads for the item neighbourhoods while this process builds the rest (as runModelsInWorkers). */
+  threads?: number;
+  timeoutMs?: number; // the whole wait for the partitions; default none
+  /**
+   * V8 old-space limit of the worker processes started here (MB, default 1024). A worker holds the shared
+   * artifact and one partition whatever the org's size, so a fixed limit holds at any size; without it a
+   * worker inherits the parent's (the bench raises it for the one-process step) and grows lazily towards it.
+   */
+  workerHeapMb?: number;
+  /** Finished runs kept in PostgreSQL (their results are the output); older ones are deleted. Default 3. */
+  keepRuns?: number;
+  /** Called once every partition is published (workers started here may already be computing some). */
+  onPublished?: (run: { runId: string; pool: pg.Pool }) => Promise<void> | void;
+  /** Called after onPublished, with the worker processes started here (e.g. to follow or disturb them). */
+  onStarted?: (run: { runId: string; pool: pg.Pool; workers: ChildProcess[] }) => Promise<void> | void;
+  /** false: only the hash and counts are read back (the records stay in PostgreSQL for whoever writes them out). */
+  readOutput?: boolean;
+};
+
+export type PartitionedResult = {
+  runId: string;
+  hash: string;
+  output: ModelOutput;
+  workers: WorkerStats[];
+  timings: { load: number; prepare: number; publish: number; partitions: number; merge: number; total: number };
+  artifactBytes: { shared: number; inputs: number };
+};
+
+/**
+ * `dataset` may be a loader: then this function holds the only reference, and the org's lines, opportunities
+ * and activities (most of a big org's memory as objects) can be collected once the whole-org part is built,
+ * before the partitions are packed, instead of staying alive for the whole run.
+ */
+export async function runModelsPartitioned(
+  dataset: Dataset | (() => Dataset),
+  options: ModelOptions | undefined,
+  previous: PreviousInsights | undefined,
+  sink: AccountSink | undefined,
+  p: PartitionedOptions,
+): Promise<PartitionedResult> {
+  const size = p.partitionAccounts ?? 5000;
+  if (!Number.isInteger(size) || size < 1) throw new Error(`partitionAccounts must be a positive integer, got ${size}`);
+  const t0 = performance.now();
+  const threads = p.threads ?? availableParallelism();
+  const runId = randomUUID();
+  const pool = new pg.Pool({ connectionString: p.url, max: 3, application_name: 'reco-part-coordinator' });
+  const children: ChildProcess[] = [];
+  try {
+    await ensureSchema(pool);
+    // Started now, the workers load their code while this process builds the whole-org part; they wait
+    // for the run to appear, and claim its partitions while the later ones are still being published.
+    const exits: Promise<void>[] = [];
+    const stats: WorkerStats[] = [];
+    for (let w = 0; w < p.workers; w++) {
+      const child = startWorkerProcess(p.url, runId, p.workerHeapMb);
+      children.push(child);
+      exits.push(collectStats(child, stats));
+    }
+    let ds: Dataset | null = typeof dataset === 'function' ? dataset() : dataset;
+    const tLoaded = performance.now();
+    let ctx: ModelContext | null = threads > 0 && ds.accounts.length >= 50_000 ? await prepareInWorkers(ds, options, threads) : prepare(ds, options);
+    const tPrepared = performance.now();
+    const n = ds.accounts.length;
+    const asOf = ds.asOf;
+    // Publishing reads only the accounts and products of the dataset.
+    ctx.ds = { ...ds, lines: [], opportunities: [], activities: [], feedback: [], texts: undefined };
+    ds = null;
+    const nParts = Math.ceil(n / size);
+    const artifactBytes = { shared: 0, inputs: 0 };
+    const db = await pool.connect();
+    try {
+      // The run and its shared artifact in one transaction (a worker never sees one without the other),
+      // then each partition committed on its own, so the first ones are being computed while the rest are
+      // packed. The run is complete only when every partition is done, so one not yet published is waited for.
+      await db.query('BEGIN');
+      await db.query('INSERT INTO reco_part_runs (run_id, status, partitions, accounts, max_attempts, lease_ms) VALUES ($1, $2, $3, $4, $5, $6)', [
+        runId,
+        'running',
+        nParts,
+        n,
+        p.maxAttempts ?? 3,
+        p.leaseMs ?? 30_000,
+      ]);
+      const shared = packBlob(sharedArtifact(ctx));
+      artifactBytes.shared = shared.length;
+      await db.query(`INSERT INTO reco_part_artifacts (run_id, name, bytes) VALUES ($1, 'shared', $2)`, [runId, shared]);
+      await db.query('COMMIT');
+      for (let k = 0; k < nParts; k++) {
+        const first = k * size;
+        const end = Math.min(n, first + size);
+        const input = packBlob(partitionInput(ctx, first, end, previous));
+        artifactBytes.inputs += input.length;
+        await db.query(`INSERT INTO reco_part_partitions (run_id, idx, first_account, end_account, status, input) VALUES ($1, $2, $3, $4, 'pending', $5)`, [runId, k, first, end, input]);
+      }
+    } catch (e) {
+      await db.query('ROLLBACK').catch(() => undefined);
+      await pool.query(`UPDATE reco_part_runs SET status = 'failed', error = $2, finished_at = now() WHERE run_id = $1`, [runId, `publishing failed: ${e instanceof Error ? e.message : String(e)}`]).catch(() => undefined);
+      throw e;
+    } finally {
+      db.release();
+    }
+    const summary = { segments: ctx.seg.segments, seg: ctx.seg.metrics, churn: ctx.churn.report, tuning: ctx.tuning, opts: ctx.opts, timings: ctx.timings, cpuTimings: ctx.cpuTimings };
+    ctx = null; // the partitions hold what the accounts need; the org's context may be collected while they run
+    const tPublished = performance.now();
+
+    await p.onPublished?.({ runId, pool });
+    await p.onStarted?.({ runId, pool, workers: children });
+    await waitForPartitions(pool, runId, nParts, p, children);
+    const tComputed = performance.now();
+
+    const hash = new OutputHash();
+    const output: ModelOutput = { asOf, segments: summary.segments, insights: [], recommendations: [], shadow: [], metrics: {} };
+    const counts = { insights: 0, recommendations: 0, shadow: 0 };
+    for (let k = 0; k < nParts; k++) {
+      const { rows } = await pool.query<{ digests: Buffer; output: Buffer | null; accounts: number; recommendations: number; shadow: number }>(
+        `SELECT digests, accounts, recommendations, shadow${p.readOutput === false ? '' : ', output'} FROM reco_part_results WHERE run_id = $1 AND idx = $2`,
+        [runId, k],
+      );
+      const r = rows[0];
+      if (!r) throw new Error(`run ${runId}: partition ${k} is done but has no result`);
+      hash.add(r.digests);
+      counts.insights += r.accounts;
+      counts.recommendations += r.recommendations;
+      counts.shadow += r.shadow;
+      if (r.output) readLines(r.output, sink, output);
+    }
+    await pool.query(`UPDATE reco_part_runs SET status = 'done', finished_at = now() WHERE run_id = $1`, [runId]);
+    await pruneRuns(pool, p.keepRuns ?? 3);
+    const tMerged = performance.now();
+    await Promise.all(exits);
+    const ms = (a: number, b: number): number => Math.round(b - a);
+    const timings = { load: ms(t0, tLoaded), prepare: ms(tLoaded, tPrepared), publish: ms(tPrepared, tPublished), partitions: ms(tPublished, tComputed), merge: ms(tComputed, tMerged), total: ms(t0, tMerged) };
+    output.metrics = {
+      segments: summary.seg,
+      churn: summary.churn,
+      tuning: summary.tuning
+        ? { params: summary.tuning.params, tunedOn: asOf, validation: summary.tuning.validation, evaluations: summary.tuning.evaluations }
+        : summary.opts.params && summary.opts.paramsTunedOn
+          ? { params: summary.opts.params, tunedOn: summary.opts.paramsTunedOn, reused: true }
+          : null,
+      timings: { ...summary.timings, ...timings },
+      cpuTimings: summary.cpuTimings,
+      counts,
+      partitions: { runId, count: nParts, accounts: size, workers: stats },
+    };
+    return { runId, hash: hash.hex(), output, workers: stats, timings, artifactBytes };
+  } finally {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+    await pool.end();
+  }
+}
+
+/** The run's lines into the sink, or (without one) into the output, as runModels returns them. */
+function readLines(bytes: Buffer, sink: AccountSink | undefined, output: ModelOutput): void {
+  const text = bytes.toString('utf8');
+  let at = 0;
+  while (at < text.length) {
+    let nl = text.indexOf('\n', at);
+    if (nl < 0) nl = text.length;
+    const [insight, recs, shadow] = JSON.parse(text.slice(at, nl)) as [AccountInsight, Recommendation[], Recommendation[]];
+    at = nl + 1;
+    if (sink) sink(insight, recs, shadow);
+    else {
+      output.insights.push(insight);
+      for (const r of recs) output.recommendations.push(r);
+      for (const r of shadow) output.shadow!.push(r);
+    }
+  }
+}
+
+async function waitForPartitions(pool: pg.Pool, runId: string, nParts: number, p: PartitionedOptions, children: ChildProcess[]): Promise<void> {
+  const started = performance.now();
+  for (;;) {
+    const progress = await runProgress(pool, runId);
+    if (progress.failed.length > 0) {
+      const f = progress.failed[0];
+      const error = `partition ${f.idx} (accounts ${f.first}..${f.end - 1}) failed after ${f.attempts} attempt${f.attempts === 1 ? '' : 's'}: ${f.error ?? 'no error recorded'}`;
+      await pool.query(`UPDATE reco_part_runs SET status = 'failed', error = $2, finished_at = now() WHERE run_id = $1`, [runId, error]);
+      throw new Error(`partitioned model step, run ${runId}: ${error}`);
+    }
+    if (progress.done === nParts) return;
+    const alive = children.filter((c) => c.exitCode === null && c.signalCode === null).length;
+    const late = p.timeoutMs !== undefined && performance.now() - started > p.timeoutMs;
+    if ((children.length > 0 && alive === 0) || late) {
+      const why = late ? `timed out after ${p.timeoutMs} ms` : `all ${children.length} worker processes exited`;
+      const error = `${why} with ${nParts - progress.done} of ${nParts} partitions not done (${progress.running} running, ${progress.pending} pending)`;
+      await pool.query(`UPDATE reco_part_runs SET status = 'failed', error = $2, finished_at = now() WHERE run_id = $1`, [runId, error]);
+      throw new Error(`partitioned model step, run ${runId}: ${error}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A worker process for one run, on this machine: the same Node, with tsx's loader when running from source. */
+export function startWorkerProcess(url: string, runId?: string, heapMb = 1024): ChildProcess {
+  const main = new URL(`./worker-main${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+  const execArgv: string[] = [];
+  for (let k = 0; k < process.execArgv.length; k++) {
+    const a = process.execArgv[k];
+    if (['-e', '--eval', '-p', '--print', '--input-type'].includes(a)) k++;
+    else if (!/^--(eval|print|input-type)=/.test(a)) execArgv.push(a);
+  }
+  if (main.pathname.endsWith('.ts') && !execArgv.some((a) => a.includes('tsx'))) execArgv.push('--import', import.meta.resolve('tsx'));
+  // On the command line, so it wins over a --max-old-space-size in NODE_OPTIONS.
+  const heap = `--max-old-space-size=${heapMb}`;
+  return spawn(process.execPath, [...execArgv.filter((a) => !a.startsWith('--max-old-space-size')), heap, fileURLToPath(main)], {
+    env: { ...process.env, RECO_PART_URL: url, RECO_PART_RUN: runId ?? '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+function collectStats(child: ChildProcess, into: WorkerStats[]): Promise<void> {
+  let out = '';
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (d: string) => (out += d));
+  return new Promise((resolve) => {
+    child.on('close', () => {
+      for (const line of out.split('\n')) if (line.startsWith(WORKER_STATS_PREFIX)) into.push(JSON.parse(line.slice(WORKER_STATS_PREFIX.length)) as WorkerStats);
+      resolve();
+    });
+  });
+}

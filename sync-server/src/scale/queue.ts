@@ -1,0 +1,200 @@
+// The partition queue of the model step, in PostgreSQL tables of its own (reco_part_*): a run, its shared
+// artifact, and one row per partition (a range of accounts) that worker processes claim with
+// `FOR UPDATE SKIP LOCKED` and hold under a lease they renew while they work. A worker that dies (kill -9)
+// stops renewing; once its lease has run out the partition is claimable again. Every claim counts an attempt
+// and carries a fresh token: a result is stored only by the holder of the current claim, in the same
+// transaction that marks the partition done, keyed by (run, partition), so a retry never stores a second one.
+import type pg from 'pg';
+
+export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS reco_part_runs (
+    run_id text PRIMARY KEY,
+    status text NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+    partitions integer NOT NULL,
+    accounts integer NOT NULL,
+    max_attempts integer NOT NULL,
+    lease_ms integer NOT NULL,
+    error text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    finished_at timestamptz
+  )`,
+  `CREATE TABLE IF NOT EXISTS reco_part_artifacts (
+    run_id text NOT NULL REFERENCES reco_part_runs ON DELETE CASCADE,
+    name text NOT NULL,
+    bytes bytea NOT NULL,
+    PRIMARY KEY (run_id, name)
+  )`,
+  `CREATE TABLE IF NOT EXISTS reco_part_partitions (
+    run_id text NOT NULL REFERENCES reco_part_runs ON DELETE CASCADE,
+    idx integer NOT NULL,
+    first_account integer NOT NULL,
+    end_account integer NOT NULL,
+    status text NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed')),
+    attempts integer NOT NULL DEFAULT 0,
+    claim_token text,
+    worker text,
+    lease_until timestamptz,
+    last_error text,
+    input bytea NOT NULL,
+    PRIMARY KEY (run_id, idx)
+  )`,
+  // Claims look for the oldest run's next partition that is pending or whose lease ran out.
+  `CREATE INDEX IF NOT EXISTS reco_part_partitions_claimable ON reco_part_partitions (status, run_id, idx) WHERE status IN ('pending', 'running')`,
+  `CREATE TABLE IF NOT EXISTS reco_part_results (
+    run_id text NOT NULL REFERENCES reco_part_runs ON DELETE CASCADE,
+    idx integer NOT NULL,
+    accounts integer NOT NULL,
+    recommendations integer NOT NULL,
+    shadow integer NOT NULL,
+    digests bytea NOT NULL,
+    output bytea NOT NULL,
+    worker text NOT NULL,
+    PRIMARY KEY (run_id, idx)
+  )`,
+];
+
+/** Creates the tables when missing (any number of processes may call it at once). */
+export async function ensureSchema(db: Queryable): Promise<void> {
+  // Concurrent CREATE ... IF NOT EXISTS can still collide on the catalogue; one advisory lock serialises them.
+  await db.query('SELECT pg_advisory_lock(hashtext($1))', ['reco_part_schema']);
+  try {
+    for (const sql of SCHEMA) await db.query(sql);
+    // lz4 is far cheaper than the default pglz on the JSON output; older or lz4-less servers keep pglz.
+    await db.query('ALTER TABLE reco_part_results ALTER COLUMN output SET COMPRESSION lz4').catch(() => undefined);
+  } finally {
+    await db.query('SELECT pg_advisory_unlock(hashtext($1))', ['reco_part_schema']);
+  }
+}
+
+export type Claim = { runId: string; idx: number; first: number; end: number; attempt: number; token: string; leaseMs: number };
+
+/**
+ * Claims the next partition of a running run: a pending one, or one whose lease ran out (its worker died).
+ * A partition that has used up its attempts is marked failed instead of being handed out again.
+ */
+export async function claimPartition(db: pg.PoolClient, worker: string, token: string, runId?: string): Promise<Claim | null> {
+  for (;;) {
+    await db.query('BEGIN');
+    try {
+      const { rows } = await db.query<{ run_id: string; idx: number; first_account: number; end_account: number; attempts: number; max_attempts: number; lease_ms: number; last_error: string | null; status: string }>(
+        `SELECT p.run_id, p.idx, p.first_account, p.end_account, p.attempts, p.status, p.last_error, r.max_attempts, r.lease_ms
+           FROM reco_part_partitions p JOIN reco_part_runs r USING (run_id)
+          WHERE r.status = 'running' AND ($1::text IS NULL OR p.run_id = $1)
+            AND (p.status = 'pending' OR (p.status = 'running' AND p.lease_until < clock_timestamp()))
+          ORDER BY r.created_at, p.run_id, p.idx
+          LIMIT 1
+          FOR UPDATE OF p SKIP LOCKED`,
+        [runId ?? null],
+      );
+      const p = rows[0];
+      if (!p) {
+        await db.query('COMMIT');
+        return null;
+      }
+      if (p.attempts >= p.max_attempts) {
+        // Its last holder died with no attempt left: the run cannot finish, and the error says where it stopped.
+        const error = p.status === 'running' ? `its worker stopped renewing the lease (attempt ${p.attempts} of ${p.max_attempts})` : (p.last_error ?? 'no attempts left');
+        await db.query(`UPDATE reco_part_partitions SET status = 'failed', last_error = $3 WHERE run_id = $1 AND idx = $2`, [p.run_id, p.idx, error]);
+        await db.query('COMMIT');
+        continue;
+      }
+      await db.query(
+        `UPDATE reco_part_partitions
+            SET status = 'running', attempts = attempts + 1, claim_token = $3, worker = $4,
+                lease_until = clock_timestamp() + make_interval(secs => $5::double precision / 1000)
+          WHERE run_id = $1 AND idx = $2`,
+        [p.run_id, p.idx, token, worker, p.lease_ms],
+      );
+      await db.query('COMMIT');
+      return { runId: p.run_id, idx: p.idx, first: p.first_account, end: p.end_account, attempt: p.attempts + 1, token, leaseMs: p.lease_ms };
+    } catch (e) {
+      await db.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+}
+
+/** Extends the lease; false when the claim is no longer this worker's (its lease ran out and another took it). */
+export async function renewLease(db: Queryable, claim: Claim): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE reco_part_partitions SET lease_until = clock_timestamp() + make_interval(secs => $4::double precision / 1000)
+      WHERE run_id = $1 AND idx = $2 AND claim_token = $3 AND status = 'running'`,
+    [claim.runId, claim.idx, claim.token, claim.leaseMs],
+  );
+  return rowCount === 1;
+}
+
+export type PartitionResult = { accounts: number; recommendations: number; shadow: number; digests: Buffer; output: Buffer };
+
+/**
+ * Stores a partition's result and marks it done, in one transaction, if this worker still holds the claim.
+ * Returns false (and stores nothing) when it does not: a retry already owns the partition, or finished it.
+ */
+export async function completePartition(db: pg.PoolClient, claim: Claim, worker: string, result: PartitionResult): Promise<boolean> {
+  await db.query('BEGIN');
+  try {
+    const { rowCount } = await db.query(
+      `UPDATE reco_part_partitions SET status = 'done', lease_until = NULL
+        WHERE run_id = $1 AND idx = $2 AND claim_token = $3 AND status = 'running'`,
+      [claim.runId, claim.idx, claim.token],
+    );
+    if (rowCount !== 1) {
+      await db.query('ROLLBACK');
+      return false;
+    }
+    await db.query(
+      `INSERT INTO reco_part_results (run_id, idx, accounts, recommendations, shadow, digests, output, worker)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (run_id, idx) DO NOTHING`,
+      [claim.runId, claim.idx, result.accounts, result.recommendations, result.shadow, result.digests, result.output, worker],
+    );
+    await db.query('COMMIT');
+    return true;
+  } catch (e) {
+    await db.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Records a failed attempt: back to pending for another worker, or failed once the attempts are used up. */
+export async function failPartition(db: Queryable, claim: Claim, error: string): Promise<void> {
+  await db.query(
+    `UPDATE reco_part_partitions p
+        SET status = CASE WHEN p.attempts >= r.max_attempts THEN 'failed' ELSE 'pending' END,
+            last_error = $4, lease_until = NULL, claim_token = NULL
+       FROM reco_part_runs r
+      WHERE p.run_id = r.run_id AND p.run_id = $1 AND p.idx = $2 AND p.claim_token = $3`,
+    [claim.runId, claim.idx, claim.token, error.slice(0, 4000)],
+  );
+}
+
+export type Progress = { pending: number; running: number; done: number; failed: { idx: number; first: number; end: number; attempts: number; error: string | null }[] };
+
+export async function runProgress(db: Queryable, runId: string): Promise<Progress> {
+  const { rows } = await db.query<{ idx: number; status: string; first_account: number; end_account: number; attempts: number; last_error: string | null }>(
+    'SELECT idx, status, first_account, end_account, attempts, last_error FROM reco_part_partitions WHERE run_id = $1 ORDER BY idx',
+    [runId],
+  );
+  const out: Progress = { pending: 0, running: 0, done: 0, failed: [] };
+  for (const r of rows) {
+    if (r.status === 'failed') out.failed.push({ idx: r.idx, first: r.first_account, end: r.end_account, attempts: r.attempts, error: r.last_error });
+    else out[r.status as 'pending' | 'running' | 'done']++;
+  }
+  return out;
+}
+
+/**
+ * Deletes finished runs (done or failed) beyond the newest `keep`, with their artifacts, inputs and results:
+ * a run's rows are ~1 KB per account, so an org that runs daily would otherwise grow by that every day.
+ * A running run is never touched. Returns how many runs were deleted.
+ */
+export async function pruneRuns(db: Queryable, keep: number): Promise<number> {
+  if (!Number.isInteger(keep) || keep < 1) throw new Error(`keepRuns must be a positive integer, got ${keep}`);
+  const { rowCount } = await db.query(
+    `DELETE FROM reco_part_runs WHERE status <> 'running' AND run_id NOT IN (
+       SELECT run_id FROM reco_part_runs WHERE status <> 'running' ORDER BY created_at DESC, run_id LIMIT $1)`,
+    [keep],
+  );
+  return rowCount ?? 0;
+}

@@ -1,0 +1,124 @@
+// A partition worker: claims partitions of the model step from the queue, computes them and stores each
+// result with the partition's completion. It renews its lease between batches of accounts, so a worker that
+// dies (or hangs) loses its partition to another after one lease; an error is recorded on the partition,
+// which goes back to the queue until its attempts are used up. Memory: the shared artifact of the run it is
+// working on (cached for its next partition) and one partition's input and output.
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { unpackBlob } from './blob.js';
+import type { PartitionInput, SharedArtifact } from './artifacts.js';
+import { runPartition } from './partition-work.js';
+import { claimPartition, completePartition, ensureSchema, failPartition, renewLease, type Claim } from './queue.js';
+
+export type WorkerOptions = {
+  url: string;
+  /** Only this run's partitions (waiting for it to be published), and stop once it ends: a worker its coordinator started. */
+  runId?: string;
+  pollMs?: number;
+  /** Without runId: stop when no run has work left, instead of waiting for the next one. */
+  exitWhenIdle?: boolean;
+  log?: (message: string) => void;
+};
+
+export type WorkerStats = { worker: string; pid: number; partitions: number; accounts: number; lostClaims: number; failures: number; wallMs: number; cpuMs: number; peakRssMb: number };
+
+/** How a worker process reports its figures at exit: one line on stdout (coordinator.ts reads it). */
+export const WORKER_STATS_PREFIX = 'RECO_WORKER_STATS ';
+
+class LostClaim extends Error {}
+
+export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
+  const worker = `${hostname()}:${process.pid}`;
+  const started = performance.now();
+  const log = o.log ?? (() => undefined);
+  const pool = new pg.Pool({ connectionString: o.url, max: 2, application_name: `reco-part-worker ${process.pid}` });
+  const stats: WorkerStats = { worker, pid: process.pid, partitions: 0, accounts: 0, lostClaims: 0, failures: 0, wallMs: 0, cpuMs: 0, peakRssMb: 0 };
+  let cached: { runId: string; shared: SharedArtifact } | null = null;
+  const sharedFor = async (runId: string): Promise<SharedArtifact> => {
+    if (cached?.runId === runId) return cached.shared;
+    cached = null; // the previous run's artifact, collectable before the next one loads
+    const shared = unpackBlob<SharedArtifact>(await artifact(pool, runId), `run ${runId}: shared artifact`);
+    cached = { runId, shared };
+    return shared;
+  };
+  try {
+    await ensureSchema(pool);
+    for (;;) {
+      const db = await pool.connect();
+      let claim: Claim | null;
+      try {
+        claim = await claimPartition(db, worker, randomUUID(), o.runId);
+      } finally {
+        db.release();
+      }
+      if (!claim) {
+        if (await finished(pool, o)) break;
+        await new Promise((r) => setTimeout(r, o.pollMs ?? 200));
+        continue;
+      }
+      try {
+        const shared = await sharedFor(claim.runId);
+        const input = await partitionBlob(pool, claim);
+        const part = unpackBlob<PartitionInput>(input, `run ${claim.runId}: partition ${claim.idx} input`);
+        let renewed = performance.now();
+        const result = await runPartition(shared, part, async () => {
+          if (performance.now() - renewed < claim.leaseMs / 3) return;
+          if (!(await renewLease(pool, claim))) throw new LostClaim();
+          renewed = performance.now();
+        });
+        const db2 = await pool.connect();
+        try {
+          if (await completePartition(db2, claim, worker, result)) {
+            stats.partitions++;
+            stats.accounts += result.accounts;
+          } else stats.lostClaims++;
+        } finally {
+          db2.release();
+        }
+      } catch (e) {
+        if (e instanceof LostClaim) {
+          stats.lostClaims++;
+          continue;
+        }
+        stats.failures++;
+        const message = e instanceof Error ? e.message : String(e);
+        log(`partition ${claim.idx} of run ${claim.runId} failed on attempt ${claim.attempt}: ${message}`);
+        await failPartition(pool, claim, message);
+      }
+    }
+  } finally {
+    await pool.end();
+  }
+  const cpu = process.cpuUsage();
+  stats.wallMs = Math.round(performance.now() - started);
+  stats.cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+  stats.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  return stats;
+}
+
+async function finished(db: pg.Pool, o: WorkerOptions): Promise<boolean> {
+  if (o.runId) {
+    // A run not there yet is being prepared: workers may be started before their coordinator publishes.
+    const { rows } = await db.query<{ status: string }>('SELECT status FROM reco_part_runs WHERE run_id = $1', [o.runId]);
+    return rows.length > 0 && rows[0].status !== 'running';
+  }
+  if (!o.exitWhenIdle) return false;
+  const { rows } = await db.query(
+    `SELECT 1 FROM reco_part_partitions p JOIN reco_part_runs r USING (run_id)
+      WHERE r.status = 'running' AND p.status IN ('pending', 'running') LIMIT 1`,
+  );
+  return rows.length === 0;
+}
+
+async function artifact(db: pg.Pool, runId: string): Promise<Buffer> {
+  const { rows } = await db.query<{ bytes: Buffer }>(`SELECT bytes FROM reco_part_artifacts WHERE run_id = $1 AND name = 'shared'`, [runId]);
+  if (!rows[0]) throw new Error(`run ${runId}: the coordinator published no shared artifact`);
+  return rows[0].bytes;
+}
+
+async function partitionBlob(db: pg.Pool, claim: Claim): Promise<Buffer> {
+  const { rows } = await db.query<{ input: Buffer }>('SELECT input FROM reco_part_partitions WHERE run_id = $1 AND idx = $2', [claim.runId, claim.idx]);
+  if (!rows[0]) throw new Error(`run ${claim.runId}: partition ${claim.idx} has no input`);
+  return rows[0].input;
+}
