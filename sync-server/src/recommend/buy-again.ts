@@ -26,7 +26,12 @@ export type BuyAgainParams = {
   why?: string;
 };
 
-export type BuyAgainStats = { repeatRate: Float64Array; trend: Float64Array };
+/**
+ * meanRepeatRate: the org's repeat rate weighted by buyers, the yardstick calibration reads each product's rate
+ * against. Computed here, over the whole org, so every part of the model step (a partition worker holds only
+ * its accounts) reads the same value.
+ */
+export type BuyAgainStats = { repeatRate: Float64Array; trend: Float64Array; meanRepeatRate: number };
 
 export type Rhythm = { orders: number; intervalDays: number | null; daysSinceLast: number; due: number };
 
@@ -49,7 +54,9 @@ export function buyAgainStats(ui: UserItems, asOfDay: number, trendDays = 30): B
     repeatRate[i] = (repeaters[i] + 1) / (buyers[i] + 4); // shrunk so one-buyer items do not look certain
     trend[i] = maxRecent > 0 ? Math.log1p(recent[i]) / maxRecent : 0;
   }
-  return { repeatRate, trend };
+  let sum = 0;
+  for (let e = 0; e < ui.items.length; e++) sum += repeatRate[ui.items[e]];
+  return { repeatRate, trend, meanRepeatRate: ui.items.length ? sum / ui.items.length : 1 };
 }
 
 export function rhythm(ui: UserItems, e: number, asOfDay: number): Rhythm {
@@ -65,7 +72,7 @@ export type BuyAgainItem = { item: number; entry: number; score: number };
 
 export function scoreBuyAgain(
   ui: UserItems,
-  stats: BuyAgainStats,
+  stats: Omit<BuyAgainStats, 'meanRepeatRate'>,
   params: BuyAgainParams,
   asOfDay: number,
   u: number,
@@ -97,7 +104,7 @@ export function ownHistoryScore(ui: UserItems, order: OwnHistoryOrder, asOfDay: 
   return n * Math.exp(-since / 90);
 }
 
-export function entryScore(ui: UserItems, stats: BuyAgainStats, params: BuyAgainParams, asOfDay: number, e: number): number {
+export function entryScore(ui: UserItems, stats: Omit<BuyAgainStats, 'meanRepeatRate'>, params: BuyAgainParams, asOfDay: number, e: number): number {
   if (params.order && params.order !== 'learned') return ownHistoryScore(ui, params.order, asOfDay, e);
   if (params.model) return buyAgainModelScore(params.model, ui, stats, asOfDay, e);
   let f = 0;

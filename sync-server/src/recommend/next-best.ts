@@ -59,8 +59,6 @@ function buyRow(fit: Fit, u: number, b: BuyAgainItem, r: number, x: Float64Array
   x[o + 6] = Math.log1p(r);
 }
 
-const meanRepeatRate = new WeakMap<Fit['buyAgain'], number>();
-
 /**
  * The product's repeat rate as a log ratio to the org's (weighted by buyers), not the raw rate: the share of a
  * product's buyers who bought it twice grows with the length of the history, so between the window a
@@ -68,14 +66,7 @@ const meanRepeatRate = new WeakMap<Fit['buyAgain'], number>();
  * deciles that promised 0.68 and got 0.54 on Online Retail's Christmas quarter). The ratio keeps its meaning.
  */
 function relativeRepeatRate(fit: Fit, item: number): number {
-  let mean = meanRepeatRate.get(fit.buyAgain);
-  if (mean === undefined) {
-    let sum = 0;
-    for (let e = 0; e < fit.ui.items.length; e++) sum += fit.buyAgain.repeatRate[fit.ui.items[e]];
-    mean = fit.ui.items.length ? sum / fit.ui.items.length : 1;
-    meanRepeatRate.set(fit.buyAgain, mean);
-  }
-  return Math.log(fit.buyAgain.repeatRate[item] / mean);
+  return Math.log(fit.buyAgain.repeatRate[item] / fit.buyAgain.meanRepeatRate);
 }
 
 function crossRow(fit: Fit, u: number, c: ScoredItem, r: number, x: Float64Array, o: number): void {
