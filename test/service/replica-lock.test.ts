@@ -67,6 +67,27 @@ describe('replicas: the run lock', function () {
     expect(calls.map((c) => [c.replica, c.kind])).to.deep.equal([['replica-a', 'Full'], ['replica-b', 'Incremental']]);
   });
 
+  it('answers a claim made while its own takeover probe is in flight with the replica that really runs', async () => {
+    const calls: Call[] = [];
+    let finish!: () => void;
+    const release = { next: new Promise<void>((r) => (finish = r)) };
+    const a = replica('replica-a', calls, release);
+    const b = replica('replica-b', calls, release);
+    const run = await a.coordinator.claim('Full', 'manual');
+    // The takeover watch's probe and a POST /runs on the idle replica, at the same moment.
+    const [probe, manual] = await Promise.all([
+      b.coordinator.claim('Full', 'resume', { probe: true }).catch((e: Error) => e),
+      b.coordinator.claim('Full', 'manual').catch((e: Error) => e),
+    ]);
+    expect(probe).to.be.instanceOf(RunOnAnotherReplicaError);
+    // Not "a run is already running" here: replica-b runs nothing, replica-a does.
+    expect(manual).to.be.instanceOf(RunOnAnotherReplicaError);
+    expect((manual as RunOnAnotherReplicaError).holder?.application).to.equal('replica-a');
+    finish();
+    await run.done;
+    expect(calls.map((c) => c.replica)).to.deep.equal(['replica-a']);
+  });
+
   it('stops the run when its lock is lost, and the other replica takes the unfinished run over', async () => {
     const calls: Call[] = [];
     const release = { next: new Promise<void>(() => undefined) };

@@ -8,7 +8,6 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { Connection } from 'jsforce';
 import { cleanMirror } from '../../sync-server/src/clean/clean.js';
 import { createConnection } from '../../sync-server/src/connect/connect.js';
 import { extractObject } from '../../sync-server/src/extract/extract.js';
@@ -17,10 +16,10 @@ import { openStore, type Mirror, type StoreSettings } from '../../sync-server/sr
 import { readRecords } from '../../sync-server/src/mirror/records.js';
 import { loadModelOutput, saveModelOutput } from '../../sync-server/src/mirror/results.js';
 import { runModels } from '../../sync-server/src/models/run-models.js';
-import { RECO_OBJECTS } from '../../sync-server/src/writeback/reco-objects.js';
 import { writeBack } from '../../sync-server/src/writeback/write-back.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { startRecoOrg } from '../support/reco-org.js';
+import { recoRecords } from '../support/reco-records.js';
 
 const DATA = process.env.RECO_ONLINE_RETAIL ?? '/work/shared/data/online-retail.csv.gz';
 const AS_OF = '2026-01-01';
@@ -60,25 +59,6 @@ async function fullSync(orgDb: string, settings: StoreSettings): Promise<Outcome
     await store?.close();
     await org.close();
   }
-}
-
-/**
- * Reco's records as the org holds them, without what differs between two orgs by construction: their own Ids,
- * audit stamps, and lookups to other Reco records (a segment's or run's Id), which are compared by the key instead.
- */
-async function recoRecords(conn: Connection): Promise<Record<string, unknown[]>> {
-  const out: Record<string, unknown[]> = {};
-  for (const o of RECO_OBJECTS.filter((r) => r.name !== 'Reco_Run__c')) {
-    const describe = await conn.describe(o.name);
-    const reco = new Set(RECO_OBJECTS.map((r) => r.name));
-    const fields = describe.fields
-      .filter((f) => f.name !== 'Id' && f.type !== 'datetime' && !f.autoNumber && !/^(CreatedById|LastModifiedById|OwnerId)$/.test(f.name))
-      .filter((f) => !(f.type === 'reference' && (f.referenceTo ?? []).some((t) => reco.has(t))))
-      .map((f) => f.name);
-    const rows = (await conn.query<Record<string, unknown>>(`SELECT ${fields.join(', ')} FROM ${o.name}`, { autoFetch: true, maxFetch: 1_000_000 })).records;
-    out[o.name] = rows.map(({ attributes: _a, ...r }) => r).sort((a, b) => String(a[o.externalId]).localeCompare(String(b[o.externalId])));
-  }
-  return out;
 }
 
 describe('store: a Full sync gives the same mirror, results and org state on node:sqlite and on PostgreSQL', function () {

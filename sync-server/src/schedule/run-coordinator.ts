@@ -67,7 +67,7 @@ export type RunCoordinatorDeps = {
 export class RunCoordinator {
   private active: (ActiveRun & { controller: AbortController }) | null = null;
   private closing = false;
-  private claiming = false;
+  private claimInFlight: Promise<void> | null = null;
 
   public constructor(private readonly deps: RunCoordinatorDeps) {
     deps.lock?.onLost((reason) => {
@@ -89,13 +89,19 @@ export class RunCoordinator {
   public async claim(kind: RunKind, source: RunSource, options: { probe?: boolean } = {}): Promise<ActiveRun> {
     const lock = this.deps.lock;
     if (!lock) return this.trigger(kind, source);
+    // One claim at a time, and a second one waits for the first's answer rather than being refused as if a run
+    // were going on here: the takeover watch probes the lock every few seconds on a replica that runs nothing,
+    // and a POST /runs landing during a probe must still hear who really runs (another replica, or nobody).
+    while (this.claimInFlight) await this.claimInFlight;
     this.refuseIfBusy(kind, source);
-    this.claiming = true;
+    let settled!: () => void;
+    this.claimInFlight = new Promise<void>((resolve) => { settled = resolve; });
     let held = false;
     try {
       held = await lock.acquire();
     } finally {
-      this.claiming = false;
+      this.claimInFlight = null;
+      settled();
     }
     if (!held) {
       const holder = await lock.holder().catch(() => null);
@@ -164,7 +170,7 @@ export class RunCoordinator {
 
   private refuseIfBusy(kind: RunKind, source: RunSource): void {
     if (this.closing) throw new ShuttingDownError();
-    const active = this.active ?? (this.claiming ? { kind, source, startedAt: new Date().toISOString(), runId: null, stages: new Map(), named: Promise.resolve(null), done: Promise.resolve(null) } : null);
+    const active = this.active ?? (this.claimInFlight ? { kind, source, startedAt: new Date().toISOString(), runId: null, stages: new Map(), named: Promise.resolve(null), done: Promise.resolve(null) } : null);
     if (active) {
       this.deps.metrics.runsSkipped.inc({ kind, source });
       this.deps.logger.info({ kind, source, activeRunId: active.runId, activeKind: active.kind }, 'run skipped: another run is in progress');
