@@ -112,7 +112,9 @@ describe('replicas: the run lock', function () {
       expect(a.lines.some((l) => l.msg === 'run lock lost' && l.level === 'error')).to.equal(true);
 
       // The run is still unfinished in the store: B takes it over, as a resume.
-      expect(await watch.check()).to.equal('run-1');
+      // PostgreSQL frees the lock when the terminated backend has exited, a moment after A saw the error: the
+      // watch takes the run at its first look after that, as it would at its next interval.
+      expect(await waitFor(async () => (await watch.check()) ?? false, 5000, 'the takeover')).to.equal('run-1');
       expect(calls.map((c) => [c.replica, c.kind])).to.deep.equal([['replica-a', 'Full'], ['replica-b', 'Full']]);
       expect(b.coordinator.current?.source).to.equal('resume');
       expect((await a.coordinator.claim('Full', 'manual').catch((e: Error) => e))).to.be.instanceOf(RunOnAnotherReplicaError);
