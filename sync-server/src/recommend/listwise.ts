@@ -2,35 +2,11 @@
 // weights, Newton's method with backtracking. Convex and deterministic: the same lists give the same weights.
 // Each list weighs the same, as NDCG is averaged per account.
 
+import { solveDense } from './dense-solve.js';
+
 export type ListwiseList = { x: Float64Array; n: number; labels: Uint8Array };
 
 export type ListwiseFit = { mean: number[]; scale: number[]; weights: number[] };
-
-function solve(a: Float64Array, b: Float64Array, d: number): Float64Array {
-  const m = Float64Array.from(a);
-  const x = Float64Array.from(b);
-  for (let c = 0; c < d; c++) {
-    let piv = c;
-    for (let r = c + 1; r < d; r++) if (Math.abs(m[r * d + c]) > Math.abs(m[piv * d + c])) piv = r;
-    if (piv !== c) {
-      for (let k = 0; k < d; k++) [m[c * d + k], m[piv * d + k]] = [m[piv * d + k], m[c * d + k]];
-      [x[c], x[piv]] = [x[piv], x[c]];
-    }
-    const p = m[c * d + c] || 1e-12;
-    for (let r = c + 1; r < d; r++) {
-      const f = m[r * d + c] / p;
-      if (f === 0) continue;
-      for (let k = c; k < d; k++) m[r * d + k] -= f * m[c * d + k];
-      x[r] -= f * x[c];
-    }
-  }
-  for (let c = d - 1; c >= 0; c--) {
-    let s = x[c];
-    for (let k = c + 1; k < d; k++) s -= m[c * d + k] * x[k];
-    x[c] = s / (m[c * d + c] || 1e-12);
-  }
-  return x;
-}
 
 /** Null with fewer than `minLists` lists holding both a positive and a negative: too little to learn from. */
 export function trainListwise(
@@ -121,7 +97,7 @@ export function trainListwise(
   let w = Float64Array.from(prior);
   let cur = lossGrad(w);
   for (let it = 0; it < (opts.iterations ?? 25); it++) {
-    const step = solve(cur.hess, cur.grad, d);
+    const step = solveDense(cur.hess, cur.grad, d);
     let t = 1;
     let next: ReturnType<typeof lossGrad> | null = null;
     let cand = w;

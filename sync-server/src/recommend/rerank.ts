@@ -7,6 +7,8 @@
 // Training is listwise (softmax over each account's candidates, positives = products first bought in the
 // window), convex, solved by Newton's method: deterministic, a handful of iterations on a d x d system.
 
+import { solveDense } from './dense-solve.js';
+
 export const RERANK_FEATURES = [
   'cf', // neighbourhood score / the account's best
   'cfRank', // 1 / log2(2 + rank among neighbourhood candidates), 0 when no neighbour reached it
@@ -60,33 +62,6 @@ export function linearScore(m: RerankModel, x: Float64Array, row: number): numbe
 
 export function calibrated(m: RerankModel, s: number): number {
   return 1 / (1 + Math.exp(-(m.calibration[0] * s + m.calibration[1])));
-}
-
-/** Solves A x = b for a small dense symmetric positive-definite A (Gaussian elimination, partial pivoting). */
-function solve(a: Float64Array, b: Float64Array, d: number): Float64Array {
-  const m = Float64Array.from(a);
-  const x = Float64Array.from(b);
-  for (let c = 0; c < d; c++) {
-    let piv = c;
-    for (let r = c + 1; r < d; r++) if (Math.abs(m[r * d + c]) > Math.abs(m[piv * d + c])) piv = r;
-    if (piv !== c) {
-      for (let k = 0; k < d; k++) [m[c * d + k], m[piv * d + k]] = [m[piv * d + k], m[c * d + k]];
-      [x[c], x[piv]] = [x[piv], x[c]];
-    }
-    const p = m[c * d + c] || 1e-12;
-    for (let r = c + 1; r < d; r++) {
-      const f = m[r * d + c] / p;
-      if (f === 0) continue;
-      for (let k = c; k < d; k++) m[r * d + k] -= f * m[c * d + k];
-      x[r] -= f * x[c];
-    }
-  }
-  for (let c = d - 1; c >= 0; c--) {
-    let s = x[c];
-    for (let k = c + 1; k < d; k++) s -= m[c * d + k] * x[k];
-    x[c] = s / (m[c * d + c] || 1e-12);
-  }
-  return x;
 }
 
 /**
@@ -174,7 +149,7 @@ export function trainRanker(lists: readonly CandidateList[], opts: { lambda?: nu
   };
   let cur = lossGrad(w, true);
   for (let it = 0; it < (opts.iterations ?? 25); it++) {
-    const step = solve(cur.hess, cur.grad, d);
+    const step = solveDense(cur.hess, cur.grad, d);
     let t = 1;
     let next: ReturnType<typeof lossGrad> | null = null;
     let cand = w;
