@@ -12,7 +12,12 @@ let ownUsers = 0;
 async function serverUrl(): Promise<string> {
   const given = process.env.RECO_TEST_PG_URL;
   if (given) return given;
-  own ??= await startThrowawayPostgres();
+  if (!own) {
+    own = await startThrowawayPostgres();
+    // A suite that fails before its drop(), or a run stopped with Ctrl-C, must not leave the cluster running.
+    const started = own;
+    process.once('exit', () => started.stop());
+  }
   return own.url;
 }
 
