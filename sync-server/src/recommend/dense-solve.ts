@@ -1,5 +1,5 @@
-// The small dense linear solve both Newton fits (the cross-sell ranker, the listwise re-order model) take each
-// step with: a handful of features, so plain elimination beats pulling in a matrix library's decompositions.
+// The small dense linear solve each Newton step of the listwise fit (the cross-sell ranker and the re-order
+// model) takes: a handful of features, so plain elimination beats pulling in a matrix library's decompositions.
 /** Solves A x = b for a small dense symmetric positive-definite A (Gaussian elimination, partial pivoting). */
 export function solveDense(a: Float64Array, b: Float64Array, d: number): Float64Array {
   const m = Float64Array.from(a);

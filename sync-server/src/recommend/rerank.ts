@@ -7,7 +7,7 @@
 // Training is listwise (softmax over each account's candidates, positives = products first bought in the
 // window), convex, solved by Newton's method: deterministic, a handful of iterations on a d x d system.
 
-import { solveDense } from './dense-solve.js';
+import { trainListwise } from './listwise.js';
 
 export const RERANK_FEATURES = [
   'cf', // neighbourhood score / the account's best
@@ -69,103 +69,11 @@ export function calibrated(m: RerankModel, s: number): number {
  * same (NDCG is averaged per account). lambda is an L2 penalty on the standardised weights.
  */
 export function trainRanker(lists: readonly CandidateList[], opts: { lambda?: number; iterations?: number } = {}): RerankModel | null {
-  const d = N_FEATURES;
-  const used = lists.filter((l) => l.labels && l.labels.some((v) => v === 1) && l.labels.some((v) => v === 0));
-  if (used.length < 20) return null; // too little evidence to learn weights from
-  const mean = new Float64Array(d);
-  const sq = new Float64Array(d);
-  let rows = 0;
-  for (const l of used) {
-    for (let r = 0; r < l.n; r++) {
-      for (let k = 0; k < d; k++) {
-        const v = l.x[r * d + k];
-        mean[k] += v;
-        sq[k] += v * v;
-      }
-    }
-    rows += l.n;
-  }
-  const scale = new Float64Array(d);
-  for (let k = 0; k < d; k++) {
-    mean[k] /= rows;
-    scale[k] = Math.sqrt(Math.max(0, sq[k] / rows - mean[k] ** 2)) || 1;
-  }
-  const z = used.map((l) => {
-    const out = new Float64Array(l.n * d);
-    for (let r = 0; r < l.n; r++) for (let k = 0; k < d; k++) out[r * d + k] = (l.x[r * d + k] - mean[k]) / scale[k];
-    return out;
-  });
-  const lambda = opts.lambda ?? 1e-3;
-  const G = used.length;
-  let w = new Float64Array(d);
-  const s = new Float64Array(Math.max(...used.map((l) => l.n)));
-  const lossGrad = (wt: Float64Array, withHessian: boolean): { loss: number; grad: Float64Array; hess: Float64Array } => {
-    const grad = new Float64Array(d);
-    const hess = new Float64Array(d * d);
-    const xbar = new Float64Array(d);
-    let loss = 0;
-    used.forEach((l, g) => {
-      const zx = z[g];
-      const y = l.labels!;
-      let max = -Infinity;
-      let pos = 0;
-      for (let r = 0; r < l.n; r++) {
-        let v = 0;
-        for (let k = 0; k < d; k++) v += wt[k] * zx[r * d + k];
-        s[r] = v;
-        if (v > max) max = v;
-        pos += y[r];
-      }
-      let sum = 0;
-      for (let r = 0; r < l.n; r++) sum += Math.exp(s[r] - max);
-      const lse = max + Math.log(sum);
-      xbar.fill(0);
-      for (let r = 0; r < l.n; r++) {
-        const p = Math.exp(s[r] - lse);
-        const yr = y[r] / pos;
-        if (yr) loss -= yr * s[r];
-        for (let k = 0; k < d; k++) {
-          const v = zx[r * d + k];
-          xbar[k] += p * v;
-          grad[k] -= yr * v;
-          if (withHessian) for (let j = 0; j <= k; j++) hess[k * d + j] += p * v * zx[r * d + j];
-        }
-      }
-      loss += lse;
-      for (let k = 0; k < d; k++) {
-        grad[k] += xbar[k];
-        if (withHessian) for (let j = 0; j <= k; j++) hess[k * d + j] -= xbar[k] * xbar[j];
-      }
-    });
-    for (let k = 0; k < d; k++) {
-      grad[k] = grad[k] / G + lambda * wt[k];
-      loss += (G * lambda * wt[k] * wt[k]) / 2;
-      for (let j = 0; j <= k; j++) {
-        hess[k * d + j] = hess[k * d + j] / G + (j === k ? lambda : 0);
-        hess[j * d + k] = hess[k * d + j];
-      }
-    }
-    return { loss: loss / G, grad, hess };
-  };
-  let cur = lossGrad(w, true);
-  for (let it = 0; it < (opts.iterations ?? 25); it++) {
-    const step = solveDense(cur.hess, cur.grad, d);
-    let t = 1;
-    let next: ReturnType<typeof lossGrad> | null = null;
-    let cand = w;
-    // Backtracking keeps every step a descent step, so the result does not depend on a lucky start.
-    for (let b = 0; b < 30; b++, t /= 2) {
-      cand = w.map((v, k) => v - t * step[k]);
-      next = lossGrad(cand, true);
-      if (next.loss <= cur.loss) break;
-    }
-    if (!next || next.loss > cur.loss) break;
-    const gain = cur.loss - next.loss;
-    w = cand;
-    cur = next;
-    if (gain < 1e-9) break;
-  }
-  const model: RerankModel = { features: [...RERANK_FEATURES], mean: [...mean], scale: [...scale], weights: [...w], calibration: [1, 0] };
+  const used = lists.filter((l): l is CandidateList & { labels: Uint8Array } => Boolean(l.labels && l.labels.some((v) => v === 1) && l.labels.some((v) => v === 0)));
+  // The same listwise fit as the re-order model, with no prior (weights pulled towards zero).
+  const fit = trainListwise(used, N_FEATURES, { lambda: opts.lambda, iterations: opts.iterations, minLists: 20 });
+  if (!fit) return null; // too little evidence to learn weights from
+  const model: RerankModel = { features: [...RERANK_FEATURES], ...fit, calibration: [1, 0] };
   model.calibration = plattScaling(model, used);
   return model;
 }
