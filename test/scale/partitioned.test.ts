@@ -166,6 +166,7 @@ describe('scale: the model step as partitions claimed by worker processes', func
     const started: ChildProcess[] = [];
     const failing = run({
       maxAttempts: 3,
+      retryDelayMs: 50,
       workers: 0,
       onPublished: async ({ runId, pool }) => {
         await pool.query(`UPDATE reco_part_partitions SET input = '\\x00010203040506070809'::bytea WHERE run_id = $1 AND idx = 2`, [runId]);
@@ -199,7 +200,9 @@ describe('scale: the model step as partitions claimed by worker processes', func
     let good: Buffer | null = null;
     let handStarted: ReturnType<typeof runWorker> | null = null;
     const out = await run({
-      maxAttempts: 8,
+      maxAttempts: 3,
+      // Long against the test's 20 ms look, so the clean input is back before the retry (which the delay is for).
+      retryDelayMs: 1500,
       workers: 0,
       onPublished: async ({ runId, pool }) => {
         const { rows } = await pool.query<{ input: Buffer }>('SELECT input FROM reco_part_partitions WHERE run_id = $1 AND idx = 1', [runId]);
@@ -207,7 +210,6 @@ describe('scale: the model step as partitions claimed by worker processes', func
         await pool.query(`UPDATE reco_part_partitions SET input = '\\x00'::bytea WHERE run_id = $1 AND idx = 1`, [runId]);
         // A worker started by hand (as on another machine), until the partition has failed once.
         handStarted = runWorker({ url: db.url, runId });
-        // The worker reclaims it at once, so it may fail again before the clean input is back: attempts to spare.
         for (let k = 0; ; k++) {
           if (k > 3000) throw new Error('partition 1 never failed');
           const p = await pool.query<{ last_error: string | null }>('SELECT last_error FROM reco_part_partitions WHERE run_id = $1 AND idx = 1', [runId]);

@@ -26,6 +26,7 @@ export type PartitionedOptions = {
   partitionAccounts?: number; // default 5,000
   maxAttempts?: number; // per partition, default 3
   leaseMs?: number; // a silent worker's partition is claimable again after this long; default 30 s
+  retryDelayMs?: number; // a failed partition waits this long before its 2nd attempt, doubling after; default 1 s
   /** Worker threads for the item neighbourhoods while this process builds the rest (as runModelsInWorkers). */
   threads?: number;
   timeoutMs?: number; // the whole wait for the partitions; default none
@@ -101,13 +102,14 @@ export async function runModelsPartitioned(
       // then each partition committed on its own, so the first ones are being computed while the rest are
       // packed. The run is complete only when every partition is done, so one not yet published is waited for.
       await db.query('BEGIN');
-      await db.query('INSERT INTO reco_part_runs (run_id, status, partitions, accounts, max_attempts, lease_ms) VALUES ($1, $2, $3, $4, $5, $6)', [
+      await db.query('INSERT INTO reco_part_runs (run_id, status, partitions, accounts, max_attempts, lease_ms, retry_delay_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
         runId,
         'running',
         nParts,
         n,
         p.maxAttempts ?? 3,
         p.leaseMs ?? 30_000,
+        p.retryDelayMs ?? 1000,
       ]);
       const shared = packBlob(sharedArtifact(ctx));
       artifactBytes.shared = shared.length;

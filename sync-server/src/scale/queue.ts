@@ -16,6 +16,7 @@ const SCHEMA = [
     accounts integer NOT NULL,
     max_attempts integer NOT NULL,
     lease_ms integer NOT NULL,
+    retry_delay_ms integer NOT NULL DEFAULT 1000,
     error text,
     created_at timestamptz NOT NULL DEFAULT now(),
     finished_at timestamptz
@@ -37,9 +38,13 @@ const SCHEMA = [
     worker text,
     lease_until timestamptz,
     last_error text,
+    not_before timestamptz,
     input bytea NOT NULL,
     PRIMARY KEY (run_id, idx)
   )`,
+  // Tables made before retries waited (same names, so CREATE IF NOT EXISTS keeps the old shape).
+  `ALTER TABLE reco_part_runs ADD COLUMN IF NOT EXISTS retry_delay_ms integer NOT NULL DEFAULT 1000`,
+  `ALTER TABLE reco_part_partitions ADD COLUMN IF NOT EXISTS not_before timestamptz`,
   // Claims look for the oldest run's next partition that is pending or whose lease ran out.
   `CREATE INDEX IF NOT EXISTS reco_part_partitions_claimable ON reco_part_partitions (status, run_id, idx) WHERE status IN ('pending', 'running')`,
   `CREATE TABLE IF NOT EXISTS reco_part_results (
@@ -82,7 +87,8 @@ export async function claimPartition(db: pg.PoolClient, worker: string, token: s
         `SELECT p.run_id, p.idx, p.first_account, p.end_account, p.attempts, p.status, p.last_error, r.max_attempts, r.lease_ms
            FROM reco_part_partitions p JOIN reco_part_runs r USING (run_id)
           WHERE r.status = 'running' AND ($1::text IS NULL OR p.run_id = $1)
-            AND (p.status = 'pending' OR (p.status = 'running' AND p.lease_until < clock_timestamp()))
+            AND ((p.status = 'pending' AND (p.not_before IS NULL OR p.not_before <= clock_timestamp()))
+                 OR (p.status = 'running' AND p.lease_until < clock_timestamp()))
           ORDER BY r.created_at, p.run_id, p.idx
           LIMIT 1
           FOR UPDATE OF p SKIP LOCKED`,
@@ -157,11 +163,17 @@ export async function completePartition(db: pg.PoolClient, claim: Claim, worker:
   }
 }
 
-/** Records a failed attempt: back to pending for another worker, or failed once the attempts are used up. */
+/**
+ * Records a failed attempt: back to pending for another worker, or failed once the attempts are used up.
+ * The retry waits (the run's retry delay, doubling with each attempt, at most a minute): what makes a partition
+ * fail once (a database restart, a neighbour eating the memory) takes time to clear, and an idle worker
+ * reclaiming it at once would spend every attempt within milliseconds.
+ */
 export async function failPartition(db: Queryable, claim: Claim, error: string): Promise<void> {
   await db.query(
     `UPDATE reco_part_partitions p
         SET status = CASE WHEN p.attempts >= r.max_attempts THEN 'failed' ELSE 'pending' END,
+            not_before = clock_timestamp() + make_interval(secs => LEAST(60, r.retry_delay_ms * power(2, GREATEST(p.attempts - 1, 0)) / 1000.0)),
             last_error = $4, lease_until = NULL, claim_token = NULL
        FROM reco_part_runs r
       WHERE p.run_id = r.run_id AND p.run_id = $1 AND p.idx = $2 AND p.claim_token = $3`,
