@@ -26,10 +26,12 @@ function tuneOn(log: PurchaseLog, lastDay: number): ReturnType<typeof tuneReco> 
 /**
  * A stationary order book: each account re-orders a few products at its own fixed daily rates and now and
  * then tries a popular product, the same process every day, so a chance learned on one window must hold on
- * the next one.
+ * the next one. awayShare: the chance an account orders nothing at all in a 90-day block (a quarter it is
+ * away), drawn per account and block, so which accounts order in a window cannot be told from their history.
  */
-function stationaryLog(accounts: number, products: number, days: number, seed: number): PurchaseLog {
+function stationaryLog(accounts: number, products: number, days: number, seed: number, awayShare = 0): PurchaseLog {
   const rnd = mulberry32(seed);
+  const away = mulberry32(seed + 1);
   const user: number[] = [];
   const item: number[] = [];
   const day: number[] = [];
@@ -41,11 +43,12 @@ function stationaryLog(accounts: number, products: number, days: number, seed: n
       rate: [1 / 12, 1 / 30, 1 / 70, 1 / 150][Math.floor(rnd() * 4)],
     }));
     const explore = 1 / (20 + rnd() * 100);
+    const awayIn = Array.from({ length: Math.ceil(days / 90) }, () => awayShare > 0 && away() < awayShare);
     for (let d = 0; d < days; d++) {
       const bought = new Set<number>();
       for (const s of staples) if (rnd() < s.rate) bought.add(s.i);
       if (rnd() < explore) bought.add(Math.floor(rnd() * rnd() * products));
-      if (bought.size === 0) continue;
+      if (bought.size === 0 || awayIn[Math.floor(d / 90)]) continue;
       for (const i of bought) {
         user.push(u);
         item.push(i);
@@ -149,6 +152,48 @@ describe('models: calibrated chance of purchase', function () {
     for (const r of rows) expect(Math.abs(r.meanPredicted - r.observed), `decile ${r.decile}: ${JSON.stringify(rows.map((x) => [x.meanPredicted.toFixed(3), x.observed.toFixed(3)]))}`).to.be.at.most(0.05);
     // And the chances spread: a calibration that predicts the base rate everywhere would pass the check above.
     expect(rows[9].meanPredicted - rows[0].meanPredicted).to.be.greaterThan(0.3);
+  });
+
+  it('the kinds are chances given that the account orders, times its chance of ordering at all', () => {
+    // 40% of accounts sit out each quarter, which nothing in their history tells: a re-order's chance among the
+    // accounts that do order is well above its chance over all accounts. The list is ranked for (and judged on)
+    // the accounts that order, so each kind must be right among them; the shown chance must still be right over all.
+    const log = stationaryLog(1500, 150, 540, 22, 0.4);
+    const calFrom = 20000 + 360;
+    const testFrom = 20000 + 450;
+    const params = { ...DEFAULT_PARAMS, buyAgain: { ...DEFAULT_PARAMS.buyAgain, order: 'learned' as const } };
+    const atCal = fitReco(sliceLog(log, -Infinity, calFrom), calFrom, params);
+    const users = Array.from({ length: log.nUsers }, (_, u) => u).filter((u) => atCal.ui.ptr[u + 1] > atCal.ui.ptr[u]);
+    const cal = calibrateNextBest(atCal, groundTruth(atCal.ui, sliceLog(log, calFrom, testFrom)).all, users);
+    expect(cal.activity?.model).to.not.equal(undefined);
+
+    const train = sliceLog(log, -Infinity, testFrom);
+    const atTest = fitReco(train, testFrom, params);
+    const bought = groundTruth(buildUserItems(train), sliceLog(log, testFrom, Infinity)).all;
+    const given = { ...cal, activity: undefined };
+    const sums = { 'Buy again': { p: 0, o: 0, n: 0 }, 'Cross-sell': { p: 0, o: 0, n: 0 } };
+    const all = { p: 0, o: 0 };
+    for (let u = 0; u < log.nUsers; u++) {
+      if (atTest.ui.ptr[u + 1] === atTest.ui.ptr[u]) continue;
+      const rel = bought.get(u);
+      for (const r of nextBest(atTest, cal, u, -1, 10)) {
+        all.p += r.probability;
+        all.o += rel?.has(r.item) ? 1 : 0;
+      }
+      if (!rel) continue;
+      for (const r of nextBest(atTest, given, u, -1, 10)) {
+        const s = sums[r.kind];
+        s.p += r.probability;
+        s.o += rel.has(r.item) ? 1 : 0;
+        s.n++;
+      }
+    }
+    for (const [kind, s] of Object.entries(sums)) {
+      expect(s.n, kind).to.be.greaterThan(500);
+      expect(Math.abs(s.p - s.o) / s.n, `${kind} among ordering accounts: predicted ${(s.p / s.n).toFixed(3)}, observed ${(s.o / s.n).toFixed(3)}`).to.be.at.most(0.03);
+    }
+    // Over all accounts (what a rep sees before knowing who will order), the product is still the right level.
+    expect(Math.abs(all.p - all.o) / all.o).to.be.at.most(0.1);
   });
 
   it("on Online Retail's Christmas quarter, learned on the summer quarter before it, every decile is within 0.05", async () => {

@@ -12,9 +12,9 @@ export type KindCalibration = { model: LogisticModel | null; rate: number; rows:
 /**
  * Which rows the kind models were learned on. A stored calibration with another value reads its weights
  * against the wrong features, so it is learned again rather than reused (2: buy-again without the product's
- * momentum, repeat rate relative to the org's).
+ * momentum, repeat rate relative to the org's; 3: the kinds given that the account orders, times `activity`).
  */
-export const CALIBRATION_FEATURES = 2;
+export const CALIBRATION_FEATURES = 3;
 
 /** window: the days [from, to) it was learned on (absent when built directly by calibrateNextBest). */
 /**
@@ -25,6 +25,11 @@ export const CALIBRATION_FEATURES = 2;
 export type NextBestCalibration = {
   /** The feature set the models read (CALIBRATION_FEATURES); absent on ones learned before it was recorded. */
   features?: number;
+  /**
+   * The chance the account orders anything in the window; the kinds are then the chance of the product given
+   * that it orders. Absent on calibrations learned before the split: their kinds are unconditional chances.
+   */
+  activity?: KindCalibration;
   buyAgain: KindCalibration;
   crossSell: KindCalibration;
   merge?: 'probability' | 'buyAgainFirst';
