@@ -17,6 +17,7 @@ import { packBlob } from './blob.js';
 import { partitionInput, sharedArtifact } from './artifacts.js';
 import { OutputHash } from './output-hash.js';
 import { decodeOutput } from './output-codec.js';
+import { collectGarbage } from '../lib/collect-garbage.js';
 import { ensureSchema, pruneRuns, runProgress } from './queue.js';
 import { WORKER_STATS_PREFIX, type WorkerStats } from './worker.js';
 
@@ -97,6 +98,8 @@ export async function runModelsPartitioned(
     // Publishing reads only the accounts and products of the dataset.
     ctx.ds = { ...ds, lines: [], opportunities: [], activities: [], feedback: [], texts: undefined };
     ds = null;
+    collectGarbage(); // the org's records, now dead, are most of this process's memory: gone before packing
+    let packedSinceCollection = 0;
     const nParts = Math.ceil(n / size);
     const artifactBytes = { shared: 0, inputs: 0 };
     const db = await pool.connect();
@@ -124,6 +127,12 @@ export async function runModelsPartitioned(
         const input = packBlob(partitionInput(ctx, first, end, previous));
         artifactBytes.inputs += input.length;
         await db.query(`INSERT INTO reco_part_partitions (run_id, idx, first_account, end_account, status, input) VALUES ($1, $2, $3, $4, 'pending', $5)`, [runId, k, first, end, input]);
+        // Sent inputs are dead Buffers outside the heap, which V8 is slow to count against it.
+        packedSinceCollection += input.length;
+        if (packedSinceCollection > PACKED_BETWEEN_COLLECTIONS) {
+          collectGarbage();
+          packedSinceCollection = 0;
+        }
       }
     } catch (e) {
       await db.query('ROLLBACK').catch(() => undefined);
@@ -223,6 +232,8 @@ async function waitForPartitions(pool: pg.Pool, runId: string, nParts: number, p
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+const PACKED_BETWEEN_COLLECTIONS = 192 * 2 ** 20;
 
 /** A worker process for one run, on this machine: the same Node, with tsx's loader when running from source. */
 export function startWorkerProcess(url: string, runId?: string, heapMb = 1024): ChildProcess {
