@@ -10,9 +10,13 @@
 // one-process run of the same invocation, repeated BENCH_REPEATS times (default 1) with medians.
 // BENCH_SIZES=100000 to limit; BENCH_WORKERS=1,2,4 to choose; BENCH_ONE=0 skips the one-process run (to check
 // one partitioned configuration's memory, say); NODE_OPTIONS=--max-old-space-size=7168 is set
-// for the children (the 1M org's records as JS objects need more than the default heap).
+// for the children (the 1M org's records as JS objects need more than the default heap); the coordinators get
+// BENCH_COORDINATOR_HEAP_MB instead when set: one that drops the org's lines can live in less, and a lower
+// limit makes V8 collect before the process grows past it.
 import { spawnSync } from 'node:child_process';
-import { loadavg } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { runModelsInWorkers } from '../src/models/run-models.js';
@@ -41,6 +45,8 @@ type Result = {
   dbBytes?: number;
   artifactBytes?: { shared: number; inputs: number };
   load: number[];
+  /** PostgreSQL's own CPU during the run (the cluster's processes, read from /proc by the parent). */
+  pgCpuMs?: number;
 };
 
 const cpuOf = (c: NodeJS.CpuUsage): number => Math.round((c.user + c.system) / 1000);
@@ -147,16 +153,44 @@ async function withDatabase<T>(server: string, f: (url: string) => T): Promise<T
   }
 }
 
+const heapFor = (mode: string): number => (mode !== 'one' && process.env.BENCH_COORDINATOR_HEAP_MB ? Number(process.env.BENCH_COORDINATOR_HEAP_MB) : 7168);
+/**
+ * CPU of the throwaway cluster so far: the postmaster's own and its reaped children's (backends of closed
+ * connections), plus its live children. Linux /proc; clock ticks of 10 ms (USER_HZ is 100 on Linux).
+ */
+function postgresCpuMs(dataDir: string): number {
+  const ticks = (pid: string, fields: number[]): number => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // rest[0] is field 3 (state)
+    return fields.reduce((sum, f) => sum + Number(rest[f - 3]), 0);
+  };
+  const master = readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0].trim();
+  let total = ticks(master, [14, 15, 16, 17]);
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+      if (ppid === master) total += ticks(pid, [14, 15]);
+    } catch {
+      // gone between the listing and the read
+    }
+  }
+  return total * 10;
+}
+
 const sec = (ms: number): string => (ms / 1000).toFixed(1);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
 
 function line(r: Result, base: Result | undefined): string {
   const ratio = base ? ` (${(r.wallMs / base.wallMs).toFixed(2)}x one-process)` : '';
+  // No run can finish before all the CPU it used (its processes' and PostgreSQL's) is spread over every core.
+  const cpuAll = r.cpuMs + (r.pgCpuMs ?? 0);
+  const floor = `, postgres cpu ${sec(r.pgCpuMs ?? 0)} s, floor ${sec(cpuAll / availableParallelism())} s on ${availableParallelism()} cores`;
   const procs = r.processes.map((p) => `${p.role} ${p.peakRssMb} MB / ${sec(p.cpuMs)} s cpu`).join('; ');
   const stages = r.stages ? Object.entries(r.stages).filter(([k]) => ['prepare', 'publish', 'partitions', 'merge', 'lists', 'fit', 'tune', 'total'].includes(k)).map(([k, v]) => `${k} ${sec(v)}`).join(', ') : '';
   const db = r.dbBytes !== undefined ? ` | database ${(r.dbBytes / 2 ** 20).toFixed(0)} MB (shared artifact ${(r.artifactBytes!.shared / 2 ** 20).toFixed(1)} MB, inputs ${(r.artifactBytes!.inputs / 2 ** 20).toFixed(0)} MB)` : '';
   return [
-    `  ${r.mode.padEnd(10)} wall ${sec(r.wallMs)} s${ratio}, cpu ${sec(r.cpuMs)} s, hash ${r.hash.slice(0, 16)}, recommendations ${r.recommendations}, load ${r.load.map((v) => v.toFixed(1)).join('/')}`,
+    `  ${r.mode.padEnd(10)} wall ${sec(r.wallMs)} s${ratio}, cpu ${sec(r.cpuMs)} s${floor}, hash ${r.hash.slice(0, 16)}, recommendations ${r.recommendations}, load ${r.load.map((v) => v.toFixed(1)).join('/')}`,
     `             stages: ${stages}${db}`,
     `             peak RSS: ${procs}`,
   ].join('\n');
@@ -182,15 +216,16 @@ if (process.env.BENCH_CHILD) {
       for (let rep = 0; rep < repeats; rep++) {
         for (const mode of [...(process.env.BENCH_ONE === '0' ? [] : ['one']), ...workerCounts.map((w) => `workers-${w}`)]) {
           const run = (url?: string): Result => {
+            const pg0 = postgresCpuMs(join(pgServer.dir, 'data'));
             const r = spawnSync(process.execPath, [...process.execArgv, self], {
-              env: { ...process.env, BENCH_CHILD: `${mode}:${n}`, BENCH_PG_URL: url ?? '', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=7168`.trim() },
+              env: { ...process.env, BENCH_CHILD: `${mode}:${n}`, BENCH_PG_URL: url ?? '', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${heapFor(mode)}`.trim() },
               encoding: 'utf8',
               maxBuffer: 1 << 26,
               stdio: ['ignore', 'pipe', 'inherit'],
             });
             const out = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
             if (r.status !== 0 || !out) throw new Error(`bench:scale: ${mode} at ${n} accounts failed (exit ${r.status})`);
-            return JSON.parse(out.slice(7)) as Result;
+            return { ...(JSON.parse(out.slice(7)) as Result), pgCpuMs: postgresCpuMs(join(pgServer.dir, 'data')) - pg0 };
           };
           const r = mode === 'one' ? run() : await withDatabase(pgServer.url, run);
           runs.push(r);

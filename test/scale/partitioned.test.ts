@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { runModelsPartitioned, startWorkerProcess, type PartitionedOptions } from '../../sync-server/src/scale/coordinator.js';
 import { OutputHash } from '../../sync-server/src/scale/output-hash.js';
 import { packBlob, unpackBlob } from '../../sync-server/src/scale/blob.js';
+import { decodeOutput, encodeOutput } from '../../sync-server/src/scale/output-codec.js';
 import { runWorker } from '../../sync-server/src/scale/worker.js';
 import type { Dataset, ModelOutput } from '../../sync-server/src/domain/types.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
@@ -67,6 +68,19 @@ describe('scale: blob codec', () => {
   it('names what it cannot store, and rejects bytes that are not a blob', () => {
     expect(() => packBlob({ x: { y: new Date(0) } })).to.throw(/\$\.x\.y is a Date/);
     expect(() => unpackBlob(Buffer.from('not a blob at all'), 'partition 4 input')).to.throw(/partition 4 input: not a packed blob/);
+  });
+});
+
+describe('scale: output codec', () => {
+  it('round-trips the lines in a compressed frame, reads a raw result as it is, and names a damaged frame', () => {
+    const lines = Array.from({ length: 200 }, (_, k) => JSON.stringify([{ accountId: `A${k}`, note: 'é ✓' }, [], []]));
+    const frame = encodeOutput(lines);
+    expect(frame.length).to.be.below(Buffer.byteLength(lines.join('\n')) / 5);
+    expect(decodeOutput(frame, 'partition 1')).to.equal(lines.join('\n'));
+    expect(decodeOutput(Buffer.from(lines.join('\n')), 'partition 1')).to.equal(lines.join('\n'));
+    const damaged = Buffer.from(frame);
+    damaged.fill(0, 8, 40);
+    expect(() => decodeOutput(damaged, 'run r: partition 7')).to.throw(/run r: partition 7: the stored output is a damaged zstd frame/);
   });
 });
 

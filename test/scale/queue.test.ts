@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import pg from 'pg';
 import { claimPartition, ensureSchema, failPartition } from '../../sync-server/src/scale/queue.js';
+import { runWorker } from '../../sync-server/src/scale/worker.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 
 describe('scale: the partition queue', function () {
@@ -64,6 +65,47 @@ describe('scale: the partition queue', function () {
       expect(await claimPartition(client, 'w2', 't2', 'r-last')).to.equal(null);
     } finally {
       client.release();
+    }
+  });
+});
+
+describe('scale: a worker when PostgreSQL drops its connections', function () {
+  this.timeout(60_000);
+  let db: TestDatabase;
+  before(async () => {
+    db = await createTestDatabase();
+  });
+  after(async () => {
+    await db?.drop();
+  });
+
+  it('keeps waiting for its run through dropped connections, idle or mid-query, and ends when the run does', async () => {
+    const logs: string[] = [];
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      const stats = runWorker({ url: db.url, runId: 'r-later', pollMs: 10, log: (m) => logs.push(m) });
+      // Once it polls (its schema set-up done, where a failure is reported at once): its last query is a claim.
+      for (let k = 0; ; k++) {
+        if (k > 1000) throw new Error('the worker never polled');
+        const { rowCount } = await admin.query(`SELECT 1 FROM pg_stat_activity WHERE application_name LIKE 'reco-part-worker %' AND (query LIKE '%SKIP LOCKED%' OR query LIKE '%SELECT status FROM reco_part_runs%')`);
+        if (rowCount) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      let dropped = 0;
+      for (let k = 0; k < 400 && dropped < 5; k++) {
+        await new Promise((r) => setTimeout(r, 15));
+        const { rowCount } = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'reco-part-worker %' AND datname = current_database()`);
+        dropped += rowCount ?? 0;
+      }
+      expect(dropped, 'connections were dropped under the worker').to.be.at.least(5);
+      await admin.query(`INSERT INTO reco_part_runs (run_id, status, partitions, accounts, max_attempts, lease_ms) VALUES ('r-later', 'done', 0, 0, 3, 30000)`);
+      const s = await stats;
+      expect(s.partitions).to.equal(0);
+      expect(s.failures).to.equal(0);
+      expect(logs.some((m) => /unreachable|lost while idle/.test(m))).to.equal(true);
+    } finally {
+      await admin.end();
     }
   });
 });

@@ -42,8 +42,15 @@ export type ModelContext = {
   lists: ListState;
 };
 
-export function prepare(ds: Dataset, options?: ModelOptions): ModelContext {
-  const logs = indexStage(ds, options);
+/**
+ * How prepare treats the dataset. `releaseLines`: the caller hands it over, and its order lines (most of a big
+ * org's memory as objects, read only to build the purchase log) are emptied once indexed, so they can be
+ * collected while the rest is built instead of staying alive through the whole preparation.
+ */
+export type PrepareOwnership = { releaseLines?: boolean };
+
+export function prepare(ds: Dataset, options?: ModelOptions, own?: PrepareOwnership): ModelContext {
+  const logs = indexStage(ds, options, own);
   return fitStage(logs, accountStage(logs));
 }
 
@@ -53,8 +60,8 @@ export function prepare(ds: Dataset, options?: ModelOptions): ModelContext {
  * known before tuning unless the tune searches them too (`tune: 'full'`); then, or if the tune changed them,
  * the fit computes them here as prepare() does. Same context either way.
  */
-export async function prepareInWorkers(ds: Dataset, options: ModelOptions | undefined, workers: number): Promise<ModelContext> {
-  const logs = indexStage(ds, options);
+export async function prepareInWorkers(ds: Dataset, options: ModelOptions | undefined, workers: number, own?: PrepareOwnership): Promise<ModelContext> {
+  const logs = indexStage(ds, options, own);
   const sim = logs.opts.tune === 'full' ? null : (logs.opts.params ?? DEFAULT_PARAMS).sim;
   let pending: Promise<ItemNeighbours> | null = null;
   if (sim) {
@@ -80,7 +87,7 @@ type Timer = <T>(name: string, f: () => T) => T;
 type Logs = { ds: Dataset; opts: ResolvedOptions; timings: Record<string, number>; cpuTimings: Record<string, number>; time: Timer; ix: IndexedDataset; ui: UserItems; iu: ItemUsers; orders: OrderTable };
 
 /** Dense indices and the purchase log. */
-function indexStage(ds: Dataset, options?: ModelOptions): Logs {
+function indexStage(ds: Dataset, options?: ModelOptions, own?: PrepareOwnership): Logs {
   countColumnsInHeapLimit();
   const opts = resolveOptions(options);
   const timings: Record<string, number> = {};
@@ -95,6 +102,7 @@ function indexStage(ds: Dataset, options?: ModelOptions): Logs {
     return out;
   };
   const ix = time('index', () => indexDataset(ds));
+  if (own?.releaseLines) ds.lines = [];
   const ui = time('userItems', () => buildUserItems(ix.log));
   const iu = transpose(ui);
   const orders = orderTable(ix.log);

@@ -16,6 +16,8 @@ import type { AccountSink, ModelOptions, PreviousInsights } from '../models/run-
 import { packBlob } from './blob.js';
 import { partitionInput, sharedArtifact } from './artifacts.js';
 import { OutputHash } from './output-hash.js';
+import { decodeOutput } from './output-codec.js';
+import { collectGarbage } from '../lib/collect-garbage.js';
 import { ensureSchema, pruneRuns, runProgress } from './queue.js';
 import { WORKER_STATS_PREFIX, type WorkerStats } from './worker.js';
 
@@ -85,15 +87,19 @@ export async function runModelsPartitioned(
       children.push(child);
       exits.push(collectStats(child, stats));
     }
+    // A dataset from a loader is this function's alone: its lines can go as soon as they are indexed.
+    const own = { releaseLines: typeof dataset === 'function' };
     let ds: Dataset | null = typeof dataset === 'function' ? dataset() : dataset;
     const tLoaded = performance.now();
-    let ctx: ModelContext | null = threads > 0 && ds.accounts.length >= 50_000 ? await prepareInWorkers(ds, options, threads) : prepare(ds, options);
+    let ctx: ModelContext | null = threads > 0 && ds.accounts.length >= 50_000 ? await prepareInWorkers(ds, options, threads, own) : prepare(ds, options, own);
     const tPrepared = performance.now();
     const n = ds.accounts.length;
     const asOf = ds.asOf;
     // Publishing reads only the accounts and products of the dataset.
     ctx.ds = { ...ds, lines: [], opportunities: [], activities: [], feedback: [], texts: undefined };
     ds = null;
+    collectGarbage(); // the org's records, now dead, are most of this process's memory: gone before packing
+    let packedSinceCollection = 0;
     const nParts = Math.ceil(n / size);
     const artifactBytes = { shared: 0, inputs: 0 };
     const db = await pool.connect();
@@ -121,6 +127,12 @@ export async function runModelsPartitioned(
         const input = packBlob(partitionInput(ctx, first, end, previous));
         artifactBytes.inputs += input.length;
         await db.query(`INSERT INTO reco_part_partitions (run_id, idx, first_account, end_account, status, input) VALUES ($1, $2, $3, $4, 'pending', $5)`, [runId, k, first, end, input]);
+        // Sent inputs are dead Buffers outside the heap, which V8 is slow to count against it.
+        packedSinceCollection += input.length;
+        if (packedSinceCollection > PACKED_BETWEEN_COLLECTIONS) {
+          collectGarbage();
+          packedSinceCollection = 0;
+        }
       }
     } catch (e) {
       await db.query('ROLLBACK').catch(() => undefined);
@@ -152,7 +164,7 @@ export async function runModelsPartitioned(
       counts.insights += r.accounts;
       counts.recommendations += r.recommendations;
       counts.shadow += r.shadow;
-      if (r.output) readLines(r.output, sink, output);
+      if (r.output) readLines(r.output, `run ${runId}: partition ${k}`, sink, output);
     }
     await pool.query(`UPDATE reco_part_runs SET status = 'done', finished_at = now() WHERE run_id = $1`, [runId]);
     await pruneRuns(pool, p.keepRuns ?? 3);
@@ -181,8 +193,8 @@ export async function runModelsPartitioned(
 }
 
 /** The run's lines into the sink, or (without one) into the output, as runModels returns them. */
-function readLines(bytes: Buffer, sink: AccountSink | undefined, output: ModelOutput): void {
-  const text = bytes.toString('utf8');
+function readLines(bytes: Buffer, where: string, sink: AccountSink | undefined, output: ModelOutput): void {
+  const text = decodeOutput(bytes, where);
   let at = 0;
   while (at < text.length) {
     let nl = text.indexOf('\n', at);
@@ -221,6 +233,8 @@ async function waitForPartitions(pool: pg.Pool, runId: string, nParts: number, p
   }
 }
 
+const PACKED_BETWEEN_COLLECTIONS = 192 * 2 ** 20;
+
 /** A worker process for one run, on this machine: the same Node, with tsx's loader when running from source. */
 export function startWorkerProcess(url: string, runId?: string, heapMb = 1024): ChildProcess {
   const main = new URL(`./worker-main${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
@@ -233,7 +247,10 @@ export function startWorkerProcess(url: string, runId?: string, heapMb = 1024): 
   if (main.pathname.endsWith('.ts') && !execArgv.some((a) => a.includes('tsx'))) execArgv.push('--import', import.meta.resolve('tsx'));
   // On the command line, so it wins over a --max-old-space-size in NODE_OPTIONS.
   const heap = `--max-old-space-size=${heapMb}`;
-  return spawn(process.execPath, [...execArgv.filter((a) => !a.startsWith('--max-old-space-size')), heap, fileURLToPath(main)], {
+  // A partition makes ~60 MB of short-lived JSON per 5,000 accounts: a young generation of 64 MB (V8's default
+  // is 16) lets most of it die there instead of being promoted and marked, for ~7 % less CPU per account.
+  const young = '--max-semi-space-size=64';
+  return spawn(process.execPath, [...execArgv.filter((a) => !/^--max-(old|semi)-space-size/.test(a)), heap, young, fileURLToPath(main)], {
     env: { ...process.env, RECO_PART_URL: url, RECO_PART_RUN: runId ?? '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

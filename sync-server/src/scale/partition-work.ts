@@ -9,6 +9,7 @@ import { buyAgainPicks, crossSellPicks, type PickContext } from '../models/lists
 import { accountOutput, type AccountOutputContext } from '../models/run-models.js';
 import type { PartitionInput, SharedArtifact } from './artifacts.js';
 import { accountLine, lineDigest } from './output-hash.js';
+import { encodeOutput } from './output-codec.js';
 import type { PartitionResult } from './queue.js';
 
 /** Awaited every CHECKPOINT_ACCOUNTS accounts, so a worker can renew its lease; throwing aborts the partition. */
@@ -63,5 +64,5 @@ export async function runPartition(shared: SharedArtifact, part: PartitionInput,
     if (holdout) shadow += list.length;
     else recommendations += list.length;
   }
-  return { accounts: n, recommendations, shadow, digests, output: Buffer.from(lines.join('\n'), 'utf8') };
+  return { accounts: n, recommendations, shadow, digests, output: encodeOutput(lines) };
 }

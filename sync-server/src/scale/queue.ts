@@ -66,8 +66,10 @@ export async function ensureSchema(db: Queryable): Promise<void> {
   await db.query('SELECT pg_advisory_lock(hashtext($1))', ['reco_part_schema']);
   try {
     for (const sql of SCHEMA) await db.query(sql);
-    // lz4 is far cheaper than the default pglz on the JSON output; older or lz4-less servers keep pglz.
-    await db.query('ALTER TABLE reco_part_results ALTER COLUMN output SET COMPRESSION lz4').catch(() => undefined);
+    // Stored as they come (out of line, not compressed again): the output is a zstd frame already, and the
+    // packed inputs are mostly numbers that pglz shrinks little for a lot of the server's CPU.
+    await db.query('ALTER TABLE reco_part_results ALTER COLUMN output SET STORAGE EXTERNAL');
+    await db.query('ALTER TABLE reco_part_partitions ALTER COLUMN input SET STORAGE EXTERNAL');
   } finally {
     await db.query('SELECT pg_advisory_unlock(hashtext($1))', ['reco_part_schema']);
   }

@@ -33,6 +33,9 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
   const started = performance.now();
   const log = o.log ?? (() => undefined);
   const pool = new pg.Pool({ connectionString: o.url, max: 2, application_name: `reco-part-worker ${process.pid}` });
+  // An idle connection that PostgreSQL drops (a restart, a failover, an admin's pg_terminate_backend) is an
+  // 'error' event on the pool, which would otherwise end the process: the next query opens a new one.
+  pool.on('error', (e) => log(`a connection to the queue was lost while idle: ${e.message}`));
   const stats: WorkerStats = { worker, pid: process.pid, partitions: 0, accounts: 0, lostClaims: 0, failures: 0, wallMs: 0, cpuMs: 0, peakRssMb: 0 };
   let cached: { runId: string; shared: SharedArtifact } | null = null;
   const sharedFor = async (runId: string): Promise<SharedArtifact> => {
@@ -44,16 +47,23 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
   };
   try {
     await ensureSchema(pool);
+    let outageSince: number | null = null;
     for (;;) {
-      const db = await pool.connect();
       let claim: Claim | null;
       try {
-        claim = await claimPartition(db, worker, randomUUID(), o.runId);
-      } finally {
-        db.release();
+        claim = await claimNext(pool, worker, o.runId);
+        if (!claim && (await finished(pool, o))) break;
+        outageSince = null;
+      } catch (e) {
+        // The queue unreachable for a while (PostgreSQL restarting, failing over): keep looking, as a worker on
+        // another machine has nobody to restart it; give up only after OUTAGE_MS of nothing but failures.
+        if (!isConnectionLoss(e)) throw e;
+        outageSince ??= performance.now();
+        if (performance.now() - outageSince > OUTAGE_MS) throw new Error(`the queue has been unreachable for ${OUTAGE_MS / 1000} s: ${(e as Error).message}`);
+        log(`the queue is unreachable (${(e as Error).message}); trying again`);
+        claim = null;
       }
       if (!claim) {
-        if (await finished(pool, o)) break;
         await new Promise((r) => setTimeout(r, o.pollMs ?? 200));
         continue;
       }
@@ -67,7 +77,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
           if (!(await renewLease(pool, claim))) throw new LostClaim();
           renewed = performance.now();
         });
-        const db2 = await pool.connect();
+        const db2 = await checkout(pool);
         try {
           if (await completePartition(db2, claim, worker, result)) {
             stats.partitions++;
@@ -95,6 +105,43 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
   stats.cpuMs = Math.round((cpu.user + cpu.system) / 1000);
   stats.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   return stats;
+}
+
+const OUTAGE_MS = 120_000;
+
+/**
+ * A client checked out of the pool has no 'error' listener of the pool's: one lost between two queries would
+ * end the process. The query in flight fails on its own; the listener only keeps the event from being fatal.
+ */
+async function checkout(pool: pg.Pool): Promise<pg.PoolClient> {
+  const db = await pool.connect();
+  const ignore = (): void => undefined;
+  db.on('error', ignore);
+  const release = db.release.bind(db);
+  db.release = (e?: Error | boolean) => {
+    db.off('error', ignore);
+    release(e);
+  };
+  return db;
+}
+
+async function claimNext(pool: pg.Pool, worker: string, runId: string | undefined): Promise<Claim | null> {
+  const db = await checkout(pool);
+  try {
+    const claim = await claimPartition(db, worker, randomUUID(), runId);
+    db.release();
+    return claim;
+  } catch (e) {
+    db.release(e as Error); // a client that failed goes, rather than back to the pool
+    throw e;
+  }
+}
+
+/** Errors of the connection, not of the query: node's socket errors, pg's own, and SQLSTATE classes 08 and 57P. */
+function isConnectionLoss(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string' && (/^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT)$/.test(code) || /^(08|57P)/.test(code))) return true;
+  return e instanceof Error && /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e.message);
 }
 
 async function finished(db: pg.Pool, o: WorkerOptions): Promise<boolean> {
