@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import pg from 'pg';
 import { claimPartition, ensureSchema, failPartition } from '../../sync-server/src/scale/queue.js';
 import { runWorker } from '../../sync-server/src/scale/worker.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { createTestDatabase, useTestDatabase, type TestDatabase } from '../support/postgres.js';
 
 describe('scale: the partition queue', function () {
   this.timeout(60_000);
@@ -14,7 +14,7 @@ describe('scale: the partition queue', function () {
     await ensureSchema(pool);
   });
   after(async () => {
-    await pool?.end();
+    await pool?.end(); // before the database goes, which would cut its connections
     await db?.drop();
   });
 
@@ -71,20 +71,14 @@ describe('scale: the partition queue', function () {
 
 describe('scale: a worker when PostgreSQL drops its connections', function () {
   this.timeout(60_000);
-  let db: TestDatabase;
-  before(async () => {
-    db = await createTestDatabase();
-  });
-  after(async () => {
-    await db?.drop();
-  });
+  const db = useTestDatabase();
 
   it('keeps waiting for its run through dropped connections, idle or mid-query, and ends when the run does', async () => {
     const logs: string[] = [];
-    const admin = new pg.Client({ connectionString: db.url });
+    const admin = new pg.Client({ connectionString: db().url });
     await admin.connect();
     try {
-      const stats = runWorker({ url: db.url, runId: 'r-later', pollMs: 10, log: (m) => logs.push(m) });
+      const stats = runWorker({ url: db().url, runId: 'r-later', pollMs: 10, log: (m) => logs.push(m) });
       // Once it polls (its schema set-up done, where a failure is reported at once): its last query is a claim.
       for (let k = 0; ; k++) {
         if (k > 1000) throw new Error('the worker never polled');

@@ -20,7 +20,7 @@ import { getResultMeta, loadModelOutput, saveModelOutput } from '../../sync-serv
 import { createRun, findUnfinishedRun, getRun, listRuns, setStage, updateRun } from '../../sync-server/src/mirror/runs.js';
 import { forgetWritten, readLedger, recordWritten } from '../../sync-server/src/writeback/ledger.js';
 import { writeBack } from '../../sync-server/src/writeback/write-back.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { createTestDatabase, useTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { startRecoOrg } from '../support/reco-org.js';
 import { addRep, repUpdate } from '../sync/rep.js';
 import { fakeRecords, startFakeQueryOrg, type FakeOrg } from '../sync/fake-query-server.js';
@@ -330,13 +330,7 @@ for (const engine of engines) {
 
 describe('store suite: PostgreSQL failures name the store and the fix', function () {
   this.timeout(60_000);
-  let db: TestDatabase;
-  before(async () => {
-    db = await createTestDatabase();
-  });
-  after(async () => {
-    await db?.drop();
-  });
+  const db = useTestDatabase();
 
   it('a server that does not answer: StoreError naming RECO_STORE_URL, without the password', async () => {
     const url = 'postgres://reco:s3cret-pw@127.0.0.1:1/reco';
@@ -365,7 +359,7 @@ describe('store suite: PostgreSQL failures name the store and the fix', function
   });
 
   it('a connection the server ends mid-transaction: StoreError, the store reported failing until the next commit', async () => {
-    const store = await openStore({ path: '(unused)', url: db.url }, { applicationName: 'reco-fault-test' });
+    const store = await openStore({ path: '(unused)', url: db().url }, { applicationName: 'reco-fault-test' });
     try {
       const err = await storeTransaction(store.sql, async (tx) => {
         await tx.run("INSERT INTO meta (key, value, updated_at) VALUES ('k', '1', 'now')");

@@ -59,3 +59,21 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/**
+ * A fresh database for the calling describe's tests: made in its before hook, dropped in its after hook.
+ * Returns a getter, as the database exists only once the hook has run.
+ */
+export function useTestDatabase(): () => TestDatabase {
+  let db: TestDatabase | undefined;
+  before(async () => {
+    db = await createTestDatabase();
+  });
+  after(async () => {
+    await db?.drop();
+  });
+  return () => {
+    if (!db) throw new Error('the test database is made in a before hook: read it inside a test or hook');
+    return db;
+  };
+}
