@@ -140,6 +140,7 @@ export function pipelineSettings(config: Config): PipelineSettings {
     // holdout share and window the service's GET /impact reports with.
     modelOptions: { holdoutShare: config.impact.holdoutShare },
     impactWindowDays: config.impact.windowDays,
+    modelWorkers: config.models.workers === undefined ? undefined : defined({ workers: config.models.workers, partitionAccounts: config.models.partitionAccounts }),
   });
 }
 

@@ -95,6 +95,28 @@ describe('service configuration', () => {
     }
   });
 
+  it('takes RECO_MODEL_WORKERS only with a PostgreSQL store, and says why otherwise', () => {
+    const base = { RECO_API_TOKEN: 'x'.repeat(20), RECO_STORE_URL: 'postgres://reco:pw@127.0.0.1:5432/reco' };
+    expect(loadConfig({ env: { ...base, RECO_MODEL_WORKERS: '2', RECO_MODEL_PARTITION_ACCOUNTS: '2000' } }).models).to.deep.equal({ workers: 2, partitionAccounts: 2000 });
+    expect(loadConfig({ env: { ...base, RECO_MODEL_WORKERS: '0' } }).models).to.deep.equal({ workers: 0 });
+    expect(loadConfig({ env: base }).models).to.deep.equal({});
+    const problem = (env: Record<string, string>): string => {
+      try {
+        loadConfig({ env });
+      } catch (e) {
+        expect(e).to.be.instanceOf(ConfigError);
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    const { RECO_STORE_URL: _url, ...sqlite } = base;
+    expect(problem({ ...sqlite, RECO_MODEL_WORKERS: '2' })).to.contain('models.workers (RECO_MODEL_WORKERS): needs a PostgreSQL store (RECO_STORE_URL)');
+    expect(problem({ ...base, RECO_MODEL_WORKERS: 'two' })).to.contain('models.workers (RECO_MODEL_WORKERS): must be a whole number from 0 to 256');
+    expect(problem({ ...base, RECO_MODEL_WORKERS: '-1' })).to.contain('models.workers (RECO_MODEL_WORKERS): must be a whole number from 0 to 256');
+    expect(problem({ ...base, RECO_MODEL_WORKERS: '1', RECO_MODEL_PARTITION_ACCOUNTS: '5' })).to.contain('models.partitionAccounts (RECO_MODEL_PARTITION_ACCOUNTS): must be a whole number from 10 to 1000000');
+    expect(problem({ ...base, RECO_MODEL_PARTITION_ACCOUNTS: '2000' })).to.contain('models.partitionAccounts (RECO_MODEL_PARTITION_ACCOUNTS): applies only to the model step in worker processes: set RECO_MODEL_WORKERS');
+  });
+
   it('reports a missing token and an unreadable file clearly', () => {
     expect(() => loadConfig({ env: {} })).to.throw(ConfigError, 'auth.token (RECO_API_TOKEN): is required');
     expect(() => loadConfig({ env: {}, file: path.join(dir, 'missing.json') })).to.throw(ConfigError, /missing\.json: cannot be read \(ENOENT\)/);
@@ -123,6 +145,9 @@ describe('service sync settings', () => {
     expect(pipelineSettings(loadConfig({ env: token }))).to.deep.equal({ extract: {}, writeback: {}, modelOptions: { holdoutShare: 0.1 }, impactWindowDays: 90 });
     const config = loadConfig({ env: { ...token, RECO_API_BUDGET_SHARE: '0.25', RECO_EXTRACT_BULK_THRESHOLD: '5000', RECO_WRITEBACK_BULK_THRESHOLD: '2000', RECO_INCREMENTAL_OVERLAP_MS: '0', RECO_RETUNE_AFTER_DAYS: '3', RECO_IMPACT_HOLDOUT_SHARE: '0.2', RECO_IMPACT_WINDOW_DAYS: '30' } });
     expect(pipelineSettings(config)).to.deep.equal({ maxShareOfDailyLimit: 0.25, extract: { bulkThreshold: 5000, overlapMs: 0 }, writeback: { bulkThreshold: 2000 }, retuneAfterDays: 3, modelOptions: { holdoutShare: 0.2 }, impactWindowDays: 30 });
+    const store = { RECO_STORE_URL: 'postgres://reco:pw@127.0.0.1:5432/reco' };
+    expect(pipelineSettings(loadConfig({ env: { ...token, ...store, RECO_MODEL_WORKERS: '3' } })).modelWorkers).to.deep.equal({ workers: 3 });
+    expect(pipelineSettings(loadConfig({ env: { ...token, ...store, RECO_MODEL_WORKERS: '0', RECO_MODEL_PARTITION_ACCOUNTS: '500' } })).modelWorkers).to.deep.equal({ workers: 0, partitionAccounts: 500 });
   });
 
   it('turns the excerpt settings into per-object limits: off is 0, emails have their own setting', () => {

@@ -2,6 +2,8 @@
 // database; the one running a Full run is killed with SIGKILL while its models stage runs; the other takes the
 // same run over (same id, as a resume) and finishes it. Reco's records in the org then equal those of an
 // uninterrupted run on an identical org copy, and the run ledger never holds two runs at once.
+// With the model stage on partition workers (RECO_MODEL_WORKERS), the killed replica's partition run is marked
+// abandoned and never served, and the run taken over still writes the same records.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -33,7 +35,7 @@ type Replica = { name: string; url: string; child: ChildProcess; logs: Array<Rec
 const running = new Set<ChildProcess>();
 
 /** The real server entry in its own process, on the org and store given, schedules off, listening on a free port. */
-async function startReplica(name: string, org: LocalOrg, storeUrl: string): Promise<Replica> {
+async function startReplica(name: string, org: LocalOrg, storeUrl: string, extraEnv: Record<string, string> = {}): Promise<Replica> {
   const c = org.credentials;
   // Nothing of this process's own RECO_* / SF_* settings may leak into the replica.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(RECO_|SF_)/.test(k)));
@@ -42,7 +44,7 @@ async function startReplica(name: string, org: LocalOrg, storeUrl: string): Prom
     RECO_STORE_URL: storeUrl, RECO_REPLICA_NAME: name, RECO_TAKEOVER_SECONDS: String(TAKEOVER_SECONDS),
     RECO_API_TOKEN: TOKEN, RECO_HOST: '127.0.0.1', RECO_PORT: '0', RECO_SCHEDULE_ENABLED: 'false', RECO_LOG_LEVEL: 'info',
     SF_AUTH_FLOW: 'refresh-token', SF_LOGIN_URL: c.loginUrl, SF_INSTANCE_URL: c.instanceUrl, SF_CLIENT_ID: c.clientId,
-    SF_CLIENT_SECRET: c.clientSecret, SF_REFRESH_TOKEN: c.refreshToken,
+    SF_CLIENT_SECRET: c.clientSecret, SF_REFRESH_TOKEN: c.refreshToken, ...extraEnv,
   };
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
@@ -133,6 +135,7 @@ describe('store: failover between two replicas on one PostgreSQL', function () {
   let dir: string;
   let dbA: TestDatabase | undefined;
   let dbB: TestDatabase | undefined;
+  let dbC: TestDatabase | undefined;
   let org: LocalOrg | undefined;
   const replicas: Replica[] = [];
 
@@ -143,8 +146,10 @@ describe('store: failover between two replicas on one PostgreSQL', function () {
     await seeded.close();
     copyFileSync(seed, path.join(dir, 'org-a.db'));
     copyFileSync(seed, path.join(dir, 'org-b.db'));
+    copyFileSync(seed, path.join(dir, 'org-c.db'));
     dbA = await createTestDatabase();
     dbB = await createTestDatabase();
+    dbC = await createTestDatabase();
   });
   afterEach(async () => {
     for (const r of replicas.splice(0)) await stopReplica(r, 'SIGKILL');
@@ -155,6 +160,7 @@ describe('store: failover between two replicas on one PostgreSQL', function () {
     for (const child of running) child.kill('SIGKILL');
     await dbA?.drop();
     await dbB?.drop();
+    await dbC?.drop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -264,5 +270,65 @@ describe('store: failover between two replicas on one PostgreSQL', function () {
     expect(ledger.map((r) => [r.id, r.kind, r.status])).to.deep.equal([[id, 'Full', 'Succeeded']]);
     expect(ledger[0].started_at, 'resumed, not started again').to.equal(seenOnTwo.startedAt);
     expect(overlappingRuns(ledger)).to.deep.equal([]);
+  });
+
+  it('with the model stage on workers elsewhere: the killed replica\'s partition run is abandoned, not served; the other finishes the run', async () => {
+    expect(reference, 'the reference run').to.not.equal(undefined);
+    org = await startRecoOrg({ port: 0, db: path.join(dir, 'org-c.db') });
+    // Workers elsewhere (RECO_MODEL_WORKERS=0): none runs until the kill, so replica 1's partition run cannot
+    // finish before it, whatever the machine's speed.
+    const workersEnv = { RECO_MODEL_WORKERS: '0', RECO_MODEL_PARTITION_ACCOUNTS: '20' };
+    const [one, two] = await Promise.all([startReplica('replica-1', org, dbC!.url, workersEnv), startReplica('replica-2', org, dbC!.url, workersEnv)]);
+    replicas.push(one, two);
+    const started = await call(one, '/runs', { method: 'POST', body: JSON.stringify({ kind: 'Full' }) });
+    expect(started.status, JSON.stringify(started.body)).to.equal(202);
+    const id = started.body.run.id as string;
+
+    const db = new pg.Client({ connectionString: dbC!.url });
+    await db.connect();
+    let worker: ChildProcess | undefined;
+    try {
+      const published = await until('replica 1 to publish its partition run', 120_000, 20, async () => {
+        if (!(await db.query<{ t: string | null }>(`SELECT to_regclass('reco_part_partitions')::text AS t`)).rows[0].t) return false;
+        const rows = (await db.query<{ run_id: string; partitions: number; published: number }>(
+          `SELECT r.run_id, r.partitions, count(p.idx)::int AS published FROM reco_part_runs r LEFT JOIN reco_part_partitions p USING (run_id) GROUP BY r.run_id, r.partitions`,
+        )).rows;
+        return rows[0] && rows[0].published === rows[0].partitions && rows[0];
+      });
+      expect(published.partitions).to.be.greaterThan(2);
+      one.child.kill('SIGKILL');
+      await one.exited;
+      // A worker started by hand, as on another machine: it must not serve the dead replica's run.
+      const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(RECO_|SF_)/.test(k)));
+      worker = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'sync-server/src/scale/worker-main.ts')], { cwd: ROOT, env: { ...inherited, RECO_STORE_URL: dbC!.url }, stdio: ['ignore', 'pipe', 'inherit'] });
+      running.add(worker);
+      const workerExit = new Promise<number | null>((resolve) => worker!.once('exit', (code) => resolve(code)));
+
+      const finished = await until('the taken-over run to end', 180_000, 200, async () => {
+        const r = await getRun(two, id);
+        return r.status !== 'Running' && r;
+      });
+      expect(finished.status, JSON.stringify(finished.error)).to.equal('Succeeded');
+      // The dead coordinator's partition run was marked abandoned and never computed; replica 2's made the output.
+      const runs = (await db.query<{ run_id: string; status: string; results: number }>(
+        `SELECT r.run_id, r.status, (SELECT count(*)::int FROM reco_part_results x WHERE x.run_id = r.run_id) AS results FROM reco_part_runs r ORDER BY r.created_at`,
+      )).rows;
+      expect(runs.map((r) => [r.run_id === published.run_id, r.status])).to.deep.equal([[true, 'abandoned'], [false, 'done']]);
+      expect(runs[0].results, 'no partition of the abandoned run was computed').to.equal(0);
+      expect(runs[1].results).to.be.greaterThan(2);
+      worker.kill('SIGTERM');
+      expect(await workerExit).to.equal(0);
+    } finally {
+      if (worker && worker.exitCode === null) worker.kill('SIGKILL');
+      await db.end();
+    }
+    await stopReplica(two);
+    await org.close();
+    org = undefined;
+    const failedOver = await orgHash(path.join(dir, 'org-c.db'));
+    expect(failedOver.counts).to.deep.equal(reference.counts);
+    expect(failedOver.hash, "Reco's records equal those of the one-process run with no kill").to.equal(reference.hash);
+    const ledger = await readLedger(dbC!.url);
+    expect(ledger.map((r) => [r.id, r.status])).to.deep.equal([[id, 'Succeeded']]);
   });
 });

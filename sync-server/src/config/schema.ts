@@ -84,6 +84,14 @@ export const configSchema = z.object({
     // How often a replica looks for a run left unfinished by one that died, and takes it over.
     takeoverSeconds: integer(1, 3600).default(15),
   }).prefault({}),
+  // The model step's per-account part in worker processes, handed out through the PostgreSQL store
+  // (docs/scale.md). Unset, the model step runs in the service's process, as with the node:sqlite store.
+  models: z.object({
+    // Worker processes the service starts for a run's model step; 0: none, the workers run elsewhere (`npm run worker`).
+    workers: integer(0, 256).optional(),
+    // Accounts per partition, the unit of work a worker claims (default 5,000).
+    partitionAccounts: integer(10, 1_000_000).optional(),
+  }).prefault({}),
   schedule: z.object({
     enabled: booleanish.default(true),
     incremental: cronExpression.default('*/15 * * * *'),
@@ -138,6 +146,18 @@ export const configSchema = z.object({
     // (multi-currency orgs); a single-currency org's amounts are then shown without a symbol.
     currency: z.string().trim().regex(/^[A-Z]{3}$/, { error: 'must be a three-letter ISO 4217 currency code such as GBP, EUR or USD' }).optional(),
   }).prefault({}),
+}).superRefine((config, ctx) => {
+  // Settings that only mean something together with another one.
+  if (config.models.workers !== undefined && !config.store.url) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['models', 'workers'],
+      message: 'needs a PostgreSQL store (RECO_STORE_URL): the partitions and their results go through PostgreSQL, which the worker processes share; with the RECO_STORE_PATH file the model step runs in the service, so leave it unset',
+    });
+  }
+  if (config.models.partitionAccounts !== undefined && config.models.workers === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['models', 'partitionAccounts'], message: 'applies only to the model step in worker processes: set RECO_MODEL_WORKERS too, or leave it unset' });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -152,6 +172,8 @@ export const envVars: Record<string, string> = {
   'store.url': 'RECO_STORE_URL',
   'replicas.name': 'RECO_REPLICA_NAME',
   'replicas.takeoverSeconds': 'RECO_TAKEOVER_SECONDS',
+  'models.workers': 'RECO_MODEL_WORKERS',
+  'models.partitionAccounts': 'RECO_MODEL_PARTITION_ACCOUNTS',
   'schedule.enabled': 'RECO_SCHEDULE_ENABLED',
   'schedule.incremental': 'RECO_SCHEDULE_INCREMENTAL',
   'schedule.full': 'RECO_SCHEDULE_FULL',

@@ -11,6 +11,9 @@ import { redactUrl } from '../lib/sql.js';
 const LOCK_CLASS = 0x5245434f;
 const RUN_LOCK = 1;
 
+/** An advisory lock's two int4 keys: a class (what kind of lease) and a key within it. */
+export type AdvisoryKey = readonly [classId: number, key: number];
+
 export type LeaseHolder = { pid: number; application: string; since: string | null };
 
 export type RunLease = {
@@ -39,6 +42,15 @@ export type LeaseOptions = {
 
 /** A run lease on the PostgreSQL database at `url`. Connects lazily, on the first acquire(). */
 export function postgresRunLease(url: string, options: LeaseOptions = {}): RunLease {
+  return postgresAdvisoryLease(url, [LOCK_CLASS, RUN_LOCK], { ...options, what: 'the run lease' });
+}
+
+/**
+ * The same kind of lease on any advisory key: held by a session of its own, freed by PostgreSQL when that session
+ * ends. `what` names it in the errors. The partitioned model step holds one per partition run (scale/queue.ts).
+ */
+export function postgresAdvisoryLease(url: string, [classId, key]: AdvisoryKey, options: LeaseOptions & { what: string }): RunLease {
+  const { what } = options;
   const application = options.name ?? `reco-${process.pid}`;
   let client: pg.Client | null = null;
   let held = false;
@@ -60,8 +72,8 @@ export function postgresRunLease(url: string, options: LeaseOptions = {}): RunLe
   const connect = async (): Promise<pg.Client> => {
     if (client) return client;
     const c = new pg.Client({ connectionString: url, application_name: application, keepAlive: true });
-    c.on('error', (error) => lost(new Error(`the run lease's connection to ${redactUrl(url)} failed: ${error.message}`)));
-    c.on('end', () => lost(new Error(`the run lease's connection to ${redactUrl(url)} closed`)));
+    c.on('error', (error) => lost(new Error(`${what}'s connection to ${redactUrl(url)} failed: ${error.message}`)));
+    c.on('end', () => lost(new Error(`${what}'s connection to ${redactUrl(url)} closed`)));
     await c.connect();
     client = c;
     return c;
@@ -72,14 +84,14 @@ export function postgresRunLease(url: string, options: LeaseOptions = {}): RunLe
       return held;
     },
     async acquire() {
-      if (closed) throw new Error('the run lease is closed');
+      if (closed) throw new Error(`${what} is closed`);
       if (held) return true;
       const c = await connect();
-      const row = (await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, RUN_LOCK])).rows[0];
+      const row = (await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [classId, key])).rows[0];
       held = row?.ok === true;
       if (held) {
         heartbeat = setInterval(() => {
-          c.query('SELECT 1').catch((error: Error) => lost(new Error(`the run lease's session stopped answering: ${error.message}`)));
+          c.query('SELECT 1').catch((error: Error) => lost(new Error(`${what}'s session stopped answering: ${error.message}`)));
         }, options.heartbeatMs ?? 5000);
         heartbeat.unref();
       }
@@ -89,7 +101,7 @@ export function postgresRunLease(url: string, options: LeaseOptions = {}): RunLe
       if (!held || !client) return;
       clearInterval(heartbeat);
       held = false;
-      await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, RUN_LOCK]);
+      await client.query('SELECT pg_advisory_unlock($1, $2)', [classId, key]);
     },
     async holder() {
       const c = await connect();
@@ -99,7 +111,7 @@ export function postgresRunLease(url: string, options: LeaseOptions = {}): RunLe
              FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
             WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1 AND l.objid = $2 AND l.objsubid = 2
               AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-          [LOCK_CLASS, RUN_LOCK],
+          [classId, key],
         )
       ).rows[0];
       return row ? { pid: row.pid, application: row.application, since: row.since ? row.since.toISOString() : null } : null;

@@ -3,6 +3,7 @@ import type { ConnectionConfig } from '../connect/config.js';
 import type { ProgressEvent, RunKind } from '../domain/run.js';
 import type { StoreSettings } from '../mirror/db.js';
 import type { RecommendationSnapshot } from '../mirror/recommendation-snapshot.js';
+import type { PartitionedModels } from './partitioned-models.js';
 import type { PipelineOptions, RunSummary } from './run-pipeline.js';
 
 /**
@@ -13,6 +14,8 @@ export type PipelineWorkerInput = { kind: RunKind; runId: string; connection: Co
 export type PipelineSettings = Pick<PipelineOptions, 'maxShareOfDailyLimit' | 'extract' | 'writeback' | 'retuneAfterDays' | 'impactWindowDays'> & {
   /** Only the holdout share: the rest of the model options are tuned per run, not set by the operator. */
   modelOptions?: Pick<NonNullable<PipelineOptions['modelOptions']>, 'holdoutShare'>;
+  /** RECO_MODEL_WORKERS: the model step in worker processes, on the store's PostgreSQL (the thread adds the URL). */
+  modelWorkers?: Omit<PartitionedModels, 'url'>;
 };
 
 /** Parent -> worker: stop at the next checkpoint (shutdown), as the in-process AbortSignal would. */

@@ -66,8 +66,11 @@ try {
   // A pool of its own on PostgreSQL: a run is one sequence of statements, so two connections are plenty.
   const mirror = await openStore(input.store, { applicationName: 'reco-pipeline', maxConnections: 2 });
   try {
+    const { modelWorkers, ...settings } = input.settings ?? {};
+    if (modelWorkers && !input.store.url) throw new Error('RECO_MODEL_WORKERS needs a PostgreSQL store (RECO_STORE_URL): the worker processes share the partitions through it');
     const summary = await runPipeline({ connection, mirror, logger }, {
-      ...input.settings,
+      ...settings,
+      partitionedModels: modelWorkers && input.store.url ? { ...modelWorkers, url: input.store.url } : undefined,
       kind: input.kind,
       runId: input.runId,
       signal: controller.signal,

@@ -16,6 +16,7 @@ import { getMeta, resetWatermark, setMeta } from '../mirror/records.js';
 import { getResultMeta, loadModelOutput, saveModelOutput } from '../mirror/results.js';
 import { runModelsInWorkers as defaultRunModels, type ModelOptions, type PreviousInsights } from '../models/run-models.js';
 import { historyFingerprint, planTuning } from '../models/stored-params.js';
+import { partitionedRunModels, type PartitionedModels } from './partitioned-models.js';
 import type { FinishedRunStatus, ProgressEvent, RunKind, Stage } from '../domain/run.js';
 import { createRun, findUnfinishedRun, getRun, setStage, updateRun } from '../mirror/runs.js';
 import { upsertRecoRun } from '../writeback/reco-run.js';
@@ -62,6 +63,11 @@ export type PipelineOptions = {
   runId?: string;
   /** Attribution window of the impact measurement, in days (default 90). */
   impactWindowDays?: number;
+  /**
+   * The model step as partitions computed by worker processes through this PostgreSQL (RECO_MODEL_WORKERS);
+   * unset, it runs in this process. Either way the output is the same. `deps.models`, when given, wins.
+   */
+  partitionedModels?: PartitionedModels;
 };
 
 export type RunSummary = {
@@ -252,7 +258,7 @@ async function modelsStage(run: Run, dataset: Dataset): Promise<ModelOutput> {
     output = (await loadModelOutput(sql)) as ModelOutput; // resumed after the models finished: reuse their output
   } else {
     await reportStage(run, 'models', 'running');
-    const runModels = run.deps.models ?? defaultRunModels;
+    const runModels = run.deps.models ?? (opts.partitionedModels ? partitionedRunModels(opts.partitionedModels, run.log, runId) : defaultRunModels);
     const last = await loadModelOutput(sql);
     const previous = last ? { insights: new Map(last.insights.map((i) => [i.accountId, { segmentKey: i.segmentKey, segmentChangedOn: i.segmentChangedOn, previousSegmentKey: i.previousSegmentKey }])) } : undefined;
     const history = historyFingerprint(dataset.lines);

@@ -4,6 +4,8 @@
 // waits while worker processes (started here, or elsewhere on the same PostgreSQL) compute the partitions.
 // The output is then read back in account order: the hash from the per-account digests, and the records
 // themselves for a sink. Same output as runModels / runModelsInWorkers for the same dataset and options.
+// From before its workers start until the output is collected it holds the run's coordinator lease (queue.ts),
+// so when it dies its workers stop waiting for it and the run is marked abandoned instead of being served.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -18,7 +20,8 @@ import { partitionInput, sharedArtifact } from './artifacts.js';
 import { OutputHash } from './output-hash.js';
 import { decodeOutput } from './output-codec.js';
 import { collectGarbage } from '../lib/collect-garbage.js';
-import { ensureSchema, pruneRuns, runProgress } from './queue.js';
+import { postgresAdvisoryLease, type RunLease } from '../mirror/run-lease.js';
+import { abandonOrphanedRuns, coordinatorLease, coordinatorLockKey, ensureSchema, pruneRuns, runProgress } from './queue.js';
 import { WORKER_STATS_PREFIX, type WorkerStats } from './worker.js';
 
 export type PartitionedOptions = {
@@ -33,6 +36,11 @@ export type PartitionedOptions = {
   threads?: number;
   timeoutMs?: number; // the whole wait for the partitions; default none
   /**
+   * Fail when no partition has been running or finished for this long (no worker serves the queue: with
+   * `workers: 0`, none was started elsewhere). Default none: wait.
+   */
+  idleTimeoutMs?: number;
+  /**
    * V8 old-space limit of the worker processes started here (MB, default 1024). A worker holds the shared
    * artifact and one partition whatever the org's size, so a fixed limit holds at any size; without it a
    * worker inherits the parent's (the bench raises it for the one-process step) and grows lazily towards it.
@@ -44,6 +52,8 @@ export type PartitionedOptions = {
   onPublished?: (run: { runId: string; pool: pg.Pool }) => Promise<void> | void;
   /** Called after onPublished, with the worker processes started here (e.g. to follow or disturb them). */
   onStarted?: (run: { runId: string; pool: pg.Pool; workers: ChildProcess[] }) => Promise<void> | void;
+  /** Runs a previous coordinator left behind (it died) and this one marked abandoned before starting its own. */
+  onAbandoned?: (runIds: string[]) => void;
   /** false: only the hash and counts are read back (the records stay in PostgreSQL for whoever writes them out). */
   readOutput?: boolean;
 };
@@ -73,11 +83,21 @@ export async function runModelsPartitioned(
   if (!Number.isInteger(size) || size < 1) throw new Error(`partitionAccounts must be a positive integer, got ${size}`);
   const t0 = performance.now();
   const threads = p.threads ?? availableParallelism();
-  const runId = randomUUID();
   const pool = new pg.Pool({ connectionString: p.url, max: 3, application_name: 'reco-part-coordinator' });
   const children: ChildProcess[] = [];
+  let lease: RunLease | null = null;
   try {
     await ensureSchema(pool);
+    // The lease first, before any worker can look for the run: a worker that finds it free knows the run's
+    // coordinator is gone, whether or not the run was published.
+    const held = await takeLease(p.url);
+    lease = held.lease;
+    const { runId } = held;
+    let lost: Error | null = null;
+    lease.onLost((e) => (lost = e));
+    // What a coordinator that died left running (a replica that took the pipeline run over starts here).
+    const abandoned = await abandonOrphanedRuns(pool);
+    if (abandoned.length > 0) p.onAbandoned?.(abandoned);
     // Started now, the workers load their code while this process builds the whole-org part; they wait
     // for the run to appear, and claim its partitions while the later ones are still being published.
     const exits: Promise<void>[] = [];
@@ -108,7 +128,7 @@ export async function runModelsPartitioned(
       // then each partition committed on its own, so the first ones are being computed while the rest are
       // packed. The run is complete only when every partition is done, so one not yet published is waited for.
       await db.query('BEGIN');
-      await db.query('INSERT INTO reco_part_runs (run_id, status, partitions, accounts, max_attempts, lease_ms, retry_delay_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+      await db.query('INSERT INTO reco_part_runs (run_id, status, partitions, accounts, max_attempts, lease_ms, retry_delay_ms, lock_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
         runId,
         'running',
         nParts,
@@ -116,6 +136,7 @@ export async function runModelsPartitioned(
         p.maxAttempts ?? 3,
         p.leaseMs ?? 30_000,
         p.retryDelayMs ?? 1000,
+        coordinatorLockKey(runId),
       ]);
       const shared = packBlob(sharedArtifact(ctx));
       artifactBytes.shared = shared.length;
@@ -147,7 +168,7 @@ export async function runModelsPartitioned(
 
     await p.onPublished?.({ runId, pool });
     await p.onStarted?.({ runId, pool, workers: children });
-    await waitForPartitions(pool, runId, nParts, p, children);
+    await waitForPartitions(pool, runId, nParts, p, children, () => lost);
     const tComputed = performance.now();
 
     const hash = new OutputHash();
@@ -188,8 +209,29 @@ export async function runModelsPartitioned(
     return { runId, hash: hash.hex(), output, workers: stats, timings, artifactBytes };
   } finally {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+    // After the run's status is final: a worker that then finds the lease free reads done or failed, not abandoned.
+    await lease?.close();
     await pool.end();
   }
+}
+
+/**
+ * A new run id and its coordinator lease. The lease key is 31 bits of the id's hash: should another live run
+ * hold the same key, another id is drawn rather than sharing a lease whose end would not mean this run's end.
+ */
+async function takeLease(url: string): Promise<{ runId: string; lease: RunLease }> {
+  for (let k = 0; k < 5; k++) {
+    const runId = randomUUID();
+    const lease = postgresAdvisoryLease(url, coordinatorLease(runId), { name: 'reco-part-coordinator-lease', what: `the coordinator lease of run ${runId}` });
+    try {
+      if (await lease.acquire()) return { runId, lease };
+    } catch (e) {
+      await lease.close();
+      throw e;
+    }
+    await lease.close();
+  }
+  throw new Error('partitioned model step: no free coordinator lease after 5 run ids (more live runs than expected on this database?)');
 }
 
 /** The run's lines into the sink, or (without one) into the output, as runModels returns them. */
@@ -210,9 +252,20 @@ function readLines(bytes: Buffer, where: string, sink: AccountSink | undefined, 
   }
 }
 
-async function waitForPartitions(pool: pg.Pool, runId: string, nParts: number, p: PartitionedOptions, children: ChildProcess[]): Promise<void> {
+async function waitForPartitions(pool: pg.Pool, runId: string, nParts: number, p: PartitionedOptions, children: ChildProcess[], leaseLost: () => Error | null): Promise<void> {
   const started = performance.now();
+  let busyAt = started;
+  let doneBefore = 0;
   for (;;) {
+    const lost = leaseLost();
+    if (lost) {
+      // Its workers may already have marked the run abandoned; otherwise it is failed here, with the reason.
+      const error = `the coordinator lost its lease (${lost.message}): the workers treat the run as abandoned`;
+      await pool.query(`UPDATE reco_part_runs SET status = 'failed', error = $2, finished_at = now() WHERE run_id = $1 AND status = 'running'`, [runId, error]).catch(() => undefined);
+      throw new Error(`partitioned model step, run ${runId}: ${error}`);
+    }
+    const { rows } = await pool.query<{ status: string; error: string | null }>('SELECT status, error FROM reco_part_runs WHERE run_id = $1', [runId]);
+    if (rows[0]?.status !== 'running') throw new Error(`partitioned model step, run ${runId}: the run is ${rows[0]?.status ?? 'gone'} (${rows[0]?.error ?? 'no error recorded'})`);
     const progress = await runProgress(pool, runId);
     if (progress.failed.length > 0) {
       const f = progress.failed[0];
@@ -221,10 +274,18 @@ async function waitForPartitions(pool: pg.Pool, runId: string, nParts: number, p
       throw new Error(`partitioned model step, run ${runId}: ${error}`);
     }
     if (progress.done === nParts) return;
+    const now = performance.now();
+    if (progress.running > 0 || progress.done > doneBefore) busyAt = now;
+    doneBefore = progress.done;
     const alive = children.filter((c) => c.exitCode === null && c.signalCode === null).length;
-    const late = p.timeoutMs !== undefined && performance.now() - started > p.timeoutMs;
-    if ((children.length > 0 && alive === 0) || late) {
-      const why = late ? `timed out after ${p.timeoutMs} ms` : `all ${children.length} worker processes exited`;
+    const late = p.timeoutMs !== undefined && now - started > p.timeoutMs;
+    const idle = p.idleTimeoutMs !== undefined && now - busyAt > p.idleTimeoutMs;
+    if ((children.length > 0 && alive === 0) || late || idle) {
+      const why = late
+        ? `timed out after ${p.timeoutMs} ms`
+        : idle
+          ? `no worker took a partition for ${Math.round(p.idleTimeoutMs! / 1000)} s${children.length === 0 ? ' (none is started here: start them where they run, pointed at this PostgreSQL)' : ''}`
+          : `all ${children.length} worker processes exited`;
       const error = `${why} with ${nParts - progress.done} of ${nParts} partitions not done (${progress.running} running, ${progress.pending} pending)`;
       await pool.query(`UPDATE reco_part_runs SET status = 'failed', error = $2, finished_at = now() WHERE run_id = $1`, [runId, error]);
       throw new Error(`partitioned model step, run ${runId}: ${error}`);

@@ -4,19 +4,25 @@
 // stops renewing; once its lease has run out the partition is claimable again. Every claim counts an attempt
 // and carries a fresh token: a result is stored only by the holder of the current claim, in the same
 // transaction that marks the partition done, keyed by (run, partition), so a retry never stores a second one.
+// The run itself has a coordinator lease: a session-level advisory lock its coordinator holds from before the
+// run is published until it has collected the output (mirror/run-lease.ts). PostgreSQL frees it the moment that
+// session ends, so a run whose coordinator died is seen at once: workers mark it abandoned and stop serving it.
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import type { AdvisoryKey } from '../mirror/run-lease.js';
 
 export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS reco_part_runs (
     run_id text PRIMARY KEY,
-    status text NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+    status text NOT NULL CONSTRAINT reco_part_runs_status_check CHECK (status IN ('running', 'done', 'failed', 'abandoned')),
     partitions integer NOT NULL,
     accounts integer NOT NULL,
     max_attempts integer NOT NULL,
     lease_ms integer NOT NULL,
     retry_delay_ms integer NOT NULL DEFAULT 1000,
+    lock_key integer,
     error text,
     created_at timestamptz NOT NULL DEFAULT now(),
     finished_at timestamptz
@@ -45,6 +51,15 @@ const SCHEMA = [
   // Tables made before retries waited (same names, so CREATE IF NOT EXISTS keeps the old shape).
   `ALTER TABLE reco_part_runs ADD COLUMN IF NOT EXISTS retry_delay_ms integer NOT NULL DEFAULT 1000`,
   `ALTER TABLE reco_part_partitions ADD COLUMN IF NOT EXISTS not_before timestamptz`,
+  // ... and before coordinator leases: a run can now be abandoned, and names the lock its coordinator holds.
+  `ALTER TABLE reco_part_runs ADD COLUMN IF NOT EXISTS lock_key integer`,
+  `DO $$ BEGIN
+     IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'reco_part_runs'::regclass AND conname = 'reco_part_runs_status_check'
+                      AND pg_get_constraintdef(oid) LIKE '%abandoned%') THEN
+       ALTER TABLE reco_part_runs DROP CONSTRAINT IF EXISTS reco_part_runs_status_check;
+       ALTER TABLE reco_part_runs ADD CONSTRAINT reco_part_runs_status_check CHECK (status IN ('running', 'done', 'failed', 'abandoned'));
+     END IF;
+   END $$`,
   // Claims look for the oldest run's next partition that is pending or whose lease ran out.
   `CREATE INDEX IF NOT EXISTS reco_part_partitions_claimable ON reco_part_partitions (status, run_id, idx) WHERE status IN ('pending', 'running')`,
   `CREATE TABLE IF NOT EXISTS reco_part_results (
@@ -75,16 +90,64 @@ export async function ensureSchema(db: Queryable): Promise<void> {
   }
 }
 
+/** 'RCPT': the advisory lock class of coordinator leases (the run lease of the replicas is 'RECO', 1). */
+export const COORDINATOR_LOCK_CLASS = 0x52435054;
+
+/**
+ * The coordinator lease's key for a run id: 31 bits of its SHA-256, so it is the same in every process and
+ * positive in both int4 and oid. Two live runs sharing a key is excluded by the coordinator (it takes the lock
+ * before publishing, and picks another run id if it is held).
+ */
+export function coordinatorLockKey(runId: string): number {
+  return createHash('sha256').update(runId).digest().readUInt32BE(0) >>> 1;
+}
+
+export function coordinatorLease(runId: string): AdvisoryKey {
+  return [COORDINATOR_LOCK_CLASS, coordinatorLockKey(runId)];
+}
+
+/** The keys of the coordinator leases held right now, in this database. */
+const HELD_KEYS = `SELECT l.objid::int8 FROM pg_locks l
+   WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ${COORDINATOR_LOCK_CLASS} AND l.objsubid = 2
+     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+
+/** Why a run is abandoned, as its error says. */
+export const ABANDONED = 'abandoned: its coordinator is gone (its lease on PostgreSQL ended: the process died or lost its session) before the run was collected';
+
+/**
+ * Marks abandoned every running run whose coordinator no longer holds its lease (a run without a lease key was
+ * made before leases existed, by a coordinator that cannot be told alive: abandoned too). Returns their ids.
+ * A coordinator marks its run done or failed before it lets the lease go, so a finished run is never caught.
+ */
+export async function abandonOrphanedRuns(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ run_id: string }>(
+    `UPDATE reco_part_runs SET status = 'abandoned', error = $1, finished_at = now()
+      WHERE status = 'running' AND (lock_key IS NULL OR lock_key::int8 NOT IN (${HELD_KEYS}))
+      RETURNING run_id`,
+    [ABANDONED],
+  );
+  return rows.map((r) => r.run_id);
+}
+
+/** True while some session holds the run's coordinator lease. */
+export async function coordinatorAlive(db: Queryable, runId: string): Promise<boolean> {
+  const { rows } = await db.query<{ alive: boolean }>(`SELECT $1::int8 IN (${HELD_KEYS}) AS alive`, [coordinatorLockKey(runId)]);
+  return rows[0]?.alive === true;
+}
+
 export type Claim = { runId: string; idx: number; first: number; end: number; attempt: number; token: string; leaseMs: number };
 
 /**
  * Claims the next partition of a running run: a pending one, or one whose lease ran out (its worker died).
- * A partition that has used up its attempts is marked failed instead of being handed out again.
+ * A partition that has used up its attempts is marked failed instead of being handed out again. Runs whose
+ * coordinator is gone are marked abandoned first, in the same transaction, so none of their partitions is
+ * handed out: nobody would collect it, and an older dead run would otherwise come before the live one.
  */
 export async function claimPartition(db: pg.PoolClient, worker: string, token: string, runId?: string): Promise<Claim | null> {
   for (;;) {
     await db.query('BEGIN');
     try {
+      await abandonOrphanedRuns(db);
       const { rows } = await db.query<{ run_id: string; idx: number; first_account: number; end_account: number; attempts: number; max_attempts: number; lease_ms: number; last_error: string | null; status: string }>(
         `SELECT p.run_id, p.idx, p.first_account, p.end_account, p.attempts, p.status, p.last_error, r.max_attempts, r.lease_ms
            FROM reco_part_partitions p JOIN reco_part_runs r USING (run_id)
@@ -124,11 +187,16 @@ export async function claimPartition(db: pg.PoolClient, worker: string, token: s
   }
 }
 
-/** Extends the lease; false when the claim is no longer this worker's (its lease ran out and another took it). */
+/**
+ * Extends the lease; false when the claim is no longer this worker's (its lease ran out and another took it), or
+ * its run has ended (failed, or abandoned by its coordinator): the rest of the partition would be wasted work.
+ */
 export async function renewLease(db: Queryable, claim: Claim): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE reco_part_partitions SET lease_until = clock_timestamp() + make_interval(secs => $4::double precision / 1000)
-      WHERE run_id = $1 AND idx = $2 AND claim_token = $3 AND status = 'running'`,
+    `UPDATE reco_part_partitions p SET lease_until = clock_timestamp() + make_interval(secs => $4::double precision / 1000)
+       FROM reco_part_runs r
+      WHERE r.run_id = p.run_id AND r.status = 'running'
+        AND p.run_id = $1 AND p.idx = $2 AND p.claim_token = $3 AND p.status = 'running'`,
     [claim.runId, claim.idx, claim.token, claim.leaseMs],
   );
   return rowCount === 1;

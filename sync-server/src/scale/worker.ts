@@ -9,7 +9,7 @@ import pg from 'pg';
 import { unpackBlob } from './blob.js';
 import type { PartitionInput, SharedArtifact } from './artifacts.js';
 import { runPartition } from './partition-work.js';
-import { claimPartition, completePartition, ensureSchema, failPartition, renewLease, type Claim } from './queue.js';
+import { ABANDONED, abandonOrphanedRuns, claimPartition, completePartition, coordinatorAlive, ensureSchema, failPartition, renewLease, type Claim } from './queue.js';
 
 export type WorkerOptions = {
   url: string;
@@ -19,6 +19,8 @@ export type WorkerOptions = {
   /** Without runId: stop when no run has work left, instead of waiting for the next one. */
   exitWhenIdle?: boolean;
   log?: (message: string) => void;
+  /** Stop taking partitions (the one in hand is finished and stored first): SIGTERM of a standalone worker. */
+  signal?: AbortSignal;
 };
 
 export type WorkerStats = { worker: string; pid: number; partitions: number; accounts: number; lostClaims: number; failures: number; wallMs: number; cpuMs: number; peakRssMb: number };
@@ -48,7 +50,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
   try {
     await ensureSchema(pool);
     let outageSince: number | null = null;
-    for (;;) {
+    while (!o.signal?.aborted) {
       let claim: Claim | null;
       try {
         claim = await claimNext(pool, worker, o.runId);
@@ -64,7 +66,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
         claim = null;
       }
       if (!claim) {
-        await new Promise((r) => setTimeout(r, o.pollMs ?? 200));
+        await pause(o.pollMs ?? 200, o.signal);
         continue;
       }
       try {
@@ -144,11 +146,31 @@ function isConnectionLoss(e: unknown): boolean {
   return e instanceof Error && /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e.message);
 }
 
+/** A worker started for one run gives up on it: the run's coordinator is gone, nobody will collect its output. */
+export class CoordinatorGoneError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'CoordinatorGoneError';
+  }
+}
+
 async function finished(db: pg.Pool, o: WorkerOptions): Promise<boolean> {
   if (o.runId) {
-    // A run not there yet is being prepared: workers may be started before their coordinator publishes.
-    const { rows } = await db.query<{ status: string }>('SELECT status FROM reco_part_runs WHERE run_id = $1', [o.runId]);
-    return rows.length > 0 && rows[0].status !== 'running';
+    const runId = o.runId;
+    // The lease before the row: a coordinator settles its run's status before it lets the lease go, so once the
+    // lease is seen free the row says how the run ended, or that nobody ended it.
+    const alive = await coordinatorAlive(db, runId);
+    const { rows } = await db.query<{ status: string; partitions: number }>('SELECT status, partitions FROM reco_part_runs WHERE run_id = $1', [runId]);
+    const run = rows[0];
+    if (run?.status === 'abandoned') throw new CoordinatorGoneError(`run ${runId}: ${ABANDONED}`);
+    if (run && run.status !== 'running') return true;
+    // Running, or not published yet (workers are started while their coordinator builds the whole-org part).
+    if (alive) return false;
+    if (!run) throw new CoordinatorGoneError(`run ${runId}: its coordinator is gone before publishing the run (no process holds its lease): there is nothing to compute`);
+    // The claim that just found nothing marked it abandoned unless the coordinator died since: mark it now.
+    await abandonOrphanedRuns(db);
+    const { rows: done } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM reco_part_partitions WHERE run_id = $1 AND status = 'done'`, [runId]);
+    throw new CoordinatorGoneError(`run ${runId}: ${ABANDONED}; ${done[0]?.n ?? 0} of ${run.partitions} partitions were done, and are left for the next run to replace`);
   }
   if (!o.exitWhenIdle) return false;
   const { rows } = await db.query(
@@ -156,6 +178,18 @@ async function finished(db: pg.Pool, o: WorkerOptions): Promise<boolean> {
       WHERE r.status = 'running' AND p.status IN ('pending', 'running') LIMIT 1`,
   );
   return rows.length === 0;
+}
+
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 async function artifact(db: pg.Pool, runId: string): Promise<Buffer> {
