@@ -19,7 +19,7 @@ function table(r: EvaluationReport & { segments: unknown; churn: unknown }): str
       lines.push([name.padEnd(27), ...cols.map((c) => (c === 'users' ? String(m[c]) : m[c].toFixed(4)).padStart(13))].join(''));
     }
   }
-  const variants = { reco: 'reco', recoFirstStage: 'first stage, no learned part', recoWithoutRanker: 'ablation: no cross-sell ranker' } as const;
+  const variants = { reco: 'whole model', recoFirstStage: 'first stage, no learned part', recoWithoutRanker: 'ablation: no cross-sell ranker' } as const;
   const mix = Object.entries(variants).map(([k, what]) => {
     const m = r.nextBestMix[k as keyof typeof variants];
     return `${k} (${what}): merge ${m.merge}, re-orders ${m.buyAgainOrder}, ${m.crossSellSlots} of ${m.slots} slots cross-sell, in ${m.accountsWithCrossSell} accounts`;
