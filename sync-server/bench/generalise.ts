@@ -32,7 +32,7 @@ export type Row = {
   what: string;
   crossSell: { reco: number; popularity: number; firstStage: number; bestOther: string; users: number; coverage: number; firstStageCoverage: number };
   buyAgain: { reco: number; bestOwnHistory: number; bestOwnHistoryName: string; order: string; users: number };
-  nextBest: { reco: number; popularity: number; ownHistory: number; bestOther: string; users: number };
+  nextBest: { reco: number; popularity: number; ownHistory: number; firstStage: number; crossSellSlots: string; bestOther: string; users: number };
   reliabilityMaxGap: number;
   reliabilityMeanGap: number;
   ranker: string;
@@ -74,7 +74,16 @@ export function row(input: Input, r: EvaluationReport, seconds: number): Row {
       firstStageCoverage: cross.baselines.recoFirstStage['coverage@10'],
     },
     buyAgain: { reco: r.buyAgain.reco['ndcg@10'], bestOwnHistory: nd(r.buyAgain, bestOwn), bestOwnHistoryName: bestOwn, order: r.tuning.buyAgain?.order ?? '-', users: r.buyAgain.reco.users },
-    nextBest: { reco: next.reco['ndcg@10'], popularity: nd(next, 'popularity'), ownHistory: nd(next, 'ownHistory'), bestOther: best(next), users: next.reco.users },
+    nextBest: {
+      reco: next.reco['ndcg@10'],
+      popularity: nd(next, 'popularity'),
+      ownHistory: nd(next, 'ownHistory'),
+      firstStage: nd(next, 'recoFirstStage'),
+      // The share of next-best slots given to cross-sell: where it is small, the cross-sell ranker cannot move the list.
+      crossSellSlots: `${r.nextBestMix.reco.crossSellSlots}/${r.nextBestMix.reco.slots}`,
+      bestOther: best(next),
+      users: next.reco.users,
+    },
     reliabilityMaxGap: r.reliability.maxGap,
     reliabilityMeanGap: r.reliability.meanGap,
     ranker: r.tuning.ranker ? (r.tuning.ranker.kept ? 'kept' : `dropped: ${r.tuning.ranker.reason}`) : 'not trained',
@@ -90,7 +99,7 @@ export function row(input: Input, r: EvaluationReport, seconds: number): Row {
 function table(rows: Row[]): string {
   const f = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : '-');
   const out = [
-    '| input | next best: reco / popularity / own history (best other) | buy-again (repeats): reco [ordering] / best own history | cross-sell: reco / popularity / first stage | coverage@10 reco / first stage | reliability max / mean gap | checks |',
+    '| input | next best: reco / popularity / own history / first stage (best other) [cross-sell slots] | buy-again (repeats): reco [ordering] / best own history | cross-sell: reco / popularity / first stage | coverage@10 reco / first stage | reliability max / mean gap | checks |',
     '|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
@@ -98,7 +107,7 @@ function table(rows: Row[]): string {
       .map(([k, v]) => `${v ? 'ok' : 'FAIL'} ${k}`)
       .join(', ');
     out.push(
-      `| ${r.what} (${r.nextBest.users} / ${r.buyAgain.users} / ${r.crossSell.users} accounts) | ${f(r.nextBest.reco)} / ${f(r.nextBest.popularity)} / ${f(r.nextBest.ownHistory)} (${r.nextBest.bestOther}) | ${f(r.buyAgain.reco)} [${r.buyAgain.order}] / ${f(r.buyAgain.bestOwnHistory)} ${r.buyAgain.bestOwnHistoryName} | ${f(r.crossSell.reco)} / ${f(r.crossSell.popularity)} / ${f(r.crossSell.firstStage)} | ${f(r.crossSell.coverage)} / ${f(r.crossSell.firstStageCoverage)} | ${f(r.reliabilityMaxGap)} / ${f(r.reliabilityMeanGap)} | ${ok} |`,
+      `| ${r.what} (${r.nextBest.users} / ${r.buyAgain.users} / ${r.crossSell.users} accounts) | ${f(r.nextBest.reco)} / ${f(r.nextBest.popularity)} / ${f(r.nextBest.ownHistory)} / ${f(r.nextBest.firstStage)} (${r.nextBest.bestOther}) [${r.nextBest.crossSellSlots}] | ${f(r.buyAgain.reco)} [${r.buyAgain.order}] / ${f(r.buyAgain.bestOwnHistory)} ${r.buyAgain.bestOwnHistoryName} | ${f(r.crossSell.reco)} / ${f(r.crossSell.popularity)} / ${f(r.crossSell.firstStage)} | ${f(r.crossSell.coverage)} / ${f(r.crossSell.firstStageCoverage)} | ${f(r.reliabilityMaxGap)} / ${f(r.reliabilityMeanGap)} | ${ok} |`,
     );
   }
   return out.join('\n');

@@ -154,6 +154,53 @@ describe('models: calibrated chance of purchase', function () {
     expect(rows[9].meanPredicted - rows[0].meanPredicted).to.be.greaterThan(0.3);
   });
 
+  it('on a young book, learned per rank: models over a week of history do not carry to three months of it', () => {
+    // Calibrated on the quarter after the book's first 10 days (every re-order bought once, days ago), applied to the
+    // next quarter, when accounts have 100 days of history: the models' features leave the range they were learned on.
+    const log = stationaryLog(1500, 150, 300, 23, 0.3);
+    const calFrom = 20000 + 10;
+    const testFrom = calFrom + 90;
+    const params = { ...DEFAULT_PARAMS, buyAgain: { ...DEFAULT_PARAMS.buyAgain, order: 'frequency' as const } };
+    const atCal = fitReco(sliceLog(log, -Infinity, calFrom), calFrom, params);
+    const users = Array.from({ length: log.nUsers }, (_, u) => u).filter((u) => atCal.ui.ptr[u + 1] > atCal.ui.ptr[u]);
+    const truth = groundTruth(atCal.ui, sliceLog(log, calFrom, testFrom)).all;
+    const young = calibrateNextBest(atCal, truth, users, undefined, { horizonDays: 90 });
+    expect(young.basis).to.equal('rank');
+    expect(young.history).to.deep.equal({ calibrationDays: 10, appliedDays: 100 });
+    expect(young.activity?.model).to.equal(null);
+    expect(young.buyAgain.byRank).to.have.length(10);
+    // Without the applied window's length the rule cannot be checked, and the models are learned as before.
+    const models = calibrateNextBest(atCal, truth, users);
+    expect(models.basis).to.equal('features');
+    expect(models.buyAgain.model).to.not.equal(null);
+
+    const train = sliceLog(log, -Infinity, testFrom);
+    const atTest = fitReco(train, testFrom, params);
+    const bought = groundTruth(buildUserItems(train), sliceLog(log, testFrom, Infinity)).all;
+    const maxGap = (cal: typeof young): number => {
+      const predicted: number[] = [];
+      const observed: number[] = [];
+      for (let u = 0; u < log.nUsers; u++) {
+        if (atTest.ui.ptr[u + 1] === atTest.ui.ptr[u]) continue;
+        for (const r of nextBest(atTest, cal, u, -1, 10)) {
+          predicted.push(r.probability);
+          observed.push(bought.get(u)?.has(r.item) ? 1 : 0);
+        }
+      }
+      return Math.max(...reliabilityTable(predicted, observed).map((r) => Math.abs(r.meanPredicted - r.observed)));
+    };
+    const gaps = { rank: maxGap(young), features: maxGap(models) };
+    expect(gaps.rank, JSON.stringify(gaps)).to.be.lessThan(gaps.features);
+
+    // A book with as much history before the calibration window as after it keeps the models.
+    const lateFrom = 20000 + 150;
+    const atLate = fitReco(sliceLog(log, -Infinity, lateFrom), lateFrom, params);
+    const lateUsers = Array.from({ length: log.nUsers }, (_, u) => u).filter((u) => atLate.ui.ptr[u + 1] > atLate.ui.ptr[u]);
+    const late = calibrateNextBest(atLate, groundTruth(atLate.ui, sliceLog(log, lateFrom, lateFrom + 90)).all, lateUsers, undefined, { horizonDays: 90 });
+    expect(late.basis).to.equal('features');
+    expect(late.buyAgain.model).to.not.equal(null);
+  });
+
   it('the kinds are chances given that the account orders, times its chance of ordering at all', () => {
     // 40% of accounts sit out each quarter, which nothing in their history tells: a re-order's chance among the
     // accounts that do order is well above its chance over all accounts. The list is ranked for (and judged on)

@@ -5,7 +5,12 @@ import path from 'node:path';
 import { isNonProductCode, loadRetail } from '../../sync-server/src/evaluate/protocol.js';
 import { buildUserItems, sliceLog } from '../../sync-server/src/recommend/purchase-log.js';
 import { groundTruth } from '../../sync-server/src/recommend/ground-truth.js';
-import { evaluate } from '../../sync-server/src/evaluate/run-evaluation.js';
+import { evaluate, firstStageParams } from '../../sync-server/src/evaluate/run-evaluation.js';
+import { syntheticDataset } from '../../sync-server/src/models/synthetic.js';
+import { retailDataFromDataset } from '../../sync-server/src/evaluate/from-dataset.js';
+import { DEFAULT_PARAMS, type RecoParams } from '../../sync-server/src/recommend/fit.js';
+import { OWN_HISTORY_ORDERS } from '../../sync-server/src/recommend/buy-again.js';
+import type { BuyAgainChoice } from '../../sync-server/src/recommend/buy-again-choice.js';
 
 const HEADER = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country';
 
@@ -83,5 +88,41 @@ describe('models: offline protocol', () => {
     expect(r.crossSell.reco.users).to.be.greaterThan(0);
     expect(r.crossSell.reco['ndcg@10']).to.be.greaterThan(r.crossSell.baselines.popularity['ndcg@10']);
     expect(r.buyAgain.reco['hitRate@10']).to.be.greaterThan(0.5);
+  });
+
+  it('the first stage has no learned part: no cross-sell ranker, re-orders in the plain ordering the learned model had to beat', () => {
+    const ranker = { features: ['x'], weights: [1] } as unknown as NonNullable<RecoParams['cross']['ranker']>;
+    const model = { weights: [1] } as unknown as NonNullable<RecoParams['buyAgain']['model']>;
+    const params: RecoParams = { ...DEFAULT_PARAMS, cross: { ...DEFAULT_PARAMS.cross, ranker }, buyAgain: { ...DEFAULT_PARAMS.buyAgain, order: 'learned', model } };
+    const choice = { order: 'learned', plain: 'recencyFrequency' } as BuyAgainChoice;
+    const first = firstStageParams(params, choice);
+    expect(first.cross.ranker).to.equal(null);
+    expect(first.buyAgain.order).to.equal('recencyFrequency');
+    expect(first.buyAgain.model).to.equal(null);
+    expect(first.cross.tau).to.equal(params.cross.tau); // the tuned candidate scorer is kept
+    expect(params.cross.ranker).to.equal(ranker); // the tuned settings are left alone
+    expect(params.buyAgain.order).to.equal('learned');
+    // An org that already orders re-orders plainly keeps that ordering.
+    expect(firstStageParams({ ...params, buyAgain: { ...params.buyAgain, order: 'recency', model: null } }, choice).buyAgain.order).to.equal('recency');
+  });
+
+  it('reports next best against its first stage and, named apart, the model without only its cross-sell ranker', function () {
+    this.timeout(300_000);
+    // The rich org on which the learned re-order model is kept (buy-again-choice.test.ts): there the first stage
+    // and the ablation differ in their re-order ordering.
+    const r = evaluate(retailDataFromDataset(syntheticDataset({ accounts: 2000, products: 300, linesPerAccount: 15, seed: 7 })));
+    expect(r.tuning.buyAgain?.order).to.equal('learned');
+    const mix = r.nextBestMix;
+    expect(mix.reco.buyAgainOrder).to.equal('learned');
+    expect(mix.recoWithoutRanker.buyAgainOrder).to.equal('learned');
+    expect(mix.recoFirstStage.buyAgainOrder).to.equal(r.tuning.buyAgain!.plain);
+    expect(OWN_HISTORY_ORDERS).to.include(mix.recoFirstStage.buyAgainOrder);
+    expect(Object.keys(r.nextBest.baselines)).to.include.members(['recoFirstStage', 'recoWithoutRanker']);
+    expect(r.nextBest.baselines.recoFirstStage['ndcg@10']).to.not.equal(r.nextBest.baselines.recoWithoutRanker['ndcg@10']);
+    for (const m of Object.values(mix)) {
+      expect(m.slots).to.be.within(1, 10 * r.nextBest.reco.users);
+      expect(m.crossSellSlots).to.be.within(m.accountsWithCrossSell, m.slots);
+      expect(m.merge).to.be.oneOf(['probability', 'buyAgainFirst']);
+    }
   });
 });

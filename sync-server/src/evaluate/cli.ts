@@ -19,7 +19,13 @@ function table(r: EvaluationReport & { segments: unknown; churn: unknown }): str
       lines.push([name.padEnd(27), ...cols.map((c) => (c === 'users' ? String(m[c]) : m[c].toFixed(4)).padStart(13))].join(''));
     }
   }
-  lines.push('', `buy-again ordering: ${r.tuning.buyAgain ? `${r.tuning.buyAgain.order} (${r.tuning.buyAgain.reason})` : 'not chosen'}`);
+  const variants = { reco: 'whole model', recoFirstStage: 'first stage, no learned part', recoWithoutRanker: 'ablation: no cross-sell ranker' } as const;
+  const mix = Object.entries(variants).map(([k, what]) => {
+    const m = r.nextBestMix[k as keyof typeof variants];
+    return `${k} (${what}): merge ${m.merge}, re-orders ${m.buyAgainOrder}, ${m.crossSellSlots} of ${m.slots} slots cross-sell, in ${m.accountsWithCrossSell} accounts`;
+  });
+  lines.push('', `next-best lists: ${mix.join('; ')}`);
+  lines.push(`buy-again ordering: ${r.tuning.buyAgain ? `${r.tuning.buyAgain.order} (${r.tuning.buyAgain.reason})` : 'not chosen'}`);
   lines.push(`next-best reliability (test window, ${r.reliability.accounts} accounts, max gap ${r.reliability.maxGap.toFixed(3)}, mean gap ${r.reliability.meanGap.toFixed(3)}): ${r.reliability.rows.map((x) => `${x.meanPredicted.toFixed(3)}/${x.observed.toFixed(3)}±${x.observedSe.toFixed(3)}`).join(' ')} (predicted/observed±SE per decile)`);
   lines.push(`segments: ${JSON.stringify(r.segments)}`, `churn: ${JSON.stringify(r.churn)}`);
   const { ranker, ...params } = (r.tuning.params as { cross: { ranker?: unknown } }).cross;

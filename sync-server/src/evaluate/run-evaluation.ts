@@ -3,7 +3,7 @@
 import { addMonths } from '../recommend/calendar.js';
 import { buildUserItems, dayToIso, sliceLog } from '../recommend/purchase-log.js';
 import { groundTruth } from '../recommend/ground-truth.js';
-import { fitReco } from '../recommend/fit.js';
+import { fitReco, type FitCache, type RecoParams } from '../recommend/fit.js';
 import { calibrateAt, tuneReco, type BuyAgainChoice } from '../recommend/tune.js';
 import { OWN_HISTORY_ORDERS, scoreBuyAgain } from '../recommend/buy-again.js';
 import { nextBest, reliabilityTable, type NextBestCalibration, type ReliabilityRow } from '../recommend/next-best.js';
@@ -22,6 +22,8 @@ export type EvaluationReport = {
   crossSell: ListReport;
   buyAgain: ListReport;
   nextBest: ListReport;
+  /** Per next-best variant (reco and the two built from its parts): how its lists were made and filled. */
+  nextBestMix: Record<'reco' | 'recoFirstStage' | 'recoWithoutRanker', NextBestMix>;
   /** The next-best top 10 of every account with history, predicted chance vs bought in the test window. */
   reliability: { accounts: number; items: number; maxGap: number; meanGap: number; rows: ReliabilityRow[] };
   tuning: {
@@ -43,6 +45,37 @@ function groupsByCountry(data: RetailData): { of: Int32Array; count: number } {
     return g;
   });
   return { of, count: ix.size };
+}
+
+/**
+ * How a next-best variant filled its top 10s on the evaluated accounts: its merge rule (chosen on the
+ * validation window), its re-order ordering, and how many of the slots went to cross-sell.
+ */
+export type NextBestMix = { merge: 'probability' | 'buyAgainFirst'; buyAgainOrder: string; slots: number; crossSellSlots: number; accountsWithCrossSell: number };
+
+function nextBestLists(users: Iterable<number>, f: FittedReco, c: NextBestCalibration, groupOf: Int32Array): { lists: Map<number, number[]>; mix: NextBestMix } {
+  const lists = new Map<number, number[]>();
+  const mix: NextBestMix = { merge: c.merge ?? 'probability', buyAgainOrder: f.params.buyAgain.order ?? 'learned', slots: 0, crossSellSlots: 0, accountsWithCrossSell: 0 };
+  for (const u of users) {
+    const l = nextBest(f, c, u, groupOf[u], 10);
+    const cross = l.filter((r) => r.kind === 'Cross-sell').length;
+    mix.slots += l.length;
+    mix.crossSellSlots += cross;
+    if (cross) mix.accountsWithCrossSell++;
+    lists.set(u, l.map((r) => r.item));
+  }
+  return { lists, mix };
+}
+
+/**
+ * Reco's first stage, with no learned part: the tuned candidate scorer without the cross-sell ranker, and
+ * re-orders in the plain own-history ordering the org falls back on (the one the learned re-order model had to
+ * beat). The next-best calibration and its merge rule are then learned for these parts, as the pipeline does
+ * for an org where nothing learned is kept.
+ */
+export function firstStageParams(params: RecoParams, choice: BuyAgainChoice | null): RecoParams {
+  const order = params.buyAgain.order && params.buyAgain.order !== 'learned' ? params.buyAgain.order : (choice?.plain ?? 'frequency');
+  return { ...params, cross: { ...params.cross, ranker: null }, buyAgain: { ...params.buyAgain, order, model: null }, nextBest: null };
 }
 
 function listsFor(users: Iterable<number>, rank: Ranker): Map<number, number[]> {
@@ -69,7 +102,9 @@ export function evaluate(data: RetailData, opts: { withEase?: boolean } = {}): E
   // Descriptions are read once for the whole catalogue: they carry no dates, so nothing leaks from the test window.
   const text = buildTextIndex(data.descriptions);
   const tuned = time('tune', () => tuneReco(train, testFrom, { groups, text }));
-  const fit = time('fit', () => fitReco(ui, testFrom, tuned.params, groups, undefined, text));
+  // Shared by the fits below: they differ in settings the item similarities do not depend on.
+  const cache: FitCache = { ui, sims: new Map() };
+  const fit = time('fit', () => fitReco(ui, testFrom, tuned.params, groups, cache, text));
   let catalogue = 0;
   for (let i = 0, c = new Uint8Array(ui.nItems); i < ui.items.length; i++) {
     if (!c[ui.items[i]]) catalogue++;
@@ -79,20 +114,25 @@ export function evaluate(data: RetailData, opts: { withEase?: boolean } = {}): E
     listsFor(truth.crossSell.keys(), (u, k) => fit.cross.recommend(u, k, groups.of[u]).map((r) => r.item)),
   );
   const cal = tuned.params.nextBest as NextBestCalibration;
-  const nextBestOf = (f: FittedReco, c: NextBestCalibration) => (u: number, k: number) => nextBest(f, c, u, groups.of[u], k).map((r) => r.item);
-  const recoNext = time('recoNextBest', () => listsFor(truth.all.keys(), nextBestOf(fit, cal)));
+  const recoNext = time('recoNextBest', () => nextBestLists(truth.all.keys(), fit, cal, groups.of));
   const recoBuy = time('recoBuyAgain', () =>
     listsFor(truth.buyAgain.keys(), (u, k) =>
       scoreBuyAgain(ui, fit.buyAgain, tuned.params.buyAgain, testFrom, u, k).map((r) => r.item),
     ),
   );
-  // The same model without its learned ranker: shows what the second stage adds on this split.
-  const firstStage = fitReco(ui, testFrom, { ...tuned.params, cross: { ...tuned.params.cross, ranker: null } }, groups, undefined, text);
-  const firstStageCross = listsFor(truth.crossSell.keys(), (u, k) => firstStage.cross.recommend(u, k, groups.of[u]).map((r) => r.item));
-  const firstStageCal = time('firstStageCalibration', () =>
-    calibrateAt(train, testFrom, { ...tuned.params, cross: { ...tuned.params.cross, ranker: null } }, { groups, text }).nextBest!,
-  );
-  const firstStageNext = listsFor(truth.all.keys(), nextBestOf(firstStage, firstStageCal));
+  // Two next-best references built from Reco's own parts, each fitted and calibrated as the pipeline would:
+  // the first stage (no learned part: cross-sell without its ranker, re-orders in the plain own-history
+  // ordering the learned model had to beat), and the whole model without only the cross-sell ranker (an
+  // ablation of one part; it keeps the learned re-order model).
+  const variantOf = (params: RecoParams): { fit: FittedReco; cal: NextBestCalibration } => ({
+    fit: fitReco(ui, testFrom, params, groups, cache, text),
+    cal: calibrateAt(train, testFrom, params, { groups, text }).nextBest!,
+  });
+  const withoutRanker = time('withoutRankerFit', () => variantOf({ ...tuned.params, cross: { ...tuned.params.cross, ranker: null } }));
+  const firstStage = time('firstStageFit', () => variantOf(firstStageParams(tuned.params, tuned.buyAgain)));
+  const firstStageCross = listsFor(truth.crossSell.keys(), (u, k) => firstStage.fit.cross.recommend(u, k, groups.of[u]).map((r) => r.item));
+  const firstStageNext = nextBestLists(truth.all.keys(), firstStage.fit, firstStage.cal, groups.of);
+  const withoutRankerNext = nextBestLists(truth.all.keys(), withoutRanker.fit, withoutRanker.cal, groups.of);
   const knn = time('itemKnnFit', () => itemKnn(ui));
   const popCross = popularityCrossSell(ui);
   const cross: ListReport = {
@@ -104,12 +144,13 @@ export function evaluate(data: RetailData, opts: { withEase?: boolean } = {}): E
     },
   };
   const next: ListReport = {
-    reco: report(recoNext, truth.all, catalogue),
+    reco: report(recoNext.lists, truth.all, catalogue),
     baselines: {
       popularity: report(listsFor(truth.all.keys(), popularityNextBest(ui)), truth.all, catalogue),
       ownHistory: report(listsFor(truth.all.keys(), ownHistoryBuyAgain(ui, testFrom)), truth.all, catalogue),
       itemKnn: report(listsFor(truth.all.keys(), knn.nextBest), truth.all, catalogue),
-      recoFirstStage: report(firstStageNext, truth.all, catalogue),
+      recoFirstStage: report(firstStageNext.lists, truth.all, catalogue),
+      recoWithoutRanker: report(withoutRankerNext.lists, truth.all, catalogue),
     },
   };
   if (opts.withEase) {
@@ -147,6 +188,7 @@ export function evaluate(data: RetailData, opts: { withEase?: boolean } = {}): E
     crossSell: cross,
     buyAgain: buy,
     nextBest: next,
+    nextBestMix: { reco: recoNext.mix, recoFirstStage: firstStageNext.mix, recoWithoutRanker: withoutRankerNext.mix },
     reliability,
     tuning: {
       params: tuned.params,

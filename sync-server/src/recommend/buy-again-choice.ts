@@ -20,6 +20,11 @@ import { sampleKeys } from './ranker-training.js';
 /** How the buy-again ordering was chosen: NDCG@10 on repeat purchases of each ordering, and why. */
 export type BuyAgainChoice = {
   order: BuyAgainOrder;
+  /**
+   * The plain own-history ordering this org falls back on (the one the learned model had to beat), also when the
+   * learned model is kept: the evaluation's first stage, the pipeline with no learned part, orders re-orders by it.
+   */
+  plain: OwnHistoryOrder;
   reason: string;
   /** Plain orderings: pooled over the windows used; learned: on the accounts it did not learn from. */
   ndcg: Partial<Record<BuyAgainOrder, number>>;
@@ -101,7 +106,7 @@ export function chooseBuyAgain(windows: readonly ChoiceWindow[], base: BuyAgainP
   const plain = bestPlain(usable.some((w) => w.truth.size) ? usable : windows, base);
   const fallback = (reason: string, check: BuyAgainChoice['check'] = null, learned?: number) => ({
     params: { ...base, order: plain.order, model: null, why: reason },
-    choice: { order: plain.order, reason, ndcg: learned === undefined ? plain.ndcg : { ...plain.ndcg, learned }, accounts: plain.accounts, check },
+    choice: { order: plain.order, plain: plain.order, reason, ndcg: learned === undefined ? plain.ndcg : { ...plain.ndcg, learned }, accounts: plain.accounts, check },
   });
   if (plain.accounts === 0) return fallback(`no repeat purchases to learn or choose from: plain order ${plain.order}`);
   const lists = usable.map((w) => buyAgainLists(w));
@@ -134,7 +139,7 @@ export function chooseBuyAgain(windows: readonly ChoiceWindow[], base: BuyAgainP
   if (gain > 2 * se) {
     return {
       params: { ...base, order: 'learned', model: all, why: `learned re-order model: ${words}` },
-      choice: { order: 'learned', reason: `learned re-order model: ${words}`, ndcg: { ...plain.ndcg, learned: mean(learnedPer) }, accounts: plain.accounts, check },
+      choice: { order: 'learned', plain: plain.order, reason: `learned re-order model: ${words}`, ndcg: { ...plain.ndcg, learned: mean(learnedPer) }, accounts: plain.accounts, check },
     };
   }
   return fallback(`the learned re-order model did not beat the plain orderings beyond noise (${words}): best plain ordering ${plain.order}`, check, mean(learnedPer));

@@ -8,7 +8,17 @@ import type { LogisticModel } from './logistic.js';
  * predicted level); `isotonic` maps its output to the observed rate per level (pool-adjacent-violators on
  * equal-count bins of the calibration rows): xs ascending predicted levels, ys the rates, interpolated.
  */
-export type KindCalibration = { model: LogisticModel | null; rate: number; rows: number; isotonic?: { xs: number[]; ys: number[] } };
+export type KindCalibration = {
+  model: LogisticModel | null;
+  rate: number;
+  rows: number;
+  isotonic?: { xs: number[]; ys: number[] };
+  /**
+   * The observed rate per rank in the kind's list (index = rank, the last one for every rank beyond), used
+   * instead of the model when present: see NextBestCalibration.basis.
+   */
+  byRank?: number[];
+};
 /**
  * Which rows the kind models were learned on. A stored calibration with another value reads its weights
  * against the wrong features, so it is learned again rather than reused (2: buy-again without the product's
@@ -33,6 +43,15 @@ export type NextBestCalibration = {
   buyAgain: KindCalibration;
   crossSell: KindCalibration;
   merge?: 'probability' | 'buyAgainFirst';
+  /**
+   * 'rank' when the calibration window had less than half as much history before it as the window the chances are
+   * applied to (a young book): the account's and the product's own history then cannot carry over (every re-order
+   * bought once, days since at most a few), so each kind's chance is its observed rate at the pick's rank and the
+   * chance of ordering is the share of accounts that ordered. Absent: the models over the features.
+   */
+  basis?: 'features' | 'rank';
+  /** Days of history before the calibration window, and in the window the chances are applied to (basis's rule). */
+  history?: { calibrationDays: number; appliedDays: number };
   mergeNdcg?: { probability: number; buyAgainFirst: number; accounts: number };
   window?: { from: number; to: number };
 };

@@ -97,7 +97,8 @@ function activeChance(fit: Fit, cal: NextBestCalibration, u: number): number {
   return probability(cal.activity, x, 0);
 }
 
-function probability(cal: KindCalibration, x: Float64Array, o: number): number {
+function probability(cal: KindCalibration, x: Float64Array, o: number, rank = 0): number {
+  if (cal.byRank?.length) return cal.byRank[Math.min(rank, cal.byRank.length - 1)];
   if (!cal.model) return cal.rate;
   const p = logisticProbability(cal.model, x, o);
   return cal.isotonic ? interpolate(cal.isotonic, p) : p;
@@ -168,11 +169,11 @@ export function kindCandidates(
   return {
     buyAgain: buy.map((b, r) => {
       buyRow(fit, u, b, r, xb, 0);
-      return { item: b.item, kind: 'Buy again', probability: active * probability(cal.buyAgain, xb, 0), kindRank: r, entry: b.entry };
+      return { item: b.item, kind: 'Buy again', probability: active * probability(cal.buyAgain, xb, 0, r), kindRank: r, entry: b.entry };
     }),
     crossSell: cross.map((c, r) => {
       crossRow(fit, u, c, r, xc, 0);
-      return { item: c.item, kind: 'Cross-sell', probability: active * probability(cal.crossSell, xc, 0), kindRank: r, entry: -1 };
+      return { item: c.item, kind: 'Cross-sell', probability: active * probability(cal.crossSell, xc, 0, r), kindRank: r, entry: -1 };
     }),
   };
 }
@@ -198,6 +199,40 @@ export function nextBest(fit: Fit, cal: NextBestCalibration, u: number, group: n
 }
 
 /**
+ * Below this share of the applied window's history before the calibration window, the calibration is learned per
+ * rank only (NextBestCalibration.basis). The same rule as the buy-again choice's windows (buy-again-choice.ts):
+ * a window with less than half the cutoff's history before it describes a younger book. On Online Retail cut at
+ * 2011-06-09 the calibration window has 7 days of history before it: every re-order there was bought once, a few
+ * days earlier, and models over those features, applied to accounts with three months of history, put most picks
+ * at their lowest level (0.09 predicted where 0.15-0.26 were bought).
+ */
+export const YOUNG_HISTORY_SHARE = 0.5;
+
+/** Days of history before the calibration window and before the window after it (null without a horizon). */
+function historyDays(fit: Fit, horizonDays: number | undefined): { calibrationDays: number; appliedDays: number } | null {
+  if (horizonDays === undefined) return null;
+  let first = Infinity;
+  for (const d of fit.ui.userFirstDay) if (d >= 0 && d < first) first = d;
+  if (!Number.isFinite(first)) return null;
+  const calibrationDays = Math.max(0, fit.asOfDay - first);
+  return { calibrationDays, appliedDays: calibrationDays + horizonDays };
+}
+
+/** The observed rate at each rank, shrunk by one row towards the kind's rate so a thin rank does not read 0 or 1. */
+function rankRates(y: Uint8Array, ranks: Uint8Array, n: number, depth: number): number[] {
+  let pos = 0;
+  for (let k = 0; k < n; k++) pos += y[k];
+  const rate = n ? pos / n : 0;
+  const rows = new Float64Array(depth);
+  const hits = new Float64Array(depth);
+  for (let k = 0; k < n; k++) {
+    rows[ranks[k]]++;
+    hits[ranks[k]] += y[k];
+  }
+  return Array.from(rows, (c, r) => (hits[r] + rate) / (c + 1));
+}
+
+/**
  * Learns the calibration from `users` (accounts with history at fit.asOfDay) and what they bought in the window
  * after it (`bought`, per account). Two parts, multiplied: the chance the account orders anything in the window
  * (learned on every account, bought or not), and each kind's chance of the product given that it orders (learned
@@ -205,10 +240,19 @@ export function nextBest(fit: Fit, cal: NextBestCalibration, u: number, group: n
  * re-order depends on it far more than a new product does: over all accounts, one model per kind had to average
  * the two, and on Online Retail its top re-orders promised 0.59 where 0.54 were bought. Within one account both
  * kinds share the first factor, so the merge compares the kinds' own chances given an order, which is what the
- * list is judged on (accounts that order).
+ * list is judged on (accounts that order). horizonDays: the length of the window the chances will be applied
+ * after (the calibration window's own length); with it, a young book is calibrated per rank (YOUNG_HISTORY_SHARE).
  */
-export function calibrateNextBest(fit: Fit, bought: Map<number, Set<number>>, users: readonly number[], groupOf?: Int32Array): NextBestCalibration {
+export function calibrateNextBest(
+  fit: Fit,
+  bought: Map<number, Set<number>>,
+  users: readonly number[],
+  groupOf?: Int32Array,
+  opts: { horizonDays?: number } = {},
+): NextBestCalibration {
   const depth = NEXT_BEST_DEPTH;
+  const history = historyDays(fit, opts.horizonDays);
+  const young = history !== null && history.calibrationDays < YOUNG_HISTORY_SHARE * history.appliedDays;
   const xa = new Float64Array(users.length * ACTIVITY_FEATURES);
   const ya = new Uint8Array(users.length);
   const xb = new Float64Array(users.length * depth * BUY_FEATURES);
@@ -219,6 +263,9 @@ export function calibrateNextBest(fit: Fit, bought: Map<number, Set<number>>, us
   let nc = 0;
   // Per account that bought something: its candidates' rows, to compare the two ways of merging afterwards.
   const lists: { u: number; buy: [number, number][]; cross: [number, number][] }[] = [];
+  // Each row's rank in its kind's list, for the per-rank rates of a young book.
+  const rb = new Uint8Array(users.length * depth);
+  const rc = new Uint8Array(users.length * depth);
   users.forEach((u, k) => {
     activityRow(fit, u, xa, k * ACTIVITY_FEATURES);
     const rel = bought.get(u);
@@ -229,19 +276,22 @@ export function calibrateNextBest(fit: Fit, bought: Map<number, Set<number>>, us
     buy.forEach((b, r) => {
       buyRow(fit, u, b, r, xb, nb * BUY_FEATURES);
       l.buy.push([b.item, nb]);
+      rb[nb] = r;
       yb[nb++] = rel.has(b.item) ? 1 : 0;
     });
     const cross = fit.cross.recommend(u, depth, groupOf ? groupOf[u] : -1);
     cross.forEach((c, r) => {
       crossRow(fit, u, c, r, xc, nc * CROSS_FEATURES);
       l.cross.push([c.item, nc]);
+      rc[nc] = r;
       yc[nc++] = rel.has(c.item) ? 1 : 0;
     });
     lists.push(l);
   });
-  const kind = (x: Float64Array, y: Uint8Array, n: number, d: number): KindCalibration => {
+  const kind = (x: Float64Array, y: Uint8Array, n: number, d: number, ranks?: Uint8Array): KindCalibration => {
     let pos = 0;
     for (let k = 0; k < n; k++) pos += y[k];
+    if (young) return ranks ? { model: null, rate: n ? pos / n : 0, rows: n, byRank: rankRates(y, ranks, n, depth) } : { model: null, rate: n ? pos / n : 0, rows: n };
     const model = fitLogistic(x.subarray(0, n * d), y.subarray(0, n), d, 1);
     const out: KindCalibration = { model, rate: n ? pos / n : 0, rows: n };
     if (model) {
@@ -253,8 +303,10 @@ export function calibrateNextBest(fit: Fit, bought: Map<number, Set<number>>, us
   const cal: NextBestCalibration = {
     features: CALIBRATION_FEATURES,
     activity: kind(xa, ya, users.length, ACTIVITY_FEATURES),
-    buyAgain: kind(xb, yb, nb, BUY_FEATURES),
-    crossSell: kind(xc, yc, nc, CROSS_FEATURES),
+    buyAgain: kind(xb, yb, nb, BUY_FEATURES, rb),
+    crossSell: kind(xc, yc, nc, CROSS_FEATURES, rc),
+    basis: young ? 'rank' : 'features',
+    ...(history ? { history } : {}),
   };
   let byProbability = 0;
   let buyFirst = 0;
@@ -264,7 +316,7 @@ export function calibrateNextBest(fit: Fit, bought: Map<number, Set<number>>, us
     const item = (kind: NextBestKind, [i, row]: [number, number]): NextBestItem => ({
       item: i,
       kind,
-      probability: kind === 'Buy again' ? probability(cal.buyAgain, xb, row * BUY_FEATURES) : probability(cal.crossSell, xc, row * CROSS_FEATURES),
+      probability: kind === 'Buy again' ? probability(cal.buyAgain, xb, row * BUY_FEATURES, rb[row]) : probability(cal.crossSell, xc, row * CROSS_FEATURES, rc[row]),
       kindRank: 0,
       entry: -1,
     });
@@ -326,7 +378,7 @@ export function crossSellChance(fit: Fit, u: number, c: ScoredItem, rank: number
   if (!cal) return Math.min(1, Math.max(0, c.score / fit.cross.maxScore));
   const x = crossScratch;
   crossRow(fit, u, c, rank, x, 0);
-  return activeChance(fit, cal, u) * probability(cal.crossSell, x, 0);
+  return activeChance(fit, cal, u) * probability(cal.crossSell, x, 0, rank);
 }
 
 /** The chance shown for one buy-again pick at `rank`; without a calibration, 1 - exp(-score) as before. */
@@ -335,5 +387,5 @@ export function buyAgainChance(fit: Fit, u: number, b: BuyAgainItem, rank: numbe
   if (!cal) return 1 - Math.exp(-Math.max(0, b.score));
   const x = buyScratch;
   buyRow(fit, u, b, rank, x, 0);
-  return activeChance(fit, cal, u) * probability(cal.buyAgain, x, 0);
+  return activeChance(fit, cal, u) * probability(cal.buyAgain, x, 0, rank);
 }

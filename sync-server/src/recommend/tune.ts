@@ -73,7 +73,7 @@ function withCalibration(
   const users: number[] = [];
   for (let u = 0; u < ui.nUsers; u++) if (ui.ptr[u + 1] > ui.ptr[u]) users.push(u);
   const fit = fitReco(ui, from, { ...params, nextBest: null }, opts.groups, cache, opts.text);
-  const cal = calibrateNextBest(fit, bought, sampleKeys(users, opts.maxUsers ?? 2000), opts.groups?.of);
+  const cal = calibrateNextBest(fit, bought, sampleKeys(users, opts.maxUsers ?? 2000), opts.groups?.of, { horizonDays: to - from });
   return { ...params, nextBest: { ...cal, window: { from, to } } };
 }
 
