@@ -69,6 +69,20 @@ function stationaryLog(accounts: number, products: number, days: number, seed: n
   };
 }
 
+/** Each top-10 pick's shown chance against whether the account bought it in the window, by decile. */
+function reliabilityOf(at: ReturnType<typeof fitReco>, cal: Parameters<typeof nextBest>[1], bought: Map<number, Set<number>>): ReturnType<typeof reliabilityTable> {
+  const predicted: number[] = [];
+  const observed: number[] = [];
+  for (let u = 0; u < at.ui.nUsers; u++) {
+    if (at.ui.ptr[u + 1] === at.ui.ptr[u]) continue;
+    for (const r of nextBest(at, cal, u, -1, 10)) {
+      predicted.push(r.probability);
+      observed.push(bought.get(u)?.has(r.item) ? 1 : 0);
+    }
+  }
+  return reliabilityTable(predicted, observed);
+}
+
 describe('models: tiers by data sufficiency', function () {
   this.timeout(300_000);
 
@@ -138,16 +152,7 @@ describe('models: calibrated chance of purchase', function () {
     const train = sliceLog(log, -Infinity, testFrom);
     const atTest = fitReco(train, testFrom, params);
     const bought = groundTruth(buildUserItems(train), sliceLog(log, testFrom, Infinity)).all;
-    const predicted: number[] = [];
-    const observed: number[] = [];
-    for (let u = 0; u < log.nUsers; u++) {
-      if (atTest.ui.ptr[u + 1] === atTest.ui.ptr[u]) continue;
-      for (const r of nextBest(atTest, cal, u, -1, 10)) {
-        predicted.push(r.probability);
-        observed.push(bought.get(u)?.has(r.item) ? 1 : 0);
-      }
-    }
-    const rows = reliabilityTable(predicted, observed);
+    const rows = reliabilityOf(atTest, cal, bought);
     expect(rows).to.have.length(10);
     for (const r of rows) expect(Math.abs(r.meanPredicted - r.observed), `decile ${r.decile}: ${JSON.stringify(rows.map((x) => [x.meanPredicted.toFixed(3), x.observed.toFixed(3)]))}`).to.be.at.most(0.05);
     // And the chances spread: a calibration that predicts the base rate everywhere would pass the check above.
@@ -177,18 +182,7 @@ describe('models: calibrated chance of purchase', function () {
     const train = sliceLog(log, -Infinity, testFrom);
     const atTest = fitReco(train, testFrom, params);
     const bought = groundTruth(buildUserItems(train), sliceLog(log, testFrom, Infinity)).all;
-    const maxGap = (cal: typeof young): number => {
-      const predicted: number[] = [];
-      const observed: number[] = [];
-      for (let u = 0; u < log.nUsers; u++) {
-        if (atTest.ui.ptr[u + 1] === atTest.ui.ptr[u]) continue;
-        for (const r of nextBest(atTest, cal, u, -1, 10)) {
-          predicted.push(r.probability);
-          observed.push(bought.get(u)?.has(r.item) ? 1 : 0);
-        }
-      }
-      return Math.max(...reliabilityTable(predicted, observed).map((r) => Math.abs(r.meanPredicted - r.observed)));
-    };
+    const maxGap = (cal: typeof young): number => Math.max(...reliabilityOf(atTest, cal, bought).map((r) => Math.abs(r.meanPredicted - r.observed)));
     const gaps = { rank: maxGap(young), features: maxGap(models) };
     expect(gaps.rank, JSON.stringify(gaps)).to.be.lessThan(gaps.features);
 
