@@ -3,28 +3,14 @@
 // so a slow consumer (a sink writing to disk) bounds the memory held in flight; each acknowledgement hands the
 // chunk's arrays back for the next one.
 import { parentPort, workerData } from 'node:worker_threads';
-import { CrossSellScorer } from '../recommend/cross-sell.js';
-import { listState } from './list-state.js';
-import { buyAgainPicks, crossSellPicks, type PickContext } from './lists.js';
+import { buyAgainPicks, crossSellPicks } from './lists.js';
+import { pickContextFrom } from './pick-context.js';
 import { encodeChunk, type ChunkBuffers, type ListWorkerInput } from './list-protocol.js';
 
 const input = workerData as ListWorkerInput;
 const port = parentPort!;
 
-const ctx: PickContext = {
-  ui: input.ui,
-  opts: input.opts,
-  lists: listState({ families: input.families, productBlock: input.productBlock, blocks: input.blocks }),
-  newProductsByFamily: input.newProductsByFamily,
-  families: input.families,
-  seg: { of: input.segOf },
-  fit: {
-    cross: new CrossSellScorer(input.ui, input.neighbours, input.pop, input.params.cross, input.asOfDay, input.signals),
-    buyAgain: input.buyAgain,
-    params: input.params,
-    asOfDay: input.asOfDay,
-  },
-};
+const ctx = pickContextFrom(input);
 const maxPerAccount = input.opts.limits.crossSell + input.opts.limits.buyAgain;
 
 let credits = input.window;

@@ -2,10 +2,9 @@
 // (reasons, chances, revenue) and insights, by the same functions the one-process step calls, on a context
 // holding the shared artifact and this partition's accounts. Output: one JSON line per account (its insight,
 // shown list and shadow list) and each line's SHA-256, from which the run's output hash is built in account order.
-import { CrossSellScorer } from '../recommend/cross-sell.js';
 import { dayToIso } from '../recommend/purchase-log.js';
-import { listState } from '../models/list-state.js';
-import { buyAgainPicks, crossSellPicks, type PickContext } from '../models/lists.js';
+import { buyAgainPicks, crossSellPicks } from '../models/lists.js';
+import { pickContextFrom } from '../models/pick-context.js';
 import { accountOutput, type AccountOutputContext } from '../models/run-models.js';
 import type { PartitionInput, SharedArtifact } from './artifacts.js';
 import { accountLine, lineDigest } from './output-hash.js';
@@ -22,20 +21,21 @@ export async function runPartition(shared: SharedArtifact, part: PartitionInput,
     throw new Error(`partition of accounts ${part.first}..${part.end - 1}: input holds ${part.accounts.length} accounts and ${part.ui.nUsers} purchase histories, expected ${n}`);
   }
   const { ui } = part;
-  const pick: PickContext = {
+  const pick = pickContextFrom({
     ui,
     opts: shared.opts,
-    lists: listState({ families: shared.families, productBlock: shared.productBlock, blocks: part.blocks }),
-    newProductsByFamily: shared.newProductsByFamily,
     families: shared.families,
-    seg: { of: part.segOf },
-    fit: {
-      cross: new CrossSellScorer(ui, shared.neighbours, shared.pop, shared.params.cross, shared.asOfDay, shared.signals),
-      buyAgain: shared.buyAgain,
-      params: shared.params,
-      asOfDay: shared.asOfDay,
-    },
-  };
+    productBlock: shared.productBlock,
+    blocks: part.blocks,
+    newProductsByFamily: shared.newProductsByFamily,
+    segOf: part.segOf,
+    neighbours: shared.neighbours,
+    pop: shared.pop,
+    signals: shared.signals,
+    buyAgain: shared.buyAgain,
+    params: shared.params,
+    asOfDay: shared.asOfDay,
+  });
   const out: AccountOutputContext = {
     ds: { accounts: part.accounts, products: shared.products },
     ui,
