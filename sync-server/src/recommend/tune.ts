@@ -111,12 +111,12 @@ function popularityDecay(
     crossSellNdcgPerAccount(fitReco(ui, from, { ...params, popTau, cross: { ...params.cross, ranker: null, popularityOnly: true } }, groups, cache), truth, groups?.of);
   const base = perFor(Infinity);
   let best = Infinity;
-  let bestMean = base.reduce((a, b) => a + b, 0) / (base.length || 1);
+  let bestMean = mean(base);
   for (const tau of POP_TAU) {
     if (!Number.isFinite(tau)) continue;
     const per = perFor(tau);
-    const m = per.reduce((a, b) => a + b, 0) / (per.length || 1);
-    if (m > bestMean && m - base.reduce((a, b) => a + b, 0) / (base.length || 1) > twoSe(per, base)) {
+    const m = mean(per);
+    if (m > bestMean && beatsByTwoSe(per, base)) {
       best = tau;
       bestMean = m;
     }
@@ -139,10 +139,14 @@ function segmentsHelp(
 ): boolean {
   if (!groups) return false;
   const perFor = (wholeOrg: boolean): number[] => crossSellNdcgPerAccount(fitReco(ui, from, { ...params, cross: { ...params.cross, wholeOrg } }, groups, cache), truth, groups.of);
-  const seg = perFor(false);
-  const org = perFor(true);
-  const d = seg.reduce((a, v, k) => a + v - org[k], 0) / (seg.length || 1);
-  return d > twoSe(seg, org);
+  return beatsByTwoSe(perFor(false), perFor(true));
+}
+
+const mean = (v: readonly number[]): number => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0);
+
+/** Whether a's mean per-account score beats b's on the same accounts by more than the comparison's noise. */
+function beatsByTwoSe(a: readonly number[], b: readonly number[]): boolean {
+  return mean(a) - mean(b) > twoSe(a, b);
 }
 
 /** Two standard errors of the mean per-account difference a - b (the noise of a comparison on one window). */
@@ -259,7 +263,6 @@ export function tuneReco(
   const popularityFit = fitReco(ui, from, { ...best, cross: { ...best.cross, ranker: null, popularityOnly: true } }, opts.groups, cache);
   const popPer = crossSellNdcgPerAccount(popularityFit, cs, opts.groups?.of);
   const coPer = crossSellNdcgPerAccount(fitReco(ui, from, best, opts.groups, cache), cs, opts.groups?.of);
-  const mean = (v: number[]): number => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0);
   const tier = chooseTier({
     tuned: true,
     validationAccounts: cs.size,
