@@ -8,7 +8,7 @@ import { RunCoordinator, RunLockLostError, RunOnAnotherReplicaError } from '@rec
 import type { Pipeline } from '@reco/sync-server/schedule/ports.js';
 import { startTakeover } from '@reco/sync-server/schedule/takeover.js';
 import pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { useTestDatabase } from '../support/postgres.js';
 import { memoryLogger, waitFor } from './doubles.js';
 
 type Call = { replica: string; kind: RunKind; signal: AbortSignal };
@@ -25,24 +25,18 @@ function heldPipeline(replica: string, calls: Call[], release: { next: Promise<v
 
 describe('replicas: the run lock', function () {
   this.timeout(60_000);
-  let db: TestDatabase;
+  const db = useTestDatabase();
   const leases: RunLease[] = [];
   const replica = (name: string, calls: Call[], release: { next: Promise<void> }) => {
-    const lock = postgresRunLease(db.url, { name, heartbeatMs: 200 });
+    const lock = postgresRunLease(db().url, { name, heartbeatMs: 200 });
     leases.push(lock);
     const log = memoryLogger();
     const coordinator = new RunCoordinator({ pipeline: heldPipeline(name, calls, release), logger: log.logger, metrics: createMetrics(), lock });
     return { coordinator, lock, lines: log.lines };
   };
 
-  before(async () => {
-    db = await createTestDatabase();
-  });
   afterEach(async () => {
     await Promise.all(leases.splice(0).map((l) => l.close()));
-  });
-  after(async () => {
-    await db?.drop();
   });
 
   it('runs one run at a time across replicas, and says which replica has it', async () => {
@@ -103,7 +97,7 @@ describe('replicas: the run lock', function () {
 
       // A's session dies (a network cut, the server restarting it): PostgreSQL frees the lock, A must stop.
       const holder = await b.lock.holder();
-      const admin = new pg.Client({ connectionString: db.url });
+      const admin = new pg.Client({ connectionString: db().url });
       await admin.connect();
       await admin.query('SELECT pg_terminate_backend($1)', [holder?.pid]);
       await admin.end();

@@ -5,26 +5,20 @@ import { once } from 'node:events';
 import path from 'node:path';
 import pg from 'pg';
 import { postgresRunLease, type RunLease } from '../../sync-server/src/mirror/run-lease.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { useTestDatabase } from '../support/postgres.js';
 
 describe('run lease on PostgreSQL', function () {
   this.timeout(60_000);
-  let db: TestDatabase;
+  const db = useTestDatabase();
   const leases: RunLease[] = [];
   const lease = (name: string): RunLease => {
-    const l = postgresRunLease(db.url, { name, heartbeatMs: 200 });
+    const l = postgresRunLease(db().url, { name, heartbeatMs: 200 });
     leases.push(l);
     return l;
   };
 
-  before(async () => {
-    db = await createTestDatabase();
-  });
   afterEach(async () => {
     await Promise.all(leases.splice(0).map((l) => l.close()));
-  });
-  after(async () => {
-    await db?.drop();
   });
 
   it('lets exactly one replica hold it, names the holder, and passes it on when released', async () => {
@@ -44,7 +38,7 @@ describe('run lease on PostgreSQL', function () {
   });
 
   it('is free again as soon as the replica holding it is killed (kill -9), with no lease left to expire', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'lease-holder.fixture.ts'), db.url], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'lease-holder.fixture.ts'), db().url], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const [line] = (await once(child.stdout, 'data')) as [Buffer];
       expect(line.toString().trim()).to.equal('held');
@@ -72,7 +66,7 @@ describe('run lease on PostgreSQL', function () {
     const a = lease('replica-a');
     expect(await a.acquire()).to.equal(true);
     const lost = new Promise<Error>((resolve) => a.onLost(resolve));
-    const admin = new pg.Client({ connectionString: db.url });
+    const admin = new pg.Client({ connectionString: db().url });
     await admin.connect();
     try {
       const holder = await a.holder();
