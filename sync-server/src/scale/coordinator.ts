@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
 import type { AccountInsight, Dataset, ModelOutput, Recommendation } from '../domain/types.js';
 import { prepare, prepareInWorkers, type ModelContext } from '../models/context.js';
 import type { AccountSink, ModelOptions, PreviousInsights } from '../models/run-models.js';
@@ -21,7 +21,7 @@ import { OutputHash } from './output-hash.js';
 import { decodeOutput } from './output-codec.js';
 import { collectGarbage } from '../lib/collect-garbage.js';
 import { postgresAdvisoryLease, type RunLease } from '../mirror/run-lease.js';
-import { abandonOrphanedRuns, coordinatorLease, coordinatorLockKey, ensureSchema, pruneRuns, runProgress } from './queue.js';
+import { abandonOrphanedRuns, coordinatorLease, coordinatorLockKey, ensureSchema, pruneRuns, queuePool, runProgress } from './queue.js';
 import { WORKER_STATS_PREFIX, type WorkerStats } from './worker.js';
 
 export type PartitionedOptions = {
@@ -83,7 +83,7 @@ export async function runModelsPartitioned(
   if (!Number.isInteger(size) || size < 1) throw new Error(`partitionAccounts must be a positive integer, got ${size}`);
   const t0 = performance.now();
   const threads = p.threads ?? availableParallelism();
-  const pool = new pg.Pool({ connectionString: p.url, max: 3, application_name: 'reco-part-coordinator' });
+  const pool = queuePool(p.url, 3, 'reco-part-coordinator');
   const children: ChildProcess[] = [];
   let lease: RunLease | null = null;
   try {

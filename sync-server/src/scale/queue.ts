@@ -8,10 +8,23 @@
 // run is published until it has collected the output (mirror/run-lease.ts). PostgreSQL frees it the moment that
 // session ends, so a run whose coordinator died is seen at once: workers mark it abandoned and stop serving it.
 import { createHash } from 'node:crypto';
-import type pg from 'pg';
+import pg from 'pg';
 import type { AdvisoryKey } from '../mirror/run-lease.js';
 
 export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+
+/**
+ * A pool for the queue whose lost connections are errors of the queries that used them, never of the process.
+ * pg reports a connection PostgreSQL drops (a restart, a failover, pg_terminate_backend) as an 'error' event: on
+ * the pool while the client is idle, on the client while it is checked out. Either one with no listener ends the
+ * process. The query in flight fails on its own, and a failed client is not reused.
+ */
+export function queuePool(url: string, max: number, applicationName: string, onIdleLoss: (e: Error) => void = () => undefined): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, application_name: applicationName });
+  pool.on('error', onIdleLoss);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS reco_part_runs (

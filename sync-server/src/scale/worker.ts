@@ -5,11 +5,11 @@
 // working on (cached for its next partition) and one partition's input and output.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { unpackBlob } from './blob.js';
 import type { PartitionInput, SharedArtifact } from './artifacts.js';
 import { runPartition } from './partition-work.js';
-import { ABANDONED, abandonOrphanedRuns, claimPartition, completePartition, coordinatorAlive, ensureSchema, failPartition, renewLease, type Claim } from './queue.js';
+import { ABANDONED, abandonOrphanedRuns, claimPartition, completePartition, coordinatorAlive, ensureSchema, failPartition, queuePool, renewLease, type Claim } from './queue.js';
 
 export type WorkerOptions = {
   url: string;
@@ -34,10 +34,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
   const worker = `${hostname()}:${process.pid}`;
   const started = performance.now();
   const log = o.log ?? (() => undefined);
-  const pool = new pg.Pool({ connectionString: o.url, max: 2, application_name: `reco-part-worker ${process.pid}` });
-  // An idle connection that PostgreSQL drops (a restart, a failover, an admin's pg_terminate_backend) is an
-  // 'error' event on the pool, which would otherwise end the process: the next query opens a new one.
-  pool.on('error', (e) => log(`a connection to the queue was lost while idle: ${e.message}`));
+  const pool = queuePool(o.url, 2, `reco-part-worker ${process.pid}`, (e) => log(`a connection to the queue was lost while idle: ${e.message}`));
   const stats: WorkerStats = { worker, pid: process.pid, partitions: 0, accounts: 0, lostClaims: 0, failures: 0, wallMs: 0, cpuMs: 0, peakRssMb: 0 };
   let cached: { runId: string; shared: SharedArtifact } | null = null;
   const sharedFor = async (runId: string): Promise<SharedArtifact> => {
@@ -79,7 +76,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
           if (!(await renewLease(pool, claim))) throw new LostClaim();
           renewed = performance.now();
         });
-        const db2 = await checkout(pool);
+        const db2 = await pool.connect();
         try {
           if (await completePartition(db2, claim, worker, result)) {
             stats.partitions++;
@@ -111,24 +108,8 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
 
 const OUTAGE_MS = 120_000;
 
-/**
- * A client checked out of the pool has no 'error' listener of the pool's: one lost between two queries would
- * end the process. The query in flight fails on its own; the listener only keeps the event from being fatal.
- */
-async function checkout(pool: pg.Pool): Promise<pg.PoolClient> {
-  const db = await pool.connect();
-  const ignore = (): void => undefined;
-  db.on('error', ignore);
-  const release = db.release.bind(db);
-  db.release = (e?: Error | boolean) => {
-    db.off('error', ignore);
-    release(e);
-  };
-  return db;
-}
-
 async function claimNext(pool: pg.Pool, worker: string, runId: string | undefined): Promise<Claim | null> {
-  const db = await checkout(pool);
+  const db = await pool.connect();
   try {
     const claim = await claimPartition(db, worker, randomUUID(), runId);
     db.release();
