@@ -4,9 +4,9 @@ import { runModels } from '../../sync-server/src/models/run-models.js';
 import { syntheticDataset } from '../../sync-server/src/models/synthetic.js';
 import type { ChildProcess } from 'node:child_process';
 import { runModelsPartitioned, startWorkerProcess, type PartitionedOptions } from '../../sync-server/src/scale/coordinator.js';
-import { OutputHash } from '../../sync-server/src/scale/output-hash.js';
+import { lineDigest, OutputHash } from '../../sync-server/src/scale/output-hash.js';
 import { packBlob, unpackBlob } from '../../sync-server/src/scale/blob.js';
-import { decodeOutput, encodeOutput } from '../../sync-server/src/scale/output-codec.js';
+import { decodeOutput, encodeOutput, OutputWriter } from '../../sync-server/src/scale/output-codec.js';
 import { runWorker } from '../../sync-server/src/scale/worker.js';
 import type { Dataset, ModelOutput } from '../../sync-server/src/domain/types.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
@@ -81,6 +81,16 @@ describe('scale: output codec', () => {
     const damaged = Buffer.from(frame);
     damaged.fill(0, 8, 40);
     expect(() => decodeOutput(damaged, 'run r: partition 7')).to.throw(/run r: partition 7: the stored output is a damaged zstd frame/);
+  });
+
+  it('gives each line the digest the one-process hash takes of it, whatever its characters, and grows past its first guess', () => {
+    const lines = ['[{"accountId":"A1"},[],[]]', JSON.stringify([{ name: 'Café ✓ 𝄞 \u2028' }, [], []]), 'x'.repeat(5000), ''];
+    const w = new OutputWriter(16);
+    const digests = lines.map((l) => w.add(l));
+    expect(digests.map((d) => d.toString('hex'))).to.deep.equal(lines.map((l) => lineDigest(l).toString('hex')));
+    expect(decodeOutput(w.finish(), 'partition 2')).to.equal(lines.join('\n'));
+    w.add('again');
+    expect(decodeOutput(w.finish(), 'partition 3')).to.equal('again');
   });
 });
 

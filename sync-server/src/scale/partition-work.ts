@@ -7,13 +7,15 @@ import { buyAgainPicks, crossSellPicks } from '../models/lists.js';
 import { pickContextFrom } from '../models/pick-context.js';
 import { accountOutput, type AccountOutputContext } from '../models/run-models.js';
 import type { PartitionInput, SharedArtifact } from './artifacts.js';
-import { accountLine, lineDigest } from './output-hash.js';
-import { encodeOutput } from './output-codec.js';
+import { accountLine } from './output-hash.js';
+import { OutputWriter } from './output-codec.js';
 import type { PartitionResult } from './queue.js';
 
 /** Awaited every CHECKPOINT_ACCOUNTS accounts, so a worker can renew its lease; throwing aborts the partition. */
 export type Checkpoint = (accountsDone: number) => Promise<void>;
 const CHECKPOINT_ACCOUNTS = 512;
+/** A generous guess at one account's line (~12 KB on a generated org), so a partition's buffer is allocated once. */
+const LINE_BYTES = 16_384;
 
 export async function runPartition(shared: SharedArtifact, part: PartitionInput, checkpoint?: Checkpoint): Promise<PartitionResult> {
   const n = part.end - part.first;
@@ -51,18 +53,16 @@ export async function runPartition(shared: SharedArtifact, part: PartitionInput,
   };
   const day = { asOfDay: shared.asOfDay, today: dayToIso(shared.asOfDay) };
   const digests = Buffer.alloc(n * 32);
-  const lines: string[] = [];
+  const writer = new OutputWriter(n * LINE_BYTES);
   let recommendations = 0;
   let shadow = 0;
   for (let u = 0; u < n; u++) {
     if (checkpoint && u % CHECKPOINT_ACCOUNTS === 0) await checkpoint(u);
     const picks = { cross: crossSellPicks(pick, u), buy: buyAgainPicks(pick, u) };
     const { insight, list, holdout } = accountOutput(out, u, picks, part.previous?.[u] ?? undefined, day);
-    const line = accountLine(insight, holdout ? [] : list, holdout ? list : []);
-    lineDigest(line).copy(digests, u * 32);
-    lines.push(line);
+    writer.add(accountLine(insight, holdout ? [] : list, holdout ? list : [])).copy(digests, u * 32);
     if (holdout) shadow += list.length;
     else recommendations += list.length;
   }
-  return { accounts: n, recommendations, shadow, digests, output: encodeOutput(lines) };
+  return { accounts: n, recommendations, shadow, digests, output: writer.finish() };
 }
