@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import pg from 'pg';
-import { postgresRunLease, type RunLease } from '../../sync-server/src/mirror/run-lease.js';
+import { openLeaseSession, postgresRunLease, type RunLease } from '../../sync-server/src/mirror/run-lease.js';
 import { useTestDatabase } from '../support/postgres.js';
 
 describe('run lease on PostgreSQL', function () {
@@ -79,5 +79,38 @@ describe('run lease on PostgreSQL', function () {
     expect(reason.message).to.not.match(/password|:[^@/]*@/);
     expect(a.held).to.equal(false);
     expect(await lease('replica-b').acquire()).to.equal(true);
+  });
+
+  it("asks the server to end a holder's session once its host is silent for deadPeerMs, not after the OS's two hours", async () => {
+    const c = await openLeaseSession(db().url, 'replica-settings', 30_000);
+    try {
+      const show = async (name: string): Promise<string> => ((await c.query<Record<string, string>>(`SHOW ${name}`)).rows[0] ?? {})[name] ?? '';
+      expect(await show('tcp_keepalives_idle')).to.equal('10');
+      expect(await show('tcp_keepalives_interval')).to.equal('3');
+      expect(await show('tcp_keepalives_count')).to.equal('6');
+      expect(await show('tcp_user_timeout')).to.equal('30000');
+    } finally {
+      await c.end();
+    }
+    expect(() => postgresRunLease(db().url, { deadPeerMs: 500 })).to.throw(/deadPeerMs must be at least 3000 \(ms\), got 500/);
+  });
+
+  it('counts the lease lost when the server stops answering its heartbeats (a server host that vanished)', async () => {
+    const l = postgresRunLease(db().url, { name: 'replica-a', heartbeatMs: 200, deadPeerMs: 3000 });
+    leases.push(l);
+    expect(await l.acquire()).to.equal(true);
+    const pid = (await l.holder())?.pid;
+    expect(pid).to.be.a('number');
+    const lost = new Promise<Error>((resolve) => l.onLost(resolve));
+    const stoppedAt = Date.now();
+    process.kill(pid as number, 'SIGSTOP'); // the server process of the session: alive, socket open, silent
+    try {
+      const reason = await Promise.race([lost, new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);
+      expect(reason?.message).to.match(/the run lease's server has not answered for [34] s/);
+      expect(Date.now() - stoppedAt).to.be.within(3000, 5000);
+      expect(l.held).to.equal(false);
+    } finally {
+      process.kill(pid as number, 'SIGCONT');
+    }
   });
 });

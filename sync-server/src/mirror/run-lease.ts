@@ -38,7 +38,40 @@ export type LeaseOptions = {
   name?: string;
   /** How often the held session is checked, so a half-open connection is noticed (default 5 s). */
   heartbeatMs?: number;
+  /**
+   * How long either end waits for a silent peer (default 30 s): the server for a holder whose host vanished
+   * (then it ends the session and frees the lock; see openLeaseSession), the holder for a server that stopped
+   * answering its heartbeats (then it counts the lease as lost).
+   */
+  deadPeerMs?: number;
 };
+
+/**
+ * A connection of its own for a lease. The server frees the lock only when it sees the session end: a killed
+ * process ends it at once (its kernel closes the socket), but a host that loses power or its network sends
+ * nothing, and the server keeps the lock until its TCP keepalive gives up, by the OS's default after two hours.
+ * So the session asks the server to probe it after a third of `deadPeerMs` of silence and to give up after
+ * about `deadPeerMs` (tcp_keepalives_*, tcp_user_timeout: settable per session, ignored on a Unix socket). The
+ * holder's kernel answers the probes even while its process is busy, so a long synchronous step never loses it.
+ */
+function checkDeadPeerMs(ms: number): void {
+  if (!Number.isFinite(ms) || ms < 3000) throw new Error(`deadPeerMs must be at least 3000 (ms), got ${ms}`);
+}
+
+export async function openLeaseSession(url: string, application: string, deadPeerMs = 30_000): Promise<pg.Client> {
+  checkDeadPeerMs(deadPeerMs);
+  const c = new pg.Client({ connectionString: url, application_name: application, keepAlive: true, keepAliveInitialDelayMillis: Math.round(deadPeerMs / 3) });
+  await c.connect();
+  const idle = Math.max(1, Math.round(deadPeerMs / 3000));
+  const interval = Math.max(1, Math.round(deadPeerMs / 9000));
+  try {
+    await c.query(`SET tcp_keepalives_idle = ${idle}; SET tcp_keepalives_interval = ${interval}; SET tcp_keepalives_count = 6; SET tcp_user_timeout = ${deadPeerMs}`);
+  } catch (e) {
+    await c.end().catch(() => undefined);
+    throw e;
+  }
+  return c;
+}
 
 /** A run lease on the PostgreSQL database at `url`. Connects lazily, on the first acquire(). */
 export function postgresRunLease(url: string, options: LeaseOptions = {}): RunLease {
@@ -51,6 +84,7 @@ export function postgresRunLease(url: string, options: LeaseOptions = {}): RunLe
  */
 export function postgresAdvisoryLease(url: string, [classId, key]: AdvisoryKey, options: LeaseOptions & { what: string }): RunLease {
   const { what } = options;
+  if (options.deadPeerMs !== undefined) checkDeadPeerMs(options.deadPeerMs);
   const application = options.name ?? `reco-${process.pid}`;
   let client: pg.Client | null = null;
   let held = false;
@@ -69,12 +103,36 @@ export function postgresAdvisoryLease(url: string, [classId, key]: AdvisoryKey, 
     if (wasHeld && !closed) for (const listener of listeners.splice(0)) listener(reason);
   };
 
+  // A heartbeat unanswered for deadPeerMs means the server is gone (its host vanished, a failover). Judged only
+  // on a steady tick: after this thread was busy for a while, the answer may be waiting unread in the socket.
+  const startHeartbeat = (c: pg.Client): NodeJS.Timeout => {
+    const every = options.heartbeatMs ?? 5000;
+    const deadPeerMs = options.deadPeerMs ?? 30_000;
+    let sentAt: number | null = null;
+    let lastTick = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      const steady = now - lastTick < 2 * every;
+      lastTick = now;
+      if (sentAt !== null) {
+        if (steady && now - sentAt > deadPeerMs) lost(new Error(`${what}'s server has not answered for ${Math.round((now - sentAt) / 1000)} s`));
+        return;
+      }
+      sentAt = now;
+      c.query('SELECT 1').then(
+        () => (sentAt = null),
+        (error: Error) => lost(new Error(`${what}'s session stopped answering: ${error.message}`)),
+      );
+    }, every);
+    timer.unref();
+    return timer;
+  };
+
   const connect = async (): Promise<pg.Client> => {
     if (client) return client;
-    const c = new pg.Client({ connectionString: url, application_name: application, keepAlive: true });
+    const c = await openLeaseSession(url, application, options.deadPeerMs);
     c.on('error', (error) => lost(new Error(`${what}'s connection to ${redactUrl(url)} failed: ${error.message}`)));
     c.on('end', () => lost(new Error(`${what}'s connection to ${redactUrl(url)} closed`)));
-    await c.connect();
     client = c;
     return c;
   };
@@ -89,12 +147,7 @@ export function postgresAdvisoryLease(url: string, [classId, key]: AdvisoryKey, 
       const c = await connect();
       const row = (await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [classId, key])).rows[0];
       held = row?.ok === true;
-      if (held) {
-        heartbeat = setInterval(() => {
-          c.query('SELECT 1').catch((error: Error) => lost(new Error(`${what}'s session stopped answering: ${error.message}`)));
-        }, options.heartbeatMs ?? 5000);
-        heartbeat.unref();
-      }
+      if (held) heartbeat = startHeartbeat(c);
       return held;
     },
     async release() {
