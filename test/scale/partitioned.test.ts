@@ -83,7 +83,7 @@ describe('scale: output codec', () => {
     expect(() => decodeOutput(damaged, 'run r: partition 7')).to.throw(/run r: partition 7: the stored output is a damaged zstd frame/);
   });
 
-  it('gives each line the digest the one-process hash takes of it, whatever its characters, and grows past its first guess', () => {
+  it('gives each line the digest the one-process hash takes of it, whatever its characters, and grows past its first guess, and is reused', () => {
     const lines = ['[{"accountId":"A1"},[],[]]', JSON.stringify([{ name: 'Café ✓ 𝄞 \u2028' }, [], []]), 'x'.repeat(5000), ''];
     const w = new OutputWriter(16);
     const digests = lines.map((l) => w.add(l));
@@ -91,6 +91,10 @@ describe('scale: output codec', () => {
     expect(decodeOutput(w.finish(), 'partition 2')).to.equal(lines.join('\n'));
     w.add('again');
     expect(decodeOutput(w.finish(), 'partition 3')).to.equal('again');
+    w.add('half of a partition whose claim was lost');
+    w.reset();
+    w.add('next');
+    expect(decodeOutput(w.finish(), 'partition 4')).to.equal('next');
   });
 });
 

@@ -17,7 +17,8 @@ const CHECKPOINT_ACCOUNTS = 512;
 /** A generous guess at one account's line (~12 KB on a generated org), so a partition's buffer is allocated once. */
 const LINE_BYTES = 16_384;
 
-export async function runPartition(shared: SharedArtifact, part: PartitionInput, checkpoint?: Checkpoint): Promise<PartitionResult> {
+/** `writer`: the caller's, kept from one partition to the next (see OutputWriter); a new one otherwise. */
+export async function runPartition(shared: SharedArtifact, part: PartitionInput, checkpoint?: Checkpoint, writer?: OutputWriter): Promise<PartitionResult> {
   const n = part.end - part.first;
   if (part.accounts.length !== n || part.ui.nUsers !== n) {
     throw new Error(`partition of accounts ${part.first}..${part.end - 1}: input holds ${part.accounts.length} accounts and ${part.ui.nUsers} purchase histories, expected ${n}`);
@@ -53,16 +54,17 @@ export async function runPartition(shared: SharedArtifact, part: PartitionInput,
   };
   const day = { asOfDay: shared.asOfDay, today: dayToIso(shared.asOfDay) };
   const digests = Buffer.alloc(n * 32);
-  const writer = new OutputWriter(n * LINE_BYTES);
+  const lines = writer ?? new OutputWriter(n * LINE_BYTES);
+  lines.reset();
   let recommendations = 0;
   let shadow = 0;
   for (let u = 0; u < n; u++) {
     if (checkpoint && u % CHECKPOINT_ACCOUNTS === 0) await checkpoint(u);
     const picks = { cross: crossSellPicks(pick, u), buy: buyAgainPicks(pick, u) };
     const { insight, list, holdout } = accountOutput(out, u, picks, part.previous?.[u] ?? undefined, day);
-    writer.add(accountLine(insight, holdout ? [] : list, holdout ? list : [])).copy(digests, u * 32);
+    lines.add(accountLine(insight, holdout ? [] : list, holdout ? list : [])).copy(digests, u * 32);
     if (holdout) shadow += list.length;
     else recommendations += list.length;
   }
-  return { accounts: n, recommendations, shadow, digests, output: writer.finish() };
+  return { accounts: n, recommendations, shadow, digests, output: lines.finish() };
 }

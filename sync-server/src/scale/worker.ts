@@ -9,6 +9,7 @@ import type pg from 'pg';
 import { unpackBlob } from './blob.js';
 import type { PartitionInput, SharedArtifact } from './artifacts.js';
 import { runPartition } from './partition-work.js';
+import { OutputWriter } from './output-codec.js';
 import { ABANDONED, abandonOrphanedRuns, claimPartition, completePartition, coordinatorAlive, ensureSchema, failPartition, queuePool, renewLease, type Claim } from './queue.js';
 
 export type WorkerOptions = {
@@ -37,6 +38,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
   const pool = queuePool(o.url, 2, `reco-part-worker ${process.pid}`, (e) => log(`a connection to the queue was lost while idle: ${e.message}`));
   const stats: WorkerStats = { worker, pid: process.pid, partitions: 0, accounts: 0, lostClaims: 0, failures: 0, wallMs: 0, cpuMs: 0, peakRssMb: 0 };
   let cached: { runId: string; shared: SharedArtifact } | null = null;
+  const lines = new OutputWriter();
   const sharedFor = async (runId: string): Promise<SharedArtifact> => {
     if (cached?.runId === runId) return cached.shared;
     cached = null; // the previous run's artifact, collectable before the next one loads
@@ -75,7 +77,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
           if (performance.now() - renewed < claim.leaseMs / 3) return;
           if (!(await renewLease(pool, claim))) throw new LostClaim();
           renewed = performance.now();
-        });
+        }, lines);
         const db2 = await pool.connect();
         try {
           if (await completePartition(db2, claim, worker, result)) {
