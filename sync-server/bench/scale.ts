@@ -8,6 +8,8 @@
 // insights in account order), which must be the same for all four.
 // The machine is shared: wall times move with the load average (printed), so read them as ratios against the
 // one-process run of the same invocation, repeated BENCH_REPEATS times (default 1) with medians.
+// The summary adds the core time the one-process run left idle (cores x wall - CPU) and the CPU each split run
+// spent beyond it (Node and PostgreSQL): on this machine a split run can only win if the second fits in the first.
 // BENCH_SIZES=100000 to limit; BENCH_WORKERS=1,2,4 to choose; BENCH_ONE=0 skips the one-process run (to check
 // one partitioned configuration's memory, say); NODE_OPTIONS=--max-old-space-size=7168 is set
 // for the children (the 1M org's records as JS objects need more than the default heap); the coordinators get
@@ -236,11 +238,18 @@ if (process.env.BENCH_CHILD) {
       const one = runs.filter((r) => r.mode === 'one');
       const oneWall = one.length > 0 ? median(one.map((r) => r.wallMs)) : NaN;
       const hashes = new Set(runs.map((r) => r.hash));
-      console.log(`  summary at ${n}: one-process median wall ${sec(oneWall)} s; ${workerCounts.map((w) => {
+      const oneCpu = one.length > 0 ? median(one.map((r) => r.cpuMs)) : NaN;
+      // On C cores a split run can beat the one-process run only if the CPU it adds (its Node processes and
+      // PostgreSQL, beyond the one-process run's) fits in the core time the one-process run leaves idle.
+      const cores = availableParallelism();
+      const idleCoreMs = cores * oneWall - oneCpu;
+      console.log(`  summary at ${n}: ${one.length > 0 ? `one-process median wall ${sec(oneWall)} s, ${sec(idleCoreMs)} core-s idle on ${cores} cores` : 'no one-process run'}; ${workerCounts.map((w) => {
         const rs = runs.filter((r) => r.mode === `workers-${w}`);
         const wall = median(rs.map((r) => r.wallMs));
         const maxRss = Math.max(...rs.flatMap((r) => r.processes.map((p) => p.peakRssMb)));
-        return `${w} worker${w === 1 ? '' : 's'} median ${sec(wall)} s (${(wall / oneWall).toFixed(2)}x), max process peak RSS ${maxRss} MB`;
+        const extra = median(rs.map((r) => r.cpuMs + (r.pgCpuMs ?? 0))) - oneCpu;
+        const vsOne = one.length > 0 ? ` (${(wall / oneWall).toFixed(2)}x; ${sec(extra)} core-s more than one process)` : '';
+        return `${w} worker${w === 1 ? '' : 's'} median ${sec(wall)} s${vsOne}, max process peak RSS ${maxRss} MB`;
       }).join('; ')}; hashes ${hashes.size === 1 ? `identical (${[...hashes][0]})` : `DIFFER: ${[...hashes].join(', ')}`}`);
       if (hashes.size !== 1) failed = true;
     }
