@@ -7,6 +7,7 @@ import { runModelsPartitioned, startWorkerProcess, type PartitionedOptions } fro
 import { lineDigest, OutputHash } from '../../sync-server/src/scale/output-hash.js';
 import { packBlob, unpackBlob } from '../../sync-server/src/scale/blob.js';
 import { decodeOutput, encodeOutput, OutputWriter } from '../../sync-server/src/scale/output-codec.js';
+import { compressFrame, isFrame, storedBytes } from '../../sync-server/src/scale/frame.js';
 import { runWorker } from '../../sync-server/src/scale/worker.js';
 import type { Dataset, ModelOutput } from '../../sync-server/src/domain/types.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
@@ -71,6 +72,19 @@ describe('scale: blob codec', () => {
   });
 });
 
+describe('scale: stored frames', () => {
+  it('reads a frame back, passes bytes stored before frames through, and names a damaged frame', () => {
+    const blob = packBlob({ a: Int32Array.from([1, 2, 3]), name: 'partition 5' });
+    const frame = compressFrame(blob);
+    expect(isFrame(frame)).to.equal(true);
+    expect(unpackBlob(storedBytes(frame, 'partition 5 input'))).to.deep.equal({ a: Int32Array.from([1, 2, 3]), name: 'partition 5' });
+    expect(storedBytes(blob, 'partition 5 input')).to.equal(blob);
+    const damaged = Buffer.from(frame);
+    damaged.fill(0, 6, damaged.length);
+    expect(() => storedBytes(damaged, 'run r: partition 5 input')).to.throw(/run r: partition 5 input: the stored bytes are a damaged zstd frame/);
+  });
+});
+
 describe('scale: output codec', () => {
   it('round-trips the lines in a compressed frame, reads a raw result as it is, and names a damaged frame', () => {
     const lines = Array.from({ length: 200 }, (_, k) => JSON.stringify([{ accountId: `A${k}`, note: 'é ✓' }, [], []]));
@@ -80,7 +94,7 @@ describe('scale: output codec', () => {
     expect(decodeOutput(Buffer.from(lines.join('\n')), 'partition 1')).to.equal(lines.join('\n'));
     const damaged = Buffer.from(frame);
     damaged.fill(0, 8, 40);
-    expect(() => decodeOutput(damaged, 'run r: partition 7')).to.throw(/run r: partition 7: the stored output is a damaged zstd frame/);
+    expect(() => decodeOutput(damaged, 'run r: partition 7')).to.throw(/run r: partition 7: output: the stored bytes are a damaged zstd frame/);
   });
 
   it('gives each line the digest the one-process hash takes of it, whatever its characters, and grows past its first guess, and is reused', () => {

@@ -16,6 +16,7 @@ import type { AccountInsight, Dataset, ModelOutput, Recommendation } from '../do
 import { prepare, prepareInWorkers, type ModelContext } from '../models/context.js';
 import type { AccountSink, ModelOptions, PreviousInsights } from '../models/run-models.js';
 import { packBlob } from './blob.js';
+import { compressFrame } from './frame.js';
 import { partitionInput, sharedArtifact } from './artifacts.js';
 import { OutputHash } from './output-hash.js';
 import { decodeOutput } from './output-codec.js';
@@ -138,14 +139,14 @@ export async function runModelsPartitioned(
         p.retryDelayMs ?? 1000,
         coordinatorLockKey(runId),
       ]);
-      const shared = packBlob(sharedArtifact(ctx));
+      const shared = compressFrame(packBlob(sharedArtifact(ctx)));
       artifactBytes.shared = shared.length;
       await db.query(`INSERT INTO reco_part_artifacts (run_id, name, bytes) VALUES ($1, 'shared', $2)`, [runId, shared]);
       await db.query('COMMIT');
       for (let k = 0; k < nParts; k++) {
         const first = k * size;
         const end = Math.min(n, first + size);
-        const input = packBlob(partitionInput(ctx, first, end, previous));
+        const input = compressFrame(packBlob(partitionInput(ctx, first, end, previous)));
         artifactBytes.inputs += input.length;
         await db.query(`INSERT INTO reco_part_partitions (run_id, idx, first_account, end_account, status, input) VALUES ($1, $2, $3, $4, 'pending', $5)`, [runId, k, first, end, input]);
         // Sent inputs are dead Buffers outside the heap, which V8 is slow to count against it.

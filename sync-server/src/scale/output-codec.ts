@@ -4,10 +4,7 @@
 // and lz4-compressing them than the worker spent computing the accounts, on the same cores. zstd at level 1
 // shrinks them ~35x for less CPU than the server's lz4, and the column stores the frame as it is.
 import { createHash } from 'node:crypto';
-import { constants, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
-
-const ZSTD_MAGIC = 0xfd2fb528;
-const LEVEL = { params: { [constants.ZSTD_c_compressionLevel]: 1 } };
+import { compressFrame, decompressFrame, isFrame } from './frame.js';
 
 /**
  * A partition's frame, built line by line. Each line is encoded to UTF-8 once, straight into one buffer, and
@@ -43,7 +40,7 @@ export class OutputWriter {
 
   /** The frame of the lines added since the last finish; the writer is then empty. */
   public finish(): Buffer {
-    const frame = zstdCompressSync(this.buf.subarray(0, this.at), LEVEL);
+    const frame = compressFrame(this.buf.subarray(0, this.at));
     this.at = 0;
     return frame;
   }
@@ -64,12 +61,6 @@ export function encodeOutput(lines: readonly string[]): Buffer {
 
 /** The lines' text; a result stored raw (by a worker from before the frames) is read as it is. */
 export function decodeOutput(bytes: Buffer, where: string): string {
-  if (bytes.length >= 4 && bytes.readUInt32LE(0) === ZSTD_MAGIC) {
-    try {
-      return zstdDecompressSync(bytes).toString('utf8');
-    } catch (e) {
-      throw new Error(`${where}: the stored output is a damaged zstd frame (${e instanceof Error ? e.message : String(e)})`);
-    }
-  }
+  if (isFrame(bytes)) return decompressFrame(bytes, `${where}: output`).toString('utf8');
   return bytes.toString('utf8');
 }

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { unpackBlob } from './blob.js';
+import { storedBytes } from './frame.js';
 import type { PartitionInput, SharedArtifact } from './artifacts.js';
 import { runPartition } from './partition-work.js';
 import { OutputWriter } from './output-codec.js';
@@ -42,7 +43,8 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
   const sharedFor = async (runId: string): Promise<SharedArtifact> => {
     if (cached?.runId === runId) return cached.shared;
     cached = null; // the previous run's artifact, collectable before the next one loads
-    const shared = unpackBlob<SharedArtifact>(await artifact(pool, runId), `run ${runId}: shared artifact`);
+    const where = `run ${runId}: shared artifact`;
+    const shared = unpackBlob<SharedArtifact>(storedBytes(await artifact(pool, runId), where), where);
     cached = { runId, shared };
     return shared;
   };
@@ -71,7 +73,8 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
       try {
         const shared = await sharedFor(claim.runId);
         const input = await partitionBlob(pool, claim);
-        const part = unpackBlob<PartitionInput>(input, `run ${claim.runId}: partition ${claim.idx} input`);
+        const where = `run ${claim.runId}: partition ${claim.idx} input`;
+        const part = unpackBlob<PartitionInput>(storedBytes(input, where), where);
         let renewed = performance.now();
         const result = await runPartition(shared, part, async () => {
           if (performance.now() - renewed < claim.leaseMs / 3) return;
