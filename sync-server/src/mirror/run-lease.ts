@@ -46,6 +46,10 @@ export type LeaseOptions = {
   deadPeerMs?: number;
 };
 
+function checkDeadPeerMs(ms: number): void {
+  if (!Number.isFinite(ms) || ms < 3000) throw new Error(`deadPeerMs must be at least 3000 (ms), got ${ms}`);
+}
+
 /**
  * A connection of its own for a lease. The server frees the lock only when it sees the session end: a killed
  * process ends it at once (its kernel closes the socket), but a host that loses power or its network sends
@@ -54,10 +58,6 @@ export type LeaseOptions = {
  * about `deadPeerMs` (tcp_keepalives_*, tcp_user_timeout: settable per session, ignored on a Unix socket). The
  * holder's kernel answers the probes even while its process is busy, so a long synchronous step never loses it.
  */
-function checkDeadPeerMs(ms: number): void {
-  if (!Number.isFinite(ms) || ms < 3000) throw new Error(`deadPeerMs must be at least 3000 (ms), got ${ms}`);
-}
-
 export async function openLeaseSession(url: string, application: string, deadPeerMs = 30_000): Promise<pg.Client> {
   checkDeadPeerMs(deadPeerMs);
   const c = new pg.Client({ connectionString: url, application_name: application, keepAlive: true, keepAliveInitialDelayMillis: Math.round(deadPeerMs / 3) });

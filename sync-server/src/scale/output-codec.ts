@@ -10,7 +10,7 @@ import { compressFrame, decompressFrame, isFrame } from './frame.js';
  * A partition's frame, built line by line. Each line is encoded to UTF-8 once, straight into one buffer, and
  * its digest is taken from those bytes: joining the strings and hashing each string (which encodes it again)
  * cost the worker more than the compression. Keep one writer per worker: its buffer (tens of MB) is then
- * allocated once, where a fresh one per partition cost ~20 µs per account in page faults and the garbage
+ * allocated once, where a fresh one per partition cost ~35 µs per account in page faults and the garbage
  * collections V8 starts for that much new external memory.
  */
 export class OutputWriter {
