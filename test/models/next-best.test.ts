@@ -69,6 +69,11 @@ function stationaryLog(accounts: number, products: number, days: number, seed: n
   };
 }
 
+/** The accounts with at least one product in their purchase history: the ones a list is made for. */
+function withHistory(ui: ReturnType<typeof fitReco>['ui']): number[] {
+  return Array.from({ length: ui.nUsers }, (_, u) => u).filter((u) => ui.ptr[u + 1] > ui.ptr[u]);
+}
+
 /** Each top-10 pick's shown chance against whether the account bought it in the window, by decile. */
 function reliabilityOf(at: ReturnType<typeof fitReco>, cal: Parameters<typeof nextBest>[1], bought: Map<number, Set<number>>): ReturnType<typeof reliabilityTable> {
   const predicted: number[] = [];
@@ -144,7 +149,7 @@ describe('models: calibrated chance of purchase', function () {
     const testFrom = 20000 + 450;
     const params = { ...DEFAULT_PARAMS, buyAgain: { ...DEFAULT_PARAMS.buyAgain, order: 'learned' as const } };
     const atCal = fitReco(sliceLog(log, -Infinity, calFrom), calFrom, params);
-    const users = Array.from({ length: log.nUsers }, (_, u) => u).filter((u) => atCal.ui.ptr[u + 1] > atCal.ui.ptr[u]);
+    const users = withHistory(atCal.ui);
     const cal = calibrateNextBest(atCal, groundTruth(atCal.ui, sliceLog(log, calFrom, testFrom)).all, users);
     expect(cal.buyAgain.model).to.not.equal(null);
     expect(cal.crossSell.model).to.not.equal(null);
@@ -167,7 +172,7 @@ describe('models: calibrated chance of purchase', function () {
     const testFrom = calFrom + 90;
     const params = { ...DEFAULT_PARAMS, buyAgain: { ...DEFAULT_PARAMS.buyAgain, order: 'frequency' as const } };
     const atCal = fitReco(sliceLog(log, -Infinity, calFrom), calFrom, params);
-    const users = Array.from({ length: log.nUsers }, (_, u) => u).filter((u) => atCal.ui.ptr[u + 1] > atCal.ui.ptr[u]);
+    const users = withHistory(atCal.ui);
     const truth = groundTruth(atCal.ui, sliceLog(log, calFrom, testFrom)).all;
     const young = calibrateNextBest(atCal, truth, users, undefined, { horizonDays: 90 });
     expect(young.basis).to.equal('rank');
@@ -189,7 +194,7 @@ describe('models: calibrated chance of purchase', function () {
     // A book with as much history before the calibration window as after it keeps the models.
     const lateFrom = 20000 + 150;
     const atLate = fitReco(sliceLog(log, -Infinity, lateFrom), lateFrom, params);
-    const lateUsers = Array.from({ length: log.nUsers }, (_, u) => u).filter((u) => atLate.ui.ptr[u + 1] > atLate.ui.ptr[u]);
+    const lateUsers = withHistory(atLate.ui);
     const late = calibrateNextBest(atLate, groundTruth(atLate.ui, sliceLog(log, lateFrom, lateFrom + 90)).all, lateUsers, undefined, { horizonDays: 90 });
     expect(late.basis).to.equal('features');
     expect(late.buyAgain.model).to.not.equal(null);
@@ -204,7 +209,7 @@ describe('models: calibrated chance of purchase', function () {
     const testFrom = 20000 + 450;
     const params = { ...DEFAULT_PARAMS, buyAgain: { ...DEFAULT_PARAMS.buyAgain, order: 'learned' as const } };
     const atCal = fitReco(sliceLog(log, -Infinity, calFrom), calFrom, params);
-    const users = Array.from({ length: log.nUsers }, (_, u) => u).filter((u) => atCal.ui.ptr[u + 1] > atCal.ui.ptr[u]);
+    const users = withHistory(atCal.ui);
     const cal = calibrateNextBest(atCal, groundTruth(atCal.ui, sliceLog(log, calFrom, testFrom)).all, users);
     expect(cal.activity?.model).to.not.equal(undefined);
 
@@ -248,16 +253,7 @@ describe('models: calibrated chance of purchase', function () {
     const cal = calibrateAt(train, testFrom, params).nextBest!;
     const fit = fitReco(train, testFrom, params);
     const bought = groundTruth(fit.ui, sliceLog(data.log, testFrom, Infinity)).all;
-    const predicted: number[] = [];
-    const observed: number[] = [];
-    for (let u = 0; u < fit.ui.nUsers; u++) {
-      if (fit.ui.ptr[u + 1] === fit.ui.ptr[u]) continue;
-      for (const r of nextBest(fit, cal, u, -1, 10)) {
-        predicted.push(r.probability);
-        observed.push(bought.get(u)?.has(r.item) ? 1 : 0);
-      }
-    }
-    const rows = reliabilityTable(predicted, observed);
+    const rows = reliabilityOf(fit, cal, bought);
     expect(rows).to.have.length(10);
     const table = JSON.stringify(rows.map((x) => [x.meanPredicted.toFixed(3), x.observed.toFixed(3), x.observedSe.toFixed(3)]));
     for (const r of rows) {

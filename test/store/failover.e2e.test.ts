@@ -91,6 +91,14 @@ async function until<T>(what: string, timeoutMs: number, intervalMs: number, che
   }
 }
 
+/** Follows run `id` on one replica until it is no longer Running. */
+function runEnd(on: Replica, id: string, what: string, timeoutMs: number): Promise<RunBody> {
+  return until(what, timeoutMs, 200, async () => {
+    const r = await getRun(on, id);
+    return r.status !== 'Running' && r;
+  });
+}
+
 /** Reco's records in the org served from `db`, hashed (see recoRecords for what is left out). */
 async function orgHash(db: string): Promise<{ hash: string; counts: Record<string, number> }> {
   const org = await startRecoOrg({ port: 0, db });
@@ -151,6 +159,14 @@ describe('store: failover between two replicas on one PostgreSQL', function () {
     dbB = await createTestDatabase();
     dbC = await createTestDatabase();
   });
+  /** Stops the last replica and the org (so its file is complete), then hashes the org's Reco records. */
+  const orgAfter = async (last: Replica, file: string): ReturnType<typeof orgHash> => {
+    await stopReplica(last);
+    await org?.close();
+    org = undefined;
+    return orgHash(path.join(dir, file));
+  };
+
   afterEach(async () => {
     for (const r of replicas.splice(0)) await stopReplica(r, 'SIGKILL');
     await org?.close();
@@ -180,15 +196,9 @@ describe('store: failover between two replicas on one PostgreSQL', function () {
     const started = await call(only, '/runs', { method: 'POST', body: JSON.stringify({ kind: 'Full' }) });
     expect(started.status, JSON.stringify(started.body)).to.equal(202);
     const id = started.body.run.id as string;
-    const run = await until('the reference run to end', 120_000, 200, async () => {
-      const r = await getRun(only, id);
-      return r.status !== 'Running' && r;
-    });
+    const run = await runEnd(only, id, 'the reference run to end', 120_000);
     expect(run.status, JSON.stringify(run.error)).to.equal('Succeeded');
-    await stopReplica(only);
-    await org.close();
-    org = undefined;
-    reference = await orgHash(path.join(dir, 'org-a.db'));
+    reference = await orgAfter(only, 'org-a.db');
     expect(reference.counts.Product_Recommendation__c, 'the run wrote recommendations').to.be.greaterThan(0);
     const ledger = await readLedger(dbA!.url);
     expect(ledger.map((r) => [r.id, r.status])).to.deep.equal([[id, 'Succeeded']]);
@@ -249,19 +259,13 @@ describe('store: failover between two replicas on one PostgreSQL', function () {
     expect(tookOver.runId, 'replica 2 logged the takeover of this run').to.equal(id);
     if (resumed.id !== null) expect(resumed.id).to.equal(id);
 
-    const finished = await until('the taken-over run to end', 120_000, 200, async () => {
-      const r = await getRun(two, id);
-      return r.status !== 'Running' && r;
-    });
+    const finished = await runEnd(two, id, 'the taken-over run to end', 120_000);
     expect(finished.status, JSON.stringify(finished.error)).to.equal('Succeeded');
     expect(finished.stages.filter((s) => s.status !== 'done').map((s) => s.stage), 'every stage done').to.deep.equal([]);
     expect(two.logs.some((l) => l.msg === 'resuming run' && l.runId === id), 'the pipeline resumed the run under its own id').to.equal(true);
     console.log(`      killed in the models stage; replica 2 took over after ${takeoverMs} ms (interval ${TAKEOVER_SECONDS} s)`);
 
-    await stopReplica(two);
-    await org.close();
-    org = undefined;
-    const failedOver = await orgHash(path.join(dir, 'org-b.db'));
+    const failedOver = await orgAfter(two, 'org-b.db');
     expect(failedOver.counts).to.deep.equal(reference.counts);
     expect(failedOver.hash, "Reco's records equal those of the run with no kill").to.equal(reference.hash);
 
@@ -304,10 +308,7 @@ describe('store: failover between two replicas on one PostgreSQL', function () {
       running.add(worker);
       const workerExit = new Promise<number | null>((resolve) => worker!.once('exit', (code) => resolve(code)));
 
-      const finished = await until('the taken-over run to end', 180_000, 200, async () => {
-        const r = await getRun(two, id);
-        return r.status !== 'Running' && r;
-      });
+      const finished = await runEnd(two, id, 'the taken-over run to end', 180_000);
       expect(finished.status, JSON.stringify(finished.error)).to.equal('Succeeded');
       // The dead coordinator's partition run was marked abandoned and never computed; replica 2's made the output.
       const runs = (await db.query<{ run_id: string; status: string; results: number }>(
@@ -322,10 +323,7 @@ describe('store: failover between two replicas on one PostgreSQL', function () {
       if (worker && worker.exitCode === null) worker.kill('SIGKILL');
       await db.end();
     }
-    await stopReplica(two);
-    await org.close();
-    org = undefined;
-    const failedOver = await orgHash(path.join(dir, 'org-c.db'));
+    const failedOver = await orgAfter(two, 'org-c.db');
     expect(failedOver.counts).to.deep.equal(reference.counts);
     expect(failedOver.hash, "Reco's records equal those of the one-process run with no kill").to.equal(reference.hash);
     const ledger = await readLedger(dbC!.url);
