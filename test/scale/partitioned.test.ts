@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { runModelsPartitioned, startWorkerProcess, type PartitionedOptions } from '../../sync-server/src/scale/coordinator.js';
 import { lineDigest, OutputHash } from '../../sync-server/src/scale/output-hash.js';
 import { packBlob, unpackBlob } from '../../sync-server/src/scale/blob.js';
-import { decodeOutput, encodeOutput, OutputWriter } from '../../sync-server/src/scale/output-codec.js';
+import { decodeOutput, OutputWriter } from '../../sync-server/src/scale/output-codec.js';
 import { compressFrame, isFrame, storedBytes } from '../../sync-server/src/scale/frame.js';
 import { runWorker } from '../../sync-server/src/scale/worker.js';
 import type { Dataset, ModelOutput } from '../../sync-server/src/domain/types.js';
@@ -88,7 +88,9 @@ describe('scale: stored frames', () => {
 describe('scale: output codec', () => {
   it('round-trips the lines in a compressed frame, reads a raw result as it is, and names a damaged frame', () => {
     const lines = Array.from({ length: 200 }, (_, k) => JSON.stringify([{ accountId: `A${k}`, note: 'é ✓' }, [], []]));
-    const frame = encodeOutput(lines);
+    const writer = new OutputWriter();
+    for (const line of lines) writer.add(line);
+    const frame = writer.finish();
     expect(frame.length).to.be.below(Buffer.byteLength(lines.join('\n')) / 5);
     expect(decodeOutput(frame, 'partition 1')).to.equal(lines.join('\n'));
     expect(decodeOutput(Buffer.from(lines.join('\n')), 'partition 1')).to.equal(lines.join('\n'));

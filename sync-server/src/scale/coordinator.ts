@@ -146,11 +146,12 @@ export async function runModelsPartitioned(
       for (let k = 0; k < nParts; k++) {
         const first = k * size;
         const end = Math.min(n, first + size);
-        const input = compressFrame(packBlob(partitionInput(ctx, first, end, previous)));
+        const packed = packBlob(partitionInput(ctx, first, end, previous));
+        const input = compressFrame(packed);
         artifactBytes.inputs += input.length;
         await db.query(`INSERT INTO reco_part_partitions (run_id, idx, first_account, end_account, status, input) VALUES ($1, $2, $3, $4, 'pending', $5)`, [runId, k, first, end, input]);
-        // Sent inputs are dead Buffers outside the heap, which V8 is slow to count against it.
-        packedSinceCollection += input.length;
+        // Packed and sent inputs are dead Buffers outside the heap, which V8 is slow to count against it.
+        packedSinceCollection += packed.length + input.length;
         if (packedSinceCollection > PACKED_BETWEEN_COLLECTIONS) {
           collectGarbage();
           packedSinceCollection = 0;

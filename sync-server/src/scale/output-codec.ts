@@ -53,12 +53,6 @@ export class OutputWriter {
   }
 }
 
-export function encodeOutput(lines: readonly string[]): Buffer {
-  const w = new OutputWriter();
-  for (const line of lines) w.add(line);
-  return w.finish();
-}
-
 /** The lines' text; a result stored raw (by a worker from before the frames) is read as it is. */
 export function decodeOutput(bytes: Buffer, where: string): string {
   if (isFrame(bytes)) return decompressFrame(bytes, `${where}: output`).toString('utf8');

@@ -94,8 +94,8 @@ export async function ensureSchema(db: Queryable): Promise<void> {
   await db.query('SELECT pg_advisory_lock(hashtext($1))', ['reco_part_schema']);
   try {
     for (const sql of SCHEMA) await db.query(sql);
-    // Stored as they come (out of line, not compressed again): the output is a zstd frame already, and the
-    // packed inputs are mostly numbers that pglz shrinks little for a lot of the server's CPU.
+    // Stored as they come (out of line, not compressed again): outputs and inputs are zstd frames already
+    // (frame.ts), which pglz or lz4 would only spend the server's CPU on.
     await db.query('ALTER TABLE reco_part_results ALTER COLUMN output SET STORAGE EXTERNAL');
     await db.query('ALTER TABLE reco_part_partitions ALTER COLUMN input SET STORAGE EXTERNAL');
   } finally {
