@@ -74,6 +74,23 @@ function withHistory(ui: ReturnType<typeof fitReco>['ui']): number[] {
   return Array.from({ length: ui.nUsers }, (_, u) => u).filter((u) => ui.ptr[u + 1] > ui.ptr[u]);
 }
 
+/**
+ * A stationary book (see stationaryLog) calibrated with the learned re-order model on the quarter from day 360,
+ * then refitted at day 450 to be judged on what the accounts bought after it.
+ */
+function calibratedBook(seed: number, awayShare = 0) {
+  const log = stationaryLog(1500, 150, 540, seed, awayShare);
+  const calFrom = 20000 + 360;
+  const testFrom = 20000 + 450;
+  const params = { ...DEFAULT_PARAMS, buyAgain: { ...DEFAULT_PARAMS.buyAgain, order: 'learned' as const } };
+  const atCal = fitReco(sliceLog(log, -Infinity, calFrom), calFrom, params);
+  const cal = calibrateNextBest(atCal, groundTruth(atCal.ui, sliceLog(log, calFrom, testFrom)).all, withHistory(atCal.ui));
+  const train = sliceLog(log, -Infinity, testFrom);
+  const atTest = fitReco(train, testFrom, params);
+  const bought = groundTruth(buildUserItems(train), sliceLog(log, testFrom, Infinity)).all;
+  return { log, cal, atTest, bought };
+}
+
 /** Each top-10 pick's shown chance against whether the account bought it in the window, by decile. */
 function reliabilityOf(at: ReturnType<typeof fitReco>, cal: Parameters<typeof nextBest>[1], bought: Map<number, Set<number>>): ReturnType<typeof reliabilityTable> {
   const predicted: number[] = [];
@@ -144,19 +161,10 @@ describe('models: calibrated chance of purchase', function () {
   this.timeout(300_000);
 
   it('on a held-out window, the mean predicted chance per decile is within 0.05 of the observed rate', () => {
-    const log = stationaryLog(1500, 150, 540, 21);
-    const calFrom = 20000 + 360;
-    const testFrom = 20000 + 450;
-    const params = { ...DEFAULT_PARAMS, buyAgain: { ...DEFAULT_PARAMS.buyAgain, order: 'learned' as const } };
-    const atCal = fitReco(sliceLog(log, -Infinity, calFrom), calFrom, params);
-    const users = withHistory(atCal.ui);
-    const cal = calibrateNextBest(atCal, groundTruth(atCal.ui, sliceLog(log, calFrom, testFrom)).all, users);
+    const { cal, atTest, bought } = calibratedBook(21);
     expect(cal.buyAgain.model).to.not.equal(null);
     expect(cal.crossSell.model).to.not.equal(null);
 
-    const train = sliceLog(log, -Infinity, testFrom);
-    const atTest = fitReco(train, testFrom, params);
-    const bought = groundTruth(buildUserItems(train), sliceLog(log, testFrom, Infinity)).all;
     const rows = reliabilityOf(atTest, cal, bought);
     expect(rows).to.have.length(10);
     for (const r of rows) expect(Math.abs(r.meanPredicted - r.observed), `decile ${r.decile}: ${JSON.stringify(rows.map((x) => [x.meanPredicted.toFixed(3), x.observed.toFixed(3)]))}`).to.be.at.most(0.05);
@@ -204,18 +212,9 @@ describe('models: calibrated chance of purchase', function () {
     // 40% of accounts sit out each quarter, which nothing in their history tells: a re-order's chance among the
     // accounts that do order is well above its chance over all accounts. The list is ranked for (and judged on)
     // the accounts that order, so each kind must be right among them; the shown chance must still be right over all.
-    const log = stationaryLog(1500, 150, 540, 22, 0.4);
-    const calFrom = 20000 + 360;
-    const testFrom = 20000 + 450;
-    const params = { ...DEFAULT_PARAMS, buyAgain: { ...DEFAULT_PARAMS.buyAgain, order: 'learned' as const } };
-    const atCal = fitReco(sliceLog(log, -Infinity, calFrom), calFrom, params);
-    const users = withHistory(atCal.ui);
-    const cal = calibrateNextBest(atCal, groundTruth(atCal.ui, sliceLog(log, calFrom, testFrom)).all, users);
+    const { log, cal, atTest, bought } = calibratedBook(22, 0.4);
     expect(cal.activity?.model).to.not.equal(undefined);
 
-    const train = sliceLog(log, -Infinity, testFrom);
-    const atTest = fitReco(train, testFrom, params);
-    const bought = groundTruth(buildUserItems(train), sliceLog(log, testFrom, Infinity)).all;
     const given = { ...cal, activity: undefined };
     const sums = { 'Buy again': { p: 0, o: 0, n: 0 }, 'Cross-sell': { p: 0, o: 0, n: 0 } };
     const all = { p: 0, o: 0 };
