@@ -5,7 +5,9 @@ import { syntheticDataset } from '../../sync-server/src/models/synthetic.js';
 import type { ChildProcess } from 'node:child_process';
 import { runModelsPartitioned, startWorkerProcess, type PartitionedOptions } from '../../sync-server/src/scale/coordinator.js';
 import { lineDigest, OutputHash } from '../../sync-server/src/scale/output-hash.js';
-import { packBlob, unpackBlob } from '../../sync-server/src/scale/blob.js';
+import { BlobPacker, packBlob, unpackBlob } from '../../sync-server/src/scale/blob.js';
+import { partitionInput } from '../../sync-server/src/scale/artifacts.js';
+import { prepare } from '../../sync-server/src/models/context.js';
 import { decodeOutput, OutputWriter } from '../../sync-server/src/scale/output-codec.js';
 import { compressFrame, isFrame, storedBytes } from '../../sync-server/src/scale/frame.js';
 import { runWorker } from '../../sync-server/src/scale/worker.js';
@@ -66,9 +68,41 @@ describe('scale: blob codec', () => {
     expect(back.a).to.be.instanceOf(Int32Array);
   });
 
+  it('packs into its kept buffer the bytes packBlob makes, whatever it packed before (padding included)', () => {
+    const packer = new BlobPacker();
+    const big = { a: Float64Array.from({ length: 999 }, (_, k) => k + 0.5), s: 'x'.repeat(301) };
+    const small = { a: Int8Array.from([1, 2, 3]), b: Int16Array.from([-1]), s: 'ab' };
+    expect(Buffer.compare(packer.pack(big), packBlob(big))).to.equal(0);
+    // After a bigger blob, the reused bytes hold stale data where the small one pads: it must not show through.
+    const again = packer.pack(small);
+    expect(Buffer.compare(again, packBlob(small))).to.equal(0);
+    expect(unpackBlob(again)).to.deep.equal(small);
+  });
+
   it('names what it cannot store, and rejects bytes that are not a blob', () => {
     expect(() => packBlob({ x: { y: new Date(0) } })).to.throw(/\$\.x\.y is a Date/);
     expect(() => unpackBlob(Buffer.from('not a blob at all'), 'partition 4 input')).to.throw(/partition 4 input: not a packed blob/);
+  });
+});
+
+describe('scale: partition inputs', () => {
+  it('packs the same bytes from views of the org as from copies, for every partition, texts and blocks included', () => {
+    const ctx = prepare(dataset(), options);
+    const n = ctx.ds.accounts.length;
+    // Whether the churn model keeps the texts depends on their validation gain: set the columns so they are cut.
+    const column = (k: number): Float64Array => Float64Array.from({ length: n }, (_, u) => (u * k) % 7);
+    expect(ctx.churn.model).to.not.equal(null);
+    ctx.churn.model!.textNow = { negativeCases90: column(1), sentiment90: column(3), texts90: column(5) };
+    const packer = new BlobPacker();
+    let blocked = 0;
+    for (let first = 0; first < n; first += 400) {
+      const end = Math.min(n, first + 400);
+      const copy = partitionInput(ctx, first, end, previous);
+      blocked += copy.blocks.openOpportunity.size + copy.blocks.dismissed.size;
+      expect(copy.textNow?.sentiment90[0]).to.equal((first * 3) % 7);
+      expect(Buffer.compare(packer.pack(partitionInput(ctx, first, end, previous, 'view')), packBlob(copy)), `accounts ${first}..${end - 1}`).to.equal(0);
+    }
+    expect(blocked).to.be.above(0);
   });
 });
 

@@ -82,12 +82,17 @@ export function sharedArtifact(ctx: ModelContext): SharedArtifact {
   };
 }
 
-/** Accounts [first, end) of the context, renumbered from 0. Copies (subarray would keep the whole org alive). */
-export function partitionInput(ctx: ModelContext, first: number, end: number, previous?: PreviousInsights): PartitionInput {
-  const slice = <T extends { slice(a: number, b: number): T }>(a: T): T => a.slice(first, end);
-  const sliceAll = <T extends object>(cols: T): T => Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, (v as Float64Array).slice(first, end)])) as T;
+/**
+ * Accounts [first, end) of the context, renumbered from 0. `take: 'copy'` copies the columns, so the input may
+ * outlive the context (a subarray would keep the whole org alive); `'view'` shares them where no renumbering is
+ * needed, for an input that is packed at once and dropped: the coordinator then copies each column once, into
+ * the blob, instead of twice.
+ */
+export function partitionInput(ctx: ModelContext, first: number, end: number, previous?: PreviousInsights, take: Take = 'copy'): PartitionInput {
+  const cut = cutter(take);
+  const cutAll = <T extends object>(cols: T): T => Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, cut(v as Float64Array, first, end)])) as T;
   const accounts = ctx.ds.accounts.slice(first, end);
-  const textNow = ctx.churn.model?.textNow ? sliceAll(ctx.churn.model.textNow) : null;
+  const textNow = ctx.churn.model?.textNow ? cutAll(ctx.churn.model.textNow) : null;
   const blocks: AccountBlocks = { openOpportunity: new Map(), dismissed: new Map() };
   for (const key of ['openOpportunity', 'dismissed'] as const) {
     for (const [u, items] of ctx.blocks[key]) if (u >= first && u < end) blocks[key].set(u - first, items);
@@ -96,19 +101,27 @@ export function partitionInput(ctx: ModelContext, first: number, end: number, pr
     first,
     end,
     accounts,
-    ui: sliceUserItems(ctx.ui, first, end),
-    segOf: slice(ctx.seg.of),
-    features: sliceAll(ctx.features),
-    crm: sliceAll(ctx.crm),
-    breadth: slice(ctx.breadth),
+    ui: sliceUserItems(ctx.ui, first, end, take),
+    segOf: cut(ctx.seg.of, first, end),
+    features: cutAll(ctx.features),
+    crm: cutAll(ctx.crm),
+    breadth: cut(ctx.breadth, first, end),
     textNow,
     blocks,
     previous: previous ? accounts.map((a) => previous.insights.get(a.id) ?? null) : null,
   };
 }
 
-/** Users [first, end) of a purchase history, with their entries and days renumbered to start at 0. */
-export function sliceUserItems(ui: UserItems, first: number, end: number): UserItems {
+type Take = 'copy' | 'view';
+type Column = Int32Array | Float64Array;
+
+function cutter(take: Take): <T extends Column>(a: T, first: number, end: number) => T {
+  return take === 'view' ? (a, first, end) => a.subarray(first, end) as typeof a : (a, first, end) => a.slice(first, end) as typeof a;
+}
+
+/** Users [first, end) of a purchase history, with their entries and days renumbered to start at 0 (those two always copied). */
+export function sliceUserItems(ui: UserItems, first: number, end: number, take: Take = 'copy'): UserItems {
+  const cut = cutter(take);
   const e0 = ui.ptr[first];
   const e1 = ui.ptr[end];
   const d0 = ui.dayPtr[e0];
@@ -121,16 +134,16 @@ export function sliceUserItems(ui: UserItems, first: number, end: number): UserI
     nUsers: end - first,
     nItems: ui.nItems,
     ptr,
-    items: ui.items.slice(e0, e1),
-    orders: ui.orders.slice(e0, e1),
-    firstDay: ui.firstDay.slice(e0, e1),
-    lastDay: ui.lastDay.slice(e0, e1),
-    revenue: ui.revenue.slice(e0, e1),
+    items: cut(ui.items, e0, e1),
+    orders: cut(ui.orders, e0, e1),
+    firstDay: cut(ui.firstDay, e0, e1),
+    lastDay: cut(ui.lastDay, e0, e1),
+    revenue: cut(ui.revenue, e0, e1),
     dayPtr,
-    days: ui.days.slice(d0, d1),
-    userOrders: ui.userOrders.slice(first, end),
-    userLastDay: ui.userLastDay.slice(first, end),
-    userFirstDay: ui.userFirstDay.slice(first, end),
-    userRevenue: ui.userRevenue.slice(first, end),
+    days: cut(ui.days, d0, d1),
+    userOrders: cut(ui.userOrders, first, end),
+    userLastDay: cut(ui.userLastDay, first, end),
+    userFirstDay: cut(ui.userFirstDay, first, end),
+    userRevenue: cut(ui.userRevenue, first, end),
   };
 }

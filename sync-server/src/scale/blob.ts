@@ -32,6 +32,27 @@ function kindOf(v: ArrayBufferView): TypedKind {
 
 /** Encodes `value`; throws naming the path of anything it cannot store (functions, class instances). */
 export function packBlob(value: unknown): Buffer {
+  return encode(value, (bytes) => Buffer.alloc(bytes));
+}
+
+/**
+ * packBlob into one buffer kept from call to call, for a caller that packs many blobs and lets each go at once
+ * (the coordinator compresses each partition's input and sends the frame): a new buffer per blob is memory
+ * outside the heap that V8 counts late, so hundreds of them made the coordinator grow or collect by hand.
+ */
+export class BlobPacker {
+  private buf = Buffer.alloc(0);
+
+  /** The blob, as a view of the kept buffer: valid until the next call. */
+  public pack(value: unknown): Buffer {
+    return encode(value, (bytes) => {
+      if (bytes > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(bytes, this.buf.length * 2));
+      return this.buf.subarray(0, bytes);
+    });
+  }
+}
+
+function encode(value: unknown, allocate: (bytes: number) => Buffer): Buffer {
   const arrays: Typed[] = [];
   let offset = 0;
   const walk = (v: unknown, path: string): unknown => {
@@ -67,14 +88,18 @@ export function packBlob(value: unknown): Buffer {
   };
   const header = Buffer.from(JSON.stringify(walk(value, '$')), 'utf8');
   const headerEnd = Math.ceil((8 + header.length) / 8) * 8;
-  const out = Buffer.alloc(headerEnd + offset);
+  const out = allocate(headerEnd + offset);
   out.writeUInt32LE(MAGIC, 0);
   out.writeUInt32LE(header.length, 4);
   header.copy(out, 8);
+  // The alignment padding is zeroed too, so the same value always packs to the same bytes in a reused buffer.
+  out.fill(0, 8 + header.length, headerEnd);
   let at = headerEnd;
   for (const a of arrays) {
     out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
-    at += Math.ceil(a.byteLength / 8) * 8;
+    const end = at + Math.ceil(a.byteLength / 8) * 8;
+    out.fill(0, at + a.byteLength, end);
+    at = end;
   }
   return out;
 }

@@ -15,7 +15,7 @@ import type pg from 'pg';
 import type { AccountInsight, Dataset, ModelOutput, Recommendation } from '../domain/types.js';
 import { prepare, prepareInWorkers, type ModelContext } from '../models/context.js';
 import type { AccountSink, ModelOptions, PreviousInsights } from '../models/run-models.js';
-import { packBlob } from './blob.js';
+import { BlobPacker, packBlob } from './blob.js';
 import { compressFrame } from './frame.js';
 import { partitionInput, sharedArtifact } from './artifacts.js';
 import { OutputHash } from './output-hash.js';
@@ -121,6 +121,7 @@ export async function runModelsPartitioned(
     ds = null;
     collectGarbage(); // the org's records, now dead, are most of this process's memory: gone before packing
     let packedSinceCollection = 0;
+    const packer = new BlobPacker();
     const nParts = Math.ceil(n / size);
     const artifactBytes = { shared: 0, inputs: 0 };
     const db = await pool.connect();
@@ -146,12 +147,14 @@ export async function runModelsPartitioned(
       for (let k = 0; k < nParts; k++) {
         const first = k * size;
         const end = Math.min(n, first + size);
-        const packed = packBlob(partitionInput(ctx, first, end, previous));
-        const input = compressFrame(packed);
+        // Views of the org's columns, packed into the one kept buffer: the only new memory outside the heap per
+        // partition is its frame and its renumbered purchase-history pointers.
+        const part = partitionInput(ctx, first, end, previous, 'view');
+        const input = compressFrame(packer.pack(part));
         artifactBytes.inputs += input.length;
         await db.query(`INSERT INTO reco_part_partitions (run_id, idx, first_account, end_account, status, input) VALUES ($1, $2, $3, $4, 'pending', $5)`, [runId, k, first, end, input]);
-        // Packed and sent inputs are dead Buffers outside the heap, which V8 is slow to count against it.
-        packedSinceCollection += packed.length + input.length;
+        // Sent frames are dead Buffers outside the heap, which V8 is slow to count against it.
+        packedSinceCollection += input.length + part.ui.ptr.byteLength + part.ui.dayPtr.byteLength;
         if (packedSinceCollection > PACKED_BETWEEN_COLLECTIONS) {
           collectGarbage();
           packedSinceCollection = 0;
