@@ -97,8 +97,11 @@ describe('scale: a partition run whose coordinator died', function () {
     const workers = list.split(',').map(Number);
     pids.push(...workers);
     expect(workers).to.have.length(2);
+    const doneBy = async (): Promise<number> => Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM reco_part_results WHERE run_id = $1', [runId])).rows[0].n);
+    await until('a first partition to be done', 60_000, async () => (await doneBy()) > 0);
     c.child.kill('SIGKILL');
     await until('both workers to exit', 30_000, () => workers.every(exited));
+    const doneBeforeDeath = await doneBy();
     const run = (await client.query<{ status: string; error: string }>('SELECT status, error FROM reco_part_runs WHERE run_id = $1', [runId])).rows[0];
     expect(run.status).to.equal('abandoned');
     expect(run.error).to.match(/^abandoned: its coordinator is gone/);
@@ -114,11 +117,18 @@ describe('scale: a partition run whose coordinator died', function () {
     const again = await runModelsPartitioned(ds, options, undefined, undefined, { url: db.url, workers: 1, partitionAccounts: 100, threads: 0, timeoutMs: 120_000 });
     expect(again.runId).to.not.equal(runId);
     expect(again.hash).to.equal(one.hex());
+    // What the dead run finished is taken over, not computed again; the rest is computed by this run's worker.
+    expect(again.reused).to.deep.equal({ from: runId, partitions: doneBeforeDeath });
+    expect(again.workers.reduce((s, w) => s + w.partitions, 0)).to.equal(6 - doneBeforeDeath);
     const statuses = (await client.query<{ run_id: string; status: string }>('SELECT run_id, status FROM reco_part_runs ORDER BY created_at')).rows;
     expect(statuses).to.deep.equal([
       { run_id: runId, status: 'abandoned' },
       { run_id: again.runId, status: 'done' },
     ]);
+    // Other inputs (another seed: another shared artifact) reuse nothing, abandoned run or not.
+    const other = await runModelsPartitioned(ds, { ...options, seed: 2 }, undefined, undefined, { url: db.url, workers: 1, partitionAccounts: 100, threads: 0, timeoutMs: 120_000 });
+    expect(other.reused).to.deep.equal({ from: null, partitions: 0 });
+    expect(other.workers[0].partitions).to.equal(6);
   });
 
   it('a coordinator that loses its lease stops waiting and fails its run, naming why', async () => {

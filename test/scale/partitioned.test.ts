@@ -274,10 +274,32 @@ describe('scale: the model step as partitions claimed by worker processes', func
     }
   });
 
+  it('after a failed run, a run on the same inputs computes only what that run did not finish', async () => {
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    let failed: { run_id: string; done: number };
+    try {
+      const { rows } = await c.query<{ run_id: string; done: number }>(
+        `SELECT r.run_id, (SELECT count(*)::int FROM reco_part_results res WHERE res.run_id = r.run_id) AS done
+           FROM reco_part_runs r WHERE r.status = 'failed' ORDER BY r.created_at DESC LIMIT 1`,
+      );
+      failed = rows[0];
+    } finally {
+      await c.end();
+    }
+    expect(failed.done, 'the failed run above finished some partitions').to.be.above(0);
+    const out = await run({});
+    expect(out.hash).to.equal(oneHash);
+    expect(out.reused).to.deep.equal({ from: failed.run_id, partitions: failed.done });
+    expect(out.workers.reduce((s, w) => s + w.partitions, 0)).to.equal(Math.ceil(ds.accounts.length / 150) - failed.done);
+  });
+
   it('finishes a run whose partition failed once and then read clean input (a transient failure)', async () => {
     let good: Buffer | null = null;
     let handStarted: ReturnType<typeof runWorker> | null = null;
     const out = await run({
+      // A size no earlier run of this suite used: nothing is taken over from the failed run above.
+      partitionAccounts: 160,
       maxAttempts: 3,
       // Long against the test's 20 ms look, so the clean input is back before the retry (which the delay is for).
       retryDelayMs: 1500,
@@ -301,7 +323,8 @@ describe('scale: the model step as partitions claimed by worker processes', func
     expect(out.hash).to.equal(oneHash);
     const stats = await handStarted!;
     expect(stats.failures).to.be.at.least(1);
-    expect(stats.partitions).to.equal(Math.ceil(ds.accounts.length / 150));
+    expect(stats.partitions).to.equal(Math.ceil(ds.accounts.length / 160));
+    expect(out.reused.partitions).to.equal(0);
     const c = await counts(db.url, out.runId);
     expect(c.attempts.get(1)).to.be.at.least(2);
     expect(c.results).to.equal(c.distinct);

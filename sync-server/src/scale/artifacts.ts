@@ -4,6 +4,7 @@
 // churn model, products and rule state), a few tens of MB whatever the number of accounts. Per partition: its
 // accounts' own rows (purchase history, features, segment, blocks, previous insight), renumbered from 0 so the
 // unchanged list code runs on them; a worker holds the shared part and one partition, never the whole org.
+import { createRequire } from 'node:module';
 import type { Account, Product, Segment } from '../domain/types.js';
 import type { ModelContext } from '../models/context.js';
 import type { PreviousInsight, PreviousInsights } from '../models/run-models.js';
@@ -20,6 +21,8 @@ import type { ChurnModel, ChurnReport, TextFeatures } from '../churn/churn.js';
 import type { Segmentation } from '../segments/segment.js';
 
 export type SharedArtifact = {
+  /** Reco's version: a run's results are reused by a later run only when made by the same code (queue.ts). */
+  reco: string;
   asOf: string;
   asOfDay: number;
   opts: ResolvedOptions;
@@ -53,6 +56,8 @@ export type PartitionInput = {
   previous: (PreviousInsight | null)[] | null;
 };
 
+const RECO_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
 export function sharedArtifact(ctx: ModelContext): SharedArtifact {
   const { fit } = ctx;
   const model = ctx.churn.model;
@@ -62,6 +67,7 @@ export function sharedArtifact(ctx: ModelContext): SharedArtifact {
     churnModel = whole;
   }
   return {
+    reco: RECO_VERSION,
     asOf: ctx.ds.asOf,
     asOfDay: fit.asOfDay,
     opts: ctx.opts,

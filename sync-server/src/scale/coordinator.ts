@@ -6,6 +6,8 @@
 // themselves for a sink. Same output as runModels / runModelsInWorkers for the same dataset and options.
 // From before its workers start until the output is collected it holds the run's coordinator lease (queue.ts),
 // so when it dies its workers stop waiting for it and the run is marked abandoned instead of being served.
+// The coordinator that takes such a run over (a replica resuming the pipeline run) rebuilds the same whole-org
+// part from the same mirror: the partitions the dead run finished on identical inputs are taken, not recomputed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -22,7 +24,7 @@ import { OutputHash } from './output-hash.js';
 import { decodeOutput } from './output-codec.js';
 import { collectGarbage } from '../lib/collect-garbage.js';
 import { postgresAdvisoryLease, type RunLease } from '../mirror/run-lease.js';
-import { abandonOrphanedRuns, coordinatorLease, coordinatorLockKey, ensureSchema, pruneRuns, queuePool, runProgress } from './queue.js';
+import { abandonOrphanedRuns, coordinatorLease, coordinatorLockKey, ensureSchema, findReusableRun, pruneRuns, publishPartition, queuePool, runProgress } from './queue.js';
 import { WORKER_STATS_PREFIX, type WorkerStats } from './worker.js';
 
 export type PartitionedOptions = {
@@ -66,6 +68,8 @@ export type PartitionedResult = {
   workers: WorkerStats[];
   timings: { load: number; prepare: number; publish: number; partitions: number; merge: number; total: number };
   artifactBytes: { shared: number; inputs: number };
+  /** Partitions not computed again: done by a dead coordinator's run on the same inputs (queue.ts, findReusableRun). */
+  reused: { from: string | null; partitions: number };
 };
 
 /**
@@ -124,6 +128,7 @@ export async function runModelsPartitioned(
     const packer = new BlobPacker();
     const nParts = Math.ceil(n / size);
     const artifactBytes = { shared: 0, inputs: 0 };
+    const reused: PartitionedResult['reused'] = { from: null, partitions: 0 };
     const db = await pool.connect();
     try {
       // The run and its shared artifact in one transaction (a worker never sees one without the other),
@@ -144,6 +149,7 @@ export async function runModelsPartitioned(
       artifactBytes.shared = shared.length;
       await db.query(`INSERT INTO reco_part_artifacts (run_id, name, bytes) VALUES ($1, 'shared', $2)`, [runId, shared]);
       await db.query('COMMIT');
+      reused.from = await findReusableRun(db, shared, nParts, n);
       for (let k = 0; k < nParts; k++) {
         const first = k * size;
         const end = Math.min(n, first + size);
@@ -152,7 +158,7 @@ export async function runModelsPartitioned(
         const part = partitionInput(ctx, first, end, previous, 'view');
         const input = compressFrame(packer.pack(part));
         artifactBytes.inputs += input.length;
-        await db.query(`INSERT INTO reco_part_partitions (run_id, idx, first_account, end_account, status, input) VALUES ($1, $2, $3, $4, 'pending', $5)`, [runId, k, first, end, input]);
+        if (await publishPartition(db, { runId, idx: k, first, end, input }, reused.from)) reused.partitions++;
         // Sent frames are dead Buffers outside the heap, which V8 is slow to count against it.
         packedSinceCollection += input.length + part.ui.ptr.byteLength + part.ui.dayPtr.byteLength;
         if (packedSinceCollection > PACKED_BETWEEN_COLLECTIONS) {
@@ -209,9 +215,9 @@ export async function runModelsPartitioned(
       timings: { ...summary.timings, ...timings },
       cpuTimings: summary.cpuTimings,
       counts,
-      partitions: { runId, count: nParts, accounts: size, workers: stats },
+      partitions: { runId, count: nParts, accounts: size, workers: stats, reused },
     };
-    return { runId, hash: hash.hex(), output, workers: stats, timings, artifactBytes };
+    return { runId, hash: hash.hex(), output, workers: stats, timings, artifactBytes, reused };
   } finally {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
     // After the run's status is final: a worker that then finds the lease free reads done or failed, not abandoned.

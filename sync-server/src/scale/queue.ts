@@ -264,6 +264,58 @@ export async function failPartition(db: Queryable, claim: Claim, error: string):
   );
 }
 
+/**
+ * A run that ended without being collected (abandoned: its coordinator died; or failed) and had the same accounts,
+ * partitions and shared artifact, byte for byte, as the run being published: its done partitions whose input is
+ * also byte for byte the same hold exactly the results this run would compute (a partition's output is a function
+ * of the two, and the shared artifact names Reco's version), so a coordinator that takes a dead one's work over
+ * does not compute them again. The newest such run, or null.
+ */
+export async function findReusableRun(db: Queryable, shared: Buffer, partitions: number, accounts: number): Promise<string | null> {
+  const { rows } = await db.query<{ run_id: string }>(
+    `SELECT r.run_id FROM reco_part_runs r JOIN reco_part_artifacts a ON a.run_id = r.run_id AND a.name = 'shared'
+      WHERE r.status IN ('abandoned', 'failed') AND r.partitions = $1 AND r.accounts = $2 AND a.bytes = $3
+        AND EXISTS (SELECT 1 FROM reco_part_results res WHERE res.run_id = r.run_id)
+      ORDER BY r.created_at DESC LIMIT 1`,
+    [partitions, accounts, shared],
+  );
+  return rows[0]?.run_id ?? null;
+}
+
+export type NewPartition = { runId: string; idx: number; first: number; end: number; input: Buffer };
+
+/**
+ * Publishes one partition: pending, or done at once with `donor`'s result when that run's partition covered the
+ * same accounts from the same input (findReusableRun). The result is copied inside PostgreSQL, in the same
+ * transaction as the partition row, so a worker never sees a pending partition that is already done. Returns
+ * whether it was reused.
+ */
+export async function publishPartition(db: pg.PoolClient, p: NewPartition, donor: string | null): Promise<boolean> {
+  const insert = (status: 'pending' | 'done'): Promise<unknown> =>
+    db.query(`INSERT INTO reco_part_partitions (run_id, idx, first_account, end_account, status, input) VALUES ($1, $2, $3, $4, $5, $6)`, [p.runId, p.idx, p.first, p.end, status, p.input]);
+  if (!donor) {
+    await insert('pending');
+    return false;
+  }
+  await db.query('BEGIN');
+  try {
+    const { rowCount } = await db.query(
+      `INSERT INTO reco_part_results (run_id, idx, accounts, recommendations, shadow, digests, output, worker)
+       SELECT $1, res.idx, res.accounts, res.recommendations, res.shadow, res.digests, res.output, res.worker
+         FROM reco_part_results res JOIN reco_part_partitions d USING (run_id, idx)
+        WHERE res.run_id = $2 AND res.idx = $3 AND d.first_account = $4 AND d.end_account = $5 AND d.input = $6`,
+      [p.runId, donor, p.idx, p.first, p.end, p.input],
+    );
+    const reused = rowCount === 1;
+    await insert(reused ? 'done' : 'pending');
+    await db.query('COMMIT');
+    return reused;
+  } catch (e) {
+    await db.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
 export type Progress = { pending: number; running: number; done: number; failed: { idx: number; first: number; end: number; attempts: number; error: string | null }[] };
 
 export async function runProgress(db: Queryable, runId: string): Promise<Progress> {
