@@ -79,6 +79,19 @@ describe('scale: blob codec', () => {
     expect(unpackBlob(again)).to.deep.equal(small);
   });
 
+  it('keeps plain records as they are, and a key named __proto__ as a key (never the prototype)', () => {
+    const records = Array.from({ length: 3 }, (_, k) => ({ id: `A${k}`, name: k === 1 ? null : `Account ${k}`, open: k === 2, score: k / 2 }));
+    expect(unpackBlob(packBlob({ records }))).to.deep.equal({ records });
+    const odd: Record<string, unknown> = { before: 1 };
+    Object.defineProperty(odd, '__proto__', { value: Int32Array.from([7]), enumerable: true, writable: true, configurable: true });
+    const back = unpackBlob<Record<string, unknown>>(packBlob({ odd, alsoOdd: JSON.parse('{"__proto__": {"x": 1}}') as unknown }));
+    const o = back.odd as Record<string, unknown>;
+    expect(Object.getPrototypeOf(o)).to.equal(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(o, '__proto__')?.value).to.deep.equal(Int32Array.from([7]));
+    expect(Object.getPrototypeOf(back.alsoOdd)).to.equal(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(back.alsoOdd, '__proto__')?.value).to.deep.equal({ x: 1 });
+  });
+
   it('names what it cannot store, and rejects bytes that are not a blob', () => {
     expect(() => packBlob({ x: { y: new Date(0) } })).to.throw(/\$\.x\.y is a Date/);
     expect(() => unpackBlob(Buffer.from('not a blob at all'), 'partition 4 input')).to.throw(/partition 4 input: not a packed blob/);

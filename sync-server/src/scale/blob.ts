@@ -55,7 +55,18 @@ export class BlobPacker {
 function encode(value: unknown, allocate: (bytes: number) => Buffer): Buffer {
   const arrays: Typed[] = [];
   let offset = 0;
-  const walk = (v: unknown, path: string): unknown => {
+  // Where the walk is, built into a path only for an error message: a string per value was most of the cost.
+  const where: string[] = [];
+  const pathOf = (): string => `$${where.join('')}`;
+  const tagged = (v: unknown, step: string): unknown => {
+    where.push(step);
+    const out = walk(v);
+    where.pop();
+    return out;
+  };
+  // Values JSON holds as they are come back as themselves, and a container is copied only when something in it
+  // had to be tagged: an input's thousands of account records are then stringified without being rebuilt.
+  const walk = (v: unknown): unknown => {
     if (typeof v === 'number') {
       if (Number.isNaN(v)) return { $t: 'num', v: 'NaN' } satisfies Tagged;
       if (v === Infinity) return { $t: 'num', v: 'Infinity' } satisfies Tagged;
@@ -73,20 +84,34 @@ function encode(value: unknown, allocate: (bytes: number) => Buffer): Buffer {
       offset += Math.ceil(a.byteLength / 8) * 8;
       return { $t: 'typed', kind, offset: at, length: a.length } satisfies Tagged;
     }
-    if (Array.isArray(v)) return v.map((x, i) => walk(x, `${path}[${i}]`));
-    if (v instanceof Map) return { $t: 'map', entries: [...v].map(([k, x], i) => [walk(k, `${path}<key ${i}>`), walk(x, `${path}<${String(k)}>`)]) } satisfies Tagged;
-    if (v instanceof Set) return { $t: 'set', values: [...v].map((x, i) => walk(x, `${path}<${i}>`)) } satisfies Tagged;
-    if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) {
-        if (k === '$t') throw new Error(`blob: ${path}.$t is a reserved key`);
-        out[k] = walk(x, `${path}.${k}`);
+    if (Array.isArray(v)) {
+      let out: unknown[] | null = null;
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        const w = tagged(x, `[${i}]`);
+        if (w !== x) out ??= v.slice(0, i);
+        if (out) out.push(w);
       }
-      return out;
+      return out ?? v;
     }
-    throw new Error(`blob: ${path} is a ${typeof v === 'object' ? (v.constructor?.name ?? 'object') : typeof v}, which cannot be stored`);
+    if (v instanceof Map) return { $t: 'map', entries: [...v].map(([k, x], i) => [tagged(k, `<key ${i}>`), tagged(x, `<${String(k)}>`)]) } satisfies Tagged;
+    if (v instanceof Set) return { $t: 'set', values: [...v].map((x, i) => tagged(x, `<${i}>`)) } satisfies Tagged;
+    if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+      if (flat(v as Record<string, unknown>)) return v;
+      let out: Record<string, unknown> | null = null;
+      const entries = Object.entries(v);
+      for (let e = 0; e < entries.length; e++) {
+        const [k, x] = entries[e];
+        if (k === '$t') throw new Error(`blob: ${pathOf()}.$t is a reserved key`);
+        const w = tagged(x, `.${k}`);
+        if (w !== x && out === null) out = Object.fromEntries(entries.slice(0, e));
+        if (out) setOwn(out, k, w);
+      }
+      return out ?? v;
+    }
+    throw new Error(`blob: ${pathOf()} is a ${typeof v === 'object' ? (v.constructor?.name ?? 'object') : typeof v}, which cannot be stored`);
   };
-  const header = Buffer.from(JSON.stringify(walk(value, '$')), 'utf8');
+  const header = Buffer.from(JSON.stringify(walk(value)), 'utf8');
   const headerEnd = Math.ceil((8 + header.length) / 8) * 8;
   const out = allocate(headerEnd + offset);
   out.writeUInt32LE(MAGIC, 0);
@@ -104,6 +129,21 @@ function encode(value: unknown, allocate: (bytes: number) => Buffer): Buffer {
   return out;
 }
 
+/** An object JSON holds as it is: only strings, booleans, null and numbers JSON can write, no reserved key. */
+function flat(o: Record<string, unknown>): boolean {
+  for (const k in o) {
+    const x = o[k];
+    if (typeof x === 'string' || typeof x === 'boolean' || x === null) continue;
+    if (typeof x !== 'number' || !Number.isFinite(x) || Object.is(x, -0) || k === '$t') return false;
+  }
+  return !('$t' in o);
+}
+
+/** As `o[k] = v`, but a key named __proto__ stays a key instead of setting the prototype. */
+function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+}
+
 /** Decodes packBlob's output. The typed arrays view one copy of the blob's bytes (aligned for every kind). */
 export function unpackBlob<T>(blob: Uint8Array, what = 'blob'): T {
   if (blob.byteLength < 8) throw new Error(`${what}: ${blob.byteLength} bytes is too short to be a packed blob`);
@@ -116,8 +156,12 @@ export function unpackBlob<T>(blob: Uint8Array, what = 'blob'): T {
   // One aligned copy: a bytea from pg arrives at an arbitrary offset of a shared pool buffer.
   const body = new Uint8Array(blob.byteLength - headerEnd);
   body.set(blob.subarray(headerEnd));
+  // The parsed header is this function's own: tagged values are replaced in place, the rest is kept as parsed.
   const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(walk);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (v[i] !== null && typeof v[i] === 'object') v[i] = walk(v[i]);
+      return v;
+    }
     if (v === null || typeof v !== 'object') return v;
     const t = v as Partial<Tagged> & Record<string, unknown>;
     switch (t.$t) {
@@ -139,7 +183,13 @@ export function unpackBlob<T>(blob: Uint8Array, what = 'blob'): T {
       case 'undef':
         return undefined;
       default:
-        return Object.fromEntries(Object.entries(t).map(([k, x]) => [k, walk(x)]));
+        for (const k in t) {
+          const x = t[k];
+          if (x === null || typeof x !== 'object') continue;
+          const w = walk(x);
+          if (w !== x) setOwn(t, k, w);
+        }
+        return t;
     }
   };
   return walk(header) as T;
