@@ -114,11 +114,20 @@ describe('scale: a partition run whose coordinator died', function () {
     const options = { seed: 1, tune: 'fast' as const };
     const one = new OutputHash();
     runModels(ds, options, undefined, one.sink());
-    const again = await runModelsPartitioned(ds, options, undefined, undefined, { url: db.url, workers: 1, partitionAccounts: 100, threads: 0, timeoutMs: 120_000 });
+    let atPublish: unknown = null;
+    const again = await runModelsPartitioned(ds, options, undefined, undefined, {
+      url: db.url,
+      workers: 1,
+      partitionAccounts: 100,
+      threads: 0,
+      timeoutMs: 120_000,
+      onPublished: ({ reused }) => void (atPublish = { ...reused }),
+    });
     expect(again.runId).to.not.equal(runId);
     expect(again.hash).to.equal(one.hex());
     // What the dead run finished is taken over, not computed again; the rest is computed by this run's worker.
     expect(again.reused).to.deep.equal({ from: runId, partitions: doneBeforeDeath });
+    expect(atPublish, 'known when the partitions are published (the pipeline logs it)').to.deep.equal(again.reused);
     expect(again.workers.reduce((s, w) => s + w.partitions, 0)).to.equal(6 - doneBeforeDeath);
     const statuses = (await client.query<{ run_id: string; status: string }>('SELECT run_id, status FROM reco_part_runs ORDER BY created_at')).rows;
     expect(statuses).to.deep.equal([

@@ -31,9 +31,10 @@ export function partitionedRunModels(settings: PartitionedModels, log?: Log, pip
       partitionAccounts: settings.partitionAccounts,
       idleTimeoutMs: NO_WORKER_TIMEOUT_MS,
       onAbandoned: (runIds) => log?.warn({ runId: pipelineRunId, abandoned: runIds }, 'model step: marked abandoned the partition runs of a coordinator that died'),
-      onPublished: ({ runId }) =>
+      onPublished: ({ runId, reused }) =>
         log?.info(
-          { runId: pipelineRunId, partitionRun: runId, workers: settings.workers },
+          // reused: the partitions a dead coordinator's run had finished on the same inputs, not computed again.
+          { runId: pipelineRunId, partitionRun: runId, workers: settings.workers, ...(reused.from ? { reused } : {}) },
           settings.workers > 0 ? 'model step: partitions published for the worker processes' : 'model step: partitions published, waiting for workers started elsewhere (npm run worker)',
         ),
     });

@@ -52,7 +52,7 @@ export type PartitionedOptions = {
   /** Finished runs kept in PostgreSQL (their results are the output); older ones are deleted. Default 3. */
   keepRuns?: number;
   /** Called once every partition is published (workers started here may already be computing some). */
-  onPublished?: (run: { runId: string; pool: pg.Pool }) => Promise<void> | void;
+  onPublished?: (run: { runId: string; pool: pg.Pool; reused: PartitionedResult['reused'] }) => Promise<void> | void;
   /** Called after onPublished, with the worker processes started here (e.g. to follow or disturb them). */
   onStarted?: (run: { runId: string; pool: pg.Pool; workers: ChildProcess[] }) => Promise<void> | void;
   /** Runs a previous coordinator left behind (it died) and this one marked abandoned before starting its own. */
@@ -177,7 +177,7 @@ export async function runModelsPartitioned(
     ctx = null; // the partitions hold what the accounts need; the org's context may be collected while they run
     const tPublished = performance.now();
 
-    await p.onPublished?.({ runId, pool });
+    await p.onPublished?.({ runId, pool, reused });
     await p.onStarted?.({ runId, pool, workers: children });
     await waitForPartitions(pool, runId, nParts, p, children, () => lost);
     const tComputed = performance.now();
