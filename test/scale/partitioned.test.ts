@@ -305,6 +305,10 @@ describe('scale: the model step as partitions claimed by worker processes', func
     expect(out.hash).to.equal(oneHash);
     expect(out.reused).to.deep.equal({ from: failed.run_id, partitions: failed.done });
     expect(out.workers.reduce((s, w) => s + w.partitions, 0)).to.equal(Math.ceil(ds.accounts.length / 150) - failed.done);
+    // Same whole-org part, other inputs (no previous insights): nothing is taken, and no run is named as the source.
+    const fresh = await runModelsPartitioned(ds, options, undefined, undefined, { url: db.url, workers: 2, partitionAccounts: 150, threads: 0 });
+    expect(fresh.reused).to.deep.equal({ from: null, partitions: 0 });
+    expect(fresh.workers.reduce((s, w) => s + w.partitions, 0)).to.equal(Math.ceil(ds.accounts.length / 150));
   });
 
   it('finishes a run whose partition failed once and then read clean input (a transient failure)', async () => {

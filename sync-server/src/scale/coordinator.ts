@@ -173,6 +173,7 @@ export async function runModelsPartitioned(
     } finally {
       db.release();
     }
+    if (reused.partitions === 0) reused.from = null; // a run with the same whole-org part, but no same input
     const summary = { segments: ctx.seg.segments, seg: ctx.seg.metrics, churn: ctx.churn.report, tuning: ctx.tuning, opts: ctx.opts, timings: ctx.timings, cpuTimings: ctx.cpuTimings };
     ctx = null; // the partitions hold what the accounts need; the org's context may be collected while they run
     const tPublished = performance.now();
