@@ -56,9 +56,10 @@ function encode(value: unknown, allocate: (bytes: number) => Buffer): Buffer {
   const arrays: Typed[] = [];
   let offset = 0;
   // Where the walk is, built into a path only for an error message: a string per value was most of the cost.
-  const where: string[] = [];
-  const pathOf = (): string => `$${where.join('')}`;
-  const tagged = (v: unknown, step: string): unknown => {
+  // An array index is kept as the number and formatted only then.
+  const where: (string | number)[] = [];
+  const pathOf = (): string => `$${where.map((step) => (typeof step === 'number' ? `[${step}]` : step)).join('')}`;
+  const tagged = (v: unknown, step: string | number): unknown => {
     where.push(step);
     const out = walk(v);
     where.pop();
@@ -88,7 +89,7 @@ function encode(value: unknown, allocate: (bytes: number) => Buffer): Buffer {
       let out: unknown[] | null = null;
       for (let i = 0; i < v.length; i++) {
         const x: unknown = v[i];
-        const w = tagged(x, `[${i}]`);
+        const w = tagged(x, i);
         if (w !== x) out ??= v.slice(0, i);
         if (out) out.push(w);
       }
@@ -134,7 +135,7 @@ function flat(o: Record<string, unknown>): boolean {
   for (const k in o) {
     const x = o[k];
     if (typeof x === 'string' || typeof x === 'boolean' || x === null) continue;
-    if (typeof x !== 'number' || !Number.isFinite(x) || Object.is(x, -0) || k === '$t') return false;
+    if (typeof x !== 'number' || !Number.isFinite(x) || Object.is(x, -0)) return false;
   }
   return !('$t' in o);
 }

@@ -128,7 +128,8 @@ export async function runModelsPartitioned(
     const packer = new BlobPacker();
     const nParts = Math.ceil(n / size);
     const artifactBytes = { shared: 0, inputs: 0 };
-    const reused: PartitionedResult['reused'] = { from: null, partitions: 0 };
+    let donor: string | null = null; // a dead run whose finished partitions this one may take (queue.ts)
+    let taken = 0;
     const db = await pool.connect();
     try {
       // The run and its shared artifact in one transaction (a worker never sees one without the other),
@@ -149,7 +150,7 @@ export async function runModelsPartitioned(
       artifactBytes.shared = shared.length;
       await db.query(`INSERT INTO reco_part_artifacts (run_id, name, bytes) VALUES ($1, 'shared', $2)`, [runId, shared]);
       await db.query('COMMIT');
-      reused.from = await findReusableRun(db, shared, nParts, n);
+      donor = await findReusableRun(db, shared, nParts, n);
       for (let k = 0; k < nParts; k++) {
         const first = k * size;
         const end = Math.min(n, first + size);
@@ -158,7 +159,7 @@ export async function runModelsPartitioned(
         const part = partitionInput(ctx, first, end, previous, 'view');
         const input = compressFrame(packer.pack(part));
         artifactBytes.inputs += input.length;
-        if (await publishPartition(db, { runId, idx: k, first, end, input }, reused.from)) reused.partitions++;
+        if (await publishPartition(db, { runId, idx: k, first, end, input }, donor)) taken++;
         // Sent frames are dead Buffers outside the heap, which V8 is slow to count against it.
         packedSinceCollection += input.length + part.ui.ptr.byteLength + part.ui.dayPtr.byteLength;
         if (packedSinceCollection > PACKED_BETWEEN_COLLECTIONS) {
@@ -173,7 +174,8 @@ export async function runModelsPartitioned(
     } finally {
       db.release();
     }
-    if (reused.partitions === 0) reused.from = null; // a run with the same whole-org part, but no same input
+    // A run with the same whole-org part but no same input gave nothing: it is not named as the source.
+    const reused: PartitionedResult['reused'] = { from: taken > 0 ? donor : null, partitions: taken };
     const summary = { segments: ctx.seg.segments, seg: ctx.seg.metrics, churn: ctx.churn.report, tuning: ctx.tuning, opts: ctx.opts, timings: ctx.timings, cpuTimings: ctx.cpuTimings };
     ctx = null; // the partitions hold what the accounts need; the org's context may be collected while they run
     const tPublished = performance.now();

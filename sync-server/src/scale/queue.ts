@@ -286,28 +286,31 @@ export type NewPartition = { runId: string; idx: number; first: number; end: num
 
 /**
  * Publishes one partition: pending, or done at once with `donor`'s result when that run's partition covered the
- * same accounts from the same input (findReusableRun). The result is copied inside PostgreSQL, in the same
- * transaction as the partition row, so a worker never sees a pending partition that is already done. Returns
- * whether it was reused.
+ * same accounts from the same input (findReusableRun). The input is sent once and compared inside PostgreSQL, the
+ * result copied there too, all in one transaction, so a worker never sees a pending partition that is already
+ * done. Returns whether it was reused.
  */
 export async function publishPartition(db: pg.PoolClient, p: NewPartition, donor: string | null): Promise<boolean> {
-  const insert = (status: 'pending' | 'done'): Promise<unknown> =>
-    db.query(`INSERT INTO reco_part_partitions (run_id, idx, first_account, end_account, status, input) VALUES ($1, $2, $3, $4, $5, $6)`, [p.runId, p.idx, p.first, p.end, status, p.input]);
+  const insert = (): Promise<unknown> =>
+    db.query(`INSERT INTO reco_part_partitions (run_id, idx, first_account, end_account, status, input) VALUES ($1, $2, $3, $4, 'pending', $5)`, [p.runId, p.idx, p.first, p.end, p.input]);
   if (!donor) {
-    await insert('pending');
+    await insert();
     return false;
   }
   await db.query('BEGIN');
   try {
+    await insert();
     const { rowCount } = await db.query(
       `INSERT INTO reco_part_results (run_id, idx, accounts, recommendations, shadow, digests, output, worker)
-       SELECT $1, res.idx, res.accounts, res.recommendations, res.shadow, res.digests, res.output, res.worker
-         FROM reco_part_results res JOIN reco_part_partitions d USING (run_id, idx)
-        WHERE res.run_id = $2 AND res.idx = $3 AND d.first_account = $4 AND d.end_account = $5 AND d.input = $6`,
-      [p.runId, donor, p.idx, p.first, p.end, p.input],
+       SELECT n.run_id, n.idx, res.accounts, res.recommendations, res.shadow, res.digests, res.output, res.worker
+         FROM reco_part_partitions n
+         JOIN reco_part_partitions d ON d.run_id = $2 AND d.idx = n.idx AND d.first_account = n.first_account AND d.end_account = n.end_account AND d.input = n.input
+         JOIN reco_part_results res ON res.run_id = d.run_id AND res.idx = d.idx
+        WHERE n.run_id = $1 AND n.idx = $3`,
+      [p.runId, donor, p.idx],
     );
     const reused = rowCount === 1;
-    await insert(reused ? 'done' : 'pending');
+    if (reused) await db.query(`UPDATE reco_part_partitions SET status = 'done' WHERE run_id = $1 AND idx = $2`, [p.runId, p.idx]);
     await db.query('COMMIT');
     return reused;
   } catch (e) {
