@@ -8,7 +8,7 @@ import type { Dataset, Recommendation } from '../domain/types.js';
 import type { ItemUsers } from '../recommend/purchase-log.js';
 import { rhythm, scoreBuyAgain } from '../recommend/buy-again.js';
 import { buyAgainReason, contentReason, crossSellReason, withChance } from '../recommend/reasons.js';
-import { buyAgainChance, crossSellChance } from '../recommend/next-best.js';
+import { accountChance, buyAgainChance, crossSellChance } from '../recommend/next-best.js';
 import type { FittedReco } from '../recommend/fit.js';
 import type { ModelContext } from './context.js';
 import type { ListState } from './list-state.js';
@@ -65,7 +65,10 @@ export function entryOf(ctx: Pick<ModelContext, 'ui'>, u: number, i: number): nu
   return -1;
 }
 
-type Cand = { item: number; score: number; content?: { anchor: number } };
+/** rank: the product's place in what recommend() proposed (-1 for the new-product candidate, which has none). */
+type Cand = { item: number; rank: number; content?: { anchor: number } };
+/** The chance shown for a new product that entered through content: nobody has bought it, so no calibration applies. */
+const NEW_PRODUCT_CHANCE = 0.05;
 
 export function crossSellList(ctx: ModelContext, u: number): Recommendation[] {
   return crossSellRecords(ctx, u, crossSellPicks(ctx, u));
@@ -77,20 +80,22 @@ export function crossSellPicks(ctx: PickContext, u: number): CrossPick[] {
   const g = ctx.seg.of[u];
   const allowed = allowedFor(ctx, u);
   const raw = ctx.fit.cross.recommend(u, limit * 3 + ctx.opts.maxPerFamily, g, allowed);
-  const fit = { ...ctx.fit, ui: ctx.ui };
-  // The score is the calibrated chance of a first order in the next window (next-best.ts).
-  const cands: Cand[] = raw.map((r, rank) => ({ item: r.item, score: crossSellChance(fit, u, r, rank) }));
+  const cands: Cand[] = raw.map((r, rank) => ({ item: r.item, rank }));
   // New products nobody bought yet enter through content: same family as the account's most-ordered product.
   const content = newProductCandidate(ctx, u, allowed);
   if (content) cands.splice(Math.min(cands.length, limit - 1), 0, content);
   const kept = capPerFamily(ctx.lists, cands, ctx.opts.maxPerFamily, limit);
+  // The score is the calibrated chance of a first order in the next window (next-best.ts). The cap reads only
+  // the order, so the chance is taken for the picks kept, a third of what recommend() proposes.
+  const fit = { ...ctx.fit, ui: ctx.ui };
+  const active = kept.length > 0 ? accountChance(fit, u) : 1;
   // recommend() just found the anchor of each product it returned.
   const cross = ctx.fit.cross;
   return kept.map((c) => {
     const anchored = !c.content && cross.hasAnchor(c.item);
     return {
       item: c.item,
-      score: c.score,
+      score: c.content ? NEW_PRODUCT_CHANCE : crossSellChance(fit, u, raw[c.rank], c.rank, active),
       contentAnchor: c.content ? c.content.anchor : -1,
       anchorItem: anchored ? cross.anchorItem[c.item] : -1,
       anchorCo: anchored ? cross.anchorCo[c.item] : 0,
@@ -157,7 +162,7 @@ function newProductCandidate(ctx: PickContext, u: number, allowed: (i: number) =
   const fresh = ctx.newProductsByFamily.get(family);
   // Of the family's new products, the one whose name and description read most like what the account buys.
   const item = fresh ? ctx.fit.cross.contentMatch(u, fresh, allowed) : -1;
-  return item < 0 ? null : { item, score: 0.05, content: { anchor } };
+  return item < 0 ? null : { item, rank: -1, content: { anchor } };
 }
 
 export function buyAgainList(ctx: ModelContext, u: number): Recommendation[] {
@@ -169,10 +174,11 @@ export function buyAgainPicks(ctx: PickContext, u: number): BuyAgainPick[] {
   if (limit === 0 || ctx.ui.ptr[u + 1] === ctx.ui.ptr[u]) return [];
   const { fit } = ctx;
   const raw = scoreBuyAgain(ctx.ui, fit.buyAgain, fit.params.buyAgain, fit.asOfDay, u, limit * 3 + ctx.opts.maxPerFamily, allowedFor(ctx, u));
+  const kept = capPerFamily(ctx.lists, raw.map((b, rank) => ({ item: b.item, rank })), ctx.opts.maxPerFamily, limit);
+  // The score is the calibrated chance of a re-order in the next window (next-best.ts), taken for the kept picks.
   const withUi = { ...fit, ui: ctx.ui };
-  // The score is the calibrated chance of a re-order in the next window (next-best.ts).
-  const chances = raw.map((b, rank) => ({ item: b.item, entry: b.entry, score: buyAgainChance(withUi, u, b, rank) }));
-  return capPerFamily(ctx.lists, chances, ctx.opts.maxPerFamily, limit);
+  const active = kept.length > 0 ? accountChance(withUi, u) : 1;
+  return kept.map(({ item, rank }) => ({ item, entry: raw[rank].entry, score: buyAgainChance(withUi, u, raw[rank], rank, active) }));
 }
 
 export function buyAgainRecords(ctx: RecordContext, u: number, picks: readonly BuyAgainPick[]): Recommendation[] {

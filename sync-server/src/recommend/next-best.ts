@@ -373,19 +373,28 @@ const crossScratch = new Float64Array(CROSS_FEATURES);
 const buyScratch = new Float64Array(BUY_FEATURES);
 const activityScratch = new Float64Array(ACTIVITY_FEATURES);
 
-export function crossSellChance(fit: Fit, u: number, c: ScoredItem, rank: number): number {
+/**
+ * The chance account u orders anything in the window, the factor every pick's chance shares: taken once per
+ * account and passed to crossSellChance / buyAgainChance, which otherwise take it themselves.
+ */
+export function accountChance(fit: Fit, u: number): number {
+  const cal = fit.params.nextBest;
+  return cal ? activeChance(fit, cal, u) : 1;
+}
+
+export function crossSellChance(fit: Fit, u: number, c: ScoredItem, rank: number, active = accountChance(fit, u)): number {
   const cal = fit.params.nextBest;
   if (!cal) return Math.min(1, Math.max(0, c.score / fit.cross.maxScore));
   const x = crossScratch;
   crossRow(fit, u, c, rank, x, 0);
-  return activeChance(fit, cal, u) * probability(cal.crossSell, x, 0, rank);
+  return active * probability(cal.crossSell, x, 0, rank);
 }
 
 /** The chance shown for one buy-again pick at `rank`; without a calibration, 1 - exp(-score) as before. */
-export function buyAgainChance(fit: Fit, u: number, b: BuyAgainItem, rank: number): number {
+export function buyAgainChance(fit: Fit, u: number, b: BuyAgainItem, rank: number, active = accountChance(fit, u)): number {
   const cal = fit.params.nextBest;
   if (!cal) return 1 - Math.exp(-Math.max(0, b.score));
   const x = buyScratch;
   buyRow(fit, u, b, rank, x, 0);
-  return activeChance(fit, cal, u) * probability(cal.buyAgain, x, 0, rank);
+  return active * probability(cal.buyAgain, x, 0, rank);
 }
