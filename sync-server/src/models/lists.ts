@@ -4,7 +4,7 @@
 // per-account work reuses typed scratch arrays instead of allocating sets, maps and closures.
 // Picking (scoring, rules, cap) and building the records (reasons, revenue) are separate steps: on a big org
 // list workers pick in parallel and the main thread builds the records (list-workers.ts).
-import type { Dataset, Recommendation } from '../domain/types.js';
+import type { Account, Dataset, Recommendation } from '../domain/types.js';
 import type { ItemUsers } from '../recommend/purchase-log.js';
 import { rhythm, scoreBuyAgain } from '../recommend/buy-again.js';
 import { buyAgainReason, contentReason, crossSellReason, withChance } from '../recommend/reasons.js';
@@ -105,7 +105,8 @@ export function crossSellPicks(ctx: PickContext, u: number): CrossPick[] {
 
 /** What turning picks into records needs: the org's names and ids, and the purchase history for the reasons. */
 export type RecordContext = Pick<ModelContext, 'ui' | 'seg' | 'itemLineValue'> & {
-  ds: Pick<Dataset, 'accounts' | 'products'>;
+  // Of an account, its id and creation date only: a partition's input carries no more (scale/artifacts.ts).
+  ds: { accounts: readonly Pick<Account, 'id' | 'createdDate'>[]; products: Dataset['products'] };
   iu: Pick<ItemUsers, 'ptr'>; // buyers per product
   fit: Pick<FittedReco, 'asOfDay' | 'params'>;
 };

@@ -45,7 +45,8 @@ export type SharedArtifact = {
 export type PartitionInput = {
   first: number;
   end: number;
-  accounts: Account[];
+  /** What the per-account part reads of an account; the rest of its record would double the input's size. */
+  accounts: Pick<Account, 'id' | 'createdDate'>[];
   ui: UserItems;
   segOf: Int32Array;
   features: PurchaseFeatures;
@@ -97,7 +98,8 @@ export function sharedArtifact(ctx: ModelContext): SharedArtifact {
 export function partitionInput(ctx: ModelContext, first: number, end: number, previous?: PreviousInsights, take: Take = 'copy'): PartitionInput {
   const cut = cutter(take);
   const cutAll = <T extends object>(cols: T): T => Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, cut(v as Float64Array, first, end)])) as T;
-  const accounts = ctx.ds.accounts.slice(first, end);
+  const accounts: PartitionInput['accounts'] = new Array(end - first);
+  for (let u = first; u < end; u++) accounts[u - first] = { id: ctx.ds.accounts[u].id, createdDate: ctx.ds.accounts[u].createdDate };
   const textNow = ctx.churn.model?.textNow ? cutAll(ctx.churn.model.textNow) : null;
   const blocks: AccountBlocks = { openOpportunity: new Map(), dismissed: new Map() };
   for (const key of ['openOpportunity', 'dismissed'] as const) {
