@@ -375,14 +375,14 @@ const activityScratch = new Float64Array(ACTIVITY_FEATURES);
 
 /**
  * The chance account u orders anything in the window, the factor every pick's chance shares: taken once per
- * account and passed to crossSellChance / buyAgainChance, which otherwise take it themselves.
+ * account by the caller and passed to crossSellChance / buyAgainChance for each of its picks.
  */
 export function accountChance(fit: Fit, u: number): number {
   const cal = fit.params.nextBest;
   return cal ? activeChance(fit, cal, u) : 1;
 }
 
-export function crossSellChance(fit: Fit, u: number, c: ScoredItem, rank: number, active = accountChance(fit, u)): number {
+export function crossSellChance(fit: Fit, u: number, c: ScoredItem, rank: number, active: number): number {
   const cal = fit.params.nextBest;
   if (!cal) return Math.min(1, Math.max(0, c.score / fit.cross.maxScore));
   const x = crossScratch;
@@ -391,7 +391,7 @@ export function crossSellChance(fit: Fit, u: number, c: ScoredItem, rank: number
 }
 
 /** The chance shown for one buy-again pick at `rank`; without a calibration, 1 - exp(-score) as before. */
-export function buyAgainChance(fit: Fit, u: number, b: BuyAgainItem, rank: number, active = accountChance(fit, u)): number {
+export function buyAgainChance(fit: Fit, u: number, b: BuyAgainItem, rank: number, active: number): number {
   const cal = fit.params.nextBest;
   if (!cal) return 1 - Math.exp(-Math.max(0, b.score));
   const x = buyScratch;
