@@ -10,6 +10,8 @@
 // one-process run of the same invocation, repeated BENCH_REPEATS times (default 1) with medians.
 // The summary adds the core time the one-process run left idle (cores x wall - CPU) and the CPU each split run
 // spent beyond it (Node and PostgreSQL): on this machine a split run can only win if the second fits in the first.
+// A second line compares the per-account stage alone: the one-process lists stage against the least time the
+// workers' CPU allows the partitions stage (their CPU over the cores they can use).
 // BENCH_SIZES=100000 to limit; BENCH_WORKERS=1,2,4 to choose; BENCH_ONE=0 skips the one-process run (to check
 // one partitioned configuration's memory, say); NODE_OPTIONS=--max-old-space-size=7168 is set
 // for the children (the 1M org's records as JS objects need more than the default heap); the coordinators get
@@ -49,6 +51,11 @@ type Result = {
   load: number[];
   /** PostgreSQL's own CPU during the run (the cluster's processes, read from /proc by the parent). */
   pgCpuMs?: number;
+  /**
+   * The per-account stage alone: the one-process run's lists stage (wall, and CPU of all its threads), or the
+   * split run's partitions stage (wall) and the CPU its workers spent on partitions (start-up and waiting left out).
+   */
+  perAccount?: { wallMs: number; cpuMs: number };
 };
 
 const cpuOf = (c: NodeJS.CpuUsage): number => Math.round((c.user + c.system) / 1000);
@@ -82,6 +89,7 @@ async function child(mode: string, accounts: number, url: string | undefined): P
       recommendations: counts.recommendations,
       processes: [{ role: 'one process', pid: process.pid, wallMs, cpuMs, peakRssMb: peakMb() }],
       stages: out.metrics.timings as Record<string, number>,
+      perAccount: { wallMs: (out.metrics.timings as Record<string, number>).lists, cpuMs: (out.metrics.cpuTimings as Record<string, number>).lists },
       load,
     };
   }
@@ -125,6 +133,7 @@ async function child(mode: string, accounts: number, url: string | undefined): P
     stages: { ...r.timings, total: r.timings.total - gen.ms },
     dbBytes,
     artifactBytes: r.artifactBytes,
+    perAccount: { wallMs: r.timings.partitions, cpuMs: ws.reduce((s, w) => s + w.partitionCpuMs, 0) },
     load,
   };
 }
@@ -251,6 +260,20 @@ if (process.env.BENCH_CHILD) {
         const vsOne = one.length > 0 ? ` (${(wall / oneWall).toFixed(2)}x; ${sec(extra)} core-s more than one process)` : '';
         return `${w} worker${w === 1 ? '' : 's'} median ${sec(wall)} s${vsOne}, max process peak RSS ${maxRss} MB`;
       }).join('; ')}; hashes ${hashes.size === 1 ? `identical (${[...hashes][0]})` : `DIFFER: ${[...hashes].join(', ')}`}`);
+      // The floor of the per-account stage on this machine: a split's workers do everything the one-process run
+      // does per account (its main thread builds, serialises and hashes the records in account order while its
+      // threads pick), plus the transport; spread over every core, their CPU bounds how soon the stage can end.
+      const oneStage = one.filter((r) => r.perAccount);
+      if (oneStage.length > 0) {
+        const listsWall = median(oneStage.map((r) => r.perAccount!.wallMs));
+        const listsCpu = median(oneStage.map((r) => r.perAccount!.cpuMs));
+        console.log(`  per-account stage at ${n}: one-process lists median ${sec(listsWall)} s wall, ${sec(listsCpu)} core-s; ${workerCounts.map((w) => {
+          const rs = runs.filter((r) => r.mode === `workers-${w}` && r.perAccount);
+          const cpu = median(rs.map((r) => r.perAccount!.cpuMs));
+          const floor = cpu / Math.min(w, cores);
+          return `${w} worker${w === 1 ? '' : 's'}: partitions median ${sec(median(rs.map((r) => r.perAccount!.wallMs)))} s, workers ${sec(cpu)} core-s (${(cpu / listsCpu).toFixed(2)}x the lists stage's), so no less than ${sec(floor)} s on ${Math.min(w, cores)} core${Math.min(w, cores) === 1 ? '' : 's'} (${(floor / listsWall).toFixed(2)}x the lists stage)`;
+        }).join('; ')}`);
+      }
       if (hashes.size !== 1) failed = true;
     }
     console.log(`\njson ${JSON.stringify(results)}`);

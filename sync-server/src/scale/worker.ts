@@ -25,7 +25,12 @@ export type WorkerOptions = {
   signal?: AbortSignal;
 };
 
-export type WorkerStats = { worker: string; pid: number; partitions: number; accounts: number; lostClaims: number; failures: number; wallMs: number; cpuMs: number; peakRssMb: number };
+/**
+ * `cpuMs`: the whole process's; `partitionCpuMs`: only what computing and storing partitions took (from taking a
+ * partition to storing its result), without start-up and waiting for work, which happen while the coordinator
+ * builds the whole-org part.
+ */
+export type WorkerStats = { worker: string; pid: number; partitions: number; accounts: number; lostClaims: number; failures: number; wallMs: number; cpuMs: number; partitionCpuMs: number; peakRssMb: number };
 
 /** How a worker process reports its figures at exit: one line on stdout (coordinator.ts reads it). */
 export const WORKER_STATS_PREFIX = 'RECO_WORKER_STATS ';
@@ -37,7 +42,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
   const started = performance.now();
   const log = o.log ?? (() => undefined);
   const pool = queuePool(o.url, 2, `reco-part-worker ${process.pid}`, (e) => log(`a connection to the queue was lost while idle: ${e.message}`));
-  const stats: WorkerStats = { worker, pid: process.pid, partitions: 0, accounts: 0, lostClaims: 0, failures: 0, wallMs: 0, cpuMs: 0, peakRssMb: 0 };
+  const stats: WorkerStats = { worker, pid: process.pid, partitions: 0, accounts: 0, lostClaims: 0, failures: 0, wallMs: 0, cpuMs: 0, partitionCpuMs: 0, peakRssMb: 0 };
   let cached: { runId: string; shared: SharedArtifact } | null = null;
   const lines = new OutputWriter();
   const sharedFor = async (runId: string): Promise<SharedArtifact> => {
@@ -70,6 +75,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
         await pause(o.pollMs ?? 200, o.signal);
         continue;
       }
+      const cpuAtClaim = process.cpuUsage();
       try {
         const shared = await sharedFor(claim.runId);
         const input = await partitionBlob(pool, claim);
@@ -99,6 +105,9 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
         const message = e instanceof Error ? e.message : String(e);
         log(`partition ${claim.idx} of run ${claim.runId} failed on attempt ${claim.attempt}: ${message}`);
         await failPartition(pool, claim, message);
+      } finally {
+        const used = process.cpuUsage(cpuAtClaim);
+        stats.partitionCpuMs += (used.user + used.system) / 1000;
       }
     }
   } finally {
@@ -107,6 +116,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
   const cpu = process.cpuUsage();
   stats.wallMs = Math.round(performance.now() - started);
   stats.cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+  stats.partitionCpuMs = Math.round(stats.partitionCpuMs);
   stats.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   return stats;
 }
