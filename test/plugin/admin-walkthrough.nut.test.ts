@@ -2,17 +2,19 @@
 // root devDependencies) in an isolated HOME: a BLANK local-org (standard objects and Online Retail history
 // only) → `sf org login access-token` → `sf project deploy start --source-dir force-app` from the repo root →
 // `sf org assign permset` for the admin, the integration user and the rep → `npm run pack:plugin` and
-// `sf plugins install file:<tarball>` with npm offline (only the cache `npm ci` filled; the registry is an
-// unreachable loopback port, so nothing leaves the machine) → `sf reco org check` → `sf reco sync run --full`
-// → `sf data query` on Reco's objects → `sf reco recommend show`. Nothing is set up behind sf's back.
+// `sf plugins install file:<tarball>`, its npm pointed at a loopback registry holding exactly the packages of
+// package-lock.json (support/lockfile-registry.ts: the tarballs `npm ci` cached, so nothing leaves the machine)
+// → `sf reco org check` → `sf reco sync run --full` → `sf data query` on Reco's objects → `sf reco recommend
+// show`. Nothing is set up behind sf's back.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import { INTEGRATION_USERNAME, retailSample, SALES_REP_USERNAME, startLocalOrg, type LocalOrg } from '@reco/local-org';
 import { RECO_SOURCE } from '../support/reco-org.js';
+import { startLockfileRegistry, type LockfileRegistry } from '../support/lockfile-registry.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 // The pinned CLI's own entry (its package exports no paths, so it is found where npm installs it).
@@ -50,12 +52,20 @@ function sourceComponentCount(): number {
   return objects.length + fields + permsets + bundles;
 }
 
+/** The version package-lock.json installs at the top of node_modules. */
+function lockedVersion(name: string): string {
+  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
+  return lock.packages[`node_modules/${name}`]?.version ?? 'missing';
+}
+
 describe('admin walk-through with the real sf: blank org → deploy → permsets → packed plugin → sync → query (NUT)', function () {
   this.timeout(120_000);
   let home: string;
   let tarball: string;
   let installed: string;
   let org: LocalOrg;
+  let registry: LockfileRegistry;
+  let npmCache: string;
   const timings: string[] = [];
   const timed = async <T>(label: string, step: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
@@ -67,9 +77,9 @@ describe('admin walk-through with the real sf: blank org → deploy → permsets
   };
 
   // A fresh sf: its own HOME, none of the caller's sf, XDG, Reco or npm settings, no update checks. npm (which sf
-  // runs to install the plugin's public dependencies) works offline from the download cache `npm ci` filled. Its
-  // cache is keyed by the registry's URLs, so the registry stays the public one, but every proxy is a closed
-  // loopback port: any request npm still tried would fail fast instead of leaving the machine.
+  // runs to install the plugin's public dependencies) gets the loopback registry and an empty cache of its own,
+  // so every package it installs came from that registry; every proxy is a closed loopback port, so any request
+  // to anywhere else would fail fast instead of leaving the machine.
   const sfEnv = (): NodeJS.ProcessEnv => {
     const env: NodeJS.ProcessEnv = {};
     // The caller's proxy settings go too: sf's own requests go to the loopback org only, and npm gets a dead proxy.
@@ -77,12 +87,11 @@ describe('admin walk-through with the real sf: blank org → deploy → permsets
     return {
       ...env,
       HOME: home,
-      npm_config_cache: process.env.npm_config_cache ?? join(process.env.HOME ?? tmpdir(), '.npm'),
-      npm_config_offline: 'true',
-      npm_config_registry: 'https://registry.npmjs.org/',
+      npm_config_cache: npmCache,
+      npm_config_registry: registry.url,
       npm_config_proxy: DEAD_PROXY,
       npm_config_https_proxy: DEAD_PROXY,
-      npm_config_noproxy: '',
+      npm_config_noproxy: '127.0.0.1',
       npm_config_audit: 'false',
       npm_config_fund: 'false',
       npm_config_update_notifier: 'false',
@@ -118,6 +127,8 @@ describe('admin walk-through with the real sf: blank org → deploy → permsets
   before(async function () {
     this.timeout(300_000);
     home = mkdtempSync(join(tmpdir(), 'reco-nut-sf-'));
+    npmCache = join(home, '.npm');
+    registry = await startLockfileRegistry(join(ROOT, 'package-lock.json'));
     // The build + pack (minutes of tsc) runs beside the org's start and the admin's first steps.
     const packing = timed('build + pack', () => run('npm', ['run', '--silent', 'pack:plugin'], { ...process.env }));
     org = await timed('blank org + seed', async () => startLocalOrg({ seed: { onlineRetail: await retailSample(120) } }));
@@ -132,6 +143,7 @@ describe('admin walk-through with the real sf: blank org → deploy → permsets
   after(async () => {
     console.log(`      timings: ${timings.join(', ')}`);
     await org?.close();
+    await registry?.close();
     // The install is ~30,000 files (200 MB); deleting them took up to 2 minutes on a busy shared disk, so a
     // detached rm finishes the clean-up after the suite instead of holding it up.
     if (home) spawn('rm', ['-rf', home], { detached: true, stdio: 'ignore' }).unref();
@@ -188,13 +200,15 @@ describe('admin walk-through with the real sf: blank org → deploy → permsets
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).to.deep.equal([]);
   });
 
-  it('sf plugins install file:<tarball> works offline, with nothing to compile TypeScript, and sf lists the reco commands', async function () {
+  it('sf plugins install file:<tarball> installs from the loopback registry, with nothing to compile TypeScript, and sf lists the reco commands', async function () {
     this.timeout(240_000);
     // An admin allows this one unsigned plugin by its install URL, as sf's own docs tell them to.
     mkdirSync(join(home, '.config/sf'), { recursive: true });
     writeFileSync(join(home, '.config/sf/unsignedPluginAllowList.json'), JSON.stringify([`file:${tarball}`]));
     const install = await timed('plugins install', () => sf(['plugins', 'install', `file:${tarball}`]));
     expect(install.code, install.stdout + install.stderr).to.equal(0);
+    // The plugin's public dependencies came from the registry, at the versions the repository was tested with.
+    expect([...registry.tarballs]).to.include.members(['@oclif/core@' + lockedVersion('@oclif/core'), '@salesforce/sf-plugins-core@' + lockedVersion('@salesforce/sf-plugins-core')]);
     const data = join(home, '.local/share/sf/node_modules');
     expect(existsSync(join(installed, 'lib/commands/reco/sync/run.js'))).to.equal(true);
     expect(existsSync(join(data, 'tsx')), 'tsx installed').to.equal(false);
