@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import semver from 'semver';
 
 type LockEntry = {
   name?: string;
@@ -24,8 +25,7 @@ const MANIFEST_FIELDS = ['license', 'dependencies', 'optionalDependencies', 'pee
 
 export type LockfileRegistry = {
   url: string;
-  /** Names whose metadata was asked for, and tarballs served (name@version): what the install used. */
-  packuments: Set<string>;
+  /** Tarballs served (name@version): what the install used. */
   tarballs: Set<string>;
   close: () => Promise<void>;
 };
@@ -44,7 +44,6 @@ export async function startLockfileRegistry(lockfile: string, npmCache = process
     if (!versions) byName.set(name, (versions = new Map()));
     versions.set(entry.version, entry);
   }
-  const packuments = new Set<string>();
   const tarballs = new Set<string>();
   let base = '';
   const server: Server = createServer((req, res) => {
@@ -67,7 +66,6 @@ export async function startLockfileRegistry(lockfile: string, npmCache = process
     }
     const versions = byName.get(path);
     if (!versions) return notFound(`${path} is not in the lockfile`);
-    packuments.add(path);
     const manifests: Record<string, unknown> = {};
     for (const [version, entry] of versions) {
       const manifest: Record<string, unknown> = { name: path, version };
@@ -76,13 +74,12 @@ export async function startLockfileRegistry(lockfile: string, npmCache = process
       manifests[version] = manifest;
     }
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ name: path, 'dist-tags': { latest: [...versions.keys()].sort(compareVersions).pop() }, versions: manifests }));
+    res.end(JSON.stringify({ name: path, 'dist-tags': { latest: semver.rsort([...versions.keys()])[0] }, versions: manifests }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: `${base}/`,
-    packuments,
     tarballs,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -96,17 +93,3 @@ function cachedContent(npmCache: string, integrity: string): Buffer | null {
   return existsSync(file) ? readFileSync(file) : null;
 }
 
-/** Orders x.y.z[-pre] versions: numerically by part, a pre-release before its release. */
-function compareVersions(a: string, b: string): number {
-  const parse = (v: string): [number[], string] => {
-    const [core, pre = ''] = v.split(/-(.*)/s);
-    return [core.split('.').map(Number), pre];
-  };
-  const [ca, pa] = parse(a);
-  const [cb, pb] = parse(b);
-  for (let k = 0; k < 3; k++) if (ca[k] !== cb[k]) return ca[k] - cb[k];
-  if (pa === pb) return 0;
-  if (!pa) return 1;
-  if (!pb) return -1;
-  return pa < pb ? -1 : 1;
-}
