@@ -270,8 +270,9 @@ if (process.env.BENCH_CHILD) {
         console.log(`  per-account stage at ${n}: one-process lists median ${sec(listsWall)} s wall, ${sec(listsCpu)} core-s; ${workerCounts.map((w) => {
           const rs = runs.filter((r) => r.mode === `workers-${w}` && r.perAccount);
           const cpu = median(rs.map((r) => r.perAccount!.cpuMs));
-          const floor = cpu / Math.min(w, cores);
-          return `${w} worker${w === 1 ? '' : 's'}: partitions median ${sec(median(rs.map((r) => r.perAccount!.wallMs)))} s, workers ${sec(cpu)} core-s (${(cpu / listsCpu).toFixed(2)}x the lists stage's), so no less than ${sec(floor)} s on ${Math.min(w, cores)} core${Math.min(w, cores) === 1 ? '' : 's'} (${(floor / listsWall).toFixed(2)}x the lists stage)`;
+          const usable = Math.min(w, cores);
+          const floor = cpu / usable;
+          return `${w} worker${w === 1 ? '' : 's'}: partitions median ${sec(median(rs.map((r) => r.perAccount!.wallMs)))} s, workers ${sec(cpu)} core-s (${(cpu / listsCpu).toFixed(2)}x the lists stage's), so no less than ${sec(floor)} s on ${usable} core${usable === 1 ? '' : 's'} (${(floor / listsWall).toFixed(2)}x the lists stage)`;
         }).join('; ')}`);
       }
       if (hashes.size !== 1) failed = true;
